@@ -1,0 +1,93 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Chitra",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "chitra", targets: ["chitra"]),
+        .executable(name: "chitra-worker", targets: ["chitra-worker"]),
+        .library(name: "ChitraCore", targets: ["ChitraCore"]),
+        .library(name: "ChitraStore", targets: ["ChitraStore"]),
+        .library(name: "ChitraWorker", targets: ["ChitraWorker"]),
+        .library(name: "ChitraTesting", targets: ["ChitraTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+    ],
+    targets: [
+        .target(
+            name: "ChitraCore",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ChitraStore",
+            dependencies: [
+                "ChitraCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Migrations")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ChitraWorker",
+            dependencies: [
+                "ChitraCore", "ChitraStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ChitraTesting",
+            dependencies: [
+                "ChitraCore", "ChitraStore", "ChitraWorker",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "chitra",
+            dependencies: [
+                "ChitraCore", "ChitraStore", "ChitraWorker",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "chitra-worker",
+            dependencies: [
+                "ChitraCore", "ChitraStore", "ChitraWorker",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Workers/chitra-worker",
+            swiftSettings: strict
+        ),
+        .testTarget(name: "ChitraCoreTests", dependencies: ["ChitraCore"], swiftSettings: strict),
+        .testTarget(
+            name: "ChitraStoreTests",
+            dependencies: ["ChitraStore", "ChitraTesting", .product(name: "PostgresNIO", package: "postgres-nio")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ChitraWorkerTests",
+            dependencies: ["ChitraWorker", "ChitraStore", "ChitraTesting", .product(name: "PostgresNIO", package: "postgres-nio")],
+            swiftSettings: strict
+        ),
+    ]
+)

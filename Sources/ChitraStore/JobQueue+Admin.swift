@@ -1,0 +1,88 @@
+import Foundation
+import PostgresNIO
+
+extension JobQueue {
+    /// What operators filter the queue by.
+    public struct Filter: Sendable, Hashable {
+        public var districtCode: String?
+        public var kind: String?
+        public var state: JobState?
+        public var limit: Int
+
+        public init(districtCode: String? = nil, kind: String? = nil, state: JobState? = nil, limit: Int = 50) {
+            self.districtCode = districtCode
+            self.kind = kind
+            self.state = state
+            self.limit = limit
+        }
+    }
+
+    public func list(_ filter: Filter) async throws -> [JobRecord] {
+        try await records(JobAdminSQL.list(filter), context: "list jobs")
+    }
+
+    public func show(id: Int64) async throws -> JobRecord {
+        guard let record = try await records(JobAdminSQL.show(id: id), context: "show job \(id)").first else {
+            throw StoreError.jobNotFound(id: id)
+        }
+        return record
+    }
+
+    /// Makes a job that is not running available now, with one more attempt if it had used them all.
+    public func retry(id: Int64) async throws -> JobRecord {
+        try await change(id: id, JobAdminSQL.retry(id: id), wanted: "retryable, discarded, cancelled or scheduled",
+                         context: "retry job \(id)")
+    }
+
+    /// Cancels a job that has not finished. A running job's worker finds it cancelled when it
+    /// reports back, and its outcome is dropped.
+    public func cancel(id: Int64) async throws -> JobRecord {
+        try await change(id: id, JobAdminSQL.cancel(id: id), wanted: "available, retryable or running",
+                         context: "cancel job \(id)")
+    }
+
+    /// Job counts by state, for progress and operators.
+    public func countsByState(districtCode: String? = nil, kind: String? = nil) async throws -> [JobState: Int] {
+        let rows = try await database.query(JobAdminSQL.counts(districtCode: districtCode, kind: kind), "count jobs")
+        var counts: [JobState: Int] = [:]
+        do {
+            for try await (state, count) in rows.decode((String, Int64).self) {
+                if let state = JobState(rawValue: state) { counts[state] = Int(count) }
+            }
+        } catch {
+            throw StoreError.from(error, context: "count jobs", url: database.url)
+        }
+        return counts
+    }
+
+    private func change(id: Int64, _ query: PostgresQuery, wanted: String, context: String) async throws -> JobRecord {
+        do {
+            if let record = try await records(query, context: context).first { return record }
+        } catch StoreError.query(sqlState: "23505", _, _) {
+            throw StoreError.invalidJob("another live job holds the unique key of job \(id)")
+        }
+        let current = try await show(id: id)
+        throw StoreError.jobNotInState(id: id, state: current.state.rawValue, wanted: wanted)
+    }
+
+    private func records(_ query: PostgresQuery, context: String) async throws -> [JobRecord] {
+        let rows = try await database.query(query, context)
+        var records: [JobRecord] = []
+        do {
+            for try await row in rows {
+                let (id, kind, district, state, args, key, priority, attempt, maxAttempts,
+                     runAt, createdAt, attemptedAt, finalizedAt, owner, expires, lastError, errors) = try row.decode(
+                    (Int64, String, String, String, String, String?, Int16, Int32, Int32,
+                     Date, Date, Date?, Date?, String?, Date?, String?, String).self)
+                records.append(JobRecord(
+                    id: id, kind: kind, districtCode: district, state: JobState(rawValue: state) ?? .available,
+                    args: args, uniqueKey: key, priority: priority, attempt: attempt, maxAttempts: maxAttempts,
+                    runAt: runAt, createdAt: createdAt, attemptedAt: attemptedAt, finalizedAt: finalizedAt,
+                    leaseOwner: owner, leaseExpiresAt: expires, lastError: lastError, errors: errors))
+            }
+        } catch {
+            throw StoreError.from(error, context: context, url: database.url)
+        }
+        return records
+    }
+}

@@ -1,0 +1,39 @@
+import PostgresNIO
+
+extension JobQueue {
+    /// What one maintenance pass did; `led` is false when another process held leadership.
+    public struct MaintenanceReport: Sendable, Hashable {
+        public var led: Bool
+        public var rescued: Int
+        public var pruned: Int
+    }
+
+    /// Rows one maintenance statement touches at most, so a pass never holds locks for long.
+    public static let maintenanceBatchSize = 10_000
+
+    /// One pass of the rescuer and the pruner, if this process wins leadership for it.
+    public func maintain(completedRetention: Duration, failedRetention: Duration) async throws -> MaintenanceReport {
+        try await database.transaction("maintain the job queue") { connection in
+            var led = false
+            for try await won in try await connection.query(MaintenanceSQL.tryLead, logger: Database.quiet).decode(Bool.self) {
+                led = won
+            }
+            guard led else { return MaintenanceReport(led: false, rescued: 0, pruned: 0) }
+            let rescued = try await Self.count(connection.query(
+                MaintenanceSQL.rescue(limit: Self.maintenanceBatchSize), logger: Database.quiet))
+            let pruned = try await Self.count(connection.query(
+                MaintenanceSQL.prune(completedFor: completedRetention, failedFor: failedRetention,
+                                     limit: Self.maintenanceBatchSize), logger: Database.quiet))
+            if rescued > 0 {
+                try await connection.query("SELECT pg_notify('\(unescaped: JobSQL.channel)', '')", logger: Database.quiet)
+            }
+            return MaintenanceReport(led: true, rescued: rescued, pruned: pruned)
+        }
+    }
+
+    static func count(_ rows: PostgresRowSequence) async throws -> Int {
+        var count = 0
+        for try await _ in rows { count += 1 }
+        return count
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import PostgresNIO
+import Logging
+
+/// The job queue in PostgreSQL: enqueue (alone or in the caller's transaction), batched claims,
+/// batched outcomes, heartbeats and release. Workers and the coordinator call this, never SQL.
+public struct JobQueue: Sendable {
+    public let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// The NOTIFY channel that wakes sleeping workers.
+    public static var notificationChannel: String { JobSQL.channel }
+
+    // MARK: Enqueue
+
+    /// Enqueues one job; when its unique key is already held, inserts nothing and returns the
+    /// holder's id with `inserted == false`.
+    @discardableResult
+    public func enqueue(_ job: NewJob) async throws -> EnqueueResult {
+        try await database.transaction("enqueue a \(job.kind) job") { try await Self.enqueue(job, on: $0) }
+    }
+
+    /// The same, inside the caller's open transaction: the job exists only if that commits.
+    @discardableResult
+    public static func enqueue(_ job: NewJob, on connection: PostgresConnection) async throws -> EnqueueResult {
+        let (count, firstID) = try await insert([job], on: connection)
+        if count == 1, let firstID { return EnqueueResult(id: firstID, inserted: true) }
+        guard let key = job.uniqueKey else { throw StoreError.invalidJob("the database inserted nothing") }
+        let rows = try await connection.query(JobSQL.holderOfKey(key), logger: Database.quiet)
+        for try await id in rows.decode(Int64.self) { return EnqueueResult(id: id, inserted: false) }
+        // The holder was finalised between the two statements: try once more.
+        return try await enqueue(job, on: connection)
+    }
+
+    /// Enqueues many jobs in one statement; returns how many were inserted (jobs whose unique key
+    /// was already held are skipped).
+    @discardableResult
+    public func enqueue(_ jobs: [NewJob]) async throws -> Int {
+        guard !jobs.isEmpty else { return 0 }
+        return try await database.transaction("enqueue \(jobs.count) jobs") { try await Self.enqueue(jobs, on: $0) }
+    }
+
+    /// Many jobs in the caller's transaction, in statements of at most `insertBatchSize`.
+    @discardableResult
+    public static func enqueue(_ jobs: [NewJob], on connection: PostgresConnection) async throws -> Int {
+        var inserted = 0
+        var start = jobs.startIndex
+        while start < jobs.endIndex {
+            let end = min(start + insertBatchSize, jobs.endIndex)
+            inserted += try await insert(Array(jobs[start..<end]), on: connection).count
+            start = end
+        }
+        return inserted
+    }
+
+    /// Rows per insert statement. 20,000 keeps one statement's bind arrays to a few megabytes
+    /// while amortising the round trip; larger batches measured no faster.
+    public static let insertBatchSize = 20_000
+
+    private static func insert(_ jobs: [NewJob], on connection: PostgresConnection) async throws -> (count: Int, firstID: Int64?) {
+        for job in jobs { try job.validate() }
+        let rows = try await connection.query(JobSQL.insert(jobs), logger: Database.quiet)
+        for try await (count, firstID, _) in rows.decode((Int64, Int64?, String?).self) {
+            return (Int(count), firstID)
+        }
+        return (0, nil)
+    }
+
+    // MARK: Working
+
+    /// Claims up to `limit` due jobs for `owner`, fairly across districts, holding each for `lease`.
+    public func claim(limit: Int, owner: String, lease: Duration) async throws(StoreError) -> [ClaimedJob] {
+        guard limit > 0 else { return [] }
+        let rows = try await database.query(JobSQL.claim(limit: limit, owner: owner, lease: lease), "claim jobs")
+        var jobs: [ClaimedJob] = []
+        jobs.reserveCapacity(limit)
+        do {
+            for try await (id, kind, district, args, attempt, maxAttempts, createdAt, attemptedAt) in rows.decode(
+                (Int64, String, String, String, Int32, Int32, Date, Date).self) {
+                jobs.append(ClaimedJob(id: id, kind: kind, districtCode: district, args: args, attempt: attempt,
+                                       maxAttempts: maxAttempts, createdAt: createdAt, attemptedAt: attemptedAt))
+            }
+        } catch {
+            throw StoreError.from(error, context: "claim jobs", url: database.url)
+        }
+        return jobs
+    }
+
+    /// Records outcomes in one statement; returns how many rows changed (fewer when some jobs
+    /// were rescued from this worker meanwhile).
+    @discardableResult
+    public func finish(_ outcomes: [JobOutcome], owner: String) async throws(StoreError) -> Int {
+        guard !outcomes.isEmpty else { return 0 }
+        let rows = try await database.query(JobSQL.finish(outcomes, owner: owner), "record job outcomes")
+        return try await Self.drain(rows, context: "record job outcomes", url: database.url)
+    }
+
+    /// Completes a job inside the handler's transaction, so that its effects and its completion
+    /// commit together. Throws `leaseLost` (and the caller rolls back) when the job is no longer
+    /// this worker's.
+    public static func complete(_ job: ClaimedJob, owner: String, on connection: PostgresConnection) async throws {
+        let rows = try await connection.query(JobSQL.completeOne(id: job.id, attempt: job.attempt, owner: owner),
+                                               logger: Database.quiet)
+        for try await _ in rows.decode(Int64.self) { return }
+        throw StoreError.leaseLost(jobID: job.id)
+    }
+
+    public func heartbeat(ids: [Int64], owner: String, lease: Duration) async throws(StoreError) {
+        guard !ids.isEmpty else { return }
+        let rows = try await database.query(JobSQL.heartbeat(ids: ids, owner: owner, lease: lease), "extend job leases")
+        _ = try await Self.drain(rows, context: "extend job leases", url: database.url)
+    }
+
+    public func release(ids: [Int64], owner: String) async throws(StoreError) {
+        guard !ids.isEmpty else { return }
+        let rows = try await database.query(JobSQL.release(ids: ids, owner: owner), "release jobs")
+        _ = try await Self.drain(rows, context: "release jobs", url: database.url)
+    }
+
+    /// Consumes a statement's result; returns the number of rows it returned.
+    static func drain(_ rows: PostgresRowSequence, context: String, url: DatabaseURL) async throws(StoreError) -> Int {
+        do {
+            var count = 0
+            for try await _ in rows { count += 1 }
+            return count
+        } catch {
+            throw StoreError.from(error, context: context, url: url)
+        }
+    }
+}
+
+extension Database {
+    /// A logger that drops PostgresNIO's per-query lines: the queue runs thousands a second.
+    static let quiet = Logger(label: "chitra.store.quiet", factory: { _ in SwiftLogNoOpLogHandler() })
+}

@@ -1,0 +1,155 @@
+import Foundation
+import ChitraCore
+import PostgresNIO
+
+/// Every statement of the job queue, by name. Values interpolated into a `PostgresQuery` are
+/// bound parameters, never spliced text.
+enum JobSQL {
+    /// The channel that enqueues NOTIFY and sleeping workers LISTEN on.
+    static let channel = "chitra_jobs"
+
+    /// Bulk insert through `unnest`; a unique key already held is skipped. NOTIFY fires once per
+    /// statement (delivered at commit), not once per job.
+    static func insert(_ jobs: [NewJob]) -> PostgresQuery {
+        let epoch = Date(timeIntervalSince1970: 0)
+        let kinds = jobs.map(\.kind)
+        let districts = jobs.map(\.districtCode)
+        let args = jobs.map(\.args)
+        let keys = jobs.map { $0.uniqueKey ?? "" }
+        let priorities = jobs.map(\.priority)
+        let attempts = jobs.map(\.maxAttempts)
+        let runAts = jobs.map { $0.runAt ?? epoch }
+        return """
+            WITH input AS (
+                SELECT * FROM unnest(\(kinds)::text[], \(districts)::text[], \(args)::text[], \(keys)::text[],
+                                     \(priorities)::int2[], \(attempts)::int4[], \(runAts)::timestamptz[])
+                    WITH ORDINALITY AS t(kind, district_code, args, unique_key, priority, max_attempts, run_at, n)
+            ), inserted AS (
+                INSERT INTO jobs (kind, district_code, args, unique_key, priority, max_attempts, run_at)
+                SELECT kind, district_code, args::jsonb, NULLIF(unique_key, ''), priority, max_attempts,
+                       CASE WHEN run_at = 'epoch' THEN now() ELSE run_at END
+                FROM input ORDER BY n
+                ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state NOT IN ('cancelled', 'discarded')
+                DO NOTHING
+                RETURNING id, unique_key
+            )
+            SELECT (SELECT count(*) FROM inserted)::int8,
+                   (SELECT min(id) FROM inserted),
+                   (SELECT pg_notify('\(unescaped: channel)', '') WHERE EXISTS (SELECT 1 FROM inserted))::text
+            """
+    }
+
+    /// The live job holding `key`, after an insert skipped it.
+    static func holderOfKey(_ key: String) -> PostgresQuery {
+        "SELECT id FROM jobs WHERE unique_key = \(key) AND state NOT IN ('cancelled', 'discarded')"
+    }
+
+    /// Claims up to `limit` due jobs fairly across districts: a skip-scan finds the districts with
+    /// work, each gets an equal share of the batch, rows are locked with SKIP LOCKED so workers
+    /// never wait on each other, and the attempt is counted now.
+    static func claim(limit: Int, owner: String, lease: Duration) -> PostgresQuery {
+        """
+        WITH RECURSIVE districts AS (
+            (SELECT district_code FROM jobs WHERE state IN ('available', 'retryable')
+             ORDER BY district_code LIMIT 1)
+            UNION ALL
+            SELECT (SELECT j.district_code FROM jobs j
+                    WHERE j.state IN ('available', 'retryable') AND j.district_code > d.district_code
+                    ORDER BY j.district_code LIMIT 1)
+            FROM districts d WHERE d.district_code IS NOT NULL
+        ), share AS (
+            SELECT greatest(1, ceil(\(limit)::numeric / greatest(1, count(*))))::int AS n
+            FROM districts WHERE district_code IS NOT NULL
+        ), picked AS (
+            SELECT c.id FROM districts d
+            CROSS JOIN LATERAL (
+                SELECT j.id FROM jobs j
+                WHERE j.district_code = d.district_code AND j.state IN ('available', 'retryable')
+                  AND j.run_at <= now()
+                ORDER BY j.priority, j.run_at, j.id
+                LIMIT (SELECT n FROM share)
+                FOR UPDATE SKIP LOCKED
+            ) c
+            WHERE d.district_code IS NOT NULL
+            LIMIT \(limit)
+        )
+        UPDATE jobs SET state = 'running', attempt = jobs.attempt + 1, attempted_at = now(),
+                        lease_owner = \(owner), lease_expires_at = now() + \(lease.wholeMilliseconds) * interval '1 millisecond'
+        FROM picked WHERE jobs.id = picked.id
+        RETURNING jobs.id, jobs.kind, jobs.district_code, jobs.args::text, jobs.attempt, jobs.max_attempts,
+                  jobs.created_at, jobs.attempted_at
+        """
+    }
+
+    /// Records a batch of outcomes. Fenced on (owner, attempt, running): a job rescued from this
+    /// worker and claimed by another is not touched.
+    static func finish(_ outcomes: [JobOutcome], owner: String) -> PostgresQuery {
+        var ids: [Int64] = [], attempts: [Int32] = [], states: [String] = []
+        var delays: [Int64] = [], errors: [String] = [], snoozed: [Bool] = []
+        ids.reserveCapacity(outcomes.count)
+        for outcome in outcomes {
+            ids.append(outcome.jobID)
+            attempts.append(outcome.attempt)
+            switch outcome.result {
+            case .completed:
+                states.append("completed"); delays.append(0); errors.append(""); snoozed.append(false)
+            case .failed(let error, let delay):
+                states.append("retryable"); delays.append(delay.wholeMilliseconds); errors.append(error); snoozed.append(false)
+            case .discarded(let error):
+                states.append("discarded"); delays.append(0); errors.append(error); snoozed.append(false)
+            case .cancelled(let reason):
+                states.append("cancelled"); delays.append(0); errors.append(reason); snoozed.append(false)
+            case .snoozed(let delay):
+                states.append("available"); delays.append(delay.wholeMilliseconds); errors.append(""); snoozed.append(true)
+            }
+        }
+        return """
+            UPDATE jobs SET
+                state = (CASE WHEN u.state = 'retryable' AND jobs.attempt >= jobs.max_attempts
+                              THEN 'discarded' ELSE u.state END)::job_state,
+                finalized_at = CASE WHEN u.state IN ('completed', 'discarded', 'cancelled')
+                                      OR (u.state = 'retryable' AND jobs.attempt >= jobs.max_attempts)
+                                    THEN now() END,
+                run_at = CASE WHEN u.state IN ('retryable', 'available')
+                              THEN now() + u.delay_ms * interval '1 millisecond' ELSE jobs.run_at END,
+                attempt = CASE WHEN u.snoozed THEN jobs.attempt - 1 ELSE jobs.attempt END,
+                last_error = CASE WHEN u.error <> '' THEN u.error ELSE jobs.last_error END,
+                errors = CASE WHEN u.error <> '' AND u.state <> 'cancelled'
+                              THEN jobs.errors || jsonb_build_array(jsonb_build_object(
+                                   'attempt', jobs.attempt, 'at', now(), 'error', u.error))
+                              ELSE jobs.errors END,
+                lease_owner = NULL, lease_expires_at = NULL
+            FROM unnest(\(ids)::int8[], \(attempts)::int4[], \(states)::text[], \(delays)::int8[],
+                        \(errors)::text[], \(snoozed)::bool[]) AS u(id, attempt, state, delay_ms, error, snoozed)
+            WHERE jobs.id = u.id AND jobs.attempt = u.attempt AND jobs.state = 'running'
+              AND jobs.lease_owner = \(owner)
+            RETURNING jobs.id
+            """
+    }
+
+    /// Completes one job inside the handler's own transaction.
+    static func completeOne(id: Int64, attempt: Int32, owner: String) -> PostgresQuery {
+        """
+        UPDATE jobs SET state = 'completed', finalized_at = now(), lease_owner = NULL, lease_expires_at = NULL
+        WHERE id = \(id) AND attempt = \(attempt) AND state = 'running' AND lease_owner = \(owner)
+        RETURNING id
+        """
+    }
+
+    /// Extends the lease of every job this worker still holds.
+    static func heartbeat(ids: [Int64], owner: String, lease: Duration) -> PostgresQuery {
+        """
+        UPDATE jobs SET lease_expires_at = now() + \(lease.wholeMilliseconds) * interval '1 millisecond'
+        WHERE id = ANY(\(ids)::int8[]) AND state = 'running' AND lease_owner = \(owner)
+        """
+    }
+
+    /// Hands jobs back untouched at shutdown: available now, the attempt not counted.
+    static func release(ids: [Int64], owner: String) -> PostgresQuery {
+        """
+        UPDATE jobs SET state = 'available', attempt = greatest(jobs.attempt - 1, 0), run_at = now(),
+                        lease_owner = NULL, lease_expires_at = NULL
+        WHERE id = ANY(\(ids)::int8[]) AND state = 'running' AND lease_owner = \(owner)
+        """
+    }
+}

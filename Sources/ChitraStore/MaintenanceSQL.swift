@@ -1,0 +1,46 @@
+import ChitraCore
+import PostgresNIO
+
+/// The statements of the queue's maintenance: leadership, rescue of dead workers' jobs, pruning.
+enum MaintenanceSQL {
+    /// Transaction-scoped leadership: one maintenance pass at a time across every process.
+    static let leaderLockKey: Int64 = 0x0C41_7241_0002
+
+    static var tryLead: PostgresQuery {
+        "SELECT pg_try_advisory_xact_lock(\(leaderLockKey))"
+    }
+
+    /// Jobs whose lease expired go back to the queue with their attempt counted (it was made at
+    /// claim time), or are discarded when that was the last attempt.
+    static func rescue(limit: Int) -> PostgresQuery {
+        """
+        WITH expired AS (
+            SELECT id FROM jobs WHERE state = 'running' AND lease_expires_at < now()
+            ORDER BY lease_expires_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
+        )
+        UPDATE jobs SET
+            state = (CASE WHEN jobs.attempt >= jobs.max_attempts THEN 'discarded' ELSE 'retryable' END)::job_state,
+            finalized_at = CASE WHEN jobs.attempt >= jobs.max_attempts THEN now() END,
+            run_at = now(),
+            last_error = 'worker ' || coalesce(jobs.lease_owner, '?') || ' stopped renewing its lease (it died or lost the database)',
+            errors = jobs.errors || jsonb_build_array(jsonb_build_object('attempt', jobs.attempt, 'at', now(),
+                     'error', 'worker ' || coalesce(jobs.lease_owner, '?') || ' stopped renewing its lease')),
+            lease_owner = NULL, lease_expires_at = NULL
+        FROM expired WHERE jobs.id = expired.id
+        RETURNING jobs.id
+        """
+    }
+
+    /// Deletes finished jobs older than their retention, a bounded batch at a time.
+    static func prune(completedFor: Duration, failedFor: Duration, limit: Int) -> PostgresQuery {
+        """
+        WITH old AS (
+            SELECT id FROM jobs
+            WHERE (state = 'completed' AND finalized_at < now() - \(completedFor.wholeMilliseconds) * interval '1 millisecond')
+               OR (state IN ('discarded', 'cancelled') AND finalized_at < now() - \(failedFor.wholeMilliseconds) * interval '1 millisecond')
+            LIMIT \(limit) FOR UPDATE SKIP LOCKED
+        )
+        DELETE FROM jobs USING old WHERE jobs.id = old.id RETURNING jobs.id
+        """
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import PostgresNIO
+
+/// Everything the storage layer can report, each as one plain sentence for the operator.
+/// No personal data and no SQL text ever appears in `description`.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    case badDatabaseURL(String)
+    case unreachable(server: String, reason: String)
+    case authenticationFailed(user: String, server: String)
+    case databaseMissing(name: String, server: String)
+    case serverBinariesMissing(searched: [String])
+    case clusterFailed(String)
+    case migrationFolderMissing(path: String)
+    case migrationInvalid(file: String, reason: String)
+    case migrationFailed(version: Int, name: String, reason: String)
+    case migrationsMissing(applied: Int, known: Int)
+    case jobNotFound(id: Int64)
+    case jobNotInState(id: Int64, state: String, wanted: String)
+    case invalidJob(String)
+    case leaseLost(jobID: Int64)
+    case query(sqlState: String?, message: String, context: String)
+
+    public var description: String {
+        switch self {
+        case .badDatabaseURL(let why):
+            "DATABASE_URL is not a valid PostgreSQL URL: \(why)."
+        case .unreachable(let server, let reason):
+            "Cannot reach PostgreSQL at \(server): \(reason)."
+        case .authenticationFailed(let user, let server):
+            "PostgreSQL at \(server) refused user \(user): wrong password or no access."
+        case .databaseMissing(let name, let server):
+            "Database \(name) does not exist on \(server); create it or fix DATABASE_URL."
+        case .serverBinariesMissing(let searched):
+            "No PostgreSQL server binaries found (looked on PATH and in \(searched.joined(separator: ", "))); install them with: apt-get install postgresql."
+        case .clusterFailed(let why):
+            "The private PostgreSQL cluster could not start: \(why)."
+        case .migrationFolderMissing(let path):
+            "The migration folder \(path) does not exist or holds no .sql files."
+        case .migrationInvalid(let file, let reason):
+            "Migration file \(file) is not usable: \(reason)."
+        case .migrationFailed(let version, let name, let reason):
+            "Migration \(version) (\(name)) failed and was rolled back: \(reason)."
+        case .migrationsMissing(let applied, let known):
+            "The database schema is behind (\(applied) of \(known) migrations applied); run `chitra migrate` first."
+        case .jobNotFound(let id):
+            "There is no job \(id)."
+        case .jobNotInState(let id, let state, let wanted):
+            "Job \(id) is \(state); only a job that is \(wanted) can be changed this way."
+        case .invalidJob(let why):
+            "The job cannot be enqueued: \(why)."
+        case .leaseLost(let jobID):
+            "Job \(jobID) is no longer held by this worker (its lease expired and it was rescued)."
+        case .query(let sqlState, let message, let context):
+            "The database refused to \(context): \(message)\(sqlState.map { " (SQLSTATE \($0))" } ?? "")."
+        }
+    }
+
+    /// The SQLSTATE class that says the statement raced with another and can simply be tried again.
+    public var isTransient: Bool {
+        switch self {
+        case .unreachable: true
+        case .query(let state, _, _): state.map { ["40001", "40P01", "55P03", "57P01", "57P03"].contains($0) || $0.hasPrefix("08") } ?? true
+        default: false
+        }
+    }
+}
+
+extension StoreError {
+    /// Maps whatever PostgresNIO threw while doing `context` into a `StoreError`: the one place
+    /// where driver errors and SQLSTATE codes are interpreted.
+    public static func from(_ error: any Error, context: String, url: DatabaseURL? = nil) -> StoreError {
+        if let error = error as? StoreError { return error }
+        let server = url?.serverDescription ?? "the database"
+        guard let psql = error as? PSQLError else {
+            return .unreachable(server: server, reason: String(describing: error))
+        }
+        if let info = psql.serverInfo {
+            let state = info[.sqlState]
+            let message = info[.message] ?? "unknown error"
+            switch state {
+            case "28P01", "28000":
+                return .authenticationFailed(user: url?.user ?? "?", server: server)
+            case "3D000":
+                return .databaseMissing(name: url?.database ?? "?", server: server)
+            default:
+                return .query(sqlState: state, message: message, context: context)
+            }
+        }
+        switch psql.code {
+        case .connectionError, .serverClosedConnection, .uncleanShutdown, .clientClosedConnection, .poolClosed:
+            let underlying = psql.underlying.map { String(describing: $0) } ?? "connection closed"
+            return .unreachable(server: server, reason: underlying)
+        case .authMechanismRequiresPassword:
+            return .authenticationFailed(user: url?.user ?? "?", server: server)
+        default:
+            return .query(sqlState: nil, message: psql.code.description, context: context)
+        }
+    }
+}
