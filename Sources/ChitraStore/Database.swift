@@ -37,6 +37,7 @@ public final class Database: Sendable {
     }
 
     /// Probes the server, then runs `body` with the pool running beside it, and stops the pool.
+    @discardableResult
     public static func withRunning<T: Sendable>(
         _ url: DatabaseURL, maximumConnections: Int = defaultMaximumConnections, logger: Logger,
         _ body: @Sendable (Database) async throws -> T
@@ -47,6 +48,7 @@ public final class Database: Sendable {
     }
 
     /// Runs `body` with this pool running beside it.
+    @discardableResult
     public func withRunning<T: Sendable>(_ body: @Sendable (Database) async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
@@ -70,6 +72,7 @@ public final class Database: Sendable {
     }
 
     /// Runs `body` in a transaction, mapping driver errors into `StoreError`.
+    @discardableResult
     public func transaction<T: Sendable>(
         _ context: String, _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {

@@ -21,7 +21,8 @@ extension LocalCluster {
             guard chown.status == 0 else { throw StoreError.clusterFailed("cannot give \(folder) to the postgres user") }
         }
         let result = try await Subprocess.run(asServerUser(binaries.initdb), asServerUserArguments(binaries.initdb, [
-            "-D", dataFolder, "-U", Self.superuser, "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync",
+            "-D", dataFolder, "-U", Self.superuser, "--auth-local=trust", "--auth-host=scram-sha-256",
+            "--pwfile=\(folder)/\(Self.passwordFile)", "--encoding=UTF8", "--no-locale", "--no-sync",
         ]), in: folder)
         guard result.status == 0 else {
             throw StoreError.clusterFailed("initdb failed: \(lastLine(of: result.output))")
@@ -67,7 +68,7 @@ extension LocalCluster {
             ["stop", "-D", dataFolder, "-m", "immediate", "-w"])).map(shellQuoted).joined(separator: " ")
         let script = "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; "
             + "if [ -f \(shellQuoted(dataFolder))/postmaster.pid ]; then \(stop) >/dev/null 2>&1; fi; rm -rf \(shellQuoted(folder))"
-        _ = try Subprocess.launch("/bin/sh", ["-c", script], logPath: "/dev/null")
+        _ = try Subprocess.launch("/bin/sh", ["-c", script], logPath: nil)
     }
 
     private func shellQuoted(_ text: String) -> String {

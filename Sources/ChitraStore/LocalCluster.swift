@@ -11,6 +11,8 @@ public struct LocalCluster: Sendable {
     public let folder: String
     public let port: Int
     public let binaries: PostgresBinaries
+    /// The superuser's password: local socket connections are trusted, TCP ones must give it.
+    public let password: String
     /// The superuser the cluster was created with.
     public static let superuser = "chitra"
 
@@ -19,7 +21,8 @@ public struct LocalCluster: Sendable {
 
     /// The URL of database `name` on this cluster, through 127.0.0.1.
     public func url(database: String = "postgres") -> DatabaseURL {
-        DatabaseURL(user: Self.superuser, host: "127.0.0.1", port: port, database: database, sslMode: "disable")
+        DatabaseURL(user: Self.superuser, password: password, host: "127.0.0.1", port: port,
+                    database: database, sslMode: "disable")
     }
 
     /// Server settings for a private cluster. Durability stays on (`fsync`, `synchronous_commit`)
@@ -41,20 +44,20 @@ public struct LocalCluster: Sendable {
         let binaries = try PostgresBinaries.locate()
         let folder = if let folder { folder } else { try makeTemporaryFolder() }
         let port = if let port { port } else { try FreePort.find() }
-        let cluster = LocalCluster(folder: folder, port: port, binaries: binaries)
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let cluster = LocalCluster(folder: folder, port: port, binaries: binaries, password: try readOrMakePassword(in: folder))
             if ephemeral { try cluster.startWatchdog() }
             if !FileManager.default.fileExists(atPath: cluster.dataFolder + "/PG_VERSION") {
                 try await cluster.initialize()
             }
             try await cluster.launch(settings: defaultSettings.merging(settings) { $1 }, detached: !ephemeral)
+            return cluster
         } catch let error as StoreError {
             throw error
         } catch {
             throw .clusterFailed(String(describing: error))
         }
-        return cluster
     }
 
     /// Stops the server (fast shutdown: open sessions are ended) and, if asked, removes the folder.
@@ -80,7 +83,22 @@ public struct LocalCluster: Sendable {
     public static func existing(in folder: String) throws(StoreError) -> LocalCluster? {
         let (running, port) = status(of: folder)
         guard running, let port else { return nil }
-        return LocalCluster(folder: folder, port: port, binaries: try PostgresBinaries.locate())
+        let password = (try? String(contentsOfFile: folder + "/" + passwordFile, encoding: .utf8)) ?? ""
+        return LocalCluster(folder: folder, port: port, binaries: try PostgresBinaries.locate(),
+                            password: password.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    static let passwordFile = "superuser.password"
+
+    private static func readOrMakePassword(in folder: String) throws -> String {
+        let path = folder + "/" + passwordFile
+        if let existing = try? String(contentsOfFile: path, encoding: .utf8) {
+            return existing.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let alphabet = Array("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        let password = String((0..<24).map { _ in alphabet.randomElement()! })
+        try password.write(toFile: path, atomically: true, encoding: .utf8)
+        return password
     }
 
     private static func makeTemporaryFolder() throws(StoreError) -> String {

@@ -80,15 +80,20 @@ public struct Migrator: Sendable {
         return versions
     }
 
-    /// One migration and its record as one simple-protocol query string: PostgreSQL runs a
-    /// multi-statement string as a single implicit transaction, so it applies whole or not at all.
+    /// One migration and its record in one transaction: applied whole or not at all.
     static func apply(_ migration: Migration, on connection: PostgresConnection, logger: Logger) async throws {
-        let name = migration.name.replacingOccurrences(of: "'", with: "''")
-        let script = migration.sql + "\n;INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), '\(name)');"
         do {
-            _ = try await connection.simpleQuery(script).get()
-        } catch let error as PSQLError {
-            let message = error.serverInfo?[.message] ?? error.code.description
+            try await connection.withTransaction(logger: logger) { connection in
+                for statement in SQLScript.statements(migration.sql) {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query(
+                    "INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
+                    logger: logger)
+            }
+        } catch let error as PostgresTransactionError {
+            let cause = error.closureError ?? error.beginError ?? error.commitError
+            let message = (cause as? PSQLError).flatMap { $0.serverInfo?[.message] } ?? cause.map { "\($0)" } ?? "unknown error"
             throw StoreError.migrationFailed(version: migration.version, name: migration.name, reason: message)
         }
     }

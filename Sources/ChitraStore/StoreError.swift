@@ -72,7 +72,7 @@ extension StoreError {
         if let error = error as? StoreError { return error }
         let server = url?.serverDescription ?? "the database"
         guard let psql = error as? PSQLError else {
-            return .unreachable(server: server, reason: String(describing: error))
+            return .query(sqlState: nil, message: String(describing: error), context: context)
         }
         if let info = psql.serverInfo {
             let state = info[.sqlState]

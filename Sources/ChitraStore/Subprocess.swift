@@ -41,10 +41,16 @@ enum Subprocess {
         return Result(status: status, output: text)
     }
 
-    /// Starts a long-running program whose output goes to `logPath`; the caller never waits for it.
-    static func launch(_ executable: String, _ arguments: [String], logPath: String, in directory: String? = nil) throws -> Process {
-        FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+    /// Starts a long-running program whose output goes to `logPath` (discarded when nil); the
+    /// caller never waits for it.
+    static func launch(_ executable: String, _ arguments: [String], logPath: String?, in directory: String? = nil) throws -> Process {
+        let log: FileHandle
+        if let logPath {
+            FileManager.default.createFile(atPath: logPath, contents: nil)
+            log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        } else {
+            log = FileHandle.nullDevice
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -54,7 +60,7 @@ enum Subprocess {
         process.standardError = log
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         try process.run()
-        try? log.close()
+        if logPath != nil { try? log.close() }
         return process
     }
 

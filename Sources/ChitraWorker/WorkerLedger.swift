@@ -1,0 +1,82 @@
+import ChitraStore
+import Synchronization
+
+/// What one worker holds, behind one lock: the jobs it claimed and has not yet reported (their
+/// leases need heartbeats), how many handlers run, and outcomes waiting to be written in a batch.
+final class WorkerLedger: Sendable {
+    private struct State {
+        /// Claimed and not yet reported: job id → attempt.
+        var held: [Int64: Int32] = [:]
+        var running = 0
+        var outcomes: [JobOutcome] = []
+        var stopping = false
+    }
+
+    private let state = Mutex(State())
+
+    func claimed(_ jobs: [ClaimedJob]) {
+        state.withLock { state in
+            for job in jobs { state.held[job.id] = job.attempt }
+            state.running += jobs.count
+        }
+    }
+
+    /// A handler finished; `outcome` is nil when the job completed inside its own transaction.
+    /// Returns how many handlers still run and how many outcomes wait.
+    func finished(_ jobID: Int64, outcome: JobOutcome?) -> (running: Int, waiting: Int) {
+        state.withLock { state in
+            state.running -= 1
+            if let outcome { state.outcomes.append(outcome) } else { state.held[jobID] = nil }
+            return (state.running, state.outcomes.count)
+        }
+    }
+
+    /// A handler was interrupted at shutdown: its job goes back untouched.
+    func interrupted() {
+        state.withLock { $0.running -= 1 }
+    }
+
+    var running: Int { state.withLock { $0.running } }
+    var heldIDs: [Int64] { state.withLock { Array($0.held.keys) } }
+
+    /// Takes up to `limit` waiting outcomes for one flush.
+    func takeOutcomes(limit: Int) -> [JobOutcome] {
+        state.withLock { state in
+            let count = min(limit, state.outcomes.count)
+            let batch = Array(state.outcomes.prefix(count))
+            state.outcomes.removeFirst(count)
+            return batch
+        }
+    }
+
+    /// A flush succeeded: those jobs are no longer held.
+    func reported(_ outcomes: [JobOutcome]) {
+        state.withLock { state in
+            for outcome in outcomes { state.held[outcome.jobID] = nil }
+        }
+    }
+
+    /// A flush failed: keep the outcomes for the next one.
+    func putBack(_ outcomes: [JobOutcome]) {
+        state.withLock { $0.outcomes.insert(contentsOf: outcomes, at: 0) }
+    }
+
+    /// Held jobs with no outcome waiting: those to release at shutdown.
+    func unreportedIDs() -> [Int64] {
+        state.withLock { state in
+            let withOutcome = Set(state.outcomes.map(\.jobID))
+            return state.held.keys.filter { !withOutcome.contains($0) }
+        }
+    }
+
+    func forget(_ ids: [Int64]) {
+        state.withLock { state in for id in ids { state.held[id] = nil } }
+    }
+
+    var hasOutcomes: Bool { state.withLock { !$0.outcomes.isEmpty } }
+
+    var stopping: Bool {
+        get { state.withLock { $0.stopping } }
+        set { state.withLock { $0.stopping = newValue } }
+    }
+}

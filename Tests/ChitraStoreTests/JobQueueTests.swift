@@ -1,0 +1,249 @@
+import ChitraCore
+import ChitraStore
+import ChitraTesting
+import Foundation
+import PostgresNIO
+import Testing
+
+@Suite("Job queue", .timeLimit(.minutes(2)))
+struct JobQueueTests {
+    let owner = "test-worker"
+
+    @Test("a second enqueue with the same unique key inserts nothing and says so")
+    func uniqueEnqueue() async throws {
+        try await TestPostgres.withDatabase { database in
+            let queue = JobQueue(database: database)
+            let job = NewJob(kind: "plan", districtCode: "954", uniqueKey: "plan:954:2026-07")
+            let first = try await queue.enqueue(job)
+            let second = try await queue.enqueue(job)
+            #expect(first.inserted)
+            #expect(!second.inserted)
+            #expect(second.id == first.id)
+            #expect(try await queue.enqueue([job, job]) == 0)
+            #expect(try await queue.countsByState() == [.available: 1])
+        }
+    }
+
+    @Test("a cancelled job frees its unique key")
+    func cancelledFreesKey() async throws {
+        try await TestPostgres.withDatabase { database in
+            let queue = JobQueue(database: database)
+            let job = NewJob(kind: "plan", districtCode: "954", uniqueKey: "k")
+            let first = try await queue.enqueue(job)
+            _ = try await queue.cancel(id: first.id)
+            let again = try await queue.enqueue(job)
+            #expect(again.inserted && again.id != first.id)
+        }
+    }
+
+    @Test("an enqueue in a transaction that rolls back leaves no job")
+    func transactionalEnqueue() async throws {
+        try await TestPostgres.withDatabase { database in
+            struct Rollback: Error {}
+            await #expect(throws: Rollback.self) {
+                try await database.transaction("test") { connection in
+                    try await JobQueue.enqueue(NewJob(kind: "plan", districtCode: "954"), on: connection)
+                    try await JobQueue.enqueue([NewJob(kind: "compute", districtCode: "954")], on: connection)
+                    throw Rollback()
+                }
+            }
+            #expect(try await JobQueue(database: database).countsByState().isEmpty)
+            try await database.transaction("test") { connection in
+                try await JobQueue.enqueue(NewJob(kind: "plan", districtCode: "954"), on: connection)
+            }
+            #expect(try await JobQueue(database: database).countsByState() == [.available: 1])
+        }
+    }
+
+    @Test("bad jobs are refused with a sentence")
+    func invalidJob() async throws {
+        try await TestPostgres.withDatabase { database in
+            await #expect(throws: StoreError.invalidJob("district code '95' is not 3 digits")) {
+                try await JobQueue(database: database).enqueue(NewJob(kind: "plan", districtCode: "95"))
+            }
+        }
+    }
+
+    @Test("claims count the attempt, lease the job, and skip jobs not yet due")
+    func claim() async throws {
+        try await TestPostgres.withDatabase { database in
+            let queue = JobQueue(database: database)
+            try await queue.enqueue([
+                NewJob(kind: "a", districtCode: "954"),
+                NewJob(kind: "b", districtCode: "954", runAt: Date().addingTimeInterval(3600)),
+            ])
+            let claimed = try await queue.claim(limit: 10, owner: owner, lease: .seconds(30))
+            #expect(claimed.map(\.kind) == ["a"])
+            #expect(claimed.first?.attempt == 1)
+            let record = try await queue.show(id: claimed[0].id)
+            #expect(record.state == .running && record.leaseOwner == owner)
+            #expect(try await queue.claim(limit: 10, owner: owner, lease: .seconds(30)).isEmpty)
+        }
+    }
+
+    @Test("two claimers never get the same job")
+    func concurrentClaims() async throws {
+        try await TestPostgres.withDatabase(maximumConnections: 8) { database in
+            let queue = JobQueue(database: database)
+            try await queue.enqueue((0..<2_000).map { NewJob(kind: "noop", districtCode: "95\($0 % 3 + 4)") })
+            let ids = try await withThrowingTaskGroup(of: [Int64].self) { group in
+                for worker in 0..<4 {
+                    group.addTask {
+                        var mine: [Int64] = []
+                        while true {
+                            let batch = try await queue.claim(limit: 50, owner: "w\(worker)", lease: .seconds(30))
+                            if batch.isEmpty { return mine }
+                            mine += batch.map(\.id)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Int64]()) { $0 += $1 }
+            }
+            #expect(ids.count == 2_000)
+            #expect(Set(ids).count == 2_000)
+        }
+    }
+
+    @Test("one district's 100,000 jobs do not starve another's 10")
+    func fairness() async throws {
+        try await TestPostgres.withDatabase { database in
+            let queue = JobQueue(database: database)
+            try await queue.enqueue((0..<100_000).map { _ in NewJob(kind: "compute", districtCode: "954") })
+            try await queue.enqueue((0..<10).map { _ in NewJob(kind: "compute", districtCode: "961") })
+            // The small district's jobs were enqueued last; all of them come in the first claim.
+            let first = try await queue.claim(limit: 100, owner: owner, lease: .seconds(30))
+            #expect(first.count == 60)
+            #expect(first.filter { $0.districtCode == "961" }.count == 10)
+            // With several districts waiting, a batch is shared out evenly.
+            try await queue.enqueue((0..<300).map { _ in NewJob(kind: "compute", districtCode: "956") })
+            let second = try await queue.claim(limit: 100, owner: owner, lease: .seconds(30))
+            #expect(Dictionary(grouping: second, by: \.districtCode).mapValues(\.count) == ["954": 50, "956": 50])
+        }
+    }
+
+    @Test("failures back off exponentially, then the job is discarded with its last error")
+    func backoffAndDiscard() async throws {
+        try await TestPostgres.withDatabase { database in
+            let queue = JobQueue(database: database)
+            let policy = RetryPolicy(base: .seconds(2), cap: .seconds(60), jitter: 0)
+            let id = try await queue.enqueue(NewJob(kind: "flaky", districtCode: "954", maxAttempts: 3)).id
+            var delays: [TimeInterval] = []
+            for attempt in 1...3 {
+                try await database.client.query("UPDATE jobs SET run_at = now() WHERE id = \(id)")
+                let job = try #require(try await queue.claim(limit: 1, owner: owner, lease: .seconds(30)).first)
+                #expect(job.attempt == Int32(attempt))
+                let delay = policy.delay(afterAttempt: attempt)
+                try await queue.finish([JobOutcome(jobID: id, attempt: job.attempt,
+                                                   result: .failed(error: "boom \(attempt)", delay: delay))], owner: owner)
+                let record = try await queue.show(id: id)
+                delays.append(record.runAt.timeIntervalSince(record.attemptedAt!))
+                if attempt < 3 { #expect(record.state == .retryable) }
+            }
+            #expect(abs(delays[0] - 2) < 0.5 && abs(delays[1] - 4) < 0.5)
+            let record = try await queue.show(id: id)
+            #expect(record.state == .discarded)
+            #expect(record.lastError == "boom 3")
+            #expect(record.finalizedAt != nil)
+            #expect(record.errors.contains("boom 1") && record.errors.contains("boom 2"))
+        }
+    }
+
+    @Test("snooze does not count the attempt; cancel finalises")
+    func snoozeAndCancel() async throws {
+        try await TestPostgres.withDatabase { database in
+            let queue = JobQueue(database: database)
+            try await queue.enqueue([NewJob(kind: "a", districtCode: "954"), NewJob(kind: "b", districtCode: "954")])
+            let jobs = try await queue.claim(limit: 2, owner: owner, lease: .seconds(30))
+            let a = try #require(jobs.first { $0.kind == "a" }), b = try #require(jobs.first { $0.kind == "b" })
+            try await queue.finish([
+                JobOutcome(jobID: a.id, attempt: a.attempt, result: .snoozed(delay: .seconds(60))),
+                JobOutcome(jobID: b.id, attempt: b.attempt, result: .cancelled(reason: "district closed")),
+            ], owner: owner)
+            let snoozed = try await queue.show(id: a.id), cancelled = try await queue.show(id: b.id)
+            #expect(snoozed.state == .available && snoozed.attempt == 0 && snoozed.runAt > Date().addingTimeInterval(30))
+            #expect(cancelled.state == .cancelled && cancelled.lastError == "district closed")
+        }
+    }
+
+    @Test("an expired lease is rescued with its attempt counted; a late report from the dead worker is ignored")
+    func rescue() async throws {
+        try await TestPostgres.withDatabase { database in
+            let queue = JobQueue(database: database)
+            try await queue.enqueue([NewJob(kind: "a", districtCode: "954"),
+                                     NewJob(kind: "b", districtCode: "954", maxAttempts: 1)])
+            let jobs = try await queue.claim(limit: 2, owner: "dead", lease: .milliseconds(200))
+            #expect(jobs.count == 2)
+            try await Task.sleep(for: .milliseconds(300))
+            let report = try await queue.maintain(completedRetention: .seconds(3600), failedRetention: .seconds(3600))
+            #expect(report.led && report.rescued == 2)
+            let a = try #require(jobs.first { $0.kind == "a" }), b = try #require(jobs.first { $0.kind == "b" })
+            let rescued = try await queue.show(id: a.id)
+            #expect(rescued.state == .retryable && rescued.attempt == 1 && rescued.leaseOwner == nil)
+            #expect(rescued.lastError?.contains("worker dead stopped renewing its lease") == true)
+            #expect(try await queue.show(id: b.id).state == .discarded)
+            // The job runs again elsewhere; the dead worker's late report changes nothing.
+            let again = try await queue.claim(limit: 1, owner: "alive", lease: .seconds(30))
+            #expect(again.first?.id == a.id && again.first?.attempt == 2)
+            #expect(try await queue.finish([JobOutcome(jobID: a.id, attempt: 1, result: .completed)], owner: "dead") == 0)
+            #expect(try await queue.show(id: a.id).state == .running)
+        }
+    }
+
+    @Test("heartbeats keep a lease alive; release hands jobs back uncounted")
+    func heartbeatAndRelease() async throws {
+        try await TestPostgres.withDatabase { database in
+            let queue = JobQueue(database: database)
+            try await queue.enqueue(NewJob(kind: "a", districtCode: "954"))
+            let job = try #require(try await queue.claim(limit: 1, owner: owner, lease: .milliseconds(300)).first)
+            for _ in 0..<3 {
+                try await Task.sleep(for: .milliseconds(150))
+                try await queue.heartbeat(ids: [job.id], owner: owner, lease: .milliseconds(300))
+            }
+            #expect(try await queue.maintain(completedRetention: .seconds(1), failedRetention: .seconds(1)).rescued == 0)
+            try await queue.release(ids: [job.id], owner: owner)
+            let record = try await queue.show(id: job.id)
+            #expect(record.state == .available && record.attempt == 0)
+        }
+    }
+
+    @Test("only one process leads maintenance at a time; the pruner deletes old finished jobs")
+    func leadershipAndPruning() async throws {
+        try await TestPostgres.withDatabase { database in
+            let queue = JobQueue(database: database)
+            try await queue.enqueue((0..<5).map { _ in NewJob(kind: "a", districtCode: "954") })
+            let jobs = try await queue.claim(limit: 5, owner: owner, lease: .seconds(30))
+            try await queue.finish(jobs.map { JobOutcome(jobID: $0.id, attempt: $0.attempt, result: .completed) }, owner: owner)
+            try await database.client.query("UPDATE jobs SET finalized_at = now() - interval '2 days'")
+            // Hold leadership in another transaction: the pass must not run.
+            try await database.transaction("hold leadership") { connection in
+                try await connection.query("SELECT pg_advisory_xact_lock(\(0x0C41_7241_0002 as Int64))", logger: TestPostgres.logger)
+                let report = try await queue.maintain(completedRetention: .seconds(3600), failedRetention: .seconds(3600))
+                #expect(!report.led && report.pruned == 0)
+            }
+            let report = try await queue.maintain(completedRetention: .seconds(3600), failedRetention: .seconds(3600))
+            #expect(report.led && report.pruned == 5)
+        }
+    }
+
+    @Test("operators retry a discarded job and cancel an available one; wrong states are explained")
+    func adminActions() async throws {
+        try await TestPostgres.withDatabase { database in
+            let queue = JobQueue(database: database)
+            let id = try await queue.enqueue(NewJob(kind: "a", districtCode: "954", maxAttempts: 1)).id
+            let job = try #require(try await queue.claim(limit: 1, owner: owner, lease: .seconds(30)).first)
+            await #expect(throws: StoreError.jobNotInState(id: id, state: "running",
+                                                            wanted: "retryable, discarded, cancelled or scheduled")) {
+                try await queue.retry(id: id)
+            }
+            try await queue.finish([JobOutcome(jobID: id, attempt: job.attempt, result: .failed(error: "x", delay: .zero))], owner: owner)
+            #expect(try await queue.show(id: id).state == .discarded)
+            let retried = try await queue.retry(id: id)
+            #expect(retried.state == .available && retried.maxAttempts == 2)
+            #expect(try await queue.cancel(id: id).state == .cancelled)
+            await #expect(throws: StoreError.jobNotFound(id: 999_999)) { try await queue.show(id: 999_999) }
+            let listed = try await queue.list(.init(districtCode: "954", kind: "a", state: .cancelled))
+            #expect(listed.map(\.id) == [id])
+            #expect(try await queue.list(.init(districtCode: "956")).isEmpty)
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import ChitraStore
+import ChitraTesting
+import Foundation
+import Testing
+
+@Suite("Migrations", .timeLimit(.minutes(2)))
+struct MigratorTests {
+    @Test("migrating twice applies nothing the second time")
+    func idempotent() async throws {
+        let url = try await TestPostgres.newEmptyDatabaseURL()
+        defer { Task { await TestPostgres.drop(url) } }
+        try await Database.withRunning(url, logger: TestPostgres.logger) { database in
+            let migrator = try Migrator(database: database)
+            let first = try await migrator.migrate()
+            #expect(first.map(\.version) == migrator.migrations.map(\.version))
+            let second = try await migrator.migrate()
+            #expect(second.isEmpty)
+            try await migrator.requireUpToDate()
+        }
+    }
+
+    @Test("two processes migrating at once take turns and apply each migration once")
+    func concurrent() async throws {
+        let url = try await TestPostgres.newEmptyDatabaseURL()
+        defer { Task { await TestPostgres.drop(url) } }
+        let applied = try await withThrowingTaskGroup(of: [Int].self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    try await Database.withRunning(url, maximumConnections: 2, logger: TestPostgres.logger) {
+                        try await Migrator(database: $0).migrate().map(\.version)
+                    }
+                }
+            }
+            return try await group.reduce(into: [Int]()) { $0 += $1 }
+        }
+        try await Database.withRunning(url, logger: TestPostgres.logger) { database in
+            let migrator = try Migrator(database: database)
+            #expect(applied.sorted() == migrator.migrations.map(\.version))
+            let recorded = try await migrator.appliedVersions()
+            #expect(recorded == Set(migrator.migrations.map(\.version)))
+        }
+    }
+
+    @Test("a missing migration folder is one clear sentence")
+    func missingFolder() async throws {
+        #expect(throws: StoreError.migrationFolderMissing(path: "/nonexistent/migrations")) {
+            _ = try Migration.load(from: "/nonexistent/migrations")
+        }
+        #expect(StoreError.migrationFolderMissing(path: "/x").description
+            == "The migration folder /x does not exist or holds no .sql files.")
+    }
+
+    @Test("a failing migration is rolled back whole and named")
+    func failingMigration() async throws {
+        let url = try await TestPostgres.newEmptyDatabaseURL()
+        defer { Task { await TestPostgres.drop(url) } }
+        let folder = NSTemporaryDirectory() + "chitra-migrations-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try "CREATE TABLE a (x int);".write(toFile: folder + "/0001_a.sql", atomically: true, encoding: .utf8)
+        try "CREATE TABLE b (x int); SELECT * FROM no_such_table;".write(
+            toFile: folder + "/0002_b.sql", atomically: true, encoding: .utf8)
+        try await Database.withRunning(url, logger: TestPostgres.logger) { database in
+            let migrator = try Migrator(database: database, folder: folder)
+            await #expect {
+                try await migrator.migrate()
+            } throws: { error in
+                guard case StoreError.migrationFailed(2, "b", let reason) = error else { return false }
+                return reason.contains("no_such_table")
+            }
+            #expect(try await migrator.appliedVersions() == [1])
+            // Table b was rolled back with the failed migration.
+            let rows = try await database.client.query("SELECT to_regclass('b') IS NULL")
+            for try await missing in rows.decode(Bool.self) { #expect(missing) }
+        }
+    }
+}
