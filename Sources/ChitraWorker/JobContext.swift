@@ -27,6 +27,7 @@ public final class JobContext: Sendable {
     /// Runs `body` in a transaction that also completes this job: the effects and the completion
     /// commit together or not at all. If the job was rescued from this worker meanwhile, the
     /// transaction rolls back with `StoreError.leaseLost`.
+    @discardableResult
     public func withCompletingTransaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         let result = try await database.transaction("run job \(job.id)") { connection in
             let value = try await body(connection)

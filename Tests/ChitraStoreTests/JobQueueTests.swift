@@ -85,7 +85,7 @@ struct JobQueueTests {
     func concurrentClaims() async throws {
         try await TestPostgres.withDatabase(maximumConnections: 8) { database in
             let queue = JobQueue(database: database)
-            try await queue.enqueue((0..<2_000).map { NewJob(kind: "noop", districtCode: "95\($0 % 3 + 4)") })
+            try await queue.enqueue((0..<2_000).map { NewJob(kind: "noop", districtCode: Fixtures.district($0 % 3)) })
             let ids = try await withThrowingTaskGroup(of: [Int64].self) { group in
                 for worker in 0..<4 {
                     group.addTask {

@@ -1,1 +1,153 @@
+import ChitraStore
+import ChitraTesting
+import ChitraWorker
+import Foundation
+import PostgresNIO
+import Synchronization
 import Testing
+
+@Suite("Worker", .timeLimit(.minutes(2)))
+struct WorkerTests {
+    @Test("a worker drains every job of several districts")
+    func drains() async throws {
+        try await TestPostgres.withDatabase { database in
+            let queue = JobQueue(database: database)
+            try await queue.enqueue((0..<3_000).map { NewJob(kind: "noop", districtCode: Fixtures.district($0)) })
+            try await WorkerHarness.withWorker(database: database, handlers: DiagnosticHandlers.standard,
+                                               configure: { $0.concurrency = 100 }) { _ in
+                try await eventually("all jobs completed") { try await queue.countsByState() == [.completed: 3_000] }
+            }
+        }
+    }
+
+    @Test("an enqueue wakes an idle worker through LISTEN/NOTIFY in under 50 ms")
+    func notifyLatency() async throws {
+        try await TestPostgres.withDatabase { database in
+            let queue = JobQueue(database: database)
+            let started = Mutex<[Int64: ContinuousClock.Instant]>([:])
+            let handler = ClosureHandler(kind: "ping") { context in
+                started.withLock { $0[context.job.id] = .now }
+            }
+            // Polling every 30 s: only a notification can explain a fast start.
+            try await WorkerHarness.withWorker(database: database, handlers: [handler],
+                                               configure: { $0.pollInterval = .seconds(30) }) { _ in
+                // Warm up: the listener is connected once a first job has run.
+                let warmup = try await queue.enqueue(NewJob(kind: "ping", districtCode: "954")).id
+                try await eventually("warm-up job started") { started.withLock { $0[warmup] != nil } }
+                var latencies: [Duration] = []
+                for _ in 0..<15 {
+                    try await Task.sleep(for: .milliseconds(20)) // idle again
+                    let enqueuedAt = ContinuousClock.now
+                    let id = try await queue.enqueue(NewJob(kind: "ping", districtCode: "954")).id
+                    try await eventually(timeout: .seconds(10), "job \(id) started") { started.withLock { $0[id] != nil } }
+                    latencies.append(started.withLock { $0[id]! } - enqueuedAt)
+                }
+                let median = latencies.sorted()[latencies.count / 2]
+                #expect(median < .milliseconds(50), "median wake-up latency \(median), all: \(latencies)")
+            }
+        }
+    }
+
+    @Test("a handler that throws is retried with backoff, then discarded with its error")
+    func throwingHandler() async throws {
+        try await TestPostgres.withDatabase { database in
+            let queue = JobQueue(database: database)
+            let id = try await queue.enqueue(NewJob(kind: "probe.fail", districtCode: "954", maxAttempts: 3)).id
+            try await WorkerHarness.withWorker(database: database, handlers: DiagnosticHandlers.probes) { _ in
+                try await eventually("job discarded") { try await queue.show(id: id).state == .discarded }
+            }
+            let record = try await queue.show(id: id)
+            #expect(record.attempt == 3)
+            #expect(record.lastError == "probe.fail always fails, as asked")
+            #expect(record.leaseOwner == nil)
+        }
+    }
+
+    @Test("a job of an unknown kind is discarded at once with a sentence naming the kind")
+    func unknownKind() async throws {
+        try await TestPostgres.withDatabase { database in
+            let queue = JobQueue(database: database)
+            let id = try await queue.enqueue(NewJob(kind: "no.such.kind", districtCode: "956")).id
+            try await WorkerHarness.withWorker(database: database, handlers: DiagnosticHandlers.standard) { worker in
+                try await eventually("job discarded") { try await queue.show(id: id).state == .discarded }
+                let record = try await queue.show(id: id)
+                #expect(record.attempt == 1)
+                #expect(record.lastError == "no handler is registered for job kind 'no.such.kind' on worker \(worker.configuration.workerID)")
+            }
+        }
+    }
+
+    @Test("handlers can snooze and cancel their job")
+    func snoozeAndCancel() async throws {
+        try await TestPostgres.withDatabase { database in
+            let queue = JobQueue(database: database)
+            let snoozes = ClosureHandler(kind: "snoozer") { _ in throw JobSnooze(for: .seconds(3600)) }
+            let cancels = ClosureHandler(kind: "canceller") { _ in throw JobCancel("the run was cancelled") }
+            let a = try await queue.enqueue(NewJob(kind: "snoozer", districtCode: "954")).id
+            let b = try await queue.enqueue(NewJob(kind: "canceller", districtCode: "954")).id
+            try await WorkerHarness.withWorker(database: database, handlers: [snoozes, cancels]) { _ in
+                try await eventually("both handled") {
+                    let first = try await queue.show(id: a), second = try await queue.show(id: b)
+                    return first.state == .available && first.runAt > Date() && second.state == .cancelled
+                }
+            }
+            #expect(try await queue.show(id: a).attempt == 0)
+            #expect(try await queue.show(id: b).lastError == "the run was cancelled")
+        }
+    }
+
+    @Test("a job completed in its handler's transaction commits its effect exactly once")
+    func transactionalCompletion() async throws {
+        try await TestPostgres.withDatabase { database in
+            let queue = JobQueue(database: database)
+            try await queue.enqueue((0..<200).map { _ in NewJob(kind: "probe.record", districtCode: "957") })
+            try await WorkerHarness.withWorker(database: database, handlers: DiagnosticHandlers.probes,
+                                               configure: { $0.concurrency = 8 }) { _ in
+                try await eventually("all recorded") { try await queue.countsByState() == [.completed: 200] }
+            }
+            let rows = try await database.client.query("SELECT count(*) FROM job_probe_receipts")
+            for try await count in rows.decode(Int64.self) { #expect(count == 200) }
+        }
+    }
+
+    @Test("graceful shutdown lets short jobs finish and releases the rest uncounted")
+    func gracefulShutdown() async throws {
+        try await TestPostgres.withDatabase { database in
+            let queue = JobQueue(database: database)
+            let short = try await queue.enqueue([
+                NewJob(kind: "probe.sleep", districtCode: "954", args: #"{"ms": 300}"#, priority: 0),
+                NewJob(kind: "probe.sleep", districtCode: "954", args: #"{"ms": 300}"#, priority: 0),
+            ])
+            #expect(short == 2)
+            try await queue.enqueue([
+                NewJob(kind: "probe.sleep", districtCode: "954", args: #"{"ms": 60000}"#, priority: 1),
+                NewJob(kind: "probe.sleep", districtCode: "954", args: #"{"ms": 60000}"#, priority: 1),
+            ])
+            try await WorkerHarness.withWorker(database: database, handlers: DiagnosticHandlers.probes, configure: {
+                $0.concurrency = 4
+                $0.shutdownGrace = .seconds(1)
+            }) { _ in
+                try await eventually("four jobs running") { try await queue.countsByState() == [.running: 4] }
+                // Queued after the slots filled: must stay untouched.
+                try await queue.enqueue((0..<5).map { _ in NewJob(kind: "noop", districtCode: "954") })
+            }
+            let jobs = try await queue.list(.init(kind: "probe.sleep"))
+            let completed = jobs.filter { $0.state == .completed }
+            let released = jobs.filter { $0.state == .available }
+            #expect(completed.count == 2)
+            #expect(released.count == 2)
+            #expect(released.allSatisfy { $0.attempt == 0 && $0.leaseOwner == nil })
+            #expect(try await queue.list(.init(kind: "noop", state: .available)).count == 5)
+        }
+    }
+
+    @Test("a worker refuses an invalid configuration with a sentence")
+    func badConfiguration() throws {
+        var configuration = WorkerConfiguration(workerID: "w")
+        configuration.concurrency = 0
+        #expect(throws: WorkerError.badConfiguration("concurrency must be at least 1")) { try configuration.validate() }
+        configuration.concurrency = 1
+        configuration.heartbeatInterval = .seconds(60)
+        #expect(throws: WorkerError.self) { try configuration.validate() }
+    }
+}

@@ -1,0 +1,73 @@
+import ChitraStore
+import ChitraWorker
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Runs an in-process worker (and optionally the maintenance service) beside a test, and shuts it
+/// down gracefully when the test body returns.
+public enum WorkerHarness {
+    @discardableResult
+    public static func withWorker<T: Sendable>(
+        database: Database, handlers: [any JobHandler],
+        configure: (inout WorkerConfiguration) -> Void = { _ in },
+        maintenance: MaintenanceConfiguration? = nil,
+        _ body: @Sendable (Worker) async throws -> T
+    ) async throws -> T {
+        var configuration = WorkerConfiguration(workerID: "test-\(UUID().uuidString.prefix(8))")
+        configuration.pollInterval = .milliseconds(200)
+        configuration.retryPolicy.base = .milliseconds(10)
+        configure(&configuration)
+        let worker = try Worker(database: database, handlers: handlers, configuration: configuration,
+                                logger: TestPostgres.logger)
+        var services: [any Service] = [worker]
+        if let maintenance {
+            services.append(MaintenanceService(database: database, configuration: maintenance, logger: TestPostgres.logger))
+        }
+        let group = ServiceGroup(services: services, logger: TestPostgres.logger)
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            do {
+                let result = try await body(worker)
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+                return result
+            } catch {
+                await group.triggerGracefulShutdown()
+                tasks.cancelAll()
+                throw error
+            }
+        }
+    }
+}
+
+/// A handler built from a closure, for tests.
+public struct ClosureHandler: JobHandler {
+    public let kind: String
+    let body: @Sendable (JobContext) async throws -> Void
+
+    public init(kind: String, _ body: @escaping @Sendable (JobContext) async throws -> Void) {
+        self.kind = kind
+        self.body = body
+    }
+
+    public func run(_ context: JobContext) async throws { try await body(context) }
+}
+
+/// Waits until `condition` holds, checking every 20 ms, or fails after `timeout`.
+public func eventually(timeout: Duration = .seconds(30), _ what: String = "condition",
+                       _ condition: @Sendable () async throws -> Bool) async throws {
+    let clock = ContinuousClock()
+    let deadline = clock.now + timeout
+    while clock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    throw TimedOut(what: what, timeout: timeout)
+}
+
+public struct TimedOut: Error, CustomStringConvertible {
+    public var what: String
+    public var timeout: Duration
+    public var description: String { "\(what) did not happen within \(timeout)" }
+}
