@@ -1,8 +1,6 @@
 import ChitraStore
 import Foundation
 import Logging
-import NIOPosix
-import PostgresNIO
 
 /// Real PostgreSQL for tests: the server named by `DATABASE_URL`, or a private cluster started
 /// once per test process from the installed binaries (stopped by its watchdog when the process
@@ -106,15 +104,6 @@ actor TestServer {
     }
 
     static func execute(_ sql: String, on url: DatabaseURL) async throws {
-        let connection = try await PostgresConnection.connect(
-            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: try url.connectionConfiguration(),
-            id: 1, logger: TestPostgres.logger)
-        do {
-            _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: TestPostgres.logger)
-            try await connection.close()
-        } catch {
-            try? await connection.close()
-            throw error
-        }
+        try await AdminStatement.execute(sql, on: url, logger: TestPostgres.logger)
     }
 }

@@ -16,10 +16,10 @@ public struct MaintenanceService: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await self.passOnce()
-                try await Task.sleep(for: self.configuration.interval)
+                try? await Task.sleep(for: self.configuration.interval)
             }
         }
     }

@@ -1,0 +1,35 @@
+import Logging
+import NIOPosix
+import PostgresNIO
+
+/// Statements that cannot run in a pool's transaction (CREATE DATABASE, DROP DATABASE): one
+/// short connection each.
+public enum AdminStatement {
+    public static func execute(_ sql: String, on url: DatabaseURL, logger: Logger) async throws {
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.next(), configuration: try url.connectionConfiguration(),
+                id: 1, logger: logger)
+        } catch {
+            throw StoreError.from(error, context: "connect", url: url)
+        }
+        do {
+            _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+            try await connection.close()
+        } catch {
+            try? await connection.close()
+            throw StoreError.from(error, context: "run an administrative statement", url: url)
+        }
+    }
+
+    /// Creates database `name` (letters, digits, underscores) if it does not exist yet.
+    public static func createDatabase(_ name: String, on url: DatabaseURL, logger: Logger) async throws {
+        precondition(name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }, "database names are plain identifiers")
+        do {
+            try await execute("CREATE DATABASE \(name)", on: url, logger: logger)
+        } catch StoreError.query(sqlState: "42P04", _, _) {
+            // Already there.
+        }
+    }
+}

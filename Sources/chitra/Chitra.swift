@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `chitra`: the command line of Chitra, the payout processor.
+@main
+struct Chitra: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chitra",
+        abstract: "Chitra pays monthly social-security benefits without cash.",
+        subcommands: [DemoCommand.self, DBCommand.self, MigrateCommand.self, JobsCommand.self, BenchCommand.self])
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import ChitraStore
+import Foundation
+
+/// `chitra db start|stop|status`: a private PostgreSQL in a folder, for development and demos.
+struct DBCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "db", abstract: "Start, stop or inspect a private PostgreSQL cluster.",
+        subcommands: [Start.self, Stop.self, Status.self])
+
+    struct FolderOption: ParsableArguments {
+        @Option(help: "The cluster's folder.")
+        var folder: String = ".chitra/pg"
+
+        var absolute: String {
+            URL(fileURLWithPath: folder, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL.path
+        }
+    }
+
+    struct Start: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create (if needed) and start the cluster; print its URL.")
+        @OptionGroup var folder: FolderOption
+        @Option(help: "TCP port on 127.0.0.1 (default: a free one).")
+        var port: Int?
+
+        func run() async throws {
+            let path = folder.absolute
+            if let running = try LocalCluster.existing(in: path) {
+                print("Already running.")
+                print("export DATABASE_URL='\(running.url(database: "postgres").connectionString)'")
+                return
+            }
+            let cluster = try await LocalCluster.start(in: path, port: port, ephemeral: false)
+            print("PostgreSQL is running in \(path) on 127.0.0.1:\(cluster.port).")
+            print("export DATABASE_URL='\(cluster.url(database: "postgres").connectionString)'")
+        }
+    }
+
+    struct Stop: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop the cluster (its data stays).")
+        @OptionGroup var folder: FolderOption
+
+        func run() async throws {
+            guard let cluster = try LocalCluster.existing(in: folder.absolute) else {
+                print("No cluster is running in \(folder.absolute).")
+                return
+            }
+            await cluster.stop(removingFolder: false)
+            print("Stopped.")
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Say whether the cluster runs, and its URL.")
+        @OptionGroup var folder: FolderOption
+
+        func run() async throws {
+            if let cluster = try LocalCluster.existing(in: folder.absolute) {
+                print("running on 127.0.0.1:\(cluster.port)")
+                print("export DATABASE_URL='\(cluster.url(database: "postgres").connectionString)'")
+            } else {
+                print("not running")
+                throw ExitCode(3)
+            }
+        }
+    }
+}

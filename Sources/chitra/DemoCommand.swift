@@ -1,0 +1,80 @@
+import ArgumentParser
+import ChitraStore
+import ChitraWorker
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `chitra demo`: the whole queue on a private database. Starts PostgreSQL (unless DATABASE_URL
+/// is set), migrates, enqueues a demonstration workload across Bạc Liêu's seven districts, drains
+/// it with two workers, and prints what happened.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo", abstract: "Run a demonstration workload on a private database and report.")
+
+    @Option(help: "No-op jobs to enqueue.") var jobs: Int = 50_000
+    @Option(help: "Workers to run.") var workers: Int = 2
+    @Option(help: "Jobs each worker runs at once.") var concurrency: Int = 500
+    @Option(name: .customLong("log-level"), help: "Log level of the workers.") var logLevel: String = "error"
+
+    static let districts = ["954", "956", "957", "958", "959", "960", "961"]
+
+    func run() async throws {
+        let logger = ProcessLogging.bootstrap(label: "chitra.demo", level: logLevel)
+        print("Chitra demo: \(jobs) jobs, \(workers) workers × \(concurrency) slots")
+        let clock = ContinuousClock()
+        let started = clock.now
+        let store = try await PrivateDatabase.make(name: "chitra_demo", logger: logger)
+        print(store.cluster.map { "• private PostgreSQL started in \($0.folder) (\(String(format: "%.1f", (clock.now - started).seconds)) s)" }
+              ?? "• using DATABASE_URL \(store.url)")
+        do {
+            try await Database.withRunning(store.url, logger: logger) { database in
+                let applied = try await Migrator(database: database).migrate()
+                print("• migrations: \(applied.count) applied")
+                let workload = try await DemoWorkload.enqueue(self.jobs, districts: Self.districts, queue: JobQueue(database: database))
+                print(workload.summary)
+                try await self.drain(database: database, expected: workload.total, logger: logger)
+                try await DemoReport.print(database: database, workload: workload)
+            }
+        } catch {
+            await store.stop()
+            throw error
+        }
+        await store.stop()
+    }
+
+    private func drain(database: Database, expected: Int, logger: Logger) async throws {
+        let queue = JobQueue(database: database)
+        var services: [any Service] = [MaintenanceService(database: database, configuration: .init(), logger: logger)]
+        for index in 0..<workers {
+            var configuration = WorkerConfiguration(workerID: "demo-worker-\(index + 1)")
+            configuration.concurrency = concurrency
+            configuration.retryPolicy.base = .milliseconds(50)
+            services.append(try Worker(database: database, handlers: DiagnosticHandlers.standard + DiagnosticHandlers.probes.filter { $0.kind != "probe.crash" },
+                                       configuration: configuration, logger: logger))
+        }
+        let group = ServiceGroup(services: services, logger: logger)
+        let progress = ProgressLine()
+        let clock = ContinuousClock()
+        let start = clock.now
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            while true {
+                let counts = try await queue.countsByState()
+                let finished = (counts[.completed] ?? 0) + (counts[.discarded] ?? 0) + (counts[.cancelled] ?? 0)
+                let elapsed = (clock.now - start).seconds
+                progress.show(String(format: "• draining: %d of %d finished, %d running, %d waiting to retry (%.1f s)",
+                                     finished, expected, counts[.running] ?? 0, counts[.retryable] ?? 0, elapsed))
+                if finished >= expected { break }
+                try await Task.sleep(for: progress.interactive ? .milliseconds(200) : .seconds(1))
+            }
+            progress.finish()
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

@@ -1,0 +1,41 @@
+import ChitraStore
+import Foundation
+import Logging
+
+/// The database a self-contained command uses: `DATABASE_URL` when set, otherwise a private
+/// cluster started for this process alone and removed when it ends.
+struct PrivateDatabase {
+    let url: DatabaseURL
+    let cluster: LocalCluster?
+
+    static func make(name: String, settings: [String: String] = [:], logger: Logger) async throws -> PrivateDatabase {
+        if let text = ProcessInfo.processInfo.environment["DATABASE_URL"], !text.isEmpty {
+            return PrivateDatabase(url: try DatabaseURL(parsing: text), cluster: nil)
+        }
+        let cluster = try await LocalCluster.start(settings: settings)
+        let url = cluster.url(database: name)
+        try await AdminStatement.createDatabase(name, on: cluster.url(), logger: logger)
+        return PrivateDatabase(url: url, cluster: cluster)
+    }
+
+    func stop() async {
+        await cluster?.stop()
+    }
+}
+
+/// One line that rewrites itself on a terminal, or a line per update elsewhere.
+struct ProgressLine {
+    let interactive = isatty(STDOUT_FILENO) != 0
+
+    func show(_ text: String) {
+        if interactive {
+            FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + text).utf8))
+        } else {
+            print(text)
+        }
+    }
+
+    func finish() {
+        if interactive { print("") }
+    }
+}
