@@ -88,12 +88,25 @@ extension StoreError {
         }
         switch psql.code {
         case .connectionError, .serverClosedConnection, .uncleanShutdown, .clientClosedConnection, .poolClosed:
-            let underlying = psql.underlying.map { String(describing: $0) } ?? "connection closed"
-            return .unreachable(server: server, reason: underlying)
+            return .unreachable(server: server, reason: plainReason(psql.underlying))
         case .authMechanismRequiresPassword:
             return .authenticationFailed(user: url?.user ?? "?", server: server)
         default:
             return .query(sqlState: nil, message: psql.code.description, context: context)
         }
+    }
+
+    /// A driver's connection failure in plain words.
+    static func plainReason(_ underlying: (any Error)?) -> String {
+        guard let underlying else { return "the connection was closed" }
+        let text = String(describing: underlying)
+        if text.contains("Connection refused") { return "connection refused (is the server running and the port right?)" }
+        if text.localizedCaseInsensitiveContains("timeout") || text.localizedCaseInsensitiveContains("timed out") {
+            return "no answer in time"
+        }
+        if text.contains("No such file") { return "no server socket there (is the server running?)" }
+        if text.localizedCaseInsensitiveContains("resolve") || text.contains("nodename") { return "the host name does not resolve" }
+        if text.contains("reset") { return "the connection was reset" }
+        return "the connection failed"
     }
 }
