@@ -1,2 +1,30 @@
 import ArgumentParser
-struct BenchCommand: AsyncParsableCommand { static let configuration = CommandConfiguration(commandName: "bench", abstract: "Benchmarks.") }
+import Foundation
+
+/// `chitra bench …`: benchmarks on a private PostgreSQL, results written to files.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Run a benchmark on a private database and record its figures.",
+        subcommands: [Queue.self])
+
+    struct Queue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Bulk-enqueue N no-op jobs, drain them with W worker processes, report rates and latency.")
+
+        @Option(help: "Jobs to enqueue and drain.") var jobs: Int = 200_000
+        @Option(help: "Worker processes.") var workers: Int = 1
+        @Option(help: "Jobs each worker runs at once.") var concurrency: Int = 2_000
+        @Option(help: "Most jobs per claim statement.") var claimBatch: Int = 1_000
+        @Option(help: "Jobs enqueued one by one to measure idle wake-up latency.") var idleJobs: Int = 200
+        @Option(help: "Where to write the figures.") var out: String = "ops/bench/results"
+
+        func run() async throws {
+            let benchmark = QueueBenchmark(jobs: jobs, workers: workers, concurrency: concurrency,
+                                           claimBatch: claimBatch, idleJobs: idleJobs)
+            let result = try await benchmark.run()
+            print(result.text)
+            let files = try result.write(to: out)
+            print("Written: \(files.joined(separator: ", "))")
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import ChitraStore
+import ChitraWorker
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The queue benchmark: bulk enqueue, drain by real worker processes, idle wake-up latency, and
+/// where the database spent its time (pg_stat_statements).
+struct QueueBenchmark {
+    var jobs: Int
+    var workers: Int
+    var concurrency: Int
+    var claimBatch: Int
+    var idleJobs: Int
+
+    func run() async throws -> QueueBenchmarkResult {
+        var logger = Logger(label: "chitra.bench")
+        logger.logLevel = .error
+        // Always a private cluster: a benchmark truncates tables it must own. Durability stays on.
+        let cluster = try await LocalCluster.start(settings: [
+            "shared_preload_libraries": "pg_stat_statements", "pg_stat_statements.track": "top",
+        ])
+        let url = cluster.url(database: "chitra_bench")
+        do {
+            try await AdminStatement.createDatabase("chitra_bench", on: cluster.url(), logger: logger)
+            let result = try await Database.withRunning(url, logger: logger) { database in
+                try await Migrator(database: database).migrate()
+                try await database.client.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+                return try await self.measure(database: database, url: url)
+            }
+            await cluster.stop()
+            return result
+        } catch {
+            await cluster.stop()
+            throw error
+        }
+    }
+
+    private func measure(database: Database, url: DatabaseURL) async throws -> QueueBenchmarkResult {
+        let queue = JobQueue(database: database)
+        let districts = ["954", "956", "957", "958", "959", "960", "961"]
+        let batch = (0..<jobs).map { NewJob(kind: "noop", districtCode: districts[$0 % districts.count]) }
+        let clock = ContinuousClock()
+        var start = clock.now
+        try await queue.enqueue(batch)
+        let enqueueSeconds = (clock.now - start).seconds
+        try await database.client.query("VACUUM ANALYZE jobs")
+        try await database.client.query("SELECT pg_stat_statements_reset()")
+
+        start = clock.now
+        let processes = try (0..<workers).map { _ in
+            try ChildProcess(executable: ChildProcess.executableFolder + "/chitra-worker",
+                             arguments: ["--concurrency", "\(concurrency)", "--claim-batch", "\(claimBatch)"],
+                             environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "error"])
+        }
+        while try await !Self.queueIsEmpty(database) {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let wallSeconds = (clock.now - start).seconds
+        let drain = try await Self.drainFigures(database)
+        let statements = try await Self.topStatements(database)
+
+        // Idle wake-up: workers are idle now; one job at a time.
+        for index in 0..<idleJobs {
+            try await queue.enqueue(NewJob(kind: "noop", districtCode: districts[index % districts.count], args: #"{"idle": true}"#))
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        while try await !Self.queueIsEmpty(database) { try await Task.sleep(for: .milliseconds(50)) }
+        let idle = try await Self.latency(database, filter: "args ? 'idle'")
+
+        let memory = processes.compactMap(\.peakMemoryBytes).max() ?? 0
+        let cpu = processes.compactMap(\.cpuSeconds).reduce(0, +)
+        for process in processes { process.signal(SIGTERM) }
+        for process in processes { await process.waitForExit() }
+        return QueueBenchmarkResult(
+            jobs: jobs, workers: workers, concurrency: concurrency, claimBatch: claimBatch,
+            enqueueSeconds: enqueueSeconds, drainSeconds: drain.span, drainWallSeconds: wallSeconds,
+            backlogLatencyP50: drain.p50, backlogLatencyP99: drain.p99,
+            idleLatencyP50: idle.p50, idleLatencyP99: idle.p99, idleJobs: idleJobs,
+            workerPeakMemoryBytes: memory, workerCPUSeconds: cpu, statements: statements)
+    }
+
+    static func queueIsEmpty(_ database: Database) async throws -> Bool {
+        let rows = try await database.client.query("""
+            SELECT NOT EXISTS (SELECT 1 FROM jobs WHERE state IN ('available', 'retryable'))
+               AND NOT EXISTS (SELECT 1 FROM jobs WHERE state = 'running')
+            """)
+        for try await empty in rows.decode(Bool.self) { return empty }
+        return false
+    }
+
+    static func drainFigures(_ database: Database) async throws -> (span: Double, p50: Double, p99: Double) {
+        let span = try await database.client.query(
+            "SELECT extract(epoch FROM max(finalized_at) - min(attempted_at))::float8 FROM jobs WHERE state = 'completed'")
+        var seconds = 0.0
+        for try await value in span.decode(Double?.self) { seconds = value ?? 0 }
+        let latency = try await latency(database, filter: "true")
+        return (seconds, latency.p50, latency.p99)
+    }
+
+    static func latency(_ database: Database, filter: String) async throws -> (p50: Double, p99: Double) {
+        let rows = try await database.client.query(PostgresQuery(unsafeSQL: """
+            SELECT (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM attempted_at - created_at)))::float8,
+                   (percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM attempted_at - created_at)))::float8
+            FROM jobs WHERE state = 'completed' AND \(filter)
+            """))
+        for try await (p50, p99) in rows.decode((Double?, Double?).self) { return (p50 ?? 0, p99 ?? 0) }
+        return (0, 0)
+    }
+
+    static func topStatements(_ database: Database) async throws -> [QueueBenchmarkResult.Statement] {
+        let rows = try await database.client.query("""
+            SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 90), calls, total_exec_time, rows
+            FROM pg_stat_statements WHERE query NOT ILIKE '%pg_stat_statements%'
+            ORDER BY total_exec_time DESC LIMIT 6
+            """)
+        var statements: [QueueBenchmarkResult.Statement] = []
+        for try await (query, calls, total, count) in rows.decode((String, Int64, Double, Int64).self) {
+            statements.append(.init(query: query, calls: Int(calls), totalMilliseconds: total, rows: Int(count)))
+        }
+        return statements
+    }
+}
+
+extension ChildProcess {
+    /// User plus system CPU seconds so far, from /proc.
+    var cpuSeconds: Double? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+}

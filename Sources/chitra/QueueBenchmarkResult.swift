@@ -1,0 +1,73 @@
+import Foundation
+
+/// The figures of one queue benchmark run, as printed and as written to `ops/bench/results/`.
+struct QueueBenchmarkResult: Codable {
+    struct Statement: Codable {
+        var query: String
+        var calls: Int
+        var totalMilliseconds: Double
+        var rows: Int
+    }
+
+    var jobs: Int
+    var workers: Int
+    var concurrency: Int
+    var claimBatch: Int
+    var enqueueSeconds: Double
+    var drainSeconds: Double
+    var drainWallSeconds: Double
+    var backlogLatencyP50: Double
+    var backlogLatencyP99: Double
+    var idleLatencyP50: Double
+    var idleLatencyP99: Double
+    var idleJobs: Int
+    var workerPeakMemoryBytes: Int
+    var workerCPUSeconds: Double
+    var statements: [Statement]
+    var machine = "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB"
+    var date = ISO8601DateFormatter().string(from: Date())
+
+    var enqueueRate: Double { Double(jobs) / max(enqueueSeconds, 1e-9) }
+    var drainRate: Double { Double(jobs) / max(drainSeconds, 1e-9) }
+
+    var text: String {
+        var lines = [
+            "Queue benchmark, \(date), \(machine), PostgreSQL local with synchronous_commit on",
+            String(format: "enqueue: %d jobs in %.2f s = %.0f jobs/s (bulk unnest, %d per statement)",
+                   jobs, enqueueSeconds, enqueueRate, 20_000),
+            String(format: "drain:   %d jobs in %.2f s = %.0f jobs/s with %d worker process(es) × %d slots, claims of %d (%.2f s wall incl. start-up)",
+                   jobs, drainSeconds, drainRate, workers, concurrency, claimBatch, drainWallSeconds),
+            String(format: "enqueue-to-start under backlog: p50 %.0f ms, p99 %.0f ms (queueing behind %d jobs)",
+                   backlogLatencyP50 * 1000, backlogLatencyP99 * 1000, jobs),
+            String(format: "enqueue-to-start at idle (%d jobs one by one): p50 %.1f ms, p99 %.1f ms",
+                   idleJobs, idleLatencyP50 * 1000, idleLatencyP99 * 1000),
+            String(format: "worker: peak memory %.0f MB, CPU %.2f s (all workers)", Double(workerPeakMemoryBytes) / 1e6, workerCPUSeconds),
+            "database time during the drain, by statement:",
+        ]
+        for statement in statements {
+            lines.append(String(format: "  %8.0f ms  %7d calls  %9d rows  %@", statement.totalMilliseconds,
+                                statement.calls, statement.rows, statement.query))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Writes `queue-<date>.json` and appends the text to `queue.md`; returns the paths.
+    func write(to folder: String) throws -> [String] {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let stamp = date.replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "-", with: "")
+        let json = "\(folder)/queue-\(stamp)-\(jobs)j-\(workers)w.json"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(self).write(to: URL(fileURLWithPath: json))
+        let markdown = "\(folder)/queue.md"
+        if !FileManager.default.fileExists(atPath: markdown) {
+            try "# Queue benchmark results\n\nAppended by `ops/bench/queue`; newest last.\n".write(
+                toFile: markdown, atomically: true, encoding: .utf8)
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: markdown))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("\n```\n\(text)\n```\n".utf8))
+        try handle.close()
+        return [json, markdown]
+    }
+}
