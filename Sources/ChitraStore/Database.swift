@@ -19,7 +19,10 @@ public final class Database: Sendable {
         configuration.options.maximumConnections = maximumConnections
         self.url = url
         self.logger = logger
-        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The pool's own chatter (e.g. "run() not called yet" while it starts) stays below error.
+        var background = logger
+        background.logLevel = max(logger.logLevel, .error)
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: background)
     }
 
     /// Connects once, outside the pool, so that a wrong URL, an unreachable server or a wrong

@@ -72,8 +72,6 @@ public struct ClaimedJob: Sendable, Hashable {
     /// This attempt's number, 1 for the first.
     public var attempt: Int32
     public var maxAttempts: Int32
-    public var createdAt: Date
-    public var attemptedAt: Date
 
     /// Decodes the arguments.
     public func decodeArgs<T: Decodable>(_ type: T.Type) throws -> T {

@@ -11,8 +11,8 @@ extension JobQueue {
     /// Rows one maintenance statement touches at most, so a pass never holds locks for long.
     public static let maintenanceBatchSize = 10_000
 
-    /// One pass of the rescuer and the pruner, if this process wins leadership for it.
-    public func maintain(completedRetention: Duration, failedRetention: Duration) async throws -> MaintenanceReport {
+    /// One pass of the rescuer (and of the pruner when `prune`), if this process wins leadership.
+    public func maintain(completedRetention: Duration, failedRetention: Duration, prune: Bool = true) async throws -> MaintenanceReport {
         try await database.transaction("maintain the job queue") { connection in
             var led = false
             for try await won in try await connection.query(MaintenanceSQL.tryLead, logger: Database.quiet).decode(Bool.self) {
@@ -21,9 +21,9 @@ extension JobQueue {
             guard led else { return MaintenanceReport(led: false, rescued: 0, pruned: 0) }
             let rescued = try await Self.count(connection.query(
                 MaintenanceSQL.rescue(limit: Self.maintenanceBatchSize), logger: Database.quiet))
-            let pruned = try await Self.count(connection.query(
+            let pruned = prune ? try await Self.count(connection.query(
                 MaintenanceSQL.prune(completedFor: completedRetention, failedFor: failedRetention,
-                                     limit: Self.maintenanceBatchSize), logger: Database.quiet))
+                                     limit: Self.maintenanceBatchSize), logger: Database.quiet)) : 0
             if rescued > 0 {
                 try await connection.query("SELECT pg_notify('\(unescaped: JobSQL.channel)', '')", logger: Database.quiet)
             }

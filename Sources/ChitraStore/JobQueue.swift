@@ -43,9 +43,16 @@ public struct JobQueue: Sendable {
         return try await database.transaction("enqueue \(jobs.count) jobs") { try await Self.enqueue(jobs, on: $0) }
     }
 
-    /// Many jobs in the caller's transaction, in statements of at most `insertBatchSize`.
+    /// Many jobs in the caller's transaction: jobs with neither unique key nor start time stream
+    /// through COPY; the others go in `unnest` statements of at most `insertBatchSize`.
     @discardableResult
     public static func enqueue(_ jobs: [NewJob], on connection: PostgresConnection) async throws -> Int {
+        if jobs.count >= copyThreshold, jobs.allSatisfy({ $0.uniqueKey == nil && $0.runAt == nil }) {
+            for job in jobs { try job.validate() }
+            try await JobCopy.copy(jobs, on: connection)
+            try await connection.query("SELECT pg_notify('\(unescaped: JobSQL.channel)', '')", logger: Database.quiet)
+            return jobs.count
+        }
         var inserted = 0
         var start = jobs.startIndex
         while start < jobs.endIndex {
@@ -55,6 +62,9 @@ public struct JobQueue: Sendable {
         }
         return inserted
     }
+
+    /// From this many plain jobs on, COPY beats `unnest` (measured: about twice as fast at 200,000).
+    public static let copyThreshold = 1_000
 
     /// Rows per insert statement. 20,000 keeps one statement's bind arrays to a few megabytes
     /// while amortising the round trip; larger batches measured no faster.
@@ -78,10 +88,10 @@ public struct JobQueue: Sendable {
         var jobs: [ClaimedJob] = []
         jobs.reserveCapacity(limit)
         do {
-            for try await (id, kind, district, args, attempt, maxAttempts, createdAt, attemptedAt) in rows.decode(
-                (Int64, String, String, String, Int32, Int32, Date, Date).self) {
+            for try await (id, kind, district, args, attempt, maxAttempts) in rows.decode(
+                (Int64, String, String, String, Int32, Int32).self) {
                 jobs.append(ClaimedJob(id: id, kind: kind, districtCode: district, args: args, attempt: attempt,
-                                       maxAttempts: maxAttempts, createdAt: createdAt, attemptedAt: attemptedAt))
+                                       maxAttempts: maxAttempts))
             }
         } catch {
             throw StoreError.from(error, context: "claim jobs", url: database.url)

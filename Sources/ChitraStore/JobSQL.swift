@@ -76,8 +76,7 @@ enum JobSQL {
         UPDATE jobs SET state = 'running', attempt = jobs.attempt + 1, attempted_at = now(),
                         lease_owner = \(owner), lease_expires_at = now() + \(lease.wholeMilliseconds) * interval '1 millisecond'
         FROM picked WHERE jobs.id = picked.id
-        RETURNING jobs.id, jobs.kind, jobs.district_code, jobs.args::text, jobs.attempt, jobs.max_attempts,
-                  jobs.created_at, jobs.attempted_at
+        RETURNING jobs.id, jobs.kind, jobs.district_code, jobs.args::text, jobs.attempt, jobs.max_attempts
         """
     }
 

@@ -12,6 +12,17 @@ public enum TestPostgres {
         maximumConnections: Int = 10, logger: Logger = TestPostgres.logger,
         _ body: @Sendable (Database) async throws -> T
     ) async throws -> T {
+        try await QuietMachine.shared.sharing {
+            try await withDatabaseUnshared(maximumConnections: maximumConnections, logger: logger, body)
+        }
+    }
+
+    /// The same, for a test that already holds the machine (`QuietMachine.alone`).
+    @discardableResult
+    public static func withDatabaseUnshared<T: Sendable>(
+        maximumConnections: Int = 10, logger: Logger = TestPostgres.logger,
+        _ body: @Sendable (Database) async throws -> T
+    ) async throws -> T {
         let url = try await server.newDatabase()
         do {
             let result = try await Database.withRunning(url, maximumConnections: maximumConnections, logger: logger, body)

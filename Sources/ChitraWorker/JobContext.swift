@@ -8,20 +8,25 @@ import Synchronization
 public final class JobContext: Sendable {
     public let job: ClaimedJob
     public let database: Database
-    public let logger: Logger
     let owner: String
+    private let baseLogger: Logger
     private let completed = Mutex(false)
 
     init(job: ClaimedJob, database: Database, owner: String, logger: Logger) {
         self.job = job
         self.database = database
         self.owner = owner
-        var logger = logger
+        self.baseLogger = logger
+    }
+
+    /// The worker's logger with the job's keys; built when asked for, since most jobs log nothing.
+    public var logger: Logger {
+        var logger = baseLogger
         logger[metadataKey: LogKey.jobID] = "\(job.id)"
         logger[metadataKey: LogKey.district] = "\(job.districtCode)"
         logger[metadataKey: LogKey.kind] = "\(job.kind)"
         logger[metadataKey: LogKey.attempt] = "\(job.attempt)"
-        self.logger = logger
+        return logger
     }
 
     /// Runs `body` in a transaction that also completes this job: the effects and the completion

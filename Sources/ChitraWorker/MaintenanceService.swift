@@ -17,8 +17,12 @@ public struct MaintenanceService: Service {
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
+            let clock = ContinuousClock()
+            var lastPrune: ContinuousClock.Instant?
             while !Task.isCancelled {
-                await self.passOnce()
+                let prune = lastPrune.map { clock.now - $0 >= self.configuration.pruneInterval } ?? true
+                let report = await self.passOnce(prune: prune)
+                if prune, report?.led == true { lastPrune = clock.now }
                 try? await Task.sleep(for: self.configuration.interval)
             }
         }
@@ -26,10 +30,10 @@ public struct MaintenanceService: Service {
 
     /// One pass; errors are logged, never fatal.
     @discardableResult
-    public func passOnce() async -> JobQueue.MaintenanceReport? {
+    public func passOnce(prune: Bool = true) async -> JobQueue.MaintenanceReport? {
         do {
             let report = try await queue.maintain(completedRetention: configuration.completedRetention,
-                                                  failedRetention: configuration.failedRetention)
+                                                  failedRetention: configuration.failedRetention, prune: prune)
             if report.rescued > 0 {
                 logger.warning("rescued jobs of dead workers", metadata: ["count": "\(report.rescued)"])
             }

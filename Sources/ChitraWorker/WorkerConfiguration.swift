@@ -48,6 +48,9 @@ public struct WorkerConfiguration: Sendable {
 public struct MaintenanceConfiguration: Sendable {
     /// How often the rescuer and pruner look. Five seconds: rescue latency is lease + this.
     public var interval: Duration = .seconds(5)
+    /// How often the pruner looks. Ten minutes: it scans finished jobs (no index is kept for it,
+    /// so that completions stay cheap), and retention is counted in hours.
+    public var pruneInterval: Duration = .seconds(600)
     /// Completed jobs are kept a day for operators, then pruned.
     public var completedRetention: Duration = .seconds(24 * 3600)
     /// Discarded and cancelled jobs are kept a week: someone should look at them.

@@ -55,6 +55,21 @@ struct JobQueueTests {
         }
     }
 
+    @Test("bulk enqueue through COPY keeps arguments intact, escapes included")
+    func copyEnqueue() async throws {
+        try await TestPostgres.withDatabase { database in
+            let queue = JobQueue(database: database)
+            let args = #"{"note": "tab\there, back\\slash, \"quoted\", Bạc Liêu\n", "n": 1}"#
+            let jobs = (0..<1_500).map { NewJob(kind: "noop", districtCode: Fixtures.district($0), args: args, priority: 3, maxAttempts: 7) }
+            #expect(try await queue.enqueue(jobs) == 1_500)
+            let claimed = try await queue.claim(limit: 1, owner: owner, lease: .seconds(30))
+            struct Note: Decodable, Equatable { var note: String; var n: Int }
+            #expect(try claimed[0].decodeArgs(Note.self) == Note(note: "tab\there, back\\slash, \"quoted\", Bạc Liêu\n", n: 1))
+            #expect(claimed[0].maxAttempts == 7)
+            #expect(try await queue.countsByState() == [.available: 1_499, .running: 1])
+        }
+    }
+
     @Test("bad jobs are refused with a sentence")
     func invalidJob() async throws {
         try await TestPostgres.withDatabase { database in

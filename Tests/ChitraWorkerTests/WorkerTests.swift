@@ -20,9 +20,10 @@ struct WorkerTests {
         }
     }
 
-    @Test("an enqueue wakes an idle worker through LISTEN/NOTIFY in under 50 ms")
+    @Test("an enqueue wakes an idle worker through LISTEN/NOTIFY in under 50 ms", .timeLimit(.minutes(5)))
     func notifyLatency() async throws {
-        try await TestPostgres.withDatabase { database in
+        // "At idle": the other suites of this process wait while this one measures.
+        try await QuietMachine.shared.alone { try await TestPostgres.withDatabaseUnshared { database in
             let queue = JobQueue(database: database)
             let started = Mutex<[Int64: ContinuousClock.Instant]>([:])
             let handler = ClosureHandler(kind: "ping") { context in
@@ -45,7 +46,7 @@ struct WorkerTests {
                 let median = latencies.sorted()[latencies.count / 2]
                 #expect(median < .milliseconds(50), "median wake-up latency \(median), all: \(latencies)")
             }
-        }
+        } }
     }
 
     @Test("a handler that throws is retried with backoff, then discarded with its error")
@@ -115,8 +116,8 @@ struct WorkerTests {
         try await TestPostgres.withDatabase { database in
             let queue = JobQueue(database: database)
             let short = try await queue.enqueue([
-                NewJob(kind: "probe.sleep", districtCode: "954", args: #"{"ms": 300}"#, priority: 0),
-                NewJob(kind: "probe.sleep", districtCode: "954", args: #"{"ms": 300}"#, priority: 0),
+                NewJob(kind: "probe.sleep", districtCode: "954", args: #"{"ms": 1500}"#, priority: 0),
+                NewJob(kind: "probe.sleep", districtCode: "954", args: #"{"ms": 1500}"#, priority: 0),
             ])
             #expect(short == 2)
             try await queue.enqueue([
@@ -125,7 +126,7 @@ struct WorkerTests {
             ])
             try await WorkerHarness.withWorker(database: database, handlers: DiagnosticHandlers.probes, configure: {
                 $0.concurrency = 4
-                $0.shutdownGrace = .seconds(1)
+                $0.shutdownGrace = .seconds(4)
             }) { _ in
                 try await eventually("four jobs running") { try await queue.countsByState() == [.running: 4] }
                 // Queued after the slots filled: must stay untouched.

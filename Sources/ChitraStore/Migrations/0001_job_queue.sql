@@ -34,9 +34,8 @@ CREATE INDEX jobs_claimable ON jobs (district_code, priority, run_at, id)
 -- The rescuer's index: running jobs by lease expiry.
 CREATE INDEX jobs_running_lease ON jobs (lease_expires_at) WHERE state = 'running';
 
--- The pruner's index.
-CREATE INDEX jobs_finalized ON jobs (finalized_at) WHERE finalized_at IS NOT NULL;
-
+-- No index on finalized_at: each would cost every completion an index insert; the pruner runs
+-- rarely (MaintenanceConfiguration.pruneInterval) and scans.
 
 -- A canary table for diagnostic jobs: `probe.record` writes its job id here in the same
 -- transaction that completes the job, so a deployment can prove exactly-once execution.
