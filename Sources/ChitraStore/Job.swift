@@ -48,7 +48,7 @@ public struct NewJob: Sendable, Hashable {
 
     func validate() throws(StoreError) {
         guard !kind.isEmpty else { throw .invalidJob("its kind is empty") }
-        guard districtCode.count == 3, districtCode.allSatisfy(\.isASCII), districtCode.allSatisfy(\.isNumber) else {
+        guard districtCode.utf8.count == 3, districtCode.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
             throw .invalidJob("district code '\(districtCode)' is not 3 digits")
         }
         guard maxAttempts > 0 else { throw .invalidJob("max attempts must be at least 1") }

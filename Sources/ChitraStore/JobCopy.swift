@@ -11,13 +11,20 @@ enum JobCopy {
         try await connection.copyFrom(table: "jobs", columns: ["kind", "district_code", "args", "priority", "max_attempts"],
                                       logger: Database.quiet) { writer in
             var buffer = ByteBufferAllocator().buffer(capacity: chunkBytes + 4096)
+            // Most jobs of a bulk enqueue share priority and attempts: format that tail once.
+            var tailKey: (Int16, Int32)? = nil
+            var tail = ""
             for job in jobs {
                 appendEscaped(job.kind, to: &buffer)
                 buffer.writeInteger(UInt8(ascii: "\t"))
                 appendEscaped(job.districtCode, to: &buffer)
                 buffer.writeInteger(UInt8(ascii: "\t"))
                 appendEscaped(job.args, to: &buffer)
-                buffer.writeString("\t\(job.priority)\t\(job.maxAttempts)\n")
+                if tailKey == nil || tailKey! != (job.priority, job.maxAttempts) {
+                    tailKey = (job.priority, job.maxAttempts)
+                    tail = "\t\(job.priority)\t\(job.maxAttempts)\n"
+                }
+                buffer.writeString(tail)
                 if buffer.readableBytes >= chunkBytes {
                     try await writer.write(buffer)
                     buffer.clear()

@@ -101,11 +101,35 @@ public struct JobQueue: Sendable {
 
     /// Records outcomes in one statement; returns how many rows changed (fewer when some jobs
     /// were rescued from this worker meanwhile).
+    ///
+    /// Plain completions, the common outcome, take the cheapest statement; the rest the general one.
+    /// (Both stay unnamed statements: a cached generic plan cannot see the array's size and was
+    /// measured to scan the whole table.)
     @discardableResult
     public func finish(_ outcomes: [JobOutcome], owner: String) async throws(StoreError) -> Int {
         guard !outcomes.isEmpty else { return 0 }
-        let rows = try await database.query(JobSQL.finish(outcomes, owner: owner), "record job outcomes")
-        return try await Self.drain(rows, context: "record job outcomes", url: database.url)
+        var completedIDs: [Int64] = [], completedAttempts: [Int32] = [], others: [JobOutcome] = []
+        completedIDs.reserveCapacity(outcomes.count)
+        completedAttempts.reserveCapacity(outcomes.count)
+        for outcome in outcomes {
+            if case .completed = outcome.result {
+                completedIDs.append(outcome.jobID)
+                completedAttempts.append(outcome.attempt)
+            } else {
+                others.append(outcome)
+            }
+        }
+        var changed = 0
+        if !completedIDs.isEmpty {
+            let rows = try await database.query(JobSQL.complete(ids: completedIDs, attempts: completedAttempts, owner: owner),
+                                                "record job outcomes")
+            changed += try await Self.drain(rows, context: "record job outcomes", url: database.url)
+        }
+        if !others.isEmpty {
+            let rows = try await database.query(JobSQL.finish(others, owner: owner), "record job outcomes")
+            changed += try await Self.drain(rows, context: "record job outcomes", url: database.url)
+        }
+        return changed
     }
 
     /// Completes a job inside the handler's transaction, so that its effects and its completion

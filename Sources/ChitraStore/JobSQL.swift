@@ -126,6 +126,16 @@ enum JobSQL {
             """
     }
 
+    /// Completes jobs that succeeded, fenced like `finish`.
+    static func complete(ids: [Int64], attempts: [Int32], owner: String) -> PostgresQuery {
+        """
+        UPDATE jobs SET state = 'completed', finalized_at = now(), lease_owner = NULL, lease_expires_at = NULL
+        FROM unnest(\(ids)::int8[], \(attempts)::int4[]) AS u(id, attempt)
+        WHERE jobs.id = u.id AND jobs.attempt = u.attempt AND jobs.state = 'running' AND jobs.lease_owner = \(owner)
+        RETURNING jobs.id
+        """
+    }
+
     /// Completes one job inside the handler's own transaction.
     static func completeOne(id: Int64, attempt: Int32, owner: String) -> PostgresQuery {
         """

@@ -18,7 +18,7 @@ enum Subprocess {
 
     static func run(_ executable: String, _ arguments: [String], in directory: String? = nil) async throws -> Result {
         let outputPath = NSTemporaryDirectory() + "chitra-subprocess-\(UUID().uuidString).log"
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
         let process = Process()
@@ -46,7 +46,7 @@ enum Subprocess {
     static func launch(_ executable: String, _ arguments: [String], logPath: String?, in directory: String? = nil) throws -> Process {
         let log: FileHandle
         if let logPath {
-            FileManager.default.createFile(atPath: logPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
             log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         } else {
             log = FileHandle.nullDevice

@@ -33,8 +33,8 @@ struct QueueBenchmarkResult: Codable {
     var text: String {
         var lines = [
             "Queue benchmark, \(date), \(machine), PostgreSQL local with synchronous_commit on",
-            String(format: "enqueue: %d jobs in %.2f s = %.0f jobs/s (bulk unnest, %d per statement)",
-                   jobs, enqueueSeconds, enqueueRate, 20_000),
+            String(format: "enqueue: %d jobs in %.2f s = %.0f jobs/s (one COPY stream, %d-byte chunks)",
+                   jobs, enqueueSeconds, enqueueRate, 1 << 20),
             String(format: "drain:   %d jobs in %.2f s = %.0f jobs/s with %d worker process(es) × %d slots, claims of %d (%.2f s wall incl. start-up)",
                    jobs, drainSeconds, drainRate, workers, concurrency, claimBatch, drainWallSeconds),
             String(format: "enqueue-to-start under backlog: p50 %.0f ms, p99 %.0f ms (queueing behind %d jobs)",
