@@ -67,6 +67,13 @@ public struct LocalCluster: Sendable {
         if removingFolder { try? FileManager.default.removeItem(atPath: folder) }
     }
 
+    /// Stops the server and starts it again on the same folder and port (for tests of what
+    /// survives a database restart).
+    public func restart(settings: [String: String] = [:]) async throws {
+        await stop(removingFolder: false)
+        try await launch(settings: Self.defaultSettings.merging(settings) { $1 }, detached: false)
+    }
+
     /// Whether a server is running on the cluster in `folder`, and its port.
     public static func status(of folder: String) -> (running: Bool, port: Int?) {
         guard let text = try? String(contentsOfFile: folder + "/data/postmaster.pid", encoding: .utf8) else {

@@ -1,1 +1,45 @@
+import ChitraCore
 import Testing
+
+@Suite("Retry policy")
+struct RetryPolicyTests {
+    @Test("the nominal delay doubles from the base and stops at the cap", arguments: [
+        (1, 1_000), (2, 2_000), (3, 4_000), (4, 8_000), (10, 512_000), (12, 2_048_000), (13, 3_600_000), (60, 3_600_000),
+    ])
+    func nominal(attempt: Int, milliseconds: Int64) {
+        #expect(RetryPolicy().nominalDelay(afterAttempt: attempt) == .milliseconds(milliseconds))
+    }
+
+    @Test("jitter only shortens, by at most its band")
+    func jitter() {
+        var generator = SeededGenerator(seed: 42)
+        let policy = RetryPolicy(base: .seconds(10), cap: .seconds(100), jitter: 0.25)
+        var seen = Set<Int64>()
+        for _ in 0..<200 {
+            let delay = policy.delay(afterAttempt: 2, using: &generator).wholeMilliseconds
+            #expect(delay >= 15_000 && delay <= 20_000)
+            seen.insert(delay)
+        }
+        #expect(seen.count > 50, "jitter spreads retries out")
+    }
+
+    @Test("no jitter gives the nominal delay; attempt 0 or less counts as the first")
+    func edges() {
+        let policy = RetryPolicy(base: .milliseconds(250), cap: .seconds(1), jitter: 0)
+        #expect(policy.delay(afterAttempt: 0) == .milliseconds(250))
+        #expect(policy.delay(afterAttempt: 3) == .seconds(1))
+    }
+}
+
+/// A small deterministic generator (SplitMix64) for repeatable jitter tests.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,71 @@
+import ChitraStore
+import ChitraTesting
+import ChitraWorker
+import Foundation
+import Testing
+
+/// The `chitra` executable as operators use it: output and exit codes.
+@Suite("chitra command line", .timeLimit(.minutes(3)))
+struct CommandLineTests {
+    static var chitra: String { ChildProcess.executableFolder + "/chitra" }
+
+    static func run(_ arguments: [String], url: DatabaseURL?) async throws -> (status: Int32, output: String) {
+        let log = NSTemporaryDirectory() + "chitra-cli-\(UUID().uuidString.prefix(8)).log"
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let process = try ChildProcess(executable: chitra, arguments: arguments,
+                                       environment: ["DATABASE_URL": url?.connectionString ?? ""], logPath: log)
+        let status = await process.waitForExit()
+        return (status, ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    @Test("operators enqueue, list, show, cancel and retry jobs; mistakes are one sentence")
+    func jobsCommands() async throws {
+        try await QuietMachine.shared.sharing {
+            let url = try await TestPostgres.newDatabaseURL()
+            defer { Task { await TestPostgres.drop(url) } }
+            var result = try await Self.run(["jobs", "enqueue", "--kind", "plan", "--district", "956", "--unique-key", "plan:956:2026-07"], url: url)
+            #expect(result.status == 0 && result.output == "Enqueued job 1.")
+            result = try await Self.run(["jobs", "enqueue", "--kind", "plan", "--district", "956", "--unique-key", "plan:956:2026-07"], url: url)
+            #expect(result.output == "Nothing enqueued: job 1 already holds that unique key.")
+            result = try await Self.run(["jobs", "list", "--district", "956", "--state", "available"], url: url)
+            #expect(result.status == 0)
+            #expect(result.output.contains("available 1 · running 0"))
+            #expect(result.output.contains("plan") && result.output.contains("956"))
+            result = try await Self.run(["jobs", "cancel", "1"], url: url)
+            #expect(result.output == "Job 1 (plan, district 956) is cancelled.")
+            result = try await Self.run(["jobs", "cancel", "1"], url: url)
+            #expect(result.status != 0)
+            #expect(result.output == "Error: Job 1 is cancelled; only a job that is available, retryable or running can be changed this way.")
+            result = try await Self.run(["jobs", "retry", "1"], url: url)
+            #expect(result.output.hasPrefix("Job 1 (plan, district 956) is available again"))
+            result = try await Self.run(["jobs", "show", "999"], url: url)
+            #expect(result.status != 0 && result.output == "Error: There is no job 999.")
+            result = try await Self.run(["jobs", "show", "1"], url: url)
+            #expect(result.output.contains(#""uniqueKey" : "plan:956:2026-07""#))
+        }
+    }
+
+    @Test("migrate is idempotent and names a missing folder")
+    func migrate() async throws {
+        try await QuietMachine.shared.sharing {
+            let url = try await TestPostgres.newEmptyDatabaseURL()
+            defer { Task { await TestPostgres.drop(url) } }
+            var result = try await Self.run(["jobs", "list"], url: url)
+            #expect(result.status != 0)
+            #expect(result.output.hasSuffix("run `chitra migrate` first."))
+            result = try await Self.run(["migrate"], url: url)
+            #expect(result.status == 0 && result.output.hasSuffix("Applied 1 migration."))
+            result = try await Self.run(["migrate"], url: url)
+            #expect(result.output == "The database is up to date; nothing to apply.")
+            result = try await Self.run(["migrate", "--migrations", "/nonexistent"], url: url)
+            #expect(result.status != 0 && result.output == "Error: The migration folder /nonexistent does not exist or holds no .sql files.")
+        }
+    }
+
+    @Test("without DATABASE_URL a command says what to do")
+    func noDatabase() async throws {
+        let result = try await Self.run(["jobs", "list"], url: nil)
+        #expect(result.status != 0)
+        #expect(result.output.contains("DATABASE_URL is not set: run `chitra db start` and export the URL it prints, or pass --database-url."))
+    }
+}
