@@ -27,6 +27,7 @@ let package = Package(
     targets: [
         .target(
             name: "ChitraCore",
+            resources: [.process("Resources")],
             swiftSettings: strict
         ),
         .target(
