@@ -24,16 +24,27 @@ public struct EntitlementLine: Sendable, Hashable, Codable {
     }
 }
 
-/// One version of a beneficiary's register entry: what applies from `validFrom` on.
+/// One version of a beneficiary's register entry: what applies from `validFrom` on. For a
+/// month, the version in force is the one imported last (highest `sequence`) among those valid
+/// from that month or earlier: a later import correcting "from May" overrides an earlier one
+/// "from June".
 public struct RegisterVersion: Sendable, Hashable, Codable {
+    public var sequence: Int
     public var validFrom: Period
     public var program: Program
     public var category: String
 
-    public init(validFrom: Period, program: Program, category: String) {
+    public init(sequence: Int, validFrom: Period, program: Program, category: String) {
+        self.sequence = sequence
         self.validFrom = validFrom
         self.program = program
         self.category = category
+    }
+
+    /// The version in force in `month` among `versions`; the earliest one before any applies.
+    public static func inForce(at month: Period, among versions: [RegisterVersion]) -> RegisterVersion? {
+        versions.filter { $0.validFrom <= month }.max { $0.sequence < $1.sequence }
+            ?? versions.min { ($0.validFrom, $0.sequence) < ($1.validFrom, $1.sequence) }
     }
 }
 

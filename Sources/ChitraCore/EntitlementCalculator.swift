@@ -12,12 +12,11 @@ public struct EntitlementCalculator: Sendable {
     /// (any order), `facts`, and what other runs paid (`history`).
     public func compute(period: Period, facts: BeneficiaryFacts, versions: [RegisterVersion],
                         history: PaymentHistory) throws(PolicyError) -> Entitlement {
-        let versions = versions.sorted { $0.validFrom < $1.validFrom }
         guard let first = versions.first else {
             return Entitlement(lines: [], disbursement: .zero, pendingRecovery: history.pendingRecovery)
         }
         func version(at month: Period) -> RegisterVersion {
-            versions.last(where: { $0.validFrom <= month }) ?? first
+            RegisterVersion.inForce(at: month, among: versions) ?? first
         }
 
         var lines: [EntitlementLine] = []
