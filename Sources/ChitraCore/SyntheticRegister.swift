@@ -1,0 +1,83 @@
+/// A deterministic synthetic register for demos, tests and benchmarks: a realistic mix of
+/// programs, categories, payment methods and recipients, written as import-file CSV.
+public struct SyntheticRegister: Sendable {
+    public let policy: PolicyTable
+    public let seed: UInt64
+
+    public init(policy: PolicyTable, seed: UInt64 = 95) {
+        self.policy = policy
+        self.seed = seed
+    }
+
+    public static var header: String { RegisterColumn.allCases.map(\.rawValue).joined(separator: ",") }
+
+    /// The id of the `index`-th beneficiary of `district`.
+    public static func id(district: String, index: Int) -> String {
+        let digits = String(index)
+        return "BL\(district)-" + String(repeating: "0", count: max(0, 7 - digits.count)) + digits
+    }
+
+    /// Row `index` of `district`, as a CSV line without its line break.
+    public func line(district: String, index: Int) -> String {
+        var random = SplitMix(state: seed &+ UInt64(index) &* 0x9E37_79B9 &+ (UInt64(district) ?? 0) << 40)
+        let program: Program = random.below(100) < 30 ? .ncc : .btxh
+        let categories = program == .ncc ? Self.nccCategories : Self.btxhCategories
+        let category = categories[random.below(categories.count)]
+        let commune = "\(district)\(10 + random.below(20))"
+        let eligibleFrom = Period(year: 2022, month: 1)!.advanced(by: random.below(48))
+        let cccd = random.below(100) < 5 ? "" : "095" + random.digits(9)
+        let phone = random.below(100) < 70 ? "09" + random.digits(8) : ""
+        let paidThrough = random.below(100) < 60 ? Period(year: 2025, month: 12)!.description : ""
+        let ended = random.below(1000) < 15
+        let eligibleUntil = ended ? eligibleFrom.advanced(by: 6 + random.below(12)).description : ""
+        // Deaths from 2024 on, where every program's funeral allowance is in the policy table.
+        let deathMonth = max(eligibleFrom.advanced(by: 3 + random.below(24)), Period(year: 2024, month: 1)!)
+        let deceased = random.below(1000) < 8 ? "\(deathMonth)-1\(random.below(9))" : ""
+        var bank = ["", "", ""], wallet = ["", ""]
+        let methodRoll = random.below(100)
+        let method: PaymentMethod
+        if methodRoll < 35 {
+            method = .bank
+            bank = [Self.banks[random.below(Self.banks.count)], random.digits(12), "NGUYEN VAN \(index)"]
+        } else if methodRoll < 50 {
+            method = .wallet
+            wallet = [Self.wallets[random.below(Self.wallets.count)], "09" + random.digits(8)]
+        } else {
+            method = methodRoll < 90 ? .cash : .cashHome
+        }
+        let recipientRoll = random.below(100)
+        let recipient: Recipient = recipientRoll < 85 ? .self : (recipientRoll < 95 ? .authorized : .guardian)
+        let recipientName = recipient == .self ? "" : "Trần Thị \(index)"
+        let recipientCCCD = recipient == .self ? "" : "095" + random.digits(9)
+        let fields: [String] = [
+            Self.id(district: district, index: index), "\"Nguyễn Văn \(index), \(district)\"", cccd, phone, district, commune,
+            program.rawValue, category, eligibleFrom.description, eligibleUntil, paidThrough, "", deceased, method.rawValue,
+        ] + bank + wallet + [recipient.rawValue, recipientName, recipientCCCD]
+        return fields.joined(separator: ",")
+    }
+
+    static let nccCategories = ["than_nhan_1_liet_si", "than_nhan_1_liet_si", "than_nhan_2_liet_si", "tro_cap_nuoi_duong", "ba_me_vnah"]
+    static let btxhCategories = ["cao_tuoi_80", "cao_tuoi_80", "cao_tuoi_80", "cao_tuoi_60_80_ngheo", "khuyet_tat_nang",
+                                 "khuyet_tat_dac_biet_nang", "tre_mo_coi_tu_4", "don_than_nuoi_con", "nguoi_hiv_ngheo"]
+    static let banks = ["VBA", "VCB", "BIDV", "CTG", "LPB"]
+    static let wallets = ["momo", "viettelmoney", "vnpt_money"]
+}
+
+/// SplitMix64: small, fast, deterministic.
+struct SplitMix {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+
+    mutating func digits(_ count: Int) -> String {
+        String((0..<count).map { _ in Character(Unicode.Scalar(UInt8(48 + below(10)))) })
+    }
+}

@@ -1,0 +1,142 @@
+import ChitraCore
+import PostgresNIO
+
+/// The statements of a register import, in the order they run inside its one transaction.
+enum RegisterImportSQL {
+    static let textColumns = RegisterColumn.allCases.map(\.rawValue)
+
+    static var createStaging: PostgresQuery {
+        PostgresQuery(unsafeSQL: "CREATE TEMP TABLE import_rows (line integer NOT NULL, "
+            + textColumns.map { "\($0) text NOT NULL" }.joined(separator: ", ") + ") ON COMMIT DROP")
+    }
+
+    static func districtExists(_ code: String) -> PostgresQuery {
+        "SELECT computed_through IS NOT NULL FROM districts WHERE code = \(code)"
+    }
+
+    static func previousImport(district: String, sha256: String) -> PostgresQuery {
+        "SELECT id FROM register_imports WHERE district_code = \(district) AND content_sha256 = \(sha256)"
+    }
+
+    /// Ids that appear on more than one line: (id, first line, every other line).
+    static var duplicates: PostgresQuery {
+        """
+        SELECT beneficiary_id, (array_agg(line ORDER BY line))[1], (array_agg(line ORDER BY line))[2:], count(*) OVER ()
+        FROM import_rows GROUP BY beneficiary_id HAVING count(*) > 1 ORDER BY min(line) LIMIT 100
+        """
+    }
+
+    /// Rows whose id belongs to a beneficiary of another district (ids are unique in the province).
+    static func otherDistricts(_ district: String) -> PostgresQuery {
+        """
+        SELECT r.line, b.district_code, count(*) OVER () FROM import_rows r JOIN beneficiaries b USING (beneficiary_id)
+        WHERE b.district_code <> \(district) ORDER BY r.line LIMIT 100
+        """
+    }
+
+    static func recordImport(district: String, sha256: String, fileName: String, rows: Int) -> PostgresQuery {
+        """
+        INSERT INTO register_imports (district_code, content_sha256, file_name, row_count, new_count, changed_count,
+                                      unchanged_count, left_count)
+        VALUES (\(district), \(sha256), \(fileName), \(rows), 0, 0, 0, 0) RETURNING id
+        """
+    }
+
+    /// Typed rows joined with what the register holds, classified.
+    static func classify(district: String) -> PostgresQuery {
+        """
+        CREATE TEMP TABLE import_merge ON COMMIT DROP AS
+        WITH typed AS (
+            SELECT line, beneficiary_id, full_name, NULLIF(cccd, '') AS cccd, NULLIF(phone, '') AS phone, district_code,
+                   commune_code, program, category,
+                   to_date(eligible_from, 'YYYY-MM') AS eligible_from,
+                   to_date(NULLIF(eligible_until, ''), 'YYYY-MM') AS eligible_until,
+                   to_date(NULLIF(paid_through, ''), 'YYYY-MM') AS paid_through,
+                   to_date(NULLIF(change_from, ''), 'YYYY-MM') AS change_from,
+                   NULLIF(deceased_on, '')::date AS deceased_on,
+                   payment_method, NULLIF(bank_code, '') AS bank_code, NULLIF(account_number, '') AS account_number,
+                   NULLIF(account_name, '') AS account_name, NULLIF(wallet_provider, '') AS wallet_provider,
+                   NULLIF(wallet_id, '') AS wallet_id, recipient, NULLIF(recipient_name, '') AS recipient_name,
+                   NULLIF(recipient_cccd, '') AS recipient_cccd
+            FROM import_rows
+        )
+        SELECT t.*, b.beneficiary_id IS NULL AS is_new, coalesce(b.current_version, 0) AS current_version,
+               b.beneficiary_id IS NOT NULL AND
+                   (b.program, b.category, b.payment_method, b.bank_code, b.account_number, b.account_name,
+                    b.wallet_provider, b.wallet_id, b.recipient, b.recipient_name, b.recipient_cccd)
+                   IS DISTINCT FROM
+                   (t.program, t.category, t.payment_method, t.bank_code, t.account_number, t.account_name,
+                    t.wallet_provider, t.wallet_id, t.recipient, t.recipient_name, t.recipient_cccd) AS version_changed,
+               b.beneficiary_id IS NOT NULL AND
+                   (b.full_name, b.cccd, b.phone, b.commune_code, b.eligible_from, b.eligible_until, b.paid_through, b.deceased_on)
+                   IS DISTINCT FROM
+                   (t.full_name, t.cccd, t.phone, t.commune_code, t.eligible_from, t.eligible_until, t.paid_through, t.deceased_on)
+                   AS facts_changed,
+               (t.eligible_until IS NOT NULL OR t.deceased_on IS NOT NULL)
+                   AND (b.beneficiary_id IS NULL OR (b.eligible_until, b.deceased_on) IS DISTINCT FROM (t.eligible_until, t.deceased_on))
+                   AS is_left,
+               coalesce(t.change_from, (d.computed_through + interval '1 month')::date, t.eligible_from) AS change_valid_from
+        FROM typed t
+        LEFT JOIN beneficiaries b USING (beneficiary_id)
+        CROSS JOIN (SELECT computed_through FROM districts WHERE code = \(district)) d
+        """
+    }
+
+    static let personColumns = """
+        full_name, cccd, phone, commune_code, eligible_from, eligible_until, paid_through, deceased_on
+        """
+    static let versionColumns = """
+        program, category, payment_method, bank_code, account_number, account_name, wallet_provider, wallet_id,
+        recipient, recipient_name, recipient_cccd
+        """
+
+    static func insertNew(importID: Int64) -> PostgresQuery {
+        """
+        INSERT INTO beneficiaries (beneficiary_id, district_code, \(unescaped: personColumns), \(unescaped: versionColumns),
+                                   current_version, first_import_id, last_import_id)
+        SELECT beneficiary_id, district_code, \(unescaped: personColumns), \(unescaped: versionColumns), 1, \(importID), \(importID)
+        FROM import_merge WHERE is_new
+        """
+    }
+
+    static func updateChanged(importID: Int64) -> PostgresQuery {
+        """
+        UPDATE beneficiaries b SET (\(unescaped: personColumns), \(unescaped: versionColumns)) =
+            (m.full_name, m.cccd, m.phone, m.commune_code, m.eligible_from, m.eligible_until, m.paid_through, m.deceased_on,
+             m.program, m.category, m.payment_method, m.bank_code, m.account_number, m.account_name, m.wallet_provider,
+             m.wallet_id, m.recipient, m.recipient_name, m.recipient_cccd),
+            current_version = b.current_version + (CASE WHEN m.version_changed THEN 1 ELSE 0 END),
+            last_import_id = \(importID)
+        FROM import_merge m
+        WHERE m.beneficiary_id = b.beneficiary_id AND NOT m.is_new AND (m.version_changed OR m.facts_changed)
+        """
+    }
+
+    /// Version 1 of new beneficiaries (valid from their first month) and the next version of
+    /// changed ones (valid from change_from, or the first month not yet computed).
+    static func insertVersions(importID: Int64) -> PostgresQuery {
+        """
+        INSERT INTO beneficiary_versions (beneficiary_id, version, district_code, valid_from, import_id, \(unescaped: versionColumns))
+        SELECT beneficiary_id, current_version + 1, district_code,
+               CASE WHEN is_new THEN eligible_from ELSE change_valid_from END, \(importID), \(unescaped: versionColumns)
+        FROM import_merge WHERE is_new OR version_changed
+        """
+    }
+
+    static func finishImport(importID: Int64) -> PostgresQuery {
+        """
+        WITH counts AS (
+            SELECT count(*) FILTER (WHERE is_new) AS new_count,
+                   count(*) FILTER (WHERE NOT is_new AND (version_changed OR facts_changed)) AS changed_count,
+                   count(*) FILTER (WHERE NOT is_new AND NOT version_changed AND NOT facts_changed) AS unchanged_count,
+                   count(*) FILTER (WHERE is_left) AS left_count
+            FROM import_merge
+        )
+        UPDATE register_imports SET new_count = counts.new_count, changed_count = counts.changed_count,
+                                    unchanged_count = counts.unchanged_count, left_count = counts.left_count
+        FROM counts WHERE id = \(importID)
+        RETURNING register_imports.new_count, register_imports.changed_count, register_imports.unchanged_count,
+                  register_imports.left_count
+        """
+    }
+}

@@ -1,0 +1,59 @@
+import ChitraCore
+import Crypto
+import Foundation
+import PostgresNIO
+
+extension RegisterImporter {
+    /// SHA-256 of the file, read in chunks.
+    static func sha256(of path: String) throws -> String {
+        guard let file = FileHandle(forReadingAtPath: path) else {
+            throw ImportFailure(ImportProblem(line: 0, "the file \(path) cannot be opened."))
+        }
+        defer { try? file.close() }
+        var hasher = SHA256()
+        var bytes = 0
+        while let chunk = try file.read(upToCount: chunkBytes), !chunk.isEmpty {
+            hasher.update(data: chunk)
+            bytes += chunk.count
+        }
+        guard bytes > 0 else { throw ImportFailure(ImportProblem(line: 1, "the file is empty.")) }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func requireDistrict(_ district: String, on connection: PostgresConnection) async throws {
+        guard try await first(Bool.self, RegisterImportSQL.districtExists(district), on: connection) != nil else {
+            throw ImportFailure(ImportProblem(line: 0, "district \(district) is not in the districts table."))
+        }
+    }
+
+    static func checkDuplicates(on connection: PostgresConnection) async throws {
+        var problems: [ImportProblem] = []
+        var total = 0
+        let rows = try await connection.query(RegisterImportSQL.duplicates, logger: Database.quiet)
+        for try await (id, first, others, count) in rows.decode((String, Int32, [Int32], Int64).self) {
+            total = Int(count)
+            for line in others {
+                problems.append(ImportProblem(line: Int(line), column: RegisterColumn.beneficiaryID.rawValue,
+                                              "beneficiary \(id) appears again (first on line \(first)); each beneficiary goes on one row."))
+            }
+        }
+        guard problems.isEmpty else { throw ImportFailure(problems: problems, total: max(total, problems.count)) }
+    }
+
+    static func checkOtherDistricts(_ district: String, on connection: PostgresConnection) async throws {
+        var problems: [ImportProblem] = []
+        var total = 0
+        let rows = try await connection.query(RegisterImportSQL.otherDistricts(district), logger: Database.quiet)
+        for try await (line, other, count) in rows.decode((Int32, String, Int64).self) {
+            total = Int(count)
+            problems.append(ImportProblem(line: Int(line), column: RegisterColumn.beneficiaryID.rawValue,
+                                          "this beneficiary is registered in district \(other); move them there first."))
+        }
+        guard problems.isEmpty else { throw ImportFailure(problems: problems, total: total) }
+    }
+
+    static func first<T: PostgresDecodable & Sendable>(_ type: T.Type, _ query: PostgresQuery, on connection: PostgresConnection) async throws -> T? {
+        for try await value in try await connection.query(query, logger: Database.quiet).decode(T.self) { return value }
+        return nil
+    }
+}

@@ -1,0 +1,150 @@
+import ChitraCore
+import Crypto
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// `chitra import FILE --district CODE`: validates a register file whole, then writes it in one
+/// transaction, or writes nothing. The file is streamed (memory stays bounded whatever its size):
+/// a first pass hashes it (a file imported before is a no-op), the second parses, validates and
+/// streams rows through COPY into a staging table, from which set-based statements merge it.
+public struct RegisterImporter: Sendable {
+    public struct Summary: Sendable, Hashable, CustomStringConvertible {
+        public var importID: Int64
+        public var rows: Int
+        public var new: Int
+        public var changed: Int
+        public var unchanged: Int
+        public var left: Int
+        /// True when the same file was imported before: nothing was done.
+        public var alreadyImported: Bool
+
+        public var description: String {
+            alreadyImported
+                ? "This file was already imported (import \(importID)); nothing changed."
+                : "Imported \(rows) rows (import \(importID)): \(new) new, \(changed) changed, \(unchanged) unchanged, \(left) left (ended or deceased)."
+        }
+    }
+
+    public let database: Database
+    public let policy: PolicyTable
+
+    /// Bytes read from the file at a time.
+    public static let chunkBytes = 1 << 20
+    /// Rows between two progress reports.
+    public static let progressEvery = 100_000
+
+    public init(database: Database, policy: PolicyTable) {
+        self.database = database
+        self.policy = policy
+    }
+
+    public func importFile(at path: String, district: String, progress: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> Summary {
+        let digest = try Self.sha256(of: path)
+        let fileName = URL(fileURLWithPath: path).lastPathComponent
+        let validator = RegisterRowValidator(policy: policy, district: district)
+        return try await database.transaction("import the register of district \(district)") { connection in
+            try await Self.requireDistrict(district, on: connection)
+            if let previous = try await Self.first(Int64.self, RegisterImportSQL.previousImport(district: district, sha256: digest), on: connection) {
+                return Summary(importID: previous, rows: 0, new: 0, changed: 0, unchanged: 0, left: 0, alreadyImported: true)
+            }
+            try await connection.query(RegisterImportSQL.createStaging, logger: Database.quiet)
+            let rows = try await Self.stage(path: path, validator: validator, on: connection, progress: progress)
+            try await Self.checkDuplicates(on: connection)
+            try await Self.checkOtherDistricts(district, on: connection)
+            let importID = try await Self.first(Int64.self, RegisterImportSQL.recordImport(
+                district: district, sha256: digest, fileName: fileName, rows: rows), on: connection)!
+            try await connection.query(RegisterImportSQL.classify(district: district), logger: Database.quiet)
+            try await connection.query(RegisterImportSQL.insertNew(importID: importID), logger: Database.quiet)
+            try await connection.query(RegisterImportSQL.updateChanged(importID: importID), logger: Database.quiet)
+            try await connection.query(RegisterImportSQL.insertVersions(importID: importID), logger: Database.quiet)
+            let counts = try await connection.query(RegisterImportSQL.finishImport(importID: importID), logger: Database.quiet)
+            for try await (new, changed, unchanged, left) in counts.decode((Int32, Int32, Int32, Int32).self) {
+                return Summary(importID: importID, rows: rows, new: Int(new), changed: Int(changed),
+                               unchanged: Int(unchanged), left: Int(left), alreadyImported: false)
+            }
+            throw StoreError.query(sqlState: nil, message: "the import was not recorded", context: "import")
+        }
+    }
+
+    /// Parses and validates the file, streaming valid rows into `import_rows`. Throws
+    /// `ImportFailure` with every problem (the first hundred shown) if any row is bad.
+    static func stage(path: String, validator: RegisterRowValidator, on connection: PostgresConnection,
+                      progress: @escaping @Sendable (Int) -> Void) async throws -> Int {
+        guard let file = FileHandle(forReadingAtPath: path) else {
+            throw ImportFailure(ImportProblem(line: 0, "the file \(path) cannot be opened."))
+        }
+        defer { try? file.close() }
+        var staged = 0
+        try await connection.copyFrom(table: "import_rows", columns: ["line"] + RegisterImportSQL.textColumns,
+                                      logger: Database.quiet) { writer in
+            var parser = CSVParser()
+            var header: RegisterHeader?
+            var problems: [ImportProblem] = []
+            var problemCount = 0
+            var rows = 0
+            var buffer = ByteBufferAllocator().buffer(capacity: chunkBytes + 64 * 1024)
+            func handle(_ record: CSVParser.Record) throws {
+                guard let known = header else {
+                    header = try RegisterHeader(record)
+                    return
+                }
+                rows += 1
+                if rows % progressEvery == 0 { progress(rows) }
+                switch known.row(record) {
+                case .failure(let problem):
+                    problemCount += 1
+                    if problems.count < ImportFailure.shownLimit { problems.append(problem) }
+                case .success(let row):
+                    let found = validator.problems(in: row)
+                    if !found.isEmpty {
+                        problemCount += found.count
+                        problems.append(contentsOf: found.prefix(ImportFailure.shownLimit - min(problems.count, ImportFailure.shownLimit)))
+                    } else if problemCount == 0 {
+                        append(row, to: &buffer)
+                    }
+                }
+            }
+            do {
+                while let chunk = try file.read(upToCount: chunkBytes), !chunk.isEmpty {
+                    try parser.feed(chunk, emit: handle)
+                    if buffer.readableBytes >= chunkBytes {
+                        try await writer.write(buffer)
+                        buffer.clear()
+                    }
+                }
+                try parser.finish(emit: handle)
+            } catch let failure as CSVParser.Failure {
+                throw ImportFailure(problems: problems + [problem(failure)], total: problemCount + 1)
+            }
+            guard header != nil else { throw ImportFailure(ImportProblem(line: 1, "the file is empty.")) }
+            guard rows > 0 else { throw ImportFailure(ImportProblem(line: 2, "the file has a header but no rows.")) }
+            guard problemCount == 0 else { throw ImportFailure(problems: problems, total: problemCount) }
+            if buffer.readableBytes > 0 { try await writer.write(buffer) }
+            staged = rows
+        }
+        progress(staged)
+        return staged
+    }
+
+    static func append(_ row: RegisterRow, to buffer: inout ByteBuffer) {
+        buffer.writeString(String(row.line))
+        for value in row.values {
+            buffer.writeInteger(UInt8(ascii: "\t"))
+            CopyText.append(value, to: &buffer)
+        }
+        buffer.writeInteger(UInt8(ascii: "\n"))
+    }
+
+    static func problem(_ failure: CSVParser.Failure) -> ImportProblem {
+        switch failure {
+        case .strayQuote(let line):
+            ImportProblem(line: line, "a quote (\") is out of place; quote a whole field and double quotes inside it.")
+        case .unterminatedQuote(let line):
+            ImportProblem(line: line, "a quoted field opened here is never closed.")
+        case .fieldTooLong(let line):
+            ImportProblem(line: line, "a field is longer than \(CSVParser.maximumFieldBytes / 1024) KB; this is not a register file.")
+        }
+    }
+}

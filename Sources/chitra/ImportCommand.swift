@@ -1,0 +1,35 @@
+import ArgumentParser
+import ChitraCore
+import ChitraStore
+import Foundation
+
+/// `chitra import FILE --district CODE`: the district's register, validated whole, written in one
+/// transaction or not at all.
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Import a district's beneficiary register (UTF-8 CSV).")
+
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "The register file.") var file: String
+    @Option(help: "The district the file belongs to (3 digits).") var district: String
+    @Option(help: "A folder with the policy tables (default: those shipped with Chitra).") var policy: String?
+
+    func run() async throws {
+        let table = try policy.map { try PolicyTable.load(folder: $0) } ?? PolicyTable.bundled()
+        let path = file, district = self.district
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ValidationError("The file \(path) does not exist.")
+        }
+        let progress = ProgressLine()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let summary = try await connection.withDatabase { database in
+            try await RegisterImporter(database: database, policy: table).importFile(at: path, district: district) { rows in
+                progress.show("checked \(rows) rows…")
+            }
+        }
+        progress.finish()
+        let seconds = (clock.now - start).seconds
+        print(summary.description + (summary.alreadyImported ? "" : String(format: " (%.1f s, %.0f rows/s)", seconds, Double(summary.rows) / max(seconds, 1e-9))))
+    }
+}
