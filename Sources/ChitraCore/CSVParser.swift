@@ -5,8 +5,19 @@ public struct CSVParser: Sendable {
     public struct Record: Sendable {
         /// The 1-based line of the file on which the record starts.
         public var line: Int
-        /// Fields as raw UTF-8 bytes (decoded by the caller, which reports invalid UTF-8).
-        public var fields: [[UInt8]]
+        /// Every field's bytes, one after the other; `ends[i]` is where field `i` ends.
+        var bytes: [UInt8]
+        var ends: [Int]
+
+        public var fieldCount: Int { ends.count }
+
+        /// Field `index` as raw UTF-8 bytes (decoded by the caller, which reports invalid UTF-8).
+        public func field(_ index: Int) -> ArraySlice<UInt8> {
+            bytes[(index == 0 ? 0 : ends[index - 1])..<ends[index]]
+        }
+
+        /// Every field as raw bytes.
+        public var fields: [ArraySlice<UInt8>] { (0..<ends.count).map(field) }
     }
 
     public enum Failure: Error, Sendable, Equatable {
@@ -24,8 +35,8 @@ public struct CSVParser: Sendable {
     private enum State { case fieldStart, unquoted, quoted, quoteInQuoted, afterCR }
 
     private var state = State.fieldStart
-    private var field: [UInt8] = []
-    private var fields: [[UInt8]] = []
+    private var record = Record(line: 1, bytes: [], ends: [])
+    private var fieldStartOffset = 0
     private var line = 1
     private var recordLine = 1
     private var atFileStart = true
@@ -34,7 +45,12 @@ public struct CSVParser: Sendable {
     public init() {}
 
     /// Parses `bytes`, calling `emit` for each complete record.
-    public mutating func feed(_ bytes: some Sequence<UInt8>, emit: (Record) throws -> Void) throws {
+    public mutating func feed(_ bytes: [UInt8], emit: (Record) throws -> Void) throws {
+        try bytes.withUnsafeBufferPointer { try feed($0, emit: emit) }
+    }
+
+    /// Parses `bytes`, calling `emit` for each complete record.
+    public mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>, emit: (Record) throws -> Void) throws {
         for byte in bytes {
             if atFileStart {
                 // Skip EF BB BF at the very start.
@@ -59,20 +75,10 @@ public struct CSVParser: Sendable {
         switch state {
         case .quoted:
             throw Failure.unterminatedQuote(line: recordLine)
-        case .fieldStart where fields.isEmpty && field.isEmpty, .afterCR:
+        case .fieldStart where record.ends.isEmpty && record.bytes.isEmpty, .afterCR:
             return
         default:
-            endRecord(emit: emit, terminated: false)
-            try flush(emit)
-        }
-    }
-
-    private var pending: Record?
-
-    private mutating func flush(_ emit: (Record) throws -> Void) throws {
-        if let record = pending {
-            pending = nil
-            try emit(record)
+            try endRecord(emit: emit, terminated: false)
         }
     }
 
@@ -82,17 +88,15 @@ public struct CSVParser: Sendable {
         case .fieldStart, .unquoted:
             switch byte {
             case UInt8(ascii: ","):
-                fields.append(field)
-                field.removeAll(keepingCapacity: true)
+                endField()
                 state = .fieldStart
             case UInt8(ascii: "\n"):
-                endRecord(emit: emit, terminated: true)
+                try endRecord(emit: emit, terminated: true)
                 line += 1
-                try flush(emit)
             case UInt8(ascii: "\r"):
                 state = .afterCR
             case UInt8(ascii: "\""):
-                guard state == .fieldStart, field.isEmpty else { throw Failure.strayQuote(line: line) }
+                guard state == .fieldStart, record.bytes.count == fieldStartOffset else { throw Failure.strayQuote(line: line) }
                 state = .quoted
             default:
                 try append(byte)
@@ -111,22 +115,19 @@ public struct CSVParser: Sendable {
                 try append(byte)
                 state = .quoted
             case UInt8(ascii: ","):
-                fields.append(field)
-                field.removeAll(keepingCapacity: true)
+                endField()
                 state = .fieldStart
             case UInt8(ascii: "\n"):
-                endRecord(emit: emit, terminated: true)
+                try endRecord(emit: emit, terminated: true)
                 line += 1
-                try flush(emit)
             case UInt8(ascii: "\r"):
                 state = .afterCR
             default:
                 throw Failure.strayQuote(line: line)
             }
         case .afterCR:
-            endRecord(emit: emit, terminated: true)
+            try endRecord(emit: emit, terminated: true)
             line += 1
-            try flush(emit)
             state = .fieldStart
             if byte != UInt8(ascii: "\n") { try consume(byte, emit: emit) }
         }
@@ -134,18 +135,27 @@ public struct CSVParser: Sendable {
 
     @inline(__always)
     private mutating func append(_ byte: UInt8) throws {
-        guard field.count < Self.maximumFieldBytes else { throw Failure.fieldTooLong(line: line) }
-        field.append(byte)
+        guard record.bytes.count - fieldStartOffset < Self.maximumFieldBytes else { throw Failure.fieldTooLong(line: line) }
+        record.bytes.append(byte)
     }
 
-    private mutating func endRecord(emit: (Record) throws -> Void, terminated: Bool) {
-        fields.append(field)
-        field.removeAll(keepingCapacity: true)
+    @inline(__always)
+    private mutating func endField() {
+        record.ends.append(record.bytes.count)
+        fieldStartOffset = record.bytes.count
+    }
+
+    /// Hands the record to `emit` (which should not keep it: its storage is reused).
+    private mutating func endRecord(emit: (Record) throws -> Void, terminated: Bool) throws {
+        endField()
         // A blank line is no record.
-        if !(fields.count == 1 && fields[0].isEmpty) {
-            pending = Record(line: recordLine, fields: fields)
+        if !(record.ends.count == 1 && record.bytes.isEmpty) {
+            record.line = recordLine
+            try emit(record)
         }
-        fields.removeAll(keepingCapacity: true)
+        record.bytes.removeAll(keepingCapacity: true)
+        record.ends.removeAll(keepingCapacity: true)
+        fieldStartOffset = 0
         state = .fieldStart
         recordLine = line + (terminated ? 1 : 0)
     }

@@ -42,12 +42,38 @@ public struct RegisterRow: Sendable, Hashable {
     }
 
     public subscript(_ column: RegisterColumn) -> String {
-        values[RegisterColumn.index[column]!]
+        values[column.ordinal]
     }
 }
 
 extension RegisterColumn {
-    static let index: [RegisterColumn: Int] = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
+    /// The column's place in `allCases`, without hashing (rows are read millions of times).
+    var ordinal: Int {
+        switch self {
+        case .beneficiaryID: 0
+        case .fullName: 1
+        case .cccd: 2
+        case .phone: 3
+        case .districtCode: 4
+        case .communeCode: 5
+        case .program: 6
+        case .category: 7
+        case .eligibleFrom: 8
+        case .eligibleUntil: 9
+        case .paidThrough: 10
+        case .changeFrom: 11
+        case .deceasedOn: 12
+        case .paymentMethod: 13
+        case .bankCode: 14
+        case .accountNumber: 15
+        case .accountName: 16
+        case .walletProvider: 17
+        case .walletID: 18
+        case .recipient: 19
+        case .recipientName: 20
+        case .recipientCCCD: 21
+        }
+    }
 }
 
 /// One problem in an import file, located by line and column, said in one plain sentence.

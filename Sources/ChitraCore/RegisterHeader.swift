@@ -9,7 +9,7 @@ public struct RegisterHeader: Sendable {
         var slots: [Int] = []
         var seen = Set<RegisterColumn>()
         for bytes in record.fields {
-            let name = (String(validating: bytes, as: UTF8.self) ?? "?").trimmingCharacters(in: .whitespaces)
+            let name = String(validating: Self.trimmed(bytes), as: UTF8.self) ?? "?"
             guard let column = RegisterColumn(rawValue: name) else {
                 problems.append(ImportProblem(line: record.line, column: name, "this column is not part of the register format."))
                 slots.append(-1)
@@ -18,7 +18,7 @@ public struct RegisterHeader: Sendable {
             if !seen.insert(column).inserted {
                 problems.append(ImportProblem(line: record.line, column: name, "this column appears twice."))
             }
-            slots.append(RegisterColumn.index[column]!)
+            slots.append(column.ordinal)
         }
         for column in RegisterColumn.required where !seen.contains(column) {
             problems.append(ImportProblem(line: record.line, column: column.rawValue, "this required column is missing from the header."))
@@ -29,19 +29,29 @@ public struct RegisterHeader: Sendable {
 
     /// The row of `record`, or the problem that stops it being one.
     public func row(_ record: CSVParser.Record) -> Result<RegisterRow, ImportProblem> {
-        guard record.fields.count == slots.count else {
+        guard record.fieldCount == slots.count else {
             return .failure(ImportProblem(line: record.line,
-                                          "the row has \(record.fields.count) fields but the header has \(slots.count)."))
+                                          "the row has \(record.fieldCount) fields but the header has \(slots.count)."))
         }
         var values = [String](repeating: "", count: RegisterColumn.allCases.count)
-        for (index, bytes) in record.fields.enumerated() {
+        for index in 0..<slots.count where slots[index] >= 0 {
+            let bytes = Self.trimmed(record.field(index))
+            guard !bytes.isEmpty else { continue }
             guard let text = String(validating: bytes, as: UTF8.self) else {
                 return .failure(ImportProblem(line: record.line, column: RegisterColumn.allCases[slots[index]].rawValue,
                                               "the text is not valid UTF-8; save the file as UTF-8."))
             }
-            values[slots[index]] = text.trimmingCharacters(in: .whitespaces)
+            values[slots[index]] = text
         }
         return .success(RegisterRow(line: record.line, values: values))
+    }
+
+    /// Without leading and trailing spaces and tabs.
+    static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var start = bytes.startIndex, end = bytes.endIndex
+        while start < end, bytes[start] == 32 || bytes[start] == 9 { start += 1 }
+        while end > start, bytes[end - 1] == 32 || bytes[end - 1] == 9 { end -= 1 }
+        return bytes[start..<end]
     }
 }
 

@@ -4,11 +4,9 @@ import NIOCore
 enum CopyText {
     /// Appends `text` with backslash, tab, newline and carriage return escaped.
     static func append(_ text: String, to buffer: inout ByteBuffer) {
-        var needsEscape = false
-        for byte in text.utf8 where byte == UInt8(ascii: "\\") || byte == 9 || byte == 10 || byte == 13 {
-            needsEscape = true
-            break
-        }
+        let needsEscape = text.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.contains { $0 == UInt8(ascii: "\\") || $0 == 9 || $0 == 10 || $0 == 13 }
+        } ?? text.utf8.contains { $0 == UInt8(ascii: "\\") || $0 == 9 || $0 == 10 || $0 == 13 }
         guard needsEscape else {
             buffer.writeString(text)
             return

@@ -10,7 +10,7 @@ import PostgresNIO
 /// a first pass hashes it (a file imported before is a no-op), the second parses, validates and
 /// streams rows through COPY into a staging table, from which set-based statements merge it.
 public struct RegisterImporter: Sendable {
-    public struct Summary: Sendable, Hashable, CustomStringConvertible {
+    public struct Summary: Sendable, Equatable, CustomStringConvertible {
         public var importID: Int64
         public var rows: Int
         public var new: Int
@@ -19,6 +19,13 @@ public struct RegisterImporter: Sendable {
         public var left: Int
         /// True when the same file was imported before: nothing was done.
         public var alreadyImported: Bool
+        /// Seconds spent in each step, for benchmarks.
+        public var timings: [(step: String, seconds: Double)] = []
+
+        public static func == (lhs: Summary, rhs: Summary) -> Bool {
+            lhs.importID == rhs.importID && lhs.rows == rhs.rows && lhs.new == rhs.new && lhs.changed == rhs.changed
+                && lhs.unchanged == rhs.unchanged && lhs.left == rhs.left && lhs.alreadyImported == rhs.alreadyImported
+        }
 
         public var description: String {
             alreadyImported
@@ -41,7 +48,9 @@ public struct RegisterImporter: Sendable {
     }
 
     public func importFile(at path: String, district: String, progress: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> Summary {
+        var clock = StepClock()
         let digest = try Self.sha256(of: path)
+        clock.lap("hash")
         let fileName = URL(fileURLWithPath: path).lastPathComponent
         let validator = RegisterRowValidator(policy: policy, district: district)
         return try await database.transaction("import the register of district \(district)") { connection in
@@ -51,18 +60,25 @@ public struct RegisterImporter: Sendable {
             }
             try await connection.query(RegisterImportSQL.createStaging, logger: Database.quiet)
             let rows = try await Self.stage(path: path, validator: validator, on: connection, progress: progress)
+            clock.lap("parse, validate, COPY")
             try await Self.checkDuplicates(on: connection)
             try await Self.checkOtherDistricts(district, on: connection)
+            clock.lap("duplicate and district checks")
             let importID = try await Self.first(Int64.self, RegisterImportSQL.recordImport(
                 district: district, sha256: digest, fileName: fileName, rows: rows), on: connection)!
             try await connection.query(RegisterImportSQL.classify(district: district), logger: Database.quiet)
+            clock.lap("classify")
             try await connection.query(RegisterImportSQL.insertNew(importID: importID), logger: Database.quiet)
+            clock.lap("insert new")
             try await connection.query(RegisterImportSQL.updateChanged(importID: importID), logger: Database.quiet)
+            clock.lap("update changed")
             try await connection.query(RegisterImportSQL.insertVersions(importID: importID), logger: Database.quiet)
+            clock.lap("insert versions")
             let counts = try await connection.query(RegisterImportSQL.finishImport(importID: importID), logger: Database.quiet)
             for try await (new, changed, unchanged, left) in counts.decode((Int32, Int32, Int32, Int32).self) {
+                clock.lap("count")
                 return Summary(importID: importID, rows: rows, new: Int(new), changed: Int(changed),
-                               unchanged: Int(unchanged), left: Int(left), alreadyImported: false)
+                               unchanged: Int(unchanged), left: Int(left), alreadyImported: false, timings: clock.laps)
             }
             throw StoreError.query(sqlState: nil, message: "the import was not recorded", context: "import")
         }
@@ -108,7 +124,9 @@ public struct RegisterImporter: Sendable {
             }
             do {
                 while let chunk = try file.read(upToCount: chunkBytes), !chunk.isEmpty {
-                    try parser.feed(chunk, emit: handle)
+                    try chunk.withUnsafeBytes { raw in
+                        try parser.feed(raw.bindMemory(to: UInt8.self), emit: handle)
+                    }
                     if buffer.readableBytes >= chunkBytes {
                         try await writer.write(buffer)
                         buffer.clear()
@@ -126,6 +144,20 @@ public struct RegisterImporter: Sendable {
         }
         progress(staged)
         return staged
+    }
+
+    /// Lap times of the steps of one import.
+    struct StepClock {
+        private let clock = ContinuousClock()
+        private var last = ContinuousClock.now
+        var laps: [(step: String, seconds: Double)] = []
+
+        mutating func lap(_ step: String) {
+            let now = clock.now
+            let (seconds, attoseconds) = (now - last).components
+            laps.append((step, Double(seconds) + Double(attoseconds) / 1e18))
+            last = now
+        }
     }
 
     static func append(_ row: RegisterRow, to buffer: inout ByteBuffer) {

@@ -13,6 +13,7 @@ struct ImportCommand: AsyncParsableCommand {
     @Argument(help: "The register file.") var file: String
     @Option(help: "The district the file belongs to (3 digits).") var district: String
     @Option(help: "A folder with the policy tables (default: those shipped with Chitra).") var policy: String?
+    @Flag(help: "Show how long each step took.") var timings = false
 
     func run() async throws {
         let table = try policy.map { try PolicyTable.load(folder: $0) } ?? PolicyTable.bundled()
@@ -31,5 +32,8 @@ struct ImportCommand: AsyncParsableCommand {
         progress.finish()
         let seconds = (clock.now - start).seconds
         print(summary.description + (summary.alreadyImported ? "" : String(format: " (%.1f s, %.0f rows/s)", seconds, Double(summary.rows) / max(seconds, 1e-9))))
+        if timings {
+            for (step, seconds) in summary.timings { print(String(format: "  %-32@ %6.2f s", step as NSString, seconds)) }
+        }
     }
 }

@@ -29,9 +29,11 @@ CREATE TABLE register_imports (
 );
 
 -- One row per person: the facts about them and a copy of the version now in force.
+-- district_code and the import ids carry no foreign keys: the importer checks the district once
+-- per file, and a key check per row would cost a million lookups on a million-row import.
 CREATE TABLE beneficiaries (
     beneficiary_id  text PRIMARY KEY,
-    district_code   text NOT NULL REFERENCES districts,
+    district_code   text NOT NULL,
     full_name       text NOT NULL,
     cccd            text,
     phone           text,
@@ -53,18 +55,20 @@ CREATE TABLE beneficiaries (
     recipient_cccd  text,
     current_version integer NOT NULL,
     account_review  boolean NOT NULL DEFAULT false,
-    first_import_id bigint NOT NULL REFERENCES register_imports,
-    last_import_id  bigint NOT NULL REFERENCES register_imports
+    first_import_id bigint NOT NULL,
+    last_import_id  bigint NOT NULL
 );
 CREATE INDEX beneficiaries_district ON beneficiaries (district_code, beneficiary_id);
 
--- Every change of category, payment method, account or recipient, valid from a month.
+-- Every change of category, payment method, account or recipient, valid from a month. Written
+-- only by the importer, in the same statement set as the beneficiary it belongs to (hence no
+-- foreign key: its per-row check was half the cost of an import).
 CREATE TABLE beneficiary_versions (
-    beneficiary_id  text NOT NULL REFERENCES beneficiaries,
+    beneficiary_id  text NOT NULL,
     version         integer NOT NULL,
-    district_code   text NOT NULL REFERENCES districts,
+    district_code   text NOT NULL,
     valid_from      date NOT NULL,
-    import_id       bigint NOT NULL REFERENCES register_imports,
+    import_id       bigint NOT NULL,
     program         text NOT NULL,
     category        text NOT NULL,
     payment_method  text NOT NULL,
