@@ -100,7 +100,8 @@ public struct RegisterImporter: Sendable {
             var problems: [ImportProblem] = []
             var problemCount = 0
             var rows = 0
-            var buffer = ByteBufferAllocator().buffer(capacity: chunkBytes + 64 * 1024)
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(chunkBytes + 64 * 1024)
             func handle(_ record: CSVParser.Record) throws {
                 guard let known = header else {
                     header = try RegisterHeader(record)
@@ -118,7 +119,7 @@ public struct RegisterImporter: Sendable {
                         problemCount += found.count
                         problems.append(contentsOf: found.prefix(ImportFailure.shownLimit - min(problems.count, ImportFailure.shownLimit)))
                     } else if problemCount == 0 {
-                        append(row, to: &buffer)
+                        row.appendCopyLine(to: &buffer)
                     }
                 }
             }
@@ -127,9 +128,9 @@ public struct RegisterImporter: Sendable {
                     try chunk.withUnsafeBytes { raw in
                         try parser.feed(raw.bindMemory(to: UInt8.self), emit: handle)
                     }
-                    if buffer.readableBytes >= chunkBytes {
-                        try await writer.write(buffer)
-                        buffer.clear()
+                    if buffer.count >= chunkBytes {
+                        try await writer.write(ByteBuffer(bytes: buffer))
+                        buffer.removeAll(keepingCapacity: true)
                     }
                 }
                 try parser.finish(emit: handle)
@@ -139,7 +140,7 @@ public struct RegisterImporter: Sendable {
             guard header != nil else { throw ImportFailure(ImportProblem(line: 1, "the file is empty.")) }
             guard rows > 0 else { throw ImportFailure(ImportProblem(line: 2, "the file has a header but no rows.")) }
             guard problemCount == 0 else { throw ImportFailure(problems: problems, total: problemCount) }
-            if buffer.readableBytes > 0 { try await writer.write(buffer) }
+            if !buffer.isEmpty { try await writer.write(ByteBuffer(bytes: buffer)) }
             staged = rows
         }
         progress(staged)
@@ -158,15 +159,6 @@ public struct RegisterImporter: Sendable {
             laps.append((step, Double(seconds) + Double(attoseconds) / 1e18))
             last = now
         }
-    }
-
-    static func append(_ row: RegisterRow, to buffer: inout ByteBuffer) {
-        buffer.writeString(String(row.line))
-        for value in row.values {
-            buffer.writeInteger(UInt8(ascii: "\t"))
-            CopyText.append(value, to: &buffer)
-        }
-        buffer.writeInteger(UInt8(ascii: "\n"))
     }
 
     static func problem(_ failure: CSVParser.Failure) -> ImportProblem {

@@ -1,0 +1,34 @@
+/// PostgreSQL's COPY text format, written into a byte array: values separated by tabs, rows by
+/// line breaks, backslash, tab, newline and carriage return escaped.
+public enum CopyFormat {
+    public static func append(_ text: String, to bytes: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { utf8 in
+            guard utf8.contains(where: { $0 == 92 || $0 == 9 || $0 == 10 || $0 == 13 }) else {
+                bytes.append(contentsOf: utf8)
+                return
+            }
+            for byte in utf8 {
+                switch byte {
+                case 92: bytes.append(92); bytes.append(92)
+                case 9: bytes.append(92); bytes.append(UInt8(ascii: "t"))
+                case 10: bytes.append(92); bytes.append(UInt8(ascii: "n"))
+                case 13: bytes.append(92); bytes.append(UInt8(ascii: "r"))
+                default: bytes.append(byte)
+                }
+            }
+        }
+    }
+}
+
+extension RegisterRow {
+    /// The row as one COPY line: its line number, then every column in `RegisterColumn` order.
+    public func appendCopyLine(to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: String(line).utf8)
+        for value in values {
+            bytes.append(9)
+            CopyFormat.append(value, to: &bytes)
+        }
+        bytes.append(10)
+    }
+}
