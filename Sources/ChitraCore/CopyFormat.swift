@@ -22,13 +22,32 @@ public enum CopyFormat {
 }
 
 extension RegisterRow {
-    /// The row as one COPY line: its line number, then every column in `RegisterColumn` order.
+    /// The row as one typed COPY line: its line number, then every column in `RegisterColumn`
+    /// order; empty values as NULL (`\N`), months as the first day of the month.
     public func appendCopyLine(to bytes: inout [UInt8]) {
         bytes.append(contentsOf: String(line).utf8)
-        for value in values {
+        for (index, value) in values.enumerated() {
             bytes.append(9)
+            if value.isEmpty {
+                bytes.append(92)
+                bytes.append(UInt8(ascii: "N"))
+                continue
+            }
             CopyFormat.append(value, to: &bytes)
+            if RegisterColumn.allCases[index].isMonth { bytes.append(contentsOf: "-01".utf8) }
         }
         bytes.append(10)
+    }
+}
+
+extension RegisterColumn {
+    /// Columns written YYYY-MM in files and stored as the month's first day.
+    public var isMonth: Bool {
+        self == .eligibleFrom || self == .eligibleUntil || self == .paidThrough || self == .changeFrom
+    }
+
+    /// The SQL type of the column in the database.
+    public var sqlType: String {
+        isMonth || self == .deceasedOn ? "date" : "text"
     }
 }

@@ -5,9 +5,10 @@ import PostgresNIO
 enum RegisterImportSQL {
     static let textColumns = RegisterColumn.allCases.map(\.rawValue)
 
+    /// The staging table, typed: COPY parses the dates, and empty values arrive as NULL.
     static var createStaging: PostgresQuery {
         PostgresQuery(unsafeSQL: "CREATE TEMP TABLE import_rows (line integer NOT NULL, "
-            + textColumns.map { "\($0) text NOT NULL" }.joined(separator: ", ") + ") ON COMMIT DROP")
+            + RegisterColumn.allCases.map { "\($0.rawValue) \($0.sqlType)" }.joined(separator: ", ") + ") ON COMMIT DROP")
     }
 
     static func districtExists(_ code: String) -> PostgresQuery {
@@ -46,20 +47,6 @@ enum RegisterImportSQL {
     static func classify(district: String) -> PostgresQuery {
         """
         CREATE TEMP TABLE import_merge ON COMMIT DROP AS
-        WITH typed AS (
-            SELECT line, beneficiary_id, full_name, NULLIF(cccd, '') AS cccd, NULLIF(phone, '') AS phone, district_code,
-                   commune_code, program, category,
-                   to_date(eligible_from, 'YYYY-MM') AS eligible_from,
-                   to_date(NULLIF(eligible_until, ''), 'YYYY-MM') AS eligible_until,
-                   to_date(NULLIF(paid_through, ''), 'YYYY-MM') AS paid_through,
-                   to_date(NULLIF(change_from, ''), 'YYYY-MM') AS change_from,
-                   NULLIF(deceased_on, '')::date AS deceased_on,
-                   payment_method, NULLIF(bank_code, '') AS bank_code, NULLIF(account_number, '') AS account_number,
-                   NULLIF(account_name, '') AS account_name, NULLIF(wallet_provider, '') AS wallet_provider,
-                   NULLIF(wallet_id, '') AS wallet_id, recipient, NULLIF(recipient_name, '') AS recipient_name,
-                   NULLIF(recipient_cccd, '') AS recipient_cccd
-            FROM import_rows
-        )
         SELECT t.*, b.beneficiary_id IS NULL AS is_new, coalesce(b.current_version, 0) AS current_version,
                b.beneficiary_id IS NOT NULL AND
                    (b.program, b.category, b.payment_method, b.bank_code, b.account_number, b.account_name,
@@ -76,7 +63,7 @@ enum RegisterImportSQL {
                    AND (b.beneficiary_id IS NULL OR (b.eligible_until, b.deceased_on) IS DISTINCT FROM (t.eligible_until, t.deceased_on))
                    AS is_left,
                coalesce(t.change_from, (d.computed_through + interval '1 month')::date, t.eligible_from) AS change_valid_from
-        FROM typed t
+        FROM import_rows t
         LEFT JOIN beneficiaries b USING (beneficiary_id)
         CROSS JOIN (SELECT computed_through FROM districts WHERE code = \(district)) d
         """
@@ -90,12 +77,39 @@ enum RegisterImportSQL {
         recipient, recipient_name, recipient_cccd
         """
 
-    static func insertNew(importID: Int64) -> PostgresQuery {
+    /// Whether any row names a beneficiary the register already holds (if none, every row is
+    /// new and the merge takes the short way, straight from the staging table).
+    static var anyKnown: PostgresQuery {
+        "SELECT EXISTS (SELECT 1 FROM import_rows r JOIN beneficiaries b USING (beneficiary_id))"
+    }
+
+    /// New beneficiaries from `import_merge` (classified) or straight from `import_rows` (all new).
+    static func insertNew(importID: Int64, allNew: Bool) -> PostgresQuery {
         """
         INSERT INTO beneficiaries (beneficiary_id, district_code, \(unescaped: personColumns), \(unescaped: versionColumns),
                                    current_version, first_import_id, last_import_id)
         SELECT beneficiary_id, district_code, \(unescaped: personColumns), \(unescaped: versionColumns), 1, \(importID), \(importID)
-        FROM import_merge WHERE is_new
+        FROM \(unescaped: allNew ? "import_rows" : "import_merge WHERE is_new")
+        """
+    }
+
+    static func insertFirstVersions(importID: Int64) -> PostgresQuery {
+        """
+        INSERT INTO beneficiary_versions (beneficiary_id, version, district_code, valid_from, import_id, \(unescaped: versionColumns))
+        SELECT beneficiary_id, 1, district_code, eligible_from, \(importID), \(unescaped: versionColumns) FROM import_rows
+        """
+    }
+
+    static func finishAllNew(importID: Int64) -> PostgresQuery {
+        """
+        WITH counts AS (
+            SELECT count(*) AS new_count, count(*) FILTER (WHERE eligible_until IS NOT NULL OR deceased_on IS NOT NULL) AS left_count
+            FROM import_rows
+        )
+        UPDATE register_imports SET new_count = counts.new_count, left_count = counts.left_count
+        FROM counts WHERE id = \(importID)
+        RETURNING register_imports.new_count, register_imports.changed_count, register_imports.unchanged_count,
+                  register_imports.left_count
         """
     }
 

@@ -66,15 +66,25 @@ public struct RegisterImporter: Sendable {
             clock.lap("duplicate and district checks")
             let importID = try await Self.first(Int64.self, RegisterImportSQL.recordImport(
                 district: district, sha256: digest, fileName: fileName, rows: rows), on: connection)!
-            try await connection.query(RegisterImportSQL.classify(district: district), logger: Database.quiet)
-            clock.lap("classify")
-            try await connection.query(RegisterImportSQL.insertNew(importID: importID), logger: Database.quiet)
-            clock.lap("insert new")
-            try await connection.query(RegisterImportSQL.updateChanged(importID: importID), logger: Database.quiet)
-            clock.lap("update changed")
-            try await connection.query(RegisterImportSQL.insertVersions(importID: importID), logger: Database.quiet)
-            clock.lap("insert versions")
-            let counts = try await connection.query(RegisterImportSQL.finishImport(importID: importID), logger: Database.quiet)
+            let allNew = try await !(Self.first(Bool.self, RegisterImportSQL.anyKnown, on: connection) ?? true)
+            if allNew {
+                try await connection.query(RegisterImportSQL.insertNew(importID: importID, allNew: true), logger: Database.quiet)
+                clock.lap("insert new")
+                try await connection.query(RegisterImportSQL.insertFirstVersions(importID: importID), logger: Database.quiet)
+                clock.lap("insert versions")
+            } else {
+                try await connection.query(RegisterImportSQL.classify(district: district), logger: Database.quiet)
+                clock.lap("classify")
+                try await connection.query(RegisterImportSQL.insertNew(importID: importID, allNew: false), logger: Database.quiet)
+                clock.lap("insert new")
+                try await connection.query(RegisterImportSQL.updateChanged(importID: importID), logger: Database.quiet)
+                clock.lap("update changed")
+                try await connection.query(RegisterImportSQL.insertVersions(importID: importID), logger: Database.quiet)
+                clock.lap("insert versions")
+            }
+            let counts = try await connection.query(
+                allNew ? RegisterImportSQL.finishAllNew(importID: importID) : RegisterImportSQL.finishImport(importID: importID),
+                logger: Database.quiet)
             for try await (new, changed, unchanged, left) in counts.decode((Int32, Int32, Int32, Int32).self) {
                 clock.lap("count")
                 return Summary(importID: importID, rows: rows, new: Int(new), changed: Int(changed),
