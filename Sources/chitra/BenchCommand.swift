@@ -5,7 +5,7 @@ import Foundation
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run a benchmark on a private database and record its figures.",
-        subcommands: [Queue.self])
+        subcommands: [Queue.self, Import.self])
 
     struct Queue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -25,6 +25,21 @@ struct BenchCommand: AsyncParsableCommand {
             print(result.text)
             let files = try result.write(to: out)
             print("Written: \(files.joined(separator: ", "))")
+        }
+    }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Generate a synthetic register for the seven districts and import it; report rows/s and peak memory.")
+
+        @Option(help: "Beneficiaries in all.") var beneficiaries: Int = 1_000_000
+        @Option(help: "Where the generated files go (removed after).") var work: String = "ops/bench/tmp"
+        @Option(help: "Where to write the figures.") var out: String = "ops/bench/results"
+
+        func run() async throws {
+            let result = try await ImportBenchmark(beneficiaries: beneficiaries, folder: work).run()
+            print(result.text)
+            print("Written: \(try BenchmarkFiles.write(name: "import", text: result.text, json: result, to: out).joined(separator: ", "))")
         }
     }
 }

@@ -53,21 +53,6 @@ struct QueueBenchmarkResult: Codable {
 
     /// Writes `queue-<date>.json` and appends the text to `queue.md`; returns the paths.
     func write(to folder: String) throws -> [String] {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let stamp = date.replacingOccurrences(of: ":", with: "").replacingOccurrences(of: "-", with: "")
-        let json = "\(folder)/queue-\(stamp)-\(jobs)j-\(workers)w.json"
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(self).write(to: URL(fileURLWithPath: json))
-        let markdown = "\(folder)/queue.md"
-        if !FileManager.default.fileExists(atPath: markdown) {
-            try "# Queue benchmark results\n\nAppended by `ops/bench/queue`; newest last.\n".write(
-                toFile: markdown, atomically: true, encoding: .utf8)
-        }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: markdown))
-        try handle.seekToEnd()
-        try handle.write(contentsOf: Data("\n```\n\(text)\n```\n".utf8))
-        try handle.close()
-        return [json, markdown]
+        try BenchmarkFiles.write(name: "queue", text: text, json: self, to: folder)
     }
 }

@@ -1,0 +1,101 @@
+import ArgumentParser
+import ChitraCore
+import ChitraStore
+import ChitraWorker
+import Foundation
+import Logging
+
+/// The import benchmark: a synthetic register for Bạc Liêu's seven districts, one file per
+/// district, each imported by a real `chitra import` process on a private PostgreSQL.
+struct ImportBenchmark {
+    var beneficiaries: Int
+    var folder: String
+
+    struct Result: Codable {
+        struct File: Codable {
+            var district: String
+            var rows: Int
+            var megabytes: Double
+            var seconds: Double
+            var output: String
+        }
+
+        var beneficiaries: Int
+        var files: [File]
+        var totalSeconds: Double
+        var peakImportMemoryBytes: Int
+        var machine = "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB"
+        var date = ISO8601DateFormatter().string(from: Date())
+
+        var rate: Double { Double(beneficiaries) / max(totalSeconds, 1e-9) }
+
+        var text: String {
+            var lines = [
+                "Import benchmark, \(date), \(machine), PostgreSQL local with synchronous_commit on",
+                String(format: "%d beneficiaries in %d files: %.1f s = %.0f rows/s; peak memory of an import process %.0f MB",
+                       beneficiaries, files.count, totalSeconds, rate, Double(peakImportMemoryBytes) / 1e6),
+            ]
+            for file in files {
+                lines.append(String(format: "  district %@: %7d rows, %6.1f MB, %5.2f s = %7.0f rows/s",
+                                    file.district, file.rows, file.megabytes, file.seconds, Double(file.rows) / max(file.seconds, 1e-9)))
+            }
+            if let steps = files.max(by: { $0.rows < $1.rows })?.output.split(separator: "\n").filter({ $0.hasPrefix("  ") }) {
+                lines.append("steps of the largest file:")
+                lines += steps.map(String.init)
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    func run() async throws -> Result {
+        var logger = Logger(label: "chitra.bench")
+        logger.logLevel = .error
+        let districts = ["954", "956", "957", "958", "959", "960", "961"]
+        // Unequal districts, as real ones are: the city has the most.
+        let weights = [22, 16, 14, 13, 13, 11, 11]
+        let policy = try PolicyTable.bundled()
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var plan: [(district: String, path: String, rows: Int)] = []
+        var assigned = 0
+        for (index, district) in districts.enumerated() {
+            let rows = index == districts.count - 1 ? beneficiaries - assigned : beneficiaries * weights[index] / 100
+            assigned += rows
+            let path = "\(folder)/register-\(district).csv"
+            _ = try RegisterFile.write(district: district, range: 1..<(rows + 1), generator: SyntheticRegister(policy: policy), to: path)
+            plan.append((district, path, rows))
+        }
+
+        let cluster = try await LocalCluster.start()
+        let url = cluster.url(database: "chitra_bench")
+        do {
+            try await AdminStatement.createDatabase("chitra_bench", on: cluster.url(), logger: logger)
+            try await Database.withRunning(url, logger: logger) { try await Migrator(database: $0).migrate() }
+            var files: [Result.File] = []
+            let clock = ContinuousClock()
+            let start = clock.now
+            for (district, path, rows) in plan {
+                let fileStart = clock.now
+                let log = "\(folder)/import-\(district).log"
+                let process = try ChildProcess(executable: ChildProcess.executableFolder + "/chitra",
+                                               arguments: ["import", path, "--district", district, "--timings"],
+                                               environment: ["DATABASE_URL": url.connectionString], logPath: log)
+                let status = await process.waitForExit()
+                let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                guard status == 0 else { throw ValidationError("the import of district \(district) failed: \(output)") }
+                let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+                files.append(.init(district: district, rows: rows, megabytes: Double(size) / 1e6,
+                                   seconds: (clock.now - fileStart).seconds, output: output))
+                try? FileManager.default.removeItem(atPath: path)
+            }
+            let total = (clock.now - start).seconds
+            var usage = rusage()
+            getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+            await cluster.stop()
+            return Result(beneficiaries: beneficiaries, files: files, totalSeconds: total,
+                          peakImportMemoryBytes: usage.ru_maxrss * 1024)
+        } catch {
+            await cluster.stop()
+            throw error
+        }
+    }
+}
