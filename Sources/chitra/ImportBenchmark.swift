@@ -71,6 +71,7 @@ struct ImportBenchmark {
             try await AdminStatement.createDatabase("chitra_bench", on: cluster.url(), logger: logger)
             try await Database.withRunning(url, logger: logger) { try await Migrator(database: $0).migrate() }
             var files: [Result.File] = []
+            var peakMemory = 0
             let clock = ContinuousClock()
             let start = clock.now
             for (district, path, rows) in plan {
@@ -79,7 +80,23 @@ struct ImportBenchmark {
                 let process = try ChildProcess(executable: ChildProcess.executableFolder + "/chitra",
                                                arguments: ["import", path, "--district", district, "--timings"],
                                                environment: ["DATABASE_URL": url.connectionString], logPath: log)
-                let status = await process.waitForExit()
+                // Sample the importer's peak memory (VmHWM) until it exits.
+                let (status, peak) = await withTaskGroup(of: (status: Int32?, peak: Int?).self) { group in
+                    group.addTask { (await process.waitForExit(), nil) }
+                    group.addTask {
+                        var peak = 0
+                        while !Task.isCancelled {
+                            peak = max(peak, process.peakMemoryBytes ?? 0)
+                            try? await Task.sleep(for: .milliseconds(50))
+                        }
+                        return (nil, peak)
+                    }
+                    let exited = await group.next()!
+                    group.cancelAll()
+                    let sampled = await group.next()!
+                    return (exited.status ?? -1, sampled.peak ?? 0)
+                }
+                peakMemory = max(peakMemory, peak)
                 let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
                 guard status == 0 else { throw ValidationError("the import of district \(district) failed: \(output)") }
                 let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
@@ -88,11 +105,9 @@ struct ImportBenchmark {
                 try? FileManager.default.removeItem(atPath: path)
             }
             let total = (clock.now - start).seconds
-            var usage = rusage()
-            getrusage(RUSAGE_CHILDREN.rawValue, &usage)
             await cluster.stop()
             return Result(beneficiaries: beneficiaries, files: files, totalSeconds: total,
-                          peakImportMemoryBytes: usage.ru_maxrss * 1024)
+                          peakImportMemoryBytes: peakMemory)
         } catch {
             await cluster.stop()
             throw error

@@ -54,7 +54,7 @@ struct CommandLineTests {
             #expect(result.status != 0)
             #expect(result.output.hasSuffix("run `chitra migrate` first."))
             result = try await Self.run(["migrate"], url: url)
-            #expect(result.status == 0 && result.output.hasSuffix("Applied 1 migration."))
+            #expect(result.status == 0 && result.output.hasSuffix("Applied 2 migrations."))
             result = try await Self.run(["migrate"], url: url)
             #expect(result.output == "The database is up to date; nothing to apply.")
             result = try await Self.run(["migrate", "--migrations", "/nonexistent"], url: url)
@@ -67,5 +67,37 @@ struct CommandLineTests {
         let result = try await Self.run(["jobs", "list"], url: nil)
         #expect(result.status != 0)
         #expect(result.output.contains("DATABASE_URL is not set: run `chitra db start` and export the URL it prints, or pass --database-url."))
+    }
+}
+
+extension CommandLineTests {
+    @Test("chitra import prints a summary, says a re-import is a no-op, and lists every problem with a non-zero exit")
+    func importCommand() async throws {
+        try await QuietMachine.shared.sharing {
+            let url = try await TestPostgres.newDatabaseURL()
+            defer { Task { await TestPostgres.drop(url) } }
+            var file = RegisterFileBuilder(district: "960")
+            file.add("C1")
+            file.add("C2")
+            let path = try file.write()
+            var result = try await Self.run(["import", path, "--district", "960"], url: url)
+            #expect(result.status == 0)
+            #expect(result.output.contains("Imported 2 rows (import 1): 2 new, 0 changed, 0 unchanged, 0 left (ended or deceased)."))
+            result = try await Self.run(["import", path, "--district", "960"], url: url)
+            #expect(result.output == "This file was already imported (import 1); nothing changed.")
+
+            var bad = RegisterFileBuilder(district: "960")
+            bad.add("C3", [.program: "xyz"])
+            bad.add("C4", [.eligibleFrom: "2024-7"])
+            result = try await Self.run(["import", try bad.write(), "--district", "960"], url: url)
+            #expect(result.status != 0)
+            #expect(result.output == """
+                Error: Line 2, column program: 'xyz' is not a program; use ncc or btxh.
+                Line 3, column eligible_from: '2024-7' is not a month written YYYY-MM.
+                Nothing was imported: 2 problems found.
+                """)
+            result = try await Self.run(["lists", "--district", "960", "--kind", "cash", "--month", "2025-01"], url: url)
+            #expect(result.status == 0 && result.output.contains("C2,Nguyễn Văn C2,96001"))
+        }
     }
 }

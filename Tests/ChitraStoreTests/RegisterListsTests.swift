@@ -1,0 +1,47 @@
+import ChitraCore
+import ChitraStore
+import ChitraTesting
+import Foundation
+import Testing
+
+@Suite("Classification lists", .timeLimit(.minutes(2)))
+struct RegisterListsTests {
+    /// The list's count, its text after the BOM, and whether the BOM was there.
+    static func list(_ kind: RegisterListKind, _ database: Database) async throws -> (count: Int, text: String, bom: Bool) {
+        let path = NSTemporaryDirectory() + "chitra-list-\(UUID().uuidString.prefix(8)).csv"
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        let count = try await RegisterLists(database: database).write(kind, district: "959", asOf: Period("2025-01")!, to: handle)
+        try handle.close()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let bom = data.prefix(3) == Data([0xEF, 0xBB, 0xBF])
+        return (count, String(decoding: data.dropFirst(bom ? 3 : 0), as: UTF8.self), bom)
+    }
+
+    @Test("each list holds the beneficiaries it names, as Excel-ready CSV with masked CCCDs")
+    func lists() async throws {
+        try await TestPostgres.withDatabase { database in
+            var file = RegisterFileBuilder(district: "959")
+            file.add("L1")                                                             // cash, documents, self
+            file.add("L2", [.cccd: ""])                                                // cash, no documents
+            file.add("L3", [.paymentMethod: "cash_home", .recipient: "guardian", .recipientName: "Con gái",
+                            .recipientCCCD: "095111111111", .cccd: ""])                // cash home via guardian, no documents
+            file.add("L4", [.paymentMethod: "bank", .bankCode: "VBA", .accountNumber: "1234567890", .accountName: "X"])
+            file.add("L5", [.deceasedOn: "2024-09-01"])                               // no longer active
+            _ = try await RegisterImporter(database: database, policy: try PolicyTable.bundled())
+                .importFile(at: try file.write(), district: "959")
+
+            let cash = try await Self.list(.cash, database)
+            #expect(cash.count == 3)
+            #expect(cash.bom, "a UTF-8 BOM, so that Excel reads Vietnamese correctly")
+            #expect(cash.text.hasPrefix("beneficiary_id,full_name,commune_code,program,category,payment_method,cccd,phone,recipient,recipient_name\r\n"))
+            #expect(cash.text.contains("L1,Nguyễn Văn L1,95901,btxh,cao_tuoi_80,cash,********6789,0912345678,self,\r\n"))
+            #expect(!cash.text.contains("095123456789"), "CCCDs are masked")
+            #expect(try await Self.list(.canOpenAccount, database).count == 1)
+            #expect(try await Self.list(.missingDocuments, database).count == 2)
+            let recipients = try await Self.list(.recipientMissingDocuments, database)
+            #expect(recipients.count == 1 && recipients.text.contains("L3,"))
+        }
+    }
+}
