@@ -209,10 +209,11 @@ struct JobQueueTests {
         try await TestPostgres.withDatabase { database in
             let queue = JobQueue(database: database)
             try await queue.enqueue(NewJob(kind: "a", districtCode: "954"))
-            let job = try #require(try await queue.claim(limit: 1, owner: owner, lease: .milliseconds(300)).first)
-            for _ in 0..<3 {
-                try await Task.sleep(for: .milliseconds(150))
-                try await queue.heartbeat(ids: [job.id], owner: owner, lease: .milliseconds(300))
+            // Beats every 500 ms keep a 2 s lease alive for 3 s, longer than the lease itself.
+            let job = try #require(try await queue.claim(limit: 1, owner: owner, lease: .seconds(2)).first)
+            for _ in 0..<6 {
+                try await Task.sleep(for: .milliseconds(500))
+                try await queue.heartbeat(ids: [job.id], owner: owner, lease: .seconds(2))
             }
             #expect(try await queue.maintain(completedRetention: .seconds(1), failedRetention: .seconds(1)).rescued == 0)
             try await queue.release(ids: [job.id], owner: owner)

@@ -111,9 +111,10 @@ struct WorkerTests {
         }
     }
 
-    @Test("graceful shutdown lets short jobs finish and releases the rest uncounted")
+    @Test("graceful shutdown lets short jobs finish and releases the rest uncounted", .timeLimit(.minutes(5)))
     func gracefulShutdown() async throws {
-        try await TestPostgres.withDatabase { database in
+        // Timing matters here (jobs must still run when shutdown begins): measure alone.
+        try await QuietMachine.shared.alone { try await TestPostgres.withDatabaseUnshared { database in
             let queue = JobQueue(database: database)
             let short = try await queue.enqueue([
                 NewJob(kind: "probe.sleep", districtCode: "954", args: #"{"ms": 1500}"#, priority: 0),
@@ -139,7 +140,7 @@ struct WorkerTests {
             #expect(released.count == 2)
             #expect(released.allSatisfy { $0.attempt == 0 && $0.leaseOwner == nil })
             #expect(try await queue.list(.init(kind: "noop", state: .available)).count == 5)
-        }
+        } }
     }
 
     @Test("a worker refuses an invalid configuration with a sentence")
