@@ -93,20 +93,33 @@ enum RegisterImportSQL {
         """
     }
 
-    static func insertFirstVersions(importID: Int64) -> PostgresQuery {
+    /// Version 1 of every beneficiary of the import, from `import_rows` or from `beneficiaries`.
+    static func insertFirstVersions(importID: Int64, from source: String) -> PostgresQuery {
         """
         INSERT INTO beneficiary_versions (beneficiary_id, version, district_code, valid_from, import_id, \(unescaped: versionColumns))
-        SELECT beneficiary_id, 1, district_code, eligible_from, \(importID), \(unescaped: versionColumns) FROM import_rows
+        SELECT beneficiary_id, 1, district_code, eligible_from, \(importID), \(unescaped: versionColumns)
+        FROM \(unescaped: source == "beneficiaries" ? "beneficiaries WHERE first_import_id = \(importID)" : "import_rows")
         """
     }
 
-    static func finishAllNew(importID: Int64) -> PostgresQuery {
+    static func districtIsEmpty(_ district: String) -> PostgresQuery {
+        "SELECT NOT EXISTS (SELECT 1 FROM beneficiaries WHERE district_code = \(district))"
+    }
+
+    /// The columns a direct import COPYs into `beneficiaries`.
+    static let beneficiaryCopyColumns = RegisterColumn.beneficiaryOrder.map(\.rawValue) + ["current_version", "first_import_id", "last_import_id"]
+
+    static func finishDirect(importID: Int64, rows: Int) -> PostgresQuery {
+        finishAllNew(importID: importID, rows: rows, source: "beneficiaries WHERE first_import_id = \(importID)")
+    }
+
+    static func finishAllNew(importID: Int64, rows: Int, source: String = "import_rows") -> PostgresQuery {
         """
         WITH counts AS (
             SELECT count(*) AS new_count, count(*) FILTER (WHERE eligible_until IS NOT NULL OR deceased_on IS NOT NULL) AS left_count
-            FROM import_rows
+            FROM \(unescaped: source)
         )
-        UPDATE register_imports SET new_count = counts.new_count, left_count = counts.left_count
+        UPDATE register_imports SET new_count = counts.new_count, left_count = counts.left_count, row_count = \(rows)
         FROM counts WHERE id = \(importID)
         RETURNING register_imports.new_count, register_imports.changed_count, register_imports.unchanged_count,
                   register_imports.left_count
@@ -137,7 +150,7 @@ enum RegisterImportSQL {
         """
     }
 
-    static func finishImport(importID: Int64) -> PostgresQuery {
+    static func finishImport(importID: Int64, rows: Int) -> PostgresQuery {
         """
         WITH counts AS (
             SELECT count(*) FILTER (WHERE is_new) AS new_count,
@@ -146,7 +159,7 @@ enum RegisterImportSQL {
                    count(*) FILTER (WHERE is_left) AS left_count
             FROM import_merge
         )
-        UPDATE register_imports SET new_count = counts.new_count, changed_count = counts.changed_count,
+        UPDATE register_imports SET row_count = \(rows), new_count = counts.new_count, changed_count = counts.changed_count,
                                     unchanged_count = counts.unchanged_count, left_count = counts.left_count
         FROM counts WHERE id = \(importID)
         RETURNING register_imports.new_count, register_imports.changed_count, register_imports.unchanged_count,

@@ -58,53 +58,100 @@ public struct RegisterImporter: Sendable {
             if let previous = try await Self.first(Int64.self, RegisterImportSQL.previousImport(district: district, sha256: digest), on: connection) {
                 return Summary(importID: previous, rows: 0, new: 0, changed: 0, unchanged: 0, left: 0, alreadyImported: true)
             }
-            try await connection.query(RegisterImportSQL.createStaging, logger: Database.quiet)
-            let rows = try await Self.stage(path: path, validator: validator, on: connection, progress: progress)
-            clock.lap("parse, validate, COPY")
-            try await Self.checkDuplicates(on: connection)
-            try await Self.checkOtherDistricts(district, on: connection)
-            clock.lap("duplicate and district checks")
             let importID = try await Self.first(Int64.self, RegisterImportSQL.recordImport(
-                district: district, sha256: digest, fileName: fileName, rows: rows), on: connection)!
-            let allNew = try await !(Self.first(Bool.self, RegisterImportSQL.anyKnown, on: connection) ?? true)
-            if allNew {
-                try await connection.query(RegisterImportSQL.insertNew(importID: importID, allNew: true), logger: Database.quiet)
-                clock.lap("insert new")
-                try await connection.query(RegisterImportSQL.insertFirstVersions(importID: importID), logger: Database.quiet)
-                clock.lap("insert versions")
-            } else {
-                try await connection.query(RegisterImportSQL.classify(district: district), logger: Database.quiet)
-                clock.lap("classify")
-                try await connection.query(RegisterImportSQL.insertNew(importID: importID, allNew: false), logger: Database.quiet)
-                clock.lap("insert new")
-                try await connection.query(RegisterImportSQL.updateChanged(importID: importID), logger: Database.quiet)
-                clock.lap("update changed")
-                try await connection.query(RegisterImportSQL.insertVersions(importID: importID), logger: Database.quiet)
-                clock.lap("insert versions")
+                district: district, sha256: digest, fileName: fileName, rows: 0), on: connection)!
+            if try await Self.first(Bool.self, RegisterImportSQL.districtIsEmpty(district), on: connection) == true,
+               let summary = try await Self.importDirect(path: path, importID: importID, validator: validator, on: connection,
+                                                         clock: &clock, progress: progress) {
+                return summary
             }
-            let counts = try await connection.query(
-                allNew ? RegisterImportSQL.finishAllNew(importID: importID) : RegisterImportSQL.finishImport(importID: importID),
-                logger: Database.quiet)
-            for try await (new, changed, unchanged, left) in counts.decode((Int32, Int32, Int32, Int32).self) {
-                clock.lap("count")
-                return Summary(importID: importID, rows: rows, new: Int(new), changed: Int(changed),
-                               unchanged: Int(unchanged), left: Int(left), alreadyImported: false, timings: clock.laps)
-            }
-            throw StoreError.query(sqlState: nil, message: "the import was not recorded", context: "import")
+            return try await Self.importStaged(path: path, district: district, importID: importID, validator: validator,
+                                               on: connection, clock: &clock, progress: progress)
         }
     }
 
-    /// Parses and validates the file, streaming valid rows into `import_rows`. Throws
-    /// `ImportFailure` with every problem (the first hundred shown) if any row is bad.
-    static func stage(path: String, validator: RegisterRowValidator, on connection: PostgresConnection,
-                      progress: @escaping @Sendable (Int) -> Void) async throws -> Int {
+    /// A district's first register: rows go by COPY straight into `beneficiaries`. A duplicate id
+    /// (in the file, or held by another district) stops the COPY; then this returns nil, having
+    /// rolled back to its savepoint, and the staged way finds and reports each offending line.
+    static func importDirect(path: String, importID: Int64, validator: RegisterRowValidator, on connection: PostgresConnection,
+                             clock: inout StepClock, progress: @escaping @Sendable (Int) -> Void) async throws -> Summary? {
+        try await connection.query("SAVEPOINT direct_import", logger: Database.quiet)
+        let rows: Int
+        do {
+            rows = try await stage(path: path, validator: validator, table: "beneficiaries",
+                                   columns: RegisterImportSQL.beneficiaryCopyColumns, on: connection, progress: progress) {
+                $0.appendBeneficiaryCopyLine(importID: importID, to: &$1)
+            }
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            try await connection.query("ROLLBACK TO SAVEPOINT direct_import", logger: Database.quiet)
+            clock.lap("first try, straight into the register (an id repeats)")
+            return nil
+        }
+        clock.lap("parse, validate, COPY into the register")
+        try await connection.query(RegisterImportSQL.insertFirstVersions(importID: importID, from: "beneficiaries"), logger: Database.quiet)
+        clock.lap("insert versions")
+        let summary = try await finish(RegisterImportSQL.finishDirect(importID: importID, rows: rows), importID: importID, rows: rows,
+                                       on: connection, clock: &clock)
+        return summary
+    }
+
+    /// Any register: rows are staged, checked for repeats and other districts' ids, classified
+    /// against what the register holds, and merged.
+    static func importStaged(path: String, district: String, importID: Int64, validator: RegisterRowValidator,
+                             on connection: PostgresConnection, clock: inout StepClock,
+                             progress: @escaping @Sendable (Int) -> Void) async throws -> Summary {
+        try await connection.query(RegisterImportSQL.createStaging, logger: Database.quiet)
+        let rows = try await stage(path: path, validator: validator, table: "import_rows",
+                                   columns: ["line"] + RegisterImportSQL.textColumns, on: connection, progress: progress) {
+            $0.appendCopyLine(to: &$1)
+        }
+        clock.lap("parse, validate, COPY into staging")
+        try await checkDuplicates(on: connection)
+        try await checkOtherDistricts(district, on: connection)
+        clock.lap("duplicate and district checks")
+        let allNew = try await !(first(Bool.self, RegisterImportSQL.anyKnown, on: connection) ?? true)
+        if allNew {
+            try await connection.query(RegisterImportSQL.insertNew(importID: importID, allNew: true), logger: Database.quiet)
+            clock.lap("insert new")
+            try await connection.query(RegisterImportSQL.insertFirstVersions(importID: importID, from: "import_rows"), logger: Database.quiet)
+            clock.lap("insert versions")
+        } else {
+            try await connection.query(RegisterImportSQL.classify(district: district), logger: Database.quiet)
+            clock.lap("classify")
+            try await connection.query(RegisterImportSQL.insertNew(importID: importID, allNew: false), logger: Database.quiet)
+            clock.lap("insert new")
+            try await connection.query(RegisterImportSQL.updateChanged(importID: importID), logger: Database.quiet)
+            clock.lap("update changed")
+            try await connection.query(RegisterImportSQL.insertVersions(importID: importID), logger: Database.quiet)
+            clock.lap("insert versions")
+        }
+        let counts = allNew ? RegisterImportSQL.finishAllNew(importID: importID, rows: rows)
+            : RegisterImportSQL.finishImport(importID: importID, rows: rows)
+        return try await finish(counts, importID: importID, rows: rows, on: connection, clock: &clock)
+    }
+
+    static func finish(_ query: PostgresQuery, importID: Int64, rows: Int, on connection: PostgresConnection,
+                       clock: inout StepClock) async throws -> Summary {
+        let counts = try await connection.query(query, logger: Database.quiet)
+        for try await (new, changed, unchanged, left) in counts.decode((Int32, Int32, Int32, Int32).self) {
+            clock.lap("count")
+            return Summary(importID: importID, rows: rows, new: Int(new), changed: Int(changed),
+                           unchanged: Int(unchanged), left: Int(left), alreadyImported: false, timings: clock.laps)
+        }
+        throw StoreError.query(sqlState: nil, message: "the import was not recorded", context: "import")
+    }
+
+    /// Parses and validates the file, streaming valid rows, as `encode` writes them, into `table`
+    /// by COPY. Throws `ImportFailure` with every problem (the first hundred shown) if any row is bad.
+    static func stage(path: String, validator: RegisterRowValidator, table: String, columns: [String],
+                      on connection: PostgresConnection, progress: @escaping @Sendable (Int) -> Void,
+                      encode: (RegisterRow, inout [UInt8]) -> Void) async throws -> Int {
         guard let file = FileHandle(forReadingAtPath: path) else {
             throw ImportFailure(ImportProblem(line: 0, "the file \(path) cannot be opened."))
         }
         defer { try? file.close() }
         var staged = 0
-        try await connection.copyFrom(table: "import_rows", columns: ["line"] + RegisterImportSQL.textColumns,
-                                      logger: Database.quiet) { writer in
+        try await connection.copyFrom(table: table, columns: columns, logger: Database.quiet) { writer in
             var parser = CSVParser()
             var header: RegisterHeader?
             var problems: [ImportProblem] = []
@@ -129,7 +176,7 @@ public struct RegisterImporter: Sendable {
                         problemCount += found.count
                         problems.append(contentsOf: found.prefix(ImportFailure.shownLimit - min(problems.count, ImportFailure.shownLimit)))
                     } else if problemCount == 0 {
-                        row.appendCopyLine(to: &buffer)
+                        encode(row, &buffer)
                     }
                 }
             }
