@@ -93,12 +93,16 @@ enum RegisterImportSQL {
         """
     }
 
-    /// Version 1 of every beneficiary of the import, from `import_rows` or from `beneficiaries`.
-    static func insertFirstVersions(importID: Int64, from source: String) -> PostgresQuery {
+    /// Before a beneficiary's first change, its implicit version 1 (the row as it stands) is
+    /// written out, so that past months keep their category.
+    static var materializeFirstVersions: PostgresQuery {
         """
         INSERT INTO beneficiary_versions (beneficiary_id, version, district_code, valid_from, import_id, \(unescaped: versionColumns))
-        SELECT beneficiary_id, 1, district_code, eligible_from, \(importID), \(unescaped: versionColumns)
-        FROM \(unescaped: source == "beneficiaries" ? "beneficiaries WHERE first_import_id = \(importID)" : "import_rows")
+        SELECT b.beneficiary_id, 1, b.district_code, b.eligible_from, b.first_import_id,
+               b.program, b.category, b.payment_method, b.bank_code, b.account_number, b.account_name, b.wallet_provider,
+               b.wallet_id, b.recipient, b.recipient_name, b.recipient_cccd
+        FROM beneficiaries b JOIN import_merge m USING (beneficiary_id)
+        WHERE m.version_changed AND b.current_version = 1
         """
     }
 
@@ -139,14 +143,13 @@ enum RegisterImportSQL {
         """
     }
 
-    /// Version 1 of new beneficiaries (valid from their first month) and the next version of
-    /// changed ones (valid from change_from, or the first month not yet computed).
+    /// The next version of changed beneficiaries, valid from change_from or the first month not
+    /// yet computed. (New beneficiaries have only their implicit version 1.)
     static func insertVersions(importID: Int64) -> PostgresQuery {
         """
         INSERT INTO beneficiary_versions (beneficiary_id, version, district_code, valid_from, import_id, \(unescaped: versionColumns))
-        SELECT beneficiary_id, current_version + 1, district_code,
-               CASE WHEN is_new THEN eligible_from ELSE change_valid_from END, \(importID), \(unescaped: versionColumns)
-        FROM import_merge WHERE is_new OR version_changed
+        SELECT beneficiary_id, current_version + 1, district_code, change_valid_from, \(importID), \(unescaped: versionColumns)
+        FROM import_merge WHERE version_changed
         """
     }
 

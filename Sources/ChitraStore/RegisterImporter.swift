@@ -88,8 +88,6 @@ public struct RegisterImporter: Sendable {
             return nil
         }
         clock.lap("parse, validate, COPY into the register")
-        try await connection.query(RegisterImportSQL.insertFirstVersions(importID: importID, from: "beneficiaries"), logger: Database.quiet)
-        clock.lap("insert versions")
         let summary = try await finish(RegisterImportSQL.finishDirect(importID: importID, rows: rows), importID: importID, rows: rows,
                                        on: connection, clock: &clock)
         return summary
@@ -113,13 +111,12 @@ public struct RegisterImporter: Sendable {
         if allNew {
             try await connection.query(RegisterImportSQL.insertNew(importID: importID, allNew: true), logger: Database.quiet)
             clock.lap("insert new")
-            try await connection.query(RegisterImportSQL.insertFirstVersions(importID: importID, from: "import_rows"), logger: Database.quiet)
-            clock.lap("insert versions")
         } else {
             try await connection.query(RegisterImportSQL.classify(district: district), logger: Database.quiet)
             clock.lap("classify")
             try await connection.query(RegisterImportSQL.insertNew(importID: importID, allNew: false), logger: Database.quiet)
             clock.lap("insert new")
+            try await connection.query(RegisterImportSQL.materializeFirstVersions, logger: Database.quiet)
             try await connection.query(RegisterImportSQL.updateChanged(importID: importID), logger: Database.quiet)
             clock.lap("update changed")
             try await connection.query(RegisterImportSQL.insertVersions(importID: importID), logger: Database.quiet)

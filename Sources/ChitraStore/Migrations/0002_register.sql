@@ -60,9 +60,12 @@ CREATE TABLE beneficiaries (
 );
 CREATE INDEX beneficiaries_district ON beneficiaries (district_code, beneficiary_id);
 
--- Every change of category, payment method, account or recipient, valid from a month. Written
--- only by the importer, in the same statement set as the beneficiary it belongs to (hence no
--- foreign key: its per-row check was half the cost of an import).
+-- Every change of category, payment method, account or recipient, valid from a month. Version 1
+-- is implicit while a beneficiary never changed: it is the beneficiaries row itself, valid from
+-- eligible_from. The first change writes version 1 (from the row, before it is updated) and
+-- version 2 here. Most people never change, so a first import writes one row per person, not two.
+-- Written only by the importer, with the beneficiary it belongs to (hence no foreign key: its
+-- per-row check was half the cost of an import).
 CREATE TABLE beneficiary_versions (
     beneficiary_id  text NOT NULL,
     version         integer NOT NULL,
