@@ -33,11 +33,13 @@ struct BenchCommand: AsyncParsableCommand {
             abstract: "Generate a synthetic register for the seven districts and import it; report rows/s and peak memory.")
 
         @Option(help: "Beneficiaries in all.") var beneficiaries: Int = 1_000_000
+        @Option(help: "7: one file per Bạc Liêu district, of unequal sizes; 1: one file for district 954.") var districts: Int = 7
         @Option(help: "Where the generated files go (removed after).") var work: String = "ops/bench/tmp"
         @Option(help: "Where to write the figures.") var out: String = "ops/bench/results"
 
         func run() async throws {
-            let result = try await ImportBenchmark(beneficiaries: beneficiaries, folder: work).run()
+            guard districts == 1 || districts == 7 else { throw ValidationError("--districts is 1 or 7.") }
+            let result = try await ImportBenchmark(beneficiaries: beneficiaries, folder: work, districtCount: districts).run()
             print(result.text)
             print("Written: \(try BenchmarkFiles.write(name: "import", text: result.text, json: result, to: out).joined(separator: ", "))")
         }

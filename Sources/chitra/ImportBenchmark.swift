@@ -10,6 +10,8 @@ import Logging
 struct ImportBenchmark {
     var beneficiaries: Int
     var folder: String
+    /// Seven (Bạc Liêu, unequal sizes) or one (every beneficiary in district 954).
+    var districtCount: Int = 7
 
     struct Result: Codable {
         struct File: Codable {
@@ -50,9 +52,9 @@ struct ImportBenchmark {
     func run() async throws -> Result {
         var logger = Logger(label: "chitra.bench")
         logger.logLevel = .error
-        let districts = ["954", "956", "957", "958", "959", "960", "961"]
+        let districts = Array(["954", "956", "957", "958", "959", "960", "961"].prefix(districtCount))
         // Unequal districts, as real ones are: the city has the most.
-        let weights = [22, 16, 14, 13, 13, 11, 11]
+        let weights = districtCount == 1 ? [100] : [22, 16, 14, 13, 13, 11, 11]
         let policy = try PolicyTable.bundled()
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var plan: [(district: String, path: String, rows: Int)] = []
