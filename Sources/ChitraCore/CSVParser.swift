@@ -86,15 +86,8 @@ public struct CSVParser: Sendable {
     private mutating func consume(_ byte: UInt8, emit: (Record) throws -> Void) throws {
         switch state {
         case .fieldStart, .unquoted:
+            if try delimiter(byte, emit: emit) { return }
             switch byte {
-            case UInt8(ascii: ","):
-                endField()
-                state = .fieldStart
-            case UInt8(ascii: "\n"):
-                try endRecord(emit: emit, terminated: true)
-                line += 1
-            case UInt8(ascii: "\r"):
-                state = .afterCR
             case UInt8(ascii: "\""):
                 guard state == .fieldStart, record.bytes.count == fieldStartOffset else { throw Failure.strayQuote(line: line) }
                 state = .quoted
@@ -110,27 +103,34 @@ public struct CSVParser: Sendable {
                 try append(byte)
             }
         case .quoteInQuoted:
-            switch byte {
-            case UInt8(ascii: "\""):
-                try append(byte)
-                state = .quoted
-            case UInt8(ascii: ","):
-                endField()
-                state = .fieldStart
-            case UInt8(ascii: "\n"):
-                try endRecord(emit: emit, terminated: true)
-                line += 1
-            case UInt8(ascii: "\r"):
-                state = .afterCR
-            default:
-                throw Failure.strayQuote(line: line)
-            }
+            if try delimiter(byte, emit: emit) { return }
+            guard byte == UInt8(ascii: "\"") else { throw Failure.strayQuote(line: line) }
+            try append(byte)
+            state = .quoted
         case .afterCR:
             try endRecord(emit: emit, terminated: true)
             line += 1
             state = .fieldStart
             if byte != UInt8(ascii: "\n") { try consume(byte, emit: emit) }
         }
+    }
+
+    /// A comma, line feed or carriage return outside quotes; returns whether `byte` was one.
+    @inline(__always)
+    private mutating func delimiter(_ byte: UInt8, emit: (Record) throws -> Void) throws -> Bool {
+        switch byte {
+        case UInt8(ascii: ","):
+            endField()
+            state = .fieldStart
+        case UInt8(ascii: "\n"):
+            try endRecord(emit: emit, terminated: true)
+            line += 1
+        case UInt8(ascii: "\r"):
+            state = .afterCR
+        default:
+            return false
+        }
+        return true
     }
 
     @inline(__always)

@@ -21,14 +21,7 @@ enum Subprocess {
         _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = cleanEnvironment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = output
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let process = makeProcess(executable, arguments, output: output, in: directory)
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
             do { try process.run() } catch {
@@ -51,16 +44,22 @@ enum Subprocess {
         } else {
             log = FileHandle.nullDevice
         }
+        let process = makeProcess(executable, arguments, output: log, in: directory)
+        try process.run()
+        if logPath != nil { try? log.close() }
+        return process
+    }
+
+    /// A PostgreSQL tool's process: clean environment, no input, output and errors to `output`.
+    private static func makeProcess(_ executable: String, _ arguments: [String], output: FileHandle, in directory: String?) -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = cleanEnvironment
         process.standardInput = FileHandle.nullDevice
-        process.standardOutput = log
-        process.standardError = log
+        process.standardOutput = output
+        process.standardError = output
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        try process.run()
-        if logPath != nil { try? log.close() }
         return process
     }
 

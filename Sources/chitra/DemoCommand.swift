@@ -5,13 +5,14 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// `chitra demo`: the whole queue on a private database. Starts PostgreSQL (unless DATABASE_URL
-/// is set), migrates, enqueues a demonstration workload across Bạc Liêu's seven districts, drains
-/// it with two workers, and prints what happened.
+/// `chitra demo`: Chitra on a private database. Starts PostgreSQL (unless DATABASE_URL is set),
+/// migrates, imports a synthetic register for Bạc Liêu's seven districts, enqueues a
+/// demonstration workload across them, drains it with two workers, and prints what happened.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo", abstract: "Run a demonstration workload on a private database and report.")
 
+    @Option(help: "Synthetic beneficiaries per district to import.") var beneficiaries: Int = 10_000
     @Option(help: "No-op jobs to enqueue.") var jobs: Int = 50_000
     @Option(help: "Workers to run.") var workers: Int = 2
     @Option(help: "Jobs each worker runs at once.") var concurrency: Int = 500
@@ -31,6 +32,7 @@ struct DemoCommand: AsyncParsableCommand {
             try await Database.withRunning(store.url, logger: logger) { database in
                 let applied = try await Migrator(database: database).migrate()
                 print("• migrations: \(applied.count) applied")
+                try await DemoRegister.importProvince(database: database, districts: Self.districts, perDistrict: self.beneficiaries)
                 let workload = try await DemoWorkload.enqueue(self.jobs, districts: Self.districts, queue: JobQueue(database: database))
                 print(workload.summary)
                 try await self.drain(database: database, expected: workload.total, logger: logger)

@@ -142,19 +142,24 @@ struct JobQueueTests {
             let queue = JobQueue(database: database)
             let policy = RetryPolicy(base: .seconds(2), cap: .seconds(60), jitter: 0)
             let id = try await queue.enqueue(NewJob(kind: "flaky", districtCode: "954", maxAttempts: 3)).id
-            var delays: [TimeInterval] = []
             for attempt in 1...3 {
                 try await database.client.query("UPDATE jobs SET run_at = now() WHERE id = \(id)")
                 let job = try #require(try await queue.claim(limit: 1, owner: owner, lease: .seconds(30)).first)
                 #expect(job.attempt == Int32(attempt))
                 let delay = policy.delay(afterAttempt: attempt)
+                let before = Date()
                 try await queue.finish([JobOutcome(jobID: id, attempt: job.attempt,
                                                    result: .failed(error: "boom \(attempt)", delay: delay))], owner: owner)
+                let after = Date()
                 let record = try await queue.show(id: id)
-                delays.append(record.runAt.timeIntervalSince(record.attemptedAt!))
-                if attempt < 3 { #expect(record.state == .retryable) }
+                if attempt < 3 {
+                    // 2 s, then 4 s: run_at is the time of the report plus the backoff.
+                    let seconds = Double(delay.wholeMilliseconds) / 1000
+                    #expect(seconds == [2.0, 4.0][attempt - 1])
+                    #expect(record.state == .retryable)
+                    #expect(record.runAt >= before.addingTimeInterval(seconds - 0.05) && record.runAt <= after.addingTimeInterval(seconds + 0.05))
+                }
             }
-            #expect(abs(delays[0] - 2) < 0.5 && abs(delays[1] - 4) < 0.5)
             let record = try await queue.show(id: id)
             #expect(record.state == .discarded)
             #expect(record.lastError == "boom 3")
