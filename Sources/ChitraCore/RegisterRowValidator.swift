@@ -40,7 +40,8 @@ public struct RegisterRowValidator: Sendable {
         if !cccd.isEmpty, let problem = CitizenID.problem(cccd) { report(.cccd, problem + ".") }
         let phone = row[.phone]
         if !phone.isEmpty, !CitizenID.isMobilePhone(phone) {
-            report(.phone, "'\(phone)' is not a Vietnamese mobile number (10 digits starting 03, 05, 07, 08 or 09).")
+            // Masked: error output is personal data too.
+            report(.phone, "'\(CitizenID.masked(phone))' is not a Vietnamese mobile number (10 digits starting 03, 05, 07, 08 or 09).")
         }
         if let code = required(.districtCode), code != district {
             report(.districtCode, "this row belongs to district \(code), but the file is imported for district \(district).")

@@ -29,7 +29,7 @@ struct RegisterRowValidatorTests {
     @Test("each problem names the line and the column in one sentence", arguments: [
         ([RegisterColumn.cccd: "09512345678"], "Line 7, column cccd: a CCCD is 12 digits; this one is not."),
         ([.cccd: "999123456789"], "Line 7, column cccd: a CCCD starts with a province code; 999 is none."),
-        ([.phone: "0212345678"], "Line 7, column phone: '0212345678' is not a Vietnamese mobile number (10 digits starting 03, 05, 07, 08 or 09)."),
+        ([.phone: "0212345678"], "Line 7, column phone: '******5678' is not a Vietnamese mobile number (10 digits starting 03, 05, 07, 08 or 09)."),
         ([.districtCode: "956"], "Line 7, column district_code: this row belongs to district 956, but the file is imported for district 954."),
         ([.communeCode: "954"], "Line 7, column commune_code: a commune code is 5 digits."),
         ([.program: "xyz"], "Line 7, column program: 'xyz' is not a program; use ncc or btxh."),
