@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChitraCore
 import ChitraStore
 import ChitraWorker
 import Foundation
@@ -39,6 +40,9 @@ struct ChitraWorkerCommand: AsyncParsableCommand {
     @Flag(help: "Do not run the rescuer and pruner in this process.")
     var noMaintenance = false
 
+    @Option(help: "A folder with the policy tables (default: those shipped with Chitra).")
+    var policy: String?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let logger = ProcessLogging.bootstrap(label: "chitra-worker", level: environment["CHITRA_LOG_LEVEL"])
@@ -65,7 +69,8 @@ struct ChitraWorkerCommand: AsyncParsableCommand {
             try await Migrator(database: $0).requireUpToDate()
         }
         let database = Database(url: url, logger: logger)
-        let handlers = DiagnosticHandlers.standard + (diagnostics ? DiagnosticHandlers.probes : [])
+        let policy = try self.policy.map { try PolicyTable.load(folder: $0) } ?? PolicyTable.bundled()
+        let handlers = DiagnosticHandlers.standard + RunHandlers.all(policy: policy) + (diagnostics ? DiagnosticHandlers.probes : [])
         let worker = try Worker(database: database, handlers: handlers, configuration: configuration, logger: logger)
         var services: [any Service] = [database.client]
         if !noMaintenance { services.append(MaintenanceService(database: database, configuration: maintenance, logger: logger)) }

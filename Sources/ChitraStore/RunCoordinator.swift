@@ -1,0 +1,78 @@
+import ChitraCore
+import Foundation
+import PostgresNIO
+
+/// `chitra run`: records a run per (district, period) and enqueues its `plan` job in the same
+/// transaction. Triggering the same run again enqueues nothing and says so.
+public struct RunCoordinator: Sendable {
+    public enum Outcome: Sendable, Hashable, CustomStringConvertible {
+        case started(district: String, runID: Int64, planJobID: Int64)
+        case alreadyTriggered(district: String, runID: Int64, state: String)
+
+        public var description: String {
+            switch self {
+            case .started(let district, let runID, let job):
+                "District \(district): run \(runID) started (plan job \(job))."
+            case .alreadyTriggered(let district, let runID, let state):
+                "District \(district): run \(runID) was already triggered and is \(state); nothing enqueued."
+            }
+        }
+    }
+
+    public struct PlanArgs: Codable, Sendable {
+        public var runID: Int64
+        public var generation: Int32
+    }
+
+    public let database: Database
+
+    public init(database: Database) { self.database = database }
+
+    /// Triggers `period` for `districts` (every district with a register when nil).
+    public func trigger(period: Period, districts: [String]?, by: String, autoApprove: Bool) async throws -> [Outcome] {
+        let targets: [String]
+        if let districts {
+            targets = districts
+        } else {
+            var found: [String] = []
+            for try await code in try await database.query(RunSQL.districtsWithRegister(), "list districts").decode(String.self) {
+                found.append(code)
+            }
+            targets = found
+        }
+        var outcomes: [Outcome] = []
+        for district in targets {
+            outcomes.append(try await database.transaction("trigger the run of district \(district)") { connection in
+                try await Self.trigger(district: district, period: period, by: by, autoApprove: autoApprove, on: connection)
+            })
+        }
+        return outcomes
+    }
+
+    static func trigger(district: String, period: Period, by: String, autoApprove: Bool,
+                        on connection: PostgresConnection) async throws -> Outcome {
+        var runID: Int64?
+        var generation: Int32 = 1
+        for try await (id, gen) in try await connection.query(
+            RunSQL.insertRun(district: district, period: period, by: by, autoApprove: autoApprove), logger: Database.quiet
+        ).decode((Int64, Int32).self) {
+            (runID, generation) = (id, gen)
+        }
+        if runID == nil {
+            for try await (id, _, state) in try await connection.query(
+                RunSQL.existingRun(district: district, period: period), logger: Database.quiet).decode((Int64, Int32, String).self) {
+                guard state == "cancelled" else { return .alreadyTriggered(district: district, runID: id, state: state) }
+                runID = id
+                for try await next in try await connection.query(
+                    RunSQL.restartRun(id: id, by: by, autoApprove: autoApprove), logger: Database.quiet).decode(Int32.self) {
+                    generation = next
+                }
+            }
+        }
+        guard let runID else { throw StoreError.invalidJob("district \(district) is not in the districts table") }
+        let job = try NewJob(kind: "plan", districtCode: district, encoding: PlanArgs(runID: runID, generation: generation),
+                             uniqueKey: "plan:\(district):\(period):\(generation)")
+        let enqueued = try await JobQueue.enqueue(job, on: connection)
+        return .started(district: district, runID: runID, planJobID: enqueued.id)
+    }
+}

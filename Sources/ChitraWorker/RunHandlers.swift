@@ -1,0 +1,42 @@
+import ChitraCore
+import ChitraStore
+
+/// The handlers of the monthly run. Each does its whole step in the transaction that completes
+/// its job: a worker dying half-way leaves nothing behind, and the rescued job starts clean.
+public enum RunHandlers {
+    public static func all(policy: PolicyTable) -> [any JobHandler] {
+        [Plan(), Compute(calculator: EntitlementCalculator(policy: policy))]
+    }
+
+    /// Snapshots the district's beneficiaries and enqueues a `compute` job per shard.
+    public struct Plan: JobHandler {
+        public let kind = "plan"
+        public func run(_ context: JobContext) async throws {
+            let args = try context.job.decodeArgs(RunCoordinator.PlanArgs.self)
+            let counts = try await context.withCompletingTransaction { connection in
+                try await RunPlanner.plan(runID: args.runID, generation: args.generation, on: connection)
+            }
+            context.logger.info("run planned", metadata: ["chitra.run_id": "\(args.runID)", "members": "\(counts.members)",
+                                                          "shards": "\(counts.shards)"])
+        }
+    }
+
+    /// Computes one shard: lines and disbursements, then counts the shard done.
+    public struct Compute: JobHandler {
+        public let kind = "compute"
+        let calculator: EntitlementCalculator
+
+        public func run(_ context: JobContext) async throws {
+            let args = try context.job.decodeArgs(RunPlanner.ComputeArgs.self)
+            do {
+                try await context.withCompletingTransaction { connection in
+                    _ = try await RunComputer.compute(runID: args.runID, generation: args.generation, shard: args.shard,
+                                                      calculator: calculator, on: connection)
+                }
+            } catch let error as PolicyError {
+                // A policy table that cannot compute a month will not fix itself by retrying.
+                throw JobDiscard(error.description)
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import ChitraCore
+import ChitraStore
+import Foundation
+
+/// `chitra run --period YYYY-MM [--district CODE ...] [--auto-approve]`: the coordinator.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Trigger the monthly run of districts (once per district and month).")
+
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "The month to pay (YYYY-MM).") var period: String
+    @Option(help: "A district (3 digits); repeat for several. Default: every district with a register.") var district: [String] = []
+    @Flag(help: "Approve the run as soon as it is computed (demos and tests).") var autoApprove = false
+    @Option(help: "Who triggers the run (for maker–checker).") var by: String = ProcessInfo.processInfo.environment["USER"] ?? "operator"
+
+    func run() async throws {
+        guard let period = Period(self.period) else { throw ValidationError("--period must be written YYYY-MM.") }
+        let districts = district.isEmpty ? nil : district
+        let (by, autoApprove) = (self.by, self.autoApprove)
+        let outcomes = try await connection.withDatabase { database in
+            try await RunCoordinator(database: database).trigger(period: period, districts: districts, by: by, autoApprove: autoApprove)
+        }
+        if outcomes.isEmpty { print("No district has a register yet; import one first.") }
+        for outcome in outcomes { print(outcome.description) }
+    }
+}
+
+/// `chitra status [--period] [--district] [--json]`: runs, progress, control totals.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show runs, their progress and control totals.")
+
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "Only this month (YYYY-MM).") var period: String?
+    @Option(help: "Only this district; repeat for several.") var district: [String] = []
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let period = try self.period.map { text -> Period in
+            guard let period = Period(text) else { throw ValidationError("--period must be written YYYY-MM.") }
+            return period
+        }
+        let districts = district.isEmpty ? nil : district
+        let runs = try await connection.withDatabase { try await RunStatus.list(period: period, districts: districts, database: $0) }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(runs), as: UTF8.self))
+            return
+        }
+        guard !runs.isEmpty else { return print("No runs match.") }
+        var table = TextTable("RUN", "DISTRICT", "PERIOD", "STATE", "BENEFICIARIES", "SHARDS", "DISBURSEMENTS", "TOTAL VND", "LINES VND")
+        for run in runs {
+            table.add("\(run.runID)", run.district, run.period, run.state, run.members.map(String.init) ?? "-",
+                      "\(run.shardsDone)/\(run.shards.map(String.init) ?? "-")", "\(run.disbursements)",
+                      Money(dong: run.disbursedVND).description, Money(dong: run.linesVND).description)
+        }
+        print(table.rendered)
+    }
+}

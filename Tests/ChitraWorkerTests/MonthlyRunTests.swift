@@ -1,0 +1,98 @@
+import ChitraCore
+import ChitraStore
+import ChitraTesting
+import ChitraWorker
+import Foundation
+import PostgresNIO
+import Testing
+
+@Suite("Monthly run", .timeLimit(.minutes(3)))
+struct MonthlyRunTests {
+    static let policy = try! PolicyTable.bundled()
+
+    static func importRegister(_ file: RegisterFileBuilder, _ database: Database) async throws {
+        _ = try await RegisterImporter(database: database, policy: policy).importFile(at: try file.write(), district: file.district)
+    }
+
+    /// Triggers `period` and lets an in-process worker run it to its end.
+    static func run(_ period: String, _ database: Database) async throws -> [RunCoordinator.Outcome] {
+        let outcomes = try await RunCoordinator(database: database)
+            .trigger(period: Period(period)!, districts: ["954"], by: "operator", autoApprove: true)
+        try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: policy)) { _ in
+            try await eventually(timeout: .seconds(60), "run \(period) approved") {
+                try await RunStatus.list(period: Period(period)!, districts: ["954"], database: database).first?.state == "approved"
+            }
+        }
+        return outcomes
+    }
+
+    static func disbursements(_ period: String, _ database: Database) async throws -> [String: Int64] {
+        var amounts: [String: Int64] = [:]
+        let rows = try await database.client.query(
+            "SELECT beneficiary_id, amount_vnd FROM disbursements WHERE period = \(period + "-01")::date")
+        for try await (id, amount) in rows.decode((String, Int64).self) { amounts[id] = amount }
+        return amounts
+    }
+
+    @Test("a run pays every beneficiary entitled by then exactly once, at the calculator's amount; a second trigger enqueues nothing")
+    func firstMonth() async throws {
+        try await TestPostgres.withDatabase { database in
+            var file = RegisterFileBuilder(district: "954")
+            file.add("R1")                                                      // btxh 1.0 from 2024-07: 07, 08 arrears + 09
+            file.add("R2", [.program: "ncc", .category: "tro_cap_nuoi_duong", .eligibleFrom: "2024-09", .paymentMethod: "bank",
+                            .bankCode: "VBA", .accountNumber: "1234567890", .accountName: "R2"])
+            file.add("R3", [.paidThrough: "2024-08"])                           // legacy months settled
+            file.add("R4", [.eligibleFrom: "2024-10"])                          // not yet entitled
+            try await Self.importRegister(file, database)
+
+            let outcomes = try await Self.run("2024-09", database)
+            #expect(outcomes.count == 1)
+            guard case .started = outcomes[0] else { Issue.record("not started: \(outcomes)"); return }
+            let again = try await RunCoordinator(database: database)
+                .trigger(period: Period("2024-09")!, districts: ["954"], by: "operator", autoApprove: true)
+            guard case .alreadyTriggered(_, _, "approved") = again[0] else { Issue.record("triggered twice: \(again)"); return }
+            #expect(try await JobQueue(database: database).countsByState(kind: "plan") == [.completed: 1])
+
+            #expect(try await Self.disbursements("2024-09", database) == ["R1": 1_500_000, "R2": 2_231_000, "R3": 500_000])
+            let status = try #require(try await RunStatus.list(period: Period("2024-09")!, districts: nil, database: database).first)
+            #expect(status.members == 3 && status.disbursements == 3)
+            #expect(status.disbursedVND == status.linesVND, "control totals: Σ lines = Σ disbursements")
+            let rows = try await database.client.query(
+                "SELECT end_to_end_id, rail FROM disbursements WHERE beneficiary_id = 'R2'")
+            for try await (e2e, rail) in rows.decode((String, String).self) {
+                #expect(e2e == "CT954202409R2" && rail == "bank")
+            }
+        }
+    }
+
+    @Test("a second month after a late death and a category corrected from a paid month: recovery and arrears, hand-computed")
+    func secondMonth() async throws {
+        try await TestPostgres.withDatabase { database in
+            var file = RegisterFileBuilder(district: "954")
+            file.add("S1", [.eligibleFrom: "2024-09"])
+            file.add("S2", [.eligibleFrom: "2024-08"])
+            file.add("S3", [.eligibleFrom: "2024-09"])
+            try await Self.importRegister(file, database)
+            _ = try await Self.run("2024-09", database)
+            #expect(try await Self.disbursements("2024-09", database) == ["S1": 500_000, "S2": 1_000_000, "S3": 500_000])
+
+            var changes = RegisterFileBuilder(district: "954")
+            changes.add("S1", [.eligibleFrom: "2024-08", .deceasedOn: "2024-08-30"])   // eligibility corrected too
+            changes.add("S2", [.eligibleFrom: "2024-08", .category: "khuyet_tat_nang", .changeFrom: "2024-08"])
+            changes.add("S4", [.eligibleFrom: "2024-08"])                        // new, with arrears
+            try await Self.importRegister(changes, database)
+            _ = try await Self.run("2024-10", database)
+            let october = try await Self.disbursements("2024-10", database)
+            // S1 died in August, reported late: September (500,000) recovered from the funeral allowance
+            // (10,000,000, btxh level of August 2024); August itself was never paid and is owed.
+            let s1: Int64 = 10_000_000 - 500_000 + 500_000
+            #expect(october["S1"] == s1)
+            // S2 corrected to 1.5 from August: 250,000 more for August and September, then 750,000.
+            let s2: Int64 = 250_000 + 250_000 + 750_000
+            #expect(october["S2"] == s2)
+            #expect(october["S3"] == 500_000)
+            // S4 new: August and September arrears and October.
+            #expect(october["S4"] == 1_500_000)
+        }
+    }
+}
