@@ -24,10 +24,14 @@ public struct SyntheticRegister: Sendable {
         let categories = program == .ncc ? Self.nccCategories : Self.btxhCategories
         let category = categories[random.below(categories.count)]
         let commune = "\(district)\(10 + random.below(20))"
-        let eligibleFrom = Period(year: 2022, month: 1)!.advanced(by: random.below(48))
+        let firstMonth = Period(year: 2022, month: 1)!.advanced(by: random.below(48))
         let cccd = random.below(100) < 5 ? "" : "095" + random.digits(9)
         let phone = random.below(100) < 70 ? "09" + random.digits(8) : ""
-        let paidThrough = random.below(100) < 60 ? Period(year: 2025, month: 12)!.description : ""
+        // Legacy data: most people were paid before Chitra through May 2026; one in twenty is new,
+        // with a few months of arrears (entitled from early 2026, nothing paid yet).
+        let isNew = random.below(100) < 5
+        let paidThrough = isNew ? "" : Period(year: 2026, month: 5)!.description
+        let eligibleFrom = isNew ? Period(year: 2026, month: 1)!.advanced(by: random.below(5)) : firstMonth
         let ended = random.below(1000) < 15
         let eligibleUntil = ended ? eligibleFrom.advanced(by: 6 + random.below(12)).description : ""
         // Deaths from 2024 on, where every program's funeral allowance is in the policy table.

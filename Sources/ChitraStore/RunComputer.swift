@@ -17,9 +17,9 @@ public enum RunComputer {
     public static func compute(runID: Int64, generation: Int32, shard: Int32, calculator: EntitlementCalculator,
                                on connection: PostgresConnection) async throws -> Result? {
         var run: (district: String, period: String)?
-        for try await (district, period, _, _) in try await connection.query(
-            RunSQL.lockRun(id: runID, generation: generation, state: "computing"), logger: Database.quiet
-        ).decode((String, String, Bool, Bool?).self) {
+        for try await (district, period) in try await connection.query(
+            RunSQL.run(id: runID, generation: generation, state: "computing", locked: false), logger: Database.quiet
+        ).decode((String, String).self) {
             run = (district, period)
         }
         guard let run, let period = Period(run.period) else { return nil }
@@ -56,11 +56,21 @@ public enum RunComputer {
                                                                   amounts: payAmounts, pending: pending, methods: methods,
                                                                   rails: rails, endToEndIDs: endToEnd), logger: Database.quiet)
         }
-        var state = "computing"
-        for try await next in try await connection.query(RunSQL.shardDone(runID: runID), logger: Database.quiet).decode(String.self) {
+        var state: String?
+        for try await next in try await connection.query(RunSQL.shardDone(runID: runID, generation: generation),
+                                                         logger: Database.quiet).decode(String.self) {
             state = next
         }
+        // Cancelled (or re-triggered) while this shard computed: its work must not count.
+        guard let state else { throw RunChanged(runID: runID) }
         return Result(members: members.count, lines: lineIDs.count, disbursements: payIDs.count, runState: state)
+    }
+
+    /// The run left `computing` (cancelled, re-triggered) while a shard computed; the shard's
+    /// transaction rolls back.
+    public struct RunChanged: Error, CustomStringConvertible {
+        public var runID: Int64
+        public var description: String { "run \(runID) is no longer computing; this shard's work was rolled back" }
     }
 
     struct Member {

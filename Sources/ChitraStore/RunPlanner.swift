@@ -21,9 +21,9 @@ public enum RunPlanner {
     public static func plan(runID: Int64, generation: Int32, shardSize: Int = shardSize,
                             on connection: PostgresConnection) async throws -> (members: Int, shards: Int) {
         var run: (district: String, period: String)?
-        for try await (district, period, _, _) in try await connection.query(
-            RunSQL.lockRun(id: runID, generation: generation, state: "planning"), logger: Database.quiet
-        ).decode((String, String, Bool, Bool?).self) {
+        for try await (district, period) in try await connection.query(
+            RunSQL.run(id: runID, generation: generation, state: "planning", locked: true), logger: Database.quiet
+        ).decode((String, String).self) {
             run = (district, period)
         }
         guard let run, let period = Period(run.period) else { return (0, 0) }

@@ -32,11 +32,13 @@ enum RunSQL {
         """
     }
 
-    /// The run a job works on, locked, if it is still in `state` and of `generation`.
-    static func lockRun(id: Int64, generation: Int32, state: String) -> PostgresQuery {
+    /// The run a job works on, if it is still in `state` and of `generation`. Locked for the plan
+    /// (one job); not for compute jobs, which run side by side and meet only in `shardDone`.
+    static func run(id: Int64, generation: Int32, state: String, locked: Bool) -> PostgresQuery {
         """
-        SELECT district_code, to_char(period, 'YYYY-MM'), auto_approve, (SELECT approval_required FROM districts WHERE code = district_code)
-        FROM runs WHERE id = \(id) AND generation = \(generation) AND state = \(state)::run_state FOR UPDATE
+        SELECT district_code, to_char(period, 'YYYY-MM')
+        FROM runs WHERE id = \(id) AND generation = \(generation) AND state = \(state)::run_state
+        \(unescaped: locked ? "FOR UPDATE" : "")
         """
     }
 
@@ -51,11 +53,12 @@ enum RunSQL {
                coalesce(v.numbers, ARRAY[1]), coalesce(v.froms, ARRAY[b.eligible_from]),
                coalesce(v.programs, ARRAY[b.program]), coalesce(v.categories, ARRAY[b.category])
         FROM beneficiaries b
-        LEFT JOIN LATERAL (
-            SELECT array_agg(version ORDER BY version) AS numbers, array_agg(valid_from ORDER BY version) AS froms,
+        LEFT JOIN (
+            -- Only people who changed have version rows: aggregate those once, not a lookup per person.
+            SELECT beneficiary_id, array_agg(version ORDER BY version) AS numbers, array_agg(valid_from ORDER BY version) AS froms,
                    array_agg(program ORDER BY version) AS programs, array_agg(category ORDER BY version) AS categories
-            FROM beneficiary_versions bv WHERE bv.beneficiary_id = b.beneficiary_id
-        ) v ON b.current_version > 1
+            FROM beneficiary_versions WHERE district_code = \(district) GROUP BY beneficiary_id
+        ) v USING (beneficiary_id)
         WHERE b.district_code = \(district) AND b.eligible_from <= \(date(period))::date
         """
     }
@@ -125,7 +128,7 @@ enum RunSQL {
 
     /// One shard more done; the last one moves the run on: approved at once when approval is
     /// off or auto-approve was asked, computed otherwise.
-    static func shardDone(runID: Int64) -> PostgresQuery {
+    static func shardDone(runID: Int64, generation: Int32) -> PostgresQuery {
         """
         UPDATE runs SET shards_done = shards_done + 1, updated_at = now(),
             state = (CASE WHEN shards_done + 1 < shards THEN 'computing'
@@ -133,7 +136,7 @@ enum RunSQL {
                           THEN 'approved' ELSE 'computed' END)::run_state,
             approved_by = CASE WHEN shards_done + 1 >= shards AND auto_approve THEN 'auto-approve' ELSE approved_by END,
             approved_at = CASE WHEN shards_done + 1 >= shards AND auto_approve THEN now() ELSE approved_at END
-        WHERE id = \(runID) RETURNING state::text
+        WHERE id = \(runID) AND generation = \(generation) AND state = 'computing' RETURNING state::text
         """
     }
 }
