@@ -96,3 +96,75 @@ struct MonthlyRunTests {
         }
     }
 }
+
+extension MonthlyRunTests {
+    static func count(_ sql: String, _ database: Database) async throws -> Int {
+        for try await value in try await database.client.query(PostgresQuery(unsafeSQL: sql)).decode(Int64.self) { return Int(value) }
+        return 0
+    }
+
+    /// Triggers 2024-09 for district 954 and plans it; returns (run id, generation).
+    static func triggerAndPlan(_ database: Database) async throws -> (Int64, Int32) {
+        let outcomes = try await RunCoordinator(database: database)
+            .trigger(period: Period("2024-09")!, districts: ["954"], by: "operator", autoApprove: false)
+        struct NotStarted: Error {}
+        guard case .started(_, let runID, _) = outcomes[0] else { throw NotStarted() }
+        try await database.transaction("plan") { try await RunPlanner.plan(runID: runID, generation: 1, on: $0) }
+        return (runID, 1)
+    }
+
+    @Test("a register import arriving while a run computes does not change the run: it uses its snapshot")
+    func snapshot() async throws {
+        try await TestPostgres.withDatabase { database in
+            var file = RegisterFileBuilder(district: "954")
+            file.add("N1", [.eligibleFrom: "2024-09"])
+            try await Self.importRegister(file, database)
+            let (runID, generation) = try await Self.triggerAndPlan(database)
+
+            var change = RegisterFileBuilder(district: "954")
+            change.add("N1", [.eligibleFrom: "2024-09", .category: "cao_tuoi_80_ngheo"])   // 2.0 instead of 1.0
+            change.add("N2", [.eligibleFrom: "2024-09"])                                     // new
+            try await Self.importRegister(change, database)
+
+            let result = try await database.transaction("compute") { connection in
+                try await RunComputer.compute(runID: runID, generation: generation, shard: 0,
+                                              calculator: EntitlementCalculator(policy: Self.policy), on: connection)
+            }
+            #expect(result?.members == 1 && result?.runState == "computed")
+            #expect(try await Self.disbursements("2024-09", database) == ["N1": 500_000])
+        }
+    }
+
+    @Test("a compute step that dies before its commit leaves nothing; done again it writes everything once")
+    func crashBeforeCommit() async throws {
+        try await TestPostgres.withDatabase { database in
+            var file = RegisterFileBuilder(district: "954")
+            for index in 1...20 { file.add("K\(index)", [.eligibleFrom: "2024-08"]) }
+            try await Self.importRegister(file, database)
+            let (runID, generation) = try await Self.triggerAndPlan(database)
+            let calculator = EntitlementCalculator(policy: Self.policy)
+            struct Crash: Error {}
+            await #expect(throws: Crash.self) {
+                try await database.transaction("compute, then die") { connection in
+                    _ = try await RunComputer.compute(runID: runID, generation: generation, shard: 0, calculator: calculator, on: connection)
+                    throw Crash()
+                }
+            }
+            #expect(try await Self.count("SELECT count(*) FROM entitlement_lines", database) == 0)
+            #expect(try await Self.count("SELECT count(*) FROM disbursements", database) == 0)
+            #expect(try await Self.count("SELECT shards_done::int8 FROM runs", database) == 0)
+
+            let result = try await database.transaction("compute") { connection in
+                try await RunComputer.compute(runID: runID, generation: generation, shard: 0, calculator: calculator, on: connection)
+            }
+            #expect(result?.lines == 40 && result?.disbursements == 20)
+            // The run moved on: computing the shard again does nothing.
+            let again = try await database.transaction("compute again") { connection in
+                try await RunComputer.compute(runID: runID, generation: generation, shard: 0, calculator: calculator, on: connection)
+            }
+            #expect(again == nil)
+            #expect(try await Self.count("SELECT count(*) FROM entitlement_lines", database) == 40)
+            #expect(try await Self.count("SELECT sum(amount_vnd)::int8 FROM disbursements", database) == 20_000_000)
+        }
+    }
+}
