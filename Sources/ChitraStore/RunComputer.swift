@@ -63,6 +63,7 @@ public enum RunComputer {
         }
         // Cancelled (or re-triggered) while this shard computed: its work must not count.
         guard let state else { throw RunChanged(runID: runID) }
+        if state == "approved" { try await RunApproval.approveDisbursements(runID: runID, on: connection) }
         return Result(members: members.count, lines: lineIDs.count, disbursements: payIDs.count, runState: state)
     }
 

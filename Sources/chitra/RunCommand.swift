@@ -58,3 +58,24 @@ struct StatusCommand: AsyncParsableCommand {
         print(table.rendered)
     }
 }
+
+/// `chitra approve --district CODE --period YYYY-MM --by NAME`: maker–checker approval.
+struct ApproveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "approve", abstract: "Approve a computed run (maker–checker).")
+
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "The district (3 digits).") var district: String
+    @Option(help: "The month (YYYY-MM).") var period: String
+    @Option(help: "Who approves; not the person who triggered the run.") var by: String
+
+    func run() async throws {
+        guard let period = Period(self.period) else { throw ValidationError("--period must be written YYYY-MM.") }
+        let (district, by) = (self.district, self.by)
+        let totals = try await connection.withDatabase {
+            try await RunApproval.approve(district: district, period: period, by: by, database: $0)
+        }
+        print("Approved the run of district \(district) for \(period) by \(by): \(totals.count) disbursements, \(Money(dong: totals.totalVND)).")
+        for (program, sum) in totals.byProgram.sorted(by: { $0.key < $1.key }) { print("  program \(program): \(Money(dong: sum))") }
+        for (rail, sum) in totals.byRail.sorted(by: { $0.key < $1.key }) { print("  rail \(rail): \(Money(dong: sum))") }
+    }
+}

@@ -168,3 +168,32 @@ extension MonthlyRunTests {
         }
     }
 }
+
+extension MonthlyRunTests {
+    @Test("finance approves a computed run with its control totals; the maker cannot check, and twice is refused")
+    func approval() async throws {
+        try await TestPostgres.withDatabase { database in
+            var file = RegisterFileBuilder(district: "954")
+            file.add("A1", [.eligibleFrom: "2024-09"])
+            file.add("A2", [.eligibleFrom: "2024-09", .program: "ncc", .category: "ba_me_vnah", .paymentMethod: "wallet",
+                            .walletProvider: "momo", .walletID: "0912345678"])
+            try await Self.importRegister(file, database)
+            let (runID, generation) = try await Self.triggerAndPlan(database)
+            _ = try await database.transaction("compute") { connection in
+                try await RunComputer.compute(runID: runID, generation: generation, shard: 0,
+                                              calculator: EntitlementCalculator(policy: Self.policy), on: connection)
+            }
+            let period = Period("2024-09")!
+            await #expect(throws: RunApproval.Failure.sameApprover(name: "operator")) {
+                try await RunApproval.approve(district: "954", period: period, by: "operator", database: database)
+            }
+            let totals = try await RunApproval.approve(district: "954", period: period, by: "finance", database: database)
+            #expect(totals.count == 2 && totals.totalVND == 500_000 + 8_367_000)
+            #expect(totals.byProgram == ["btxh": 500_000, "ncc": 8_367_000] && totals.byRail == ["cash": 500_000, "wallet": 8_367_000])
+            #expect(try await Self.count("SELECT count(*) FROM disbursements WHERE state = 'approved'", database) == 2)
+            await #expect(throws: RunApproval.Failure.notComputed(district: "954", period: "2024-09", state: "approved")) {
+                try await RunApproval.approve(district: "954", period: period, by: "finance", database: database)
+            }
+        }
+    }
+}
