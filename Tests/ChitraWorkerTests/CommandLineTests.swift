@@ -102,3 +102,45 @@ extension CommandLineTests {
         }
     }
 }
+
+extension CommandLineTests {
+    @Test("chitra run, status and export disbursements from the command line")
+    func runCommands() async throws {
+        try await QuietMachine.shared.sharing {
+            let url = try await TestPostgres.newDatabaseURL()
+            defer { Task { await TestPostgres.drop(url) } }
+            var file = RegisterFileBuilder(district: "961")
+            file.add("E1", [.eligibleFrom: "2024-09"])
+            _ = try await Self.run(["import", try file.write(), "--district", "961"], url: url)
+            var result = try await Self.run(["run", "--period", "2024-09", "--by", "op"], url: url)
+            #expect(result.output == "District 961: run 1 started (plan job 1).")
+            result = try await Self.run(["run", "--period", "2024-09", "--by", "op"], url: url)
+            #expect(result.output == "District 961: run 1 was already triggered and is planning; nothing enqueued.")
+            result = try await Self.run(["run", "--period", "2024-9"], url: url)
+            #expect(result.status != 0 && result.output.contains("--period must be written YYYY-MM."))
+
+            // A worker runs it; then finance approves.
+            let worker = try WorkerProcesses.spawn(url: url)
+            try await Database.withRunning(url, logger: TestPostgres.logger) { database in
+                try await eventually(timeout: .seconds(60), "run computed") {
+                    try await RunStatus.list(period: nil, districts: nil, database: database).first?.state == "computed"
+                }
+            }
+            worker.signal(SIGTERM)
+            await worker.waitForExit()
+            result = try await Self.run(["approve", "--district", "961", "--period", "2024-09", "--by", "op"], url: url)
+            #expect(result.status != 0 && result.output.hasPrefix("Error: op triggered this run and cannot also approve it"))
+            result = try await Self.run(["approve", "--district", "961", "--period", "2024-09", "--by", "finance"], url: url)
+            #expect(result.output.hasPrefix("Approved the run of district 961 for 2024-09 by finance: 1 disbursements, 500.000 ₫."))
+            result = try await Self.run(["status", "--period", "2024-09"], url: url)
+            #expect(result.output.contains("961       2024-09  approved  1"))
+            result = try await Self.run(["export", "disbursements", "--district", "961", "--period", "2024-09"], url: url)
+            #expect(result.output == """
+                beneficiary_id,period,amount_vnd,method,state,end_to_end_id,attempts
+                E1,2024-09,500000,cash,approved,CT961202409E1,0
+                """)
+            result = try await Self.run(["export", "disbursements", "--district", "961", "--period", "2024-09", "--format", "json"], url: url)
+            #expect(result.output.contains(#""amount_vnd":500000"#))
+        }
+    }
+}
