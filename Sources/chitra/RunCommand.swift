@@ -6,7 +6,25 @@ import Foundation
 /// `chitra run --period YYYY-MM [--district CODE ...] [--auto-approve]`: the coordinator.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "Trigger the monthly run of districts (once per district and month).")
+        commandName: "run", abstract: "Trigger the monthly run of districts (once per district and month).",
+        subcommands: [Cancel.self])
+
+    /// `chitra run cancel --district CODE --period YYYY-MM`.
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel a run that is not yet approved.")
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "The district (3 digits).") var district: String
+        @Option(help: "The month (YYYY-MM).") var period: String
+
+        func run() async throws {
+            guard let period = Period(self.period) else { throw ValidationError("--period must be written YYYY-MM.") }
+            let district = self.district
+            let removed = try await connection.withDatabase {
+                try await RunCancellation.cancel(district: district, period: period, database: $0)
+            }
+            print("Cancelled the run of district \(district) for \(period): \(removed) disbursements removed. Triggering it again computes afresh.")
+        }
+    }
 
     @OptionGroup var connection: ConnectionOptions
     @Option(help: "The month to pay (YYYY-MM).") var period: String

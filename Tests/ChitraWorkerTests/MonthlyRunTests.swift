@@ -197,3 +197,33 @@ extension MonthlyRunTests {
         }
     }
 }
+
+extension MonthlyRunTests {
+    @Test("a run cancelled before approval loses its disbursements; triggered again it computes afresh")
+    func cancelAndRetrigger() async throws {
+        try await TestPostgres.withDatabase { database in
+            var file = RegisterFileBuilder(district: "954")
+            file.add("X1", [.eligibleFrom: "2024-09"])
+            try await Self.importRegister(file, database)
+            let (runID, generation) = try await Self.triggerAndPlan(database)
+            _ = try await database.transaction("compute") { connection in
+                try await RunComputer.compute(runID: runID, generation: generation, shard: 0,
+                                              calculator: EntitlementCalculator(policy: Self.policy), on: connection)
+            }
+            #expect(try await RunCancellation.cancel(district: "954", period: Period("2024-09")!, database: database) == 1)
+            #expect(try await Self.count("SELECT count(*) FROM disbursements", database) == 0)
+            #expect(try await Self.count("SELECT count(*) FROM entitlement_lines", database) == 0)
+            await #expect(throws: RunCancellation.Failure.tooLate(district: "954", period: "2024-09", state: "cancelled")) {
+                try await RunCancellation.cancel(district: "954", period: Period("2024-09")!, database: database)
+            }
+            // The register changed meanwhile; the new computation sees it.
+            var change = RegisterFileBuilder(district: "954")
+            change.add("X1", [.eligibleFrom: "2024-09", .category: "cao_tuoi_80_ngheo"])
+            try await Self.importRegister(change, database)
+            let outcomes = try await Self.run("2024-09", database)
+            guard case .started(_, runID, _) = outcomes[0] else { Issue.record("not restarted: \(outcomes)"); return }
+            #expect(try await Self.disbursements("2024-09", database) == ["X1": 1_000_000])
+            #expect(try await Self.count("SELECT generation::int8 FROM runs", database) == 2)
+        }
+    }
+}
