@@ -6,8 +6,8 @@ import Foundation
 /// `chitra run --period YYYY-MM [--district CODE ...] [--auto-approve]`: the coordinator.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "Trigger the monthly run of districts (once per district and month).",
-        subcommands: [Cancel.self])
+        commandName: "run", abstract: "Trigger (the default) or cancel the monthly run of districts.",
+        subcommands: [Start.self, Cancel.self], defaultSubcommand: Start.self)
 
     /// `chitra run cancel --district CODE --period YYYY-MM`.
     struct Cancel: AsyncParsableCommand {
@@ -26,21 +26,26 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    @OptionGroup var connection: ConnectionOptions
-    @Option(help: "The month to pay (YYYY-MM).") var period: String
-    @Option(help: "A district (3 digits); repeat for several. Default: every district with a register.") var district: [String] = []
-    @Flag(help: "Approve the run as soon as it is computed (demos and tests).") var autoApprove = false
-    @Option(help: "Who triggers the run (for maker–checker).") var by: String = ProcessInfo.processInfo.environment["USER"] ?? "operator"
+    /// `chitra run [start] --period YYYY-MM [--district CODE ...] [--auto-approve]`.
+    struct Start: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Trigger the monthly run of districts (once per district and month).")
 
-    func run() async throws {
-        guard let period = Period(self.period) else { throw ValidationError("--period must be written YYYY-MM.") }
-        let districts = district.isEmpty ? nil : district
-        let (by, autoApprove) = (self.by, self.autoApprove)
-        let outcomes = try await connection.withDatabase { database in
-            try await RunCoordinator(database: database).trigger(period: period, districts: districts, by: by, autoApprove: autoApprove)
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "The month to pay (YYYY-MM).") var period: String
+        @Option(help: "A district (3 digits); repeat for several. Default: every district with a register.") var district: [String] = []
+        @Flag(help: "Approve the run as soon as it is computed (demos and tests).") var autoApprove = false
+        @Option(help: "Who triggers the run (for maker–checker).") var by: String = ProcessInfo.processInfo.environment["USER"] ?? "operator"
+
+        func run() async throws {
+            guard let period = Period(self.period) else { throw ValidationError("--period must be written YYYY-MM.") }
+            let districts = district.isEmpty ? nil : district
+            let (by, autoApprove) = (self.by, self.autoApprove)
+            let outcomes = try await connection.withDatabase { database in
+                try await RunCoordinator(database: database).trigger(period: period, districts: districts, by: by, autoApprove: autoApprove)
+            }
+            if outcomes.isEmpty { print("No district has a register yet; import one first.") }
+            for outcome in outcomes { print(outcome.description) }
         }
-        if outcomes.isEmpty { print("No district has a register yet; import one first.") }
-        for outcome in outcomes { print(outcome.description) }
     }
 }
 
