@@ -113,6 +113,14 @@ extension MonthlyRunTests {
         return (runID, 1)
     }
 
+    /// Computes shard 0 of the run in its own transaction, as a compute job does.
+    static func computeShard(_ runID: Int64, _ generation: Int32, _ database: Database) async throws -> RunComputer.Result? {
+        try await database.transaction("compute") { connection in
+            try await RunComputer.compute(runID: runID, generation: generation, shard: 0,
+                                          calculator: EntitlementCalculator(policy: Self.policy), on: connection)
+        }
+    }
+
     @Test("a register import arriving while a run computes does not change the run: it uses its snapshot")
     func snapshot() async throws {
         try await TestPostgres.withDatabase { database in
@@ -126,10 +134,7 @@ extension MonthlyRunTests {
             change.add("N2", [.eligibleFrom: "2024-09"])                                     // new
             try await Self.importRegister(change, database)
 
-            let result = try await database.transaction("compute") { connection in
-                try await RunComputer.compute(runID: runID, generation: generation, shard: 0,
-                                              calculator: EntitlementCalculator(policy: Self.policy), on: connection)
-            }
+            let result = try await Self.computeShard(runID, generation, database)
             #expect(result?.members == 1 && result?.runState == "computed")
             #expect(try await Self.disbursements("2024-09", database) == ["N1": 500_000])
         }
@@ -179,10 +184,7 @@ extension MonthlyRunTests {
                             .walletProvider: "momo", .walletID: "0912345678"])
             try await Self.importRegister(file, database)
             let (runID, generation) = try await Self.triggerAndPlan(database)
-            _ = try await database.transaction("compute") { connection in
-                try await RunComputer.compute(runID: runID, generation: generation, shard: 0,
-                                              calculator: EntitlementCalculator(policy: Self.policy), on: connection)
-            }
+            _ = try await Self.computeShard(runID, generation, database)
             let period = Period("2024-09")!
             await #expect(throws: RunApproval.Failure.sameApprover(name: "operator")) {
                 try await RunApproval.approve(district: "954", period: period, by: "operator", database: database)
@@ -206,10 +208,7 @@ extension MonthlyRunTests {
             file.add("X1", [.eligibleFrom: "2024-09"])
             try await Self.importRegister(file, database)
             let (runID, generation) = try await Self.triggerAndPlan(database)
-            _ = try await database.transaction("compute") { connection in
-                try await RunComputer.compute(runID: runID, generation: generation, shard: 0,
-                                              calculator: EntitlementCalculator(policy: Self.policy), on: connection)
-            }
+            _ = try await Self.computeShard(runID, generation, database)
             #expect(try await RunCancellation.cancel(district: "954", period: Period("2024-09")!, database: database) == 1)
             #expect(try await Self.count("SELECT count(*) FROM disbursements", database) == 0)
             #expect(try await Self.count("SELECT count(*) FROM entitlement_lines", database) == 0)
