@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChitraCore
 import ChitraStore
 import ChitraWorker
 import Foundation
@@ -19,6 +20,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "Log level of the workers.") var logLevel: String = "error"
 
     static let districts = ["954", "956", "957", "958", "959", "960", "961"]
+    /// The month the demo pays: the synthetic register was paid before Chitra through May 2026.
+    static let period = Period(year: 2026, month: 6)!
 
     func run() async throws {
         let logger = ProcessLogging.bootstrap(label: "chitra.demo", level: logLevel)
@@ -33,10 +36,14 @@ struct DemoCommand: AsyncParsableCommand {
                 let applied = try await Migrator(database: database).migrate()
                 print("• migrations: \(applied.count) applied")
                 try await DemoRegister.importProvince(database: database, districts: Self.districts, perDistrict: self.beneficiaries)
+                let outcomes = try await RunCoordinator(database: database)
+                    .trigger(period: Self.period, districts: nil, by: "demo", autoApprove: true)
+                print("• monthly run of \(Self.period) triggered for \(outcomes.count) districts (auto-approved)")
                 let workload = try await DemoWorkload.enqueue(self.jobs, districts: Self.districts, queue: JobQueue(database: database))
                 print(workload.summary)
                 try await self.drain(database: database, expected: workload.total, logger: logger)
                 try await DemoReport.print(database: database, workload: workload)
+                try await DemoReport.printRuns(database: database, period: Self.period)
             }
         } catch {
             await store.stop()
@@ -52,8 +59,9 @@ struct DemoCommand: AsyncParsableCommand {
             var configuration = WorkerConfiguration(workerID: "demo-worker-\(index + 1)")
             configuration.concurrency = concurrency
             configuration.retryPolicy.base = .milliseconds(50)
-            services.append(try Worker(database: database, handlers: DiagnosticHandlers.standard + DiagnosticHandlers.probes.filter { $0.kind != "probe.crash" },
-                                       configuration: configuration, logger: logger))
+            let handlers = DiagnosticHandlers.standard + DiagnosticHandlers.probes.filter { $0.kind != "probe.crash" }
+                + RunHandlers.all(policy: try PolicyTable.bundled())
+            services.append(try Worker(database: database, handlers: handlers, configuration: configuration, logger: logger))
         }
         let group = ServiceGroup(services: services, logger: logger)
         let progress = ProgressLine()
@@ -64,10 +72,12 @@ struct DemoCommand: AsyncParsableCommand {
             while true {
                 let counts = try await queue.countsByState()
                 let finished = (counts[.completed] ?? 0) + (counts[.discarded] ?? 0) + (counts[.cancelled] ?? 0)
+                let waiting = (counts[.available] ?? 0) + (counts[.running] ?? 0) + (counts[.retryable] ?? 0)
                 let elapsed = (clock.now - start).seconds
                 progress.show(String(format: "• draining: %d of %d finished, %d running, %d waiting to retry (%.1f s)",
                                      finished, expected, counts[.running] ?? 0, counts[.retryable] ?? 0, elapsed))
-                if finished >= expected { break }
+                // The workload, and the run's plan and compute jobs, which appear as it goes.
+                if finished >= expected, waiting == 0 { break }
                 try await Task.sleep(for: progress.interactive ? .milliseconds(200) : .seconds(1))
             }
             progress.finish()

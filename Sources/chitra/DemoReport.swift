@@ -1,3 +1,4 @@
+import ChitraCore
 import ChitraStore
 import Foundation
 import PostgresNIO
@@ -36,5 +37,15 @@ enum DemoReport {
         for try await (error, count, attempts) in failed.decode((String?, Int64, Int32).self) {
             Swift.print("• discarded after \(attempts) attempts: \(count) job(s): \(error ?? "no error")")
         }
+    }
+
+    static func printRuns(database: Database, period: Period) async throws {
+        var table = TextTable("DISTRICT", "RUN", "STATE", "BENEFICIARIES", "DISBURSEMENTS", "TOTAL")
+        for run in try await RunStatus.list(period: period, districts: nil, database: database).sorted(by: { $0.district < $1.district }) {
+            table.add(run.district, "\(run.runID)", run.state, run.members.map(String.init) ?? "-", "\(run.disbursements)",
+                      Money(dong: run.disbursedVND).description)
+        }
+        Swift.print("• the run of \(period):")
+        Swift.print(table.rendered)
     }
 }
