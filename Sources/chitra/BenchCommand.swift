@@ -5,7 +5,7 @@ import Foundation
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run a benchmark on a private database and record its figures.",
-        subcommands: [Queue.self, Import.self])
+        subcommands: [Queue.self, Import.self, Run.self])
 
     struct Queue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -42,6 +42,23 @@ struct BenchCommand: AsyncParsableCommand {
             let result = try await ImportBenchmark(beneficiaries: beneficiaries, folder: work, districtCount: districts).run()
             print(result.text)
             print("Written: \(try BenchmarkFiles.write(name: "import", text: result.text, json: result, to: out).joined(separator: ", "))")
+        }
+    }
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a synthetic register for the seven districts and run a month to computed; report beneficiaries/s.")
+
+        @Option(help: "Beneficiaries in all.") var beneficiaries: Int = 1_000_000
+        @Option(help: "Worker processes.") var workers: Int = 2
+        @Option(help: "Jobs each worker runs at once.") var concurrency: Int = 4
+        @Option(help: "Where the generated files go (removed after).") var work: String = "ops/bench/tmp"
+        @Option(help: "Where to write the figures.") var out: String = "ops/bench/results"
+
+        func run() async throws {
+            let result = try await RunBenchmark(beneficiaries: beneficiaries, workers: workers, concurrency: concurrency, folder: work).run()
+            print(result.text)
+            print("Written: \(try BenchmarkFiles.write(name: "run", text: result.text, json: result, to: out).joined(separator: ", "))")
         }
     }
 }

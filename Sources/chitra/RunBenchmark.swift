@@ -1,0 +1,99 @@
+import ArgumentParser
+import ChitraCore
+import ChitraStore
+import ChitraWorker
+import Foundation
+import Logging
+
+/// The run benchmark: a synthetic register for the seven districts, imported, then one month run
+/// to `computed` by W real worker processes; beneficiaries/s and peak worker memory.
+struct RunBenchmark {
+    var beneficiaries: Int
+    var workers: Int
+    var concurrency: Int
+    var folder: String
+
+    struct Result: Codable {
+        var beneficiaries: Int
+        var workers: Int
+        var concurrency: Int
+        var seconds: Double
+        var planSeconds: Double
+        var lines: Int
+        var disbursements: Int
+        var workerPeakMemoryBytes: Int
+        var machine = "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB"
+        var date = ISO8601DateFormatter().string(from: Date())
+
+        var text: String {
+            """
+            Run benchmark, \(date), \(machine), PostgreSQL local with synchronous_commit on
+            \(beneficiaries) beneficiaries in 7 districts computed in \(String(format: "%.1f", seconds)) s = \(String(format: "%.0f", Double(beneficiaries) / max(seconds, 1e-9))) beneficiaries/s with \(workers) worker process(es) × \(concurrency)
+              plans (snapshots and shard jobs) done after \(String(format: "%.1f", planSeconds)) s; \(lines) lines, \(disbursements) disbursements written
+              worker peak memory \(String(format: "%.0f", Double(workerPeakMemoryBytes) / 1e6)) MB
+            """
+        }
+    }
+
+    func run() async throws -> Result {
+        var logger = Logger(label: "chitra.bench")
+        logger.logLevel = .error
+        let districts = ["954", "956", "957", "958", "959", "960", "961"]
+        let policy = try PolicyTable.bundled()
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let cluster = try await LocalCluster.start()
+        let url = cluster.url(database: "chitra_bench")
+        do {
+            try await AdminStatement.createDatabase("chitra_bench", on: cluster.url(), logger: logger)
+            let result = try await Database.withRunning(url, logger: logger) { database in
+                try await Migrator(database: database).migrate()
+                let importer = RegisterImporter(database: database, policy: policy)
+                var assigned = 0
+                for (index, district) in districts.enumerated() {
+                    let rows = index == districts.count - 1 ? beneficiaries - assigned : beneficiaries / districts.count
+                    assigned += rows
+                    let path = "\(folder)/register-\(district).csv"
+                    _ = try RegisterFile.write(district: district, range: 1..<(rows + 1), generator: SyntheticRegister(policy: policy), to: path)
+                    _ = try await importer.importFile(at: path, district: district)
+                    try? FileManager.default.removeItem(atPath: path)
+                }
+                try await database.client.query("VACUUM ANALYZE")
+                return try await measure(database: database, url: url)
+            }
+            await cluster.stop()
+            return result
+        } catch {
+            await cluster.stop()
+            throw error
+        }
+    }
+
+    private func measure(database: Database, url: DatabaseURL) async throws -> Result {
+        let clock = ContinuousClock()
+        let start = clock.now
+        _ = try await RunCoordinator(database: database).trigger(period: Period(year: 2026, month: 6)!, districts: nil,
+                                                                 by: "bench", autoApprove: false)
+        let processes = try (0..<workers).map { _ in
+            try ChildProcess(executable: ChildProcess.executableFolder + "/chitra-worker", arguments: ["--concurrency", "\(concurrency)"],
+                             environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "error"])
+        }
+        var planSeconds = 0.0
+        var peak = 0
+        while true {
+            let runs = try await RunStatus.list(period: nil, districts: nil, database: database)
+            if planSeconds == 0, runs.allSatisfy({ $0.state != "planning" }) { planSeconds = (clock.now - start).seconds }
+            peak = max(peak, processes.compactMap(\.peakMemoryBytes).max() ?? 0)
+            if runs.allSatisfy({ $0.state == "computed" }) { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let seconds = (clock.now - start).seconds
+        for process in processes { process.signal(SIGTERM) }
+        for process in processes { await process.waitForExit() }
+        let runs = try await RunStatus.list(period: nil, districts: nil, database: database)
+        var lines = 0
+        for try await count in try await database.client.query("SELECT count(*) FROM entitlement_lines").decode(Int64.self) { lines = Int(count) }
+        return Result(beneficiaries: beneficiaries, workers: workers, concurrency: concurrency, seconds: seconds,
+                      planSeconds: planSeconds, lines: lines, disbursements: runs.map(\.disbursements).reduce(0, +),
+                      workerPeakMemoryBytes: peak)
+    }
+}
