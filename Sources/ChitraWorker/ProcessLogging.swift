@@ -3,10 +3,13 @@ import Logging
 
 /// Logging for Chitra's executables: one line per event on standard error.
 public enum ProcessLogging {
+    /// swift-log may be bootstrapped once per process; commands that connect twice ask twice.
+    private static let once: Void = LoggingSystem.bootstrap(StreamLogHandler.standardError)
+
     /// Bootstraps swift-log once and returns the process's root logger at `level`
     /// (`trace` … `critical`; `info` when nil or unknown).
     public static func bootstrap(label: String, level: String?) -> Logger {
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        _ = once
         var logger = Logger(label: label)
         logger.logLevel = level.flatMap(Logger.Level.init(rawValue:)) ?? .info
         return logger

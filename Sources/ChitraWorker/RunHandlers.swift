@@ -34,7 +34,10 @@ public enum RunHandlers {
                                                       calculator: calculator, on: connection)
                 }
             } catch let error as PolicyError {
-                // A policy table that cannot compute a month will not fix itself by retrying.
+                // A policy table that cannot compute a month will not fix itself by retrying: the
+                // run fails with the reason, and the job is discarded.
+                try await RunFailure.markFailed(runID: args.runID, generation: args.generation, reason: error.description,
+                                                database: context.database)
                 throw JobDiscard(error.description)
             }
         }

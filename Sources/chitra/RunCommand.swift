@@ -35,6 +35,7 @@ struct RunCommand: AsyncParsableCommand {
         @Option(help: "A district (3 digits); repeat for several. Default: every district with a register.") var district: [String] = []
         @Flag(help: "Approve the run as soon as it is computed (demos and tests).") var autoApprove = false
         @Option(help: "Who triggers the run (for maker–checker).") var by: String = ProcessInfo.processInfo.environment["USER"] ?? "operator"
+        @Flag(help: "Show progress until the runs are computed; exit non-zero if one fails.") var wait = false
 
         func run() async throws {
             guard let period = Period(self.period) else { throw ValidationError("--period must be written YYYY-MM.") }
@@ -45,6 +46,11 @@ struct RunCommand: AsyncParsableCommand {
             }
             if outcomes.isEmpty { print("No district has a register yet; import one first.") }
             for outcome in outcomes { print(outcome.description) }
+            guard wait, !outcomes.isEmpty else { return }
+            let failed = try await connection.withDatabase { database in
+                try await RunProgress.follow(period: period, districts: districts, database: database)
+            }
+            if failed > 0 { throw ExitCode(1) }
         }
     }
 }

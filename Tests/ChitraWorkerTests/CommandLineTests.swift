@@ -147,3 +147,30 @@ extension CommandLineTests {
         }
     }
 }
+
+extension CommandLineTests {
+    @Test("chitra run --wait shows progress until computed, and exits non-zero with the reason when a run fails")
+    func runWait() async throws {
+        try await QuietMachine.shared.sharing {
+            let url = try await TestPostgres.newDatabaseURL()
+            defer { Task { await TestPostgres.drop(url) } }
+            var good = RegisterFileBuilder(district: "957")
+            good.add("W1", [.eligibleFrom: "2024-09"])
+            _ = try await Self.run(["import", try good.write(), "--district", "957"], url: url)
+            // Entitled from a month before the btxh table starts (2021-07): the policy cannot compute it.
+            var bad = RegisterFileBuilder(district: "958")
+            bad.add("W2", [.eligibleFrom: "2021-01"])
+            _ = try await Self.run(["import", try bad.write(), "--district", "958"], url: url)
+
+            let worker = try WorkerProcesses.spawn(url: url)
+            defer { worker.signal(SIGTERM) }
+            var result = try await Self.run(["run", "--period", "2024-09", "--district", "957", "--wait"], url: url)
+            #expect(result.status == 0)
+            #expect(result.output.contains("957 [##############################] 1/1 shards, 1 beneficiaries, computed"))
+            result = try await Self.run(["run", "--period", "2024-09", "--district", "958", "--wait"], url: url)
+            #expect(result.status != 0)
+            #expect(result.output.contains(
+                "District 958: the run failed: No base level of program btxh is in force in 2021-01; add one to the policy table."))
+        }
+    }
+}

@@ -1,0 +1,12 @@
+import PostgresNIO
+
+/// A run that cannot go on (a policy table that cannot compute a month): failed, with the reason
+/// that `chitra status` shows and `chitra run --wait` reports.
+public enum RunFailure {
+    public static func markFailed(runID: Int64, generation: Int32, reason: String, database: Database) async throws {
+        try await database.query("""
+            UPDATE runs SET state = 'failed', last_error = \(reason), updated_at = now()
+            WHERE id = \(runID) AND generation = \(generation) AND state IN ('planning', 'computing')
+            """, "mark run \(runID) failed")
+    }
+}
