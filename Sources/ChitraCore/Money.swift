@@ -14,7 +14,6 @@ public struct Money: Sendable, Hashable, Comparable, Codable, CustomStringConver
     public static func < (lhs: Money, rhs: Money) -> Bool { lhs.dong < rhs.dong }
 
     public var isNegative: Bool { dong < 0 }
-    public var isPositive: Bool { dong > 0 }
 
     /// `base × coefficient` (coefficient in thousandths: 1.5 is 1500), rounded to the nearest
     /// 1,000 đồng, half up, in exact integer arithmetic.

@@ -1,5 +1,5 @@
 /// A calendar month, `YYYY-MM`: the unit of entitlement and of runs.
-public struct Period: Sendable, Hashable, Comparable, Codable, CustomStringConvertible, Strideable {
+public struct Period: Sendable, Hashable, Comparable, TextCodable, Strideable {
     /// Months since year 0: `year × 12 + (month − 1)`.
     public let index: Int
 
@@ -41,23 +41,10 @@ public struct Period: Sendable, Hashable, Comparable, Codable, CustomStringConve
 
     public var next: Period { advanced(by: 1) }
     public var previous: Period { advanced(by: -1) }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let period = Period(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not YYYY-MM: \(text)"))
-        }
-        self = period
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
 }
 
 /// A calendar day, `YYYY-MM-DD` (dates of death).
-public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public struct Day: Sendable, Hashable, Comparable, TextCodable {
     public let period: Period
     public let day: Int
 
@@ -83,13 +70,20 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
     public var description: String { "\(period)-\(day < 10 ? "0" : "")\(day)" }
 
     public static func < (lhs: Day, rhs: Day) -> Bool { (lhs.period, lhs.day) < (rhs.period, rhs.day) }
+}
 
+/// A value written as text in files and JSON (`2024-07`, `2024-07-31`): Codable through its text.
+public protocol TextCodable: Codable, CustomStringConvertible {
+    init?(_ text: some StringProtocol)
+}
+
+extension TextCodable {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        guard let day = Day(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not YYYY-MM-DD: \(text)"))
+        guard let value = Self(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a \(Self.self): \(text)"))
         }
-        self = day
+        self = value
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -3,9 +3,6 @@ import Foundation
 /// The states of a job, as River has them.
 public enum JobState: String, Sendable, CaseIterable, Codable {
     case available, running, retryable, completed, discarded, cancelled
-
-    /// States a job never leaves on its own.
-    public var isFinal: Bool { self == .completed || self == .discarded || self == .cancelled }
 }
 
 /// A job to enqueue.

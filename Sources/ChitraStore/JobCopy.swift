@@ -1,3 +1,4 @@
+import ChitraCore
 import Logging
 import NIOCore
 import PostgresNIO
@@ -10,27 +11,28 @@ enum JobCopy {
     static func copy(_ jobs: [NewJob], on connection: PostgresConnection) async throws {
         try await connection.copyFrom(table: "jobs", columns: ["kind", "district_code", "args", "priority", "max_attempts"],
                                       logger: Database.quiet) { writer in
-            var buffer = ByteBufferAllocator().buffer(capacity: chunkBytes + 4096)
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(chunkBytes + 4096)
             // Most jobs of a bulk enqueue share priority and attempts: format that tail once.
             var tailKey: (Int16, Int32)? = nil
-            var tail = ""
+            var tail: [UInt8] = []
             for job in jobs {
-                CopyText.append(job.kind, to: &buffer)
-                buffer.writeInteger(UInt8(ascii: "\t"))
-                CopyText.append(job.districtCode, to: &buffer)
-                buffer.writeInteger(UInt8(ascii: "\t"))
-                CopyText.append(job.args, to: &buffer)
+                CopyFormat.append(job.kind, to: &bytes)
+                bytes.append(9)
+                CopyFormat.append(job.districtCode, to: &bytes)
+                bytes.append(9)
+                CopyFormat.append(job.args, to: &bytes)
                 if tailKey == nil || tailKey! != (job.priority, job.maxAttempts) {
                     tailKey = (job.priority, job.maxAttempts)
-                    tail = "\t\(job.priority)\t\(job.maxAttempts)\n"
+                    tail = Array("\t\(job.priority)\t\(job.maxAttempts)\n".utf8)
                 }
-                buffer.writeString(tail)
-                if buffer.readableBytes >= chunkBytes {
-                    try await writer.write(buffer)
-                    buffer.clear()
+                bytes.append(contentsOf: tail)
+                if bytes.count >= chunkBytes {
+                    try await writer.write(ByteBuffer(bytes: bytes))
+                    bytes.removeAll(keepingCapacity: true)
                 }
             }
-            if buffer.readableBytes > 0 { try await writer.write(buffer) }
+            if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
         }
     }
 }

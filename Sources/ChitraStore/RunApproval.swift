@@ -31,20 +31,12 @@ public enum RunApproval {
 
     public static func approve(district: String, period: Period, by approver: String, database: Database) async throws -> ControlTotals {
         try await database.transaction("approve the run of district \(district)") { connection in
-            var run: (id: Int64, state: String, triggeredBy: String)?
-            for try await row in try await connection.query("""
-                SELECT id, state::text, triggered_by FROM runs WHERE district_code = \(district) AND period = \("\(period)-01")::date FOR UPDATE
-                """, logger: Database.quiet).decode((Int64, String, String).self) {
-                run = row
-            }
-            guard let run else { throw Failure.noRun(district: district, period: period.description) }
+            guard let run = try await RunSQL.lockExisting(district: district, period: period, on: connection) else { throw Failure.noRun(district: district, period: period.description) }
             guard run.state == "computed" else {
                 throw Failure.notComputed(district: district, period: period.description, state: run.state)
             }
             guard run.triggeredBy != approver else { throw Failure.sameApprover(name: approver) }
-            try await connection.query("""
-                UPDATE runs SET state = 'approved', approved_by = \(approver), approved_at = now(), updated_at = now() WHERE id = \(run.id)
-                """, logger: Database.quiet)
+            try await connection.query(RunSQL.approve(runID: run.id, by: approver), logger: Database.quiet)
             try await approveDisbursements(runID: run.id, on: connection)
             return try await controlTotals(runID: run.id, on: connection)
         }
@@ -52,17 +44,12 @@ public enum RunApproval {
 
     /// Approved disbursements wait in `approved` for the rails.
     static func approveDisbursements(runID: Int64, on connection: PostgresConnection) async throws {
-        try await connection.query("UPDATE disbursements SET state = 'approved' WHERE run_id = \(runID) AND state = 'computed'",
-                                   logger: Database.quiet)
+        try await connection.query(RunSQL.approveDisbursements(runID: runID), logger: Database.quiet)
     }
 
     public static func controlTotals(runID: Int64, on connection: PostgresConnection) async throws -> ControlTotals {
         var totals = ControlTotals(count: 0, totalVND: 0, byProgram: [:], byRail: [:])
-        let rows = try await connection.query("""
-            SELECT m.version_programs[array_upper(m.version_programs, 1)], d.rail, count(*), sum(d.amount_vnd)::int8
-            FROM disbursements d JOIN run_members m ON m.run_id = d.run_id AND m.beneficiary_id = d.beneficiary_id
-            WHERE d.run_id = \(runID) GROUP BY 1, 2
-            """, logger: Database.quiet)
+        let rows = try await connection.query(RunSQL.controlTotals(runID: runID), logger: Database.quiet)
         for try await (program, rail, count, sum) in rows.decode((String, String, Int64, Int64).self) {
             totals.count += Int(count)
             totals.totalVND += sum

@@ -23,32 +23,18 @@ public enum RunCancellation {
     @discardableResult
     public static func cancel(district: String, period: Period, database: Database) async throws -> Int {
         try await database.transaction("cancel the run of district \(district)") { connection in
-            var run: (id: Int64, state: String)?
-            for try await row in try await connection.query("""
-                SELECT id, state::text FROM runs WHERE district_code = \(district) AND period = \("\(period)-01")::date FOR UPDATE
-                """, logger: Database.quiet).decode((Int64, String).self) {
-                run = row
-            }
-            guard let run else { throw Failure.noRun(district: district, period: period.description) }
+            guard let run = try await RunSQL.lockExisting(district: district, period: period, on: connection) else { throw Failure.noRun(district: district, period: period.description) }
             guard ["planning", "computing", "computed"].contains(run.state) else {
                 throw Failure.tooLate(district: district, period: period.description, state: run.state)
             }
             var removed = 0
-            for try await count in try await connection.query("""
-                WITH gone AS (DELETE FROM disbursements WHERE run_id = \(run.id) AND state = 'computed' RETURNING 1)
-                SELECT count(*) FROM gone
-                """, logger: Database.quiet).decode(Int64.self) {
+            for try await count in try await connection.query(
+                RunSQL.removeUnapprovedDisbursements(runID: run.id), logger: Database.quiet).decode(Int64.self) {
                 removed = Int(count)
             }
-            try await connection.query("DELETE FROM entitlement_lines WHERE run_id = \(run.id)", logger: Database.quiet)
-            try await connection.query("DELETE FROM run_members WHERE run_id = \(run.id)", logger: Database.quiet)
-            try await connection.query("""
-                UPDATE jobs SET state = 'cancelled', finalized_at = now(), last_error = 'the run was cancelled'
-                WHERE kind IN ('plan', 'compute') AND district_code = \(district) AND state IN ('available', 'retryable')
-                  AND (args->>'runID')::bigint = \(run.id)
-                """, logger: Database.quiet)
-            try await connection.query("UPDATE runs SET state = 'cancelled', updated_at = now() WHERE id = \(run.id)",
-                                       logger: Database.quiet)
+            for statement in RunSQL.cancelStatements(runID: run.id, district: district) {
+                try await connection.query(statement, logger: Database.quiet)
+            }
             return removed
         }
     }

@@ -59,12 +59,13 @@ public struct RunCoordinator: Sendable {
             (runID, generation) = (id, gen)
         }
         if runID == nil {
-            for try await (id, _, state) in try await connection.query(
-                RunSQL.existingRun(district: district, period: period), logger: Database.quiet).decode((Int64, Int32, String).self) {
-                guard state == "cancelled" else { return .alreadyTriggered(district: district, runID: id, state: state) }
-                runID = id
+            if let existing = try await RunSQL.lockExisting(district: district, period: period, on: connection) {
+                guard existing.state == "cancelled" else {
+                    return .alreadyTriggered(district: district, runID: existing.id, state: existing.state)
+                }
+                runID = existing.id
                 for try await next in try await connection.query(
-                    RunSQL.restartRun(id: id, by: by, autoApprove: autoApprove), logger: Database.quiet).decode(Int32.self) {
+                    RunSQL.restartRun(id: existing.id, by: by, autoApprove: autoApprove), logger: Database.quiet).decode(Int32.self) {
                     generation = next
                 }
             }

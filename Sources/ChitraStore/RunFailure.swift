@@ -4,9 +4,6 @@ import PostgresNIO
 /// that `chitra status` shows and `chitra run --wait` reports.
 public enum RunFailure {
     public static func markFailed(runID: Int64, generation: Int32, reason: String, database: Database) async throws {
-        try await database.query("""
-            UPDATE runs SET state = 'failed', last_error = \(reason), updated_at = now()
-            WHERE id = \(runID) AND generation = \(generation) AND state IN ('planning', 'computing')
-            """, "mark run \(runID) failed")
+        try await database.query(RunSQL.markFailed(runID: runID, generation: generation, reason: reason), "mark run \(runID) failed")
     }
 }

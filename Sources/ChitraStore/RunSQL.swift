@@ -18,8 +18,74 @@ enum RunSQL {
         """
     }
 
+    /// The run of a district and month, locked for a change of state.
     static func existingRun(district: String, period: Period) -> PostgresQuery {
-        "SELECT id, generation, state::text FROM runs WHERE district_code = \(district) AND period = \(date(period))::date FOR UPDATE"
+        """
+        SELECT id, generation, state::text, triggered_by FROM runs
+        WHERE district_code = \(district) AND period = \(date(period))::date FOR UPDATE
+        """
+    }
+
+    /// A run found by `existingRun`.
+    struct ExistingRun {
+        var id: Int64
+        var generation: Int32
+        var state: String
+        var triggeredBy: String
+    }
+
+    static func lockExisting(district: String, period: Period, on connection: PostgresConnection) async throws -> ExistingRun? {
+        let rows = try await connection.query(existingRun(district: district, period: period), logger: Database.quiet)
+        for try await (id, generation, state, by) in rows.decode((Int64, Int32, String, String).self) {
+            return ExistingRun(id: id, generation: generation, state: state, triggeredBy: by)
+        }
+        return nil
+    }
+
+    static func approve(runID: Int64, by approver: String) -> PostgresQuery {
+        "UPDATE runs SET state = 'approved', approved_by = \(approver), approved_at = now(), updated_at = now() WHERE id = \(runID)"
+    }
+
+    /// Approved disbursements wait in `approved` for the rails.
+    static func approveDisbursements(runID: Int64) -> PostgresQuery {
+        "UPDATE disbursements SET state = 'approved' WHERE run_id = \(runID) AND state = 'computed'"
+    }
+
+    /// Count and sum of a run's disbursements by the program of the member's last version and rail.
+    static func controlTotals(runID: Int64) -> PostgresQuery {
+        """
+        SELECT m.version_programs[array_upper(m.version_programs, 1)], d.rail, count(*), sum(d.amount_vnd)::int8
+        FROM disbursements d JOIN run_members m ON m.run_id = d.run_id AND m.beneficiary_id = d.beneficiary_id
+        WHERE d.run_id = \(runID) GROUP BY 1, 2
+        """
+    }
+
+    /// Cancelling: what an unapproved run wrote goes, its waiting jobs are cancelled, it is marked.
+    static func cancelStatements(runID: Int64, district: String) -> [PostgresQuery] {
+        [
+            "DELETE FROM entitlement_lines WHERE run_id = \(runID)",
+            "DELETE FROM run_members WHERE run_id = \(runID)",
+            """
+            UPDATE jobs SET state = 'cancelled', finalized_at = now(), last_error = 'the run was cancelled'
+            WHERE kind IN ('plan', 'compute') AND district_code = \(district) AND state IN ('available', 'retryable')
+              AND (args->>'runID')::bigint = \(runID)
+            """,
+            "UPDATE runs SET state = 'cancelled', updated_at = now() WHERE id = \(runID)",
+        ]
+    }
+
+    static func removeUnapprovedDisbursements(runID: Int64) -> PostgresQuery {
+        """
+        WITH gone AS (DELETE FROM disbursements WHERE run_id = \(runID) AND state = 'computed' RETURNING 1)
+        SELECT count(*) FROM gone
+        """
+    }
+
+    static func markFailed(runID: Int64, generation: Int32, reason: String) -> PostgresQuery {
+        """
+        UPDATE runs SET state = 'failed', last_error = \(reason), updated_at = now()
+        WHERE id = \(runID) AND generation = \(generation) AND state IN ('planning', 'computing')
+        """
     }
 
     /// A cancelled run triggered again starts afresh under a new generation.

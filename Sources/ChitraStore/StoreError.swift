@@ -54,15 +54,6 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "The database refused to \(context): \(message)\(sqlState.map { " (SQLSTATE \($0))" } ?? "")."
         }
     }
-
-    /// The SQLSTATE class that says the statement raced with another and can simply be tried again.
-    public var isTransient: Bool {
-        switch self {
-        case .unreachable: true
-        case .query(let state, _, _): state.map { ["40001", "40P01", "55P03", "57P01", "57P03"].contains($0) || $0.hasPrefix("08") } ?? true
-        default: false
-        }
-    }
 }
 
 extension StoreError {

@@ -48,12 +48,6 @@ public enum TestPostgres {
         try? await server.drop(url.database)
     }
 
-    /// The private cluster, when the tests run on one (nil with `DATABASE_URL`): for tests that
-    /// restart the server.
-    public static func privateCluster() async throws -> LocalCluster? {
-        try await server.cluster()
-    }
-
     /// Quiet by default; `CHITRA_TEST_LOG=debug` shows everything.
     public static let logger: Logger = {
         var logger = Logger(label: "chitra.test")
@@ -70,11 +64,6 @@ actor TestServer {
     private var starting: Task<DatabaseURL, any Error>?
     private var local: LocalCluster?
     private let template = "chitra_template_\(getpid())"
-
-    func cluster() async throws -> LocalCluster? {
-        _ = try await adminURL()
-        return local
-    }
 
     func newDatabase(template requested: String? = nil) async throws -> DatabaseURL {
         let admin = try await adminURL()

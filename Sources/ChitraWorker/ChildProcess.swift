@@ -52,8 +52,6 @@ public final class ChildProcess: Sendable {
         kill(pid, signal)
     }
 
-    public var exitStatus: Int32? { exit.state.withLock { $0.status } }
-
     /// Waits for the process to end; returns its exit status (or the signal that ended it).
     @discardableResult
     public func waitForExit() async -> Int32 {

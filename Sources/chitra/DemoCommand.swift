@@ -19,7 +19,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Jobs each worker runs at once.") var concurrency: Int = 500
     @Option(name: .customLong("log-level"), help: "Log level of the workers.") var logLevel: String = "error"
 
-    static let districts = ["954", "956", "957", "958", "959", "960", "961"]
+    static let districts = BacLieu.districtCodes
     /// The month the demo pays: the synthetic register was paid before Chitra through May 2026.
     static let period = Period(year: 2026, month: 6)!
 

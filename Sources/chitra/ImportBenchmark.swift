@@ -52,7 +52,7 @@ struct ImportBenchmark {
     func run() async throws -> Result {
         var logger = Logger(label: "chitra.bench")
         logger.logLevel = .error
-        let districts = Array(["954", "956", "957", "958", "959", "960", "961"].prefix(districtCount))
+        let districts = Array(BacLieu.districtCodes.prefix(districtCount))
         // Unequal districts, as real ones are: the city has the most.
         let weights = districtCount == 1 ? [100] : [22, 16, 14, 13, 13, 11, 11]
         let policy = try PolicyTable.bundled()

@@ -1,3 +1,4 @@
+import ChitraCore
 import ChitraStore
 import ChitraWorker
 import Foundation
@@ -38,7 +39,7 @@ struct QueueBenchmark {
 
     private func measure(database: Database, url: DatabaseURL) async throws -> QueueBenchmarkResult {
         let queue = JobQueue(database: database)
-        let districts = ["954", "956", "957", "958", "959", "960", "961"]
+        let districts = BacLieu.districtCodes
         let batch = (0..<jobs).map { NewJob(kind: "noop", districtCode: districts[$0 % districts.count]) }
         let clock = ContinuousClock()
         var start = clock.now

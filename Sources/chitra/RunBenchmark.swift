@@ -38,7 +38,7 @@ struct RunBenchmark {
     func run() async throws -> Result {
         var logger = Logger(label: "chitra.bench")
         logger.logLevel = .error
-        let districts = ["954", "956", "957", "958", "959", "960", "961"]
+        let districts = BacLieu.districtCodes
         let policy = try PolicyTable.bundled()
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let cluster = try await LocalCluster.start()
