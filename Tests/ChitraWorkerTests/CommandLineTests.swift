@@ -84,6 +84,7 @@ extension CommandLineTests {
             var result = try await Self.run(["import", path, "--district", "960"], url: url)
             #expect(result.status == 0)
             #expect(result.output.contains("Imported 2 rows (import 1): 2 new, 0 changed, 0 unchanged, 0 left (ended or deceased)."))
+            #expect(result.output.hasPrefix("checked 2 rows…"), "progress is printed as rows are checked")
             result = try await Self.run(["import", path, "--district", "960"], url: url)
             #expect(result.output == "This file was already imported (import 1); nothing changed.")
 
