@@ -21,6 +21,39 @@ public enum CopyFormat {
     }
 }
 
+extension CopyFormat {
+    /// An integer in decimal.
+    public static func append(_ value: Int64, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(magnitude % 10) + 48
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+        }
+    }
+
+    /// The first day of a month as a date, `YYYY-MM-01`.
+    public static func appendFirstDay(of month: Period, to bytes: inout [UInt8]) {
+        let year = month.year, number = month.month
+        bytes.append(UInt8(year / 1000 % 10) + 48)
+        bytes.append(UInt8(year / 100 % 10) + 48)
+        bytes.append(UInt8(year / 10 % 10) + 48)
+        bytes.append(UInt8(year % 10) + 48)
+        bytes.append(UInt8(ascii: "-"))
+        bytes.append(UInt8(number / 10) + 48)
+        bytes.append(UInt8(number % 10) + 48)
+        bytes.append(contentsOf: "-01".utf8)
+    }
+}
+
 extension RegisterRow {
     /// The row as one typed COPY line: its line number, then every column in `RegisterColumn`
     /// order; empty values as NULL (`\N`), months as the first day of the month.

@@ -57,6 +57,12 @@ public struct Day: Sendable, Hashable, Comparable, TextCodable {
         self.day = day
     }
 
+    /// A day known to be valid (from a date the database holds).
+    init(period: Period, day: Int) {
+        self.period = period
+        self.day = day
+    }
+
     public static func days(in period: Period) -> Int {
         switch period.month {
         case 2:

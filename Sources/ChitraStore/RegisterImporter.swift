@@ -114,6 +114,7 @@ public struct RegisterImporter: Sendable {
         } else {
             try await connection.query(RegisterImportSQL.classify(district: district), logger: Database.quiet)
             clock.lap("classify")
+            try await connection.query(RunSnapshotSQL.keepCopies(district: district), logger: Database.quiet)
             try await connection.query(RegisterImportSQL.insertNew(importID: importID, allNew: false), logger: Database.quiet)
             clock.lap("insert new")
             try await connection.query(RegisterImportSQL.materializeFirstVersions, logger: Database.quiet)

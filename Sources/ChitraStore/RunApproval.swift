@@ -9,6 +9,7 @@ public enum RunApproval {
         case noRun(district: String, period: String)
         case notComputed(district: String, period: String, state: String)
         case sameApprover(name: String)
+        case totalsDisagree(district: String, period: String, recorded: ControlTotals, counted: ControlTotals)
 
         public var description: String {
             switch self {
@@ -17,6 +18,9 @@ public enum RunApproval {
                 "The run of district \(district) for \(period) is \(state); only a computed run can be approved."
             case .sameApprover(let name):
                 "\(name) triggered this run and cannot also approve it; another person must (maker–checker)."
+            case .totalsDisagree(let district, let period, let recorded, let counted):
+                "The run of district \(district) for \(period) records \(recorded.count) disbursements of \(Money(dong: recorded.totalVND)) "
+                    + "but holds \(counted.count) of \(Money(dong: counted.totalVND)); it is not approved."
             }
         }
     }
@@ -27,6 +31,24 @@ public enum RunApproval {
         public var totalVND: Int64
         public var byProgram: [String: Int64]
         public var byRail: [String: Int64]
+        public var countByProgram: [String: Int] = [:]
+        public var countByRail: [String: Int] = [:]
+
+        public init() {
+            count = 0
+            totalVND = 0
+            byProgram = [:]
+            byRail = [:]
+        }
+
+        mutating func add(program: String, rail: String, count: Int, amount: Int64) {
+            self.count += count
+            totalVND += amount
+            byProgram[program, default: 0] += amount
+            byRail[rail, default: 0] += amount
+            countByProgram[program, default: 0] += count
+            countByRail[rail, default: 0] += count
+        }
     }
 
     public static func approve(district: String, period: Period, by approver: String, database: Database) async throws -> ControlTotals {
@@ -36,9 +58,15 @@ public enum RunApproval {
                 throw Failure.notComputed(district: district, period: period.description, state: run.state)
             }
             guard run.triggeredBy != approver else { throw Failure.sameApprover(name: approver) }
+            // The checker approves what the run recorded; it must be what the run holds.
+            let recorded = try await controlTotals(runID: run.id, on: connection)
+            let counted = try await totals(RunSQL.disbursementTotals(runID: run.id), on: connection)
+            guard recorded == counted else {
+                throw Failure.totalsDisagree(district: district, period: period.description, recorded: recorded, counted: counted)
+            }
             try await connection.query(RunSQL.approve(runID: run.id, by: approver), logger: Database.quiet)
             try await approveDisbursements(runID: run.id, on: connection)
-            return try await controlTotals(runID: run.id, on: connection)
+            return recorded
         }
     }
 
@@ -47,14 +75,21 @@ public enum RunApproval {
         try await connection.query(RunSQL.approveDisbursements(runID: runID), logger: Database.quiet)
     }
 
+    /// The control totals the run recorded, shard by shard.
     public static func controlTotals(runID: Int64, on connection: PostgresConnection) async throws -> ControlTotals {
-        var totals = ControlTotals(count: 0, totalVND: 0, byProgram: [:], byRail: [:])
-        let rows = try await connection.query(RunSQL.controlTotals(runID: runID), logger: Database.quiet)
+        try await totals(RunSQL.controlTotals(runID: runID), on: connection)
+    }
+
+    /// The same counted from the run's disbursements (what the recorded totals must equal).
+    public static func disbursementTotals(runID: Int64, on connection: PostgresConnection) async throws -> ControlTotals {
+        try await totals(RunSQL.disbursementTotals(runID: runID), on: connection)
+    }
+
+    static func totals(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> ControlTotals {
+        var totals = ControlTotals()
+        let rows = try await connection.query(query, logger: Database.quiet)
         for try await (program, rail, count, sum) in rows.decode((String, String, Int64, Int64).self) {
-            totals.count += Int(count)
-            totals.totalVND += sum
-            totals.byProgram[program, default: 0] += sum
-            totals.byRail[rail, default: 0] += sum
+            totals.add(program: program, rail: rail, count: Int(count), amount: sum)
         }
         return totals
     }

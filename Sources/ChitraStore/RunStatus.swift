@@ -2,40 +2,47 @@ import ChitraCore
 import Foundation
 import PostgresNIO
 
-/// A run as `chitra status` shows it: state, progress and control totals.
+/// A run as `chitra status` shows it: state, progress and the control totals it recorded.
 public struct RunStatus: Sendable, Hashable, Codable {
     public var runID: Int64
     public var district: String
     public var period: String
     public var state: String
     public var members: Int?
+    public var membersDone: Int
     public var shards: Int?
     public var shardsDone: Int
-    public var disbursements: Int
-    public var disbursedVND: Int64
-    public var linesVND: Int64
+    /// Count and sum of the run's disbursements by program and rail, recorded shard by shard.
+    public var totals: RunApproval.ControlTotals
     public var lastError: String?
 
-    /// Runs of `period` and/or `districts` (all when nil), newest first.
+    public var disbursements: Int { totals.count }
+    public var disbursedVND: Int64 { totals.totalVND }
+
+    /// Runs of `period` and/or `districts` (all when nil), newest first. Two indexed reads, whatever
+    /// the size of the runs: progress and totals are kept on the run, not counted.
     public static func list(period: Period?, districts: [String]?, database: Database) async throws -> [RunStatus] {
+        let periodDate = period.map { "\($0)-01" }
         let query: PostgresQuery = """
-            SELECT r.id, r.district_code, to_char(r.period, 'YYYY-MM'), r.state::text, r.members, r.shards, r.shards_done,
-                   (SELECT count(*) FROM disbursements d WHERE d.run_id = r.id),
-                   (SELECT coalesce(sum(amount_vnd), 0) FROM disbursements d WHERE d.run_id = r.id)::int8,
-                   (SELECT coalesce(sum(amount_vnd), 0) FROM entitlement_lines l WHERE l.run_id = r.id)::int8,
-                   r.last_error
-            FROM runs r
-            WHERE (\(period.map { "\($0)-01" })::date IS NULL OR r.period = \(period.map { "\($0)-01" })::date)
+            SELECT r.id, r.district_code, to_char(r.period, 'YYYY-MM'), r.state::text, r.members, r.members_done, r.shards,
+                   r.shards_done, r.last_error, t.program, t.rail, t.count, t.amount_vnd
+            FROM runs r LEFT JOIN run_totals t ON t.run_id = r.id
+            WHERE (\(periodDate)::date IS NULL OR r.period = \(periodDate)::date)
               AND (\(districts)::text[] IS NULL OR r.district_code = ANY(\(districts)::text[]))
-            ORDER BY r.period DESC, r.district_code
+            ORDER BY r.period DESC, r.district_code, t.program, t.rail
             """
         var statuses: [RunStatus] = []
         let rows = try await database.query(query, "list runs")
-        for try await (id, district, period, state, members, shards, done, count, disbursed, lines, error) in rows.decode(
-            (Int64, String, String, String, Int32?, Int32?, Int32, Int64, Int64, Int64, String?).self) {
-            statuses.append(RunStatus(runID: id, district: district, period: period, state: state, members: members.map(Int.init),
-                                      shards: shards.map(Int.init), shardsDone: Int(done), disbursements: Int(count),
-                                      disbursedVND: disbursed, linesVND: lines, lastError: error))
+        for try await (id, district, period, state, members, membersDone, shards, done, error, program, rail, count, amount) in rows.decode(
+            (Int64, String, String, String, Int32?, Int32, Int32?, Int32, String?, String?, String?, Int64?, Int64?).self) {
+            if statuses.last?.runID != id {
+                statuses.append(RunStatus(runID: id, district: district, period: period, state: state, members: members.map(Int.init),
+                                          membersDone: Int(membersDone), shards: shards.map(Int.init), shardsDone: Int(done),
+                                          totals: RunApproval.ControlTotals(), lastError: error))
+            }
+            if let program, let rail, let count, let amount {
+                statuses[statuses.count - 1].totals.add(program: program, rail: rail, count: Int(count), amount: amount)
+            }
         }
         return statuses
     }

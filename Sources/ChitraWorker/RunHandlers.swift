@@ -8,16 +8,24 @@ public enum RunHandlers {
         [Plan(), Compute(calculator: EntitlementCalculator(policy: policy))]
     }
 
-    /// Snapshots the district's beneficiaries and enqueues a `compute` job per shard.
+    /// Marks the run's snapshot and enqueues a `compute` job per shard. While another run of the
+    /// district computes, the plan waits (snoozed): runs read what earlier runs paid.
     public struct Plan: JobHandler {
         public let kind = "plan"
+        public static let busyWait = Duration.seconds(5)
+
         public func run(_ context: JobContext) async throws {
             let args = try context.job.decodeArgs(RunCoordinator.PlanArgs.self)
-            let counts = try await context.withCompletingTransaction { connection in
-                try await RunPlanner.plan(runID: args.runID, generation: args.generation, on: connection)
+            do {
+                let plan = try await context.withCompletingTransaction { connection in
+                    try await RunPlanner.plan(runID: args.runID, generation: args.generation, on: connection)
+                }
+                context.logger.info("run planned", metadata: ["chitra.run_id": "\(args.runID)", "members": "\(plan?.members ?? 0)",
+                                                              "shards": "\(plan?.shards.count ?? 0)"])
+            } catch let busy as RunPlanner.DistrictBusy {
+                context.logger.info("run waits", metadata: ["chitra.run_id": "\(args.runID)", "reason": "\(busy)"])
+                throw JobSnooze(for: Self.busyWait)
             }
-            context.logger.info("run planned", metadata: ["chitra.run_id": "\(args.runID)", "members": "\(counts.members)",
-                                                          "shards": "\(counts.shards)"])
         }
     }
 
@@ -27,11 +35,10 @@ public enum RunHandlers {
         let calculator: EntitlementCalculator
 
         public func run(_ context: JobContext) async throws {
-            let args = try context.job.decodeArgs(RunPlanner.ComputeArgs.self)
+            let args = try context.job.decodeArgs(RunShard.self)
             do {
                 try await context.withCompletingTransaction { connection in
-                    _ = try await RunComputer.compute(runID: args.runID, generation: args.generation, shard: args.shard,
-                                                      calculator: calculator, on: connection)
+                    _ = try await RunComputer.compute(args, calculator: calculator, on: connection)
                 }
             } catch let error as PolicyError {
                 // A policy table that cannot compute a month will not fix itself by retrying: the

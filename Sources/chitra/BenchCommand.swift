@@ -54,9 +54,19 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Jobs each worker runs at once.") var concurrency: Int = 4
         @Option(help: "Where the generated files go (removed after).") var work: String = "ops/bench/tmp"
         @Option(help: "Where to write the figures.") var out: String = "ops/bench/results"
+        @Option(name: .customLong("postgres-setting"),
+                help: "A PostgreSQL setting for the private server, as name=value (repeatable), e.g. log_min_duration_statement=100.")
+        var postgresSettings: [String] = []
 
         func run() async throws {
-            let result = try await RunBenchmark(beneficiaries: beneficiaries, workers: workers, concurrency: concurrency, folder: work).run()
+            var settings: [String: String] = [:]
+            for setting in postgresSettings {
+                let parts = setting.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2 else { throw ValidationError("--postgres-setting takes name=value, not \(setting)") }
+                settings[parts[0]] = parts[1]
+            }
+            let result = try await RunBenchmark(beneficiaries: beneficiaries, workers: workers, concurrency: concurrency, folder: work,
+                                                settings: settings).run()
             print(result.text)
             print("Written: \(try BenchmarkFiles.write(name: "run", text: result.text, json: result, to: out).joined(separator: ", "))")
         }

@@ -12,6 +12,8 @@ struct RunBenchmark {
     var workers: Int
     var concurrency: Int
     var folder: String
+    /// Extra settings for the private PostgreSQL; its log is kept as `postgres.log` in `folder`.
+    var settings: [String: String] = [:]
 
     struct Result: Codable {
         var beneficiaries: Int
@@ -41,7 +43,7 @@ struct RunBenchmark {
         let districts = BacLieu.districtCodes
         let policy = try PolicyTable.bundled()
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let cluster = try await LocalCluster.start()
+        let cluster = try await LocalCluster.start(settings: settings)
         let url = cluster.url(database: "chitra_bench")
         do {
             try await AdminStatement.createDatabase("chitra_bench", on: cluster.url(), logger: logger)
@@ -60,12 +62,21 @@ struct RunBenchmark {
                 try await database.client.query("VACUUM ANALYZE")
                 return try await measure(database: database, url: url)
             }
-            await cluster.stop()
+            await cluster.stop(removingFolder: false)
+            keepLog(of: cluster)
             return result
         } catch {
-            await cluster.stop()
+            await cluster.stop(removingFolder: false)
+            keepLog(of: cluster)
             throw error
         }
+    }
+
+    private func keepLog(of cluster: LocalCluster) {
+        let kept = folder + "/postgres.log"
+        try? FileManager.default.removeItem(atPath: kept)
+        try? FileManager.default.copyItem(atPath: cluster.logPath, toPath: kept)
+        try? FileManager.default.removeItem(atPath: cluster.folder)
     }
 
     private func measure(database: Database, url: DatabaseURL) async throws -> Result {

@@ -78,13 +78,20 @@ struct StatusCommand: AsyncParsableCommand {
             return
         }
         guard !runs.isEmpty else { return print("No runs match.") }
-        var table = TextTable("RUN", "DISTRICT", "PERIOD", "STATE", "BENEFICIARIES", "SHARDS", "DISBURSEMENTS", "TOTAL VND", "LINES VND")
+        var table = TextTable("RUN", "DISTRICT", "PERIOD", "STATE", "COMPUTED", "SHARDS", "DISBURSEMENTS", "TOTAL VND")
         for run in runs {
-            table.add("\(run.runID)", run.district, run.period, run.state, run.members.map(String.init) ?? "-",
+            table.add("\(run.runID)", run.district, run.period, run.state, "\(run.membersDone)/\(run.members.map(String.init) ?? "-")",
                       "\(run.shardsDone)/\(run.shards.map(String.init) ?? "-")", "\(run.disbursements)",
-                      Money(dong: run.disbursedVND).description, Money(dong: run.linesVND).description)
+                      Money(dong: run.disbursedVND).description)
         }
         print(table.rendered)
+        print("Control totals (count and sum of disbursements):")
+        for run in runs where run.totals.count > 0 {
+            print("  \(run.district) \(run.period): " + ControlTotalsText.lines(run.totals).joined(separator: "; "))
+        }
+        for run in runs {
+            if let error = run.lastError { print("  \(run.district) \(run.period): \(error)") }
+        }
     }
 }
 
@@ -104,7 +111,6 @@ struct ApproveCommand: AsyncParsableCommand {
             try await RunApproval.approve(district: district, period: period, by: by, database: $0)
         }
         print("Approved the run of district \(district) for \(period) by \(by): \(totals.count) disbursements, \(Money(dong: totals.totalVND)).")
-        for (program, sum) in totals.byProgram.sorted(by: { $0.key < $1.key }) { print("  program \(program): \(Money(dong: sum))") }
-        for (rail, sum) in totals.byRail.sorted(by: { $0.key < $1.key }) { print("  rail \(rail): \(Money(dong: sum))") }
+        for line in ControlTotalsText.lines(totals) { print("  \(line)") }
     }
 }

@@ -31,12 +31,13 @@ enum RunProgress {
         }
     }
 
+    /// Beneficiaries computed of the run's members (the rails will add disbursements settled).
     static func line(_ run: RunStatus) -> String {
-        let total = max(run.shards ?? 0, 1)
         let width = 30
-        let filled = run.shards == nil ? 0 : min(width, run.shardsDone * width / total)
+        let filled: Int
+        if let members = run.members { filled = members == 0 ? width : min(width, run.membersDone * width / members) } else { filled = 0 }
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        let members = run.members.map { "\($0) beneficiaries" } ?? "planning"
-        return "\(run.district) [\(bar)] \(run.shardsDone)/\(run.shards.map(String.init) ?? "?") shards, \(members), \(run.state)"
+        let members = run.members.map { "\(run.membersDone)/\($0) beneficiaries computed" } ?? "planning"
+        return "\(run.district) [\(bar)] \(members), \(run.shardsDone)/\(run.shards.map(String.init) ?? "?") shards, \(run.state)"
     }
 }

@@ -167,7 +167,7 @@ extension CommandLineTests {
             defer { worker.signal(SIGTERM) }
             var result = try await Self.run(["run", "--period", "2024-09", "--district", "957", "--wait"], url: url)
             #expect(result.status == 0)
-            #expect(result.output.contains("957 [##############################] 1/1 shards, 1 beneficiaries, computed"))
+            #expect(result.output.contains("957 [##############################] 1/1 beneficiaries computed, 1/1 shards, computed"))
             result = try await Self.run(["run", "--period", "2024-09", "--district", "958", "--wait"], url: url)
             #expect(result.status != 0)
             #expect(result.output.contains(

@@ -55,8 +55,9 @@ struct MonthlyRunTests {
 
             #expect(try await Self.disbursements("2024-09", database) == ["R1": 1_500_000, "R2": 2_231_000, "R3": 500_000])
             let status = try #require(try await RunStatus.list(period: Period("2024-09")!, districts: nil, database: database).first)
-            #expect(status.members == 3 && status.disbursements == 3)
-            #expect(status.disbursedVND == status.linesVND, "control totals: Σ lines = Σ disbursements")
+            #expect(status.members == 3 && status.membersDone == 3 && status.disbursements == 3)
+            #expect(status.disbursedVND == 1_500_000 + 2_231_000 + 500_000)
+            #expect(status.totals.byProgram == ["btxh": 2_000_000, "ncc": 2_231_000] && status.totals.countByRail == ["bank": 1, "cash": 2])
             let rows = try await database.client.query(
                 "SELECT end_to_end_id, rail FROM disbursements WHERE beneficiary_id = 'R2'")
             for try await (e2e, rail) in rows.decode((String, String).self) {
@@ -103,21 +104,21 @@ extension MonthlyRunTests {
         return 0
     }
 
-    /// Triggers 2024-09 for district 954 and plans it; returns (run id, generation).
-    static func triggerAndPlan(_ database: Database) async throws -> (Int64, Int32) {
+    /// Triggers 2024-09 for district 954 and plans it; returns its only shard.
+    static func triggerAndPlan(_ database: Database) async throws -> RunShard {
         let outcomes = try await RunCoordinator(database: database)
             .trigger(period: Period("2024-09")!, districts: ["954"], by: "operator", autoApprove: false)
         struct NotStarted: Error {}
         guard case .started(_, let runID, _) = outcomes[0] else { throw NotStarted() }
-        try await database.transaction("plan") { try await RunPlanner.plan(runID: runID, generation: 1, on: $0) }
-        return (runID, 1)
+        let plan = try await database.transaction("plan") { try await RunPlanner.plan(runID: runID, generation: 1, on: $0) }
+        guard let shard = plan?.shards.first, plan?.shards.count == 1 else { throw NotStarted() }
+        return shard
     }
 
-    /// Computes shard 0 of the run in its own transaction, as a compute job does.
-    static func computeShard(_ runID: Int64, _ generation: Int32, _ database: Database) async throws -> RunComputer.Result? {
+    /// Computes the shard in its own transaction, as a compute job does.
+    static func computeShard(_ shard: RunShard, _ database: Database) async throws -> RunComputer.Result? {
         try await database.transaction("compute") { connection in
-            try await RunComputer.compute(runID: runID, generation: generation, shard: 0,
-                                          calculator: EntitlementCalculator(policy: Self.policy), on: connection)
+            try await RunComputer.compute(shard, calculator: EntitlementCalculator(policy: Self.policy), on: connection)
         }
     }
 
@@ -127,14 +128,14 @@ extension MonthlyRunTests {
             var file = RegisterFileBuilder(district: "954")
             file.add("N1", [.eligibleFrom: "2024-09"])
             try await Self.importRegister(file, database)
-            let (runID, generation) = try await Self.triggerAndPlan(database)
+            let shard = try await Self.triggerAndPlan(database)
 
             var change = RegisterFileBuilder(district: "954")
             change.add("N1", [.eligibleFrom: "2024-09", .category: "cao_tuoi_80_ngheo"])   // 2.0 instead of 1.0
             change.add("N2", [.eligibleFrom: "2024-09"])                                     // new
             try await Self.importRegister(change, database)
 
-            let result = try await Self.computeShard(runID, generation, database)
+            let result = try await Self.computeShard(shard, database)
             #expect(result?.members == 1 && result?.runState == "computed")
             #expect(try await Self.disbursements("2024-09", database) == ["N1": 500_000])
         }
@@ -146,12 +147,12 @@ extension MonthlyRunTests {
             var file = RegisterFileBuilder(district: "954")
             for index in 1...20 { file.add("K\(index)", [.eligibleFrom: "2024-08"]) }
             try await Self.importRegister(file, database)
-            let (runID, generation) = try await Self.triggerAndPlan(database)
+            let shard = try await Self.triggerAndPlan(database)
             let calculator = EntitlementCalculator(policy: Self.policy)
             struct Crash: Error {}
             await #expect(throws: Crash.self) {
                 try await database.transaction("compute, then die") { connection in
-                    _ = try await RunComputer.compute(runID: runID, generation: generation, shard: 0, calculator: calculator, on: connection)
+                    _ = try await RunComputer.compute(shard, calculator: calculator, on: connection)
                     throw Crash()
                 }
             }
@@ -160,12 +161,12 @@ extension MonthlyRunTests {
             #expect(try await Self.count("SELECT shards_done::int8 FROM runs", database) == 0)
 
             let result = try await database.transaction("compute") { connection in
-                try await RunComputer.compute(runID: runID, generation: generation, shard: 0, calculator: calculator, on: connection)
+                try await RunComputer.compute(shard, calculator: calculator, on: connection)
             }
             #expect(result?.lines == 40 && result?.disbursements == 20)
             // The run moved on: computing the shard again does nothing.
             let again = try await database.transaction("compute again") { connection in
-                try await RunComputer.compute(runID: runID, generation: generation, shard: 0, calculator: calculator, on: connection)
+                try await RunComputer.compute(shard, calculator: calculator, on: connection)
             }
             #expect(again == nil)
             #expect(try await Self.count("SELECT count(*) FROM entitlement_lines", database) == 40)
@@ -183,8 +184,8 @@ extension MonthlyRunTests {
             file.add("A2", [.eligibleFrom: "2024-09", .program: "ncc", .category: "ba_me_vnah", .paymentMethod: "wallet",
                             .walletProvider: "momo", .walletID: "0912345678"])
             try await Self.importRegister(file, database)
-            let (runID, generation) = try await Self.triggerAndPlan(database)
-            _ = try await Self.computeShard(runID, generation, database)
+            let shard = try await Self.triggerAndPlan(database)
+            _ = try await Self.computeShard(shard, database)
             let period = Period("2024-09")!
             await #expect(throws: RunApproval.Failure.sameApprover(name: "operator")) {
                 try await RunApproval.approve(district: "954", period: period, by: "operator", database: database)
@@ -207,8 +208,8 @@ extension MonthlyRunTests {
             var file = RegisterFileBuilder(district: "954")
             file.add("X1", [.eligibleFrom: "2024-09"])
             try await Self.importRegister(file, database)
-            let (runID, generation) = try await Self.triggerAndPlan(database)
-            _ = try await Self.computeShard(runID, generation, database)
+            let shard = try await Self.triggerAndPlan(database)
+            _ = try await Self.computeShard(shard, database)
             #expect(try await RunCancellation.cancel(district: "954", period: Period("2024-09")!, database: database) == 1)
             #expect(try await Self.count("SELECT count(*) FROM disbursements", database) == 0)
             #expect(try await Self.count("SELECT count(*) FROM entitlement_lines", database) == 0)
@@ -220,7 +221,7 @@ extension MonthlyRunTests {
             change.add("X1", [.eligibleFrom: "2024-09", .category: "cao_tuoi_80_ngheo"])
             try await Self.importRegister(change, database)
             let outcomes = try await Self.run("2024-09", database)
-            guard case .started(_, runID, _) = outcomes[0] else { Issue.record("not restarted: \(outcomes)"); return }
+            guard case .started(_, shard.runID, _) = outcomes[0] else { Issue.record("not restarted: \(outcomes)"); return }
             #expect(try await Self.disbursements("2024-09", database) == ["X1": 1_000_000])
             #expect(try await Self.count("SELECT generation::int8 FROM runs", database) == 2)
         }

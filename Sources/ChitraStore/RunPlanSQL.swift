@@ -1,0 +1,43 @@
+import ChitraCore
+import PostgresNIO
+
+/// The statements of the `plan` step.
+enum RunPlanSQL {
+    /// Plans and imports of a district take turns: a plan's snapshot is the register after every
+    /// import committed before it, and an import after the plan keeps copies of what it changes.
+    /// (NO KEY UPDATE: a run inserted for the district, which only checks its key, is not blocked.)
+    static func lockDistrict(_ district: String) -> PostgresQuery {
+        "SELECT code FROM districts WHERE code = \(district) FOR NO KEY UPDATE"
+    }
+
+    /// Another run of the district still computing: a run reads what earlier runs paid, so the
+    /// district's runs compute one after the other.
+    static func otherRunComputing(district: String, runID: Int64) -> PostgresQuery {
+        """
+        SELECT to_char(period, 'YYYY-MM') FROM runs
+        WHERE district_code = \(district) AND id <> \(runID) AND state = 'computing' LIMIT 1
+        """
+    }
+
+    /// The district's last register import: the snapshot's mark.
+    static func lastImport(district: String) -> PostgresQuery {
+        "SELECT coalesce(max(id), 0)::int8 FROM register_imports WHERE district_code = \(district)"
+    }
+
+    /// The district's members (everyone entitled from the period or earlier) in id order, as one
+    /// `TabText` value: the plan keeps every `shardSize`-th id as a shard's first.
+    static func memberIDs(district: String, period: Period) -> PostgresQuery {
+        """
+        SELECT coalesce(string_agg(beneficiary_id, E'\\n' ORDER BY beneficiary_id), '') FROM beneficiaries
+        WHERE district_code = \(district) AND eligible_from <= \(RunSQL.date(period))::date
+        """
+    }
+
+    static func planned(runID: Int64, registerImportID: Int64, members: Int, shards: Int) -> PostgresQuery {
+        """
+        UPDATE runs SET register_import_id = \(registerImportID), members = \(members), shards = \(shards),
+                        state = (CASE WHEN \(members) = 0 THEN 'computed' ELSE 'computing' END)::run_state, updated_at = now()
+        WHERE id = \(runID)
+        """
+    }
+}

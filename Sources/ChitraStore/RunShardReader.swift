@@ -1,0 +1,121 @@
+import ChitraCore
+import PostgresNIO
+
+/// Reads what a `compute` step needs for one shard in five range scans, in this order: the
+/// members, their versions, the copies an import kept of members it changed after the plan (read
+/// last, so an import committing in between is always seen through its copies), then what other
+/// runs wrote for them.
+struct RunShardReader {
+    struct Member {
+        var id: String
+        var facts: BeneficiaryFacts
+        var versions: [RegisterVersion]
+        var method: PaymentMethod
+    }
+
+    let shard: RunShard
+    let run: RunSQL.JobRun
+
+    /// The members in id order.
+    func members(on connection: PostgresConnection) async throws -> [Member] {
+        var members: [Member] = []
+        var index: [String: Int] = [:]
+        let text = try await single(RunShardSQL.members(shard, district: run.district, period: run.period,
+                                                        registerImportID: run.registerImportID), on: connection)
+        TabText.forEach(text, fieldCount: 8) { row in
+            guard let from = row.int(1), let method = PaymentMethod(rawValue: row.string(5)),
+                  let program = Program(rawValue: row.string(6)) else { return }
+            let eligibleFrom = Period(daysSince2000: from)
+            let facts = BeneficiaryFacts(eligibleFrom: eligibleFrom, eligibleUntil: row.int(2).map(Period.init(daysSince2000:)),
+                                         deceasedOn: row.int(3).map(Day.init(daysSince2000:)),
+                                         paidThrough: row.int(4).map(Period.init(daysSince2000:)))
+            // Version 1 is the row itself until the first change writes versions out.
+            let first = RegisterVersion(sequence: 1, validFrom: eligibleFrom, program: program, category: row.string(7))
+            let id = row.string(0)
+            index[id] = members.count
+            members.append(Member(id: id, facts: facts, versions: [first], method: method))
+        }
+        try await readVersions(into: &members, index: index, on: connection)
+        try await readCopies(into: &members, index: &index, on: connection)
+        return members
+    }
+
+    /// The one value a `TabText` query returns.
+    private func single(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> String {
+        for try await text in try await connection.query(query, logger: Database.quiet).decode(String.self) { return text }
+        return ""
+    }
+
+    private func readVersions(into members: inout [Member], index: [String: Int], on connection: PostgresConnection) async throws {
+        let text = try await single(RunShardSQL.versions(shard, district: run.district, registerImportID: run.registerImportID),
+                                    on: connection)
+        var written: Set<String> = []
+        TabText.forEach(text, fieldCount: 5) { row in
+            let id = row.string(0)
+            guard let position = index[id], let number = row.int(1), let from = row.int(2),
+                  let program = Program(rawValue: row.string(3)) else { return }
+            // Written-out versions replace the implicit version 1 (they include it).
+            if written.insert(id).inserted { members[position].versions = [] }
+            members[position].versions.append(RegisterVersion(sequence: number, validFrom: Period(daysSince2000: from),
+                                                               program: program, category: row.string(4)))
+        }
+    }
+
+    private func readCopies(into members: inout [Member], index: inout [String: Int], on connection: PostgresConnection) async throws {
+        let rows = try await connection.query(RunShardSQL.copies(shard), logger: Database.quiet)
+        var copied = false
+        for try await (id, from, until, deceased, paidThrough, method, numbers, froms, programs, categories) in rows.decode(
+            (String, Int32, Int32?, Int32?, Int32?, String, [Int32], [Int32], [String], [String]).self) {
+            guard let method = PaymentMethod(rawValue: method) else { continue }
+            let facts = BeneficiaryFacts(eligibleFrom: Period(daysSince2000: Int(from)),
+                                         eligibleUntil: until.map { Period(daysSince2000: Int($0)) },
+                                         deceasedOn: deceased.map { Day(daysSince2000: Int($0)) },
+                                         paidThrough: paidThrough.map { Period(daysSince2000: Int($0)) })
+            var versions: [RegisterVersion] = []
+            for position in numbers.indices {
+                guard let program = Program(rawValue: programs[position]) else { continue }
+                versions.append(RegisterVersion(sequence: Int(numbers[position]), validFrom: Period(daysSince2000: Int(froms[position])),
+                                                program: program, category: categories[position]))
+            }
+            let member = Member(id: id, facts: facts, versions: versions, method: method)
+            if let position = index[id] {
+                members[position] = member
+            } else {
+                index[id] = members.count
+                members.append(member)
+                copied = true
+            }
+        }
+        if copied { members.sort { $0.id < $1.id } }
+    }
+
+    /// What other runs paid each member, by month (lines of returned disbursements count as
+    /// unpaid), whether a funeral allowance was paid, and the recovery still pending.
+    func history(on connection: PostgresConnection) async throws -> [String: PaymentHistory] {
+        var returned: Set<String> = []
+        var pending: [String: Int] = [:]
+        let disbursements = try await single(RunShardSQL.otherDisbursements(shard, district: run.district, period: run.period),
+                                             on: connection)
+        TabText.forEach(disbursements, fieldCount: 4) { row in
+            let id = row.string(0)
+            if row.equals(2, "returned") { returned.insert("\(id)|\(row.int(1) ?? 0)") }
+            pending[id] = row.int(3) ?? 0          // oldest first: the latest wins
+        }
+        var history: [String: PaymentHistory] = [:]
+        let lines = try await single(RunShardSQL.paidLines(shard, district: run.district, period: run.period), on: connection)
+        TabText.forEach(lines, fieldCount: 5) { row in
+            let id = row.string(0)
+            guard let month = row.int(2), let amount = row.int(4) else { return }
+            if !returned.isEmpty, returned.contains("\(id)|\(row.int(1) ?? 0)") { return }
+            if row.equals(3, "funeral") {
+                history[id, default: PaymentHistory()].funeralPaid = true
+            } else {
+                history[id, default: PaymentHistory()].paid[Period(daysSince2000: month), default: .zero] += Money(dong: Int64(amount))
+            }
+        }
+        for (id, amount) in pending where amount > 0 {
+            history[id, default: PaymentHistory()].pendingRecovery = Money(dong: Int64(amount))
+        }
+        return history
+    }
+}
