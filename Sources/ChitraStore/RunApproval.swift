@@ -41,7 +41,7 @@ public enum RunApproval {
             byRail = [:]
         }
 
-        mutating func add(program: String, rail: String, count: Int, amount: Int64) {
+        public mutating func add(program: String, rail: String, count: Int, amount: Int64) {
             self.count += count
             totalVND += amount
             byProgram[program, default: 0] += amount

@@ -4,8 +4,15 @@ import ChitraStore
 /// The handlers of the monthly run. Each does its whole step in the transaction that completes
 /// its job: a worker dying half-way leaves nothing behind, and the rescued job starts clean.
 public enum RunHandlers {
-    public static func all(policy: PolicyTable) -> [any JobHandler] {
-        [Plan(), Compute(calculator: EntitlementCalculator(policy: policy))]
+    public static func all(policy: PolicyTable, shardSize: Int = RunPlanner.shardSize, hooks: Hooks = Hooks()) -> [any JobHandler] {
+        [Plan(shardSize: shardSize), Compute(calculator: EntitlementCalculator(policy: policy), hooks: hooks)]
+    }
+
+    /// Points where diagnostics may step in (crash tests).
+    public struct Hooks: Sendable {
+        /// Called inside a compute job's transaction once the shard is written, before it commits.
+        public var afterShardWrites: (@Sendable () -> Void)?
+        public init() {}
     }
 
     /// Marks the run's snapshot and enqueues a `compute` job per shard. While another run of the
@@ -13,12 +20,15 @@ public enum RunHandlers {
     public struct Plan: JobHandler {
         public let kind = "plan"
         public static let busyWait = Duration.seconds(5)
+        let shardSize: Int
+
+        public init(shardSize: Int = RunPlanner.shardSize) { self.shardSize = shardSize }
 
         public func run(_ context: JobContext) async throws {
             let args = try context.job.decodeArgs(RunCoordinator.PlanArgs.self)
             do {
                 let plan = try await context.withCompletingTransaction { connection in
-                    try await RunPlanner.plan(runID: args.runID, generation: args.generation, on: connection)
+                    try await RunPlanner.plan(runID: args.runID, generation: args.generation, shardSize: shardSize, on: connection)
                 }
                 context.logger.info("run planned", metadata: ["chitra.run_id": "\(args.runID)", "members": "\(plan?.members ?? 0)",
                                                               "shards": "\(plan?.shards.count ?? 0)"])
@@ -33,12 +43,19 @@ public enum RunHandlers {
     public struct Compute: JobHandler {
         public let kind = "compute"
         let calculator: EntitlementCalculator
+        let hooks: Hooks
+
+        public init(calculator: EntitlementCalculator, hooks: Hooks = Hooks()) {
+            self.calculator = calculator
+            self.hooks = hooks
+        }
 
         public func run(_ context: JobContext) async throws {
             let args = try context.job.decodeArgs(RunShard.self)
             do {
                 try await context.withCompletingTransaction { connection in
                     _ = try await RunComputer.compute(args, calculator: calculator, on: connection)
+                    hooks.afterShardWrites?()
                 }
             } catch let error as PolicyError {
                 // A policy table that cannot compute a month will not fix itself by retrying: the

@@ -43,6 +43,12 @@ struct ChitraWorkerCommand: AsyncParsableCommand {
     @Option(help: "A folder with the policy tables (default: those shipped with Chitra).")
     var policy: String?
 
+    @Option(help: "Beneficiaries per compute job when this worker plans a run.")
+    var shardSize: Int = RunPlanner.shardSize
+
+    @Option(help: "With --diagnostics: kill this process (SIGKILL) after writing the lines and disbursements of its N-th shard, before the shard's transaction commits.")
+    var dieAfterWritingShard: Int?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let logger = ProcessLogging.bootstrap(label: "chitra-worker", level: environment["CHITRA_LOG_LEVEL"])
@@ -70,7 +76,14 @@ struct ChitraWorkerCommand: AsyncParsableCommand {
         }
         let database = Database(url: url, logger: logger)
         let policy = try self.policy.map { try PolicyTable.load(folder: $0) } ?? PolicyTable.bundled()
-        let handlers = DiagnosticHandlers.standard + RunHandlers.all(policy: policy) + (diagnostics ? DiagnosticHandlers.probes : [])
+        guard shardSize > 0 else { throw ValidationError("--shard-size must be at least 1.") }
+        var hooks = RunHandlers.Hooks()
+        if let shard = dieAfterWritingShard {
+            guard diagnostics else { throw ValidationError("--die-after-writing-shard needs --diagnostics.") }
+            hooks.afterShardWrites = DiagnosticHandlers.killSelf(atCall: shard)
+        }
+        let handlers = DiagnosticHandlers.standard + RunHandlers.all(policy: policy, shardSize: shardSize, hooks: hooks)
+            + (diagnostics ? DiagnosticHandlers.probes : [])
         let worker = try Worker(database: database, handlers: handlers, configuration: configuration, logger: logger)
         var services: [any Service] = [database.client]
         if !noMaintenance { services.append(MaintenanceService(database: database, configuration: maintenance, logger: logger)) }
