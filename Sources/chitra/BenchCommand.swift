@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChitraStore
 import Foundation
 
 /// `chitra bench …`: benchmarks on a private PostgreSQL, results written to files.
@@ -54,11 +55,14 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Jobs each worker runs at once.") var concurrency: Int = 4
         @Option(help: "Where the generated files go (removed after).") var work: String = "ops/bench/tmp"
         @Option(help: "Where to write the figures.") var out: String = "ops/bench/results"
+        @Option(help: "Beneficiaries per compute job.") var shardSize: Int = RunPlanner.shardSize
+        @Option(help: "Over how many of the seven districts to spread them (1 puts everyone in one district).") var districts: Int = 7
         @Option(name: .customLong("postgres-setting"),
                 help: "A PostgreSQL setting for the private server, as name=value (repeatable), e.g. log_min_duration_statement=100.")
         var postgresSettings: [String] = []
 
         func run() async throws {
+            guard (1...7).contains(districts) else { throw ValidationError("--districts must be 1 to 7.") }
             var settings: [String: String] = [:]
             for setting in postgresSettings {
                 let parts = setting.split(separator: "=", maxSplits: 1).map(String.init)
@@ -66,7 +70,7 @@ struct BenchCommand: AsyncParsableCommand {
                 settings[parts[0]] = parts[1]
             }
             let result = try await RunBenchmark(beneficiaries: beneficiaries, workers: workers, concurrency: concurrency, folder: work,
-                                                settings: settings).run()
+                                                shardSize: shardSize, districtCount: districts, settings: settings).run()
             print(result.text)
             print("Written: \(try BenchmarkFiles.write(name: "run", text: result.text, json: result, to: out).joined(separator: ", "))")
         }

@@ -12,6 +12,8 @@ struct RunBenchmark {
     var workers: Int
     var concurrency: Int
     var folder: String
+    var shardSize: Int = RunPlanner.shardSize
+    var districtCount = 7
     /// Extra settings for the private PostgreSQL; its log is kept as `postgres.log` in `folder`.
     var settings: [String: String] = [:]
 
@@ -19,6 +21,8 @@ struct RunBenchmark {
         var beneficiaries: Int
         var workers: Int
         var concurrency: Int
+        var shardSize: Int
+        var districts: Int
         var seconds: Double
         var planSeconds: Double
         var lines: Int
@@ -30,8 +34,8 @@ struct RunBenchmark {
         var text: String {
             """
             Run benchmark, \(date), \(machine), PostgreSQL local with synchronous_commit on
-            \(beneficiaries) beneficiaries in 7 districts computed in \(String(format: "%.1f", seconds)) s = \(String(format: "%.0f", Double(beneficiaries) / max(seconds, 1e-9))) beneficiaries/s with \(workers) worker process(es) × \(concurrency)
-              plans (snapshots and shard jobs) done after \(String(format: "%.1f", planSeconds)) s; \(lines) lines, \(disbursements) disbursements written
+            \(beneficiaries) beneficiaries in \(districts) district\(districts == 1 ? "" : "s") computed in \(String(format: "%.1f", seconds)) s = \(String(format: "%.0f", Double(beneficiaries) / max(seconds, 1e-9))) beneficiaries/s with \(workers) worker process(es) × \(concurrency), shards of \(shardSize)
+              plans (snapshot marks and shard jobs) done after \(String(format: "%.1f", planSeconds)) s; \(lines) lines, \(disbursements) disbursements written
               worker peak memory \(String(format: "%.0f", Double(workerPeakMemoryBytes) / 1e6)) MB
             """
         }
@@ -40,7 +44,7 @@ struct RunBenchmark {
     func run() async throws -> Result {
         var logger = Logger(label: "chitra.bench")
         logger.logLevel = .error
-        let districts = BacLieu.districtCodes
+        let districts = Array(BacLieu.districtCodes.prefix(districtCount))
         let policy = try PolicyTable.bundled()
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let cluster = try await LocalCluster.start(settings: settings)
@@ -85,7 +89,7 @@ struct RunBenchmark {
         _ = try await RunCoordinator(database: database).trigger(period: Period(year: 2026, month: 6)!, districts: nil,
                                                                  by: "bench", autoApprove: false)
         let processes = try (0..<workers).map { _ in
-            try ChildProcess(executable: ChildProcess.executableFolder + "/chitra-worker", arguments: ["--concurrency", "\(concurrency)"],
+            try ChildProcess(executable: ChildProcess.executableFolder + "/chitra-worker", arguments: ["--concurrency", "\(concurrency)", "--shard-size", "\(shardSize)"],
                              environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "error"])
         }
         var planSeconds = 0.0
@@ -103,7 +107,7 @@ struct RunBenchmark {
         let runs = try await RunStatus.list(period: nil, districts: nil, database: database)
         var lines = 0
         for try await count in try await database.client.query("SELECT count(*) FROM entitlement_lines").decode(Int64.self) { lines = Int(count) }
-        return Result(beneficiaries: beneficiaries, workers: workers, concurrency: concurrency, seconds: seconds,
+        return Result(beneficiaries: beneficiaries, workers: workers, concurrency: concurrency, shardSize: shardSize, districts: districtCount, seconds: seconds,
                       planSeconds: planSeconds, lines: lines, disbursements: runs.map(\.disbursements).reduce(0, +),
                       workerPeakMemoryBytes: peak)
     }
