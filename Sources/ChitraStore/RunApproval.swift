@@ -66,6 +66,7 @@ public enum RunApproval {
             }
             try await connection.query(RunSQL.approve(runID: run.id, by: approver), logger: Database.quiet)
             try await approveDisbursements(runID: run.id, on: connection)
+            try await RunSubmission.enqueue(runID: run.id, generation: run.generation, district: district, on: connection)
             return recorded
         }
     }

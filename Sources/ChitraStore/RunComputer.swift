@@ -46,7 +46,10 @@ public enum RunComputer {
         }
         // Cancelled (or re-triggered) while this shard computed: its work must not count.
         guard let state else { throw RunChanged(runID: shard.runID) }
-        if state == "approved" { try await RunApproval.approveDisbursements(runID: shard.runID, on: connection) }
+        if state == "approved" {
+            try await RunApproval.approveDisbursements(runID: shard.runID, on: connection)
+            try await RunSubmission.enqueue(runID: shard.runID, generation: shard.generation, district: run.district, on: connection)
+        }
         return Result(members: members.count, lines: written.lines, disbursements: written.disbursements, runState: state)
     }
 

@@ -5,7 +5,7 @@ import ChitraStore
 /// its job: a worker dying half-way leaves nothing behind, and the rescued job starts clean.
 public enum RunHandlers {
     public static func all(policy: PolicyTable, shardSize: Int = RunPlanner.shardSize, hooks: Hooks = Hooks()) -> [any JobHandler] {
-        [Plan(shardSize: shardSize), Compute(calculator: EntitlementCalculator(policy: policy), hooks: hooks)]
+        [Plan(shardSize: shardSize), Compute(calculator: EntitlementCalculator(policy: policy), hooks: hooks), Submit()]
     }
 
     /// Points where diagnostics may step in (crash tests).
@@ -64,6 +64,22 @@ public enum RunHandlers {
                                                 database: context.database)
                 throw JobDiscard(error.description)
             }
+        }
+    }
+
+    /// The step after approval. The transfer rails that send a run's batches are their own issue;
+    /// until they are built the submit job waits, checking again every hour, and the run's
+    /// disbursements stay `approved`.
+    public struct Submit: JobHandler {
+        public let kind = RunSubmission.kind
+        public static let recheck = Duration.seconds(3_600)
+
+        public init() {}
+
+        public func run(_ context: JobContext) async throws {
+            let args = try context.job.decodeArgs(RunSubmission.Args.self)
+            context.logger.info("approved run waits for the transfer rails", metadata: ["chitra.run_id": "\(args.runID)"])
+            throw JobSnooze(for: Self.recheck)
         }
     }
 }

@@ -72,7 +72,10 @@ struct DemoCommand: AsyncParsableCommand {
             while true {
                 let counts = try await queue.countsByState()
                 let finished = (counts[.completed] ?? 0) + (counts[.discarded] ?? 0) + (counts[.cancelled] ?? 0)
-                let waiting = (counts[.available] ?? 0) + (counts[.running] ?? 0) + (counts[.retryable] ?? 0)
+                // Submit jobs of approved runs wait for the transfer rails (their own issue): not counted.
+                let submits = try await queue.countsByState(kind: RunSubmission.kind)
+                let open: [JobState] = [.available, .running, .retryable]
+                let waiting: Int = open.map { counts[$0] ?? 0 }.reduce(0, +) - open.map { submits[$0] ?? 0 }.reduce(0, +)
                 let elapsed = (clock.now - start).seconds
                 progress.show(String(format: "• draining: %d of %d finished, %d running, %d waiting to retry (%.1f s)",
                                      finished, expected, counts[.running] ?? 0, counts[.retryable] ?? 0, elapsed))

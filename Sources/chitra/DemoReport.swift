@@ -47,5 +47,6 @@ enum DemoReport {
         }
         Swift.print("• the run of \(period):")
         Swift.print(table.rendered)
+        Swift.print("• approved runs enqueued their submit step; until the transfer rails are built, their disbursements wait in approved")
     }
 }

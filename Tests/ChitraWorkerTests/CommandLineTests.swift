@@ -132,12 +132,17 @@ extension CommandLineTests {
             result = try await Self.run(["approve", "--district", "961", "--period", "2024-09", "--by", "op"], url: url)
             #expect(result.status != 0 && result.output.hasPrefix("Error: op triggered this run and cannot also approve it"))
             result = try await Self.run(["approve", "--district", "961", "--period", "2024-09", "--by", "finance"], url: url)
-            #expect(result.output.hasPrefix("Approved the run of district 961 for 2024-09 by finance: 1 disbursements, 500.000 ₫."))
+            #expect(result.output == """
+                Approved the run of district 961 for 2024-09 by finance: 1 disbursements, 500.000 ₫.
+                  program btxh: 1 · 500.000 ₫
+                  rail cash: 1 · 500.000 ₫
+                """)
             result = try await Self.run(["run", "cancel", "--district", "961", "--period", "2024-09"], url: url)
             #expect(result.status != 0)
             #expect(result.output == "Error: The run of district 961 for 2024-09 is approved; only a run not yet approved can be cancelled.")
             result = try await Self.run(["status", "--period", "2024-09"], url: url)
-            #expect(result.output.contains("961       2024-09  approved  1"))
+            #expect(result.output.contains("961       2024-09  approved  1/1"), "\(result.output)")
+            #expect(result.output.contains("961 2024-09: program btxh: 1 · 500.000 ₫; rail cash: 1 · 500.000 ₫"), "\(result.output)")
             result = try await Self.run(["export", "disbursements", "--district", "961", "--period", "2024-09"], url: url)
             #expect(result.output == """
                 beneficiary_id,period,amount_vnd,method,state,end_to_end_id,attempts
@@ -172,6 +177,19 @@ extension CommandLineTests {
             #expect(result.status != 0)
             #expect(result.output.contains(
                 "District 958: the run failed: No base level of program btxh is in force in 2021-01; add one to the policy table."))
+        }
+    }
+}
+
+extension CommandLineTests {
+    @Test("chitra demo runs on a private PostgreSQL of its own and reports the run of every district")
+    func demo() async throws {
+        try await QuietMachine.shared.sharing {
+            let result = try await Self.run(["demo", "--beneficiaries", "300", "--jobs", "2000"], url: nil)
+            #expect(result.status == 0, "\(result.output)")
+            #expect(result.output.contains("exactly-once canaries: 700 of 700 recorded once each"), "\(result.output)")
+            let approved = result.output.split(separator: "\n").filter { $0.contains(" approved ") && $0.hasSuffix("₫") }
+            #expect(approved.count == 7, "\(result.output)")
         }
     }
 }

@@ -52,6 +52,8 @@ struct MonthlyRunTests {
                 .trigger(period: Period("2024-09")!, districts: ["954"], by: "operator", autoApprove: true)
             guard case .alreadyTriggered(_, _, "approved") = again[0] else { Issue.record("triggered twice: \(again)"); return }
             #expect(try await JobQueue(database: database).countsByState(kind: "plan") == [.completed: 1])
+            // Auto-approved by the last shard, which enqueued the submit step; it waits for the rails.
+            #expect(try await JobQueue(database: database).countsByState(kind: "submit") == [.available: 1])
 
             #expect(try await Self.disbursements("2024-09", database) == ["R1": 1_500_000, "R2": 2_231_000, "R3": 500_000])
             let status = try #require(try await RunStatus.list(period: Period("2024-09")!, districts: nil, database: database).first)
@@ -197,6 +199,8 @@ extension MonthlyRunTests {
             await #expect(throws: RunApproval.Failure.notComputed(district: "954", period: "2024-09", state: "approved")) {
                 try await RunApproval.approve(district: "954", period: period, by: "finance", database: database)
             }
+            // Approval enqueued the submit step, once.
+            #expect(try await JobQueue(database: database).countsByState(kind: "submit") == [.available: 1])
         }
     }
 }

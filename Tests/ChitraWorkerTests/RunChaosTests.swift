@@ -48,9 +48,11 @@ struct RunChaosTests {
         return 0
     }
 
+    /// Alone on the machine: three workers, their restarts and a server restart load two cores
+    /// enough to starve the suites beside it.
     @Test("50,400 beneficiaries, 3 workers killed (SIGKILL) and restarted at random 10+ times, PostgreSQL restarted: every one paid once, exactly")
     func killsAndRestart() async throws {
-        try await QuietMachine.shared.sharing {
+        try await QuietMachine.shared.alone {
             try await Self.withRegister(perDistrict: 7_200) { cluster, url, database in
                 _ = try await RunCoordinator(database: database).trigger(period: Self.period, districts: nil, by: "operator", autoApprove: false)
                 // Small shards: about 200 compute jobs, so that kills land in the middle of many.

@@ -109,4 +109,26 @@ struct RunSnapshotTests {
             try await Self.expectTotalsHold(october, database)
         }
     }
+
+    @Test("approval refuses a run whose recorded control totals differ from its disbursements")
+    func approvalChecksTotals() async throws {
+        try await TestPostgres.withDatabase { database in
+            var file = RegisterFileBuilder(district: "954")
+            for index in 1...3 { file.add("T\(index)", [.eligibleFrom: "2024-09"]) }
+            try await Self.importRegister(file, database)
+            let runID = try await Self.trigger("2024-09", database)
+            for shard in try await Self.plan(runID, shardSize: 2, database).shards { _ = try await Self.compute(shard, database) }
+            try await Self.expectTotalsHold(runID, database)
+            // A disbursement changed behind the run's back.
+            try await database.client.query("UPDATE disbursements SET amount_vnd = amount_vnd + 1 WHERE beneficiary_id = 'T2'")
+            do {
+                _ = try await RunApproval.approve(district: "954", period: Period("2024-09")!, by: "finance", database: database)
+                Issue.record("approved a run whose totals disagree")
+            } catch let failure as RunApproval.Failure {
+                #expect(failure.description == "The run of district 954 for 2024-09 records 3 disbursements of 1.500.000 ₫ "
+                        + "but holds 3 of 1.500.001 ₫; it is not approved.")
+            }
+            #expect(try await RunStatus.list(period: Period("2024-09")!, districts: ["954"], database: database).first?.state == "computed")
+        }
+    }
 }
