@@ -129,8 +129,13 @@ enum RunShardSQL {
                 state = (CASE WHEN shards_done + 1 < shards THEN 'computing'
                               WHEN auto_approve OR NOT (SELECT approval_required FROM districts WHERE code = runs.district_code)
                               THEN 'approved' ELSE 'computed' END)::run_state,
-                approved_by = CASE WHEN shards_done + 1 >= shards AND auto_approve THEN 'auto-approve' ELSE approved_by END,
-                approved_at = CASE WHEN shards_done + 1 >= shards AND auto_approve THEN now() ELSE approved_at END
+                approved_by = CASE WHEN shards_done + 1 < shards THEN approved_by
+                                   WHEN auto_approve THEN 'auto-approve'
+                                   WHEN NOT (SELECT approval_required FROM districts WHERE code = runs.district_code)
+                                   THEN 'approval off' ELSE approved_by END,
+                approved_at = CASE WHEN shards_done + 1 >= shards AND (auto_approve OR
+                                   NOT (SELECT approval_required FROM districts WHERE code = runs.district_code))
+                                   THEN now() ELSE approved_at END
             WHERE id = \(runID) AND generation = \(generation) AND state = 'computing'
             RETURNING state, district_code, period
         ), district AS (

@@ -193,3 +193,20 @@ extension CommandLineTests {
         }
     }
 }
+
+extension CommandLineTests {
+    @Test("chitra districts lists the settings and turns approval off and on")
+    func districts() async throws {
+        try await QuietMachine.shared.sharing {
+            let url = try await TestPostgres.newDatabaseURL()
+            defer { Task { await TestPostgres.drop(url) } }
+            var result = try await Self.run(["districts", "approval", "--district", "958", "off"], url: url)
+            #expect(result.output == "District 958: computed runs are approved at once, without finance's approval.")
+            result = try await Self.run(["districts"], url: url)
+            #expect(result.output.contains("958       Vĩnh Lợi     off"), "\(result.output)")
+            #expect(result.output.contains("954       TP Bạc Liêu  required"), "\(result.output)")
+            result = try await Self.run(["districts", "approval", "--district", "999", "on"], url: url)
+            #expect(result.status != 0 && result.output == "Error: District 999 is not in the districts table.")
+        }
+    }
+}
