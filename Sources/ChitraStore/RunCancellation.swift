@@ -27,6 +27,7 @@ public enum RunCancellation {
             guard ["planning", "computing", "computed"].contains(run.state) else {
                 throw Failure.tooLate(district: district, period: period.description, state: run.state)
             }
+            try await connection.query(RunSQL.removeLines(runID: run.id), logger: Database.quiet)
             var removed = 0
             for try await count in try await connection.query(
                 RunSQL.removeUnapprovedDisbursements(runID: run.id), logger: Database.quiet).decode(Int64.self) {

@@ -54,7 +54,6 @@ enum RunSQL {
     /// Cancelling: what an unapproved run wrote goes, its waiting jobs are cancelled, it is marked.
     static func cancelStatements(runID: Int64, district: String) -> [PostgresQuery] {
         [
-            "DELETE FROM entitlement_lines WHERE run_id = \(runID)",
             "DELETE FROM run_members WHERE run_id = \(runID)",
             "DELETE FROM run_totals WHERE run_id = \(runID)",
             """
@@ -70,6 +69,15 @@ enum RunSQL {
             WHERE code = \(district)
             """,
         ]
+    }
+
+    /// A run's lines, found through its disbursements (written with them, shard by shard): index
+    /// lookups on both keys, not a scan of every line of every month.
+    static func removeLines(runID: Int64) -> PostgresQuery {
+        """
+        DELETE FROM entitlement_lines l USING disbursements d
+        WHERE d.run_id = \(runID) AND l.beneficiary_id = d.beneficiary_id AND l.run_period = d.period AND l.run_id = \(runID)
+        """
     }
 
     static func removeUnapprovedDisbursements(runID: Int64) -> PostgresQuery {

@@ -26,11 +26,17 @@ struct RunShardWriter {
 
     /// Count and sum by (program, rail).
     struct Totals {
-        var byKey: [String: (count: Int64, amount: Int64)] = [:]
+        struct Key: Hashable, Comparable {
+            var program: String
+            var rail: String
+            static func < (lhs: Key, rhs: Key) -> Bool { (lhs.program, lhs.rail) < (rhs.program, rhs.rail) }
+        }
+
+        var byKey: [Key: (count: Int64, amount: Int64)] = [:]
 
         mutating func add(program: String, rail: String, amount: Int64) {
-            byKey["\(program)\t\(rail)", default: (0, 0)].count += 1
-            byKey["\(program)\t\(rail)", default: (0, 0)].amount += amount
+            byKey[Key(program: program, rail: rail), default: (0, 0)].count += 1
+            byKey[Key(program: program, rail: rail), default: (0, 0)].amount += amount
         }
     }
 
@@ -138,10 +144,10 @@ struct RunShardWriter {
 
     private func addTotals(_ totals: Totals, on connection: PostgresConnection) async throws {
         guard !totals.byKey.isEmpty else { return }
+        // Sorted: every shard locks the run's totals rows in the same order.
         let keys = totals.byKey.keys.sorted()
-        let parts = keys.map { $0.split(separator: "\t", maxSplits: 1).map(String.init) }
-        try await connection.query(RunShardSQL.addTotals(runID: runID, district: district, programs: parts.map { $0[0] },
-                                                         rails: parts.map { $0[1] }, counts: keys.map { totals.byKey[$0]!.count },
+        try await connection.query(RunShardSQL.addTotals(runID: runID, district: district, programs: keys.map(\.program),
+                                                         rails: keys.map(\.rail), counts: keys.map { totals.byKey[$0]!.count },
                                                          amounts: keys.map { totals.byKey[$0]!.amount }), logger: Database.quiet)
     }
 }
