@@ -63,7 +63,8 @@ struct RunShardReader {
 
     private func readCopies(into members: inout [Member], index: inout [String: Int], on connection: PostgresConnection) async throws {
         let rows = try await connection.query(RunShardSQL.copies(shard), logger: Database.quiet)
-        var copied = false
+        var reordered = false
+        var dropped: Set<String> = []
         for try await (id, from, until, deceased, paidThrough, method, numbers, froms, programs, categories) in rows.decode(
             (String, Int32, Int32?, Int32?, Int32?, String, [Int32], [Int32], [String], [String]).self) {
             guard let method = PaymentMethod(rawValue: method) else { continue }
@@ -78,15 +79,21 @@ struct RunShardReader {
                                                 program: program, category: categories[position]))
             }
             let member = Member(id: id, facts: facts, versions: versions, method: method)
+            // As the plan saw it: a member, or not (entitled only later; an import moved it earlier).
+            let wasMember = member.facts.eligibleFrom <= run.period
             if let position = index[id] {
-                members[position] = member
-            } else {
+                if wasMember { members[position] = member } else { dropped.insert(id) }
+            } else if wasMember {
                 index[id] = members.count
                 members.append(member)
-                copied = true
+                reordered = true
             }
         }
-        if copied { members.sort { $0.id < $1.id } }
+        if !dropped.isEmpty {
+            members.removeAll { dropped.contains($0.id) }
+            index = Dictionary(uniqueKeysWithValues: members.enumerated().map { ($1.id, $0) })
+        }
+        if reordered { members.sort { $0.id < $1.id } }
     }
 
     /// What other runs paid each member, by month (lines of returned disbursements count as

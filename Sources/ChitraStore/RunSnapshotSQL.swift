@@ -4,6 +4,8 @@ import PostgresNIO
 /// district's last import left it. An import arriving while a run of its district computes first
 /// keeps, for that run, the rows it is about to change (with their versions), and the run reads
 /// those copies instead of the register. A second import keeps the first copy: the plan's.
+/// Every changed row the plan knew is copied, members or not: a row not yet entitled at the plan
+/// and moved earlier by the import must stay out of the run, and its copy says so.
 enum RunSnapshotSQL {
     /// Run in the import's transaction, after `import_merge` is classified and before any row of
     /// `beneficiaries` or `beneficiary_versions` changes.
@@ -16,7 +18,6 @@ enum RunSnapshotSQL {
                coalesce(v.programs, ARRAY[b.program]), coalesce(v.categories, ARRAY[b.category])
         FROM runs r
         JOIN beneficiaries b ON b.district_code = r.district_code AND b.first_import_id <= r.register_import_id
-                            AND b.eligible_from <= r.period
         JOIN import_merge m ON m.beneficiary_id = b.beneficiary_id AND NOT m.is_new AND (m.version_changed OR m.facts_changed)
         LEFT JOIN LATERAL (
             SELECT array_agg(version ORDER BY version) AS numbers, array_agg(valid_from ORDER BY version) AS froms,

@@ -58,6 +58,7 @@ struct RunSnapshotTests {
         try await TestPostgres.withDatabase { database in
             var file = RegisterFileBuilder(district: "954")
             for index in 1...10 { file.add(String(format: "Z%02d", index), [.eligibleFrom: "2024-09"]) }
+            file.add("Z11", [.eligibleFrom: "2024-10"])                                         // not a member of September
             try await Self.importRegister(file, database)
             let runID = try await Self.trigger("2024-09", database)
             let plan = try await Self.plan(runID, shardSize: 4, database)
@@ -74,6 +75,7 @@ struct RunSnapshotTests {
             first.add("Z09", [.eligibleFrom: "2024-09", .paymentMethod: "bank", .bankCode: "VBA",
                               .accountNumber: "1234567890", .accountName: "Z09"])
             first.add("Z055", [.eligibleFrom: "2024-09"])                                       // new, inside shard 1
+            first.add("Z11", [.eligibleFrom: "2024-08"])                                        // now entitled earlier
             try await Self.importRegister(first, database)
             var second = RegisterFileBuilder(district: "954")
             second.add("Z06", [.eligibleFrom: "2024-09", .category: "khuyet_tat_nang"])       // again: 1.5
@@ -91,7 +93,7 @@ struct RunSnapshotTests {
 
             let september = try await Self.disbursements("2024-09", database)
             #expect(september.count == 10 && september.values.allSatisfy { $0 == 500_000 }, "as planned: \(september)")
-            #expect(september["Z055"] == nil)
+            #expect(september["Z055"] == nil && september["Z11"] == nil, "not members when the run was planned")
             let status = try #require(try await RunStatus.list(period: Period("2024-09")!, districts: ["954"], database: database).first)
             #expect(status.members == 10 && status.membersDone == 10 && status.totals.countByRail == ["cash": 10])
 
@@ -106,6 +108,7 @@ struct RunSnapshotTests {
             #expect(paid["Z06"] == z06, "1.5 from September")
             #expect(paid["Z02"] == z02, "2.0 from September")
             #expect(paid["Z01"] == 500_000)
+            #expect(paid["Z11"] == 1_500_000, "August and September arrears and October")
             try await Self.expectTotalsHold(october, database)
         }
     }
