@@ -36,7 +36,7 @@ struct RunShardReader {
             members.append(Member(id: id, facts: facts, versions: [first], method: method))
         }
         try await readVersions(into: &members, index: index, on: connection)
-        try await readCopies(into: &members, index: &index, on: connection)
+        try await readCopies(into: &members, index: index, on: connection)
         return members
     }
 
@@ -61,7 +61,9 @@ struct RunShardReader {
         }
     }
 
-    private func readCopies(into members: inout [Member], index: inout [String: Int], on connection: PostgresConnection) async throws {
+    /// Copies replace the register's rows (one per beneficiary); a copy of someone not entitled
+    /// at the plan takes its row out.
+    private func readCopies(into members: inout [Member], index: [String: Int], on connection: PostgresConnection) async throws {
         let rows = try await connection.query(RunShardSQL.copies(shard), logger: Database.quiet)
         var reordered = false
         var dropped: Set<String> = []
@@ -84,15 +86,11 @@ struct RunShardReader {
             if let position = index[id] {
                 if wasMember { members[position] = member } else { dropped.insert(id) }
             } else if wasMember {
-                index[id] = members.count
                 members.append(member)
                 reordered = true
             }
         }
-        if !dropped.isEmpty {
-            members.removeAll { dropped.contains($0.id) }
-            index = Dictionary(uniqueKeysWithValues: members.enumerated().map { ($1.id, $0) })
-        }
+        if !dropped.isEmpty { members.removeAll { dropped.contains($0.id) } }
         if reordered { members.sort { $0.id < $1.id } }
     }
 
