@@ -8,6 +8,25 @@ public enum RunHandlers {
         [Plan(shardSize: shardSize), Compute(calculator: EntitlementCalculator(policy: policy), hooks: hooks), Submit()]
     }
 
+    /// Runs a step; when it fails on the job's last attempt, the run fails too, with the reason,
+    /// so that `status` and `run --wait` say why instead of the run waiting for a job that will
+    /// never come back. (Snoozes, discards, cancels and a busy district are not failures.)
+    static func failingRunOnLastAttempt<T: Sendable>(_ context: JobContext, runID: Int64, generation: Int32,
+                                                     _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            let expected = error is JobSnooze || error is JobDiscard || error is JobCancel || error is RunPlanner.DistrictBusy
+                || error is PolicyError
+            if !expected, context.job.attempt >= context.job.maxAttempts {
+                let reason = "its \(context.job.kind) job \(context.job.id) failed on its last attempt "
+                    + "(\(context.job.attempt) of \(context.job.maxAttempts)): \(error)"
+                try? await RunFailure.markFailed(runID: runID, generation: generation, reason: reason, database: context.database)
+            }
+            throw error
+        }
+    }
+
     /// Points where diagnostics may step in (crash tests).
     public struct Hooks: Sendable {
         /// Called inside a compute job's transaction once the shard is written, before it commits.
@@ -27,8 +46,10 @@ public enum RunHandlers {
         public func run(_ context: JobContext) async throws {
             let args = try context.job.decodeArgs(RunCoordinator.PlanArgs.self)
             do {
-                let plan = try await context.withCompletingTransaction { connection in
-                    try await RunPlanner.plan(runID: args.runID, generation: args.generation, shardSize: shardSize, on: connection)
+                let plan = try await failingRunOnLastAttempt(context, runID: args.runID, generation: args.generation) {
+                    try await context.withCompletingTransaction { connection in
+                        try await RunPlanner.plan(runID: args.runID, generation: args.generation, shardSize: shardSize, on: connection)
+                    }
                 }
                 context.logger.info("run planned", metadata: ["chitra.run_id": "\(args.runID)", "members": "\(plan?.members ?? 0)",
                                                               "shards": "\(plan?.shards.count ?? 0)"])
@@ -53,9 +74,11 @@ public enum RunHandlers {
         public func run(_ context: JobContext) async throws {
             let args = try context.job.decodeArgs(RunShard.self)
             do {
-                try await context.withCompletingTransaction { connection in
-                    _ = try await RunComputer.compute(args, calculator: calculator, on: connection)
-                    hooks.afterShardWrites?()
+                try await failingRunOnLastAttempt(context, runID: args.runID, generation: args.generation) {
+                    try await context.withCompletingTransaction { connection in
+                        _ = try await RunComputer.compute(args, calculator: calculator, on: connection)
+                        hooks.afterShardWrites?()
+                    }
                 }
             } catch let error as PolicyError {
                 // A policy table that cannot compute a month will not fix itself by retrying: the

@@ -61,4 +61,28 @@ struct RunWriteTests {
             }
         }
     }
+
+    @Test("a compute step failing on its last attempt fails the run with the reason")
+    func lastAttemptFailsRun() async throws {
+        try await TestPostgres.withDatabase { database in
+            var file = RegisterFileBuilder(district: "954")
+            file.add("F1", [.eligibleFrom: "2024-09"])
+            try await Helpers.importRegister(file, database)
+            let runID = try await Helpers.trigger("2024-09", database)
+            _ = try await Helpers.plan(runID, shardSize: 10, database)
+            // Every write of a disbursement now fails, and the compute job has one attempt.
+            try await database.client.query("ALTER TABLE disbursements ADD CONSTRAINT never CHECK (amount_vnd < 0) NOT VALID")
+            try await database.client.query("UPDATE jobs SET max_attempts = 1 WHERE kind = 'compute'")
+            try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: Helpers.policy)) { _ in
+                try await eventually("run failed") {
+                    try await RunStatus.list(period: Period("2024-09")!, districts: ["954"], database: database).first?.state == "failed"
+                }
+            }
+            let status = try #require(try await RunStatus.list(period: Period("2024-09")!, districts: ["954"], database: database).first)
+            let error = status.lastError ?? ""
+            #expect(error.hasPrefix("its compute job ") && error.contains("failed on its last attempt (1 of 1): "), "\(error)")
+            #expect(error.contains("never"), "names the constraint: \(error)")
+            #expect(try await JobQueue(database: database).countsByState(kind: "compute") == [.discarded: 1])
+        }
+    }
 }
