@@ -6,7 +6,6 @@ import Synchronization
 public final class ChildProcess: Sendable {
     private struct State {
         var status: Int32?
-        var waiters: [CheckedContinuation<Int32, Never>] = []
     }
 
     private final class Exit: Sendable {
@@ -36,12 +35,7 @@ public final class ChildProcess: Sendable {
         let exit = self.exit
         process.terminationHandler = { finished in
             let status = finished.terminationStatus
-            let waiters = exit.state.withLock { state -> [CheckedContinuation<Int32, Never>] in
-                state.status = status
-                defer { state.waiters = [] }
-                return state.waiters
-            }
-            for waiter in waiters { waiter.resume(returning: status) }
+            exit.state.withLock { $0.status = status }
         }
         try process.run()
         self.pid = process.processIdentifier
@@ -53,16 +47,48 @@ public final class ChildProcess: Sendable {
     }
 
     /// Waits for the process to end; returns its exit status (or the signal that ended it).
+    ///
+    /// Foundation's termination handler usually says so; but with many children started and
+    /// killed at once it has been seen to leave one unreaped (a zombie) and never call it. So this
+    /// also looks at `/proc`: a zombie has ended, and its exit code is there.
     @discardableResult
     public func waitForExit() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            let status = exit.state.withLock { state -> Int32? in
-                if let status = state.status { return status }
-                state.waiters.append(continuation)
-                return nil
+        var goneSince: ContinuousClock.Instant?
+        while !Task.isCancelled {
+            if let status = exit.state.withLock({ $0.status }) { return status }
+            switch Self.procState(pid: pid) {
+            case .zombie(let status): return status
+            case .running: goneSince = nil
+            case .gone:
+                // Reaped by Foundation: its handler is about to record the status.
+                let now = ContinuousClock.now
+                if let since = goneSince, now - since > .seconds(2) { return -1 }
+                goneSince = goneSince ?? now
             }
-            if let status { continuation.resume(returning: status) }
+            try? await Task.sleep(for: .milliseconds(20))
         }
+        return -1
+    }
+
+    enum ProcState: Equatable {
+        case running
+        case zombie(status: Int32)
+        case gone
+    }
+
+    /// The state of a child in `/proc/PID/stat`; for a zombie, its status as `terminationStatus`
+    /// gives it (the exit code, or the number of the signal that ended it).
+    static func procState(pid: Int32) -> ProcState {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return .gone }
+        // Fields after the name: state is field 3, exit_code field 52 (in waitpid's encoding).
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.first == "Z" else { return .running }
+        guard fields.count >= 50, let code = Int32(fields[49].trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            return .zombie(status: -1)
+        }
+        let signal = code & 0x7F
+        return .zombie(status: signal != 0 ? signal : (code >> 8) & 0xFF)
     }
 
     /// Peak resident memory (VmHWM) in bytes, while the process runs.
