@@ -33,11 +33,9 @@ enum RunPlanSQL {
         """
     }
 
+    /// The plan recorded; a run with no members moves on at once (`RunStateSQL.moveOn`).
     static func planned(runID: Int64, registerImportID: Int64, members: Int, shards: Int) -> PostgresQuery {
-        """
-        UPDATE runs SET register_import_id = \(registerImportID), members = \(members), shards = \(shards),
-                        state = (CASE WHEN \(members) = 0 THEN 'computed' ELSE 'computing' END)::run_state, updated_at = now()
-        WHERE id = \(runID)
-        """
+        RunStateSQL.moveOn(runID: runID, set: "register_import_id = \(registerImportID), members = \(members), shards = \(shards)",
+                           stillComputing: members > 0 ? "true" : "false", condition: "state = 'planning'")
     }
 }

@@ -51,8 +51,14 @@ public enum RunPlanner {
             RunShard(runID: runID, generation: generation, shard: Int32(index), lower: starts[index],
                      upper: index + 1 < starts.count ? starts[index + 1] : nil)
         }
-        try await connection.query(RunPlanSQL.planned(runID: runID, registerImportID: importID, members: members, shards: shards.count),
-                                   logger: Database.quiet)
+        var state = "computing"
+        for try await next in try await connection.query(
+            RunPlanSQL.planned(runID: runID, registerImportID: importID, members: members, shards: shards.count), logger: Database.quiet
+        ).decode(String.self) { state = next }
+        if state == "approved" {
+            // No members, nothing to compute: approved at once (auto-approve, or approval off).
+            try await RunSubmission.enqueue(runID: runID, generation: generation, district: run.district, on: connection)
+        }
         let jobs = try shards.map { shard in
             try NewJob(kind: "compute", districtCode: run.district, encoding: shard,
                        uniqueKey: "compute:\(runID):\(generation):\(shard.shard)")

@@ -119,30 +119,10 @@ enum RunShardSQL {
         """
     }
 
-    /// One shard more done; the last one moves the run on: approved at once when approval is
-    /// off or auto-approve was asked, computed otherwise; the district then counts the period as
-    /// computed (an import's change without change_from applies from the month after).
+    /// One shard more done; the last one moves the run on (`RunStateSQL.moveOn`).
     static func shardDone(runID: Int64, generation: Int32, members: Int) -> PostgresQuery {
-        """
-        WITH done AS (
-            UPDATE runs SET shards_done = shards_done + 1, members_done = members_done + \(members), updated_at = now(),
-                state = (CASE WHEN shards_done + 1 < shards THEN 'computing'
-                              WHEN auto_approve OR NOT (SELECT approval_required FROM districts WHERE code = runs.district_code)
-                              THEN 'approved' ELSE 'computed' END)::run_state,
-                approved_by = CASE WHEN shards_done + 1 < shards THEN approved_by
-                                   WHEN auto_approve THEN 'auto-approve'
-                                   WHEN NOT (SELECT approval_required FROM districts WHERE code = runs.district_code)
-                                   THEN 'approval off' ELSE approved_by END,
-                approved_at = CASE WHEN shards_done + 1 >= shards AND (auto_approve OR
-                                   NOT (SELECT approval_required FROM districts WHERE code = runs.district_code))
-                                   THEN now() ELSE approved_at END
-            WHERE id = \(runID) AND generation = \(generation) AND state = 'computing'
-            RETURNING state, district_code, period
-        ), district AS (
-            UPDATE districts SET computed_through = greatest(computed_through, done.period)
-            FROM done WHERE districts.code = done.district_code AND done.state <> 'computing'
-        )
-        SELECT state::text FROM done
-        """
+        RunStateSQL.moveOn(runID: runID, set: "shards_done = shards_done + 1, members_done = members_done + \(members)",
+                           stillComputing: "shards_done + 1 < shards",
+                           condition: "generation = \(generation) AND state = 'computing'")
     }
 }

@@ -87,4 +87,26 @@ struct RunWriteTests {
             #expect(error.contains("never"), "names the constraint: \(error)")
         }
     }
+
+    @Test("a run with no members is computed at once, or approved at once with auto-approve")
+    func noMembers() async throws {
+        try await TestPostgres.withDatabase { database in
+            var file = RegisterFileBuilder(district: "954")
+            file.add("L1", [.eligibleFrom: "2024-11"])                         // entitled only later
+            try await Helpers.importRegister(file, database)
+            let runID = try await Helpers.trigger("2024-09", database)
+            let plan = try await Helpers.plan(runID, shardSize: 10, database)
+            #expect(plan.members == 0 && plan.shards.isEmpty)
+            let september = try #require(try await RunStatus.list(period: Period("2024-09")!, districts: ["954"], database: database).first)
+            #expect(september.state == "computed" && september.members == 0)
+
+            let outcomes = try await RunCoordinator(database: database)
+                .trigger(period: Period("2024-10")!, districts: ["954"], by: "operator", autoApprove: true)
+            guard case .started(_, let october, _) = outcomes.first else { Issue.record("\(outcomes)"); return }
+            _ = try await Helpers.plan(october, shardSize: 10, database)
+            #expect(try await RunStatus.list(period: Period("2024-10")!, districts: ["954"], database: database).first?.state == "approved")
+            #expect(try await JobQueue(database: database).countsByState(kind: "submit") == [.available: 1])
+            #expect(try await DistrictSettings.list(database: database).first { $0.code == "954" }?.computedThrough == "2024-10")
+        }
+    }
 }
