@@ -42,12 +42,17 @@ public final class Worker: Service {
         await withDiscardingTaskGroup { support in
             support.addTask { await self.listen() }
             support.addTask { await self.heartbeat() }
-            support.addTask { await self.writeOutcomes() }
-            await withGracefulShutdownHandler {
-                await self.claimAndRun()
-            } onGracefulShutdown: {
-                self.ledger.stopping = true
-                self.claimSignal.notify()
+            await withDiscardingTaskGroup { writer in
+                writer.addTask { await self.writeOutcomes() }
+                await withGracefulShutdownHandler {
+                    await self.claimAndRun()
+                } onGracefulShutdown: {
+                    self.ledger.stopping = true
+                    self.claimSignal.notify()
+                }
+                // The writer may be sending a batch: let it end first, or the final flush would
+                // take that batch's jobs for unreported and release them while it completes them.
+                writer.cancelAll()
             }
             await self.flushAll()
             support.cancelAll()
