@@ -1,5 +1,4 @@
 import ChitraCore
-import NIOCore
 import PostgresNIO
 
 /// What one shard computed, and how it is written: lines and disbursements by COPY, then the
@@ -73,46 +72,34 @@ struct RunShardWriter {
         guard !lines.isEmpty else { return }
         let tail = Array("\t\(district)\t\(runID)\n".utf8)
         let runPeriod = Array("\t\(periodText)\t".utf8)
-        try await connection.copyFrom(table: "entitlement_lines", columns: RunShardSQL.lineColumns, logger: Database.quiet) { writer in
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(lines.count * 64)
-            for line in lines {
-                CopyFormat.append(line.beneficiaryID, to: &bytes)
-                bytes.append(contentsOf: runPeriod)
-                CopyFormat.appendFirstDay(of: line.month, to: &bytes)
-                bytes.append(9)
-                bytes.append(contentsOf: line.kind.rawValue.utf8)
-                bytes.append(9)
-                CopyFormat.append(line.amount, to: &bytes)
-                bytes.append(contentsOf: tail)
-            }
-            try await writer.write(ByteBuffer(bytes: bytes))
+        try await CopyRows.copy(lines, into: "entitlement_lines", columns: RunShardSQL.lineColumns, on: connection) { line, bytes in
+            CopyFormat.append(line.beneficiaryID, to: &bytes)
+            bytes.append(contentsOf: runPeriod)
+            CopyFormat.appendFirstDay(of: line.month, to: &bytes)
+            bytes.append(9)
+            bytes.append(contentsOf: line.kind.rawValue.utf8)
+            bytes.append(9)
+            CopyFormat.append(line.amount, to: &bytes)
+            bytes.append(contentsOf: tail)
         }
     }
 
     private func copyDisbursements(on connection: PostgresConnection) async throws {
         guard !disbursements.isEmpty else { return }
         let head = Array("\t\(periodText)\t\(district)\t\(runID)\t".utf8)
-        try await connection.copyFrom(table: "disbursements", columns: RunShardSQL.disbursementColumns, logger: Database.quiet) { writer in
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(disbursements.count * 96)
-            for disbursement in disbursements {
-                CopyFormat.append(disbursement.beneficiaryID, to: &bytes)
-                bytes.append(contentsOf: head)
-                bytes.append(contentsOf: disbursement.program.rawValue.utf8)
-                bytes.append(9)
-                CopyFormat.append(disbursement.amount, to: &bytes)
-                bytes.append(9)
-                CopyFormat.append(disbursement.pendingRecovery, to: &bytes)
-                bytes.append(9)
-                bytes.append(contentsOf: disbursement.method.rawValue.utf8)
-                bytes.append(9)
-                bytes.append(contentsOf: disbursement.rail.utf8)
-                bytes.append(9)
-                CopyFormat.append(EndToEndID.make(district: district, period: period, beneficiaryID: disbursement.beneficiaryID), to: &bytes)
-                bytes.append(10)
-            }
-            try await writer.write(ByteBuffer(bytes: bytes))
+        try await CopyRows.copy(disbursements, into: "disbursements", columns: RunShardSQL.disbursementColumns,
+                                on: connection) { disbursement, bytes in
+            CopyFormat.append(disbursement.beneficiaryID, to: &bytes)
+            bytes.append(contentsOf: head)
+            bytes.append(contentsOf: disbursement.program.rawValue.utf8)
+            bytes.append(9)
+            CopyFormat.append(disbursement.amount, to: &bytes)
+            bytes.append(9)
+            CopyFormat.append(disbursement.pendingRecovery, to: &bytes)
+            bytes.append(9)
+            bytes.append(contentsOf: "\(disbursement.method.rawValue)\t\(disbursement.rail)\t".utf8)
+            CopyFormat.append(EndToEndID.make(district: district, period: period, beneficiaryID: disbursement.beneficiaryID), to: &bytes)
+            bytes.append(10)
         }
     }
 

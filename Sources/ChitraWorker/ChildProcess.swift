@@ -4,12 +4,9 @@ import Synchronization
 /// Another program started by this one (worker processes in benchmarks and crash tests), with
 /// its exit awaited asynchronously, never by blocking a thread.
 public final class ChildProcess: Sendable {
-    private struct State {
-        var status: Int32?
-    }
-
+    /// The exit status, once Foundation's termination handler has it.
     private final class Exit: Sendable {
-        let state = Mutex(State())
+        let status = Mutex<Int32?>(nil)
     }
 
     public let pid: Int32
@@ -35,7 +32,7 @@ public final class ChildProcess: Sendable {
         let exit = self.exit
         process.terminationHandler = { finished in
             let status = finished.terminationStatus
-            exit.state.withLock { $0.status = status }
+            exit.status.withLock { $0 = status }
         }
         try process.run()
         self.pid = process.processIdentifier
@@ -55,7 +52,7 @@ public final class ChildProcess: Sendable {
     public func waitForExit() async -> Int32 {
         var goneSince: ContinuousClock.Instant?
         while !Task.isCancelled {
-            if let status = exit.state.withLock({ $0.status }) { return status }
+            if let status = exit.status.withLock({ $0 }) { return status }
             switch Self.procState(pid: pid) {
             case .zombie(let status): return status
             case .running: goneSince = nil

@@ -8,30 +8,17 @@ import Testing
 
 @Suite("Monthly run", .timeLimit(.minutes(3)))
 struct MonthlyRunTests {
-    static let policy = try! PolicyTable.bundled()
-
-    static func importRegister(_ file: RegisterFileBuilder, _ database: Database) async throws {
-        _ = try await RegisterImporter(database: database, policy: policy).importFile(at: try file.write(), district: file.district)
-    }
 
     /// Triggers `period` and lets an in-process worker run it to its end.
     static func run(_ period: String, _ database: Database) async throws -> [RunCoordinator.Outcome] {
         let outcomes = try await RunCoordinator(database: database)
             .trigger(period: Period(period)!, districts: ["954"], by: "operator", autoApprove: true)
-        try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: policy)) { _ in
+        try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: RunFixture.policy)) { _ in
             try await eventually(timeout: .seconds(60), "run \(period) approved") {
                 try await RunStatus.list(period: Period(period)!, districts: ["954"], database: database).first?.state == "approved"
             }
         }
         return outcomes
-    }
-
-    static func disbursements(_ period: String, _ database: Database) async throws -> [String: Int64] {
-        var amounts: [String: Int64] = [:]
-        let rows = try await database.client.query(
-            "SELECT beneficiary_id, amount_vnd FROM disbursements WHERE period = \(period + "-01")::date")
-        for try await (id, amount) in rows.decode((String, Int64).self) { amounts[id] = amount }
-        return amounts
     }
 
     @Test("a run pays every beneficiary entitled by then exactly once, at the calculator's amount; a second trigger enqueues nothing")
@@ -43,7 +30,7 @@ struct MonthlyRunTests {
                             .bankCode: "VBA", .accountNumber: "1234567890", .accountName: "R2"])
             file.add("R3", [.paidThrough: "2024-08"])                           // legacy months settled
             file.add("R4", [.eligibleFrom: "2024-10"])                          // not yet entitled
-            try await Self.importRegister(file, database)
+            try await RunFixture.importRegister(file, database)
 
             let outcomes = try await Self.run("2024-09", database)
             #expect(outcomes.count == 1)
@@ -55,7 +42,7 @@ struct MonthlyRunTests {
             // Auto-approved by the last shard, which enqueued the submit step; it waits for the rails.
             #expect(try await JobQueue(database: database).countsByState(kind: "submit") == [.available: 1])
 
-            #expect(try await Self.disbursements("2024-09", database) == ["R1": 1_500_000, "R2": 2_231_000, "R3": 500_000])
+            #expect(try await RunFixture.disbursements("2024-09", database) == ["R1": 1_500_000, "R2": 2_231_000, "R3": 500_000])
             let status = try #require(try await RunStatus.list(period: Period("2024-09")!, districts: nil, database: database).first)
             #expect(status.members == 3 && status.membersDone == 3 && status.disbursements == 3)
             #expect(status.disbursedVND == 1_500_000 + 2_231_000 + 500_000)
@@ -75,17 +62,17 @@ struct MonthlyRunTests {
             file.add("S1", [.eligibleFrom: "2024-09"])
             file.add("S2", [.eligibleFrom: "2024-08"])
             file.add("S3", [.eligibleFrom: "2024-09"])
-            try await Self.importRegister(file, database)
+            try await RunFixture.importRegister(file, database)
             _ = try await Self.run("2024-09", database)
-            #expect(try await Self.disbursements("2024-09", database) == ["S1": 500_000, "S2": 1_000_000, "S3": 500_000])
+            #expect(try await RunFixture.disbursements("2024-09", database) == ["S1": 500_000, "S2": 1_000_000, "S3": 500_000])
 
             var changes = RegisterFileBuilder(district: "954")
             changes.add("S1", [.eligibleFrom: "2024-08", .deceasedOn: "2024-08-30"])   // eligibility corrected too
             changes.add("S2", [.eligibleFrom: "2024-08", .category: "khuyet_tat_nang", .changeFrom: "2024-08"])
             changes.add("S4", [.eligibleFrom: "2024-08"])                        // new, with arrears
-            try await Self.importRegister(changes, database)
+            try await RunFixture.importRegister(changes, database)
             _ = try await Self.run("2024-10", database)
-            let october = try await Self.disbursements("2024-10", database)
+            let october = try await RunFixture.disbursements("2024-10", database)
             // S1 died in August, reported late: September (500,000) recovered from the funeral allowance
             // (10,000,000, btxh level of August 2024); August itself was never paid and is owed.
             let s1: Int64 = 10_000_000 - 500_000 + 500_000
@@ -101,27 +88,11 @@ struct MonthlyRunTests {
 }
 
 extension MonthlyRunTests {
-    static func count(_ sql: String, _ database: Database) async throws -> Int {
-        for try await value in try await database.client.query(PostgresQuery(unsafeSQL: sql)).decode(Int64.self) { return Int(value) }
-        return 0
-    }
-
     /// Triggers 2024-09 for district 954 and plans it; returns its only shard.
     static func triggerAndPlan(_ database: Database) async throws -> RunShard {
-        let outcomes = try await RunCoordinator(database: database)
-            .trigger(period: Period("2024-09")!, districts: ["954"], by: "operator", autoApprove: false)
-        struct NotStarted: Error {}
-        guard case .started(_, let runID, _) = outcomes[0] else { throw NotStarted() }
-        let plan = try await database.transaction("plan") { try await RunPlanner.plan(runID: runID, generation: 1, on: $0) }
-        guard let shard = plan?.shards.first, plan?.shards.count == 1 else { throw NotStarted() }
+        let plan = try await RunFixture.plan(try await RunFixture.trigger("2024-09", database), database)
+        guard let shard = plan.shards.first, plan.shards.count == 1 else { throw RunFixture.Unexpected("\(plan.shards)") }
         return shard
-    }
-
-    /// Computes the shard in its own transaction, as a compute job does.
-    static func computeShard(_ shard: RunShard, _ database: Database) async throws -> RunComputer.Result? {
-        try await database.transaction("compute") { connection in
-            try await RunComputer.compute(shard, calculator: EntitlementCalculator(policy: Self.policy), on: connection)
-        }
     }
 
     @Test("a register import arriving while a run computes does not change the run: it uses its snapshot")
@@ -129,17 +100,17 @@ extension MonthlyRunTests {
         try await TestPostgres.withDatabase { database in
             var file = RegisterFileBuilder(district: "954")
             file.add("N1", [.eligibleFrom: "2024-09"])
-            try await Self.importRegister(file, database)
+            try await RunFixture.importRegister(file, database)
             let shard = try await Self.triggerAndPlan(database)
 
             var change = RegisterFileBuilder(district: "954")
             change.add("N1", [.eligibleFrom: "2024-09", .category: "cao_tuoi_80_ngheo"])   // 2.0 instead of 1.0
             change.add("N2", [.eligibleFrom: "2024-09"])                                     // new
-            try await Self.importRegister(change, database)
+            try await RunFixture.importRegister(change, database)
 
-            let result = try await Self.computeShard(shard, database)
+            let result = try await RunFixture.compute(shard, database)
             #expect(result?.members == 1 && result?.runState == "computed")
-            #expect(try await Self.disbursements("2024-09", database) == ["N1": 500_000])
+            #expect(try await RunFixture.disbursements("2024-09", database) == ["N1": 500_000])
         }
     }
 
@@ -148,9 +119,9 @@ extension MonthlyRunTests {
         try await TestPostgres.withDatabase { database in
             var file = RegisterFileBuilder(district: "954")
             for index in 1...20 { file.add("K\(index)", [.eligibleFrom: "2024-08"]) }
-            try await Self.importRegister(file, database)
+            try await RunFixture.importRegister(file, database)
             let shard = try await Self.triggerAndPlan(database)
-            let calculator = EntitlementCalculator(policy: Self.policy)
+            let calculator = RunFixture.calculator
             struct Crash: Error {}
             await #expect(throws: Crash.self) {
                 try await database.transaction("compute, then die") { connection in
@@ -158,9 +129,9 @@ extension MonthlyRunTests {
                     throw Crash()
                 }
             }
-            #expect(try await Self.count("SELECT count(*) FROM entitlement_lines", database) == 0)
-            #expect(try await Self.count("SELECT count(*) FROM disbursements", database) == 0)
-            #expect(try await Self.count("SELECT shards_done::int8 FROM runs", database) == 0)
+            #expect(try await RunFixture.count("SELECT count(*) FROM entitlement_lines", database) == 0)
+            #expect(try await RunFixture.count("SELECT count(*) FROM disbursements", database) == 0)
+            #expect(try await RunFixture.count("SELECT shards_done::int8 FROM runs", database) == 0)
 
             let result = try await database.transaction("compute") { connection in
                 try await RunComputer.compute(shard, calculator: calculator, on: connection)
@@ -171,8 +142,8 @@ extension MonthlyRunTests {
                 try await RunComputer.compute(shard, calculator: calculator, on: connection)
             }
             #expect(again == nil)
-            #expect(try await Self.count("SELECT count(*) FROM entitlement_lines", database) == 40)
-            #expect(try await Self.count("SELECT sum(amount_vnd)::int8 FROM disbursements", database) == 20_000_000)
+            #expect(try await RunFixture.count("SELECT count(*) FROM entitlement_lines", database) == 40)
+            #expect(try await RunFixture.count("SELECT sum(amount_vnd)::int8 FROM disbursements", database) == 20_000_000)
         }
     }
 }
@@ -185,9 +156,9 @@ extension MonthlyRunTests {
             file.add("A1", [.eligibleFrom: "2024-09"])
             file.add("A2", [.eligibleFrom: "2024-09", .program: "ncc", .category: "ba_me_vnah", .paymentMethod: "wallet",
                             .walletProvider: "momo", .walletID: "0912345678"])
-            try await Self.importRegister(file, database)
+            try await RunFixture.importRegister(file, database)
             let shard = try await Self.triggerAndPlan(database)
-            _ = try await Self.computeShard(shard, database)
+            _ = try await RunFixture.compute(shard, database)
             let period = Period("2024-09")!
             await #expect(throws: RunApproval.Failure.sameApprover(name: "operator")) {
                 try await RunApproval.approve(district: "954", period: period, by: "operator", database: database)
@@ -195,7 +166,7 @@ extension MonthlyRunTests {
             let totals = try await RunApproval.approve(district: "954", period: period, by: "finance", database: database)
             #expect(totals.count == 2 && totals.totalVND == 500_000 + 8_367_000)
             #expect(totals.byProgram == ["btxh": 500_000, "ncc": 8_367_000] && totals.byRail == ["cash": 500_000, "wallet": 8_367_000])
-            #expect(try await Self.count("SELECT count(*) FROM disbursements WHERE state = 'approved'", database) == 2)
+            #expect(try await RunFixture.count("SELECT count(*) FROM disbursements WHERE state = 'approved'", database) == 2)
             await #expect(throws: RunApproval.Failure.notComputed(district: "954", period: "2024-09", state: "approved")) {
                 try await RunApproval.approve(district: "954", period: period, by: "finance", database: database)
             }
@@ -211,23 +182,23 @@ extension MonthlyRunTests {
         try await TestPostgres.withDatabase { database in
             var file = RegisterFileBuilder(district: "954")
             file.add("X1", [.eligibleFrom: "2024-09"])
-            try await Self.importRegister(file, database)
+            try await RunFixture.importRegister(file, database)
             let shard = try await Self.triggerAndPlan(database)
-            _ = try await Self.computeShard(shard, database)
+            _ = try await RunFixture.compute(shard, database)
             #expect(try await RunCancellation.cancel(district: "954", period: Period("2024-09")!, database: database) == 1)
-            #expect(try await Self.count("SELECT count(*) FROM disbursements", database) == 0)
-            #expect(try await Self.count("SELECT count(*) FROM entitlement_lines", database) == 0)
+            #expect(try await RunFixture.count("SELECT count(*) FROM disbursements", database) == 0)
+            #expect(try await RunFixture.count("SELECT count(*) FROM entitlement_lines", database) == 0)
             await #expect(throws: RunCancellation.Failure.tooLate(district: "954", period: "2024-09", state: "cancelled")) {
                 try await RunCancellation.cancel(district: "954", period: Period("2024-09")!, database: database)
             }
             // The register changed meanwhile; the new computation sees it.
             var change = RegisterFileBuilder(district: "954")
             change.add("X1", [.eligibleFrom: "2024-09", .category: "cao_tuoi_80_ngheo"])
-            try await Self.importRegister(change, database)
+            try await RunFixture.importRegister(change, database)
             let outcomes = try await Self.run("2024-09", database)
             guard case .started(_, shard.runID, _) = outcomes[0] else { Issue.record("not restarted: \(outcomes)"); return }
-            #expect(try await Self.disbursements("2024-09", database) == ["X1": 1_000_000])
-            #expect(try await Self.count("SELECT generation::int8 FROM runs", database) == 2)
+            #expect(try await RunFixture.disbursements("2024-09", database) == ["X1": 1_000_000])
+            #expect(try await RunFixture.count("SELECT generation::int8 FROM runs", database) == 2)
         }
     }
 }

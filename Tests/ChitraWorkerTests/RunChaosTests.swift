@@ -11,7 +11,6 @@ import Testing
 /// of its own (restarted in the middle; the shared cluster serves the other suites).
 @Suite("Monthly run under crashes", .serialized, .timeLimit(.minutes(10)))
 struct RunChaosTests {
-    static let policy = try! PolicyTable.bundled()
     static let period = Period("2026-06")!
 
     /// A private cluster with a migrated database holding `perDistrict` synthetic beneficiaries in
@@ -23,7 +22,7 @@ struct RunChaosTests {
             let url = cluster.url(database: "chitra")
             try await Database.withRunning(url, logger: TestPostgres.logger) { database in
                 try await Migrator(database: database).migrate()
-                let importer = RegisterImporter(database: database, policy: policy)
+                let importer = RegisterImporter(database: database, policy: RunFixture.policy)
                 for district in districts {
                     let path = try RegisterFileBuilder.synthetic(district: district, count: perDistrict)
                     defer { try? FileManager.default.removeItem(atPath: path) }
@@ -41,11 +40,6 @@ struct RunChaosTests {
     static func allComputed(_ database: Database) async throws -> Bool {
         let runs = try await RunStatus.list(period: period, districts: nil, database: database)
         return runs.count == BacLieu.districtCodes.count && runs.allSatisfy { $0.state == "computed" }
-    }
-
-    static func count(_ sql: String, _ database: Database) async throws -> Int {
-        for try await value in try await database.client.query(PostgresQuery(unsafeSQL: sql)).decode(Int64.self) { return Int(value) }
-        return 0
     }
 
     /// Alone on the machine: three workers, their restarts and a server restart load two cores
@@ -83,16 +77,16 @@ struct RunChaosTests {
                 print("chaos: \(kills) kills, PostgreSQL restarted: \(restartedPostgres)")
                 #expect(kills >= 10, "only \(kills) kills before the run finished")
                 #expect(restartedPostgres)
-                let problems = try await FirstRunAudit.check(period: Self.period, policy: Self.policy, database: database)
+                let problems = try await FirstRunAudit.check(period: Self.period, policy: RunFixture.policy, database: database)
                 #expect(problems.isEmpty, "\(problems)")
-                let members = try await Self.count(
+                let members = try await RunFixture.count(
                     "SELECT count(*) FROM beneficiaries WHERE eligible_from <= '2026-06-01'", database)
                 let counted = try await RunStatus.list(period: Self.period, districts: nil, database: database)
                 #expect(counted.map { $0.members ?? 0 }.reduce(0, +) == members)
                 #expect(counted.allSatisfy { $0.membersDone == $0.members && $0.shardsDone == $0.shards })
-                #expect(try await Self.count("SELECT count(*) FROM jobs WHERE state NOT IN ('completed')", database) == 0)
+                #expect(try await RunFixture.count("SELECT count(*) FROM jobs WHERE state NOT IN ('completed')", database) == 0)
                 // Work was really lost and done again: some jobs needed more than one attempt.
-                #expect(try await Self.count("SELECT count(*) FROM jobs WHERE kind = 'compute' AND attempt > 1", database) > 0)
+                #expect(try await RunFixture.count("SELECT count(*) FROM jobs WHERE kind = 'compute' AND attempt > 1", database) > 0)
             }
         }
     }
@@ -105,8 +99,8 @@ struct RunChaosTests {
                                                                          autoApprove: false)
                 let dying = try WorkerProcesses.spawn(url: url, arguments: ["--shard-size", "100", "--concurrency", "1", "--die-after-writing-shard", "1"])
                 #expect(await dying.waitForExit() == SIGKILL, "the worker killed itself after writing its first shard")
-                #expect(try await Self.count("SELECT count(*) FROM disbursements", database) == 0, "nothing of the shard committed")
-                #expect(try await Self.count("SELECT count(*) FROM entitlement_lines", database) == 0)
+                #expect(try await RunFixture.count("SELECT count(*) FROM disbursements", database) == 0, "nothing of the shard committed")
+                #expect(try await RunFixture.count("SELECT count(*) FROM entitlement_lines", database) == 0)
 
                 let worker = try WorkerProcesses.spawn(url: url)
                 try await eventually(timeout: .seconds(60), "run computed") {
@@ -114,9 +108,9 @@ struct RunChaosTests {
                 }
                 worker.signal(SIGTERM)
                 await worker.waitForExit()
-                let problems = try await FirstRunAudit.check(period: Self.period, policy: Self.policy, database: database)
+                let problems = try await FirstRunAudit.check(period: Self.period, policy: RunFixture.policy, database: database)
                 #expect(problems.isEmpty, "\(problems)")
-                #expect(try await Self.count("SELECT count(*) FROM jobs WHERE kind = 'compute' AND attempt = 2", database) == 1,
+                #expect(try await RunFixture.count("SELECT count(*) FROM jobs WHERE kind = 'compute' AND attempt = 2", database) == 1,
                         "the shard the dead worker held was rescued and done once more")
             }
         }

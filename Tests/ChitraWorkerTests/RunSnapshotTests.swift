@@ -10,63 +10,20 @@ import Testing
 /// every shard, and runs of one district computing one after the other.
 @Suite("Run snapshot and control totals", .timeLimit(.minutes(3)))
 struct RunSnapshotTests {
-    static let policy = try! PolicyTable.bundled()
-    static let calculator = EntitlementCalculator(policy: policy)
-
-    static func importRegister(_ file: RegisterFileBuilder, _ database: Database) async throws {
-        _ = try await RegisterImporter(database: database, policy: policy).importFile(at: try file.write(), district: file.district)
-    }
-
-    static func trigger(_ period: String, _ database: Database) async throws -> Int64 {
-        let outcomes = try await RunCoordinator(database: database)
-            .trigger(period: Period(period)!, districts: ["954"], by: "operator", autoApprove: false)
-        guard case .started(_, let runID, _) = outcomes.first else { throw Unexpected(outcomes.description) }
-        return runID
-    }
-
-    static func plan(_ runID: Int64, shardSize: Int, _ database: Database) async throws -> RunPlanner.Plan {
-        guard let plan = try await database.transaction("plan", { try await RunPlanner.plan(runID: runID, generation: 1, shardSize: shardSize, on: $0) })
-        else { throw Unexpected("run \(runID) was not planning") }
-        return plan
-    }
-
-    static func compute(_ shard: RunShard, _ database: Database) async throws -> RunComputer.Result? {
-        try await database.transaction("compute") { try await RunComputer.compute(shard, calculator: calculator, on: $0) }
-    }
-
-    static func disbursements(_ period: String, _ database: Database) async throws -> [String: Int64] {
-        var amounts: [String: Int64] = [:]
-        let rows = try await database.client.query(
-            "SELECT beneficiary_id, amount_vnd FROM disbursements WHERE period = \(period + "-01")::date")
-        for try await (id, amount) in rows.decode((String, Int64).self) { amounts[id] = amount }
-        return amounts
-    }
-
-    /// The recorded control totals equal those counted from the run's disbursements.
-    static func expectTotalsHold(_ runID: Int64, _ database: Database, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let (recorded, counted) = try await database.transaction("totals") { connection in
-            (try await RunApproval.controlTotals(runID: runID, on: connection),
-             try await RunApproval.disbursementTotals(runID: runID, on: connection))
-        }
-        #expect(recorded == counted, sourceLocation: sourceLocation)
-    }
-
-    struct Unexpected: Error { var what: String; init(_ what: String) { self.what = what } }
-
     @Test("imports between shards change nothing of the run; new beneficiaries wait for the next; totals hold after every shard")
     func importsBetweenShards() async throws {
         try await TestPostgres.withDatabase { database in
             var file = RegisterFileBuilder(district: "954")
             for index in 1...10 { file.add(String(format: "Z%02d", index), [.eligibleFrom: "2024-09"]) }
             file.add("Z11", [.eligibleFrom: "2024-10"])                                         // not a member of September
-            try await Self.importRegister(file, database)
-            let runID = try await Self.trigger("2024-09", database)
-            let plan = try await Self.plan(runID, shardSize: 4, database)
+            try await RunFixture.importRegister(file, database)
+            let runID = try await RunFixture.trigger("2024-09", database)
+            let plan = try await RunFixture.plan(runID, shardSize: 4, database)
             #expect(plan.members == 10 && plan.shards.map(\.lower) == ["Z01", "Z05", "Z09"])
             #expect(plan.shards.map(\.upper) == ["Z05", "Z09", nil])
 
-            #expect(try await Self.compute(plan.shards[0], database)?.disbursements == 4)
-            try await Self.expectTotalsHold(runID, database)
+            #expect(try await RunFixture.compute(plan.shards[0], database)?.disbursements == 4)
+            try await RunFixture.expectTotalsHold(runID, database)
 
             var first = RegisterFileBuilder(district: "954")
             first.add("Z02", [.eligibleFrom: "2024-09", .category: "cao_tuoi_80_ngheo"])      // already computed
@@ -76,31 +33,31 @@ struct RunSnapshotTests {
                               .accountNumber: "1234567890", .accountName: "Z09"])
             first.add("Z055", [.eligibleFrom: "2024-09"])                                       // new, inside shard 1
             first.add("Z11", [.eligibleFrom: "2024-08"])                                        // now entitled earlier
-            try await Self.importRegister(first, database)
+            try await RunFixture.importRegister(first, database)
             var second = RegisterFileBuilder(district: "954")
             second.add("Z06", [.eligibleFrom: "2024-09", .category: "khuyet_tat_nang"])       // again: 1.5
-            try await Self.importRegister(second, database)
+            try await RunFixture.importRegister(second, database)
 
             // Another month of the district waits while this run computes.
-            let october = try await Self.trigger("2024-10", database)
-            await #expect(throws: RunPlanner.DistrictBusy.self) { _ = try await Self.plan(october, shardSize: 4, database) }
+            let october = try await RunFixture.trigger("2024-10", database)
+            await #expect(throws: RunPlanner.DistrictBusy.self) { _ = try await RunFixture.plan(october, shardSize: 4, database) }
 
-            #expect(try await Self.compute(plan.shards[1], database)?.disbursements == 4)
-            try await Self.expectTotalsHold(runID, database)
-            let last = try await Self.compute(plan.shards[2], database)
+            #expect(try await RunFixture.compute(plan.shards[1], database)?.disbursements == 4)
+            try await RunFixture.expectTotalsHold(runID, database)
+            let last = try await RunFixture.compute(plan.shards[2], database)
             #expect(last?.disbursements == 2 && last?.runState == "computed")
-            try await Self.expectTotalsHold(runID, database)
+            try await RunFixture.expectTotalsHold(runID, database)
 
-            let september = try await Self.disbursements("2024-09", database)
+            let september = try await RunFixture.disbursements("2024-09", database)
             #expect(september.count == 10 && september.values.allSatisfy { $0 == 500_000 }, "as planned: \(september)")
             #expect(september["Z055"] == nil && september["Z11"] == nil, "not members when the run was planned")
             let status = try #require(try await RunStatus.list(period: Period("2024-09")!, districts: ["954"], database: database).first)
             #expect(status.members == 10 && status.membersDone == 10 && status.totals.countByRail == ["cash": 10])
 
             // The next month reads the register as the imports left it.
-            let next = try await Self.plan(october, shardSize: 4, database)
-            for shard in next.shards { _ = try await Self.compute(shard, database) }
-            let paid = try await Self.disbursements("2024-10", database)
+            let next = try await RunFixture.plan(october, shardSize: 4, database)
+            for shard in next.shards { _ = try await RunFixture.compute(shard, database) }
+            let paid = try await RunFixture.disbursements("2024-10", database)
             #expect(paid["Z055"] == 1_000_000, "September's arrears and October")
             // The changes came while September was still computing: they apply from September, which
             // the snapshot paid at 1.0, so October pays the difference as arrears.
@@ -109,7 +66,7 @@ struct RunSnapshotTests {
             #expect(paid["Z02"] == z02, "2.0 from September")
             #expect(paid["Z01"] == 500_000)
             #expect(paid["Z11"] == 1_500_000, "August and September arrears and October")
-            try await Self.expectTotalsHold(october, database)
+            try await RunFixture.expectTotalsHold(october, database)
         }
     }
 
@@ -118,10 +75,10 @@ struct RunSnapshotTests {
         try await TestPostgres.withDatabase { database in
             var file = RegisterFileBuilder(district: "954")
             for index in 1...3 { file.add("T\(index)", [.eligibleFrom: "2024-09"]) }
-            try await Self.importRegister(file, database)
-            let runID = try await Self.trigger("2024-09", database)
-            for shard in try await Self.plan(runID, shardSize: 2, database).shards { _ = try await Self.compute(shard, database) }
-            try await Self.expectTotalsHold(runID, database)
+            try await RunFixture.importRegister(file, database)
+            let runID = try await RunFixture.trigger("2024-09", database)
+            for shard in try await RunFixture.plan(runID, shardSize: 2, database).shards { _ = try await RunFixture.compute(shard, database) }
+            try await RunFixture.expectTotalsHold(runID, database)
             // A disbursement changed behind the run's back.
             try await database.client.query("UPDATE disbursements SET amount_vnd = amount_vnd + 1 WHERE beneficiary_id = 'T2'")
             do {

@@ -1,0 +1,60 @@
+import ChitraCore
+import ChitraStore
+import ChitraTesting
+import Foundation
+import PostgresNIO
+import Testing
+
+/// The steps of a monthly run driven by hand in tests (district 954), and what they read back.
+enum RunFixture {
+    static let policy = try! PolicyTable.bundled()
+    static let calculator = EntitlementCalculator(policy: policy)
+
+    struct Unexpected: Error { var what: String; init(_ what: String) { self.what = what } }
+
+    static func importRegister(_ file: RegisterFileBuilder, _ database: Database) async throws {
+        _ = try await RegisterImporter(database: database, policy: policy).importFile(at: try file.write(), district: file.district)
+    }
+
+    /// Triggers `period` for district 954; returns the run's id.
+    static func trigger(_ period: String, autoApprove: Bool = false, _ database: Database) async throws -> Int64 {
+        let outcomes = try await RunCoordinator(database: database)
+            .trigger(period: Period(period)!, districts: ["954"], by: "operator", autoApprove: autoApprove)
+        guard case .started(_, let runID, _) = outcomes.first else { throw Unexpected(outcomes.description) }
+        return runID
+    }
+
+    /// Plans the run (first generation) as its plan job does.
+    static func plan(_ runID: Int64, shardSize: Int = RunPlanner.shardSize, _ database: Database) async throws -> RunPlanner.Plan {
+        guard let plan = try await database.transaction("plan", { try await RunPlanner.plan(runID: runID, generation: 1, shardSize: shardSize, on: $0) })
+        else { throw Unexpected("run \(runID) was not planning") }
+        return plan
+    }
+
+    /// Computes a shard in its own transaction, as a compute job does.
+    static func compute(_ shard: RunShard, _ database: Database) async throws -> RunComputer.Result? {
+        try await database.transaction("compute") { try await RunComputer.compute(shard, calculator: calculator, on: $0) }
+    }
+
+    static func disbursements(_ period: String, _ database: Database) async throws -> [String: Int64] {
+        var amounts: [String: Int64] = [:]
+        let rows = try await database.client.query(
+            "SELECT beneficiary_id, amount_vnd FROM disbursements WHERE period = \(period + "-01")::date")
+        for try await (id, amount) in rows.decode((String, Int64).self) { amounts[id] = amount }
+        return amounts
+    }
+
+    static func count(_ sql: String, _ database: Database) async throws -> Int {
+        for try await value in try await database.client.query(PostgresQuery(unsafeSQL: sql)).decode(Int64.self) { return Int(value) }
+        return 0
+    }
+
+    /// The recorded control totals equal those counted from the run's disbursements.
+    static func expectTotalsHold(_ runID: Int64, _ database: Database, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let (recorded, counted) = try await database.transaction("totals") { connection in
+            (try await RunApproval.controlTotals(runID: runID, on: connection),
+             try await RunApproval.disbursementTotals(runID: runID, on: connection))
+        }
+        #expect(recorded == counted, sourceLocation: sourceLocation)
+    }
+}
