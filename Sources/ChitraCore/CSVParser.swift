@@ -1,5 +1,6 @@
 /// A streaming RFC 4180 parser over bytes: quoted fields with commas, doubled quotes and line
-/// breaks; CRLF or LF; a UTF-8 BOM skipped. Feed it chunks, it hands back whole records with the
+/// breaks; CRLF, LF or a lone CR ("CSV (Macintosh)") ending a line, with or without a final one;
+/// a UTF-8 BOM skipped. Feed it chunks, it hands back whole records with the
 /// line each starts on. No I/O, no buffering beyond the record being read.
 public struct CSVParser: Sendable {
     public struct Record: Sendable {
@@ -40,6 +41,8 @@ public struct CSVParser: Sendable {
     private var line = 1
     private var recordLine = 1
     private var atFileStart = true
+    /// Inside a quoted field, whether the previous byte was a CR (so that CRLF counts one line).
+    private var quotedCR = false
     private var bomBytesSeen = 0
 
     public init() {}
@@ -75,7 +78,10 @@ public struct CSVParser: Sendable {
         switch state {
         case .quoted:
             throw Failure.unterminatedQuote(line: recordLine)
-        case .fieldStart where record.ends.isEmpty && record.bytes.isEmpty, .afterCR:
+        case .afterCR:
+            // The file ended on a lone CR: that CR ended the last record.
+            try endRecord(emit: emit, terminated: true)
+        case .fieldStart where record.ends.isEmpty && record.bytes.isEmpty:
             return
         default:
             try endRecord(emit: emit, terminated: false)
@@ -98,8 +104,10 @@ public struct CSVParser: Sendable {
         case .quoted:
             if byte == UInt8(ascii: "\"") {
                 state = .quoteInQuoted
+                quotedCR = false
             } else {
-                if byte == UInt8(ascii: "\n") { line += 1 }
+                if byte == UInt8(ascii: "\r") || (byte == UInt8(ascii: "\n") && !quotedCR) { line += 1 }
+                quotedCR = byte == UInt8(ascii: "\r")
                 try append(byte)
             }
         case .quoteInQuoted:

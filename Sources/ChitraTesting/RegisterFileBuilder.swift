@@ -18,13 +18,15 @@ public struct RegisterFileBuilder: Sendable {
         rows.append(base.merging(overrides) { $1 })
     }
 
-    /// The file's text (header, then one line per row).
-    public func text(lineEnding: String = "\n", bom: Bool = false) -> String {
+    /// The file's text (header, then one line per row), as a spreadsheet may save it: with CRLF, LF
+    /// or a lone CR, with or without a line ending after the last row, with blank lines at the end.
+    public func text(lineEnding: String = "\n", bom: Bool = false, finalLineEnding: Bool = true, blankLinesAtEnd: Int = 0) -> String {
         var lines = [SyntheticRegister.header]
         for row in rows {
             lines.append(RegisterColumn.allCases.map { Self.quoted(row[$0] ?? "") }.joined(separator: ","))
         }
-        return (bom ? "\u{FEFF}" : "") + lines.joined(separator: lineEnding) + lineEnding
+        let end = (finalLineEnding ? lineEnding : "") + String(repeating: lineEnding, count: blankLinesAtEnd)
+        return (bom ? "\u{FEFF}" : "") + lines.joined(separator: lineEnding) + end
     }
 
     /// Writes the file to a new temporary path.
@@ -58,7 +60,8 @@ public struct RegisterFileBuilder: Sendable {
     }
 
     static func quoted(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        // Bytes, not Characters: Swift holds "\r\n" as one Character, equal to neither "\r" nor "\n".
+        guard field.utf8.contains(where: { Array(",\"\r\n".utf8).contains($0) }) else { return field }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -23,11 +23,14 @@ struct ConnectionOptions: ParsableArguments {
         ProcessLogging.bootstrap(label: "chitra", level: logLevel)
     }
 
-    /// Connects, checks that the schema is current, and runs `body` with the pool running.
-    func withDatabase<T: Sendable>(requireMigrated: Bool = true, _ body: @Sendable (Database) async throws -> T) async throws -> T {
+    /// Connects, checks that the schema is current and that `districts` are districts (one sentence
+    /// naming the known ones otherwise), and runs `body` with the pool running.
+    func withDatabase<T: Sendable>(requireMigrated: Bool = true, districts: [String] = [],
+                                   _ body: @Sendable (Database) async throws -> T) async throws -> T {
         let logger = logger()
         return try await Database.withRunning(try url(), logger: logger) { database in
             if requireMigrated { try await Migrator(database: database).requireUpToDate() }
+            try await DistrictSettings.requireKnown(districts, database: database)
             return try await body(database)
         }
     }

@@ -16,7 +16,7 @@ enum DemoRegister {
         let start = clock.now
         for district in districts {
             let path = "\(folder)/register-\(district).csv"
-            _ = try RegisterFile.write(district: district, range: 1..<(perDistrict + 1), generator: generator, to: path)
+            _ = try SyntheticRegisterFile.write(district: district, range: 1..<(perDistrict + 1), generator: generator, to: path)
             _ = try await importer.importFile(at: path, district: district)
         }
         let seconds = (clock.now - start).seconds

@@ -21,7 +21,7 @@ struct ExportCommand: AsyncParsableCommand {
         func run() async throws {
             guard let period = Period(self.period) else { throw ValidationError("--period must be written YYYY-MM.") }
             let (district, format) = (self.district, self.format)
-            try await connection.withDatabase { database in
+            try await connection.withDatabase(districts: [district]) { database in
                 var first = true
                 if format == .csv { print(DisbursementRow.csvHeader) } else { print("[") }
                 let encoder = JSONEncoder()

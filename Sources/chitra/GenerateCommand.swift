@@ -14,13 +14,13 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "The file to write.") var out: String
 
     func run() async throws {
-        let written = try RegisterFile.write(district: district, range: first..<(first + beneficiaries),
+        let written = try SyntheticRegisterFile.write(district: district, range: first..<(first + beneficiaries),
                                              generator: SyntheticRegister(policy: try PolicyTable.bundled(), seed: seed), to: out)
         print("Wrote \(beneficiaries) beneficiaries of district \(district) to \(out) (\(written / 1_000_000) MB).")
     }
 }
 
-enum RegisterFile {
+enum SyntheticRegisterFile {
     /// Streams rows `range` of `district` to `path`; returns the bytes written.
     static func write(district: String, range: Range<Int>, generator: SyntheticRegister, to path: String) throws -> Int {
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {

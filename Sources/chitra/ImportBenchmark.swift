@@ -63,7 +63,7 @@ struct ImportBenchmark {
             let rows = index == districts.count - 1 ? beneficiaries - assigned : beneficiaries * weights[index] / 100
             assigned += rows
             let path = "\(folder)/register-\(district).csv"
-            _ = try RegisterFile.write(district: district, range: 1..<(rows + 1), generator: SyntheticRegister(policy: policy), to: path)
+            _ = try SyntheticRegisterFile.write(district: district, range: 1..<(rows + 1), generator: SyntheticRegister(policy: policy), to: path)
             plan.append((district, path, rows))
         }
 

@@ -18,9 +18,8 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         let table = try policy.map { try PolicyTable.load(folder: $0) } ?? PolicyTable.bundled()
         let path = file, district = self.district
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw ValidationError("The file \(path) does not exist.")
-        }
+        // A file that cannot be read is said before anything connects.
+        _ = try RegisterFile(path: path).open()
         let progress = ProgressLine()
         let clock = ContinuousClock()
         let start = clock.now

@@ -20,7 +20,7 @@ struct JobsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let filter = JobQueue.Filter(districtCode: district, kind: kind, state: state, limit: limit)
-            let (jobs, counts) = try await connection.withDatabase { database in
+            let (jobs, counts) = try await connection.withDatabase(districts: district.map { [$0] } ?? []) { database in
                 let queue = JobQueue(database: database)
                 return (try await queue.list(filter), try await queue.countsByState(districtCode: filter.districtCode, kind: filter.kind))
             }
@@ -99,7 +99,7 @@ struct JobsCommand: AsyncParsableCommand {
         func run() async throws {
             let job = NewJob(kind: kind, districtCode: district, args: args, uniqueKey: uniqueKey, maxAttempts: maxAttempts)
             let count = self.count
-            let message = try await connection.withDatabase { database in
+            let message = try await connection.withDatabase(districts: [district]) { database in
                 let queue = JobQueue(database: database)
                 if count == 1 {
                     let result = try await queue.enqueue(job)

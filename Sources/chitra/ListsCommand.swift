@@ -25,7 +25,9 @@ struct ListsCommand: AsyncParsableCommand {
         }
         let output: FileHandle
         if let out {
-            guard FileManager.default.createFile(atPath: out, contents: nil), let handle = FileHandle(forWritingAtPath: out) else {
+            // Names and phone numbers: readable by the owner alone.
+            guard FileManager.default.createFile(atPath: out, contents: nil, attributes: [.posixPermissions: 0o600]),
+                  let handle = FileHandle(forWritingAtPath: out) else {
                 throw ValidationError("Cannot write \(out).")
             }
             output = handle
@@ -33,7 +35,7 @@ struct ListsCommand: AsyncParsableCommand {
             output = FileHandle.standardOutput
         }
         let kind = self.kind, district = self.district
-        let count = try await connection.withDatabase { database in
+        let count = try await connection.withDatabase(districts: [district]) { database in
             try await RegisterLists(database: database).write(kind, district: district, asOf: asOf, to: output)
         }
         if let out {

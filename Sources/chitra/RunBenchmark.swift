@@ -59,7 +59,7 @@ struct RunBenchmark {
                     let rows = index == districts.count - 1 ? beneficiaries - assigned : beneficiaries / districts.count
                     assigned += rows
                     let path = "\(folder)/register-\(district).csv"
-                    _ = try RegisterFile.write(district: district, range: 1..<(rows + 1), generator: SyntheticRegister(policy: policy), to: path)
+                    _ = try SyntheticRegisterFile.write(district: district, range: 1..<(rows + 1), generator: SyntheticRegister(policy: policy), to: path)
                     _ = try await importer.importFile(at: path, district: district)
                     try? FileManager.default.removeItem(atPath: path)
                 }

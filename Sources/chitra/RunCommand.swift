@@ -19,7 +19,7 @@ struct RunCommand: AsyncParsableCommand {
         func run() async throws {
             guard let period = Period(self.period) else { throw ValidationError("--period must be written YYYY-MM.") }
             let district = self.district
-            let removed = try await connection.withDatabase {
+            let removed = try await connection.withDatabase(districts: [district]) {
                 try await RunCancellation.cancel(district: district, period: period, database: $0)
             }
             print("Cancelled the run of district \(district) for \(period): \(removed) disbursements removed. Triggering it again computes afresh.")
@@ -70,7 +70,7 @@ struct StatusCommand: AsyncParsableCommand {
             return period
         }
         let districts = district.isEmpty ? nil : district
-        let runs = try await connection.withDatabase { try await RunStatus.list(period: period, districts: districts, database: $0) }
+        let runs = try await connection.withDatabase(districts: district) { try await RunStatus.list(period: period, districts: districts, database: $0) }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -107,7 +107,7 @@ struct ApproveCommand: AsyncParsableCommand {
     func run() async throws {
         guard let period = Period(self.period) else { throw ValidationError("--period must be written YYYY-MM.") }
         let (district, by) = (self.district, self.by)
-        let totals = try await connection.withDatabase {
+        let totals = try await connection.withDatabase(districts: [district]) {
             try await RunApproval.approve(district: district, period: period, by: by, database: $0)
         }
         print("Approved the run of district \(district) for \(period) by \(by): \(totals.count) disbursements, \(Money(dong: totals.totalVND)).")

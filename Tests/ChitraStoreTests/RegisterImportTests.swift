@@ -213,8 +213,10 @@ struct RegisterImportTests {
         try await TestPostgres.withDatabase { database in
             var file = RegisterFileBuilder(district: "999")
             file.add("U1")
-            let failure = try await Self.refused(try file.write(), district: "999", database)
-            #expect(failure.problems.first?.description == "Line 0: district 999 is not in the districts table.")
+            await #expect(throws: DistrictSettings.Failure.unknownDistrict("999", known: ["954", "956", "957", "958", "959", "960", "961"])) {
+                try await Self.importer(database).importFile(at: try file.write(), district: "999")
+            }
+            try await Self.expectNothingWritten(database)
         }
     }
 

@@ -54,7 +54,7 @@ struct RunWriteTests {
             }
             #expect(try await JobQueue(database: database).countsByState(kind: "submit") == [.available: 1])
             #expect(try await RunFixture.count("SELECT count(*) FROM disbursements WHERE state = 'approved'", database) == 1)
-            await #expect(throws: DistrictSettings.Failure.unknownDistrict("999")) {
+            await #expect(throws: DistrictSettings.Failure.unknownDistrict("999", known: ["954", "956", "957", "958", "959", "960", "961"])) {
                 try await DistrictSettings.setApprovalRequired(true, district: "999", database: database)
             }
         }

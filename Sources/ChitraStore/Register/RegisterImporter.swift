@@ -12,6 +12,7 @@ import PostgresNIO
 public struct RegisterImporter: Sendable {
     public struct Summary: Sendable, Equatable, CustomStringConvertible {
         public var importID: Int64
+        /// Records read from the file (the header not counted); every one of them was written.
         public var rows: Int
         public var new: Int
         public var changed: Int
@@ -30,15 +31,15 @@ public struct RegisterImporter: Sendable {
         public var description: String {
             alreadyImported
                 ? "This file was already imported (import \(importID)); nothing changed."
-                : "Imported \(rows) rows (import \(importID)): \(new) new, \(changed) changed, \(unchanged) unchanged, \(left) left (ended or deceased)."
+                : "Read \(rows) records, imported all \(rows) (import \(importID)): \(new) new, \(changed) changed, \(unchanged) unchanged, \(left) left (ended or deceased)."
         }
     }
 
     public let database: Database
     public let policy: PolicyTable
 
-    /// Bytes read from the file at a time.
-    public static let chunkBytes = 1 << 20
+    /// Bytes written to COPY at a time.
+    public static let chunkBytes = RegisterFile.chunkBytes
     /// Rows between two progress reports.
     public static let progressEvery = 100_000
 
@@ -49,23 +50,28 @@ public struct RegisterImporter: Sendable {
 
     public func importFile(at path: String, district: String, progress: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> Summary {
         var clock = StepClock()
-        let digest = try Self.sha256(of: path)
+        let file = RegisterFile(path: path)
+        let hashed = try file.digest()
+        guard hashed.bytes > 0 else { throw ImportFailure(ImportProblem(line: 1, "the file is empty.")) }
+        let digest = hashed.sha256
         clock.lap("hash")
         let fileName = URL(fileURLWithPath: path).lastPathComponent
         let validator = RegisterRowValidator(policy: policy, district: district)
         return try await database.transaction("import the register of district \(district)") { connection in
-            try await Self.requireDistrict(district, on: connection)
+            try await DistrictSettings.requireKnown([district], on: connection)
+            // Imports and plans of a district take turns (a plan's snapshot is the last import).
+            try await connection.query(RegisterImportSQL.lockDistrict(district), logger: Database.quiet)
             if let previous = try await Self.first(Int64.self, RegisterImportSQL.previousImport(district: district, sha256: digest), on: connection) {
                 return Summary(importID: previous, rows: 0, new: 0, changed: 0, unchanged: 0, left: 0, alreadyImported: true)
             }
             let importID = try await Self.first(Int64.self, RegisterImportSQL.recordImport(
                 district: district, sha256: digest, fileName: fileName, rows: 0), on: connection)!
             if try await Self.first(Bool.self, RegisterImportSQL.districtIsEmpty(district), on: connection) == true,
-               let summary = try await Self.importDirect(path: path, importID: importID, validator: validator, on: connection,
-                                                         clock: &clock, progress: progress) {
+               let summary = try await Self.importDirect(file: file, hashed: hashed, importID: importID, validator: validator,
+                                                         on: connection, clock: &clock, progress: progress) {
                 return summary
             }
-            return try await Self.importStaged(path: path, district: district, importID: importID, validator: validator,
+            return try await Self.importStaged(file: file, hashed: hashed, district: district, importID: importID, validator: validator,
                                                on: connection, clock: &clock, progress: progress)
         }
     }
@@ -73,12 +79,12 @@ public struct RegisterImporter: Sendable {
     /// A district's first register: rows go by COPY straight into `beneficiaries`. A duplicate id
     /// (in the file, or held by another district) stops the COPY; then this returns nil, having
     /// rolled back to its savepoint, and the staged way finds and reports each offending line.
-    static func importDirect(path: String, importID: Int64, validator: RegisterRowValidator, on connection: PostgresConnection,
+    static func importDirect(file: RegisterFile, hashed: RegisterFile.Digest, importID: Int64, validator: RegisterRowValidator, on connection: PostgresConnection,
                              clock: inout StepClock, progress: @escaping @Sendable (Int) -> Void) async throws -> Summary? {
         try await connection.query("SAVEPOINT direct_import", logger: Database.quiet)
         let rows: Int
         do {
-            rows = try await stage(path: path, validator: validator, table: "beneficiaries",
+            rows = try await stage(file: file, hashed: hashed, validator: validator, table: "beneficiaries",
                                    columns: RegisterImportSQL.beneficiaryCopyColumns, on: connection, progress: progress) {
                 $0.appendBeneficiaryCopyLine(importID: importID, to: &$1)
             }
@@ -95,11 +101,11 @@ public struct RegisterImporter: Sendable {
 
     /// Any register: rows are staged, checked for repeats and other districts' ids, classified
     /// against what the register holds, and merged.
-    static func importStaged(path: String, district: String, importID: Int64, validator: RegisterRowValidator,
+    static func importStaged(file: RegisterFile, hashed: RegisterFile.Digest, district: String, importID: Int64, validator: RegisterRowValidator,
                              on connection: PostgresConnection, clock: inout StepClock,
                              progress: @escaping @Sendable (Int) -> Void) async throws -> Summary {
         try await connection.query(RegisterImportSQL.createStaging, logger: Database.quiet)
-        let rows = try await stage(path: path, validator: validator, table: "import_rows",
+        let rows = try await stage(file: file, hashed: hashed, validator: validator, table: "import_rows",
                                    columns: ["line"] + RegisterImportSQL.textColumns, on: connection, progress: progress) {
             $0.appendCopyLine(to: &$1)
         }
@@ -133,6 +139,12 @@ public struct RegisterImporter: Sendable {
         let counts = try await connection.query(query, logger: Database.quiet)
         for try await (new, changed, unchanged, left) in counts.decode((Int32, Int32, Int32, Int32).self) {
             clock.lap("count")
+            // Every record read must have been written: a record lost between the parser and the
+            // register would be a person left unpaid without a word.
+            let written = Int(new) + Int(changed) + Int(unchanged)
+            guard written == rows else {
+                throw ImportFailure(ImportProblem(line: 0, "\(rows) records were read but \(written) were written; nothing was imported (this is a bug in Chitra: please report it with the file)."))
+            }
             return Summary(importID: importID, rows: rows, new: Int(new), changed: Int(changed),
                            unchanged: Int(unchanged), left: Int(left), alreadyImported: false, timings: clock.laps)
         }
@@ -141,13 +153,9 @@ public struct RegisterImporter: Sendable {
 
     /// Parses and validates the file, streaming valid rows, as `encode` writes them, into `table`
     /// by COPY. Throws `ImportFailure` with every problem (the first hundred shown) if any row is bad.
-    static func stage(path: String, validator: RegisterRowValidator, table: String, columns: [String],
-                      on connection: PostgresConnection, progress: @escaping @Sendable (Int) -> Void,
+    static func stage(file: RegisterFile, hashed: RegisterFile.Digest, validator: RegisterRowValidator, table: String,
+                      columns: [String], on connection: PostgresConnection, progress: @escaping @Sendable (Int) -> Void,
                       encode: (RegisterRow, inout [UInt8]) -> Void) async throws -> Int {
-        guard let file = FileHandle(forReadingAtPath: path) else {
-            throw ImportFailure(ImportProblem(line: 0, "the file \(path) cannot be opened."))
-        }
-        defer { try? file.close() }
         var staged = 0
         try await connection.copyFrom(table: table, columns: columns, logger: Database.quiet) { writer in
             var parser = CSVParser()
@@ -179,15 +187,15 @@ public struct RegisterImporter: Sendable {
                 }
             }
             do {
-                while let chunk = try file.read(upToCount: chunkBytes), !chunk.isEmpty {
-                    try chunk.withUnsafeBytes { raw in
-                        try parser.feed(raw.bindMemory(to: UInt8.self), emit: handle)
-                    }
+                let reader = try file.open(again: true)
+                while let chunk = try reader.next() {
+                    try chunk.withUnsafeBufferPointer { try parser.feed($0, emit: handle) }
                     if buffer.count >= chunkBytes {
                         try await writer.write(ByteBuffer(bytes: buffer))
                         buffer.removeAll(keepingCapacity: true)
                     }
                 }
+                try file.requireUnchanged(first: hashed, again: try reader.digest())
                 try parser.finish(emit: handle)
             } catch let failure as CSVParser.Failure {
                 throw ImportFailure(problems: problems + [problem(failure)], total: problemCount + 1)

@@ -4,27 +4,6 @@ import Foundation
 import PostgresNIO
 
 extension RegisterImporter {
-    /// SHA-256 of the file, read in chunks.
-    static func sha256(of path: String) throws -> String {
-        guard let file = FileHandle(forReadingAtPath: path) else {
-            throw ImportFailure(ImportProblem(line: 0, "the file \(path) cannot be opened."))
-        }
-        defer { try? file.close() }
-        var hasher = SHA256()
-        var bytes = 0
-        while let chunk = try file.read(upToCount: chunkBytes), !chunk.isEmpty {
-            hasher.update(data: chunk)
-            bytes += chunk.count
-        }
-        guard bytes > 0 else { throw ImportFailure(ImportProblem(line: 1, "the file is empty.")) }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
-    }
-
-    static func requireDistrict(_ district: String, on connection: PostgresConnection) async throws {
-        guard try await first(Bool.self, RegisterImportSQL.districtExists(district), on: connection) != nil else {
-            throw ImportFailure(ImportProblem(line: 0, "district \(district) is not in the districts table."))
-        }
-    }
 
     static func checkDuplicates(on connection: PostgresConnection) async throws {
         var problems: [ImportProblem] = []

@@ -13,8 +13,8 @@ enum RegisterImportSQL {
 
     /// The district, locked for the import: plans and imports of a district take turns, so that a
     /// run's snapshot is exactly the imports committed before its plan (see `RunSnapshotSQL`).
-    static func districtExists(_ code: String) -> PostgresQuery {
-        "SELECT computed_through IS NOT NULL FROM districts WHERE code = \(code) FOR NO KEY UPDATE"
+    static func lockDistrict(_ code: String) -> PostgresQuery {
+        "SELECT 1 FROM districts WHERE code = \(code) FOR NO KEY UPDATE"
     }
 
     static func previousImport(district: String, sha256: String) -> PostgresQuery {

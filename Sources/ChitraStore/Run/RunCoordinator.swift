@@ -32,6 +32,7 @@ public struct RunCoordinator: Sendable {
     public func trigger(period: Period, districts: [String]?, by: String, autoApprove: Bool) async throws -> [Outcome] {
         let targets: [String]
         if let districts {
+            try await DistrictSettings.requireKnown(districts, database: database)
             targets = districts
         } else {
             var found: [String] = []

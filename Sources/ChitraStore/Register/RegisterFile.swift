@@ -1,0 +1,132 @@
+import Crypto
+import Glibc
+
+/// A register file read from disk, refusing what is not a readable regular file with one sentence
+/// naming the path, and noticing a file that changes while it is read (it must hash the same on
+/// every pass, and end where its size said).
+public struct RegisterFile: Sendable {
+    /// What went wrong with the file itself (not its content): one sentence naming the path.
+    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        public let path: String
+        public let reason: String
+
+        public init(path: String, reason: String) {
+            self.path = path
+            self.reason = reason
+        }
+
+        public var description: String { "The register file \(path) \(reason)" }
+    }
+
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    /// Bytes read from the file at a time.
+    public static let chunkBytes = 1 << 20
+
+    /// What one pass read: the file's SHA-256 (hex) and its size.
+    public struct Digest: Sendable, Equatable {
+        public var sha256: String
+        public var bytes: Int
+    }
+
+    /// One pass over the file, a chunk at a time; the file is never held whole in memory.
+    public final class Reader {
+        let file: RegisterFile
+        private let descriptor: Int32
+        private let expected: Int
+        private var hasher = SHA256()
+        private var total = 0
+        private var chunk = [UInt8](repeating: 0, count: RegisterFile.chunkBytes)
+
+        fileprivate init(file: RegisterFile, descriptor: Int32) throws {
+            self.file = file
+            self.descriptor = descriptor
+            do {
+                expected = try RegisterFile.regularFileSize(descriptor, path: file.path)
+            } catch {
+                close(descriptor)
+                throw error
+            }
+        }
+
+        deinit { close(descriptor) }
+
+        /// The next chunk, or nil at the end of the file.
+        public func next() throws -> ArraySlice<UInt8>? {
+            while true {
+                let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, RegisterFile.chunkBytes) }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw file.failure("could not be read (\(RegisterFile.describe(errno))).")
+                }
+                if count == 0 { return nil }
+                total += count
+                let bytes = chunk[0..<count]
+                bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+                return bytes
+            }
+        }
+
+        /// After the last chunk: what was read, checked against the size the file had when opened.
+        public func digest() throws -> Digest {
+            guard total == expected else {
+                throw file.failure("\(total < expected ? "shrank" : "grew") while it was being read (\(expected) bytes at the start, \(total) read); nothing was imported.")
+            }
+            return Digest(sha256: hasher.finalize().map { RegisterFile.hex($0) }.joined(), bytes: total)
+        }
+    }
+
+    /// Opens the file for a pass. `again`: a later pass over a file read before (a missing file then
+    /// disappeared meanwhile).
+    public func open(again: Bool = false) throws -> Reader {
+        try Reader(file: self, descriptor: try openDescriptor(again: again))
+    }
+
+    /// Reads the whole file once: its digest.
+    public func digest() throws -> Digest {
+        let reader = try open()
+        while try reader.next() != nil {}
+        return try reader.digest()
+    }
+
+    /// Checks that a later pass read the same file as the first.
+    public func requireUnchanged(first: Digest, again: Digest) throws {
+        guard first == again else { throw failure("changed while it was being imported; nothing was imported. Import it again once it is saved.") }
+    }
+
+    private func openDescriptor(again: Bool) throws -> Int32 {
+        var info = stat()
+        if stat(path, &info) != 0 {
+            throw failure(errno != ENOENT ? "cannot be opened (\(Self.describe(errno)))."
+                : again ? "disappeared while it was being imported; nothing was imported." : "does not exist.")
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw failure("is a folder, not a file.") }
+        if (info.st_mode & S_IFMT) != S_IFREG { throw failure("is not a regular file (a pipe, device or socket); save the register to a file and import that.") }
+        // O_NONBLOCK: should the path have become a FIFO since the check, opening it does not wait for a writer.
+        let descriptor = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw failure(errno == EACCES ? "cannot be read: permission denied." : errno == ENOENT
+                ? "disappeared while it was being imported; nothing was imported." : "cannot be opened (\(Self.describe(errno))).")
+        }
+        return descriptor
+    }
+
+    fileprivate static func regularFileSize(_ descriptor: Int32, path: String) throws -> Int {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            throw Failure(path: path, reason: "is not a regular file (a pipe, device or socket); save the register to a file and import that.")
+        }
+        return Int(info.st_size)
+    }
+
+    fileprivate func failure(_ reason: String) -> Failure { Failure(path: path, reason: reason) }
+
+    fileprivate static func describe(_ code: Int32) -> String { String(cString: strerror(code)).lowercased() }
+
+    fileprivate static func hex(_ byte: UInt8) -> String {
+        let digits = Array("0123456789abcdef")
+        return String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+    }
+}

@@ -1,0 +1,58 @@
+import ChitraStore
+import ChitraTesting
+import Foundation
+import Testing
+
+/// The mistakes operators really make, each answered with one sentence and nothing written.
+extension CommandLineTests {
+    @Test("a folder, a FIFO, an unreadable file: one sentence naming the path, before anything connects")
+    func importFileProblems() async throws {
+        let folder = NSTemporaryDirectory() + "chitra-cli-files-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var result = try await Self.run(["import", folder, "--district", "954"], url: nil)
+        #expect(result.status != 0 && result.output == "Error: The register file \(folder) is a folder, not a file.")
+        let fifo = folder + "/fifo.csv"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        result = try await Self.run(["import", fifo, "--district", "954"], url: nil)
+        #expect(result.output == "Error: The register file \(fifo) is not a regular file (a pipe, device or socket); save the register to a file and import that.")
+        let secret = folder + "/secret.csv"
+        try Data("beneficiary_id\n".utf8).write(to: URL(fileURLWithPath: secret))
+        #expect(chmod(secret, 0o000) == 0 && chmod(folder, 0o755) == 0)
+        result = try await Self.run(["import", secret, "--district", "954"], url: nil, asOtherUser: true)
+        #expect(result.status != 0 && result.output == "Error: The register file \(secret) cannot be read: permission denied.")
+    }
+
+    @Test("an unknown district is one sentence listing the known ones, on every command that takes one")
+    func unknownDistrict() async throws {
+        try await QuietMachine.shared.sharing {
+            let url = try await TestPostgres.newDatabaseURL()
+            defer { Task { await TestPostgres.drop(url) } }
+            var file = RegisterFileBuilder(district: "999")
+            file.add("U1")
+            let path = try file.write()
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let sentence = "Error: District 999 is not known (known: 954, 956, 957, 958, 959, 960, 961)."
+            for arguments in [
+                ["run", "--period", "2026-07", "--district", "999"],
+                ["run", "--period", "2026-07", "--district", "954", "--district", "999"],
+                ["run", "cancel", "--period", "2026-07", "--district", "999"],
+                ["approve", "--period", "2026-07", "--district", "999", "--by", "finance"],
+                ["status", "--district", "999"],
+                ["export", "disbursements", "--period", "2026-07", "--district", "999"],
+                ["import", path, "--district", "999"],
+                ["lists", "--district", "999", "--kind", "cash"],
+                ["jobs", "list", "--district", "999"],
+                ["jobs", "enqueue", "--kind", "noop", "--district", "999"],
+                ["districts", "approval", "--district", "999", "on"],
+            ] {
+                let result = try await Self.run(arguments, url: url)
+                #expect(result.status != 0 && result.output == sentence, "chitra \(arguments.joined(separator: " ")): \(result.output)")
+            }
+            let runs = try await Database.withRunning(url, logger: TestPostgres.logger) {
+                try await RunStatus.list(period: nil, districts: nil, database: $0)
+            }
+            #expect(runs.isEmpty, "a refused command started no run, not even for the known district beside the unknown one")
+        }
+    }
+}
