@@ -2,7 +2,8 @@ import ChitraStore
 import Foundation
 import Logging
 
-/// Real PostgreSQL for tests: the server named by `DATABASE_URL`, or a private cluster started
+/// Real PostgreSQL for tests: the server named by `CHITRA_TEST_DATABASE_URL` (never `DATABASE_URL`,
+/// which may be production), or a private cluster started
 /// once per test process from the installed binaries (stopped by its watchdog when the process
 /// ends, however it ends). Each test gets its own database, copied from a migrated template.
 public enum TestPostgres {
@@ -86,7 +87,7 @@ actor TestServer {
 
     private func startServer() async throws -> DatabaseURL {
         let url: DatabaseURL
-        if let text = ProcessInfo.processInfo.environment["DATABASE_URL"], !text.isEmpty {
+        if let text = ProcessInfo.processInfo.environment["CHITRA_TEST_DATABASE_URL"], !text.isEmpty {
             url = try DatabaseURL(parsing: text)
         } else {
             let cluster = try await LocalCluster.start()

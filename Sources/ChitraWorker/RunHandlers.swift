@@ -4,6 +4,9 @@ import ChitraStore
 /// The handlers of the monthly run. Each does its whole step in the transaction that completes
 /// its job: a worker dying half-way leaves nothing behind, and the rescued job starts clean.
 public enum RunHandlers {
+    /// The kinds of job that compute a run (plan, then one compute per shard).
+    public static let computeKinds = ["plan", "compute"]
+
     public static func all(policy: PolicyTable, shardSize: Int = RunPlanner.shardSize, hooks: Hooks = Hooks()) -> [any JobHandler] {
         [Plan(shardSize: shardSize), Compute(calculator: EntitlementCalculator(policy: policy), hooks: hooks), Submit()]
     }

@@ -6,7 +6,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// `chitra demo`: Chitra on a private database. Starts PostgreSQL (unless DATABASE_URL is set),
+/// `chitra demo`: Chitra on a private database. Starts a private PostgreSQL (never DATABASE_URL's),
 /// migrates, imports a synthetic register for Bạc Liêu's seven districts, enqueues a
 /// demonstration workload across them, drains it with two workers, and prints what happened.
 struct DemoCommand: AsyncParsableCommand {
@@ -29,8 +29,7 @@ struct DemoCommand: AsyncParsableCommand {
         let clock = ContinuousClock()
         let started = clock.now
         let store = try await PrivateDatabase.make(name: "chitra_demo", logger: logger)
-        print(store.cluster.map { "• private PostgreSQL started in \($0.folder) (\(String(format: "%.1f", (clock.now - started).seconds)) s)" }
-              ?? "• using DATABASE_URL \(store.url)")
+        print("• private PostgreSQL started in \(store.cluster.folder) (\(String(format: "%.1f", (clock.now - started).seconds)) s)")
         do {
             try await Database.withRunning(store.url, logger: logger) { database in
                 let applied = try await Migrator(database: database).migrate()
@@ -70,17 +69,25 @@ struct DemoCommand: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             while true {
-                let counts = try await queue.countsByState()
-                let finished = (counts[.completed] ?? 0) + (counts[.discarded] ?? 0) + (counts[.cancelled] ?? 0)
-                // Submit jobs of approved runs wait for the transfer rails (their own issue): not counted.
-                let submits = try await queue.countsByState(kind: RunSubmission.kind)
-                let open: [JobState] = [.available, .running, .retryable]
-                let waiting: Int = open.map { counts[$0] ?? 0 }.reduce(0, +) - open.map { submits[$0] ?? 0 }.reduce(0, +)
+                // The workload's own jobs, counted against what was enqueued; the run's plan and
+                // compute jobs appear as it goes and are shown apart. Submit jobs wait for the
+                // transfer rails (their own issue) and are not waited for.
+                var finished = 0, running = 0, retrying = 0
+                for kind in DemoWorkload.kinds {
+                    let counts = try await queue.countsByState(kind: kind)
+                    finished += [JobState.completed, .discarded, .cancelled].map { counts[$0] ?? 0 }.reduce(0, +)
+                    running += counts[.running] ?? 0
+                    retrying += counts[.retryable] ?? 0
+                }
+                var runJobsOpen = 0
+                for kind in RunHandlers.computeKinds {
+                    let counts = try await queue.countsByState(kind: kind)
+                    runJobsOpen += [JobState.available, .running, .retryable].map { counts[$0] ?? 0 }.reduce(0, +)
+                }
                 let elapsed = (clock.now - start).seconds
-                progress.show(String(format: "• draining: %d of %d finished, %d running, %d waiting to retry (%.1f s)",
-                                     finished, expected, counts[.running] ?? 0, counts[.retryable] ?? 0, elapsed))
-                // The workload, and the run's plan and compute jobs, which appear as it goes.
-                if finished >= expected, waiting == 0 { break }
+                progress.show(String(format: "• draining: %d of %d jobs finished, %d running, %d waiting to retry; run jobs open: %d (%.1f s)",
+                                     finished, expected, running, retrying, runJobsOpen, elapsed))
+                if finished >= expected, runJobsOpen == 0 { break }
                 try await Task.sleep(for: progress.interactive ? .milliseconds(200) : .seconds(1))
             }
             progress.finish()

@@ -12,6 +12,9 @@ struct DemoWorkload {
 
     var total: Int { noops + records + failures }
 
+    /// The kinds of job the workload enqueues.
+    static let kinds = ["noop", "probe.record", "probe.fail"]
+
     var summary: String {
         String(format: "• enqueued %d jobs in %.2f s (%.0f jobs/s): %d no-op, %d exactly-once canaries, %d that always fail; a duplicate unique key was %@",
                total, enqueueSeconds, Double(total) / max(enqueueSeconds, 1e-9), noops, records, failures,

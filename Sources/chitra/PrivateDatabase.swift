@@ -2,16 +2,14 @@ import ChitraStore
 import Foundation
 import Logging
 
-/// The database a self-contained command uses: `DATABASE_URL` when set, otherwise a private
-/// cluster started for this process alone and removed when it ends.
+/// The database a self-contained command (the demo, the benchmarks) uses: always a private cluster
+/// started for this process alone and removed when it ends, never `DATABASE_URL` (which may name
+/// production: a synthetic province must not land there).
 struct PrivateDatabase {
     let url: DatabaseURL
-    let cluster: LocalCluster?
+    let cluster: LocalCluster
 
     static func make(name: String, settings: [String: String] = [:], logger: Logger) async throws -> PrivateDatabase {
-        if let text = ProcessInfo.processInfo.environment["DATABASE_URL"], !text.isEmpty {
-            return PrivateDatabase(url: try DatabaseURL(parsing: text), cluster: nil)
-        }
         let cluster = try await LocalCluster.start(settings: settings)
         let url = cluster.url(database: name)
         try await AdminStatement.createDatabase(name, on: cluster.url(), logger: logger)
@@ -19,7 +17,7 @@ struct PrivateDatabase {
     }
 
     func stop() async {
-        await cluster?.stop()
+        await cluster.stop()
     }
 }
 

@@ -36,13 +36,15 @@ struct RunCommand: AsyncParsableCommand {
         @Flag(help: "Approve the run as soon as it is computed (demos and tests).") var autoApprove = false
         @Option(help: "Who triggers the run (for maker–checker).") var by: String = ProcessInfo.processInfo.environment["USER"] ?? "operator"
         @Flag(help: "Show progress until the runs are computed; exit non-zero if one fails.") var wait = false
+        @Flag(help: "Run a month before the policy tables or more than one month ahead (recorded on the run).") var force = false
 
         func run() async throws {
             guard let period = Period(self.period) else { throw ValidationError("--period must be written YYYY-MM.") }
             let districts = district.isEmpty ? nil : district
-            let (by, autoApprove) = (self.by, self.autoApprove)
+            let (by, autoApprove, force) = (self.by, self.autoApprove, self.force)
             let outcomes = try await connection.withDatabase { database in
-                try await RunCoordinator(database: database).trigger(period: period, districts: districts, by: by, autoApprove: autoApprove)
+                try await RunCoordinator(database: database).trigger(period: period, districts: districts, by: by,
+                                                                     autoApprove: autoApprove, force: force)
             }
             if outcomes.isEmpty { print("No district has a register yet; import one first.") }
             for outcome in outcomes { print(outcome.description) }
@@ -80,7 +82,7 @@ struct StatusCommand: AsyncParsableCommand {
         guard !runs.isEmpty else { return print("No runs match.") }
         var table = TextTable("RUN", "DISTRICT", "PERIOD", "STATE", "COMPUTED", "SHARDS", "DISBURSEMENTS", "TOTAL VND")
         for run in runs {
-            table.add("\(run.runID)", run.district, run.period, run.state, "\(run.membersDone)/\(run.members.map(String.init) ?? "-")",
+            table.add("\(run.runID)", run.district, run.period + (run.periodForced ? " (forced)" : ""), run.state, "\(run.membersDone)/\(run.members.map(String.init) ?? "-")",
                       "\(run.shardsDone)/\(run.shards.map(String.init) ?? "-")", "\(run.disbursements)",
                       Money(dong: run.disbursedVND).description)
         }

@@ -56,3 +56,47 @@ extension CommandLineTests {
         }
     }
 }
+
+extension CommandLineTests {
+    @Test("a month before the policy tables or far ahead is refused with a sentence; --force runs it and the run says so")
+    func impossiblePeriods() async throws {
+        try await QuietMachine.shared.sharing {
+            let url = try await TestPostgres.newDatabaseURL()
+            defer { Task { await TestPostgres.drop(url) } }
+            var file = RegisterFileBuilder(district: "956")
+            file.add("P1")
+            _ = try await Self.run(["import", try file.write(), "--district", "956"], url: url)
+            var result = try await Self.run(["run", "--period", "1900-01"], url: url)
+            #expect(result.status != 0 && result.output.hasPrefix("Error: 1900-01 is before the policy tables begin ("), "\(result.output)")
+            result = try await Self.run(["run", "--period", "2099-12"], url: url)
+            #expect(result.status != 0 && result.output.hasPrefix("Error: 2099-12 is more than one month after the current month ("), "\(result.output)")
+            result = try await Self.run(["status"], url: url)
+            #expect(result.output == "No runs match.")
+            result = try await Self.run(["run", "--period", "2099-12", "--force"], url: url)
+            #expect(result.status == 0 && result.output == "District 956: run 1 started (plan job 1).")
+            result = try await Self.run(["status", "--json"], url: url)
+            #expect(result.output.contains(#""periodForced" : true"#), "\(result.output)")
+        }
+    }
+
+    @Test("a password in --database-url draws a warning; a password file keeps it out of the process list")
+    func passwords() async throws {
+        try await QuietMachine.shared.sharing {
+            let url = try await TestPostgres.newDatabaseURL()
+            defer { Task { await TestPostgres.drop(url) } }
+            var result = try await Self.run(["districts", "--database-url", url.connectionString], url: nil)
+            #expect(result.status == 0 && result.output.hasPrefix("Warning: the password in --database-url is visible to every user"), "\(result.output)")
+            var bare = url
+            bare.password = nil
+            let passfile = NSTemporaryDirectory() + "chitra-pgpass-\(UUID().uuidString.prefix(8))"
+            try "\(url.host ?? "localhost"):\(url.port):\(url.database):\(url.user):\(url.password ?? "")\n"
+                .write(toFile: passfile, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: passfile) }
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: passfile)
+            result = try await Self.run(["districts", "--database-url", bare.connectionString, "--password-file", passfile], url: nil)
+            #expect(result.status == 0 && !result.output.contains("Warning") && result.output.contains("954"), "\(result.output)")
+            result = try await Self.run(["districts"], url: bare, environment: ["PGPASSFILE": passfile])
+            #expect(result.status == 0 && result.output.contains("954"), "\(result.output)")
+        }
+    }
+}

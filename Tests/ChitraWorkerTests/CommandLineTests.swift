@@ -194,6 +194,14 @@ extension CommandLineTests {
             let result = try await Self.run(["demo", "--beneficiaries", "300", "--jobs", "2000"], url: nil)
             #expect(result.status == 0, "\(result.output)")
             #expect(result.output.contains("exactly-once canaries: 700 of 700 recorded once each"), "\(result.output)")
+            // Progress counts the workload's jobs against what was enqueued, never beyond.
+            let progress = result.output.split(separator: "\n").filter { $0.hasPrefix("• draining: ") }
+            #expect(!progress.isEmpty)
+            for line in progress {
+                let numbers = line.dropFirst("• draining: ".count).split(separator: " ")
+                #expect(Int(numbers[0])! <= Int(numbers[2])!, "\(line)")
+            }
+            #expect(progress.last?.hasPrefix("• draining: 2708 of 2708 jobs finished") == true, "\(progress.last ?? "")")
             let approved = result.output.split(separator: "\n").filter { $0.contains(" approved ") && $0.hasSuffix("₫") }
             #expect(approved.count == 7, "\(result.output)")
         }

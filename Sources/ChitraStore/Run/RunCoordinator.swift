@@ -25,11 +25,20 @@ public struct RunCoordinator: Sendable {
     }
 
     public let database: Database
+    /// The months a run may be triggered for; nil: the bundled policy tables' rule, today.
+    public let periodRule: RunPeriodRule?
 
-    public init(database: Database) { self.database = database }
+    public init(database: Database, periodRule: RunPeriodRule? = nil) {
+        self.database = database
+        self.periodRule = periodRule
+    }
 
-    /// Triggers `period` for `districts` (every district with a register when nil).
-    public func trigger(period: Period, districts: [String]?, by: String, autoApprove: Bool) async throws -> [Outcome] {
+    /// Triggers `period` for `districts` (every district with a register when nil). A period outside
+    /// `periodRule` is refused unless `force`, and a forced run records it.
+    public func trigger(period: Period, districts: [String]?, by: String, autoApprove: Bool, force: Bool = false) async throws -> [Outcome] {
+        let rule = try periodRule ?? RunPeriodRule(policy: try PolicyTable.bundled())
+        try rule.check(period, force: force)
+        let forced = rule.needsForce(period)
         let targets: [String]
         if let districts {
             try await DistrictSettings.requireKnown(districts, database: database)
@@ -44,18 +53,18 @@ public struct RunCoordinator: Sendable {
         var outcomes: [Outcome] = []
         for district in targets {
             outcomes.append(try await database.transaction("trigger the run of district \(district)") { connection in
-                try await Self.trigger(district: district, period: period, by: by, autoApprove: autoApprove, on: connection)
+                try await Self.trigger(district: district, period: period, by: by, autoApprove: autoApprove, forced: forced, on: connection)
             })
         }
         return outcomes
     }
 
-    static func trigger(district: String, period: Period, by: String, autoApprove: Bool,
+    static func trigger(district: String, period: Period, by: String, autoApprove: Bool, forced: Bool,
                         on connection: PostgresConnection) async throws -> Outcome {
         var runID: Int64?
         var generation: Int32 = 1
         for try await (id, gen) in try await connection.query(
-            RunSQL.insertRun(district: district, period: period, by: by, autoApprove: autoApprove), logger: Database.quiet
+            RunSQL.insertRun(district: district, period: period, by: by, autoApprove: autoApprove, forced: forced), logger: Database.quiet
         ).decode((Int64, Int32).self) {
             (runID, generation) = (id, gen)
         }
@@ -66,7 +75,7 @@ public struct RunCoordinator: Sendable {
                 }
                 runID = existing.id
                 for try await next in try await connection.query(
-                    RunSQL.restartRun(id: existing.id, by: by, autoApprove: autoApprove), logger: Database.quiet).decode(Int32.self) {
+                    RunSQL.restartRun(id: existing.id, by: by, autoApprove: autoApprove, forced: forced), logger: Database.quiet).decode(Int32.self) {
                     generation = next
                 }
             }

@@ -9,10 +9,10 @@ enum RunSQL {
         "SELECT code FROM districts d WHERE EXISTS (SELECT 1 FROM beneficiaries b WHERE b.district_code = d.code) ORDER BY code"
     }
 
-    static func insertRun(district: String, period: Period, by: String, autoApprove: Bool) -> PostgresQuery {
+    static func insertRun(district: String, period: Period, by: String, autoApprove: Bool, forced: Bool) -> PostgresQuery {
         """
-        INSERT INTO runs (district_code, period, triggered_by, auto_approve)
-        VALUES (\(district), \(date(period))::date, \(by), \(autoApprove))
+        INSERT INTO runs (district_code, period, triggered_by, auto_approve, period_forced)
+        VALUES (\(district), \(date(period))::date, \(by), \(autoApprove), \(forced))
         ON CONFLICT (district_code, period) DO NOTHING
         RETURNING id, generation
         """
@@ -95,9 +95,10 @@ enum RunSQL {
     }
 
     /// A cancelled run triggered again starts afresh under a new generation.
-    static func restartRun(id: Int64, by: String, autoApprove: Bool) -> PostgresQuery {
+    static func restartRun(id: Int64, by: String, autoApprove: Bool, forced: Bool) -> PostgresQuery {
         """
         UPDATE runs SET state = 'planning', generation = generation + 1, triggered_by = \(by), auto_approve = \(autoApprove),
+                        period_forced = \(forced),
                         approved_by = NULL, approved_at = NULL, register_import_id = NULL, members = NULL, members_done = 0,
                         shards = NULL, shards_done = 0,
                         last_error = NULL, updated_at = now()
