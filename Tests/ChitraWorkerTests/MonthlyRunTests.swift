@@ -50,7 +50,7 @@ struct MonthlyRunTests {
             let rows = try await database.client.query(
                 "SELECT end_to_end_id, rail FROM disbursements WHERE beneficiary_id = 'R2'")
             for try await (e2e, rail) in rows.decode((String, String).self) {
-                #expect(e2e == "CT954202409R2" && rail == "bank")
+                #expect(e2e == "CT954202409NR2" && rail == "bank")
             }
         }
     }
