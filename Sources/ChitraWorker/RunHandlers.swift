@@ -7,8 +7,10 @@ public enum RunHandlers {
     /// The kinds of job that compute a run (plan, then one compute per shard).
     public static let computeKinds = ["plan", "compute"]
 
-    public static func all(policy: PolicyTable, shardSize: Int = RunPlanner.shardSize, hooks: Hooks = Hooks()) -> [any JobHandler] {
-        [Plan(shardSize: shardSize), Compute(calculator: EntitlementCalculator(policy: policy), hooks: hooks), Submit()]
+    public static func all(policy: PolicyTable, shardSize: Int = RunPlanner.shardSize,
+                           computeMaxAttempts: Int32 = NewJob.defaultMaxAttempts, hooks: Hooks = Hooks()) -> [any JobHandler] {
+        [Plan(shardSize: shardSize, computeMaxAttempts: computeMaxAttempts),
+         Compute(calculator: EntitlementCalculator(policy: policy), hooks: hooks), Submit()]
     }
 
     /// Runs a step; when it fails on the job's last attempt, the run fails too, with the reason,
@@ -20,7 +22,7 @@ public enum RunHandlers {
             return try await body()
         } catch {
             let expected = error is JobSnooze || error is JobDiscard || error is JobCancel || error is RunPlanner.DistrictBusy
-                || error is PolicyError
+                || error is any RunStoppingError
             if !expected, context.job.attempt >= context.job.maxAttempts {
                 let reason = "its \(context.job.kind) job \(context.job.id) failed on its last attempt "
                     + "(\(context.job.attempt) of \(context.job.maxAttempts)): \(error)"
@@ -43,15 +45,20 @@ public enum RunHandlers {
         public let kind = "plan"
         public static let busyWait = Duration.seconds(5)
         let shardSize: Int
+        let computeMaxAttempts: Int32
 
-        public init(shardSize: Int = RunPlanner.shardSize) { self.shardSize = shardSize }
+        public init(shardSize: Int = RunPlanner.shardSize, computeMaxAttempts: Int32 = NewJob.defaultMaxAttempts) {
+            self.shardSize = shardSize
+            self.computeMaxAttempts = computeMaxAttempts
+        }
 
         public func run(_ context: JobContext) async throws {
             let args = try context.job.decodeArgs(RunCoordinator.PlanArgs.self)
             do {
                 let plan = try await failingRunOnLastAttempt(context, runID: args.runID, generation: args.generation) {
                     try await context.withCompletingTransaction { connection in
-                        try await RunPlanner.plan(runID: args.runID, generation: args.generation, shardSize: shardSize, on: connection)
+                        try await RunPlanner.plan(runID: args.runID, generation: args.generation, shardSize: shardSize,
+                                                  computeMaxAttempts: computeMaxAttempts, on: connection)
                     }
                 }
                 context.logger.info("run planned", metadata: ["chitra.run_id": "\(args.runID)", "members": "\(plan?.members ?? 0)",
@@ -76,19 +83,27 @@ public enum RunHandlers {
 
         public func run(_ context: JobContext) async throws {
             let args = try context.job.decodeArgs(RunShard.self)
+            let job = RunComputer.Job(id: context.job.id, attempt: context.job.attempt)
             do {
-                try await failingRunOnLastAttempt(context, runID: args.runID, generation: args.generation) {
+                let result = try await failingRunOnLastAttempt(context, runID: args.runID, generation: args.generation) {
                     try await context.withCompletingTransaction { connection in
-                        _ = try await RunComputer.compute(args, calculator: calculator, on: connection)
-                        hooks.afterShardWrites?()
+                        let result = try await RunComputer.compute(args, job: job, calculator: calculator, on: connection)
+                        if result?.alreadyDone != true { hooks.afterShardWrites?() }
+                        return result
                     }
                 }
-            } catch let error as PolicyError {
-                // A policy table that cannot compute a month will not fix itself by retrying: the
-                // run fails with the reason, and the job is discarded.
-                try await RunFailure.markFailed(runID: args.runID, generation: args.generation, reason: error.description,
-                                                database: context.database)
-                throw JobDiscard(error.description)
+                if result?.alreadyDone == true {
+                    context.logger.notice("shard already done by another job; this one changed nothing",
+                                          metadata: ["chitra.run_id": "\(args.runID)", "chitra.shard": "\(args.shard)"])
+                }
+            } catch let error as any RunStoppingError {
+                // Retrying cannot mend it: the run fails with the reason, and the job is discarded.
+                let reason = "shard \(args.shard) stopped: \(error.description)"
+                try await RunFailure.markFailed(runID: args.runID, generation: args.generation, reason: reason, database: context.database)
+                throw JobDiscard(reason)
+            } catch let unknown as RunShardRecord.Unknown {
+                // A job for a shard the plan never recorded: nothing to compute, and the run is not at fault.
+                throw JobDiscard(unknown.description)
             }
         }
     }

@@ -42,7 +42,7 @@ enum DemoReport {
     static func printRuns(database: Database, period: Period) async throws {
         var table = TextTable("DISTRICT", "RUN", "STATE", "BENEFICIARIES", "DISBURSEMENTS", "TOTAL")
         for run in try await RunStatus.list(period: period, districts: nil, database: database).sorted(by: { $0.district < $1.district }) {
-            table.add(run.district, "\(run.runID)", run.state, run.members.map(String.init) ?? "-", "\(run.disbursements)",
+            table.add(run.district, "\(run.runID)", run.state.rawValue, run.members.map(String.init) ?? "-", "\(run.disbursements)",
                       Money(dong: run.disbursedVND).description)
         }
         Swift.print("• the run of \(period):")

@@ -96,9 +96,9 @@ struct RunBenchmark {
         var peak = 0
         while true {
             let runs = try await RunStatus.list(period: nil, districts: nil, database: database)
-            if planSeconds == 0, runs.allSatisfy({ $0.state != "planning" }) { planSeconds = (clock.now - start).seconds }
+            if planSeconds == 0, runs.allSatisfy({ $0.state != .planning }) { planSeconds = (clock.now - start).seconds }
             peak = max(peak, processes.compactMap(\.peakMemoryBytes).max() ?? 0)
-            if runs.allSatisfy({ $0.state == "computed" }) { break }
+            if runs.allSatisfy({ $0.state == .computed }) { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         let seconds = (clock.now - start).seconds

@@ -3,12 +3,18 @@ import ChitraStore
 import Foundation
 
 /// `chitra run --wait`: a progress bar per district until every run is computed (or further),
-/// failed or cancelled. Returns how many failed or were cancelled.
+/// failed or cancelled, or until no worker has claimed any of their jobs for `stallSeconds` while
+/// some wait. Returns how many failed or were cancelled (a stall counts as one).
 enum RunProgress {
-    static let done: Set<String> = ["computed", "approved", "completed", "failed", "cancelled"]
+    /// How long jobs may wait unclaimed before `--wait` says that no worker runs. Two minutes: a
+    /// busy worker claims a district's jobs within seconds; a restart takes less than that.
+    static let defaultStallSeconds = 120
+    static let done: Set<RunState> = [.computed, .approved, .completed, .failed, .cancelled]
 
-    static func follow(period: Period, districts: [String]?, database: Database) async throws -> Int {
+    static func follow(period: Period, districts: [String]?, stallSeconds: Int = defaultStallSeconds, database: Database) async throws -> Int {
         let interactive = isatty(STDOUT_FILENO) != 0
+        let clock = ContinuousClock()
+        let start = clock.now
         var lastText = ""
         var shownLines = 0
         while true {
@@ -22,13 +28,25 @@ enum RunProgress {
                 lastText = text
             }
             if runs.allSatisfy({ done.contains($0.state) }) {
-                for run in runs where run.state == "failed" {
-                    print("District \(run.district): the run failed: \(run.lastError ?? "no reason recorded").")
-                }
-                return runs.filter { $0.state == "failed" || $0.state == "cancelled" }.count
+                for run in runs where run.state == .failed { print(RunProgress.failure(run)) }
+                return runs.filter { $0.state == .failed || $0.state == .cancelled }.count
+            }
+            let activity = try await RunStatus.activity(runIDs: runs.map(\.runID), database: database)
+            let idle = min(activity.secondsSinceLastClaim ?? .infinity, (clock.now - start).seconds)
+            if activity.due > 0, activity.running == 0, idle >= Double(stallSeconds) {
+                print("No worker has claimed a job of these runs for \(Int(idle)) s while \(activity.due) wait: no worker is running; start chitra-worker.")
+                return 1
             }
             try await Task.sleep(for: interactive ? .milliseconds(300) : .seconds(1))
         }
+    }
+
+    /// A failed run: why, and the two ways out.
+    static func failure(_ run: RunStatus) -> String {
+        let reason = run.lastError ?? "no reason was recorded"
+        return "District \(run.district): the run failed: \(reason)\(reason.hasSuffix(".") ? "" : ".") Once the cause is fixed, "
+            + "`chitra run resume --district \(run.district) --period \(run.period)` completes what did not; "
+            + "`chitra run cancel --district \(run.district) --period \(run.period)` removes what it wrote."
     }
 
     /// Beneficiaries computed of the run's members (the rails will add disbursements settled).
@@ -38,6 +56,6 @@ enum RunProgress {
         if let members = run.members { filled = members == 0 ? width : min(width, run.membersDone * width / members) } else { filled = 0 }
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         let members = run.members.map { "\(run.membersDone)/\($0) beneficiaries computed" } ?? "planning"
-        return "\(run.district) [\(bar)] \(members), \(run.shardsDone)/\(run.shards.map(String.init) ?? "?") shards, \(run.state)"
+        return "\(run.district) [\(bar)] \(members), \(run.shardsDone)/\(run.shards.map(String.init) ?? "?") shards, \(run.state.rawValue)"
     }
 }

@@ -136,6 +136,20 @@ struct JobQueueTests {
         }
     }
 
+    @Test("districts whose jobs are all snoozed take no share of a claim (issue 8, item 8)")
+    func snoozedJobsTakeNoShare() async throws {
+        try await TestPostgres.withDatabase { database in
+            let queue = JobQueue(database: database)
+            let later = Date().addingTimeInterval(3600)
+            try await queue.enqueue((0..<20).map { _ in NewJob(kind: "compute", districtCode: "954") })
+            for district in ["956", "957", "958", "959", "960", "961"] {
+                try await queue.enqueue([NewJob(kind: "submit", districtCode: district, runAt: later)])
+            }
+            let claimed = try await queue.claim(limit: 12, owner: owner, lease: .seconds(30))
+            #expect(claimed.count == 12 && claimed.allSatisfy { $0.districtCode == "954" }, "\(claimed.count) claimed")
+        }
+    }
+
     @Test("failures back off exponentially, then the job is discarded with its last error")
     func backoffAndDiscard() async throws {
         try await TestPostgres.withDatabase { database in

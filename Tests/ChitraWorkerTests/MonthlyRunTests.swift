@@ -15,7 +15,7 @@ struct MonthlyRunTests {
             .trigger(period: Period(period)!, districts: ["954"], by: "operator", autoApprove: true)
         try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: RunFixture.policy)) { _ in
             try await eventually(timeout: .seconds(60), "run \(period) approved") {
-                try await RunStatus.list(period: Period(period)!, districts: ["954"], database: database).first?.state == "approved"
+                try await RunStatus.list(period: Period(period)!, districts: ["954"], database: database).first?.state == .approved
             }
         }
         return outcomes
@@ -37,7 +37,7 @@ struct MonthlyRunTests {
             guard case .started = outcomes[0] else { Issue.record("not started: \(outcomes)"); return }
             let again = try await RunCoordinator(database: database)
                 .trigger(period: Period("2024-09")!, districts: ["954"], by: "operator", autoApprove: true)
-            guard case .alreadyTriggered(_, _, "approved") = again[0] else { Issue.record("triggered twice: \(again)"); return }
+            guard case .alreadyTriggered(_, _, .approved) = again[0] else { Issue.record("triggered twice: \(again)"); return }
             #expect(try await JobQueue(database: database).countsByState(kind: "plan") == [.completed: 1])
             // Auto-approved by the last shard, which enqueued the submit step; it waits for the rails.
             #expect(try await JobQueue(database: database).countsByState(kind: "submit") == [.available: 1])
@@ -109,7 +109,7 @@ extension MonthlyRunTests {
             try await RunFixture.importRegister(change, database)
 
             let result = try await RunFixture.compute(shard, database)
-            #expect(result?.members == 1 && result?.runState == "computed")
+            #expect(result?.members == 1 && result?.runState == .computed)
             #expect(try await RunFixture.disbursements("2024-09", database) == ["N1": 500_000])
         }
     }

@@ -39,7 +39,7 @@ struct RunChaosTests {
 
     static func allComputed(_ database: Database) async throws -> Bool {
         let runs = try await RunStatus.list(period: period, districts: nil, database: database)
-        return runs.count == BacLieu.districtCodes.count && runs.allSatisfy { $0.state == "computed" }
+        return runs.count == BacLieu.districtCodes.count && runs.allSatisfy { $0.state == .computed }
     }
 
     /// Alone on the machine: three workers, their restarts and a server restart load two cores
@@ -104,7 +104,7 @@ struct RunChaosTests {
 
                 let worker = try WorkerProcesses.spawn(url: url)
                 try await eventually(timeout: .seconds(60), "run computed") {
-                    try await RunStatus.list(period: Self.period, districts: ["954"], database: database).first?.state == "computed"
+                    try await RunStatus.list(period: Self.period, districts: ["954"], database: database).first?.state == .computed
                 }
                 worker.signal(SIGTERM)
                 await worker.waitForExit()

@@ -10,31 +10,88 @@ import Testing
 /// approval goes straight to approved.
 @Suite("Run writes", .timeLimit(.minutes(3)))
 struct RunWriteTests {
-    @Test("a shard meeting a disbursement and a line already written writes only what is missing, and counts only that")
-    func rowsAlreadyThere() async throws {
+    /// Four members in one shard, planned for September 2024, and the disbursement and line that
+    /// the shard will compute for them, to be written behind the run's back.
+    static func plannedShard(_ database: Database) async throws -> (runID: Int64, shard: RunShard) {
+        var file = RegisterFileBuilder(district: "954")
+        for index in 1...4 { file.add("W\(index)", [.eligibleFrom: "2024-09"]) }
+        try await RunFixture.importRegister(file, database)
+        let runID = try await RunFixture.trigger("2024-09", database)
+        let plan = try await RunFixture.plan(runID, shardSize: 10, database)
+        return (runID, plan.shards[0])
+    }
+
+    static func insertDisbursement(_ id: String, amount: Int64, runID: Int64, endToEndID: String? = nil, period: String = "2024-09",
+                                   _ database: Database) async throws {
+        let e2e = endToEndID ?? EndToEndID.make(district: "954", period: Period(period)!, beneficiaryID: id)
+        try await database.client.query("""
+            INSERT INTO disbursements (beneficiary_id, period, district_code, run_id, program, amount_vnd, method, rail, end_to_end_id)
+            VALUES (\(id), \(period + "-01")::date, '954', \(runID), 'btxh', \(amount), 'cash', 'cash', \(e2e))
+            """)
+    }
+
+    @Test("rows already there that are identical to what the shard computes are skipped, and the totals count every member (item 4)")
+    func identicalRowsSkipped() async throws {
         try await TestPostgres.withDatabase { database in
-            var file = RegisterFileBuilder(district: "954")
-            for index in 1...4 { file.add("W\(index)", [.eligibleFrom: "2024-09"]) }
-            try await RunFixture.importRegister(file, database)
-            let runID = try await RunFixture.trigger("2024-09", database)
-            let plan = try await RunFixture.plan(runID, shardSize: 10, database)
-            // Written before, by hand or by a bug: the COPY meets them and the shard takes the slow way.
-            try await database.client.query("""
-                INSERT INTO disbursements (beneficiary_id, period, district_code, run_id, program, amount_vnd, method, rail, end_to_end_id)
-                VALUES ('W2', '2024-09-01', '954', \(runID), 'btxh', 123, 'cash', 'cash', 'CT954202409W2')
-                """)
+            let (runID, shard) = try await Self.plannedShard(database)
+            try await Self.insertDisbursement("W2", amount: 500_000, runID: runID, database)
             try await database.client.query("""
                 INSERT INTO entitlement_lines (beneficiary_id, run_period, month, kind, amount_vnd, district_code, run_id)
                 VALUES ('W3', '2024-09-01', '2024-09-01', 'regular', 500000, '954', \(runID))
                 """)
-            let result = try #require(try await RunFixture.compute(plan.shards[0], database))
-            #expect(result.disbursements == 3 && result.lines == 3, "W2's disbursement and W3's line were there")
-            #expect(try await RunFixture.disbursements("2024-09", database) == ["W1": 500_000, "W2": 123, "W3": 500_000, "W4": 500_000])
-            let lines = try await RunFixture.count("SELECT count(*) FROM entitlement_lines", database)
-            #expect(lines == 4)
-            // The run's totals count what the run wrote: three disbursements, not W2's.
+            let result = try #require(try await RunFixture.compute(shard, database))
+            #expect(result.disbursements == 4 && result.lines == 4)
+            #expect(try await RunFixture.disbursements("2024-09", database) == ["W1": 500_000, "W2": 500_000, "W3": 500_000, "W4": 500_000])
+            #expect(try await RunFixture.count("SELECT count(*) FROM entitlement_lines", database) == 4)
             let status = try #require(try await RunStatus.list(period: Period("2024-09")!, districts: ["954"], database: database).first)
-            #expect(status.totals.count == 3 && status.totals.totalVND == 1_500_000)
+            #expect(status.totals.count == 4 && status.totals.totalVND == 2_000_000)
+            try await RunFixture.expectTotalsHold(runID, database)
+        }
+    }
+
+    @Test("a disbursement already there that differs stops the shard, naming the beneficiary and both amounts (item 4)")
+    func differingDisbursementStops() async throws {
+        try await TestPostgres.withDatabase { database in
+            let (runID, shard) = try await Self.plannedShard(database)
+            try await Self.insertDisbursement("W2", amount: 123, runID: runID, database)
+            await #expect(throws: RunShardConflict.disbursement(beneficiaryID: "W2", period: "2024-09", computed: 500_000, recorded: 123,
+                                                               recordedRun: runID, endToEndHolder: "W2", runID: runID)) {
+                try await RunFixture.compute(shard, database)
+            }
+            let sentence = RunShardConflict.disbursement(beneficiaryID: "W2", period: "2024-09", computed: 500_000, recorded: 123,
+                                                         recordedRun: runID, endToEndHolder: "W2", runID: runID).description
+            #expect(sentence.hasPrefix("beneficiary W2: run \(runID) computes a disbursement of 500.000 ₫ for 2024-09, but one of 123 ₫ is already recorded"))
+            // Nothing of the shard was written.
+            #expect(try await RunFixture.disbursements("2024-09", database) == ["W2": 123])
+            #expect(try await RunFixture.count("SELECT count(*) FROM run_totals", database) == 0)
+        }
+    }
+
+    @Test("a line already there that differs stops the shard (item 4)")
+    func differingLineStops() async throws {
+        try await TestPostgres.withDatabase { database in
+            let (runID, shard) = try await Self.plannedShard(database)
+            try await database.client.query("""
+                INSERT INTO entitlement_lines (beneficiary_id, run_period, month, kind, amount_vnd, district_code, run_id)
+                VALUES ('W3', '2024-09-01', '2024-09-01', 'regular', 400000, '954', \(runID))
+                """)
+            await #expect(throws: RunShardConflict.line(beneficiaryID: "W3", month: "2024-09", kind: "regular", computed: 500_000,
+                                                       recorded: 400_000, recordedRun: runID, runID: runID)) {
+                try await RunFixture.compute(shard, database)
+            }
+        }
+    }
+
+    @Test("an EndToEndId already held by another beneficiary's disbursement stops the shard, naming both (item 4)")
+    func endToEndClashStops() async throws {
+        try await TestPostgres.withDatabase { database in
+            let (runID, shard) = try await Self.plannedShard(database)
+            let e2e = EndToEndID.make(district: "954", period: Period("2024-09")!, beneficiaryID: "W4")
+            try await Self.insertDisbursement("X9", amount: 500_000, runID: runID, endToEndID: e2e, database)
+            await #expect(throws: RunShardConflict.disbursement(beneficiaryID: "W4", period: "2024-09", computed: 500_000, recorded: nil,
+                                                               recordedRun: nil, endToEndHolder: "X9", runID: runID)) {
+                try await RunFixture.compute(shard, database)
+            }
         }
     }
 
@@ -48,7 +105,7 @@ struct RunWriteTests {
             try await RunFixture.importRegister(file, database)
             let runID = try await RunFixture.trigger("2024-09", database)
             let plan = try await RunFixture.plan(runID, shardSize: 10, database)
-            #expect(try await RunFixture.compute(plan.shards[0], database)?.runState == "approved")
+            #expect(try await RunFixture.compute(plan.shards[0], database)?.runState == .approved)
             for try await by in try await database.client.query("SELECT approved_by FROM runs WHERE id = \(runID)").decode(String?.self) {
                 #expect(by == "approval off")
             }
@@ -76,7 +133,7 @@ struct RunWriteTests {
                 try await eventually("run failed and its compute job discarded") {
                     let state = try await RunStatus.list(period: Period("2024-09")!, districts: ["954"], database: database).first?.state
                     let jobs = try await JobQueue(database: database).countsByState(kind: "compute")
-                    return state == "failed" && jobs == [.discarded: 1]
+                    return state == .failed && jobs == [.discarded: 1]
                 }
             }
             let status = try #require(try await RunStatus.list(period: Period("2024-09")!, districts: ["954"], database: database).first)
@@ -96,13 +153,13 @@ struct RunWriteTests {
             let plan = try await RunFixture.plan(runID, shardSize: 10, database)
             #expect(plan.members == 0 && plan.shards.isEmpty)
             let september = try #require(try await RunStatus.list(period: Period("2024-09")!, districts: ["954"], database: database).first)
-            #expect(september.state == "computed" && september.members == 0)
+            #expect(september.state == .computed && september.members == 0)
 
             let outcomes = try await RunCoordinator(database: database)
                 .trigger(period: Period("2024-10")!, districts: ["954"], by: "operator", autoApprove: true)
             guard case .started(_, let october, _) = outcomes.first else { Issue.record("\(outcomes)"); return }
             _ = try await RunFixture.plan(october, shardSize: 10, database)
-            #expect(try await RunStatus.list(period: Period("2024-10")!, districts: ["954"], database: database).first?.state == "approved")
+            #expect(try await RunStatus.list(period: Period("2024-10")!, districts: ["954"], database: database).first?.state == .approved)
             #expect(try await JobQueue(database: database).countsByState(kind: "submit") == [.available: 1])
             #expect(try await DistrictSettings.list(database: database).first { $0.code == "954" }?.computedThrough == "2024-10")
         }

@@ -46,6 +46,9 @@ struct ChitraWorkerCommand: AsyncParsableCommand {
     @Option(help: "Beneficiaries per compute job when this worker plans a run.")
     var shardSize: Int = RunPlanner.shardSize
 
+    @Option(help: "Attempts of each compute job this worker's plans enqueue before the job, and its run, fail.")
+    var computeMaxAttempts: Int32 = NewJob.defaultMaxAttempts
+
     @Option(help: "With --diagnostics: kill this process (SIGKILL) after writing the lines and disbursements of its N-th shard, before the shard's transaction commits.")
     var dieAfterWritingShard: Int?
 
@@ -82,7 +85,9 @@ struct ChitraWorkerCommand: AsyncParsableCommand {
             guard diagnostics else { throw ValidationError("--die-after-writing-shard needs --diagnostics.") }
             hooks.afterShardWrites = DiagnosticHandlers.killSelf(atCall: shard)
         }
-        let handlers = DiagnosticHandlers.standard + RunHandlers.all(policy: policy, shardSize: shardSize, hooks: hooks)
+        guard computeMaxAttempts >= 1 else { throw ValidationError("--compute-max-attempts must be at least 1.") }
+        let handlers = DiagnosticHandlers.standard
+            + RunHandlers.all(policy: policy, shardSize: shardSize, computeMaxAttempts: computeMaxAttempts, hooks: hooks)
             + (diagnostics ? DiagnosticHandlers.probes : [])
         let worker = try Worker(database: database, handlers: handlers, configuration: configuration, logger: logger)
         var services: [any Service] = [database.client]

@@ -45,8 +45,18 @@ struct TabText {
         }
     }
 
-    /// Calls `body` with every line of `text` that has exactly `fieldCount` fields.
-    static func forEach(_ text: String, fieldCount: Int, _ body: (Record) throws -> Void) rethrows {
+    /// A line with another number of fields than its query writes: the value cannot be read, and
+    /// what it would have said must not be dropped in silence.
+    struct Malformed: Error, CustomStringConvertible {
+        var firstField: String
+        var fields: Int
+        var expected: Int
+        var description: String { "a row starting \(firstField) came back with \(fields) fields instead of \(expected)" }
+    }
+
+    /// Calls `body` with every line of `text`; a non-empty line without exactly `fieldCount` fields
+    /// throws `Malformed`.
+    static func forEach(_ text: String, fieldCount: Int, _ body: (Record) throws -> Void) throws {
         var text = text
         try text.withUTF8 { bytes in
             var fields: [Range<Int>] = []
@@ -61,7 +71,13 @@ struct TabText {
                     fields.append(start..<position)
                     start = position + 1
                     if byte == 10 {
-                        if fields.count == fieldCount, position > lineStart { try body(Record(bytes: bytes, fields: fields)) }
+                        if position > lineStart {
+                            let record = Record(bytes: bytes, fields: fields)
+                            guard fields.count == fieldCount else {
+                                throw Malformed(firstField: record.string(0), fields: fields.count, expected: fieldCount)
+                            }
+                            try body(record)
+                        }
                         fields.removeAll(keepingCapacity: true)
                         lineStart = position + 1
                     }

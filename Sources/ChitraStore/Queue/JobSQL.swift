@@ -45,16 +45,16 @@ enum JobSQL {
     }
 
     /// Claims up to `limit` due jobs fairly across districts: a skip-scan finds the districts with
-    /// work, each gets an equal share of the batch, rows are locked with SKIP LOCKED so workers
+    /// work due now (jobs snoozed or backing off do not count), each gets an equal share of the batch, rows are locked with SKIP LOCKED so workers
     /// never wait on each other, and the attempt is counted now.
     static func claim(limit: Int, owner: String, lease: Duration) -> PostgresQuery {
         """
         WITH RECURSIVE districts AS (
-            (SELECT district_code FROM jobs WHERE state IN ('available', 'retryable')
+            (SELECT district_code FROM jobs WHERE state IN ('available', 'retryable') AND run_at <= now()
              ORDER BY district_code LIMIT 1)
             UNION ALL
             SELECT (SELECT j.district_code FROM jobs j
-                    WHERE j.state IN ('available', 'retryable') AND j.district_code > d.district_code
+                    WHERE j.state IN ('available', 'retryable') AND j.run_at <= now() AND j.district_code > d.district_code
                     ORDER BY j.district_code LIMIT 1)
             FROM districts d WHERE d.district_code IS NOT NULL
         ), share AS (

@@ -11,13 +11,15 @@ enum MaintenanceSQL {
     }
 
     /// Jobs whose lease expired go back to the queue with their attempt counted (it was made at
-    /// claim time), or are discarded when that was the last attempt.
+    /// claim time), or are discarded when that was the last attempt. A discarded job of a run
+    /// (its plan, or a shard's compute) fails that run with the reason in the same statement: its
+    /// worker died on every attempt, and the run must not wait for a job that will never come back.
     static func rescue(limit: Int) -> PostgresQuery {
         """
         WITH expired AS (
             SELECT id FROM jobs WHERE state = 'running' AND lease_expires_at < now()
             ORDER BY lease_expires_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
-        )
+        ), rescued AS (
         UPDATE jobs SET
             state = (CASE WHEN jobs.attempt >= jobs.max_attempts THEN 'discarded' ELSE 'retryable' END)::job_state,
             finalized_at = CASE WHEN jobs.attempt >= jobs.max_attempts THEN now() END,
@@ -27,7 +29,17 @@ enum MaintenanceSQL {
                      'error', 'worker ' || coalesce(jobs.lease_owner, '?') || ' stopped renewing its lease')),
             lease_owner = NULL, lease_expires_at = NULL
         FROM expired WHERE jobs.id = expired.id
-        RETURNING jobs.id
+        RETURNING jobs.id, jobs.kind, jobs.state, jobs.args, jobs.attempt, jobs.max_attempts
+        ), failed_runs AS (
+            UPDATE runs SET state = 'failed', updated_at = now(),
+                last_error = 'its ' || r.kind || ' job ' || r.id || ' was discarded: the worker running it died or stopped on every '
+                             || 'attempt (' || r.attempt || ' of ' || r.max_attempts || ')'
+            FROM rescued r
+            WHERE r.state = 'discarded' AND r.kind IN ('plan', 'compute') AND runs.state IN ('planning', 'computing')
+              AND runs.id = (CASE WHEN r.args->>'runID' ~ '^[0-9]{1,18}$' THEN (r.args->>'runID')::bigint END)
+              AND runs.generation = (CASE WHEN r.args->>'generation' ~ '^[0-9]{1,9}$' THEN (r.args->>'generation')::int END)
+        )
+        SELECT id FROM rescued
         """
     }
 

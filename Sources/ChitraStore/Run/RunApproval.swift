@@ -54,8 +54,10 @@ public enum RunApproval {
     public static func approve(district: String, period: Period, by approver: String, database: Database) async throws -> ControlTotals {
         try await database.transaction("approve the run of district \(district)") { connection in
             guard let run = try await RunSQL.lockExisting(district: district, period: period, on: connection) else { throw Failure.noRun(district: district, period: period.description) }
-            guard run.state == "computed" else {
-                throw Failure.notComputed(district: district, period: period.description, state: run.state)
+            do {
+                _ = try RunStateMachine(run.state).approve()
+            } catch {
+                throw Failure.notComputed(district: district, period: period.description, state: run.state.rawValue)
             }
             guard run.triggeredBy != approver else { throw Failure.sameApprover(name: approver) }
             // The checker approves what the run recorded; it must be what the run holds.

@@ -2,9 +2,11 @@ import ChitraCore
 import Foundation
 import PostgresNIO
 
-/// Cancelling a run before approval: its unapproved lines and disbursements and its snapshot are
-/// removed, its waiting jobs cancelled; a compute job still running rolls back when it finds the
-/// run cancelled. Triggering the run again computes afresh under a new generation.
+/// Cancelling a run before approval (a failed one included): its unapproved lines and
+/// disbursements, its shards, totals and snapshot are removed, its waiting jobs cancelled.
+/// The run's row is locked first, as compute jobs lock it first: a cancel waits for the shards
+/// computing now, and a shard starting after it finds the run cancelled. Triggering the run again
+/// computes afresh under a new generation.
 public enum RunCancellation {
     public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
         case noRun(district: String, period: String)
@@ -24,8 +26,10 @@ public enum RunCancellation {
     public static func cancel(district: String, period: Period, database: Database) async throws -> Int {
         try await database.transaction("cancel the run of district \(district)") { connection in
             guard let run = try await RunSQL.lockExisting(district: district, period: period, on: connection) else { throw Failure.noRun(district: district, period: period.description) }
-            guard ["planning", "computing", "computed"].contains(run.state) else {
-                throw Failure.tooLate(district: district, period: period.description, state: run.state)
+            do {
+                _ = try RunStateMachine(run.state).cancel()
+            } catch {
+                throw Failure.tooLate(district: district, period: period.description, state: run.state.rawValue)
             }
             try await connection.query(RunSQL.removeLines(runID: run.id), logger: Database.quiet)
             var removed = 0

@@ -2,29 +2,52 @@ import ChitraCore
 import Foundation
 import PostgresNIO
 
-/// The `compute` step for one shard: reads the shard's members and what other runs paid them in
-/// five range scans, computes every member with the calculator, writes lines and disbursements by
-/// COPY, adds the shard's control totals to the run's and counts the shard done — all in the
-/// transaction that completes the compute job.
+/// The `compute` step for one shard: takes the shard's record (a shard already done makes the job
+/// a no-op), reads its members and what other runs paid them in five range scans, computes every
+/// member with the calculator, writes lines and disbursements by COPY, records the shard done with
+/// its totals, and counts it on the run; the last shard moves the run on — all in the transaction
+/// that completes the compute job.
 public enum RunComputer {
     public struct Result: Sendable, Hashable {
         public var members: Int
         public var lines: Int
         public var disbursements: Int
         /// The run's state after this shard.
-        public var runState: String
+        public var runState: RunState
+        /// The shard was already done (by another job): nothing was computed or written.
+        public var alreadyDone: Bool = false
+    }
+
+    /// The job computing a shard, recorded on it.
+    public struct Job: Sendable, Hashable {
+        public var id: Int64
+        public var attempt: Int32
+        public init(id: Int64, attempt: Int32) {
+            self.id = id
+            self.attempt = attempt
+        }
     }
 
     /// Returns nil when the run is not computing (any more) under this generation.
-    public static func compute(_ shard: RunShard, calculator: EntitlementCalculator,
+    public static func compute(_ shard: RunShard, job: Job? = nil, calculator: EntitlementCalculator,
                                on connection: PostgresConnection) async throws -> Result? {
-        guard let run = try await RunSQL.jobRun(id: shard.runID, generation: shard.generation, state: "computing", locked: false,
+        // Lock order, shared with cancel and approval: the run's row first (KEY SHARE: shards do not
+        // block each other; a cancel waits for them, or they find the run cancelled), then the shard's.
+        guard let run = try await RunSQL.jobRun(id: shard.runID, generation: shard.generation, state: .computing, lock: .keyShare,
                                                 on: connection) else { return nil }
-        let reader = RunShardReader(shard: shard, run: run)
+        guard let record = try await RunShardRecord.lock(runID: shard.runID, shard: shard.shard, generation: shard.generation,
+                                                         on: connection) else {
+            throw RunShardRecord.Unknown(runID: shard.runID, shard: shard.shard, generation: shard.generation)
+        }
+        guard record.state == .pending else {
+            return Result(members: 0, lines: 0, disbursements: 0, runState: .computing, alreadyDone: true)
+        }
+        let range = RunShard(runID: shard.runID, generation: shard.generation, shard: shard.shard, lower: record.lower, upper: record.upper)
+        let reader = RunShardReader(shard: range, run: run)
         let members = try await reader.members(on: connection)
         let history = try await reader.history(on: connection)
 
-        var writer = RunShardWriter(runID: shard.runID, district: run.district, period: run.period)
+        var writer = RunShardWriter(runID: shard.runID, shard: shard.shard, district: run.district, period: run.period)
         for member in members {
             let result = try calculator.compute(period: run.period, facts: member.facts, versions: member.versions,
                                                 history: history[member.id] ?? PaymentHistory())
@@ -38,18 +61,10 @@ public enum RunComputer {
                                               pendingRecovery: result.pendingRecovery.dong, method: member.method))
         }
         let written = try await writer.write(on: connection)
-        var state: String?
-        for try await next in try await connection.query(RunShardSQL.shardDone(runID: shard.runID, generation: shard.generation,
-                                                                               members: members.count),
-                                                         logger: Database.quiet).decode(String.self) {
-            state = next
-        }
-        // Cancelled (or re-triggered) while this shard computed: its work must not count.
-        guard let state else { throw RunChanged(runID: shard.runID) }
-        if state == "approved" {
-            try await RunApproval.approveDisbursements(runID: shard.runID, on: connection)
-            try await RunSubmission.enqueue(runID: shard.runID, generation: shard.generation, district: run.district, on: connection)
-        }
+        try await RunShardRecord.complete(runID: shard.runID, shard: shard.shard, members: members.count,
+                                          disbursements: written.disbursements, amount: written.totals.amount, job: job, on: connection)
+        let state = try await RunCompletion.shardCounted(runID: shard.runID, generation: shard.generation, district: run.district,
+                                                         members: members.count, on: connection)
         return Result(members: members.count, lines: written.lines, disbursements: written.disbursements, runState: state)
     }
 

@@ -7,14 +7,15 @@ import PostgresNIO
 public struct RunCoordinator: Sendable {
     public enum Outcome: Sendable, Hashable, CustomStringConvertible {
         case started(district: String, runID: Int64, planJobID: Int64)
-        case alreadyTriggered(district: String, runID: Int64, state: String)
+        case alreadyTriggered(district: String, runID: Int64, state: RunState)
 
         public var description: String {
             switch self {
             case .started(let district, let runID, let job):
                 "District \(district): run \(runID) started (plan job \(job))."
             case .alreadyTriggered(let district, let runID, let state):
-                "District \(district): run \(runID) was already triggered and is \(state); nothing enqueued."
+                "District \(district): run \(runID) was already triggered and is \(state.rawValue); nothing enqueued."
+                    + (state == .failed ? " Resume it with `chitra run resume` or cancel it with `chitra run cancel`." : "")
             }
         }
     }
@@ -70,7 +71,7 @@ public struct RunCoordinator: Sendable {
         }
         if runID == nil {
             if let existing = try await RunSQL.lockExisting(district: district, period: period, on: connection) {
-                guard existing.state == "cancelled" else {
+                guard (try? RunStateMachine(existing.state).triggerAgain()) != nil else {
                     return .alreadyTriggered(district: district, runID: existing.id, state: existing.state)
                 }
                 runID = existing.id

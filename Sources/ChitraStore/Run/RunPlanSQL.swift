@@ -32,10 +32,4 @@ enum RunPlanSQL {
         WHERE district_code = \(district) AND eligible_from <= \(RunSQL.date(period))::date
         """
     }
-
-    /// The plan recorded; a run with no members moves on at once (`RunStateSQL.moveOn`).
-    static func planned(runID: Int64, registerImportID: Int64, members: Int, shards: Int) -> PostgresQuery {
-        RunStateSQL.moveOn(runID: runID, set: "register_import_id = \(registerImportID), members = \(members), shards = \(shards)",
-                           stillComputing: members > 0 ? "true" : "false", condition: "state = 'planning'")
-    }
 }

@@ -24,11 +24,22 @@ public enum RunPlanner {
         public var description: String { "district \(district) is still computing its run for \(period)" }
     }
 
+    /// One compute job per shard; a resumed run's jobs get keys of their own (the keys of jobs that
+    /// completed as no-ops while the run was failed are still taken).
+    static func computeJobs(_ shards: [RunShard], district: String, resumes: Int32,
+                            maxAttempts: Int32 = NewJob.defaultMaxAttempts) throws -> [NewJob] {
+        try shards.map { shard in
+            try NewJob(kind: "compute", districtCode: district, encoding: shard,
+                       uniqueKey: "compute:\(shard.runID):\(shard.generation):\(shard.shard)" + (resumes > 0 ? ":r\(resumes)" : ""),
+                       maxAttempts: maxAttempts)
+        }
+    }
+
     /// Returns the plan; nil when the run is not planning any more (cancelled, or planned by an
     /// earlier attempt of this job).
     public static func plan(runID: Int64, generation: Int32, shardSize: Int = shardSize,
-                            on connection: PostgresConnection) async throws -> Plan? {
-        guard let run = try await RunSQL.jobRun(id: runID, generation: generation, state: "planning", locked: true,
+                            computeMaxAttempts: Int32 = NewJob.defaultMaxAttempts, on connection: PostgresConnection) async throws -> Plan? {
+        guard let run = try await RunSQL.jobRun(id: runID, generation: generation, state: .planning, lock: .update,
                                                 on: connection) else { return nil }
         try await connection.query(RunPlanSQL.lockDistrict(run.district), logger: Database.quiet)
         for try await period in try await connection.query(RunPlanSQL.otherRunComputing(district: run.district, runID: runID),
@@ -42,7 +53,7 @@ public enum RunPlanner {
         var members = 0
         for try await ids in try await connection.query(RunPlanSQL.memberIDs(district: run.district, period: run.period),
                                                         logger: Database.quiet).decode(String.self) {
-            TabText.forEach(ids, fieldCount: 1) { row in
+            try TabText.forEach(ids, fieldCount: 1) { row in
                 if members % shardSize == 0 { starts.append(row.string(0)) }
                 members += 1
             }
@@ -51,19 +62,20 @@ public enum RunPlanner {
             RunShard(runID: runID, generation: generation, shard: Int32(index), lower: starts[index],
                      upper: index + 1 < starts.count ? starts[index + 1] : nil)
         }
-        var state = "computing"
-        for try await next in try await connection.query(
-            RunPlanSQL.planned(runID: runID, registerImportID: importID, members: members, shards: shards.count), logger: Database.quiet
-        ).decode(String.self) { state = next }
-        if state == "approved" {
-            // No members, nothing to compute: approved at once (auto-approve, or approval off).
-            try await RunSubmission.enqueue(runID: runID, generation: generation, district: run.district, on: connection)
+        var settings: RunStateSQL.ApprovalSettings?
+        for try await (autoApprove, approvalRequired) in try await connection.query(
+            RunStateSQL.planRecorded(runID: runID, registerImportID: importID, members: members, shards: shards.count),
+            logger: Database.quiet
+        ).decode((Bool, Bool).self) { settings = .init(autoApprove: autoApprove, approvalRequired: approvalRequired) }
+        guard let settings else { return nil }
+        if shards.isEmpty {
+            // No members, nothing to compute: the run moves on at once, as after its last shard.
+            _ = try await RunCompletion.finish(runID: runID, generation: generation, district: run.district, settings: settings,
+                                               on: connection)
         }
-        let jobs = try shards.map { shard in
-            try NewJob(kind: "compute", districtCode: run.district, encoding: shard,
-                       uniqueKey: "compute:\(runID):\(generation):\(shard.shard)")
-        }
-        try await JobQueue.enqueue(jobs, on: connection)
+        try await RunShardRecord.insert(shards, district: run.district, on: connection)
+        try await JobQueue.enqueue(try computeJobs(shards, district: run.district, resumes: 0, maxAttempts: computeMaxAttempts),
+                                   on: connection)
         return Plan(members: members, shards: shards)
     }
 }

@@ -21,7 +21,7 @@ enum RunSQL {
     /// The run of a district and month, locked for a change of state.
     static func existingRun(district: String, period: Period) -> PostgresQuery {
         """
-        SELECT id, generation, state::text, triggered_by FROM runs
+        SELECT id, generation, state::text, triggered_by, shards, resumes FROM runs
         WHERE district_code = \(district) AND period = \(date(period))::date FOR UPDATE
         """
     }
@@ -30,14 +30,17 @@ enum RunSQL {
     struct ExistingRun {
         var id: Int64
         var generation: Int32
-        var state: String
+        var state: RunState
         var triggeredBy: String
+        var shards: Int32?
+        var resumes: Int32
     }
 
     static func lockExisting(district: String, period: Period, on connection: PostgresConnection) async throws -> ExistingRun? {
         let rows = try await connection.query(existingRun(district: district, period: period), logger: Database.quiet)
-        for try await (id, generation, state, by) in rows.decode((Int64, Int32, String, String).self) {
-            return ExistingRun(id: id, generation: generation, state: state, triggeredBy: by)
+        for try await (id, generation, state, by, shards, resumes) in rows.decode((Int64, Int32, String, String, Int32?, Int32).self) {
+            guard let state = RunState(rawValue: state) else { throw StoreError.query(sqlState: nil, message: "run \(id) is in an unknown state \(state)", context: "read run \(id)") }
+            return ExistingRun(id: id, generation: generation, state: state, triggeredBy: by, shards: shards, resumes: resumes)
         }
         return nil
     }
@@ -56,6 +59,7 @@ enum RunSQL {
         [
             "DELETE FROM run_members WHERE run_id = \(runID)",
             "DELETE FROM run_totals WHERE run_id = \(runID)",
+            RunShardRecordSQL.remove(runID: runID),
             """
             UPDATE jobs SET state = 'cancelled', finalized_at = now(), last_error = 'the run was cancelled'
             WHERE kind IN ('plan', 'compute') AND district_code = \(district) AND state IN ('available', 'retryable')
@@ -87,33 +91,35 @@ enum RunSQL {
         """
     }
 
-    static func markFailed(runID: Int64, generation: Int32, reason: String) -> PostgresQuery {
-        """
-        UPDATE runs SET state = 'failed', last_error = \(reason), updated_at = now()
-        WHERE id = \(runID) AND generation = \(generation) AND state IN ('planning', 'computing')
-        """
-    }
-
     /// A cancelled run triggered again starts afresh under a new generation.
     static func restartRun(id: Int64, by: String, autoApprove: Bool, forced: Bool) -> PostgresQuery {
         """
         UPDATE runs SET state = 'planning', generation = generation + 1, triggered_by = \(by), auto_approve = \(autoApprove),
                         period_forced = \(forced),
                         approved_by = NULL, approved_at = NULL, register_import_id = NULL, members = NULL, members_done = 0,
-                        shards = NULL, shards_done = 0,
+                        shards = NULL, shards_done = 0, resumes = 0,
                         last_error = NULL, updated_at = now()
         WHERE id = \(id) RETURNING generation
         """
     }
 
+    /// How a job holds the run's row while it works.
+    enum Lock: String {
+        /// The plan: one job, changes the run.
+        case update = "FOR UPDATE"
+        /// Compute jobs: side by side (KEY SHARE does not conflict with their updates of the run),
+        /// while a cancel or an approval (FOR UPDATE) waits for them: the run's row is always the
+        /// first lock taken.
+        case keyShare = "FOR KEY SHARE"
+    }
+
     /// The run a job works on, if it is still in `state` and of `generation`: district, period and
-    /// the register import of its snapshot. Locked for the plan (one job); not for compute jobs,
-    /// which run side by side and meet only in `shardDone`.
-    static func run(id: Int64, generation: Int32, state: String, locked: Bool) -> PostgresQuery {
+    /// the register import of its snapshot.
+    static func run(id: Int64, generation: Int32, state: RunState, lock: Lock) -> PostgresQuery {
         """
         SELECT district_code, to_char(period, 'YYYY-MM'), coalesce(register_import_id, 0)
-        FROM runs WHERE id = \(id) AND generation = \(generation) AND state = \(state)::run_state
-        \(unescaped: locked ? "FOR UPDATE" : "")
+        FROM runs WHERE id = \(id) AND generation = \(generation) AND state = \(state.rawValue)::run_state
+        \(unescaped: lock.rawValue)
         """
     }
 
@@ -124,9 +130,9 @@ enum RunSQL {
         var registerImportID: Int64
     }
 
-    static func jobRun(id: Int64, generation: Int32, state: String, locked: Bool,
+    static func jobRun(id: Int64, generation: Int32, state: RunState, lock: Lock,
                        on connection: PostgresConnection) async throws -> JobRun? {
-        let rows = try await connection.query(run(id: id, generation: generation, state: state, locked: locked), logger: Database.quiet)
+        let rows = try await connection.query(run(id: id, generation: generation, state: state, lock: lock), logger: Database.quiet)
         for try await (district, period, importID) in rows.decode((String, String, Int64).self) {
             guard let period = Period(period) else { return nil }
             return JobRun(district: district, period: period, registerImportID: importID)
@@ -134,9 +140,12 @@ enum RunSQL {
         return nil
     }
 
-    /// A run's control totals by program and rail, as its shards added them.
+    /// A run's control totals by program and rail: the sum of what its shards recorded.
     static func controlTotals(runID: Int64) -> PostgresQuery {
-        "SELECT program, rail, count, amount_vnd FROM run_totals WHERE run_id = \(runID) ORDER BY program, rail"
+        """
+        SELECT program, rail, sum(count)::int8, sum(amount_vnd)::int8 FROM run_totals WHERE run_id = \(runID)
+        GROUP BY program, rail ORDER BY program, rail
+        """
     }
 
     /// The same, counted from the run's disbursements: approval checks that both agree.

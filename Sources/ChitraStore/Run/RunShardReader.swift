@@ -6,6 +6,14 @@ import PostgresNIO
 /// last, so an import committing in between is always seen through its copies), then what other
 /// runs wrote for them.
 struct RunShardReader {
+    /// A member or a row of what other runs paid that the run cannot read: the shard stops naming
+    /// the beneficiary (a member skipped in silence would be a person left unpaid).
+    struct Unreadable: Error, CustomStringConvertible {
+        var beneficiaryID: String
+        var what: String
+        var description: String { "beneficiary \(beneficiaryID): \(what); the shard stops rather than leave them out" }
+    }
+
     struct Member {
         var id: String
         var facts: BeneficiaryFacts
@@ -22,16 +30,21 @@ struct RunShardReader {
         var index: [String: Int] = [:]
         let text = try await single(RunShardSQL.members(shard, district: run.district, period: run.period,
                                                         registerImportID: run.registerImportID), on: connection)
-        TabText.forEach(text, fieldCount: 8) { row in
-            guard let from = row.int(1), let method = PaymentMethod(rawValue: row.string(5)),
-                  let program = Program(rawValue: row.string(6)) else { return }
+        try TabText.forEach(text, fieldCount: 8) { row in
+            let id = row.string(0)
+            guard let from = row.int(1) else { throw Unreadable(beneficiaryID: id, what: "eligible_from '\(row.string(1))' is not a month") }
+            guard let method = PaymentMethod(rawValue: row.string(5)) else {
+                throw Unreadable(beneficiaryID: id, what: "payment method '\(row.string(5))' is not one Chitra knows")
+            }
+            guard let program = Program(rawValue: row.string(6)) else {
+                throw Unreadable(beneficiaryID: id, what: "program '\(row.string(6))' is not one Chitra knows")
+            }
             let eligibleFrom = Period(daysSince2000: from)
             let facts = BeneficiaryFacts(eligibleFrom: eligibleFrom, eligibleUntil: row.int(2).map(Period.init(daysSince2000:)),
                                          deceasedOn: row.int(3).map(Day.init(daysSince2000:)),
                                          paidThrough: row.int(4).map(Period.init(daysSince2000:)))
             // Version 1 is the row itself until the first change writes versions out.
             let first = RegisterVersion(sequence: 1, validFrom: eligibleFrom, program: program, category: row.string(7))
-            let id = row.string(0)
             index[id] = members.count
             members.append(Member(id: id, facts: facts, versions: [first], method: method))
         }
@@ -50,10 +63,15 @@ struct RunShardReader {
         let text = try await single(RunShardSQL.versions(shard, district: run.district, registerImportID: run.registerImportID),
                                     on: connection)
         var written: Set<String> = []
-        TabText.forEach(text, fieldCount: 5) { row in
+        try TabText.forEach(text, fieldCount: 5) { row in
             let id = row.string(0)
-            guard let position = index[id], let number = row.int(1), let from = row.int(2),
-                  let program = Program(rawValue: row.string(3)) else { return }
+            guard let position = index[id] else { return }      // not a member of this run
+            guard let number = row.int(1), let from = row.int(2) else {
+                throw Unreadable(beneficiaryID: id, what: "a version of the register has no number or month")
+            }
+            guard let program = Program(rawValue: row.string(3)) else {
+                throw Unreadable(beneficiaryID: id, what: "a version's program '\(row.string(3))' is not one Chitra knows")
+            }
             // Written-out versions replace the implicit version 1 (they include it).
             if written.insert(id).inserted { members[position].versions = [] }
             members[position].versions.append(RegisterVersion(sequence: number, validFrom: Period(daysSince2000: from),
@@ -69,14 +87,18 @@ struct RunShardReader {
         var dropped: Set<String> = []
         for try await (id, from, until, deceased, paidThrough, method, numbers, froms, programs, categories) in rows.decode(
             (String, Int32, Int32?, Int32?, Int32?, String, [Int32], [Int32], [String], [String]).self) {
-            guard let method = PaymentMethod(rawValue: method) else { continue }
+            guard let method = PaymentMethod(rawValue: method) else {
+                throw Unreadable(beneficiaryID: id, what: "payment method '\(method)' is not one Chitra knows")
+            }
             let facts = BeneficiaryFacts(eligibleFrom: Period(daysSince2000: Int(from)),
                                          eligibleUntil: until.map { Period(daysSince2000: Int($0)) },
                                          deceasedOn: deceased.map { Day(daysSince2000: Int($0)) },
                                          paidThrough: paidThrough.map { Period(daysSince2000: Int($0)) })
             var versions: [RegisterVersion] = []
             for position in numbers.indices {
-                guard let program = Program(rawValue: programs[position]) else { continue }
+                guard let program = Program(rawValue: programs[position]) else {
+                    throw Unreadable(beneficiaryID: id, what: "a version's program '\(programs[position])' is not one Chitra knows")
+                }
                 versions.append(RegisterVersion(sequence: Int(numbers[position]), validFrom: Period(daysSince2000: Int(froms[position])),
                                                 program: program, category: categories[position]))
             }
@@ -95,22 +117,34 @@ struct RunShardReader {
     }
 
     /// What other runs paid each member, by month (lines of returned disbursements count as
-    /// unpaid), whether a funeral allowance was paid, and the recovery still pending.
+    /// unpaid), whether a funeral allowance was paid, and the recovery still pending: that of the
+    /// latest earlier period whose disbursement was not returned. A returned disbursement never
+    /// went out, so neither did the recovery netted in it: its lines count as unpaid (the months
+    /// come back as arrears, the overpaid ones as recoveries) and the recovery pending before it
+    /// is pending still.
     func history(on connection: PostgresConnection) async throws -> [String: PaymentHistory] {
         var returned: Set<String> = []
         var pending: [String: Int] = [:]
         let disbursements = try await single(RunShardSQL.otherDisbursements(shard, district: run.district, period: run.period),
                                              on: connection)
-        TabText.forEach(disbursements, fieldCount: 4) { row in
+        try TabText.forEach(disbursements, fieldCount: 4) { row in
             let id = row.string(0)
-            if row.equals(2, "returned") { returned.insert("\(id)|\(row.int(1) ?? 0)") }
-            pending[id] = row.int(3) ?? 0          // oldest first: the latest wins
+            guard let period = row.int(1), let recovery = row.int(3) else {
+                throw Unreadable(beneficiaryID: id, what: "a disbursement of another period has no period or pending recovery")
+            }
+            if row.equals(2, "returned") {
+                returned.insert("\(id)|\(period)")
+            } else {
+                pending[id] = recovery          // by period: the latest not returned wins
+            }
         }
         var history: [String: PaymentHistory] = [:]
         let lines = try await single(RunShardSQL.paidLines(shard, district: run.district, period: run.period), on: connection)
-        TabText.forEach(lines, fieldCount: 5) { row in
+        try TabText.forEach(lines, fieldCount: 5) { row in
             let id = row.string(0)
-            guard let month = row.int(2), let amount = row.int(4) else { return }
+            guard let month = row.int(2), let amount = row.int(4) else {
+                throw Unreadable(beneficiaryID: id, what: "a line of another run has no month or amount")
+            }
             if !returned.isEmpty, returned.contains("\(id)|\(row.int(1) ?? 0)") { return }
             if row.equals(3, "funeral") {
                 history[id, default: PaymentHistory()].funeralPaid = true

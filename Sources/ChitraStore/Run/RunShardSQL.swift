@@ -61,15 +61,15 @@ enum RunShardSQL {
         """
     }
 
-    /// The shard's members' disbursements of other periods, as `TabText`: id, period (days),
-    /// state, pending recovery; oldest first. Which were returned (their lines were not paid), and
-    /// the recovery still pending after the latest.
+    /// The shard's members' disbursements of earlier periods, as `TabText`: id, period (days),
+    /// state, pending recovery; by period. Which were returned (their lines were not paid), and
+    /// the recovery still pending after the latest one not returned.
     static func otherDisbursements(_ shard: RunShard, district: String, period: Period) -> PostgresQuery {
         """
         SELECT coalesce(string_agg(beneficiary_id || E'\\t' || (period - \(unescaped: epoch)) || E'\\t' || state || E'\\t'
-                   || pending_recovery_vnd, E'\\n' ORDER BY beneficiary_id, created_at), '')
+                   || pending_recovery_vnd, E'\\n' ORDER BY beneficiary_id, period), '')
         FROM disbursements
-        WHERE district_code = \(district) AND period <> \(RunSQL.date(period))::date AND
+        WHERE district_code = \(district) AND period < \(RunSQL.date(period))::date AND
           beneficiary_id >= \(shard.lower) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))
         """
     }
@@ -79,15 +79,27 @@ enum RunShardSQL {
                                       "pending_recovery_vnd", "method", "rail", "end_to_end_id"]
 
     /// The slow way of the writes, taken only when a COPY meets a row already there: inserts what
-    /// is missing and returns what it inserted.
+    /// is missing (a row already there is compared afterwards, never trusted).
     static func insertLines(runID: Int64, district: String, period: Period, ids: [String], months: [String],
                             kinds: [String], amounts: [Int64]) -> PostgresQuery {
         """
         INSERT INTO entitlement_lines (beneficiary_id, run_period, month, kind, amount_vnd, district_code, run_id)
         SELECT id, \(RunSQL.date(period))::date, (month || '-01')::date, kind, amount, \(district), \(runID)
         FROM unnest(\(ids)::text[], \(months)::text[], \(kinds)::text[], \(amounts)::int8[]) AS u(id, month, kind, amount)
-        ON CONFLICT DO NOTHING
-        RETURNING 1
+        ON CONFLICT (beneficiary_id, run_period, month, kind) DO NOTHING
+        """
+    }
+
+    /// The computed lines whose row in the table differs (another amount, or another run's).
+    static func differingLines(runID: Int64, period: Period, ids: [String], months: [String], kinds: [String],
+                               amounts: [Int64]) -> PostgresQuery {
+        """
+        SELECT u.id, u.month, u.kind, u.amount, l.amount_vnd, l.run_id
+        FROM unnest(\(ids)::text[], \(months)::text[], \(kinds)::text[], \(amounts)::int8[]) AS u(id, month, kind, amount)
+        JOIN entitlement_lines l ON l.beneficiary_id = u.id AND l.run_period = \(RunSQL.date(period))::date
+                                AND l.month = (u.month || '-01')::date AND l.kind = u.kind
+        WHERE l.amount_vnd <> u.amount OR l.run_id <> \(runID)
+        ORDER BY u.id LIMIT 1
         """
     }
 
@@ -101,28 +113,32 @@ enum RunShardSQL {
         FROM unnest(\(ids)::text[], \(programs)::text[], \(amounts)::int8[], \(pending)::int8[], \(methods)::text[],
                     \(rails)::text[], \(endToEndIDs)::text[]) AS u(id, program, amount, pending, method, rail, e2e)
         ON CONFLICT DO NOTHING
-        RETURNING program, rail, amount_vnd
         """
     }
 
-    /// Adds the shard's totals to the run's, in program and rail order (every shard locks the
-    /// rows in the same order: no deadlock between shards).
-    static func addTotals(runID: Int64, district: String, programs: [String], rails: [String], counts: [Int64],
-                          amounts: [Int64]) -> PostgresQuery {
+    /// The computed disbursements whose row differs from what was computed, or is missing (its
+    /// EndToEndId held by another row: then who holds it).
+    static func differingDisbursements(runID: Int64, period: Period, ids: [String], programs: [String], amounts: [Int64],
+                                       pending: [Int64], methods: [String], endToEndIDs: [String]) -> PostgresQuery {
         """
-        INSERT INTO run_totals (run_id, program, rail, district_code, count, amount_vnd)
-        SELECT \(runID), program, rail, \(district), count, amount
+        SELECT u.id, u.amount, d.amount_vnd, d.run_id,
+               (SELECT h.beneficiary_id FROM disbursements h WHERE h.end_to_end_id = u.e2e)
+        FROM unnest(\(ids)::text[], \(programs)::text[], \(amounts)::int8[], \(pending)::int8[], \(methods)::text[],
+                    \(endToEndIDs)::text[]) AS u(id, program, amount, pending, method, e2e)
+        LEFT JOIN disbursements d ON d.beneficiary_id = u.id AND d.period = \(RunSQL.date(period))::date
+        WHERE d.beneficiary_id IS NULL OR d.amount_vnd <> u.amount OR d.pending_recovery_vnd <> u.pending OR d.method <> u.method
+           OR d.program <> u.program OR d.end_to_end_id <> u.e2e OR d.run_id <> \(runID)
+        ORDER BY u.id LIMIT 1
+        """
+    }
+
+    /// The shard's totals, in rows of its own (the run's are their sum).
+    static func insertTotals(runID: Int64, shard: Int32, district: String, programs: [String], rails: [String], counts: [Int64],
+                             amounts: [Int64]) -> PostgresQuery {
+        """
+        INSERT INTO run_totals (run_id, shard, program, rail, district_code, count, amount_vnd)
+        SELECT \(runID), \(shard), program, rail, \(district), count, amount
         FROM unnest(\(programs)::text[], \(rails)::text[], \(counts)::int8[], \(amounts)::int8[]) AS u(program, rail, count, amount)
-        ORDER BY program, rail
-        ON CONFLICT (run_id, program, rail) DO UPDATE
-            SET count = run_totals.count + excluded.count, amount_vnd = run_totals.amount_vnd + excluded.amount_vnd
         """
-    }
-
-    /// One shard more done; the last one moves the run on (`RunStateSQL.moveOn`).
-    static func shardDone(runID: Int64, generation: Int32, members: Int) -> PostgresQuery {
-        RunStateSQL.moveOn(runID: runID, set: "shards_done = shards_done + 1, members_done = members_done + \(members)",
-                           stillComputing: "shards_done + 1 < shards",
-                           condition: "generation = \(generation) AND state = 'computing'")
     }
 }

@@ -2,10 +2,11 @@ import ChitraCore
 import PostgresNIO
 
 /// What one shard computed, and how it is written: lines and disbursements by COPY, then the
-/// shard's control totals added to the run's. A COPY that meets a row already there (a line or a
-/// disbursement written before, which only a bug or a hand edit leaves behind) rolls back to its
-/// savepoint and the rows go the slow way, `INSERT … ON CONFLICT DO NOTHING`, so that nothing is
-/// ever written twice and the totals count only what was written.
+/// shard's control totals. A COPY that meets a row already there (which only a bug or a hand edit
+/// leaves behind: a shard is computed once) rolls back to its savepoint; the missing rows are
+/// inserted, and every row the shard computed is then compared with the row the table holds. A row
+/// that differs (another amount, method or run, or an EndToEndId held by someone else) stops the
+/// shard with a sentence naming the beneficiary and both values: identical rows alone are skipped.
 struct RunShardWriter {
     struct Line {
         var beneficiaryID: String
@@ -20,7 +21,7 @@ struct RunShardWriter {
         var amount: Int64
         var pendingRecovery: Int64
         var method: PaymentMethod
-        var rail: String { method.isCash ? "cash" : method.rawValue }
+        var rail: Rail { Rail(method: method) }
     }
 
     /// Count and sum by (program, rail).
@@ -33,6 +34,8 @@ struct RunShardWriter {
 
         var byKey: [Key: (count: Int64, amount: Int64)] = [:]
 
+        var amount: Int64 { byKey.values.reduce(0) { $0 + $1.amount } }
+
         mutating func add(program: String, rail: String, amount: Int64) {
             byKey[Key(program: program, rail: rail), default: (0, 0)].count += 1
             byKey[Key(program: program, rail: rail), default: (0, 0)].amount += amount
@@ -40,6 +43,7 @@ struct RunShardWriter {
     }
 
     let runID: Int64
+    let shard: Int32
     let district: String
     let period: Period
     var lines: [Line] = []
@@ -48,22 +52,21 @@ struct RunShardWriter {
     /// Writes everything; returns the totals of what was written.
     func write(on connection: PostgresConnection) async throws -> (lines: Int, disbursements: Int, totals: Totals) {
         try await connection.query("SAVEPOINT shard_copy", logger: Database.quiet)
-        var result: (lines: Int, disbursements: Int, totals: Totals)
         do {
             try await copyLines(on: connection)
             try await copyDisbursements(on: connection)
-            var totals = Totals()
-            for disbursement in disbursements {
-                totals.add(program: disbursement.program.rawValue, rail: disbursement.rail, amount: disbursement.amount)
-            }
-            result = (lines.count, disbursements.count, totals)
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             try await connection.query("ROLLBACK TO SAVEPOINT shard_copy", logger: Database.quiet)
-            result = try await insertMissing(on: connection)
+            try await insertMissingAndCompare(on: connection)
         }
         try await connection.query("RELEASE SAVEPOINT shard_copy", logger: Database.quiet)
-        try await addTotals(result.totals, on: connection)
-        return result
+        // Every row the shard computed is now in the tables, as computed.
+        var totals = Totals()
+        for disbursement in disbursements {
+            totals.add(program: disbursement.program.rawValue, rail: disbursement.rail.rawValue, amount: disbursement.amount)
+        }
+        try await insertTotals(totals, on: connection)
+        return (lines.count, disbursements.count, totals)
     }
 
     private var periodText: String { "\(period)-01" }
@@ -97,44 +100,54 @@ struct RunShardWriter {
             bytes.append(9)
             CopyFormat.append(disbursement.pendingRecovery, to: &bytes)
             bytes.append(9)
-            bytes.append(contentsOf: "\(disbursement.method.rawValue)\t\(disbursement.rail)\t".utf8)
+            bytes.append(contentsOf: "\(disbursement.method.rawValue)\t\(disbursement.rail.rawValue)\t".utf8)
             CopyFormat.append(EndToEndID.make(district: district, period: period, beneficiaryID: disbursement.beneficiaryID), to: &bytes)
             bytes.append(10)
         }
     }
 
-    private func insertMissing(on connection: PostgresConnection) async throws -> (lines: Int, disbursements: Int, totals: Totals) {
-        var inserted = 0
-        if !lines.isEmpty {
-            let rows = try await connection.query(RunShardSQL.insertLines(
-                runID: runID, district: district, period: period, ids: lines.map(\.beneficiaryID), months: lines.map(\.month.description),
-                kinds: lines.map(\.kind.rawValue), amounts: lines.map(\.amount)), logger: Database.quiet)
-            inserted = try await rows.collect().count
-        }
-        var totals = Totals()
-        var written = 0
-        if !disbursements.isEmpty {
-            let rows = try await connection.query(RunShardSQL.insertDisbursements(
-                runID: runID, district: district, period: period, ids: disbursements.map(\.beneficiaryID),
-                programs: disbursements.map(\.program.rawValue), amounts: disbursements.map(\.amount),
-                pending: disbursements.map(\.pendingRecovery), methods: disbursements.map(\.method.rawValue),
-                rails: disbursements.map(\.rail),
-                endToEndIDs: disbursements.map { EndToEndID.make(district: district, period: period, beneficiaryID: $0.beneficiaryID) }),
-                logger: Database.quiet)
-            for try await (program, rail, amount) in rows.decode((String, String, Int64).self) {
-                totals.add(program: program, rail: rail, amount: amount)
-                written += 1
-            }
-        }
-        return (inserted, written, totals)
+    private var endToEndIDs: [String] {
+        disbursements.map { EndToEndID.make(district: district, period: period, beneficiaryID: $0.beneficiaryID) }
     }
 
-    private func addTotals(_ totals: Totals, on connection: PostgresConnection) async throws {
+    /// Inserts the rows that are missing, then compares every row the shard computed with the one
+    /// the table holds; throws `RunShardConflict` at the first that differs.
+    private func insertMissingAndCompare(on connection: PostgresConnection) async throws {
+        let lineColumns = (ids: lines.map(\.beneficiaryID), months: lines.map(\.month.description), kinds: lines.map(\.kind.rawValue),
+                           amounts: lines.map(\.amount))
+        if !lines.isEmpty {
+            try await connection.query(RunShardSQL.insertLines(runID: runID, district: district, period: period, ids: lineColumns.ids,
+                                                               months: lineColumns.months, kinds: lineColumns.kinds,
+                                                               amounts: lineColumns.amounts), logger: Database.quiet)
+            let rows = try await connection.query(RunShardSQL.differingLines(runID: runID, period: period, ids: lineColumns.ids,
+                                                                             months: lineColumns.months, kinds: lineColumns.kinds,
+                                                                             amounts: lineColumns.amounts), logger: Database.quiet)
+            for try await (id, month, kind, computed, recorded, otherRun) in rows.decode((String, String, String, Int64, Int64, Int64).self) {
+                throw RunShardConflict.line(beneficiaryID: id, month: month, kind: kind, computed: computed, recorded: recorded,
+                                            recordedRun: otherRun, runID: runID)
+            }
+        }
+        guard !disbursements.isEmpty else { return }
+        let ids = disbursements.map(\.beneficiaryID), e2e = endToEndIDs
+        let amounts = disbursements.map(\.amount), pending = disbursements.map(\.pendingRecovery)
+        let methods = disbursements.map(\.method.rawValue), programs = disbursements.map(\.program.rawValue)
+        try await connection.query(RunShardSQL.insertDisbursements(
+            runID: runID, district: district, period: period, ids: ids, programs: programs, amounts: amounts, pending: pending,
+            methods: methods, rails: disbursements.map(\.rail.rawValue), endToEndIDs: e2e), logger: Database.quiet)
+        let rows = try await connection.query(RunShardSQL.differingDisbursements(
+            runID: runID, period: period, ids: ids, programs: programs, amounts: amounts, pending: pending, methods: methods,
+            endToEndIDs: e2e), logger: Database.quiet)
+        for try await (id, computed, recorded, otherRun, holder) in rows.decode((String, Int64, Int64?, Int64?, String?).self) {
+            throw RunShardConflict.disbursement(beneficiaryID: id, period: period.description, computed: computed, recorded: recorded,
+                                                recordedRun: otherRun, endToEndHolder: holder, runID: runID)
+        }
+    }
+
+    private func insertTotals(_ totals: Totals, on connection: PostgresConnection) async throws {
         guard !totals.byKey.isEmpty else { return }
-        // Sorted: every shard locks the run's totals rows in the same order.
         let keys = totals.byKey.keys.sorted()
-        try await connection.query(RunShardSQL.addTotals(runID: runID, district: district, programs: keys.map(\.program),
-                                                         rails: keys.map(\.rail), counts: keys.map { totals.byKey[$0]!.count },
-                                                         amounts: keys.map { totals.byKey[$0]!.amount }), logger: Database.quiet)
+        try await connection.query(RunShardSQL.insertTotals(runID: runID, shard: shard, district: district, programs: keys.map(\.program),
+                                                            rails: keys.map(\.rail), counts: keys.map { totals.byKey[$0]!.count },
+                                                            amounts: keys.map { totals.byKey[$0]!.amount }), logger: Database.quiet)
     }
 }

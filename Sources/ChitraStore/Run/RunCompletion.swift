@@ -1,0 +1,35 @@
+import ChitraCore
+import PostgresNIO
+
+/// How a run moves on from computing, for the last shard and for a plan with no members alike:
+/// `RunStateMachine` decides (computed, or approved at once), one statement writes it, and an
+/// approved run's disbursements are approved and its submit step enqueued in the same transaction.
+enum RunCompletion {
+    /// Counts a shard done on its run; the last one finishes the run. Returns the run's state after.
+    static func shardCounted(runID: Int64, generation: Int32, district: String, members: Int,
+                             on connection: PostgresConnection) async throws -> RunState {
+        let rows = try await connection.query(RunStateSQL.shardCounted(runID: runID, generation: generation, members: members),
+                                              logger: Database.quiet)
+        for try await (done, shards, autoApprove, approvalRequired) in rows.decode((Int32, Int32?, Bool, Bool).self) {
+            guard done >= shards ?? 0 else { return .computing }
+            return try await finish(runID: runID, generation: generation, district: district,
+                                    settings: .init(autoApprove: autoApprove, approvalRequired: approvalRequired), on: connection)
+        }
+        // Cancelled (or re-triggered) while this shard computed: its work must not count.
+        throw RunComputer.RunChanged(runID: runID)
+    }
+
+    /// Every shard done (or none to do): computed, or approved at once.
+    static func finish(runID: Int64, generation: Int32, district: String, settings: RunStateSQL.ApprovalSettings,
+                       on connection: PostgresConnection) async throws -> RunState {
+        let finished = RunStateMachine.finished(autoApprove: settings.autoApprove, approvalRequired: settings.approvalRequired)
+        let approvedBy: String? = if case .approved(let by) = finished { by } else { nil }
+        try await connection.query(RunStateSQL.finishComputing(runID: runID, state: finished.state, approvedBy: approvedBy),
+                                   logger: Database.quiet)
+        if finished.state == .approved {
+            try await RunApproval.approveDisbursements(runID: runID, on: connection)
+            try await RunSubmission.enqueue(runID: runID, generation: generation, district: district, on: connection)
+        }
+        return finished.state
+    }
+}

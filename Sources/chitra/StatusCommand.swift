@@ -1,0 +1,79 @@
+import ArgumentParser
+import ChitraCore
+import ChitraStore
+import Foundation
+
+/// `chitra status [--period] [--district] [--json]`: runs, progress, control totals.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show runs, their progress and control totals.")
+
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "Only this month (YYYY-MM).") var period: String?
+    @Option(help: "Only this district; repeat for several.") var district: [String] = []
+    @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "List the shards of the run (with --district and --period): range, state, members, totals, job.") var shards = false
+
+    func validate() throws {
+        guard !shards || (period != nil && district.count == 1) else { throw ValidationError("--shards needs one --district and --period.") }
+    }
+
+    func run() async throws {
+        let period = try self.period.map { text -> Period in
+            guard let period = Period(text) else { throw ValidationError("--period must be written YYYY-MM.") }
+            return period
+        }
+        let districts = district.isEmpty ? nil : district
+        if shards, let period { return try await printShards(district: district[0], period: period) }
+        let runs = try await connection.withDatabase(districts: district) { try await RunStatus.list(period: period, districts: districts, database: $0) }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(runs), as: UTF8.self))
+            return
+        }
+        guard !runs.isEmpty else { return print("No runs match.") }
+        var table = TextTable("RUN", "DISTRICT", "PERIOD", "STATE", "COMPUTED", "SHARDS", "DISBURSEMENTS", "TOTAL VND")
+        for run in runs {
+            table.add("\(run.runID)", run.district, run.period + (run.periodForced ? " (forced)" : ""), run.state.rawValue, "\(run.membersDone)/\(run.members.map(String.init) ?? "-")",
+                      "\(run.shardsDone)/\(run.shards.map(String.init) ?? "-")", "\(run.disbursements)",
+                      Money(dong: run.disbursedVND).description)
+        }
+        print(table.rendered)
+        print("Control totals (count and sum of disbursements):")
+        for run in runs where run.totals.count > 0 {
+            print("  \(run.district) \(run.period): " + ControlTotalsText.lines(run.totals).joined(separator: "; "))
+        }
+        for run in runs where run.state == .failed { print(RunProgress.failure(run)) }
+        for run in runs where run.state != .failed {
+            if let error = run.lastError { print("  \(run.district) \(run.period): \(error)") }
+        }
+    }
+
+    private func printShards(district: String, period: Period) async throws {
+        let (run, records) = try await connection.withDatabase(districts: [district]) { database in
+            guard let run = try await RunStatus.list(period: period, districts: [district], database: database).first else {
+                return (RunStatus?.none, [RunShardRecord]())
+            }
+            return (run, try await RunShardRecord.list(runID: run.runID, database: database))
+        }
+        guard let run else { return print("District \(district) has no run for \(period).") }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            return print(String(decoding: try encoder.encode(records), as: UTF8.self))
+        }
+        print("Run \(run.runID) of district \(district) for \(period): \(run.state.rawValue), \(records.filter { $0.state == .done }.count) of \(records.count) shards done.")
+        var table = TextTable("SHARD", "FROM", "TO", "STATE", "MEMBERS", "DISBURSEMENTS", "TOTAL VND", "JOB", "ATTEMPT")
+        for record in records {
+            let dash = "-"
+            let members: String = record.members.map { String($0) } ?? dash
+            let disbursements: String = record.disbursements.map { String($0) } ?? dash
+            let amount: String = record.amountVND.map { Money(dong: $0).description } ?? dash
+            let job: String = record.jobID.map { String($0) } ?? dash
+            let attempt: String = record.attempt.map { String($0) } ?? dash
+            table.add(String(record.shard), record.lower, record.upper ?? "(end)", record.state.rawValue, members, disbursements,
+                      amount, job, attempt)
+        }
+        print(table.rendered)
+    }
+}
