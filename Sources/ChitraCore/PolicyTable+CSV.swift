@@ -13,6 +13,11 @@ extension PolicyTable {
         return try parse(baseLevels: text("base-levels"), categories: text("categories"), funeral: text("funeral"))
     }
 
+    /// The folder of the tables shipped with Chitra: a copy to extend starts from it.
+    public static var bundledFolder: String? {
+        Bundle.module.url(forResource: "base-levels", withExtension: "csv")?.deletingLastPathComponent().path
+    }
+
     /// Tables from a folder an administrator names (same three file names as `shared/policy/`).
     public static func load(folder: String) throws(PolicyError) -> PolicyTable {
         func text(_ name: String) throws(PolicyError) -> String {
