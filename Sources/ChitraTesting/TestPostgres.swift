@@ -90,7 +90,7 @@ actor TestServer {
         if let text = ProcessInfo.processInfo.environment["CHITRA_TEST_DATABASE_URL"], !text.isEmpty {
             url = try DatabaseURL(parsing: text)
         } else {
-            let cluster = try await LocalCluster.start()
+            let cluster = try await LocalCluster.start(settings: Self.throwawaySettings)
             local = cluster
             url = cluster.url()
         }
@@ -103,6 +103,19 @@ actor TestServer {
         }
         return url
     }
+
+    /// The test cluster is thrown away with the test process, so it needs no durability. With it,
+    /// every `DROP DATABASE` (one per test) forces an immediate checkpoint that fsyncs everything the
+    /// other tests wrote, and the commits of every test wait behind that I/O: seen as a worker test
+    /// draining 200 no-op jobs in more than 30 s while ~40 drops waited on `CheckpointDone`
+    /// (pg_stat_activity, issue 12). A killed server process loses nothing without fsync either:
+    /// only an operating-system crash would, and then the cluster is gone anyway. (The chaos
+    /// test's own cluster, and the benchmarks', keep full durability.)
+    static let throwawaySettings: [String: String] = [
+        "fsync": "off",
+        "synchronous_commit": "off",
+        "full_page_writes": "off",
+    ]
 
     static func execute(_ sql: String, on url: DatabaseURL) async throws {
         try await AdminStatement.execute(sql, on: url, logger: TestPostgres.logger)

@@ -54,8 +54,10 @@ public struct ClosureHandler: JobHandler {
     public func run(_ context: JobContext) async throws { try await body(context) }
 }
 
-/// Waits until `condition` holds, checking every 20 ms, or fails after `timeout`.
+/// Waits until `condition` holds, checking every 20 ms, or fails after `timeout`; the failure says
+/// what `saw` reports then (the states of the jobs, say), so that a timeout shows what was waiting.
 public func eventually(timeout: Duration = .seconds(30), _ what: String = "condition",
+                       saw: (@Sendable () async throws -> String)? = nil,
                        _ condition: @Sendable () async throws -> Bool) async throws {
     let clock = ContinuousClock()
     let deadline = clock.now + timeout
@@ -63,11 +65,13 @@ public func eventually(timeout: Duration = .seconds(30), _ what: String = "condi
         if try await condition() { return }
         try await Task.sleep(for: .milliseconds(20))
     }
-    throw TimedOut(what: what, timeout: timeout)
+    let seen = try? await saw?()
+    throw TimedOut(what: what, timeout: timeout, saw: seen)
 }
 
 public struct TimedOut: Error, CustomStringConvertible {
     public var what: String
     public var timeout: Duration
-    public var description: String { "\(what) did not happen within \(timeout)" }
+    public var saw: String?
+    public var description: String { "\(what) did not happen within \(timeout)" + (saw.map { "; saw: \($0)" } ?? "") }
 }

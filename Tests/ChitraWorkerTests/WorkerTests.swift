@@ -104,7 +104,9 @@ struct WorkerTests {
             try await queue.enqueue((0..<200).map { _ in NewJob(kind: "probe.record", districtCode: "957") })
             try await WorkerHarness.withWorker(database: database, handlers: DiagnosticHandlers.probes,
                                                configure: { $0.concurrency = 8 }) { _ in
-                try await eventually("all recorded") { try await queue.countsByState() == [.completed: 200] }
+                try await eventually("all recorded", saw: { "jobs by state \(try await queue.countsByState())" }) {
+                    try await queue.countsByState() == [.completed: 200]
+                }
             }
             let rows = try await database.client.query("SELECT count(*) FROM job_probe_receipts")
             for try await count in rows.decode(Int64.self) { #expect(count == 200) }
