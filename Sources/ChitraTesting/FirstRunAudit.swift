@@ -38,7 +38,7 @@ public enum FirstRunAudit {
                                                 history: PaymentHistory())
             guard !result.lines.isEmpty else { continue }
             for line in result.lines { expectedLines.insert("\(id)|\(line.month)|\(line.kind.rawValue)|\(line.amount.dong)") }
-            let rail = method.isCash ? "cash" : method.rawValue
+            let rail = Rail(method: method).rawValue
             expectedPayments[id] = "\(result.disbursement.dong)|\(rail)|\(program.rawValue)"
             if let run = runOf[district] {
                 expectedTotals[run, default: RunApproval.ControlTotals()].add(program: program.rawValue, rail: rail, count: 1,

@@ -8,13 +8,11 @@ struct ApproveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "approve", abstract: "Approve a computed run (maker–checker).")
 
     @OptionGroup var connection: ConnectionOptions
-    @Option(help: "The district (3 digits).") var district: String
-    @Option(help: "The month (YYYY-MM).") var period: String
+    @OptionGroup var target: RunTargetOptions
     @Option(help: "Who approves; not the person who triggered the run.") var by: String
 
     func run() async throws {
-        guard let period = Period(self.period) else { throw ValidationError("--period must be written YYYY-MM.") }
-        let (district, by) = (self.district, self.by)
+        let (district, period, by) = (target.district, try target.month(), self.by)
         let totals = try await connection.withDatabase(districts: [district]) {
             try await RunApproval.approve(district: district, period: period, by: by, database: $0)
         }

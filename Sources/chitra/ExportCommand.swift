@@ -14,13 +14,11 @@ struct ExportCommand: AsyncParsableCommand {
         enum Format: String, ExpressibleByArgument { case csv, json }
 
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "The district (3 digits).") var district: String
-        @Option(help: "The month (YYYY-MM).") var period: String
+        @OptionGroup var target: RunTargetOptions
         @Option(help: "csv or json.") var format: Format = .csv
 
         func run() async throws {
-            guard let period = Period(self.period) else { throw ValidationError("--period must be written YYYY-MM.") }
-            let (district, format) = (self.district, self.format)
+            let (district, period, format) = (target.district, try target.month(), self.format)
             try await connection.withDatabase(districts: [district]) { database in
                 var first = true
                 if format == .csv { print(DisbursementRow.csvHeader) } else { print("[") }

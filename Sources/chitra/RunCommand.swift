@@ -6,7 +6,7 @@ import Foundation
 /// `chitra run --period YYYY-MM [--district CODE ...] [--auto-approve]`: the coordinator.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "run", abstract: "Trigger (the default) or cancel the monthly run of districts.",
+        commandName: "run", abstract: "Trigger (the default), resume or cancel the monthly run of districts.",
         subcommands: [Start.self, Resume.self, Cancel.self], defaultSubcommand: Start.self)
 
     /// `chitra run resume --district CODE --period YYYY-MM`.
@@ -14,12 +14,10 @@ struct RunCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Resume a failed run once its cause is fixed: the steps that did not complete run again; what committed stays.")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "The district (3 digits).") var district: String
-        @Option(help: "The month (YYYY-MM).") var period: String
+        @OptionGroup var target: RunTargetOptions
 
         func run() async throws {
-            guard let period = Period(self.period) else { throw ValidationError("--period must be written YYYY-MM.") }
-            let district = self.district
+            let (district, period) = (target.district, try target.month())
             let outcome = try await connection.withDatabase(districts: [district]) {
                 try await RunResumption.resume(district: district, period: period, database: $0)
             }
@@ -31,12 +29,10 @@ struct RunCommand: AsyncParsableCommand {
     struct Cancel: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cancel a run that is not yet approved (a failed one included).")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "The district (3 digits).") var district: String
-        @Option(help: "The month (YYYY-MM).") var period: String
+        @OptionGroup var target: RunTargetOptions
 
         func run() async throws {
-            guard let period = Period(self.period) else { throw ValidationError("--period must be written YYYY-MM.") }
-            let district = self.district
+            let (district, period) = (target.district, try target.month())
             let removed = try await connection.withDatabase(districts: [district]) {
                 try await RunCancellation.cancel(district: district, period: period, database: $0)
             }

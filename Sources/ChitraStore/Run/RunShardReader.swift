@@ -132,7 +132,10 @@ struct RunShardReader {
             guard let period = row.int(1), let recovery = row.int(3) else {
                 throw Unreadable(beneficiaryID: id, what: "a disbursement of another period has no period or pending recovery")
             }
-            if row.equals(2, "returned") {
+            guard let state = DisbursementState(rawValue: row.string(2)) else {
+                throw Unreadable(beneficiaryID: id, what: "a disbursement of another period is in an unknown state '\(row.string(2))'")
+            }
+            if state == .returned {
                 returned.insert("\(id)|\(period)")
             } else {
                 pending[id] = recovery          // by period: the latest not returned wins
