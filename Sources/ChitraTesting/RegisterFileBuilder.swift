@@ -1,5 +1,6 @@
 import ChitraCore
 import Foundation
+import NIOPosix
 
 /// Register import files for tests: rows from a valid default with overrides, or synthetic ones.
 public struct RegisterFileBuilder: Sendable {
@@ -41,7 +42,13 @@ public struct RegisterFileBuilder: Sendable {
     }
 
     /// A synthetic register of `count` beneficiaries of `district`, streamed to a temporary file.
-    public static func synthetic(district: String, count: Int, first: Int = 1, seed: UInt64 = 95) throws -> String {
+    /// Written on NIO's pool for blocking work: a million rows take seconds, and the test process's
+    /// cooperative threads (two on this machine) serve every other test meanwhile.
+    public static func synthetic(district: String, count: Int, first: Int = 1, seed: UInt64 = 95) async throws -> String {
+        try await NIOThreadPool.singleton.runIfActive { try writeSynthetic(district: district, count: count, first: first, seed: seed) }
+    }
+
+    static func writeSynthetic(district: String, count: Int, first: Int, seed: UInt64) throws -> String {
         let path = NSTemporaryDirectory() + "chitra-register-\(UUID().uuidString.prefix(8)).csv"
         let generator = SyntheticRegister(policy: try PolicyTable.bundled(), seed: seed)
         _ = FileManager.default.createFile(atPath: path, contents: nil)

@@ -61,12 +61,18 @@ public func eventually(timeout: Duration = .seconds(30), _ what: String = "condi
                        _ condition: @Sendable () async throws -> Bool) async throws {
     let clock = ContinuousClock()
     let deadline = clock.now + timeout
+    // The longest this loop's 20 ms pause took: seconds mean the test process itself stood still
+    // (its threads busy elsewhere), not the database.
+    var longestPause = Duration.zero
     while clock.now < deadline {
         if try await condition() { return }
+        let before = clock.now
         try await Task.sleep(for: .milliseconds(20))
+        longestPause = max(longestPause, clock.now - before)
     }
     let seen = try? await saw?()
-    throw TimedOut(what: what, timeout: timeout, saw: seen)
+    throw TimedOut(what: what, timeout: timeout, saw: [seen, "the longest 20 ms pause of this wait took \(longestPause)"]
+        .compactMap { $0 }.joined(separator: "; "))
 }
 
 public struct TimedOut: Error, CustomStringConvertible {

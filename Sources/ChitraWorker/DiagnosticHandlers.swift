@@ -26,8 +26,7 @@ public enum DiagnosticHandlers {
             let id = context.job.id
             let worker = context.owner
             try await context.withCompletingTransaction { connection in
-                try await connection.query("INSERT INTO job_probe_receipts (job_id, worker) VALUES (\(id), \(worker))",
-                                           logger: context.logger)
+                try await ProbeReceipt.record(jobID: id, worker: worker, on: connection)
             }
         }
     }

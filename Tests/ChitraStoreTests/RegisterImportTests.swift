@@ -39,7 +39,7 @@ struct RegisterImportTests {
     @Test("a register imports whole; importing the same file again is a no-op that says so")
     func importAndReimport() async throws {
         try await TestPostgres.withDatabase { database in
-            let path = try RegisterFileBuilder.synthetic(district: "954", count: 2_000)
+            let path = try await RegisterFileBuilder.synthetic(district: "954", count: 2_000)
             defer { try? FileManager.default.removeItem(atPath: path) }
             let first = try await Self.importer(database).importFile(at: path, district: "954")
             #expect(first.rows == 2_000 && first.new == 2_000 && !first.alreadyImported)
@@ -223,7 +223,7 @@ struct RegisterImportTests {
     @Test("a 1,000,000-row register imports on the real PostgreSQL", .timeLimit(.minutes(10)))
     func millionRows() async throws {
         try await TestPostgres.withDatabase { database in
-            let path = try RegisterFileBuilder.synthetic(district: "958", count: 1_000_000)
+            let path = try await RegisterFileBuilder.synthetic(district: "958", count: 1_000_000)
             defer { try? FileManager.default.removeItem(atPath: path) }
             let summary = try await Self.importer(database).importFile(at: path, district: "958")
             #expect(summary.rows == 1_000_000 && summary.new == 1_000_000)

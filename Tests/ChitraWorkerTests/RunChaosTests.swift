@@ -24,7 +24,7 @@ struct RunChaosTests {
                 try await Migrator(database: database).migrate()
                 let importer = RegisterImporter(database: database, policy: RunFixture.policy)
                 for district in districts {
-                    let path = try RegisterFileBuilder.synthetic(district: district, count: perDistrict)
+                    let path = try await RegisterFileBuilder.synthetic(district: district, count: perDistrict)
                     defer { try? FileManager.default.removeItem(atPath: path) }
                     _ = try await importer.importFile(at: path, district: district)
                 }

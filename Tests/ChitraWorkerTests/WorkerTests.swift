@@ -15,7 +15,9 @@ struct WorkerTests {
             try await queue.enqueue((0..<3_000).map { NewJob(kind: "noop", districtCode: Fixtures.district($0)) })
             try await WorkerHarness.withWorker(database: database, handlers: DiagnosticHandlers.standard,
                                                configure: { $0.concurrency = 100 }) { _ in
-                try await eventually("all jobs completed") { try await queue.countsByState() == [.completed: 3_000] }
+                try await eventually("all jobs completed", saw: { "jobs by state \(try await queue.countsByState())" }) {
+                    try await queue.countsByState() == [.completed: 3_000]
+                }
             }
         }
     }

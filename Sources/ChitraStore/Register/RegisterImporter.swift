@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import Logging
 import NIOCore
+import NIOPosix
 import PostgresNIO
 
 /// `chitra import FILE --district CODE`: validates a register file whole, then writes it in one
@@ -51,7 +52,9 @@ public struct RegisterImporter: Sendable {
     public func importFile(at path: String, district: String, progress: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> Summary {
         var clock = StepClock()
         let file = RegisterFile(path: path)
-        let hashed = try file.digest()
+        // Reading and hashing a large file blocks: done on NIO's thread pool for blocking work, not
+        // on one of the cooperative pool's few threads that every other task of the process needs.
+        let hashed = try await NIOThreadPool.singleton.runIfActive { try file.digest() }
         guard hashed.bytes > 0 else { throw ImportFailure(ImportProblem(line: 1, "the file is empty.")) }
         let digest = hashed.sha256
         clock.lap("hash")

@@ -1,13 +1,9 @@
+import ChitraStore
 import Foundation
 
 /// The figures of one queue benchmark run, as printed and as written to `ops/bench/results/`.
 struct QueueBenchmarkResult: Codable {
-    struct Statement: Codable {
-        var query: String
-        var calls: Int
-        var totalMilliseconds: Double
-        var rows: Int
-    }
+    typealias Statement = QueueStatistics.Statement
 
     var jobs: Int
     var workers: Int

@@ -26,7 +26,6 @@ struct QueueBenchmark {
             try await AdminStatement.createDatabase("chitra_bench", on: cluster.url(), logger: logger)
             let result = try await Database.withRunning(url, logger: logger) { database in
                 try await Migrator(database: database).migrate()
-                try await database.client.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
                 return try await self.measure(database: database, url: url)
             }
             await cluster.stop()
@@ -45,8 +44,7 @@ struct QueueBenchmark {
         var start = clock.now
         try await queue.enqueue(batch)
         let enqueueSeconds = (clock.now - start).seconds
-        try await database.client.query("VACUUM ANALYZE jobs")
-        try await database.client.query("SELECT pg_stat_statements_reset()")
+        try await QueueStatistics.prepareForBenchmark(database)
 
         start = clock.now
         let processes = try (0..<workers).map { _ in
@@ -54,20 +52,20 @@ struct QueueBenchmark {
                              arguments: ["--concurrency", "\(concurrency)", "--claim-batch", "\(claimBatch)"],
                              environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "error"])
         }
-        while try await !Self.queueIsEmpty(database) {
+        while try await !QueueStatistics.isEmpty(database) {
             try await Task.sleep(for: .milliseconds(100))
         }
         let wallSeconds = (clock.now - start).seconds
-        let drain = try await Self.drainFigures(database)
-        let statements = try await Self.topStatements(database)
+        let drain = try await QueueStatistics.drain(database)
+        let statements = try await QueueStatistics.topStatements(database)
 
         // Idle wake-up: workers are idle now; one job at a time.
         for index in 0..<idleJobs {
             try await queue.enqueue(NewJob(kind: "noop", districtCode: districts[index % districts.count], args: #"{"idle": true}"#))
             try await Task.sleep(for: .milliseconds(20))
         }
-        while try await !Self.queueIsEmpty(database) { try await Task.sleep(for: .milliseconds(50)) }
-        let idle = try await Self.latency(database, filter: "args ? 'idle'")
+        while try await !QueueStatistics.isEmpty(database) { try await Task.sleep(for: .milliseconds(50)) }
+        let idle = try await QueueStatistics.drain(database, idleProbes: true)
 
         let memory = processes.compactMap(\.peakMemoryBytes).max() ?? 0
         let cpu = processes.compactMap(\.cpuSeconds).reduce(0, +)
@@ -75,51 +73,10 @@ struct QueueBenchmark {
         for process in processes { await process.waitForExit() }
         return QueueBenchmarkResult(
             jobs: jobs, workers: workers, concurrency: concurrency, claimBatch: claimBatch,
-            enqueueSeconds: enqueueSeconds, drainSeconds: drain.span, drainWallSeconds: wallSeconds,
+            enqueueSeconds: enqueueSeconds, drainSeconds: drain.seconds, drainWallSeconds: wallSeconds,
             backlogLatencyP50: drain.p50, backlogLatencyP99: drain.p99,
             idleLatencyP50: idle.p50, idleLatencyP99: idle.p99, idleJobs: idleJobs,
             workerPeakMemoryBytes: memory, workerCPUSeconds: cpu, statements: statements)
-    }
-
-    static func queueIsEmpty(_ database: Database) async throws -> Bool {
-        let rows = try await database.client.query("""
-            SELECT NOT EXISTS (SELECT 1 FROM jobs WHERE state IN ('available', 'retryable'))
-               AND NOT EXISTS (SELECT 1 FROM jobs WHERE state = 'running')
-            """)
-        for try await empty in rows.decode(Bool.self) { return empty }
-        return false
-    }
-
-    static func drainFigures(_ database: Database) async throws -> (span: Double, p50: Double, p99: Double) {
-        let span = try await database.client.query(
-            "SELECT extract(epoch FROM max(finalized_at) - min(attempted_at))::float8 FROM jobs WHERE state = 'completed'")
-        var seconds = 0.0
-        for try await value in span.decode(Double?.self) { seconds = value ?? 0 }
-        let latency = try await latency(database, filter: "true")
-        return (seconds, latency.p50, latency.p99)
-    }
-
-    static func latency(_ database: Database, filter: String) async throws -> (p50: Double, p99: Double) {
-        let rows = try await database.client.query(PostgresQuery(unsafeSQL: """
-            SELECT (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM attempted_at - created_at)))::float8,
-                   (percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM attempted_at - created_at)))::float8
-            FROM jobs WHERE state = 'completed' AND \(filter)
-            """))
-        for try await (p50, p99) in rows.decode((Double?, Double?).self) { return (p50 ?? 0, p99 ?? 0) }
-        return (0, 0)
-    }
-
-    static func topStatements(_ database: Database) async throws -> [QueueBenchmarkResult.Statement] {
-        let rows = try await database.client.query("""
-            SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 90), calls, total_exec_time, rows
-            FROM pg_stat_statements WHERE query NOT ILIKE '%pg_stat_statements%'
-            ORDER BY total_exec_time DESC LIMIT 6
-            """)
-        var statements: [QueueBenchmarkResult.Statement] = []
-        for try await (query, calls, total, count) in rows.decode((String, Int64, Double, Int64).self) {
-            statements.append(.init(query: query, calls: Int(calls), totalMilliseconds: total, rows: Int(count)))
-        }
-        return statements
     }
 }
 

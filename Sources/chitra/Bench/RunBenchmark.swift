@@ -63,7 +63,7 @@ struct RunBenchmark {
                     _ = try await importer.importFile(at: path, district: district)
                     try? FileManager.default.removeItem(atPath: path)
                 }
-                try await database.client.query("VACUUM ANALYZE")
+                try await QueueStatistics.vacuumAnalyze(database)
                 return try await measure(database: database, url: url)
             }
             await cluster.stop(removingFolder: false)
@@ -105,8 +105,7 @@ struct RunBenchmark {
         for process in processes { process.signal(SIGTERM) }
         for process in processes { await process.waitForExit() }
         let runs = try await RunStatus.list(period: nil, districts: nil, database: database)
-        var lines = 0
-        for try await count in try await database.client.query("SELECT count(*) FROM entitlement_lines").decode(Int64.self) { lines = Int(count) }
+        let lines = try await QueueStatistics.lineCount(database)
         return Result(beneficiaries: beneficiaries, workers: workers, concurrency: concurrency, shardSize: shardSize, districts: districtCount, seconds: seconds,
                       planSeconds: planSeconds, lines: lines, disbursements: runs.map(\.disbursements).reduce(0, +),
                       workerPeakMemoryBytes: peak)

@@ -1,0 +1,130 @@
+import PostgresNIO
+
+/// What the demo and the benchmarks read about the queue after a drain: the queries live here,
+/// behind the store, not in the command line.
+public enum QueueStatistics {
+    /// Jobs of one district: completed, discarded, and attempts made.
+    public struct DistrictRow: Sendable, Hashable {
+        public var district: String
+        public var completed: Int
+        public var discarded: Int
+        public var attempts: Int
+    }
+
+    /// How long a drain took (first claim to last completion) and how long jobs waited to start.
+    public struct Drain: Sendable, Hashable {
+        public var seconds: Double
+        public var p50: Double
+        public var p99: Double
+    }
+
+    /// A statement as `pg_stat_statements` counted it.
+    public struct Statement: Sendable, Hashable, Codable {
+        public var query: String
+        public var calls: Int
+        public var totalMilliseconds: Double
+        public var rows: Int
+    }
+
+    public static func byDistrict(_ database: Database) async throws -> [DistrictRow] {
+        var rows: [DistrictRow] = []
+        for try await (district, completed, discarded, attempts) in try await database.query(QueueStatisticsSQL.byDistrict, "count jobs")
+            .decode((String, Int64, Int64, Int64).self) {
+            rows.append(DistrictRow(district: district, completed: Int(completed), discarded: Int(discarded), attempts: Int(attempts)))
+        }
+        return rows
+    }
+
+    /// The drain of completed jobs matching `idleProbes` (the idle wake-up probes) or not.
+    public static func drain(_ database: Database, idleProbes: Bool? = nil) async throws -> Drain {
+        for try await (span, p50, p99) in try await database.query(QueueStatisticsSQL.drain(idleProbes: idleProbes), "measure the drain")
+            .decode((Double?, Double?, Double?).self) {
+            return Drain(seconds: span ?? 0, p50: p50 ?? 0, p99: p99 ?? 0)
+        }
+        return Drain(seconds: 0, p50: 0, p99: 0)
+    }
+
+    public static func isEmpty(_ database: Database) async throws -> Bool {
+        for try await empty in try await database.query(QueueStatisticsSQL.isEmpty, "look at the queue").decode(Bool.self) { return empty }
+        return false
+    }
+
+    /// The exactly-once canaries' receipts.
+    public static func probeReceipts(_ database: Database) async throws -> Int {
+        for try await count in try await database.query(QueueStatisticsSQL.receipts, "count receipts").decode(Int64.self) { return Int(count) }
+        return 0
+    }
+
+    /// Discarded jobs grouped by their last error: (error, count, attempts).
+    public static func discarded(_ database: Database) async throws -> [(error: String?, count: Int, attempts: Int)] {
+        var rows: [(error: String?, count: Int, attempts: Int)] = []
+        for try await (error, count, attempts) in try await database.query(QueueStatisticsSQL.discarded, "list discarded jobs")
+            .decode((String?, Int64, Int32).self) {
+            rows.append((error, Int(count), Int(attempts)))
+        }
+        return rows
+    }
+
+    /// Before a benchmark's drain: statistics fresh, `pg_stat_statements` on and reset.
+    public static func prepareForBenchmark(_ database: Database) async throws {
+        for statement in QueueStatisticsSQL.prepare { try await database.query(statement, "prepare the benchmark") }
+    }
+
+    /// The statements the database spent most time on since the reset.
+    public static func topStatements(_ database: Database) async throws -> [Statement] {
+        var statements: [Statement] = []
+        for try await (query, calls, total, count) in try await database.query(QueueStatisticsSQL.topStatements, "read pg_stat_statements")
+            .decode((String, Int64, Double, Int64).self) {
+            statements.append(Statement(query: query, calls: Int(calls), totalMilliseconds: total, rows: Int(count)))
+        }
+        return statements
+    }
+
+    /// `VACUUM ANALYZE` of every table (after a bulk load, before measuring).
+    public static func vacuumAnalyze(_ database: Database) async throws {
+        try await database.query("VACUUM ANALYZE", "vacuum")
+    }
+
+    /// Entitlement lines written in all.
+    public static func lineCount(_ database: Database) async throws -> Int {
+        for try await count in try await database.query("SELECT count(*) FROM entitlement_lines", "count lines").decode(Int64.self) {
+            return Int(count)
+        }
+        return 0
+    }
+}
+
+/// The statements of `QueueStatistics`.
+enum QueueStatisticsSQL {
+    static let byDistrict: PostgresQuery = """
+        SELECT district_code, count(*) FILTER (WHERE state = 'completed'), count(*) FILTER (WHERE state = 'discarded'),
+               sum(attempt) FROM jobs GROUP BY district_code ORDER BY district_code
+        """
+
+    static func drain(idleProbes: Bool?) -> PostgresQuery {
+        """
+        SELECT extract(epoch FROM max(finalized_at) - min(attempted_at))::float8,
+               (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM attempted_at - created_at)))::float8,
+               (percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM attempted_at - created_at)))::float8
+        FROM jobs WHERE state = 'completed' AND (\(idleProbes)::boolean IS NULL OR (args ? 'idle') = \(idleProbes)::boolean)
+        """
+    }
+
+    static let isEmpty: PostgresQuery = """
+        SELECT NOT EXISTS (SELECT 1 FROM jobs WHERE state IN ('available', 'retryable', 'running'))
+        """
+
+    static let receipts: PostgresQuery = "SELECT count(*) FROM job_probe_receipts"
+
+    static let discarded: PostgresQuery = "SELECT last_error, count(*), max(attempt) FROM jobs WHERE state = 'discarded' GROUP BY last_error"
+
+    static let prepare: [PostgresQuery] = [
+        "CREATE EXTENSION IF NOT EXISTS pg_stat_statements", "VACUUM ANALYZE jobs", "SELECT pg_stat_statements_reset()",
+    ]
+
+    static let topStatements: PostgresQuery = """
+        SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 90), calls, total_exec_time, rows
+        FROM pg_stat_statements WHERE query NOT ILIKE '%pg_stat_statements%'
+        ORDER BY total_exec_time DESC LIMIT 6
+        """
+}
