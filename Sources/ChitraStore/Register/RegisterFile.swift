@@ -2,8 +2,8 @@ import Crypto
 import Glibc
 
 /// A register file read from disk, refusing what is not a readable regular file with one sentence
-/// naming the path, and noticing a file that changes while it is read (it must hash the same on
-/// every pass, and end where its size said).
+/// naming the path, and noticing a file that changes while it is read (every pass must end where
+/// its size said, with the size and modification time of the first pass).
 public struct RegisterFile: Sendable {
     /// What went wrong with the file itself (not its content): one sentence naming the path.
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
@@ -25,10 +25,12 @@ public struct RegisterFile: Sendable {
     /// Bytes read from the file at a time.
     public static let chunkBytes = 1 << 20
 
-    /// What one pass read: the file's SHA-256 (hex) and its size.
+    /// What one pass read: the file's SHA-256 (hex; empty for a pass that does not hash), its size
+    /// and when it was last modified.
     public struct Digest: Sendable, Equatable {
         public var sha256: String
         public var bytes: Int
+        public var modified: Int64
     }
 
     /// One pass over the file, a chunk at a time; the file is never held whole in memory.
@@ -36,15 +38,18 @@ public struct RegisterFile: Sendable {
         let file: RegisterFile
         private let descriptor: Int32
         private let expected: Int
-        private var hasher = SHA256()
+        private let modified: Int64
+        /// nil for a pass that does not hash (the import's second pass: the first one did).
+        private var hasher: SHA256?
         private var total = 0
         private var chunk = [UInt8](repeating: 0, count: RegisterFile.chunkBytes)
 
-        fileprivate init(file: RegisterFile, descriptor: Int32) throws {
+        fileprivate init(file: RegisterFile, descriptor: Int32, hashing: Bool) throws {
             self.file = file
             self.descriptor = descriptor
+            hasher = hashing ? SHA256() : nil
             do {
-                expected = try RegisterFile.regularFileSize(descriptor, path: file.path)
+                (expected, modified) = try RegisterFile.regularFileSize(descriptor, path: file.path)
             } catch {
                 close(descriptor)
                 throw error
@@ -64,7 +69,7 @@ public struct RegisterFile: Sendable {
                 if count == 0 { return nil }
                 total += count
                 let bytes = chunk[0..<count]
-                bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+                if hasher != nil { bytes.withUnsafeBytes { hasher!.update(bufferPointer: $0) } }
                 return bytes
             }
         }
@@ -74,14 +79,19 @@ public struct RegisterFile: Sendable {
             guard total == expected else {
                 throw file.failure("\(total < expected ? "shrank" : "grew") while it was being read (\(expected) bytes at the start, \(total) read); nothing was imported.")
             }
-            return Digest(sha256: hasher.finalize().map { RegisterFile.hex($0) }.joined(), bytes: total)
+            let now = try RegisterFile.regularFileSize(descriptor, path: file.path)
+            guard now == (expected, modified) else {
+                throw file.failure("changed while it was being read; nothing was imported. Import it again once it is saved.")
+            }
+            return Digest(sha256: hasher.map { $0.finalize().map { RegisterFile.hex($0) }.joined() } ?? "", bytes: total, modified: modified)
         }
     }
 
     /// Opens the file for a pass. `again`: a later pass over a file read before (a missing file then
-    /// disappeared meanwhile).
+    /// disappeared meanwhile), which does not hash it again: its size and modification time must be
+    /// those of the first pass.
     public func open(again: Bool = false) throws -> Reader {
-        try Reader(file: self, descriptor: try openDescriptor(again: again))
+        try Reader(file: self, descriptor: try openDescriptor(again: again), hashing: !again)
     }
 
     /// Reads the whole file once: its digest.
@@ -93,7 +103,9 @@ public struct RegisterFile: Sendable {
 
     /// Checks that a later pass read the same file as the first.
     public func requireUnchanged(first: Digest, again: Digest) throws {
-        guard first == again else { throw failure("changed while it was being imported; nothing was imported. Import it again once it is saved.") }
+        guard first.bytes == again.bytes, first.modified == again.modified, again.sha256.isEmpty || first.sha256 == again.sha256 else {
+            throw failure("changed while it was being imported; nothing was imported. Import it again once it is saved.")
+        }
     }
 
     private func openDescriptor(again: Bool) throws -> Int32 {
@@ -113,12 +125,13 @@ public struct RegisterFile: Sendable {
         return descriptor
     }
 
-    fileprivate static func regularFileSize(_ descriptor: Int32, path: String) throws -> Int {
+    /// The size and modification time (nanoseconds) of the open file, which must be a regular one.
+    fileprivate static func regularFileSize(_ descriptor: Int32, path: String) throws -> (Int, Int64) {
         var info = stat()
         guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
             throw Failure(path: path, reason: "is not a regular file (a pipe, device or socket); save the register to a file and import that.")
         }
-        return Int(info.st_size)
+        return (Int(info.st_size), Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
     }
 
     fileprivate func failure(_ reason: String) -> Failure { Failure(path: path, reason: reason) }
