@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "ChitraStore", targets: ["ChitraStore"]),
         .library(name: "ChitraWorker", targets: ["ChitraWorker"]),
         .library(name: "ChitraTesting", targets: ["ChitraTesting"]),
+        .library(name: "ChitraRails", targets: ["ChitraRails"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
@@ -42,6 +43,11 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Migrations")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ChitraRails",
+            dependencies: ["ChitraCore"],
             swiftSettings: strict
         ),
         .target(
@@ -86,6 +92,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "ChitraCoreTests", dependencies: ["ChitraCore"], swiftSettings: strict),
+        .testTarget(name: "ChitraRailsTests", dependencies: ["ChitraRails", "ChitraCore"], swiftSettings: strict),
         .testTarget(
             name: "ChitraStoreTests",
             dependencies: ["ChitraStore", "ChitraTesting", .product(name: "PostgresNIO", package: "postgres-nio")],
