@@ -36,6 +36,7 @@ struct StateMachineTests {
         .approve, .send, .retryRequested, .fallBackRequested(reason: "AC04"), .cashConfirmed, .cashReturned, .stop,
         .answered(.accepted), .answered(.pending), .answered(.paid), .answered(.unknown), .answered(.neverArrived),
         .answered(.rejected(reason: "AC04", retryable: false)), .answered(.rejected(reason: "TM01", retryable: true)),
+        .answered(.beneficiaryDeceased),
     ]
 
     @Test("every transition the disbursement machine makes is in the allowed table; terminal states take nothing")
@@ -78,6 +79,14 @@ struct StateMachineTests {
         #expect(result.action == .fallBackToCash(reason: "AC04"))
         result = try DisbursementStateMachine(state: .failed, attempts: 1, rail: .bank).handle(.fallBackRequested(reason: "AC04"))
         #expect(result.next == .cashInstructed)
+    }
+
+    @Test("a bank reporting the beneficiary deceased (MD07) stops payment and tells the Labour office")
+    func deceased() throws {
+        for state in [DisbursementState.submitted, .accepted, .pending] {
+            let (next, action) = try DisbursementStateMachine(state: state, attempts: 1, rail: .bank).handle(.answered(.beneficiaryDeceased))
+            #expect(next == .stopped && action == .reportDeceased)
+        }
     }
 
     @Test("cash goes on the post office's list and closes as paid in cash or returned")

@@ -164,3 +164,15 @@ struct ISO20022Tests {
         }
     }
 }
+
+@Suite("Rejection reasons")
+struct RejectionReasonTests {
+    @Test("closed, blocked and wrong accounts are permanent; funds and cut-offs temporary; MD07 stops; unknown codes are permanent")
+    func classify() {
+        for code in ["AC01", "AC03", "AC04", "AC06", "AG01", "BE01", "RC01"] { #expect(RejectionReason(code: code) == .permanent, "\(code)") }
+        for code in ["AM04", "TM01", "DS24"] { #expect(RejectionReason(code: code) == .temporary, "\(code)") }
+        #expect(RejectionReason(code: "MD07") == .deceased)
+        #expect(RejectionReason(code: "ZZ99") == .permanent)
+        #expect(RejectionReason.permanentCodes.isDisjoint(with: RejectionReason.temporaryCodes))
+    }
+}

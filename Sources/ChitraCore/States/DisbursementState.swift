@@ -22,7 +22,7 @@ public enum DisbursementState: String, Sendable, Hashable, Codable, CaseIterable
     case paidCash = "paid_cash"
     /// Cash unclaimed by the deadline, or stopped by the post office.
     case returned
-    /// Never to be paid (the beneficiary died before it went out).
+    /// Never to be paid (the beneficiary died before it went out, or the bank says so: MD07).
     case stopped
 
     public var isTerminal: Bool { Self.allowed[self]?.isEmpty ?? true }
@@ -31,9 +31,9 @@ public enum DisbursementState: String, Sendable, Hashable, Codable, CaseIterable
     public static let allowed: [DisbursementState: Set<DisbursementState>] = [
         .computed: [.approved, .stopped],
         .approved: [.submitted, .cashInstructed, .stopped],
-        .submitted: [.accepted, .pending, .paid, .failed],
-        .accepted: [.pending, .paid, .failed],
-        .pending: [.paid, .failed],
+        .submitted: [.accepted, .pending, .paid, .failed, .stopped],
+        .accepted: [.pending, .paid, .failed, .stopped],
+        .pending: [.paid, .failed, .stopped],
         .failed: [.submitted, .cashInstructed],
         .cashInstructed: [.paidCash, .returned],
         .paid: [],

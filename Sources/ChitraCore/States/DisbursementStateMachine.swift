@@ -25,6 +25,8 @@ public struct DisbursementStateMachine: Sendable, Hashable {
         case paid
         /// Rejected with an ISO 20022 reason code; `retryable` for temporary reasons.
         case rejected(reason: String, retryable: Bool)
+        /// Rejected because the beneficiary died (MD07): payment stops.
+        case beneficiaryDeceased
         /// A timeout, a dropped connection, a 5xx after sending: it may or may not have arrived.
         case unknown
         /// A status inquiry found no trace of it: it never arrived.
@@ -55,6 +57,8 @@ public struct DisbursementStateMachine: Sendable, Hashable {
         /// Put it on the post office's cash list (at home when the method says so); flag the
         /// beneficiary's account for review.
         case fallBackToCash(reason: String)
+        /// Tell the Labour office: the bank reports the beneficiary deceased.
+        case reportDeceased
     }
 
     public struct Refusal: Error, Sendable, Hashable, CustomStringConvertible {
@@ -106,6 +110,8 @@ public struct DisbursementStateMachine: Sendable, Hashable {
         case .neverArrived:
             guard state == .submitted else { throw refusal }
             return (.submitted, .send(after: .zero))
+        case .beneficiaryDeceased:
+            return (.stopped, .reportDeceased)
         case .rejected(let reason, let retryable):
             if retryable, attempts < Self.maximumAttempts {
                 return (.failed, .send(after: retry.nominalDelay(afterAttempt: attempts)))

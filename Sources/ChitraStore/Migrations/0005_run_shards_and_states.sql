@@ -71,9 +71,9 @@ LANGUAGE sql IMMUTABLE AS $$
     SELECT old_state = new_state OR (old_state, new_state) IN (
         ('computed', 'approved'), ('computed', 'stopped'),
         ('approved', 'submitted'), ('approved', 'cash_instructed'), ('approved', 'stopped'),
-        ('submitted', 'accepted'), ('submitted', 'pending'), ('submitted', 'paid'), ('submitted', 'failed'),
-        ('accepted', 'pending'), ('accepted', 'paid'), ('accepted', 'failed'),
-        ('pending', 'paid'), ('pending', 'failed'),
+        ('submitted', 'accepted'), ('submitted', 'pending'), ('submitted', 'paid'), ('submitted', 'failed'), ('submitted', 'stopped'),
+        ('accepted', 'pending'), ('accepted', 'paid'), ('accepted', 'failed'), ('accepted', 'stopped'),
+        ('pending', 'paid'), ('pending', 'failed'), ('pending', 'stopped'),
         ('failed', 'submitted'), ('failed', 'cash_instructed'),
         ('cash_instructed', 'paid_cash'), ('cash_instructed', 'returned'))
 $$;
