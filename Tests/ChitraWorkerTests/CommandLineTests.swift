@@ -223,6 +223,17 @@ extension CommandLineTests {
             #expect(result.output.contains("954       TP Bạc Liêu  required"), "\(result.output)")
             result = try await Self.run(["districts", "approval", "--district", "999", "on"], url: url)
             #expect(result.status != 0 && result.output == "Error: District 999 is not known (known: 954, 956, 957, 958, 959, 960, 961).")
+            // The account a district pays from, for its bank payment files.
+            result = try await Self.run(["districts", "account", "--district", "954", "--name", "Phòng LĐTBXH TP Bạc Liêu",
+                                         "--account", "1234567890123", "--bank", "970405"], url: url)
+            #expect(result.status == 0 && result.output == "District 954 pays from account ****0123 at bank 970405 (Phòng LĐTBXH TP Bạc Liêu).")
+            result = try await Self.run(["districts"], url: url)
+            #expect(result.output.contains("970405 ****0123 Phòng LĐTBXH TP Bạc Liêu"), "\(result.output)")
+            #expect(!result.output.contains("1234567890123"), "the account number is masked")
+            result = try await Self.run(["districts", "account", "--district", "956", "--name", "X", "--account", "12-34", "--bank", "970405"], url: url)
+            #expect(result.status != 0 && result.output == "Error: District 956's paying account was not changed: the account number must be 6 to 19 digits.")
+            result = try await Self.run(["districts", "account", "--district", "956", "--name", "X", "--account", "123456", "--bank", "VCB"], url: url)
+            #expect(result.output.hasPrefix("Error: District 956's paying account was not changed: the bank must be given by its Napas code"))
         }
     }
 }

@@ -4,8 +4,14 @@ import PostgresNIO
 enum DistrictSQL {
     static let codes: PostgresQuery = "SELECT code FROM districts ORDER BY code"
 
-    static let list: PostgresQuery =
-        "SELECT code, name, approval_required, to_char(computed_through, 'YYYY-MM') FROM districts ORDER BY code"
+    static let list: PostgresQuery = """
+        SELECT code, name, approval_required, to_char(computed_through, 'YYYY-MM'), paying_account_name, paying_account, paying_bank
+        FROM districts ORDER BY code
+        """
+
+    static func setPayingAccount(district: String, name: String, account: String, bank: String) -> PostgresQuery {
+        "UPDATE districts SET paying_account_name = \(name), paying_account = \(account), paying_bank = \(bank) WHERE code = \(district)"
+    }
 
     static func setApprovalRequired(_ required: Bool, district: String) -> PostgresQuery {
         "UPDATE districts SET approval_required = \(required) WHERE code = \(district)"

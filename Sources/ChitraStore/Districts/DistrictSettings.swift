@@ -1,3 +1,4 @@
+import Foundation
 import PostgresNIO
 
 /// The districts (the tenants) and their settings: whether finance must approve a computed run.
@@ -8,16 +9,46 @@ public enum DistrictSettings {
         public var approvalRequired: Bool
         /// The last month a run computed (an import's change without change_from applies after it).
         public var computedThrough: String?
+        /// The account the district pays from (the debtor of its payment files), once set.
+        public var payingAccount: PayingAccount?
+    }
+
+    /// A district's paying account: name, account number (6 to 19 digits: Vietnamese account
+    /// numbers have no national format) and bank by its Napas BIN.
+    public struct PayingAccount: Sendable, Hashable, Codable {
+        public var name: String
+        public var account: String
+        public var bank: String
+
+        public init(name: String, account: String, bank: String) {
+            self.name = name
+            self.account = account
+            self.bank = bank
+        }
+
+        /// Why the account cannot be used, or nil.
+        public var problem: String? {
+            if name.trimmingCharacters(in: .whitespaces).isEmpty || name.count > 140 { return "the account name must be 1 to 140 characters" }
+            if !(6...19).contains(account.count) || !account.utf8.allSatisfy({ (48...57).contains($0) }) { return "the account number must be 6 to 19 digits" }
+            if bank.count != 6 || !bank.utf8.allSatisfy({ (48...57).contains($0) }) {
+                return "the bank must be given by its Napas code, six digits (Agribank 970405, Vietcombank 970436, …)"
+            }
+            return nil
+        }
     }
 
     public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
         /// A district code no district has, with the codes there are.
         case unknownDistrict(String, known: [String])
+        /// A paying account that cannot be used.
+        case badPayingAccount(district: String, problem: String)
 
         public var description: String {
             switch self {
             case .unknownDistrict(let code, let known):
                 "District \(code) is not known (known: \(known.joined(separator: ", ")))."
+            case .badPayingAccount(let district, let problem):
+                "District \(district)'s paying account was not changed: \(problem)."
             }
         }
     }
@@ -46,10 +77,21 @@ public enum DistrictSettings {
     public static func list(database: Database) async throws -> [District] {
         var districts: [District] = []
         let rows = try await database.query(DistrictSQL.list, "list districts")
-        for try await (code, name, approval, computed) in rows.decode((String, String, Bool, String?).self) {
-            districts.append(District(code: code, name: name, approvalRequired: approval, computedThrough: computed))
+        for try await (code, name, approval, computed, accountName, account, bank) in rows.decode(
+            (String, String, Bool, String?, String?, String?, String?).self) {
+            var paying: PayingAccount?
+            if let accountName, let account, let bank { paying = PayingAccount(name: accountName, account: account, bank: bank) }
+            districts.append(District(code: code, name: name, approvalRequired: approval, computedThrough: computed, payingAccount: paying))
         }
         return districts
+    }
+
+    /// Sets the account the district pays from.
+    public static func setPayingAccount(_ account: PayingAccount, district: String, database: Database) async throws {
+        try await requireKnown([district], database: database)
+        if let problem = account.problem { throw Failure.badPayingAccount(district: district, problem: problem) }
+        try await database.query(DistrictSQL.setPayingAccount(district: district, name: account.name, account: account.account,
+                                                               bank: account.bank), "set the paying account of district \(district)")
     }
 
     /// Turns approval on or off for runs that finish computing from now on.
