@@ -176,3 +176,22 @@ struct RejectionReasonTests {
         #expect(RejectionReason.permanentCodes.isDisjoint(with: RejectionReason.temporaryCodes))
     }
 }
+
+@Suite("ISO 20022 at size")
+struct ISO20022SizeTests {
+    @Test("a 100,000-transaction status report (over 10 MB: libxml2 refuses that handed whole) is read, every transaction")
+    func largeReport() throws {
+        let transactions = (0..<100_000).map { index in
+            PaymentStatusReport.Transaction(endToEndID: "CT954202607NB\(index)", status: index % 10 == 0 ? "RJCT" : "ACSC",
+                                            reason: index % 10 == 0 ? "AC04" : nil)
+        }
+        let report = PaymentStatusReport(messageID: "SIM-3", createdAt: "2026-07-21T08:00:00", originalMessageID: "F1", groupStatus: "PART",
+                                         paymentInformationID: "P1", transactions: transactions)
+        var data = Data()
+        try Pain002Writer.write(report) { data.append(contentsOf: $0.utf8) }
+        #expect(data.count > 10_000_000)
+        let read = try Pain002Reader.read(data)
+        #expect(read.transactions.count == 100_000 && read.transactions.last == transactions.last)
+        #expect(read.transactions.filter { $0.status == "RJCT" }.count == 10_000)
+    }
+}

@@ -25,7 +25,9 @@ public enum Pain002Reader {
 
     public static func read(_ data: Data) throws(Failure) -> PaymentStatusReport {
         let delegate = Delegate()
-        let parser = XMLParser(data: data)
+        // From a stream, the parser is fed in small chunks: handed the data whole, libxml2 refuses
+        // a document past 10 MB (a 100,000-transaction report is 10.2 MB) as "huge input".
+        let parser = XMLParser(stream: InputStream(data: data))
         parser.shouldProcessNamespaces = true
         parser.delegate = delegate
         if !parser.parse() {
