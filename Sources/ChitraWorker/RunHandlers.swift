@@ -108,9 +108,10 @@ public enum RunHandlers {
         }
     }
 
-    /// The step after approval. The transfer rails that send a run's batches are their own issue;
-    /// until they are built the submit job waits, checking again every hour, and the run's
-    /// disbursements stay `approved`.
+    /// The step after approval. The cash rail's part is done here: every approved cash disbursement
+    /// goes on the post office's list (`cash_instructed`), once, whatever reruns the step. The bank
+    /// and wallet rails are still to come: while their disbursements wait, the job checks again
+    /// every hour and they stay `approved`.
     public struct Submit: JobHandler {
         public let kind = RunSubmission.kind
         public static let recheck = Duration.seconds(3_600)
@@ -119,8 +120,16 @@ public enum RunHandlers {
 
         public func run(_ context: JobContext) async throws {
             let args = try context.job.decodeArgs(RunSubmission.Args.self)
-            context.logger.info("approved run waits for the transfer rails", metadata: ["chitra.run_id": "\(args.runID)"])
-            throw JobSnooze(for: Self.recheck)
+            let (instructed, waiting) = try await CashInstruction.instruct(runID: args.runID, database: context.database)
+            if instructed > 0 {
+                context.logger.info("cash disbursements on the post office's list",
+                                    metadata: ["chitra.run_id": "\(args.runID)", "count": "\(instructed)"])
+            }
+            guard waiting == 0 else {
+                context.logger.info("bank and wallet disbursements wait for their rails",
+                                    metadata: ["chitra.run_id": "\(args.runID)", "count": "\(waiting)"])
+                throw JobSnooze(for: Self.recheck)
+            }
         }
     }
 }

@@ -7,5 +7,5 @@ struct Chitra: AsyncParsableCommand {
         commandName: "chitra",
         abstract: "Chitra pays monthly social-security benefits without cash.",
         subcommands: [DemoCommand.self, DBCommand.self, MigrateCommand.self, ImportCommand.self, ListsCommand.self, DistrictsCommand.self,
-                      RunCommand.self, ApproveCommand.self, StatusCommand.self, ExportCommand.self, GenerateCommand.self, JobsCommand.self, BenchCommand.self])
+                      RunCommand.self, ApproveCommand.self, StatusCommand.self, ExportCommand.self, CashCommand.self, GenerateCommand.self, JobsCommand.self, BenchCommand.self])
 }

@@ -83,3 +83,29 @@ extension CommandLineTests {
         }
     }
 }
+
+extension CommandLineTests {
+    @Test("chitra cash list writes the post office's list, readable by its owner only (issue 9)")
+    func cashList() async throws {
+        try await QuietMachine.shared.sharing {
+            let url = try await TestPostgres.newDatabaseURL()
+            defer { Task { await TestPostgres.drop(url) } }
+            var file = RegisterFileBuilder(district: "957")
+            file.add("Q1", [.eligibleFrom: "2024-09"])
+            _ = try await Self.run(["import", try file.write(), "--district", "957"], url: url)
+            let worker = try WorkerProcesses.spawn(url: url)
+            defer { worker.signal(SIGTERM) }
+            _ = try await Self.run(["run", "--period", "2024-09", "--district", "957", "--auto-approve", "--wait"], url: url)
+            try await eventually("cash listed") {
+                try await Self.run(["export", "disbursements", "--district", "957", "--period", "2024-09"], url: url)
+                    .output.contains(",cash_instructed,")
+            }
+            let out = NSTemporaryDirectory() + "chitra-cash-\(UUID().uuidString.prefix(8)).csv"
+            defer { try? FileManager.default.removeItem(atPath: out) }
+            let result = try await Self.run(["cash", "list", "--district", "957", "--period", "2024-09", "--out", out], url: url)
+            #expect(result.status == 0 && result.output == "Wrote 1 cash payments of district 957 for 2024-09, 500.000 ₫, to \(out).")
+            let mode = try FileManager.default.attributesOfItem(atPath: out)[.posixPermissions] as? NSNumber
+            #expect(mode?.intValue == 0o600)
+        }
+    }
+}

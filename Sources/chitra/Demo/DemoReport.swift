@@ -28,6 +28,6 @@ enum DemoReport {
         }
         Swift.print("• the run of \(period):")
         Swift.print(table.rendered)
-        Swift.print("• approved runs enqueued their submit step; until the transfer rails are built, their disbursements wait in approved")
+        Swift.print("• approved runs enqueued their submit step: cash goes on the post office's list (cash_instructed); bank and wallet wait in approved for their rails")
     }
 }

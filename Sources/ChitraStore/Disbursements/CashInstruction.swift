@@ -1,0 +1,54 @@
+import ChitraCore
+import PostgresNIO
+
+/// The cash rail's part of a run's submit step: every approved disbursement on the cash rail
+/// (`cash`, `cash_home`) goes on the post office's list, `cash_instructed`. `DisbursementStateMachine`
+/// decides the state; one guarded statement writes it for the whole run, so that running the step
+/// again changes nothing.
+public enum CashInstruction {
+    /// Moves the run's approved cash disbursements to the post office's list; returns how many moved
+    /// and how many approved disbursements wait for the other rails.
+    public static func instruct(runID: Int64, database: Database) async throws -> (instructed: Int, waitingForOtherRails: Int) {
+        let (next, _) = try DisbursementStateMachine(state: .approved, attempts: 0, rail: .cash).handle(.send)
+        return try await database.transaction("put run \(runID)'s cash on the post office's list") { connection in
+            var moved = 0
+            for try await count in try await connection.query(CashSQL.instruct(runID: runID, from: .approved, to: next), logger: Database.quiet)
+                .decode(Int64.self) { moved = Int(count) }
+            var waiting = 0
+            for try await count in try await connection.query(CashSQL.waitingForOtherRails(runID: runID), logger: Database.quiet)
+                .decode(Int64.self) { waiting = Int(count) }
+            return (moved, waiting)
+        }
+    }
+}
+
+/// The statements of the cash rail.
+enum CashSQL {
+    static func instruct(runID: Int64, from: DisbursementState, to: DisbursementState) -> PostgresQuery {
+        """
+        WITH moved AS (
+            UPDATE disbursements SET state = \(to.rawValue)
+            WHERE run_id = \(runID) AND rail = \(Rail.cash.rawValue) AND state = \(from.rawValue)
+              AND EXISTS (SELECT 1 FROM runs WHERE id = \(runID) AND state = 'approved')
+            RETURNING 1
+        )
+        SELECT count(*) FROM moved
+        """
+    }
+
+    static func waitingForOtherRails(runID: Int64) -> PostgresQuery {
+        "SELECT count(*) FROM disbursements WHERE run_id = \(runID) AND rail <> \(Rail.cash.rawValue) AND state = 'approved'"
+    }
+
+    /// The post office's list of a district and month: who is paid in cash, where, how much.
+    static func list(district: String, period: Period, commune: String?) -> PostgresQuery {
+        """
+        SELECT d.end_to_end_id, d.beneficiary_id, b.full_name, coalesce(b.cccd, ''), b.commune_code, d.amount_vnd,
+               b.recipient, coalesce(b.recipient_name, ''), d.method = 'cash_home'
+        FROM disbursements d JOIN beneficiaries b ON b.beneficiary_id = d.beneficiary_id
+        WHERE d.district_code = \(district) AND d.period = \(RunSQL.date(period))::date AND d.state = 'cash_instructed'
+          AND (\(commune)::text IS NULL OR b.commune_code = \(commune))
+        ORDER BY b.commune_code, d.beneficiary_id
+        """
+    }
+}

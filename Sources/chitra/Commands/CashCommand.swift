@@ -1,0 +1,34 @@
+import ArgumentParser
+import ChitraCore
+import ChitraStore
+import Foundation
+
+/// `chitra cash list`: the post office's side of the payout.
+struct CashCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cash", abstract: "The post office's cash lists.", subcommands: [List.self])
+
+    /// `chitra cash list --district CODE --period YYYY-MM [--commune CODE] --out FILE`.
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The post office's list of a district and month, per commune: CSV with a BOM for Excel, CCCDs masked.")
+
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var target: RunTargetOptions
+        @Option(help: "Only this commune (5 digits).") var commune: String?
+        @Option(help: "The file to write (readable by its owner only: it holds names).") var out: String
+
+        func run() async throws {
+            let (district, period, commune) = (target.district, try target.month(), self.commune)
+            guard FileManager.default.createFile(atPath: out, contents: nil, attributes: [.posixPermissions: 0o600]),
+                  let output = FileHandle(forWritingAtPath: out) else {
+                throw ValidationError("Cannot write \(out).")
+            }
+            let (count, total) = try await connection.withDatabase(districts: [district]) {
+                try await CashList.write(district: district, period: period, commune: commune, database: $0, to: output)
+            }
+            try output.close()
+            print("Wrote \(count) cash payments of district \(district) for \(period), \(total), to \(out).")
+        }
+    }
+}
