@@ -26,7 +26,7 @@ struct RegisterFileTests {
         #expect(mkfifo(fifo, 0o600) == 0)
         #expect(Self.reason { _ = try RegisterFile(path: folder).digest() } == "The register file \(folder) is a folder, not a file.")
         #expect(Self.reason { _ = try RegisterFile(path: fifo).digest() }
-            == "The register file \(fifo) is not a regular file (a pipe, device or socket); save the register to a file and import that.")
+            == "The register file \(fifo) is not a regular file (a pipe, device or socket); save it to a file and use that.")
         #expect(Self.reason { _ = try RegisterFile(path: "/dev/null").digest() }?.hasPrefix("The register file /dev/null is not a regular file") == true)
         #expect(Self.reason { _ = try RegisterFile(path: folder + "/none.csv").digest() } == "The register file \(folder)/none.csv does not exist.")
     }

@@ -60,3 +60,106 @@ struct CashRailTests {
         }
     }
 }
+
+extension CashRailTests {
+    /// Three cash members and one bank member of 954, run and approved, cash listed.
+    static func listed(_ database: Database) async throws -> Int64 {
+        var file = RegisterFileBuilder(district: "954")
+        for id in ["C1", "C2", "C3"] { file.add(id, [.eligibleFrom: "2024-09"]) }
+        file.add("B1", [.eligibleFrom: "2024-09", .paymentMethod: "bank", .bankCode: "970436", .accountNumber: "1234567890", .accountName: "B1"])
+        try await RunFixture.importRegister(file, database)
+        let runID = try await RunFixture.trigger("2024-09", autoApprove: true, database)
+        try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: RunFixture.policy)) { _ in
+            try await eventually("cash listed") { try await Self.states(database)["C3"] == "cash_instructed" }
+        }
+        return runID
+    }
+
+    static func confirmation(_ rows: [String]) throws -> String {
+        let text = "\u{FEFF}end_to_end_id,beneficiary_id,amount_vnd,status,paid_on,received_by\r\n" + rows.joined(separator: "\r\n") + "\r\n"
+        return try RegisterFileBuilder.temporaryFile(Data(text.utf8))
+    }
+
+    @Test("the post office's confirmations close cash as paid or returned, once; a bad file changes nothing and says why by line")
+    func confirmations() async throws {
+        try await TestPostgres.withDatabase { database in
+            _ = try await Self.listed(database)
+            let bad = try Self.confirmation([
+                "CT954202409NC1,C1,400000,paid,2024-10-03,Lê Văn A",       // wrong amount
+                "CT954202409NX9,X9,500000,paid,2024-10-03,",               // unknown
+                "CT954202409NC2,C3,500000,paid,2024-10-03,",               // another beneficiary
+                "CT954202409NB1,B1,500000,paid,2024-10-03,",               // not in cash
+                "CT954202409NC3,C3,500000,gone,2024-10-03,",               // unknown status
+                "CT954202409NC3,C3,500000,paid,2024-10-03,",
+                "CT954202409NC3,C3,500000,paid,2024-10-03,",               // twice
+            ])
+            do {
+                _ = try await CashConfirmation.confirm(path: bad, by: "post office", database: database)
+                Issue.record("a bad file was accepted")
+            } catch let failure as ImportFailure {
+                #expect(failure.description == """
+                    Line 6, column status: 'gone' is not a status; use paid or not_found.
+                    Line 7, column end_to_end_id: CT954202409NC3 is confirmed again (first on line 6).
+                    Line 8, column end_to_end_id: CT954202409NC3 is confirmed again (first on line 6).
+                    Nothing was imported: 3 problems found.
+                    """)
+            }
+            let mismatched = try Self.confirmation([
+                "CT954202409NC1,C1,400000,paid,2024-10-03,Lê Văn A",
+                "CT954202409NX9,X9,500000,paid,2024-10-03,",
+                "CT954202409NC2,C3,500000,paid,2024-10-03,",
+                "CT954202409NB1,B1,500000,paid,2024-10-03,",
+            ])
+            do {
+                _ = try await CashConfirmation.confirm(path: mismatched, by: "post office", database: database)
+                Issue.record("a mismatched file was accepted")
+            } catch let failure as ImportFailure {
+                #expect(failure.description == """
+                    Line 2: CT954202409NC1 is of 500000 đồng, not 400000.
+                    Line 3: no disbursement has the EndToEndId CT954202409NX9.
+                    Line 4: CT954202409NC2 is the disbursement of beneficiary C2, not C3.
+                    Line 5: CT954202409NB1 is approved, not on a cash list (cash_instructed): it cannot be confirmed.
+                    Nothing was imported: 4 problems found.
+                    """)
+            }
+            #expect(try await Self.states(database) == ["C1": "cash_instructed", "C2": "cash_instructed", "C3": "cash_instructed", "B1": "approved"])
+
+            let good = try Self.confirmation([
+                "CT954202409NC1,C1,500000,paid,2024-10-03,Lê Văn A",
+                "CT954202409NC2,C2,500000,not_found,,",
+            ])
+            let outcome = try await CashConfirmation.confirm(path: good, by: "post office", database: database)
+            #expect(outcome.description == "Confirmed 2 cash payments: 1 paid, 1 returned (not found).")
+            #expect(try await Self.states(database) == ["C1": "paid_cash", "C2": "returned", "C3": "cash_instructed", "B1": "approved"])
+            let again = try await CashConfirmation.confirm(path: good, by: "someone else", database: database)
+            #expect(again.alreadyConfirmedBy?.hasPrefix("post office on ") == true)
+            // A disbursement already closed cannot be confirmed by another file.
+            let late = try Self.confirmation(["CT954202409NC1,C1,500000,paid,2024-10-04,"])
+            await #expect(throws: ImportFailure.self) { try await CashConfirmation.confirm(path: late, by: "post office", database: database) }
+        }
+    }
+
+    @Test("when every disbursement of a run is settled, the confirmation completes the run")
+    func runCompletes() async throws {
+        try await TestPostgres.withDatabase { database in
+            var file = RegisterFileBuilder(district: "954")
+            for id in ["K1", "K2"] { file.add(id, [.eligibleFrom: "2024-09"]) }
+            try await RunFixture.importRegister(file, database)
+            let runID = try await RunFixture.trigger("2024-09", autoApprove: true, database)
+            try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: RunFixture.policy)) { _ in
+                try await eventually("cash listed, submit done") {
+                    let listed = try await Self.states(database) == ["K1": "cash_instructed", "K2": "cash_instructed"]
+                    let submitted = try await JobQueue(database: database).countsByState(kind: "submit") == [.completed: 1]
+                    return listed && submitted
+                }
+            }
+            let first = try await CashConfirmation.confirm(path: try Self.confirmation(["CT954202409NK1,K1,500000,paid,2024-10-03,"]),
+                                                           by: "post office", database: database)
+            #expect(first.completedRuns.isEmpty)
+            let second = try await CashConfirmation.confirm(path: try Self.confirmation(["CT954202409NK2,K2,500000,paid,2024-10-05,"]),
+                                                            by: "post office", database: database)
+            #expect(second.completedRuns == [runID])
+            #expect(try await RunStatus.list(period: Period("2024-09")!, districts: ["954"], database: database).first?.state == .completed)
+        }
+    }
+}

@@ -15,7 +15,7 @@ extension CommandLineTests {
         let fifo = folder + "/fifo.csv"
         #expect(mkfifo(fifo, 0o600) == 0)
         result = try await Self.run(["import", fifo, "--district", "954"], url: nil)
-        #expect(result.output == "Error: The register file \(fifo) is not a regular file (a pipe, device or socket); save the register to a file and import that.")
+        #expect(result.output == "Error: The register file \(fifo) is not a regular file (a pipe, device or socket); save it to a file and use that.")
         let secret = folder + "/secret.csv"
         try Data("beneficiary_id\n".utf8).write(to: URL(fileURLWithPath: secret))
         #expect(chmod(secret, 0o000) == 0 && chmod(folder, 0o755) == 0)

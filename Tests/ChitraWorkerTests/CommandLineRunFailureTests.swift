@@ -106,6 +106,16 @@ extension CommandLineTests {
             #expect(result.status == 0 && result.output == "Wrote 1 cash payments of district 957 for 2024-09, 500.000 ₫, to \(out).")
             let mode = try FileManager.default.attributesOfItem(atPath: out)[.posixPermissions] as? NSNumber
             #expect(mode?.intValue == 0o600)
+            // The post office's answer closes it; the same file again changes nothing.
+            let confirmations = try RegisterFileBuilder.temporaryFile(Data(
+                "end_to_end_id,beneficiary_id,amount_vnd,status,paid_on,received_by\nCT957202409NQ1,Q1,500000,paid,2024-10-02,Q1\n".utf8))
+            var confirmed = try await Self.run(["cash", "confirm", confirmations, "--by", "post office"], url: url)
+            #expect(confirmed.status == 0 && confirmed.output.hasPrefix("Confirmed 1 cash payments: 1 paid, 0 returned (not found). Completed run 1"),
+                    "\(confirmed.output)")
+            confirmed = try await Self.run(["cash", "confirm", confirmations, "--by", "post office"], url: url)
+            #expect(confirmed.output.hasPrefix("This file was already confirmed (by post office on "), "\(confirmed.output)")
+            confirmed = try await Self.run(["cash", "confirm", "/nonexistent.csv", "--by", "post office"], url: url)
+            #expect(confirmed.status != 0 && confirmed.output == "Error: The confirmation file /nonexistent.csv does not exist.")
         }
     }
 }

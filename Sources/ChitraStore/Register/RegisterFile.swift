@@ -9,18 +9,26 @@ public struct RegisterFile: Sendable {
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
         public let path: String
         public let reason: String
+        /// What the file is to the reader: "register file", "confirmation file".
+        public let label: String
 
-        public init(path: String, reason: String) {
+        public init(path: String, reason: String, label: String = "register file") {
             self.path = path
             self.reason = reason
+            self.label = label
         }
 
-        public var description: String { "The register file \(path) \(reason)" }
+        public var description: String { "The \(label) \(path) \(reason)" }
     }
 
     public let path: String
+    /// What the file is to the reader, in sentences about it.
+    public let label: String
 
-    public init(path: String) { self.path = path }
+    public init(path: String, label: String = "register file") {
+        self.path = path
+        self.label = label
+    }
 
     /// Bytes read from the file at a time.
     public static let chunkBytes = 1 << 20
@@ -49,7 +57,7 @@ public struct RegisterFile: Sendable {
             self.descriptor = descriptor
             hasher = hashing ? SHA256() : nil
             do {
-                (expected, modified) = try RegisterFile.regularFileSize(descriptor, path: file.path)
+                (expected, modified) = try RegisterFile.regularFileSize(descriptor, path: file.path, label: file.label)
             } catch {
                 close(descriptor)
                 throw error
@@ -79,7 +87,7 @@ public struct RegisterFile: Sendable {
             guard total == expected else {
                 throw file.failure("\(total < expected ? "shrank" : "grew") while it was being read (\(expected) bytes at the start, \(total) read); nothing was imported.")
             }
-            let now = try RegisterFile.regularFileSize(descriptor, path: file.path)
+            let now = try RegisterFile.regularFileSize(descriptor, path: file.path, label: file.label)
             guard now == (expected, modified) else {
                 throw file.failure("changed while it was being read; nothing was imported. Import it again once it is saved.")
             }
@@ -92,6 +100,14 @@ public struct RegisterFile: Sendable {
     /// those of the first pass.
     public func open(again: Bool = false) throws -> Reader {
         try Reader(file: self, descriptor: try openDescriptor(again: again), hashing: !again)
+    }
+
+    /// The whole file and its digest (for files of a few megabytes: confirmations, not registers).
+    public func contents() throws -> (data: [UInt8], digest: Digest) {
+        let reader = try open()
+        var data: [UInt8] = []
+        while let chunk = try reader.next() { data.append(contentsOf: chunk) }
+        return (data, try reader.digest())
     }
 
     /// Reads the whole file once: its digest.
@@ -115,7 +131,7 @@ public struct RegisterFile: Sendable {
                 : again ? "disappeared while it was being imported; nothing was imported." : "does not exist.")
         }
         if (info.st_mode & S_IFMT) == S_IFDIR { throw failure("is a folder, not a file.") }
-        if (info.st_mode & S_IFMT) != S_IFREG { throw failure("is not a regular file (a pipe, device or socket); save the register to a file and import that.") }
+        if (info.st_mode & S_IFMT) != S_IFREG { throw failure("is not a regular file (a pipe, device or socket); save it to a file and use that.") }
         // O_NONBLOCK: should the path have become a FIFO since the check, opening it does not wait for a writer.
         let descriptor = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
@@ -126,15 +142,15 @@ public struct RegisterFile: Sendable {
     }
 
     /// The size and modification time (nanoseconds) of the open file, which must be a regular one.
-    fileprivate static func regularFileSize(_ descriptor: Int32, path: String) throws -> (Int, Int64) {
+    fileprivate static func regularFileSize(_ descriptor: Int32, path: String, label: String = "register file") throws -> (Int, Int64) {
         var info = stat()
         guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
-            throw Failure(path: path, reason: "is not a regular file (a pipe, device or socket); save the register to a file and import that.")
+            throw Failure(path: path, reason: "is not a regular file (a pipe, device or socket); save it to a file and use that.", label: label)
         }
         return (Int(info.st_size), Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
     }
 
-    fileprivate func failure(_ reason: String) -> Failure { Failure(path: path, reason: reason) }
+    fileprivate func failure(_ reason: String) -> Failure { Failure(path: path, reason: reason, label: label) }
 
     fileprivate static func describe(_ code: Int32) -> String { String(cString: strerror(code)).lowercased() }
 

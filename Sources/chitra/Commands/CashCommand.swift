@@ -3,10 +3,10 @@ import ChitraCore
 import ChitraStore
 import Foundation
 
-/// `chitra cash list`: the post office's side of the payout.
+/// `chitra cash list|confirm`: the post office's side of the payout.
 struct CashCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "cash", abstract: "The post office's cash lists.", subcommands: [List.self])
+        commandName: "cash", abstract: "The post office's cash lists and confirmations.", subcommands: [List.self, Confirm.self])
 
     /// `chitra cash list --district CODE --period YYYY-MM [--commune CODE] --out FILE`.
     struct List: AsyncParsableCommand {
@@ -29,6 +29,22 @@ struct CashCommand: AsyncParsableCommand {
             }
             try output.close()
             print("Wrote \(count) cash payments of district \(district) for \(period), \(total), to \(out).")
+        }
+    }
+
+    /// `chitra cash confirm FILE --by NAME`.
+    struct Confirm: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Record the post office's confirmations (CSV: end_to_end_id, beneficiary_id, amount_vnd, status, paid_on, received_by), all or nothing.")
+
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The confirmation file.") var file: String
+        @Option(help: "Who records the file.") var by: String
+
+        func run() async throws {
+            let (path, person) = (file, by)
+            let outcome = try await connection.withDatabase { try await CashConfirmation.confirm(path: path, by: person, database: $0) }
+            print(outcome.description)
         }
     }
 }

@@ -1,0 +1,146 @@
+import ChitraCore
+import Foundation
+import NIOPosix
+import PostgresNIO
+
+/// `chitra cash confirm FILE --by NAME`: the post office's confirmations close cash disbursements,
+/// all or nothing. Every row must name a disbursement on a cash list (`cash_instructed`) with its
+/// beneficiary and amount; `paid` makes it `paid_cash`, `not_found` `returned` (its months are owed
+/// again next run). The same file again changes nothing. A run whose disbursements are all terminal
+/// is `completed` in the same transaction.
+public enum CashConfirmation {
+    public struct Outcome: Sendable, Hashable, CustomStringConvertible {
+        public var paid: Int
+        public var returned: Int
+        public var completedRuns: [Int64]
+        public var alreadyConfirmedBy: String?
+
+        public var description: String {
+            if let by = alreadyConfirmedBy { return "This file was already confirmed (by \(by)); nothing changed." }
+            return "Confirmed \(paid + returned) cash payments: \(paid) paid, \(returned) returned (not found)."
+                + (completedRuns.isEmpty ? "" : " Completed run\(completedRuns.count == 1 ? "" : "s") \(completedRuns.map(String.init).joined(separator: ", ")): every disbursement settled.")
+        }
+    }
+
+    public static func confirm(path: String, by person: String, database: Database) async throws -> Outcome {
+        let file = RegisterFile(path: path, label: "confirmation file")
+        let (bytes, digest) = try await NIOThreadPool.singleton.runIfActive { try file.contents() }
+        let parsed = CashConfirmationFile(data: Data(bytes))
+        guard parsed.problems.isEmpty else { throw ImportFailure(problems: parsed.problems, total: parsed.problems.count) }
+        guard !parsed.rows.isEmpty else { throw ImportFailure(ImportProblem(line: 2, "the file has a header but no rows.")) }
+        let (paidState, _) = try DisbursementStateMachine(state: .cashInstructed, attempts: 0, rail: .cash).handle(.cashConfirmed)
+        let (returnedState, _) = try DisbursementStateMachine(state: .cashInstructed, attempts: 0, rail: .cash).handle(.cashReturned)
+        let rows = parsed.rows
+        return try await database.transaction("confirm the cash payments of \(path)") { connection in
+            for try await by in try await connection.query(CashConfirmationSQL.previous(sha256: digest.sha256), logger: Database.quiet)
+                .decode(String.self) {
+                return Outcome(paid: 0, returned: 0, completedRuns: [], alreadyConfirmedBy: by)
+            }
+            let columns = CashConfirmationSQL.Columns(rows)
+            var problems: [ImportProblem] = []
+            for try await (line, problem) in try await connection.query(CashConfirmationSQL.problems(columns), logger: Database.quiet)
+                .decode((Int32, String).self) {
+                problems.append(ImportProblem(line: Int(line), problem))
+            }
+            guard problems.isEmpty else { throw ImportFailure(problems: problems, total: problems.count) }
+            try await connection.query(CashConfirmationSQL.apply(columns, paid: paidState, returned: returnedState, from: .cashInstructed,
+                                                                 by: person), logger: Database.quiet)
+            var completed: [Int64] = []
+            let terminal = DisbursementState.allCases.filter(\.isTerminal).map(\.rawValue)
+            for try await run in try await connection.query(CashConfirmationSQL.completeRuns(columns, terminal: terminal), logger: Database.quiet)
+                .decode(Int64.self) { completed.append(run) }
+            let paid = rows.filter(\.paid).count
+            try await connection.query(CashConfirmationSQL.record(sha256: digest.sha256, fileName: URL(fileURLWithPath: path).lastPathComponent,
+                                                                  rows: rows.count, paid: paid, returned: rows.count - paid, by: person),
+                                       logger: Database.quiet)
+            return Outcome(paid: paid, returned: rows.count - paid, completedRuns: completed.sorted(), alreadyConfirmedBy: nil)
+        }
+    }
+}
+
+/// The statements of the post office's confirmations.
+enum CashConfirmationSQL {
+    /// The rows of a file as parallel arrays (one `unnest`, not a statement per row).
+    struct Columns {
+        var lines: [Int32], ids: [String], beneficiaries: [String], amounts: [Int64], paid: [Bool], days: [String], receivers: [String]
+
+        init(_ rows: [CashConfirmationFile.Row]) {
+            lines = rows.map { Int32($0.line) }
+            ids = rows.map(\.endToEndID)
+            beneficiaries = rows.map(\.beneficiaryID)
+            amounts = rows.map(\.amount)
+            paid = rows.map(\.paid)
+            days = rows.map(\.paidOn)
+            receivers = rows.map(\.receivedBy)
+        }
+    }
+
+    static func previous(sha256: String) -> PostgresQuery {
+        "SELECT confirmed_by || ' on ' || to_char(confirmed_at, 'YYYY-MM-DD') FROM cash_confirmation_files WHERE sha256 = \(sha256)"
+    }
+
+    static func rows(_ c: Columns) -> String {
+        "unnest($1::int4[], $2::text[], $3::text[], $4::int8[], $5::bool[], $6::text[], $7::text[]) AS r(line, e2e, beneficiary, amount, paid, day, receiver)"
+    }
+
+    static func binds(_ c: Columns) -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(c.lines)
+        binds.append(c.ids)
+        binds.append(c.beneficiaries)
+        binds.append(c.amounts)
+        binds.append(c.paid)
+        binds.append(c.days)
+        binds.append(c.receivers)
+        return binds
+    }
+
+    /// One sentence per row that does not match its disbursement, by line.
+    static func problems(_ c: Columns) -> PostgresQuery {
+        PostgresQuery(unsafeSQL: """
+            SELECT r.line, CASE
+                WHEN d.beneficiary_id IS NULL THEN 'no disbursement has the EndToEndId ' || r.e2e || '.'
+                WHEN d.beneficiary_id <> r.beneficiary THEN r.e2e || ' is the disbursement of beneficiary ' || d.beneficiary_id
+                     || ', not ' || r.beneficiary || '.'
+                WHEN d.amount_vnd <> r.amount THEN r.e2e || ' is of ' || d.amount_vnd || ' đồng, not ' || r.amount || '.'
+                ELSE r.e2e || ' is ' || d.state || ', not on a cash list (cash_instructed): it cannot be confirmed.' END
+            FROM \(rows(c)) LEFT JOIN disbursements d ON d.end_to_end_id = r.e2e
+            WHERE d.beneficiary_id IS NULL OR d.beneficiary_id <> r.beneficiary OR d.amount_vnd <> r.amount
+               OR d.state <> 'cash_instructed'
+            ORDER BY r.line LIMIT \(ImportFailure.shownLimit)
+            """, binds: binds(c))
+    }
+
+    static func apply(_ c: Columns, paid: DisbursementState, returned: DisbursementState, from: DisbursementState, by: String) -> PostgresQuery {
+        var binds = binds(c)
+        binds.append(paid.rawValue)
+        binds.append(returned.rawValue)
+        binds.append(from.rawValue)
+        binds.append(by)
+        return PostgresQuery(unsafeSQL: """
+            UPDATE disbursements d SET state = CASE WHEN r.paid THEN $8 ELSE $9 END,
+                settled_on = CASE WHEN r.paid THEN r.day::date END, received_by = NULLIF(r.receiver, ''), confirmed_by = $11
+            FROM \(rows(c)) WHERE d.end_to_end_id = r.e2e AND d.state = $10
+            """, binds: binds)
+    }
+
+    /// The approved runs of the file's disbursements whose every disbursement is terminal: completed.
+    static func completeRuns(_ c: Columns, terminal: [String]) -> PostgresQuery {
+        var binds = PostgresBindings()
+        binds.append(c.ids)
+        binds.append(terminal)
+        return PostgresQuery(unsafeSQL: """
+            UPDATE runs SET state = 'completed', updated_at = now()
+            WHERE id IN (SELECT DISTINCT run_id FROM disbursements WHERE end_to_end_id = ANY($1::text[])) AND state = 'approved'
+              AND NOT EXISTS (SELECT 1 FROM disbursements d WHERE d.run_id = runs.id AND d.state <> ALL($2::text[]))
+            RETURNING id
+            """, binds: binds)
+    }
+
+    static func record(sha256: String, fileName: String, rows: Int, paid: Int, returned: Int, by: String) -> PostgresQuery {
+        """
+        INSERT INTO cash_confirmation_files (sha256, file_name, rows, paid, returned, confirmed_by)
+        VALUES (\(sha256), \(fileName), \(rows), \(paid), \(returned), \(by))
+        """
+    }
+}
