@@ -162,4 +162,21 @@ extension CashRailTests {
             #expect(try await RunStatus.list(period: Period("2024-09")!, districts: ["954"], database: database).first?.state == .completed)
         }
     }
+
+    @Test("closing the month's cash returns what is unconfirmed; a run with a transfer still waiting for its rail stays approved")
+    func closing() async throws {
+        try await TestPostgres.withDatabase { database in
+            let runID = try await Self.listed(database)
+            _ = try await CashConfirmation.confirm(path: try Self.confirmation(["CT954202409NC1,C1,500000,paid,2024-10-03,"]),
+                                                   by: "post office", database: database)
+            let closed = try await CashClosing.close(district: "954", period: Period("2024-09")!, by: "finance", database: database)
+            #expect(closed.description == "Closed the cash of district 954 for 2024-09: 2 unconfirmed payments of 1.000.000 ₫ returned, owed again next month.")
+            #expect(try await Self.states(database) == ["C1": "paid_cash", "C2": "returned", "C3": "returned", "B1": "approved"])
+            // B1 waits for the bank rail: the run is not completed.
+            #expect(closed.completedRun == nil)
+            #expect(try await RunStatus.list(period: Period("2024-09")!, districts: ["954"], database: database).first?.runID == runID)
+            let again = try await CashClosing.close(district: "954", period: Period("2024-09")!, by: "finance", database: database)
+            #expect(again.returned == 0)
+        }
+    }
 }

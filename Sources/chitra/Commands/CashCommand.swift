@@ -3,10 +3,10 @@ import ChitraCore
 import ChitraStore
 import Foundation
 
-/// `chitra cash list|confirm`: the post office's side of the payout.
+/// `chitra cash list|confirm|close`: the post office's side of the payout.
 struct CashCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "cash", abstract: "The post office's cash lists and confirmations.", subcommands: [List.self, Confirm.self])
+        commandName: "cash", abstract: "The post office's cash lists and confirmations.", subcommands: [List.self, Confirm.self, Close.self])
 
     /// `chitra cash list --district CODE --period YYYY-MM [--commune CODE] --out FILE`.
     struct List: AsyncParsableCommand {
@@ -44,6 +44,24 @@ struct CashCommand: AsyncParsableCommand {
         func run() async throws {
             let (path, person) = (file, by)
             let outcome = try await connection.withDatabase { try await CashConfirmation.confirm(path: path, by: person, database: $0) }
+            print(outcome.description)
+        }
+    }
+
+    /// `chitra cash close --district CODE --period YYYY-MM --by NAME`.
+    struct Close: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "After the post office's deadline: cash still unconfirmed is returned (owed again next month).")
+
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var target: RunTargetOptions
+        @Option(help: "Who closes the month's cash.") var by: String
+
+        func run() async throws {
+            let (district, period, person) = (target.district, try target.month(), by)
+            let outcome = try await connection.withDatabase(districts: [district]) {
+                try await CashClosing.close(district: district, period: period, by: person, database: $0)
+            }
             print(outcome.description)
         }
     }

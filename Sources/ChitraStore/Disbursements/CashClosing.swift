@@ -1,0 +1,59 @@
+import ChitraCore
+import PostgresNIO
+
+/// `chitra cash close`: after the post office's deadline, the cash of a district and month still
+/// unconfirmed is `returned` (by the policy rule, its months are owed again in the next run), and
+/// the run, every disbursement settled, is completed.
+public enum CashClosing {
+    public struct Outcome: Sendable, Hashable, CustomStringConvertible {
+        public var district: String
+        public var period: String
+        public var returned: Int
+        public var returnedVND: Int64
+        public var completedRun: Int64?
+
+        public var description: String {
+            "Closed the cash of district \(district) for \(period): \(returned) unconfirmed payment\(returned == 1 ? "" : "s") of "
+                + "\(Money(dong: returnedVND)) returned, owed again next month."
+                + (completedRun.map { " Run \($0) is completed: every disbursement settled." } ?? "")
+        }
+    }
+
+    public static func close(district: String, period: Period, by person: String, database: Database) async throws -> Outcome {
+        let (returned, _) = try DisbursementStateMachine(state: .cashInstructed, attempts: 0, rail: .cash).handle(.cashReturned)
+        let terminal = DisbursementState.allCases.filter(\.isTerminal).map(\.rawValue)
+        return try await database.transaction("close the cash of district \(district)") { connection in
+            var count = 0, amount: Int64 = 0
+            for try await (rows, sum) in try await connection.query(
+                CashClosingSQL.returnUnconfirmed(district: district, period: period, from: .cashInstructed, to: returned, by: person),
+                logger: Database.quiet).decode((Int64, Int64).self) { (count, amount) = (Int(rows), sum) }
+            var completed: Int64?
+            for try await run in try await connection.query(CashClosingSQL.complete(district: district, period: period, terminal: terminal),
+                                                            logger: Database.quiet).decode(Int64.self) { completed = run }
+            return Outcome(district: district, period: period.description, returned: count, returnedVND: amount, completedRun: completed)
+        }
+    }
+}
+
+/// The statements of closing a month's cash.
+enum CashClosingSQL {
+    static func returnUnconfirmed(district: String, period: Period, from: DisbursementState, to: DisbursementState, by: String) -> PostgresQuery {
+        """
+        WITH closed AS (
+            UPDATE disbursements SET state = \(to.rawValue), confirmed_by = \(by)
+            WHERE district_code = \(district) AND period = \(RunSQL.date(period))::date AND state = \(from.rawValue)
+            RETURNING amount_vnd
+        )
+        SELECT count(*), coalesce(sum(amount_vnd), 0)::int8 FROM closed
+        """
+    }
+
+    static func complete(district: String, period: Period, terminal: [String]) -> PostgresQuery {
+        """
+        UPDATE runs SET state = 'completed', updated_at = now()
+        WHERE district_code = \(district) AND period = \(RunSQL.date(period))::date AND state = 'approved'
+          AND NOT EXISTS (SELECT 1 FROM disbursements d WHERE d.run_id = runs.id AND d.state <> ALL(\(terminal)::text[]))
+        RETURNING id
+        """
+    }
+}
