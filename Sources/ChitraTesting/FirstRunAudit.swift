@@ -16,15 +16,10 @@ public enum FirstRunAudit {
         var expectedPayments: [String: String] = [:]
         var expectedTotals: [Int64: RunApproval.ControlTotals] = [:]
         var runOf: [String: Int64] = [:]
-        for try await (id, district) in try await database.client.query(
-            "SELECT id, district_code FROM runs WHERE period = \(period.description + "-01")::date").decode((Int64, String).self) {
+        for try await (id, district) in try await database.client.query(AuditSQL.runs(period: period)).decode((Int64, String).self) {
             runOf[district] = id
         }
-        let register = try await database.client.query("""
-            SELECT beneficiary_id, district_code, to_char(eligible_from, 'YYYY-MM'), to_char(eligible_until, 'YYYY-MM'),
-                   to_char(deceased_on, 'YYYY-MM-DD'), to_char(paid_through, 'YYYY-MM'), program, category, payment_method
-            FROM beneficiaries WHERE eligible_from <= \(period.description + "-01")::date
-            """)
+        let register = try await database.client.query(AuditSQL.register(period: period))
         for try await (id, district, from, until, deceased, paid, program, category, method) in register.decode(
             (String, String, String, String?, String?, String?, String, String, String).self) {
             guard let from = Period(from), let program = Program(rawValue: program), let method = PaymentMethod(rawValue: method) else {
@@ -49,9 +44,7 @@ public enum FirstRunAudit {
         }
 
         var lines: [String] = []
-        for try await (id, month, kind, amount) in try await database.client.query(
-            "SELECT beneficiary_id, to_char(month, 'YYYY-MM'), kind, amount_vnd FROM entitlement_lines WHERE run_period = \(period.description + "-01")::date"
-        ).decode((String, String, String, Int64).self) {
+        for try await (id, month, kind, amount) in try await database.client.query(AuditSQL.lines(period: period)).decode((String, String, String, Int64).self) {
             lines.append("\(id)|\(month)|\(kind)|\(amount)")
         }
         let lineSet = Set(lines)
@@ -62,9 +55,7 @@ public enum FirstRunAudit {
 
         var payments: [String: String] = [:]
         var count = 0
-        for try await (id, amount, rail, program) in try await database.client.query(
-            "SELECT beneficiary_id, amount_vnd, rail, program FROM disbursements WHERE period = \(period.description + "-01")::date"
-        ).decode((String, Int64, String, String).self) {
+        for try await (id, amount, rail, program) in try await database.client.query(AuditSQL.disbursements(period: period)).decode((String, Int64, String, String).self) {
             payments[id] = "\(amount)|\(rail)|\(program)"
             count += 1
         }
