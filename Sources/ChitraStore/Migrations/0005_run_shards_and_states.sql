@@ -26,6 +26,17 @@ ALTER TABLE run_shards ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant ON run_shards
     USING (district_code = ANY (string_to_array(current_setting('chitra.districts', true), ',')));
 
+-- Runs computing (or failed) when this migration runs get their shards' records from their
+-- compute jobs: done when the job completed, pending otherwise (a resume enqueues those).
+INSERT INTO run_shards (run_id, shard, district_code, generation, lower_id, upper_id, state, done_at)
+SELECT DISTINCT ON (r.id, (j.args->>'shard')::int)
+       r.id, (j.args->>'shard')::int, j.district_code, r.generation, j.args->>'lower', j.args->>'upper',
+       (CASE WHEN j.state = 'completed' THEN 'done' ELSE 'pending' END)::run_shard_state,
+       CASE WHEN j.state = 'completed' THEN coalesce(j.finalized_at, now()) END
+FROM jobs j JOIN runs r ON r.id = (j.args->>'runID')::bigint AND r.generation = (j.args->>'generation')::int
+WHERE j.kind = 'compute' AND r.state IN ('computing', 'failed') AND j.args ? 'shard' AND j.args ? 'lower'
+ORDER BY r.id, (j.args->>'shard')::int, (j.state = 'completed') DESC;
+
 -- Totals by shard: each shard inserts its own rows (no shared row to update, so no lock between
 -- shards, or between a shard and a cancel); the run's control totals are the sum.
 ALTER TABLE run_totals ADD COLUMN shard integer NOT NULL DEFAULT 0;
