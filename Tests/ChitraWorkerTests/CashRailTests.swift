@@ -159,7 +159,15 @@ extension CashRailTests {
             let second = try await CashConfirmation.confirm(path: try Self.confirmation(["CT954202409NK2,K2,500000,paid,2024-10-05,"]),
                                                             by: "post office", database: database)
             #expect(second.completedRuns == [runID])
-            #expect(try await RunStatus.list(period: Period("2024-09")!, districts: ["954"], database: database).first?.state == .completed)
+            let status = try #require(try await RunStatus.list(period: Period("2024-09")!, districts: ["954"], database: database).first)
+            #expect(status.state == .completed)
+            // The reconciliation: Σ approved = Σ settled, nothing in flight, recorded on the run.
+            let settlement = try #require(try await RunSettlement.of(runIDs: [runID], database: database)[runID])
+            #expect(settlement.line == "paid_cash 2 · 1.000.000 ₫" && settlement.inFlight.count == 0)
+            #expect(settlement.total.count == status.totals.count && settlement.total.amountVND == status.totals.totalVND)
+            for try await recorded in try await database.client.query("SELECT reconciliation::text FROM runs WHERE id = \(runID)").decode(String.self) {
+                #expect(recorded == #"{"paid_cash": {"count": 2, "amount_vnd": 1000000}}"#)
+            }
         }
     }
 

@@ -114,6 +114,8 @@ extension CommandLineTests {
                     "\(confirmed.output)")
             confirmed = try await Self.run(["cash", "confirm", confirmations, "--by", "post office"], url: url)
             #expect(confirmed.output.hasPrefix("This file was already confirmed (by post office on "), "\(confirmed.output)")
+            let status = try await Self.run(["status", "--district", "957"], url: url)
+            #expect(status.output.contains("957 2024-09: paid_cash 1 · 500.000 ₫ (all settled)"), "\(status.output)")
             confirmed = try await Self.run(["cash", "confirm", "/nonexistent.csv", "--by", "post office"], url: url)
             #expect(confirmed.status != 0 && confirmed.output == "Error: The confirmation file /nonexistent.csv does not exist.")
         }

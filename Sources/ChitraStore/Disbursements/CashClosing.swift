@@ -21,15 +21,15 @@ public enum CashClosing {
 
     public static func close(district: String, period: Period, by person: String, database: Database) async throws -> Outcome {
         let (returned, _) = try DisbursementStateMachine(state: .cashInstructed, attempts: 0, rail: .cash).handle(.cashReturned)
-        let terminal = DisbursementState.allCases.filter(\.isTerminal).map(\.rawValue)
         return try await database.transaction("close the cash of district \(district)") { connection in
             var count = 0, amount: Int64 = 0
             for try await (rows, sum) in try await connection.query(
                 CashClosingSQL.returnUnconfirmed(district: district, period: period, from: .cashInstructed, to: returned, by: person),
                 logger: Database.quiet).decode((Int64, Int64).self) { (count, amount) = (Int(rows), sum) }
-            var completed: Int64?
-            for try await run in try await connection.query(CashClosingSQL.complete(district: district, period: period, terminal: terminal),
-                                                            logger: Database.quiet).decode(Int64.self) { completed = run }
+            var runs: [Int64] = []
+            for try await run in try await connection.query(RunSettlementSQL.runOf(district: district, period: period), logger: Database.quiet)
+                .decode(Int64.self) { runs.append(run) }
+            let completed = try await RunSettlement.completeIfSettled(runIDs: runs, on: connection).first
             return Outcome(district: district, period: period.description, returned: count, returnedVND: amount, completedRun: completed)
         }
     }
@@ -45,15 +45,6 @@ enum CashClosingSQL {
             RETURNING amount_vnd
         )
         SELECT count(*), coalesce(sum(amount_vnd), 0)::int8 FROM closed
-        """
-    }
-
-    static func complete(district: String, period: Period, terminal: [String]) -> PostgresQuery {
-        """
-        UPDATE runs SET state = 'completed', updated_at = now()
-        WHERE district_code = \(district) AND period = \(RunSQL.date(period))::date AND state = 'approved'
-          AND NOT EXISTS (SELECT 1 FROM disbursements d WHERE d.run_id = runs.id AND d.state <> ALL(\(terminal)::text[]))
-        RETURNING id
         """
     }
 }

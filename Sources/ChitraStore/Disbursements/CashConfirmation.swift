@@ -45,15 +45,15 @@ public enum CashConfirmation {
             guard problems.isEmpty else { throw ImportFailure(problems: problems, total: problems.count) }
             try await connection.query(CashConfirmationSQL.apply(columns, paid: paidState, returned: returnedState, from: .cashInstructed,
                                                                  by: person), logger: Database.quiet)
-            var completed: [Int64] = []
-            let terminal = DisbursementState.allCases.filter(\.isTerminal).map(\.rawValue)
-            for try await run in try await connection.query(CashConfirmationSQL.completeRuns(columns, terminal: terminal), logger: Database.quiet)
-                .decode(Int64.self) { completed.append(run) }
+            var runs: [Int64] = []
+            for try await run in try await connection.query(RunSettlementSQL.runsOf(endToEndIDs: columns.ids), logger: Database.quiet)
+                .decode(Int64.self) { runs.append(run) }
+            let completed = try await RunSettlement.completeIfSettled(runIDs: runs, on: connection)
             let paid = rows.filter(\.paid).count
             try await connection.query(CashConfirmationSQL.record(sha256: digest.sha256, fileName: URL(fileURLWithPath: path).lastPathComponent,
                                                                   rows: rows.count, paid: paid, returned: rows.count - paid, by: person),
                                        logger: Database.quiet)
-            return Outcome(paid: paid, returned: rows.count - paid, completedRuns: completed.sorted(), alreadyConfirmedBy: nil)
+            return Outcome(paid: paid, returned: rows.count - paid, completedRuns: completed, alreadyConfirmedBy: nil)
         }
     }
 }
@@ -121,19 +121,6 @@ enum CashConfirmationSQL {
             UPDATE disbursements d SET state = CASE WHEN r.paid THEN $8 ELSE $9 END,
                 settled_on = CASE WHEN r.paid THEN r.day::date END, received_by = NULLIF(r.receiver, ''), confirmed_by = $11
             FROM \(rows(c)) WHERE d.end_to_end_id = r.e2e AND d.state = $10
-            """, binds: binds)
-    }
-
-    /// The approved runs of the file's disbursements whose every disbursement is terminal: completed.
-    static func completeRuns(_ c: Columns, terminal: [String]) -> PostgresQuery {
-        var binds = PostgresBindings()
-        binds.append(c.ids)
-        binds.append(terminal)
-        return PostgresQuery(unsafeSQL: """
-            UPDATE runs SET state = 'completed', updated_at = now()
-            WHERE id IN (SELECT DISTINCT run_id FROM disbursements WHERE end_to_end_id = ANY($1::text[])) AND state = 'approved'
-              AND NOT EXISTS (SELECT 1 FROM disbursements d WHERE d.run_id = runs.id AND d.state <> ALL($2::text[]))
-            RETURNING id
             """, binds: binds)
     }
 

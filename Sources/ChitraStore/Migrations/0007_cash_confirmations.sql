@@ -14,3 +14,7 @@ ALTER TABLE disbursements
     ADD COLUMN settled_on   date,
     ADD COLUMN received_by  text,
     ADD COLUMN confirmed_by text;
+
+-- A completed run's reconciliation, frozen when it completes: count and sum of its disbursements by
+-- final state (paid, paid_cash, returned, stopped), which add up to what was approved.
+ALTER TABLE runs ADD COLUMN reconciliation jsonb;

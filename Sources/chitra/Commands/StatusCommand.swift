@@ -24,7 +24,12 @@ struct StatusCommand: AsyncParsableCommand {
         }
         let districts = district.isEmpty ? nil : district
         if shards, let period { return try await printShards(district: district[0], period: period) }
-        let runs = try await connection.withDatabase(districts: district) { try await RunStatus.list(period: period, districts: districts, database: $0) }
+        let (runs, settlements) = try await connection.withDatabase(districts: district) { database in
+            let runs = try await RunStatus.list(period: period, districts: districts, database: database)
+            // Where the money stands, for runs past approval (counted: a look at every disbursement of those runs).
+            let paying = runs.filter { $0.state == .approved || $0.state == .completed }.map(\.runID)
+            return (runs, paying.isEmpty ? [:] : try await RunSettlement.of(runIDs: paying, database: database))
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -42,6 +47,13 @@ struct StatusCommand: AsyncParsableCommand {
         print("Control totals (count and sum of disbursements):")
         for run in runs where run.totals.count > 0 {
             print("  \(run.district) \(run.period): " + ControlTotalsText.lines(run.totals).joined(separator: "; "))
+        }
+        if !settlements.isEmpty { print("Settlement (disbursements by state):") }
+        for run in runs {
+            guard let settlement = settlements[run.runID] else { continue }
+            let flight = settlement.inFlight
+            print("  \(run.district) \(run.period): \(settlement.line)"
+                  + (flight.count > 0 ? " (in flight \(flight.count) · \(Money(dong: flight.amountVND)))" : " (all settled)"))
         }
         for run in runs where run.state == .failed { print(RunProgress.failure(run)) }
         for run in runs where run.state != .failed {
