@@ -24,7 +24,7 @@ public struct RegisterFileBuilder: Sendable {
     public func text(lineEnding: String = "\n", bom: Bool = false, finalLineEnding: Bool = true, blankLinesAtEnd: Int = 0) -> String {
         var lines = [SyntheticRegister.header]
         for row in rows {
-            lines.append(RegisterColumn.allCases.map { Self.quoted(row[$0] ?? "") }.joined(separator: ","))
+            lines.append(RegisterColumn.allCases.map { CSVText.field(row[$0] ?? "") }.joined(separator: ","))
         }
         let end = (finalLineEnding ? lineEnding : "") + String(repeating: lineEnding, count: blankLinesAtEnd)
         return (bom ? "\u{FEFF}" : "") + lines.joined(separator: lineEnding) + end
@@ -64,11 +64,5 @@ public struct RegisterFileBuilder: Sendable {
         }
         try handle.write(contentsOf: Data(text.utf8))
         return path
-    }
-
-    static func quoted(_ field: String) -> String {
-        // Bytes, not Characters: Swift holds "\r\n" as one Character, equal to neither "\r" nor "\n".
-        guard field.utf8.contains(where: { Array(",\"\r\n".utf8).contains($0) }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

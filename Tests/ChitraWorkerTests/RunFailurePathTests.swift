@@ -90,11 +90,7 @@ struct RunFailurePathTests {
     @Test("item 2: a compute job the rescuer discards fails its run, in the same transaction")
     func rescuerDiscardFailsRun() async throws {
         try await TestPostgres.withDatabase { database in
-            var file = RegisterFileBuilder(district: "954")
-            file.add("R1", [.eligibleFrom: "2024-09"])
-            try await RunFixture.importRegister(file, database)
-            let runID = try await RunFixture.trigger("2024-09", database)
-            _ = try await RunFixture.plan(runID, database)
+            _ = try await RunFixture.planned("R", count: 1, database)
             let queue = JobQueue(database: database)
             let claimed = try await queue.claim(limit: 10, owner: "dead-worker", lease: .milliseconds(1))
             let job = try #require(claimed.first { $0.kind == "compute" })
@@ -111,11 +107,7 @@ struct RunFailurePathTests {
     @Test("item 3: a second compute job for a done shard completes as a no-op; the run moves on only when every shard is done")
     func duplicateShardJob() async throws {
         try await TestPostgres.withDatabase { database in
-            var file = RegisterFileBuilder(district: "954")
-            for index in 1...4 { file.add("D\(index)", [.eligibleFrom: "2024-09"]) }
-            try await RunFixture.importRegister(file, database)
-            let runID = try await RunFixture.trigger("2024-09", database)
-            let plan = try await RunFixture.plan(runID, shardSize: 2, database)
+            let (runID, plan) = try await RunFixture.planned("D", count: 4, shardSize: 2, database)
             let first = try #require(try await RunFixture.compute(plan.shards[0], database))
             #expect(!first.alreadyDone && first.runState == .computing)
             // The same shard again (a job enqueued by hand, or a bug): nothing written, nothing counted.
@@ -137,11 +129,7 @@ struct RunFailurePathTests {
     @Test("item 3: a duplicate compute job run by a worker completes as a no-op and the run's totals are exact")
     func duplicateShardJobThroughWorker() async throws {
         try await TestPostgres.withDatabase { database in
-            var file = RegisterFileBuilder(district: "954")
-            for index in 1...4 { file.add("D\(index)", [.eligibleFrom: "2024-09"]) }
-            try await RunFixture.importRegister(file, database)
-            let runID = try await RunFixture.trigger("2024-09", database)
-            let plan = try await RunFixture.plan(runID, shardSize: 2, database)
+            let (runID, plan) = try await RunFixture.planned("D", count: 4, shardSize: 2, database)
             try await JobQueue(database: database).enqueue(try NewJob(kind: "compute", districtCode: "954", encoding: plan.shards[0]))
             try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: RunFixture.policy)) { _ in
                 try await eventually("every compute job completed") {
@@ -157,11 +145,7 @@ struct RunFailurePathTests {
     @Test("item 5: a member with a payment method the run does not know stops the shard, naming the beneficiary")
     func unreadableMemberStops() async throws {
         try await TestPostgres.withDatabase { database in
-            var file = RegisterFileBuilder(district: "954")
-            for index in 1...3 { file.add("U\(index)", [.eligibleFrom: "2024-09"]) }
-            try await RunFixture.importRegister(file, database)
-            let runID = try await RunFixture.trigger("2024-09", database)
-            let plan = try await RunFixture.plan(runID, database)
+            let (_, plan) = try await RunFixture.planned("U", count: 3, database)
             // A method written behind the register's back (the schema now refuses it, so lift the check for the test).
             try await database.client.query("ALTER TABLE beneficiaries DROP CONSTRAINT beneficiaries_method_known")
             try await database.client.query("UPDATE beneficiaries SET payment_method = 'pigeon' WHERE beneficiary_id = 'U2'")
@@ -209,11 +193,7 @@ struct RunFailurePathTests {
     @Test("item 7: cancelling while shards compute waits for them (one lock order) and leaves nothing behind")
     func cancelWhileComputing() async throws {
         try await TestPostgres.withDatabase { database in
-            var file = RegisterFileBuilder(district: "954")
-            for index in 1...6 { file.add("C\(index)", [.eligibleFrom: "2024-09"]) }
-            try await RunFixture.importRegister(file, database)
-            let runID = try await RunFixture.trigger("2024-09", database)
-            let plan = try await RunFixture.plan(runID, shardSize: 2, database)
+            let (_, plan) = try await RunFixture.planned("C", count: 6, shardSize: 2, database)
             _ = try await RunFixture.compute(plan.shards[0], database)      // totals rows exist already
             let gate = Gate()
             try await withThrowingTaskGroup(of: Void.self) { group in

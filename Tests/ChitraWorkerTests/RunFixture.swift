@@ -24,6 +24,17 @@ enum RunFixture {
         return runID
     }
 
+    /// Beneficiaries `prefix`1…`count` of district 954 entitled from `period`, imported; the month
+    /// triggered and planned in shards of `shardSize`.
+    static func planned(_ prefix: String, count: Int, period: String = "2024-09", shardSize: Int = RunPlanner.shardSize,
+                        _ database: Database) async throws -> (runID: Int64, plan: RunPlanner.Plan) {
+        var file = RegisterFileBuilder(district: "954")
+        for index in 1...count { file.add("\(prefix)\(index)", [.eligibleFrom: .init(period)]) }
+        try await importRegister(file, database)
+        let runID = try await trigger(period, database)
+        return (runID, try await plan(runID, shardSize: shardSize, database))
+    }
+
     /// Plans the run (first generation) as its plan job does.
     static func plan(_ runID: Int64, shardSize: Int = RunPlanner.shardSize, _ database: Database) async throws -> RunPlanner.Plan {
         guard let plan = try await database.transaction("plan", { try await RunPlanner.plan(runID: runID, generation: 1, shardSize: shardSize, on: $0) })

@@ -13,11 +13,7 @@ struct RunWriteTests {
     /// Four members in one shard, planned for September 2024, and the disbursement and line that
     /// the shard will compute for them, to be written behind the run's back.
     static func plannedShard(_ database: Database) async throws -> (runID: Int64, shard: RunShard) {
-        var file = RegisterFileBuilder(district: "954")
-        for index in 1...4 { file.add("W\(index)", [.eligibleFrom: "2024-09"]) }
-        try await RunFixture.importRegister(file, database)
-        let runID = try await RunFixture.trigger("2024-09", database)
-        let plan = try await RunFixture.plan(runID, shardSize: 10, database)
+        let (runID, plan) = try await RunFixture.planned("W", count: 4, shardSize: 10, database)
         return (runID, plan.shards[0])
     }
 

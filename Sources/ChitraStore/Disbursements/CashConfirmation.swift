@@ -79,9 +79,9 @@ enum CashConfirmationSQL {
         "SELECT confirmed_by || ' on ' || to_char(confirmed_at, 'YYYY-MM-DD') FROM cash_confirmation_files WHERE sha256 = \(sha256)"
     }
 
-    static func rows(_ c: Columns) -> String {
+    /// The file's rows as a relation, from the seven arrays bound first by `binds`.
+    static let rows =
         "unnest($1::int4[], $2::text[], $3::text[], $4::int8[], $5::bool[], $6::text[], $7::text[]) AS r(line, e2e, beneficiary, amount, paid, day, receiver)"
-    }
 
     static func binds(_ c: Columns) -> PostgresBindings {
         var binds = PostgresBindings()
@@ -104,7 +104,7 @@ enum CashConfirmationSQL {
                      || ', not ' || r.beneficiary || '.'
                 WHEN d.amount_vnd <> r.amount THEN r.e2e || ' is of ' || d.amount_vnd || ' đồng, not ' || r.amount || '.'
                 ELSE r.e2e || ' is ' || d.state || ', not on a cash list (cash_instructed): it cannot be confirmed.' END
-            FROM \(rows(c)) LEFT JOIN disbursements d ON d.end_to_end_id = r.e2e
+            FROM \(rows) LEFT JOIN disbursements d ON d.end_to_end_id = r.e2e
             WHERE d.beneficiary_id IS NULL OR d.beneficiary_id <> r.beneficiary OR d.amount_vnd <> r.amount
                OR d.state <> 'cash_instructed'
             ORDER BY r.line LIMIT \(ImportFailure.shownLimit)
@@ -120,7 +120,7 @@ enum CashConfirmationSQL {
         return PostgresQuery(unsafeSQL: """
             UPDATE disbursements d SET state = CASE WHEN r.paid THEN $8 ELSE $9 END,
                 settled_on = CASE WHEN r.paid THEN r.day::date END, received_by = NULLIF(r.receiver, ''), confirmed_by = $11
-            FROM \(rows(c)) WHERE d.end_to_end_id = r.e2e AND d.state = $10
+            FROM \(rows) WHERE d.end_to_end_id = r.e2e AND d.state = $10
             """, binds: binds)
     }
 

@@ -14,26 +14,21 @@ public enum CashList {
                              to output: FileHandle) async throws -> (count: Int, total: Money) {
         let rows = try await database.query(CashSQL.list(district: district, period: period, commune: commune),
                                             "list the cash of district \(district)")
-        var text = "\u{FEFF}" + header.joined(separator: ",") + "\r\n"
+        var csv = CSVOutput(output, header: header)
         var count = 0
         var total = Money.zero
         do {
             for try await (e2e, id, name, cccd, commune, amount, recipient, recipientName, home) in rows.decode(
                 (String, String, String, String, String, Int64, String, String, Bool).self) {
-                let fields = [e2e, id, name, cccd.isEmpty ? "" : CitizenID.masked(cccd), commune, String(amount), recipient, recipientName,
-                              home ? "yes" : "no"]
-                text += fields.map(RegisterLists.quoted).joined(separator: ",") + "\r\n"
+                try csv.append([e2e, id, name, cccd.isEmpty ? "" : CitizenID.masked(cccd), commune, String(amount), recipient, recipientName,
+                                home ? "yes" : "no"])
                 count += 1
                 total += Money(dong: amount)
-                if text.utf8.count > 1 << 20 {
-                    try output.write(contentsOf: Data(text.utf8))
-                    text = ""
-                }
             }
         } catch {
             throw StoreError.from(error, context: "list the cash of district \(district)", url: database.url)
         }
-        try output.write(contentsOf: Data(text.utf8))
+        try csv.flush()
         return (count, total)
     }
 }

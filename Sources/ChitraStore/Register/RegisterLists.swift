@@ -48,28 +48,17 @@ public struct RegisterLists: Sendable {
         query.binds.append(district)
         query.binds.append(asOf.description)
         let rows = try await database.query(query, "list district \(district)")
-        var text = "\u{FEFF}" + Self.header.joined(separator: ",") + "\r\n"
+        var csv = CSVOutput(output, header: Self.header)
         var count = 0
         do {
             for try await row in rows.decode((String, String, String, String, String, String, String, String, String, String).self) {
-                let fields = [row.0, row.1, row.2, row.3, row.4, row.5, row.6.isEmpty ? "" : CitizenID.masked(row.6), row.7, row.8, row.9]
-                text += fields.map(Self.quoted).joined(separator: ",") + "\r\n"
+                try csv.append([row.0, row.1, row.2, row.3, row.4, row.5, row.6.isEmpty ? "" : CitizenID.masked(row.6), row.7, row.8, row.9])
                 count += 1
-                if text.utf8.count > 1 << 20 {
-                    try output.write(contentsOf: Data(text.utf8))
-                    text = ""
-                }
             }
         } catch {
             throw StoreError.from(error, context: "list district \(district)", url: database.url)
         }
-        try output.write(contentsOf: Data(text.utf8))
+        try csv.flush()
         return count
-    }
-
-    static func quoted(_ field: String) -> String {
-        // Bytes, not Characters: Swift holds "\r\n" as one Character, equal to neither "\r" nor "\n".
-        guard field.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
