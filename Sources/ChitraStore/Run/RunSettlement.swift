@@ -8,16 +8,18 @@ public struct RunSettlement: Sendable, Hashable, Codable {
     public struct Amounts: Sendable, Hashable, Codable {
         public var count: Int
         public var amountVND: Int64
+
+        static let zero = Amounts(count: 0, amountVND: 0)
+        static func + (lhs: Amounts, rhs: Amounts) -> Amounts { Amounts(count: lhs.count + rhs.count, amountVND: lhs.amountVND + rhs.amountVND) }
     }
 
     public var byState: [String: Amounts]
 
-    public var total: Amounts { byState.values.reduce(Amounts(count: 0, amountVND: 0)) { Amounts(count: $0.count + $1.count, amountVND: $0.amountVND + $1.amountVND) } }
+    public var total: Amounts { byState.values.reduce(.zero, +) }
 
     /// Not yet terminal: approved, on its way, or on a cash list.
     public var inFlight: Amounts {
-        byState.filter { !(DisbursementState(rawValue: $0.key)?.isTerminal ?? false) }.values
-            .reduce(Amounts(count: 0, amountVND: 0)) { Amounts(count: $0.count + $1.count, amountVND: $0.amountVND + $1.amountVND) }
+        byState.filter { !(DisbursementState(rawValue: $0.key)?.isTerminal ?? false) }.values.reduce(.zero, +)
     }
 
     /// One line: each state with its count and sum, in the order money settles.

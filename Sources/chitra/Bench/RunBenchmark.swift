@@ -63,7 +63,7 @@ struct RunBenchmark {
                     _ = try await importer.importFile(at: path, district: district)
                     try? FileManager.default.removeItem(atPath: path)
                 }
-                try await QueueStatistics.vacuumAnalyze(database)
+                try await RunBenchmarkStatistics.vacuumAnalyze(database)
                 return try await measure(database: database, url: url)
             }
             await cluster.stop(removingFolder: false)
@@ -105,7 +105,7 @@ struct RunBenchmark {
         for process in processes { process.signal(SIGTERM) }
         for process in processes { await process.waitForExit() }
         let runs = try await RunStatus.list(period: nil, districts: nil, database: database)
-        let lines = try await QueueStatistics.lineCount(database)
+        let lines = try await RunBenchmarkStatistics.lineCount(database)
         return Result(beneficiaries: beneficiaries, workers: workers, concurrency: concurrency, shardSize: shardSize, districts: districtCount, seconds: seconds,
                       planSeconds: planSeconds, lines: lines, disbursements: runs.map(\.disbursements).reduce(0, +),
                       workerPeakMemoryBytes: peak)
