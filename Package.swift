@@ -11,6 +11,7 @@ let package = Package(
     products: [
         .executable(name: "chitra", targets: ["chitra"]),
         .executable(name: "chitra-worker", targets: ["chitra-worker"]),
+        .executable(name: "chitra-banksim", targets: ["chitra-banksim"]),
         .library(name: "ChitraCore", targets: ["ChitraCore"]),
         .library(name: "ChitraStore", targets: ["ChitraStore"]),
         .library(name: "ChitraWorker", targets: ["ChitraWorker"]),
@@ -24,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         .target(
@@ -47,16 +50,33 @@ let package = Package(
         ),
         .target(
             name: "ChitraRails",
-            dependencies: ["ChitraCore"],
+            dependencies: [
+                "ChitraCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .target(
             name: "ChitraWorker",
             dependencies: [
-                "ChitraCore", "ChitraStore",
+                "ChitraCore", "ChitraStore", "ChitraRails",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "chitra-banksim",
+            dependencies: [
+                "ChitraCore", "ChitraRails",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["openapi.yaml"],
             swiftSettings: strict
         ),
         .target(
@@ -87,6 +107,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "ChitraRails",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             path: "Workers/chitra-worker",
             swiftSettings: strict

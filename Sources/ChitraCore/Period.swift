@@ -58,7 +58,7 @@ public struct Day: Sendable, Hashable, Comparable, TextCodable {
     }
 
     /// A day known to be valid (from a date the database holds).
-    init(period: Period, day: Int) {
+    public init(period: Period, day: Int) {
         self.period = period
         self.day = day
     }

@@ -8,9 +8,10 @@ public enum RunHandlers {
     public static let computeKinds = ["plan", "compute"]
 
     public static func all(policy: PolicyTable, shardSize: Int = RunPlanner.shardSize,
-                           computeMaxAttempts: Int32 = NewJob.defaultMaxAttempts, hooks: Hooks = Hooks()) -> [any JobHandler] {
+                           computeMaxAttempts: Int32 = NewJob.defaultMaxAttempts, rails: RailSet = .none, hooks: Hooks = Hooks()) -> [any JobHandler] {
         [Plan(shardSize: shardSize, computeMaxAttempts: computeMaxAttempts),
-         Compute(calculator: EntitlementCalculator(policy: policy), hooks: hooks), Submit()]
+         Compute(calculator: EntitlementCalculator(policy: policy), hooks: hooks),
+         SubmitHandler(rails: rails), TransferHandler(rails: rails, hooks: hooks)]
     }
 
     /// Runs a step; when it fails on the job's last attempt, the run fails too, with the reason,
@@ -36,6 +37,8 @@ public enum RunHandlers {
     public struct Hooks: Sendable {
         /// Called inside a compute job's transaction once the shard is written, before it commits.
         public var afterShardWrites: (@Sendable () -> Void)?
+        /// Called once a batch's request has been answered (or not), before its outcome is written.
+        public var afterPosting: (@Sendable () -> Void)?
         public init() {}
     }
 
@@ -104,31 +107,6 @@ public enum RunHandlers {
             } catch let unknown as RunShardRecord.Unknown {
                 // A job for a shard the plan never recorded: nothing to compute, and the run is not at fault.
                 throw JobDiscard(unknown.description)
-            }
-        }
-    }
-
-    /// The step after approval. The cash rail's part is done here: every approved cash disbursement
-    /// goes on the post office's list (`cash_instructed`), once, whatever reruns the step. The bank
-    /// and wallet rails are still to come: while their disbursements wait, the job checks again
-    /// every hour and they stay `approved`.
-    public struct Submit: JobHandler {
-        public let kind = RunSubmission.kind
-        public static let recheck = Duration.seconds(3_600)
-
-        public init() {}
-
-        public func run(_ context: JobContext) async throws {
-            let args = try context.job.decodeArgs(RunSubmission.Args.self)
-            let (instructed, waiting) = try await CashInstruction.instruct(runID: args.runID, database: context.database)
-            if instructed > 0 {
-                context.logger.info("cash disbursements on the post office's list",
-                                    metadata: ["chitra.run_id": "\(args.runID)", "count": "\(instructed)"])
-            }
-            guard waiting == 0 else {
-                context.logger.info("bank and wallet disbursements wait for their rails",
-                                    metadata: ["chitra.run_id": "\(args.runID)", "count": "\(waiting)"])
-                throw JobSnooze(for: Self.recheck)
             }
         }
     }

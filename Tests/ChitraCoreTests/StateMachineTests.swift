@@ -65,7 +65,7 @@ struct StateMachineTests {
         #expect(next == .submitted && action == .send(after: .zero))
     }
 
-    @Test("a temporary rejection is sent again with backoff until the limit, then falls back; a permanent one falls back at once")
+    @Test("a temporary rejection is sent again with backoff until the limit, then waits for finance; a permanent one falls back at once")
     func rejections() throws {
         let retry = RetryPolicy(base: .seconds(1), cap: .seconds(60), jitter: 0)
         var result = try DisbursementStateMachine(state: .submitted, attempts: 2, rail: .bank)
@@ -73,7 +73,7 @@ struct StateMachineTests {
         #expect(result.next == .failed && result.action == .send(after: .seconds(2)))
         result = try DisbursementStateMachine(state: .submitted, attempts: DisbursementStateMachine.maximumAttempts, rail: .bank)
             .handle(.answered(.rejected(reason: "TM01", retryable: true)))
-        #expect(result.next == .failed && result.action == .fallBackToCash(reason: "TM01 after 5 attempts"))
+        #expect(result.next == .failed && result.action == .waitForFinance)
         result = try DisbursementStateMachine(state: .submitted, attempts: 1, rail: .wallet)
             .handle(.answered(.rejected(reason: "AC04", retryable: false)))
         #expect(result.action == .fallBackToCash(reason: "AC04"))

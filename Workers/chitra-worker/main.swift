@@ -1,5 +1,7 @@
 import ArgumentParser
+import AsyncHTTPClient
 import ChitraCore
+import ChitraRails
 import ChitraStore
 import ChitraWorker
 import Foundation
@@ -52,16 +54,56 @@ struct ChitraWorkerCommand: AsyncParsableCommand {
     @Option(help: "With --diagnostics: kill this process (SIGKILL) after writing the lines and disbursements of its N-th shard, before the shard's transaction commits.")
     var dieAfterWritingShard: Int?
 
+    @Option(help: "The bank gateway's URL (default: CHITRA_BANK_URL). Without it this worker sends nothing by bank.")
+    var bankURL: String?
+
+    @Option(help: "The e-wallet gateway's URL (default: CHITRA_WALLET_URL). Without it this worker sends nothing by wallet.")
+    var walletURL: String?
+
+    @Option(help: "Longest wait for a gateway's answer, in milliseconds; after it the outcome is unknown and is inquired.")
+    var railTimeoutMs: Int = 30_000
+
+    @Option(help: "How often an accepted or pending transfer is asked about, in milliseconds.")
+    var inquiryMs: Int = 1_000
+
+    @Option(help: "Base delay of the backoff of transfers rejected for a temporary reason, in milliseconds.")
+    var transferRetryBaseMs: Int = 1_000
+
+    @Option(help: "With --diagnostics: kill this process (SIGKILL) after its N-th batch was posted, before its answer is written.")
+    var dieAfterPosting: Int?
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let logger = ProcessLogging.bootstrap(label: "chitra-worker", level: environment["CHITRA_LOG_LEVEL"])
         guard let text = environment["DATABASE_URL"], !text.isEmpty else {
             throw ValidationError("DATABASE_URL is not set: point it at the Chitra database.")
         }
-        try await serve(url: try DatabaseURL(parsing: text), logger: logger)
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            try await serve(url: try DatabaseURL(parsing: text), http: http, environment: environment, logger: logger)
+            try await http.shutdown()
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
     }
 
-    func serve(url: DatabaseURL, logger: Logger) async throws {
+    func rails(http: HTTPClient, environment: [String: String]) throws -> RailSet {
+        let timeout = Duration.milliseconds(railTimeoutMs)
+        guard railTimeoutMs > 0, inquiryMs > 0, transferRetryBaseMs > 0 else {
+            throw ValidationError("--rail-timeout-ms, --inquiry-ms and --transfer-retry-base-ms must be positive.")
+        }
+        let bank = (bankURL ?? environment["CHITRA_BANK_URL"]).flatMap { $0.isEmpty ? nil : $0 }
+        let wallet = (walletURL ?? environment["CHITRA_WALLET_URL"]).flatMap { $0.isEmpty ? nil : $0 }
+        for url in [bank, wallet].compactMap({ $0 }) where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+            throw ValidationError("'\(url)' is not an http:// or https:// URL.")
+        }
+        return RailSet(bank: bank.map { BankRail(http: http, baseURL: $0, timeout: timeout) },
+                       wallet: wallet.map { WalletRail(http: http, baseURL: $0, timeout: timeout) },
+                       retry: RetryPolicy(base: .milliseconds(transferRetryBaseMs)), inquiryInterval: .milliseconds(inquiryMs))
+    }
+
+    func serve(url: DatabaseURL, http: HTTPClient, environment: [String: String], logger: Logger) async throws {
         var configuration = WorkerConfiguration(workerID: WorkerIdentity.make())
         configuration.concurrency = concurrency
         configuration.claimBatchSize = claimBatch
@@ -85,9 +127,14 @@ struct ChitraWorkerCommand: AsyncParsableCommand {
             guard diagnostics else { throw ValidationError("--die-after-writing-shard needs --diagnostics.") }
             hooks.afterShardWrites = DiagnosticHandlers.killSelf(atCall: shard)
         }
+        if let batch = dieAfterPosting {
+            guard diagnostics else { throw ValidationError("--die-after-posting needs --diagnostics.") }
+            hooks.afterPosting = DiagnosticHandlers.killSelf(atCall: batch)
+        }
+        let rails = try rails(http: http, environment: environment)
         guard computeMaxAttempts >= 1 else { throw ValidationError("--compute-max-attempts must be at least 1.") }
         let handlers = DiagnosticHandlers.standard
-            + RunHandlers.all(policy: policy, shardSize: shardSize, computeMaxAttempts: computeMaxAttempts, hooks: hooks)
+            + RunHandlers.all(policy: policy, shardSize: shardSize, computeMaxAttempts: computeMaxAttempts, rails: rails, hooks: hooks)
             + (diagnostics ? DiagnosticHandlers.probes : [])
         let worker = try Worker(database: database, handlers: handlers, configuration: configuration, logger: logger)
         var services: [any Service] = [database.client]

@@ -59,6 +59,8 @@ public struct DisbursementStateMachine: Sendable, Hashable {
         case fallBackToCash(reason: String)
         /// Tell the Labour office: the bank reports the beneficiary deceased.
         case reportDeceased
+        /// Retries are exhausted: it stays failed until finance re-runs it or sends it to cash.
+        case waitForFinance
     }
 
     public struct Refusal: Error, Sendable, Hashable, CustomStringConvertible {
@@ -67,7 +69,9 @@ public struct DisbursementStateMachine: Sendable, Hashable {
         public var description: String { "a disbursement that is \(state.rawValue) cannot take \(event)" }
     }
 
-    /// Transfers per disbursement before a retryable failure falls back to cash.
+    /// Transfers per disbursement (resends included) before a retryable failure stops being retried
+    /// automatically and waits for finance. Five: with the default backoff (1 s, 2 s, 4 s, 8 s) a
+    /// passing trouble has had a quarter of a minute to clear; one that lasts longer needs a person.
     public static let maximumAttempts = 5
 
     /// The state after `event`, and what to do.
@@ -109,15 +113,17 @@ public struct DisbursementStateMachine: Sendable, Hashable {
             return (state, .inquire)
         case .neverArrived:
             guard state == .submitted else { throw refusal }
+            // A gateway that keeps losing or refusing the file: bounded like any temporary trouble.
+            guard attempts < Self.maximumAttempts else { return (.failed, .waitForFinance) }
             return (.submitted, .send(after: .zero))
         case .beneficiaryDeceased:
             return (.stopped, .reportDeceased)
         case .rejected(let reason, let retryable):
-            if retryable, attempts < Self.maximumAttempts {
+            guard retryable else { return (.failed, .fallBackToCash(reason: reason)) }
+            if attempts < Self.maximumAttempts {
                 return (.failed, .send(after: retry.nominalDelay(afterAttempt: attempts)))
             }
-            let why = retryable ? "\(reason) after \(attempts) attempts" : reason
-            return (.failed, .fallBackToCash(reason: why))
+            return (.failed, .waitForFinance)
         }
     }
 }

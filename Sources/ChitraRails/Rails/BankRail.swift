@@ -1,0 +1,80 @@
+import AsyncHTTPClient
+import ChitraCore
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+
+/// The bank rail: a batch is one `pain.001.001.09` payment file POSTed to the bank gateway
+/// (`{base}/pain001`), answered with a `pain.002` status report; an inquiry is a `GET` of
+/// `{base}/transactions/{EndToEndId}`, answered with a one-transaction `pain.002`, or 404 when
+/// the bank never received it.
+public struct BankRail: TransferRail {
+    public let rail = Rail.bank
+    let client: GatewayClient
+    let base: String
+    /// The sender's clock for the files' creation times.
+    let now: @Sendable () -> Date
+
+    public init(http: HTTPClient, baseURL: String, timeout: Duration = .seconds(30), now: @escaping @Sendable () -> Date = Date.init) {
+        self.client = GatewayClient(http: http, rail: .bank, timeout: .milliseconds(timeout.wholeMilliseconds))
+        self.base = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.now = now
+    }
+
+    public func send(_ batch: TransferBatch) async -> [String: TransferResult] {
+        do throws(RailFailure) {
+            let file = try paymentFile(batch)
+            let answer = try await client.exchange(.POST, base + "/pain001", contentType: "application/xml", body: file)
+            guard answer.status == 200 else {
+                throw .httpStatus(rail: rail, status: answer.status, body: String(buffer: answer.body))
+            }
+            let report: PaymentStatusReport
+            do { report = try Pain002Reader.read(Data(buffer: answer.body)) } catch let failure { throw .badAnswer(rail: rail, problem: failure.description) }
+            let statuses: [String: TransferStatus]
+            do {
+                statuses = try report.statuses(messageID: batch.messageID, sent: Set(batch.transfers.map(\.endToEndID)))
+            } catch let failure { throw .badAnswer(rail: rail, problem: failure.description) }
+            return batch.transfers.reduce(into: [:]) { results, transfer in
+                results[transfer.endToEndID] = statuses[transfer.endToEndID].map(TransferResult.init)
+                    ?? .unknown("the status report of \(batch.messageID) does not name it")
+            }
+        } catch {
+            let why = error.description
+            return batch.transfers.reduce(into: [:]) { $0[$1.endToEndID] = .unknown(why) }
+        }
+    }
+
+    public func inquire(endToEndID: String, institution: String) async throws(RailFailure) -> InquiryResult {
+        let answer = try await client.exchange(.GET, base + "/transactions/" + endToEndID)
+        switch answer.status {
+        case 404: return .neverArrived
+        case 200: break
+        default: throw .httpStatus(rail: rail, status: answer.status, body: String(buffer: answer.body))
+        }
+        let report: PaymentStatusReport
+        do { report = try Pain002Reader.read(Data(buffer: answer.body)) } catch let failure { throw .badAnswer(rail: rail, problem: failure.description) }
+        guard report.transactions.count == 1, let transaction = report.transactions.first, transaction.endToEndID == endToEndID else {
+            throw .badAnswer(rail: rail, problem: "the answer to an inquiry about \(endToEndID) must name that transaction alone")
+        }
+        do {
+            return .found(TransferResult(try PaymentStatusReport.status(transaction.status, reason: transaction.reason, endToEndID: endToEndID)))
+        } catch let failure { throw .badAnswer(rail: rail, problem: failure.description) }
+    }
+
+    /// The batch as a payment file (a 10,000-transfer file is about 5 MB), written in chunks.
+    func paymentFile(_ batch: TransferBatch) throws(RailFailure) -> ByteBuffer {
+        let writer = Pain001Writer(messageID: batch.messageID, paymentInformationID: batch.messageID,
+                                   createdAt: Self.timestamp(now()), executionDate: batch.executionDate, debtor: batch.debtor)
+        var file = ByteBuffer()
+        do {
+            try writer.write(batch.transfers) { file.writeString($0) }
+        } catch {
+            // Chitra's own batch is wrong: nothing was sent, and sending again cannot mend it.
+            throw .badAnswer(rail: rail, problem: "the payment file could not be written: \(error)")
+        }
+        return file
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS` in Vietnam.
+    static func timestamp(_ date: Date) -> String { ISOTime.vietnam(date) }
+}

@@ -1,0 +1,86 @@
+import ChitraCore
+import PostgresNIO
+
+/// Puts a run's transfers into batches: one per institution and at most `maximumTransfers`, each
+/// written with its transfers moved to `submitted` and a `transfer` job to send it, in one
+/// transaction. Nothing is sent here: a batch goes out only from its job, at most once.
+public enum TransferBatching {
+    /// The job that sends one batch.
+    public static let jobKind = "transfer"
+    /// Attempts of a `transfer` job: each after a lost answer or a failed inquiry; with the queue's
+    /// backoff capped at an hour, about two days of asking before a person must look.
+    public static let jobMaxAttempts: Int32 = 60
+
+    public struct JobArgs: Codable, Sendable {
+        public var batchID: Int64
+        public var runID: Int64
+    }
+
+    public struct Batch: Sendable, Hashable {
+        public var id: Int64
+        public var messageID: String
+        public var transfers: Int
+    }
+
+    /// The transfers per batch: the payment file's documented bound (10,000).
+    public static let maximumTransfers = 10_000
+
+    /// Fills in the creditors of the run's approved transfers (once), then batches what is due on
+    /// `rail`. Returns the batches made.
+    public static func batchDue(runID: Int64, district: String, period: Period, rail: Rail, maximumTransfers: Int = maximumTransfers,
+                                database: Database) async throws -> [Batch] {
+        try await database.transaction("batch run \(runID)'s \(rail.rawValue) transfers") { connection in
+            try await connection.query(TransferSQL.fillCreditors(runID: runID), logger: Database.quiet)
+            let scope = TransferScope(runID: runID, district: district, rail: rail, selection: .due)
+            return try await batch(scope, period: period, limit: maximumTransfers, requestedBy: nil, on: connection)
+        }
+    }
+
+    /// Batches everything in `scope` on `connection`, enqueuing a job per batch.
+    static func batch(_ scope: TransferScope, period: Period, limit: Int, requestedBy: String?,
+                      on connection: PostgresConnection) async throws -> [Batch] {
+        var institutions: [String] = []
+        for try await (institution, _) in try await connection.query(TransferSQL.dueInstitutions(scope), logger: Database.quiet)
+            .decode((String, Int64).self) { institutions.append(institution) }
+        let prefix = messagePrefix(rail: scope.rail, district: scope.district, period: period)
+        var batches: [Batch] = []
+        for institution in institutions {
+            while true {
+                var made: Batch?
+                let query = TransferSQL.batch(scope, institution: institution, limit: limit, messagePrefix: prefix, requestedBy: requestedBy)
+                for try await (id, messageID, count) in try await connection.query(query, logger: Database.quiet).decode((Int64, String, Int64).self) {
+                    made = Batch(id: id, messageID: messageID, transfers: Int(count))
+                }
+                guard let made else { break }
+                let job = try NewJob(kind: jobKind, districtCode: scope.district, encoding: JobArgs(batchID: made.id, runID: scope.runID),
+                                     uniqueKey: "transfer:\(made.id)", maxAttempts: jobMaxAttempts)
+                _ = try await JobQueue.enqueue(job, on: connection)
+                batches.append(made)
+                if made.transfers < limit { break }
+            }
+        }
+        return batches
+    }
+
+    /// Batches that go out again: transfers a gateway never received, in a new batch of the same
+    /// institution (same EndToEndIds, one more attempt). Runs in the caller's transaction.
+    static func resend(endToEndIDs: [String], from batch: TransferBatchRecord, on connection: PostgresConnection) async throws -> Batch? {
+        let query = TransferSQL.rebatch(ids: endToEndIDs, from: batch.id,
+                                        messagePrefix: messagePrefix(rail: batch.rail, district: batch.district, period: batch.period))
+        var made: Batch?
+        for try await (id, messageID, count) in try await connection.query(query, logger: Database.quiet).decode((Int64, String, Int64).self) {
+            made = Batch(id: id, messageID: messageID, transfers: Int(count))
+        }
+        guard let made else { return nil }
+        let job = try NewJob(kind: jobKind, districtCode: batch.district, encoding: JobArgs(batchID: made.id, runID: batch.runID),
+                             uniqueKey: "transfer:\(made.id)", maxAttempts: jobMaxAttempts)
+        _ = try await JobQueue.enqueue(job, on: connection)
+        return made
+    }
+
+    /// `B` (bank) or `W` (wallet), the district, the month, `N`; the batch's id follows. At most
+    /// 11 + 19 characters, letters and digits: a valid MsgId.
+    static func messagePrefix(rail: Rail, district: String, period: Period) -> String {
+        (rail == .bank ? "B" : "W") + district + "\(period.year)" + (period.month < 10 ? "0" : "") + "\(period.month)" + "N"
+    }
+}

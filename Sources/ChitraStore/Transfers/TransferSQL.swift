@@ -1,0 +1,214 @@
+import ChitraCore
+import PostgresNIO
+
+/// The statements of the bank and wallet rails: batching, loading a batch, recording answers.
+enum TransferSQL {
+    /// Disbursements a batch may take: approved ones, and failed ones whose automatic retry is due.
+    static let due = "(d.state = 'approved' OR (d.state = 'failed' AND d.retry_at <= now()))"
+
+    /// Fills in, once, the creditor each approved transfer of the run goes to: from the register
+    /// version in force for the period (bank: its BIN, account and account name; wallet: provider,
+    /// wallet id and the beneficiary's name).
+    static func fillCreditors(runID: Int64) -> PostgresQuery {
+        """
+        UPDATE disbursements d
+        SET institution = CASE d.rail WHEN 'bank' THEN v.bank_code ELSE v.wallet_provider END,
+            account = CASE d.rail WHEN 'bank' THEN v.account_number ELSE v.wallet_id END,
+            account_name = CASE d.rail WHEN 'bank' THEN coalesce(v.account_name, b.full_name) ELSE b.full_name END
+        FROM beneficiaries b, LATERAL (
+            SELECT bank_code, account_number, account_name, wallet_provider, wallet_id FROM beneficiary_versions v
+            WHERE v.beneficiary_id = b.beneficiary_id AND v.valid_from <= d.period ORDER BY v.version DESC LIMIT 1) v
+        WHERE d.run_id = \(runID) AND d.rail IN ('bank', 'wallet') AND d.state = 'approved' AND d.institution IS NULL
+          AND b.beneficiary_id = d.beneficiary_id
+        """
+    }
+
+    /// The institutions with transfers due, for a run and rail (or a finance scope).
+    static func dueInstitutions(_ scope: TransferScope) -> PostgresQuery {
+        var query = PostgresQuery(unsafeSQL: "SELECT d.institution, count(*) FROM disbursements d WHERE ")
+        scope.appendWhere(to: &query)
+        query.sql += " GROUP BY d.institution ORDER BY d.institution"
+        return query
+    }
+
+    /// Takes up to `limit` transfers of one institution in scope into a new batch (prepared), and
+    /// moves them to `submitted` with one more attempt. Returns the batch (id, message id, count),
+    /// or nothing when none was left.
+    static func batch(_ scope: TransferScope, institution: String, limit: Int, messagePrefix: String, requestedBy: String?) -> PostgresQuery {
+        var query = PostgresQuery(unsafeSQL: """
+            WITH picked AS (
+                SELECT d.beneficiary_id, d.period, d.amount_vnd FROM disbursements d WHERE
+            """)
+        scope.appendWhere(to: &query)
+        query.sql += " AND d.institution = $\(query.binds.count + 1)"
+        query.binds.append(institution)
+        query.sql += " ORDER BY d.beneficiary_id LIMIT \(limit) FOR UPDATE"
+        let bindsBefore = query.binds.count
+        query.sql += """
+            ), next AS (SELECT nextval(pg_get_serial_sequence('transfer_batches', 'id')) AS id),
+            batch AS (
+                INSERT INTO transfer_batches (id, message_id, run_id, district_code, rail, institution, transfers, amount_vnd, requested_by)
+                OVERRIDING SYSTEM VALUE
+                SELECT next.id, $\(bindsBefore + 1) || next.id, $\(bindsBefore + 2), $\(bindsBefore + 3), $\(bindsBefore + 4), $\(bindsBefore + 5),
+                       (SELECT count(*) FROM picked), (SELECT sum(amount_vnd) FROM picked), $\(bindsBefore + 6)
+                FROM next WHERE EXISTS (SELECT 1 FROM picked)
+                RETURNING id, message_id, transfers
+            ), moved AS (
+                UPDATE disbursements d SET state = 'submitted', attempts = d.attempts + 1, batch_id = batch.id, retry_at = NULL,
+                    inquire_at = NULL, retried_by = coalesce($\(bindsBefore + 6), d.retried_by)
+                FROM picked, batch WHERE d.beneficiary_id = picked.beneficiary_id AND d.period = picked.period
+                RETURNING 1
+            )
+            SELECT batch.id, batch.message_id, (SELECT count(*) FROM moved)::int8 FROM batch
+            """
+        query.binds.append(messagePrefix)
+        query.binds.append(scope.runID)
+        query.binds.append(scope.district)
+        query.binds.append(scope.rail.rawValue)
+        query.binds.append(institution)
+        query.binds.append(requestedBy)
+        return query
+    }
+
+    static func loadBatch(id: Int64) -> PostgresQuery {
+        """
+        SELECT t.message_id, t.run_id, t.district_code, t.rail, t.institution, t.state, r.period::text,
+               coalesce(s.paying_account_name, s.name), s.paying_account, s.paying_bank
+        FROM transfer_batches t JOIN runs r ON r.id = t.run_id JOIN districts s ON s.code = t.district_code
+        WHERE t.id = \(id)
+        """
+    }
+
+    /// The transfers a batch still holds without a known outcome.
+    static func submittedTransfers(batchID: Int64) -> PostgresQuery {
+        """
+        SELECT end_to_end_id, beneficiary_id, amount_vnd, institution, account, account_name, attempts
+        FROM disbursements WHERE batch_id = \(batchID) AND state = 'submitted' ORDER BY end_to_end_id
+        """
+    }
+
+    static func markPosting(batchID: Int64) -> PostgresQuery {
+        "UPDATE transfer_batches SET state = 'posting', posted_at = now() WHERE id = \(batchID) AND state = 'prepared' RETURNING id"
+    }
+
+    /// A batch is answered once none of its transfers is still `submitted` (of this batch).
+    static func markAnsweredIfDone(batchID: Int64, error: String?) -> PostgresQuery {
+        """
+        UPDATE transfer_batches SET state = CASE WHEN EXISTS (SELECT 1 FROM disbursements WHERE batch_id = \(batchID) AND state = 'submitted')
+                                                 THEN state ELSE 'answered' END,
+            answered_at = now(), last_error = \(error)
+        WHERE id = \(batchID) AND state = 'posting'
+        RETURNING state
+        """
+    }
+
+    /// Records outcomes, each guarded by the state it leaves: (EndToEndId, from, to, reason or '',
+    /// retryable, ms until the retry or -1, ms until the next inquiry or -1).
+    static func recordOutcomes(ids: [String], from: [String], to: [String], reasons: [String], retryable: [Bool],
+                               retryMilliseconds: [Int64], inquireMilliseconds: [Int64]) -> PostgresQuery {
+        """
+        WITH changed AS (
+            UPDATE disbursements d SET state = u.next,
+                failure_reason = CASE WHEN u.reason = '' THEN d.failure_reason ELSE u.reason END,
+                failure_retryable = CASE WHEN u.reason = '' THEN d.failure_retryable ELSE u.retryable END,
+                retry_at = CASE WHEN u.retry_ms < 0 THEN NULL ELSE now() + u.retry_ms * interval '1 millisecond' END,
+                inquire_at = CASE WHEN u.inquire_ms < 0 THEN NULL ELSE now() + u.inquire_ms * interval '1 millisecond' END
+            FROM unnest(\(ids)::text[], \(from)::text[], \(to)::text[], \(reasons)::text[], \(retryable)::bool[],
+                        \(retryMilliseconds)::int8[], \(inquireMilliseconds)::int8[]) AS u(id, previous, next, reason, retryable, retry_ms, inquire_ms)
+            WHERE d.end_to_end_id = u.id AND d.state = u.previous
+            RETURNING 1
+        )
+        SELECT count(*) FROM changed
+        """
+    }
+
+    /// Failed transfers to the post office's list, with the reason (and who asked, for finance).
+    static func fallBack(ids: [String], reasons: [String], by person: String?) -> PostgresQuery {
+        """
+        WITH moved AS (
+            UPDATE disbursements d SET state = 'cash_instructed', fallback_reason = u.reason, fallback_by = \(person), retry_at = NULL
+            FROM unnest(\(ids)::text[], \(reasons)::text[]) AS u(id, reason)
+            WHERE d.end_to_end_id = u.id AND d.state = 'failed'
+            RETURNING 1
+        )
+        SELECT count(*) FROM moved
+        """
+    }
+
+    static func flagAccountReview(ids: [String]) -> PostgresQuery {
+        """
+        UPDATE beneficiaries b SET account_review = true FROM disbursements d
+        WHERE d.end_to_end_id = ANY(\(ids)::text[]) AND b.beneficiary_id = d.beneficiary_id
+        """
+    }
+
+    static func reportDeceased(ids: [String]) -> PostgresQuery {
+        """
+        UPDATE beneficiaries b SET deceased_reported_at = coalesce(b.deceased_reported_at, now()) FROM disbursements d
+        WHERE d.end_to_end_id = ANY(\(ids)::text[]) AND b.beneficiary_id = d.beneficiary_id
+        """
+    }
+
+    /// Accepted and pending transfers of a run whose next inquiry is due.
+    static func dueInquiries(runID: Int64, limit: Int) -> PostgresQuery {
+        """
+        SELECT end_to_end_id, rail, institution, state, attempts FROM disbursements
+        WHERE run_id = \(runID) AND state IN ('accepted', 'pending') AND (inquire_at IS NULL OR inquire_at <= now())
+        ORDER BY inquire_at NULLS FIRST LIMIT \(limit)
+        """
+    }
+
+    /// What a run still has in motion: (approved or due on the rails, in flight, failed waiting for
+    /// an automatic retry, the earliest time something is due).
+    static func motion(runID: Int64) -> PostgresQuery {
+        """
+        SELECT count(*) FILTER (WHERE state = 'approved')::int8,
+               count(*) FILTER (WHERE state IN ('submitted', 'accepted', 'pending'))::int8,
+               count(*) FILTER (WHERE state = 'failed' AND retry_at IS NOT NULL)::int8,
+               count(*) FILTER (WHERE state = 'failed' AND retry_at IS NULL)::int8
+        FROM disbursements WHERE run_id = \(runID) AND state IN ('approved', 'submitted', 'accepted', 'pending', 'failed')
+        """
+    }
+
+    /// Every failed transfer of a run, for the district's automatic fallback day.
+    static func failedOfRun(runID: Int64) -> PostgresQuery {
+        "SELECT end_to_end_id, coalesce(failure_reason, '') FROM disbursements WHERE run_id = \(runID) AND state = 'failed'"
+    }
+
+    static func fallbackDay(runID: Int64) -> PostgresQuery {
+        "SELECT s.cash_fallback_day, r.period::text FROM runs r JOIN districts s ON s.code = r.district_code WHERE r.id = \(runID)"
+    }
+}
+
+extension TransferSQL {
+    /// Moves transfers still `submitted` in batch `from` to a new prepared batch of the same run,
+    /// rail and institution, with one more attempt.
+    static func rebatch(ids: [String], from batchID: Int64, messagePrefix: String) -> PostgresQuery {
+        """
+        WITH picked AS (
+            SELECT d.beneficiary_id, d.period, d.amount_vnd FROM disbursements d
+            WHERE d.end_to_end_id = ANY(\(ids)::text[]) AND d.batch_id = \(batchID) AND d.state = 'submitted' FOR UPDATE
+        ), old AS (SELECT run_id, district_code, rail, institution FROM transfer_batches WHERE id = \(batchID)),
+        next AS (SELECT nextval(pg_get_serial_sequence('transfer_batches', 'id')) AS id),
+        batch AS (
+            INSERT INTO transfer_batches (id, message_id, run_id, district_code, rail, institution, transfers, amount_vnd)
+            OVERRIDING SYSTEM VALUE
+            SELECT next.id, \(messagePrefix) || next.id, old.run_id, old.district_code, old.rail, old.institution,
+                   (SELECT count(*) FROM picked), (SELECT sum(amount_vnd) FROM picked)
+            FROM next, old WHERE EXISTS (SELECT 1 FROM picked)
+            RETURNING id, message_id
+        ), moved AS (
+            UPDATE disbursements d SET attempts = d.attempts + 1, batch_id = batch.id
+            FROM picked, batch WHERE d.beneficiary_id = picked.beneficiary_id AND d.period = picked.period
+            RETURNING 1
+        )
+        SELECT batch.id, batch.message_id, (SELECT count(*) FROM moved)::int8 FROM batch
+        """
+    }
+}
+
+extension TransferSQL {
+    static func runOf(runID: Int64) -> PostgresQuery {
+        "SELECT period::text, state::text FROM runs WHERE id = \(runID)"
+    }
+}

@@ -1,0 +1,71 @@
+import ChitraCore
+import ChitraRails
+import ChitraStore
+import Logging
+
+/// The step after approval, and the rails' driver for the run until it is completed: each pass
+/// puts approved cash on the post office's list, batches what is due on the bank and wallet rails
+/// (approved transfers, and failed ones whose retry is due; their `transfer` jobs send them),
+/// asks about accepted and pending transfers, applies the district's fallback day, and completes
+/// the run once every disbursement is terminal. Between passes it waits (snoozed): a second while
+/// money is moving, longer while only finance or the post office can move it.
+public struct SubmitHandler: JobHandler {
+    public let kind = RunSubmission.kind
+    let rails: RailSet
+    public var movingRecheck = Duration.seconds(1)
+    public var idleRecheck = Duration.seconds(30)
+    /// Inquiries per pass.
+    public static let inquiriesPerPass = 5_000
+
+    public init(rails: RailSet) {
+        self.rails = rails
+    }
+
+    public func run(_ context: JobContext) async throws {
+        let args = try context.job.decodeArgs(RunSubmission.Args.self)
+        var logger = context.logger
+        logger[metadataKey: "chitra.run_id"] = "\(args.runID)"
+        guard let (period, state) = try await RunRails.run(args.runID, database: context.database), state == .approved else {
+            // Completed (every disbursement settled), or gone: nothing left to drive.
+            try await context.withCompletingTransaction { _ in }
+            return
+        }
+        logger[metadataKey: LogKey.period] = "\(period)"
+        let district = context.job.districtCode
+        let (instructed, _) = try await CashInstruction.instruct(runID: args.runID, database: context.database)
+        if instructed > 0 { logger.info("cash disbursements on the post office's list", metadata: ["count": "\(instructed)"]) }
+
+        for rail in [Rail.bank, .wallet] where rails.rail(rail) != nil {
+            let batches = try await TransferBatching.batchDue(runID: args.runID, district: district, period: period, rail: rail,
+                                                              database: context.database)
+            if !batches.isEmpty {
+                logger.info("transfers batched", metadata: ["rail": "\(rail.rawValue)", "batches": "\(batches.count)",
+                                                            "transfers": "\(batches.reduce(0) { $0 + $1.transfers })"])
+            }
+        }
+
+        let due = try await RunRails.dueInquiries(runID: args.runID, limit: Self.inquiriesPerPass, database: context.database)
+        if !due.isEmpty {
+            let (answers, problem) = await rails.inquire(due)
+            let summary = try await context.database.transaction("record inquiries of run \(args.runID)") { connection in
+                try await TransferOutcomes.record(answers, batch: nil, retry: rails.retry, inquiryInterval: rails.inquiryInterval, on: connection)
+            }
+            logger.debug("accepted and pending transfers asked about", metadata: ["outcomes": "\(summary)"])
+            if let problem { logger.notice("some inquiries got no answer", metadata: ["reason": "\(problem)"]) }
+        }
+
+        let fallen = try await RunRails.fallBackOnFallbackDay(runID: args.runID, today: RunRails.today(), database: context.database)
+        if fallen > 0 { logger.notice("failed transfers sent to cash on the district's fallback day", metadata: ["count": "\(fallen)"]) }
+
+        if try await RunRails.completeIfSettled(runID: args.runID, database: context.database) {
+            logger.info("run completed: every disbursement settled")
+            try await context.withCompletingTransaction { _ in }
+            return
+        }
+        let motion = try await RunRails.motion(runID: args.runID, database: context.database)
+        if motion.approved > 0, rails.bank == nil || rails.wallet == nil {
+            logger.info("approved transfers wait for a worker with their rail's gateway", metadata: ["count": "\(motion.approved)"])
+        }
+        throw JobSnooze(for: motion.isMoving ? movingRecheck : idleRecheck)
+    }
+}

@@ -1,0 +1,161 @@
+import ChitraCore
+import ChitraRails
+import Foundation
+
+/// The simulated banks and wallet providers: every transfer received (recorded the moment it
+/// arrives, so that an inquiry never answers "never arrived" after that), its outcome, and the
+/// ledger of credits. A careful gateway deduplicates by EndToEndId (a resend of a transfer it did
+/// not reject returns the first answer); a careless one (`--no-dedup`) credits whatever arrives.
+actor Gateway {
+    enum Status: Equatable {
+        case pending(until: ContinuousClock.Instant)
+        case paid
+        case rejected(String)
+    }
+
+    struct Transfer {
+        var rail: Rail
+        var batchID: String
+        var institution: String
+        var account: String
+        var amount: Int64
+        var status: Status
+        var arrivals: Int
+    }
+
+    struct Credit: Codable, Sendable {
+        var endToEndID: String
+        var rail: String
+        var institution: String
+        var account: String
+        var amountVND: Int64
+        var creditedAt: String
+
+        enum CodingKeys: String, CodingKey {
+            case endToEndID = "end_to_end_id", rail, institution, account, amountVND = "amount_vnd", creditedAt = "credited_at"
+        }
+    }
+
+    /// What a request meets before it is handled.
+    enum RequestFault {
+        case none
+        case slow(Duration)
+        case serverError
+        case timeout(Duration)
+        case lostResponse
+    }
+
+    private(set) var plan: FaultPlan
+    let seed: UInt64
+    let deduplicates: Bool
+    private var draw: Draw
+    private var transfers: [String: Transfer] = [:]
+    private var ledger: [Credit] = []
+    private var reports = 0
+
+    init(plan: FaultPlan, seed: UInt64, deduplicates: Bool) {
+        self.plan = plan
+        self.seed = seed
+        self.deduplicates = deduplicates
+        self.draw = Draw(state: seed)
+    }
+
+    func setPlan(_ plan: FaultPlan) { self.plan = plan }
+
+    /// Draws the fault of one request.
+    func requestFault() -> RequestFault {
+        let roll = Double(draw.next() >> 11) / Double(1 << 53)
+        var bound = plan.serverErrors
+        if roll < bound { return .serverError }
+        bound += plan.timeouts
+        if roll < bound { return .timeout(.milliseconds(plan.timeoutMilliseconds)) }
+        bound += plan.lostResponses
+        if roll < bound { return .lostResponse }
+        bound += plan.slow
+        if roll < bound { return .slow(.milliseconds(plan.slowMilliseconds)) }
+        return .none
+    }
+
+    /// Receives a batch: records each transfer and decides its outcome; returns each one's status.
+    func receive(_ incoming: [TransferInstruction], rail: Rail, batchID: String) -> [(String, Status)] {
+        let now = ContinuousClock.now
+        let wallClock = ISOTime.vietnam(Date())
+        return incoming.map { instruction in
+            let id = instruction.endToEndID
+            if var known = transfers[id] {
+                if deduplicates, !known.status.isRejected {
+                    settle(id, &known, now: now, at: wallClock)
+                    transfers[id] = known
+                    return (id, known.status)
+                }
+                known.arrivals += 1
+                known.batchID = batchID
+                known.status = decide(id, arrival: known.arrivals, now: now)
+                if known.status == .paid { credit(id, known, at: wallClock) }
+                transfers[id] = known
+                return (id, known.status)
+            }
+            var transfer = Transfer(rail: rail, batchID: batchID, institution: instruction.institution, account: instruction.account,
+                                    amount: instruction.amount.dong, status: .paid, arrivals: 1)
+            transfer.status = decide(id, arrival: 1, now: now)
+            if transfer.status == .paid { credit(id, transfer, at: wallClock) }
+            transfers[id] = transfer
+            return (id, transfer.status)
+        }
+    }
+
+    /// What became of one transfer, or nil when it never arrived.
+    func inquire(_ endToEndID: String, rail: Rail) -> (status: Status, batchID: String, amount: Int64)? {
+        guard var transfer = transfers[endToEndID], transfer.rail == rail else { return nil }
+        settle(endToEndID, &transfer, now: .now, at: ISOTime.vietnam(Date()))
+        transfers[endToEndID] = transfer
+        return (transfer.status, transfer.batchID, transfer.amount)
+    }
+
+    /// Every credit, pending transfers that are due settled first.
+    func credits() -> [Credit] {
+        let now = ContinuousClock.now
+        let wallClock = ISOTime.vietnam(Date())
+        for (id, transfer) in transfers {
+            if case .pending(let until) = transfer.status, until <= now {
+                var settled = transfer
+                settle(id, &settled, now: now, at: wallClock)
+                transfers[id] = settled
+            }
+        }
+        return ledger
+    }
+
+    func nextReportID() -> String {
+        reports += 1
+        return "SIM\(reports)"
+    }
+
+    private func decide(_ id: String, arrival: Int, now: ContinuousClock.Instant) -> Status {
+        switch plan.fate(endToEndID: id, seed: seed, arrival: arrival) {
+        case .paid: .paid
+        case .pending: .pending(until: now + .milliseconds(plan.pendingMilliseconds))
+        case .rejected(let code): .rejected(code)
+        }
+    }
+
+    private func settle(_ id: String, _ transfer: inout Transfer, now: ContinuousClock.Instant, at wallClock: String) {
+        if case .pending(let until) = transfer.status, until <= now {
+            transfer.status = .paid
+            credit(id, transfer, at: wallClock)
+        }
+    }
+
+    private func credit(_ id: String, _ transfer: Transfer, at wallClock: String) {
+        ledger.append(Credit(endToEndID: id, rail: transfer.rail.rawValue, institution: transfer.institution, account: transfer.account,
+                             amountVND: transfer.amount, creditedAt: wallClock))
+    }
+}
+
+extension Gateway.Status {
+    /// A rejected transfer may be sent again and is processed anew, even by a careful gateway.
+    var isRejected: Bool {
+        if case .rejected = self { return true }
+        return false
+    }
+}
