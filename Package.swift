@@ -54,6 +54,7 @@ let package = Package(
                 "ChitraCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -82,7 +83,10 @@ let package = Package(
         .target(
             name: "ChitraTesting",
             dependencies: [
-                "ChitraCore", "ChitraStore", "ChitraWorker",
+                "ChitraCore", "ChitraStore", "ChitraWorker", "ChitraRails",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -114,7 +118,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "ChitraCoreTests", dependencies: ["ChitraCore"], swiftSettings: strict),
-        .testTarget(name: "ChitraRailsTests", dependencies: ["ChitraRails", "ChitraCore"], swiftSettings: strict),
+        .testTarget(name: "ChitraRailsTests", dependencies: ["ChitraRails", "ChitraCore", "ChitraTesting"], swiftSettings: strict),
         .testTarget(
             name: "ChitraStoreTests",
             dependencies: ["ChitraStore", "ChitraTesting", .product(name: "PostgresNIO", package: "postgres-nio")],
@@ -122,7 +126,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ChitraWorkerTests",
-            dependencies: ["ChitraWorker", "ChitraStore", "ChitraTesting", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: ["ChitraWorker", "ChitraStore", "ChitraRails", "ChitraTesting", .product(name: "PostgresNIO", package: "postgres-nio"),
+                           .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: strict
         ),
     ]

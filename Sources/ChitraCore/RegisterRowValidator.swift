@@ -91,9 +91,22 @@ public struct RegisterRowValidator: Sendable {
             if !account.isEmpty, !(6...19).contains(account.utf8.count) || !account.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
                 report(.accountNumber, "an account number is 6 to 19 digits.")
             }
+            let bank = row[.bankCode]
+            if !bank.isEmpty, bank.utf8.count != 6 || !bank.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+                report(.bankCode, "'\(bank)' is not a bank code: give the bank's Napas BIN, six digits (Vietcombank is 970436).")
+            }
         case .wallet:
             for column in [RegisterColumn.walletProvider, .walletID] where row[column].isEmpty {
                 report(column, "payment by e-wallet needs \(column.rawValue).")
+            }
+            let provider = row[.walletProvider]
+            if !provider.isEmpty, !(2...32).contains(provider.utf8.count)
+                || !provider.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }) {
+                report(.walletProvider, "'\(provider)' is not a wallet provider: 2 to 32 lowercase letters, digits or _ (momo, viettelmoney).")
+            }
+            let wallet = row[.walletID]
+            if !wallet.isEmpty, wallet.utf8.count > 34 || !wallet.utf8.allSatisfy({ $0 > 32 && $0 < 127 && $0 != 47 }) {
+                report(.walletID, "a wallet id is at most 34 characters, without spaces or slashes.")
             }
         case .cash, .cashHome:
             break

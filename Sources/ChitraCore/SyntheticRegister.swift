@@ -63,7 +63,8 @@ public struct SyntheticRegister: Sendable {
     static let nccCategories = ["than_nhan_1_liet_si", "than_nhan_1_liet_si", "than_nhan_2_liet_si", "tro_cap_nuoi_duong", "ba_me_vnah"]
     static let btxhCategories = ["cao_tuoi_80", "cao_tuoi_80", "cao_tuoi_80", "cao_tuoi_60_80_ngheo", "khuyet_tat_nang",
                                  "khuyet_tat_dac_biet_nang", "tre_mo_coi_tu_4", "don_than_nuoi_con", "nguoi_hiv_ngheo"]
-    static let banks = ["VBA", "VCB", "BIDV", "CTG", "LPB"]
+    /// Napas BINs: Agribank, Vietcombank, BIDV, VietinBank, LPBank.
+    static let banks = ["970405", "970436", "970418", "970415", "970449"]
     static let wallets = ["momo", "viettelmoney", "vnpt_money"]
 }
 

@@ -38,6 +38,9 @@ public final class ChildProcess: Sendable {
         self.pid = process.processIdentifier
     }
 
+    /// Whether it has ended (as far as Foundation has told).
+    public var hasExited: Bool { exit.status.withLock { $0 } != nil }
+
     /// Sends `signal` (SIGTERM, SIGKILL…).
     public func signal(_ signal: Int32) {
         kill(pid, signal)

@@ -121,8 +121,13 @@ public final class Worker: Service {
                     ledger.interrupted()
                     return
                 }
-                result = outcome(of: error, job: job)
-                context.logger.warning("job failed", metadata: ["error": "\(error)"])
+                let failed = outcome(of: error, job: job)
+                result = failed
+                switch failed {
+                case .snoozed: context.logger.debug("job waits", metadata: ["reason": "\(error)"])
+                case .failed: context.logger.warning("job failed", metadata: ["error": "\(error)"])
+                default: context.logger.notice("job ended", metadata: ["reason": "\(error)"])
+                }
             }
         } else {
             result = .discarded(error: "no handler is registered for job kind '\(job.kind)' on worker \(configuration.workerID)")

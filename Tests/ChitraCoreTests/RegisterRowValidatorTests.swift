@@ -8,7 +8,7 @@ struct RegisterRowValidatorTests {
     static let good: [RegisterColumn: String] = [
         .beneficiaryID: "BL954-0000001", .fullName: "Nguyễn Văn A", .cccd: "095123456789", .phone: "0912345678",
         .districtCode: "954", .communeCode: "95401", .program: "btxh", .category: "cao_tuoi_80", .eligibleFrom: "2024-07",
-        .paymentMethod: "bank", .bankCode: "VBA", .accountNumber: "123456789012", .accountName: "NGUYEN VAN A", .recipient: "self",
+        .paymentMethod: "bank", .bankCode: "970405", .accountNumber: "123456789012", .accountName: "NGUYEN VAN A", .recipient: "self",
     ]
 
     static func row(_ changes: [RegisterColumn: String]) -> RegisterRow {

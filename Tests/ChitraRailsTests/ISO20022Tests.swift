@@ -1,5 +1,6 @@
 import ChitraCore
 import ChitraRails
+import ChitraTesting
 import Foundation
 import Testing
 
@@ -18,43 +19,8 @@ struct ISO20022Tests {
     static let writer = Pain001Writer(messageID: "CT954202607B970436F1", paymentInformationID: "CT954202607B970436F1P1",
                                       createdAt: "2026-07-20T09:30:00", executionDate: "2026-07-21", debtor: debtor)
 
-    /// Runs the validator on `document`; returns its one-line verdict. The exit is awaited, never
-    /// waited for on a thread: the test process's few threads serve every other test meanwhile.
     static func validate(_ document: String) async throws -> (valid: Bool, output: String) {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let validator = root.deletingLastPathComponent().appendingPathComponent("shared/tools/iso20022-validate").path
-        guard FileManager.default.isExecutableFile(atPath: validator) else {
-            throw ValidatorMissing(path: validator)
-        }
-        let file = NSTemporaryDirectory() + "chitra-iso-\(UUID().uuidString.prefix(8)).xml"
-        let log = file + ".log"
-        try document.write(toFile: file, atomically: true, encoding: .utf8)
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(atPath: file)
-            try? FileManager.default.removeItem(atPath: log)
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [validator, file]
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        process.standardOutput = output
-        process.standardError = output
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        try? output.close()
-        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-        return (status == 0, text.trimmingCharacters(in: .whitespacesAndNewlines))
-    }
-
-    struct ValidatorMissing: Error, CustomStringConvertible {
-        var path: String
-        var description: String { "\(path) is missing: the ISO 20022 checks need ../shared/tools beside the package" }
+        try await ISO20022Validator.validate(document)
     }
 
     @Test("a pain.001.001.09 file is valid against the schema, with exact NbOfTxs and CtrlSum, SSBE, VND without decimals")

@@ -27,7 +27,7 @@ struct RegisterListsTests {
             file.add("L2", [.cccd: ""])                                                // cash, no documents
             file.add("L3", [.paymentMethod: "cash_home", .recipient: "guardian", .recipientName: "Con gái",
                             .recipientCCCD: "095111111111", .cccd: ""])                // cash home via guardian, no documents
-            file.add("L4", [.paymentMethod: "bank", .bankCode: "VBA", .accountNumber: "1234567890", .accountName: "X"])
+            file.add("L4", [.paymentMethod: "bank", .bankCode: "970405", .accountNumber: "1234567890", .accountName: "X"])
             file.add("L5", [.deceasedOn: "2024-09-01"])                               // no longer active
             _ = try await RegisterImporter(database: database, policy: try PolicyTable.bundled())
                 .importFile(at: try file.write(), district: "959")

@@ -27,7 +27,7 @@ struct MonthlyRunTests {
             var file = RegisterFileBuilder(district: "954")
             file.add("R1")                                                      // btxh 1.0 from 2024-07: 07, 08 arrears + 09
             file.add("R2", [.program: "ncc", .category: "tro_cap_nuoi_duong", .eligibleFrom: "2024-09", .paymentMethod: "bank",
-                            .bankCode: "VBA", .accountNumber: "1234567890", .accountName: "R2"])
+                            .bankCode: "970405", .accountNumber: "1234567890", .accountName: "R2"])
             file.add("R3", [.paidThrough: "2024-08"])                           // legacy months settled
             file.add("R4", [.eligibleFrom: "2024-10"])                          // not yet entitled
             try await RunFixture.importRegister(file, database)

@@ -29,7 +29,7 @@ struct RunSnapshotTests {
             first.add("Z02", [.eligibleFrom: "2024-09", .category: "cao_tuoi_80_ngheo"])      // already computed
             first.add("Z06", [.eligibleFrom: "2024-09", .category: "cao_tuoi_80_ngheo"])      // 2.0, not yet computed
             first.add("Z07", [.eligibleFrom: "2024-09", .deceasedOn: "2024-09-10"])           // died, reported now
-            first.add("Z09", [.eligibleFrom: "2024-09", .paymentMethod: "bank", .bankCode: "VBA",
+            first.add("Z09", [.eligibleFrom: "2024-09", .paymentMethod: "bank", .bankCode: "970405",
                               .accountNumber: "1234567890", .accountName: "Z09"])
             first.add("Z055", [.eligibleFrom: "2024-09"])                                       // new, inside shard 1
             first.add("Z11", [.eligibleFrom: "2024-08"])                                        // now entitled earlier

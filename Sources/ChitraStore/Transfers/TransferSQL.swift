@@ -11,15 +11,27 @@ enum TransferSQL {
     /// wallet id and the beneficiary's name).
     static func fillCreditors(runID: Int64) -> PostgresQuery {
         """
-        UPDATE disbursements d
-        SET institution = CASE d.rail WHEN 'bank' THEN v.bank_code ELSE v.wallet_provider END,
-            account = CASE d.rail WHEN 'bank' THEN v.account_number ELSE v.wallet_id END,
-            account_name = CASE d.rail WHEN 'bank' THEN coalesce(v.account_name, b.full_name) ELSE b.full_name END
-        FROM beneficiaries b, LATERAL (
-            SELECT bank_code, account_number, account_name, wallet_provider, wallet_id FROM beneficiary_versions v
-            WHERE v.beneficiary_id = b.beneficiary_id AND v.valid_from <= d.period ORDER BY v.version DESC LIMIT 1) v
-        WHERE d.run_id = \(runID) AND d.rail IN ('bank', 'wallet') AND d.state = 'approved' AND d.institution IS NULL
-          AND b.beneficiary_id = d.beneficiary_id
+        UPDATE disbursements d SET institution = c.institution, account = c.account, account_name = c.account_name
+        FROM (
+            SELECT o.beneficiary_id, o.period,
+                   CASE o.rail WHEN 'bank' THEN w.bank_code ELSE w.wallet_provider END AS institution,
+                   CASE o.rail WHEN 'bank' THEN w.account_number ELSE w.wallet_id END AS account,
+                   CASE o.rail WHEN 'bank' THEN coalesce(w.account_name, b.full_name) ELSE b.full_name END AS account_name
+            FROM disbursements o
+            JOIN beneficiaries b ON b.beneficiary_id = o.beneficiary_id
+            -- The version in force for the period; a beneficiary never changed has only the register's row.
+            LEFT JOIN LATERAL (
+                SELECT version, bank_code, account_number, account_name, wallet_provider, wallet_id FROM beneficiary_versions v
+                WHERE v.beneficiary_id = o.beneficiary_id ORDER BY (v.valid_from <= o.period) DESC, v.version DESC LIMIT 1) v ON true
+            CROSS JOIN LATERAL (SELECT
+                CASE WHEN v.version IS NULL THEN b.bank_code ELSE v.bank_code END AS bank_code,
+                CASE WHEN v.version IS NULL THEN b.account_number ELSE v.account_number END AS account_number,
+                CASE WHEN v.version IS NULL THEN b.account_name ELSE v.account_name END AS account_name,
+                CASE WHEN v.version IS NULL THEN b.wallet_provider ELSE v.wallet_provider END AS wallet_provider,
+                CASE WHEN v.version IS NULL THEN b.wallet_id ELSE v.wallet_id END AS wallet_id) w
+            WHERE o.run_id = \(runID) AND o.rail IN ('bank', 'wallet') AND o.state = 'approved' AND o.institution IS NULL
+        ) c
+        WHERE d.beneficiary_id = c.beneficiary_id AND d.period = c.period
         """
     }
 

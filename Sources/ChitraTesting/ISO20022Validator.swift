@@ -1,0 +1,47 @@
+import Foundation
+
+/// `../shared/tools/iso20022-validate` (xmllint against the official schemas), run on files.
+public enum ISO20022Validator {
+    public struct Missing: Error, CustomStringConvertible {
+        public var path: String
+        public var description: String { "\(path) is missing: the ISO 20022 checks need ../shared/tools beside the package" }
+    }
+
+    public static var path: String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.deletingLastPathComponent().appendingPathComponent("shared/tools/iso20022-validate").path
+    }
+
+    /// Validates `files`; returns whether all are valid and the validator's lines. The exit is
+    /// awaited, never waited for on a thread.
+    public static func validate(files: [String]) async throws -> (valid: Bool, output: String) {
+        guard FileManager.default.isExecutableFile(atPath: path) else { throw Missing(path: path) }
+        let log = NSTemporaryDirectory() + "chitra-iso-\(UUID().uuidString.prefix(8)).log"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [path] + files
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = output
+        process.standardError = output
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try process.run() } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        try? output.close()
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        return (status == 0, text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Validates one document.
+    public static func validate(_ document: String) async throws -> (valid: Bool, output: String) {
+        let file = NSTemporaryDirectory() + "chitra-iso-\(UUID().uuidString.prefix(8)).xml"
+        try document.write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        return try await validate(files: [file])
+    }
+}

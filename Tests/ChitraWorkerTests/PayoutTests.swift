@@ -1,0 +1,133 @@
+import AsyncHTTPClient
+import ChitraCore
+import ChitraRails
+import ChitraStore
+import ChitraTesting
+import ChitraWorker
+import Foundation
+import PostgresNIO
+import Testing
+
+/// Paying out (issue 9) against a real `chitra-banksim`: every disbursement reaches a terminal
+/// state, nobody is paid twice even by a bank that does not deduplicate, and the month reconciles.
+@Suite("Paying out", .timeLimit(.minutes(6)))
+struct PayoutTests {
+    static let period = Period("2026-06")!
+
+    /// A synthetic register of `count` beneficiaries of 954 (the province's mix of methods), the
+    /// district's paying account set, the month triggered with auto-approve.
+    static func approvedMonth(count: Int, _ database: Database) async throws -> Int64 {
+        let path = try await RegisterFileBuilder.synthetic(district: "954", count: count)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        _ = try await RegisterImporter(database: database, policy: RunFixture.policy).importFile(at: path, district: "954")
+        try await DistrictSettings.setPayingAccount(.init(name: "Phòng LĐTBXH TP Bạc Liêu", account: "1234567890", bank: "970405"),
+                                                    district: "954", database: database)
+        return try await RunFixture.trigger(period.description, autoApprove: true, database)
+    }
+
+    static func rails(_ simulator: BankSimulatorProcess) -> RailSet {
+        RailSet(bank: BankRail(http: .shared, baseURL: simulator.bankURL, timeout: .milliseconds(800)),
+                wallet: WalletRail(http: .shared, baseURL: simulator.walletURL, timeout: .milliseconds(800)),
+                retry: RetryPolicy(base: .milliseconds(50), cap: .seconds(1)), inquiryInterval: .milliseconds(200))
+    }
+
+    struct Disbursement: Sendable, Hashable {
+        var endToEndID: String
+        var beneficiaryID: String
+        var amount: Int64
+        var state: String
+        var rail: String
+    }
+
+    static func disbursements(_ database: Database) async throws -> [Disbursement] {
+        var result: [Disbursement] = []
+        for try await (id, beneficiary, amount, state, rail) in try await database.client.query(
+            "SELECT end_to_end_id, beneficiary_id, amount_vnd, state, rail FROM disbursements").decode((String, String, Int64, String, String).self) {
+            result.append(Disbursement(endToEndID: id, beneficiaryID: beneficiary, amount: amount, state: state, rail: rail))
+        }
+        return result
+    }
+
+    /// The disbursements by state and the jobs' last errors, for a wait that timed out.
+    static func seen(_ database: Database) async throws -> String {
+        var errors: [String] = []
+        for try await (kind, state, error) in try await database.client.query(
+            "SELECT kind, state::text, coalesce(last_error, '') FROM jobs WHERE last_error IS NOT NULL ORDER BY id DESC LIMIT 5")
+            .decode((String, String, String).self) { errors.append("\(kind) \(state): \(error)") }
+        for try await (total, missing, batches) in try await database.client.query(
+            "SELECT count(*), count(*) FILTER (WHERE institution IS NULL), (SELECT count(*) FROM transfer_batches) FROM disbursements WHERE rail <> 'cash'")
+            .decode((Int64, Int64, Int64).self) { errors.append("\(total) by bank or wallet, \(missing) without a creditor, \(batches) batches") }
+        return "\(try await byState(database)); jobs: \(errors)"
+    }
+
+    static func byState(_ database: Database) async throws -> [String: Int] {
+        try await disbursements(database).reduce(into: [:]) { $0[$1.state, default: 0] += 1 }
+    }
+
+    /// The rails have done what they can alone: nothing approved, in flight or waiting for a retry.
+    static func railsSettled(_ runID: Int64, _ database: Database) async throws -> Bool {
+        guard try await RunRails.run(runID, database: database)?.state == .approved else { return false }
+        return try await !RunRails.motion(runID: runID, database: database).isMoving
+    }
+
+    /// What must hold at the end: the ledger credits each transfer at most once, exactly the
+    /// `paid` ones, none also paid in cash, and the amounts add up.
+    static func checkLedger(_ simulator: BankSimulatorProcess, _ database: Database) async throws {
+        let ledger = try await simulator.ledger()
+        let disbursements = try await Self.disbursements(database)
+        let credits = Dictionary(grouping: ledger, by: \.endToEndID)
+        let twice = credits.filter { $0.value.count > 1 }.keys.sorted()
+        #expect(twice.isEmpty, "credited more than once: \(twice.prefix(5))")
+        let paid = Set(disbursements.filter { $0.state == "paid" }.map(\.endToEndID))
+        #expect(Set(credits.keys) == paid, "credited but not paid: \(Set(credits.keys).subtracting(paid).prefix(5)); paid but not credited: \(paid.subtracting(credits.keys).prefix(5))")
+        let byID = Dictionary(uniqueKeysWithValues: disbursements.map { ($0.endToEndID, $0) })
+        for credit in ledger { #expect(credit.amountVND == byID[credit.endToEndID]?.amount, "credit of \(credit.endToEndID)") }
+        let cash = disbursements.filter { $0.state == "paid_cash" }.map(\.endToEndID)
+        #expect(Set(cash).isDisjoint(with: credits.keys), "paid in cash and credited")
+        let credited = ledger.reduce(Int64(0)) { $0 + $1.amountVND }
+        func sum(_ state: String) -> Int64 { disbursements.filter { $0.state == state }.reduce(0) { $0 + $1.amount } }
+        let approved = disbursements.reduce(Int64(0)) { $0 + $1.amount }
+        #expect(credited + sum("paid_cash") + sum("returned") + sum("stopped") == approved)
+    }
+
+    @Test("realistic faults and a careless bank: all terminal after the cash confirmations, each credited at most once, never also in cash, Σ reconciles, every file valid")
+    func realisticFaultsNoDedup() async throws {
+        try await QuietMachine.shared.sharing {
+            try await TestPostgres.withDatabase { database in
+                let runID = try await Self.approvedMonth(count: 600, database)
+                let archive = NSTemporaryDirectory() + "chitra-archive-\(UUID().uuidString.prefix(8))"
+                defer { try? FileManager.default.removeItem(atPath: archive) }
+                try await BankSimulatorProcess.with(["--faults", "realistic", "--no-dedup", "--seed", "7", "--archive", archive]) { simulator in
+                    try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: RunFixture.policy, rails: Self.rails(simulator)),
+                                                       configure: { $0.concurrency = 8 }) { _ in
+                        try await eventually(timeout: .seconds(120), "the rails settle", saw: { try await Self.seen(database) }) {
+                            try await Self.railsSettled(runID, database)
+                        }
+                        // What is left failed waits for finance: to cash.
+                        _ = try await FinanceRerun.fallBack(FinanceScope(district: "954", period: Self.period), by: "finance", database: database)
+                        let states = try await Self.byState(database)
+                        #expect(states["paid", default: 0] > 0 && states["cash_instructed", default: 0] > 0 && states["stopped", default: 0] > 0,
+                                "\(states)")
+                        let (file, _, notFound) = try await PostOffice.confirmations(
+                            district: "954", period: Self.period, paidOn: "2026-06-10", notFound: { $0.hasSuffix("7") }, database: database)
+                        defer { try? FileManager.default.removeItem(atPath: file) }
+                        #expect(notFound > 0)
+                        _ = try await CashConfirmation.confirm(path: file, by: "post office", database: database)
+                        try await eventually(timeout: .seconds(30), "the run completes", saw: { "\(try await Self.byState(database))" }) {
+                            try await RunRails.run(runID, database: database)?.state == .completed
+                        }
+                    }
+                    let states = try await Self.byState(database)
+                    #expect(Set(states.keys).isSubset(of: ["paid", "paid_cash", "returned", "stopped"]), "\(states)")
+                    try await Self.checkLedger(simulator, database)
+                    let review = try await database.client.query("SELECT count(*) FROM beneficiaries WHERE account_review").decode(Int64.self)
+                    for try await count in review { #expect(count > 0, "permanent rejections flag accounts for review") }
+                }
+                let files = try FileManager.default.subpathsOfDirectory(atPath: archive).filter { $0.hasSuffix(".xml") }.map { archive + "/" + $0 }
+                #expect(files.count > 10)
+                let verdict = try await ISO20022Validator.validate(files: files)
+                #expect(verdict.valid, "\(verdict.output.split(separator: "\n").filter { !$0.hasPrefix("OK") }.prefix(5))")
+            }
+        }
+    }
+}
