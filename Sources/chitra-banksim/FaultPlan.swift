@@ -15,6 +15,11 @@ struct FaultPlan: Codable, Sendable, Hashable {
     var timeouts: Double = 0
     var lostResponses: Double = 0
     var slow: Double = 0
+    /// Answers that cannot be trusted (applied, then answered wrongly: malformed or schema-invalid
+    /// XML, a transaction never sent, a wrong amount), as a buggy gateway would.
+    var badAnswers: Double = 0
+    /// A temporary rejection repeats on this many arrivals of the transfer (1: a resend passes).
+    var temporaryArrivals: Int = 1
     var slowMilliseconds: Int = 300
     var timeoutMilliseconds: Int = 2_000
     var pendingMilliseconds: Int = 1_000
@@ -22,6 +27,7 @@ struct FaultPlan: Codable, Sendable, Hashable {
     enum CodingKeys: String, CodingKey {
         case rejections, temporaryRejections = "temporary_rejections", pending, serverErrors = "server_errors", timeouts
         case lostResponses = "lost_responses", slow, slowMilliseconds = "slow_ms", timeoutMilliseconds = "timeout_ms"
+        case badAnswers = "bad_answers", temporaryArrivals = "temporary_arrivals"
         case pendingMilliseconds = "pending_ms"
     }
 
@@ -53,6 +59,8 @@ struct FaultPlan: Codable, Sendable, Hashable {
         timeouts = try c.decodeIfPresent(Double.self, forKey: .timeouts) ?? 0
         lostResponses = try c.decodeIfPresent(Double.self, forKey: .lostResponses) ?? 0
         slow = try c.decodeIfPresent(Double.self, forKey: .slow) ?? 0
+        badAnswers = try c.decodeIfPresent(Double.self, forKey: .badAnswers) ?? 0
+        temporaryArrivals = try c.decodeIfPresent(Int.self, forKey: .temporaryArrivals) ?? 1
         slowMilliseconds = try c.decodeIfPresent(Int.self, forKey: .slowMilliseconds) ?? 300
         timeoutMilliseconds = try c.decodeIfPresent(Int.self, forKey: .timeoutMilliseconds) ?? 2_000
         pendingMilliseconds = try c.decodeIfPresent(Int.self, forKey: .pendingMilliseconds) ?? 1_000
@@ -95,10 +103,13 @@ struct FaultPlan: Codable, Sendable, Hashable {
             throw Unreadable(description: "\(source) is not a fault plan: \(error)")
         }
         let rates = Array(plan.rejections.values) + Array(plan.temporaryRejections.values)
-            + [plan.pending, plan.serverErrors, plan.timeouts, plan.lostResponses, plan.slow]
+            + [plan.pending, plan.serverErrors, plan.timeouts, plan.lostResponses, plan.slow, plan.badAnswers]
         guard rates.allSatisfy({ (0...1).contains($0) }) else { throw Unreadable(description: "\(source) has a rate outside 0…1") }
         guard plan.rejections.values.reduce(0, +) + plan.temporaryRejections.values.reduce(0, +) + plan.pending <= 1 else {
             throw Unreadable(description: "\(source): rejections and pending add to more than 1")
+        }
+        guard plan.serverErrors + plan.timeouts + plan.lostResponses + plan.slow + plan.badAnswers <= 1 else {
+            throw Unreadable(description: "\(source): the request faults add to more than 1")
         }
         return plan
     }
@@ -117,7 +128,7 @@ struct FaultPlan: Codable, Sendable, Hashable {
             draw -= rate
         }
         for (code, rate) in temporaryRejections.sorted(by: { $0.key < $1.key }) {
-            if draw < rate { return arrival == 1 ? .rejected(code) : .paid }
+            if draw < rate { return arrival <= temporaryArrivals ? .rejected(code) : .paid }
             draw -= rate
         }
         return draw < pending ? .pending : .paid

@@ -43,6 +43,7 @@ actor Gateway {
         case serverError
         case timeout(Duration)
         case lostResponse
+        case badAnswer(Int)
     }
 
     private(set) var plan: FaultPlan
@@ -73,6 +74,8 @@ actor Gateway {
         if roll < bound { return .lostResponse }
         bound += plan.slow
         if roll < bound { return .slow(.milliseconds(plan.slowMilliseconds)) }
+        bound += plan.badAnswers
+        if roll < bound { return .badAnswer(Int(draw.next() % 3)) }
         return .none
     }
 

@@ -138,13 +138,14 @@ struct Routes: Sendable {
             return Self.dropped()
         case .slow(let delay):
             try await Task.sleep(for: delay)
-        case .none, .lostResponse:
+        case .none, .lostResponse, .badAnswer:
             break
         }
         let applied = await apply()
         let body = try await answer(applied)
         if case .lostResponse = fault { return Self.dropped() }
-        guard let body else { return Self.text(.notFound, "No such transfer was ever received.\n") }
+        guard var body else { return Self.text(.notFound, "No such transfer was ever received.\n") }
+        if case .badAnswer(let kind) = fault { body = BadAnswers.spoil(body, kind: kind, json: contentType.hasSuffix("json")) }
         return Response(status: .ok, headers: [.contentType: contentType], body: ResponseBody(byteBuffer: body))
     }
 

@@ -25,10 +25,34 @@ struct PayoutTests {
         return try await RunFixture.trigger(period.description, autoApprove: true, database)
     }
 
-    static func rails(_ simulator: BankSimulatorProcess) -> RailSet {
+    static func rails(_ simulator: BankSimulatorProcess, batchSize: Int = TransferBatching.maximumTransfers) -> RailSet {
         RailSet(bank: BankRail(http: .shared, baseURL: simulator.bankURL, timeout: .milliseconds(800)),
                 wallet: WalletRail(http: .shared, baseURL: simulator.walletURL, timeout: .milliseconds(800)),
-                retry: RetryPolicy(base: .milliseconds(50), cap: .seconds(1)), inquiryInterval: .milliseconds(200))
+                retry: RetryPolicy(base: .milliseconds(50), cap: .seconds(1)), inquiryInterval: .milliseconds(200), batchSize: batchSize,
+                longestInquiryWait: .seconds(1))
+    }
+
+    /// Runs an in-process worker with the simulator's rails until the rails settle.
+    static func settle(_ runID: Int64, _ simulator: BankSimulatorProcess, batchSize: Int = TransferBatching.maximumTransfers,
+                       _ database: Database) async throws {
+        try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: RunFixture.policy,
+                                                                                          rails: Self.rails(simulator, batchSize: batchSize)),
+                                           configure: { $0.concurrency = 8 }) { _ in
+            try await eventually(timeout: .seconds(120), "the rails settle", saw: { try await Self.seen(database) }) {
+                try await Self.railsSettled(runID, database)
+            }
+        }
+    }
+
+    /// Writes a fault plan for the simulator.
+    static func faultFile(_ json: String) throws -> String {
+        try RegisterFileBuilder.temporaryFile(Data(json.utf8))
+    }
+
+    static func count(_ sql: PostgresQuery, _ database: Database) async throws -> Int {
+        var result = 0
+        for try await value in try await database.client.query(sql).decode(Int64.self) { result = Int(value) }
+        return result
     }
 
     struct Disbursement: Sendable, Hashable {
@@ -71,8 +95,9 @@ struct PayoutTests {
     }
 
     /// What must hold at the end: the ledger credits each transfer at most once, exactly the
-    /// `paid` ones, none also paid in cash, and the amounts add up.
-    static func checkLedger(_ simulator: BankSimulatorProcess, _ database: Database) async throws {
+    /// `paid` ones, none also paid in cash, and (`reconciles`: every disbursement terminal) the
+    /// amounts add up.
+    static func checkLedger(_ simulator: BankSimulatorProcess, reconciles: Bool = true, _ database: Database) async throws {
         let ledger = try await simulator.ledger()
         let disbursements = try await Self.disbursements(database)
         let credits = Dictionary(grouping: ledger, by: \.endToEndID)
@@ -87,6 +112,7 @@ struct PayoutTests {
         let credited = ledger.reduce(Int64(0)) { $0 + $1.amountVND }
         func sum(_ state: String) -> Int64 { disbursements.filter { $0.state == state }.reduce(0) { $0 + $1.amount } }
         let approved = disbursements.reduce(Int64(0)) { $0 + $1.amount }
+        guard reconciles else { return }
         #expect(credited + sum("paid_cash") + sum("returned") + sum("stopped") == approved)
     }
 
@@ -94,7 +120,7 @@ struct PayoutTests {
     func realisticFaultsNoDedup() async throws {
         try await QuietMachine.shared.sharing {
             try await TestPostgres.withDatabase { database in
-                let runID = try await Self.approvedMonth(count: 600, database)
+                let runID = try await Self.approvedMonth(count: 1_500, database)
                 let archive = NSTemporaryDirectory() + "chitra-archive-\(UUID().uuidString.prefix(8))"
                 defer { try? FileManager.default.removeItem(atPath: archive) }
                 try await BankSimulatorProcess.with(["--faults", "realistic", "--no-dedup", "--seed", "7", "--archive", archive]) { simulator in
@@ -127,6 +153,66 @@ struct PayoutTests {
                 #expect(files.count > 10)
                 let verdict = try await ISO20022Validator.validate(files: files)
                 #expect(verdict.valid, "\(verdict.output.split(separator: "\n").filter { !$0.hasPrefix("OK") }.prefix(5))")
+            }
+        }
+    }
+
+    @Test("lost answers, timeouts, 5xx, untrustworthy answers and a careless bank: unknown outcomes are inquired, only what never arrived is resent, nobody is credited twice")
+    func harshFaults() async throws {
+        let faults = try Self.faultFile("""
+            {"lost_responses": 0.2, "timeouts": 0.05, "server_errors": 0.1, "bad_answers": 0.1, "timeout_ms": 1200,
+             "temporary_rejections": {"AM04": 0.1}, "pending": 0.1, "pending_ms": 300, "rejections": {"AC01": 0.03, "MD07": 0.01}}
+            """)
+        defer { try? FileManager.default.removeItem(atPath: faults) }
+        try await QuietMachine.shared.sharing {
+            try await TestPostgres.withDatabase { database in
+                let runID = try await Self.approvedMonth(count: 1_000, database)
+                try await BankSimulatorProcess.with(["--faults", faults, "--no-dedup", "--seed", "11"]) { simulator in
+                    try await Self.settle(runID, simulator, batchSize: 40, database)
+                    try await Self.checkLedger(simulator, reconciles: false, database)
+                    let states = try await Self.byState(database)
+                    #expect(states["submitted"] == nil && states["accepted"] == nil && states["pending"] == nil, "\(states)")
+                    let refused = try await Self.count("SELECT count(*) FROM transfer_batches WHERE last_error LIKE '%answer was refused%'", database)
+                    let unreachable = try await Self.count("SELECT count(*) FROM transfer_batches WHERE last_error LIKE '%did not answer%' OR last_error LIKE '%HTTP 503%'", database)
+                    let resent = try await Self.count("SELECT count(*) FROM disbursements WHERE attempts > 1", database)
+                    #expect(refused > 0 && unreachable > 0 && resent > 0, "refused \(refused), unreachable \(unreachable), resent \(resent)")
+                }
+            }
+        }
+    }
+
+    @Test("finance re-runs after the gateway recovers: only failed transfers are resent, with their EndToEndIds, none paid twice; a scope with nothing failed sends nothing")
+    func financeRerun() async throws {
+        // AM04 on every arrival until the faults are switched off: retries run out, transfers wait for finance.
+        let faults = try Self.faultFile(#"{"temporary_rejections": {"AM04": 0.3}, "temporary_arrivals": 1000}"#)
+        defer { try? FileManager.default.removeItem(atPath: faults) }
+        try await QuietMachine.shared.sharing {
+            try await TestPostgres.withDatabase { database in
+                let runID = try await Self.approvedMonth(count: 600, database)
+                try await BankSimulatorProcess.with(["--faults", faults, "--no-dedup"]) { simulator in
+                    try await Self.settle(runID, simulator, database)
+                    let scope = FinanceScope(district: "954", period: Self.period)
+                    let preview = try await scope.preview(database: database)
+                    #expect(preview.count > 0 && preview.groups.allSatisfy { $0.reason == "AM04" }, "\(preview)")
+                    let exhausted = try await Self.count("SELECT count(*) FROM disbursements WHERE state = 'failed' AND attempts = \(DisbursementStateMachine.maximumAttempts) AND retry_at IS NULL", database)
+                    #expect(exhausted == preview.count)
+                    let paidBefore = try await Self.disbursements(database).filter { $0.state == "paid" }.map(\.endToEndID)
+
+                    try await simulator.setFaults("none")
+                    let outcome = try await FinanceRerun.retry(scope, by: "Trần Thị Kế Toán", expecting: preview.count, database: database)
+                    #expect(outcome.moved == preview.count)
+                    try await Self.settle(runID, simulator, database)
+                    #expect(try await scope.preview(database: database).count == 0)
+                    let after = try await Self.disbursements(database)
+                    #expect(after.filter { $0.state == "failed" }.isEmpty)
+                    let retried = try await Self.count("SELECT count(*) FROM disbursements WHERE retried_by = 'Trần Thị Kế Toán' AND state = 'paid'", database)
+                    #expect(retried == preview.count)
+                    // Nothing failed any more: a re-run sends nothing.
+                    let again = try await FinanceRerun.retry(scope, by: "Trần Thị Kế Toán", database: database)
+                    #expect(again.moved == 0 && again.batches.isEmpty && again.preview.count == 0)
+                    try await Self.checkLedger(simulator, reconciles: false, database)
+                    #expect(Set(paidBefore).isSubset(of: Set(after.filter { $0.state == "paid" }.map(\.endToEndID))))
+                }
             }
         }
     }

@@ -15,6 +15,8 @@ public struct TransferBatchRecord: Sendable, Hashable {
     public var debtorName: String
     /// The district's paying account; a bank batch cannot be sent without it.
     public var payingAccount: DistrictSettings.PayingAccount?
+    /// How long ago it was posted (zero if not yet), by the database's clock.
+    public var sincePosted: Duration
 
     public struct Unknown: Error, Sendable, CustomStringConvertible {
         public var batchID: Int64
@@ -23,13 +25,14 @@ public struct TransferBatchRecord: Sendable, Hashable {
 
     public static func load(id: Int64, database: Database) async throws -> TransferBatchRecord {
         let rows = try await database.query(TransferSQL.loadBatch(id: id), "read transfer batch \(id)")
-        for try await row in rows.decode((String, Int64, String, String, String, String, String, String, String?, String?).self) {
-            let (messageID, runID, district, rail, institution, state, period, debtorName, account, bank) = row
+        for try await row in rows.decode((String, Int64, String, String, String, String, String, String, String?, String?, Int64).self) {
+            let (messageID, runID, district, rail, institution, state, period, debtorName, account, bank, sincePosted) = row
             guard let rail = Rail(rawValue: rail), let state = TransferBatchState(rawValue: state),
                   let period = Period(period.prefix(7)) else { throw Unknown(batchID: id) }
             let paying = account.flatMap { account in bank.map { DistrictSettings.PayingAccount(name: debtorName, account: account, bank: $0) } }
             return TransferBatchRecord(id: id, messageID: messageID, runID: runID, district: district, rail: rail, institution: institution,
-                                       state: state, period: period, debtorName: debtorName, payingAccount: paying)
+                                       state: state, period: period, debtorName: debtorName, payingAccount: paying,
+                                       sincePosted: .milliseconds(sincePosted))
         }
         throw Unknown(batchID: id)
     }

@@ -85,7 +85,8 @@ enum TransferSQL {
     static func loadBatch(id: Int64) -> PostgresQuery {
         """
         SELECT t.message_id, t.run_id, t.district_code, t.rail, t.institution, t.state, r.period::text,
-               coalesce(s.paying_account_name, s.name), s.paying_account, s.paying_bank
+               coalesce(s.paying_account_name, s.name), s.paying_account, s.paying_bank,
+               coalesce(extract(epoch FROM now() - t.posted_at) * 1000, 0)::int8
         FROM transfer_batches t JOIN runs r ON r.id = t.run_id JOIN districts s ON s.code = t.district_code
         WHERE t.id = \(id)
         """
@@ -108,7 +109,7 @@ enum TransferSQL {
         """
         UPDATE transfer_batches SET state = CASE WHEN EXISTS (SELECT 1 FROM disbursements WHERE batch_id = \(batchID) AND state = 'submitted')
                                                  THEN state ELSE 'answered' END,
-            answered_at = now(), last_error = \(error)
+            answered_at = now(), last_error = coalesce(\(error), last_error)
         WHERE id = \(batchID) AND state = 'posting'
         RETURNING state
         """

@@ -12,14 +12,21 @@ public struct RailSet: Sendable {
     public var inquiryInterval: Duration
     /// Inquiries in flight at once.
     public var inquiryWidth: Int
+    /// Transfers per batch (payment file or wallet batch).
+    public var batchSize: Int
+    /// The longest wait between two rounds of inquiries about a batch of unknown outcome.
+    public var longestInquiryWait: Duration
 
     public init(bank: (any TransferRail)? = nil, wallet: (any TransferRail)? = nil, retry: RetryPolicy = RetryPolicy(),
-                inquiryInterval: Duration = TransferOutcomes.defaultInquiryInterval, inquiryWidth: Int = 16) {
+                inquiryInterval: Duration = TransferOutcomes.defaultInquiryInterval, inquiryWidth: Int = 16,
+                batchSize: Int = TransferBatching.maximumTransfers, longestInquiryWait: Duration = .seconds(300)) {
         self.bank = bank
         self.wallet = wallet
         self.retry = retry
         self.inquiryInterval = inquiryInterval
         self.inquiryWidth = inquiryWidth
+        self.batchSize = batchSize
+        self.longestInquiryWait = longestInquiryWait
     }
 
     public static let none = RailSet()

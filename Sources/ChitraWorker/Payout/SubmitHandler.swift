@@ -37,7 +37,7 @@ public struct SubmitHandler: JobHandler {
 
         for rail in [Rail.bank, .wallet] where rails.rail(rail) != nil {
             let batches = try await TransferBatching.batchDue(runID: args.runID, district: district, period: period, rail: rail,
-                                                              database: context.database)
+                                                              maximumTransfers: rails.batchSize, database: context.database)
             if !batches.isEmpty {
                 logger.info("transfers batched", metadata: ["rail": "\(rail.rawValue)", "batches": "\(batches.count)",
                                                             "transfers": "\(batches.reduce(0) { $0 + $1.transfers })"])

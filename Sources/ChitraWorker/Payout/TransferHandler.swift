@@ -20,13 +20,12 @@ public struct TransferHandler: JobHandler {
         self.hooks = hooks
     }
 
-    /// Some transfers are still of unknown outcome: the job is retried with backoff, and the
-    /// next attempt inquires.
-    struct OutcomeUnknown: Error, CustomStringConvertible {
-        var batch: String
-        var count: Int
-        var why: String
-        var description: String { "\(count) transfer\(count == 1 ? "" : "s") of batch \(batch) still of unknown outcome (\(why)): asked again later" }
+    /// Some transfers are still of unknown outcome. An unknown outcome must be resolved, however
+    /// long the gateway is away, so this is no failure that attempts run out on: the job waits
+    /// (snoozed) a quarter of the time the batch has been out, between the inquiry interval and
+    /// `longestInquiryWait` (five minutes), then inquires again.
+    func waitForOutcomes(_ batch: TransferBatchRecord) -> JobSnooze {
+        JobSnooze(for: min(rails.longestInquiryWait, max(rails.inquiryInterval, batch.sincePosted / 4)))
     }
 
     public func run(_ context: JobContext) async throws {
@@ -65,8 +64,9 @@ public struct TransferHandler: JobHandler {
             throw JobSnooze(for: Self.misconfiguredWait)
         }
         guard try await batch.markPosting(database: context.database) else {
-            // Another attempt marked it first: never post twice; the next attempt inquires.
-            throw OutcomeUnknown(batch: batch.messageID, count: transfers.count, why: "the batch was already being sent")
+            // Another attempt marked it first: never post twice; the next pass inquires.
+            logger.notice("batch already being sent by another attempt: inquiring instead")
+            throw waitForOutcomes(batch)
         }
         let sent = TransferBatch(messageID: batch.messageID, institution: batch.institution, debtor: debtor,
                                  executionDate: ISOTime.vietnamDay(.now), transfers: transfers.map {
@@ -95,7 +95,8 @@ public struct TransferHandler: JobHandler {
         let summary = try await context.database.transaction("record the known outcomes of batch \(batch.messageID)") { connection in
             try await batch.record(answers, problem: problem, retry: rails.retry, inquiryInterval: rails.inquiryInterval, on: connection)
         }
-        logger.notice("batch outcome partly unknown", metadata: ["outcomes": "\(summary)", "reason": "\(problem)"])
-        throw OutcomeUnknown(batch: batch.messageID, count: unknown, why: problem)
+        logger.notice("batch outcome partly unknown: inquiring later", metadata: ["outcomes": "\(summary)", "reason": "\(problem)",
+                                                                                 "unknown": "\(unknown)"])
+        throw waitForOutcomes(batch)
     }
 }
