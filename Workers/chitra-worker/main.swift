@@ -69,6 +69,9 @@ struct ChitraWorkerCommand: AsyncParsableCommand {
     @Option(help: "Base delay of the backoff of transfers rejected for a temporary reason, in milliseconds.")
     var transferRetryBaseMs: Int = 1_000
 
+    @Option(help: "Transfers per payment file or wallet batch (at most \(TransferBatching.maximumTransfers)).")
+    var batchSize: Int = TransferBatching.maximumTransfers
+
     @Option(help: "With --diagnostics: kill this process (SIGKILL) after its N-th batch was posted, before its answer is written.")
     var dieAfterPosting: Int?
 
@@ -90,6 +93,9 @@ struct ChitraWorkerCommand: AsyncParsableCommand {
 
     func rails(http: HTTPClient, environment: [String: String]) throws -> RailSet {
         let timeout = Duration.milliseconds(railTimeoutMs)
+        guard (1...TransferBatching.maximumTransfers).contains(batchSize) else {
+            throw ValidationError("--batch-size must be 1 to \(TransferBatching.maximumTransfers).")
+        }
         guard railTimeoutMs > 0, inquiryMs > 0, transferRetryBaseMs > 0 else {
             throw ValidationError("--rail-timeout-ms, --inquiry-ms and --transfer-retry-base-ms must be positive.")
         }
@@ -100,7 +106,8 @@ struct ChitraWorkerCommand: AsyncParsableCommand {
         }
         return RailSet(bank: bank.map { BankRail(http: http, baseURL: $0, timeout: timeout) },
                        wallet: wallet.map { WalletRail(http: http, baseURL: $0, timeout: timeout) },
-                       retry: RetryPolicy(base: .milliseconds(transferRetryBaseMs)), inquiryInterval: .milliseconds(inquiryMs))
+                       retry: RetryPolicy(base: .milliseconds(transferRetryBaseMs)), inquiryInterval: .milliseconds(inquiryMs),
+                       batchSize: batchSize)
     }
 
     func serve(url: DatabaseURL, http: HTTPClient, environment: [String: String], logger: Logger) async throws {
