@@ -5,7 +5,8 @@ enum DistrictSQL {
     static let codes: PostgresQuery = "SELECT code FROM districts ORDER BY code"
 
     static let list: PostgresQuery = """
-        SELECT code, name, approval_required, to_char(computed_through, 'YYYY-MM'), paying_account_name, paying_account, paying_bank
+        SELECT code, name, approval_required, to_char(computed_through, 'YYYY-MM'), paying_account_name, paying_account, paying_bank,
+               cash_fallback_day
         FROM districts ORDER BY code
         """
 
@@ -15,5 +16,9 @@ enum DistrictSQL {
 
     static func setApprovalRequired(_ required: Bool, district: String) -> PostgresQuery {
         "UPDATE districts SET approval_required = \(required) WHERE code = \(district)"
+    }
+
+    static func setCashFallbackDay(_ day: Int?, district: String) -> PostgresQuery {
+        "UPDATE districts SET cash_fallback_day = \(day.map(Int32.init)) WHERE code = \(district)"
     }
 }

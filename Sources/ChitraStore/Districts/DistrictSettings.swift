@@ -11,6 +11,8 @@ public enum DistrictSettings {
         public var computedThrough: String?
         /// The account the district pays from (the debtor of its payment files), once set.
         public var payingAccount: PayingAccount?
+        /// The day of the month from which failed transfers fall back to cash by themselves.
+        public var cashFallbackDay: Int?
     }
 
     /// A district's paying account: name, account number (6 to 19 digits: Vietnamese account
@@ -42,6 +44,7 @@ public enum DistrictSettings {
         case unknownDistrict(String, known: [String])
         /// A paying account that cannot be used.
         case badPayingAccount(district: String, problem: String)
+        case badFallbackDay(district: String, day: Int)
 
         public var description: String {
             switch self {
@@ -49,6 +52,8 @@ public enum DistrictSettings {
                 "District \(code) is not known (known: \(known.joined(separator: ", ")))."
             case .badPayingAccount(let district, let problem):
                 "District \(district)'s paying account was not changed: \(problem)."
+            case .badFallbackDay(let district, let day):
+                "District \(district)'s fallback day was not changed: \(day) is not a day from 1 to 28 (every month has it)."
             }
         }
     }
@@ -77,11 +82,12 @@ public enum DistrictSettings {
     public static func list(database: Database) async throws -> [District] {
         var districts: [District] = []
         let rows = try await database.query(DistrictSQL.list, "list districts")
-        for try await (code, name, approval, computed, accountName, account, bank) in rows.decode(
-            (String, String, Bool, String?, String?, String?, String?).self) {
+        for try await (code, name, approval, computed, accountName, account, bank, fallbackDay) in rows.decode(
+            (String, String, Bool, String?, String?, String?, String?, Int32?).self) {
             var paying: PayingAccount?
             if let accountName, let account, let bank { paying = PayingAccount(name: accountName, account: account, bank: bank) }
-            districts.append(District(code: code, name: name, approvalRequired: approval, computedThrough: computed, payingAccount: paying))
+            districts.append(District(code: code, name: name, approvalRequired: approval, computedThrough: computed, payingAccount: paying,
+                                      cashFallbackDay: fallbackDay.map(Int.init)))
         }
         return districts
     }
@@ -98,5 +104,13 @@ public enum DistrictSettings {
     public static func setApprovalRequired(_ required: Bool, district: String, database: Database) async throws {
         try await requireKnown([district], database: database)
         try await database.query(DistrictSQL.setApprovalRequired(required, district: district), "change district \(district)")
+    }
+
+    /// The day (1 to 28) from which a district's still-failed transfers fall back to cash by
+    /// themselves, so that people are paid before the month ends; nil: only finance does it.
+    public static func setCashFallbackDay(_ day: Int?, district: String, database: Database) async throws {
+        try await requireKnown([district], database: database)
+        if let day, !(1...28).contains(day) { throw Failure.badFallbackDay(district: district, day: day) }
+        try await database.query(DistrictSQL.setCashFallbackDay(day, district: district), "change district \(district)")
     }
 }

@@ -3,10 +3,10 @@ import ChitraCore
 import ChitraStore
 import Foundation
 
-/// `chitra cash list|confirm|close`: the post office's side of the payout.
+/// `chitra cash list|confirm|close|fallback`: the post office's side of the payout.
 struct CashCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "cash", abstract: "The post office's cash lists and confirmations.", subcommands: [List.self, Confirm.self, Close.self])
+        commandName: "cash", abstract: "The post office's cash lists and confirmations.", subcommands: [List.self, Confirm.self, Close.self, Fallback.self])
 
     /// `chitra cash list --district CODE --period YYYY-MM [--commune CODE] --out FILE`.
     struct List: AsyncParsableCommand {
@@ -63,6 +63,26 @@ struct CashCommand: AsyncParsableCommand {
                 try await CashClosing.close(district: district, period: period, by: person, database: $0)
             }
             print(outcome.description)
+        }
+    }
+
+    /// `chitra cash fallback --district CODE --period YYYY-MM [--reason CODE] [--batch MSGID] [--rail R] --by NAME [--yes]`.
+    struct Fallback: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send failed transfers to the post office's cash list instead of the bank or wallet.")
+
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var finance: FinanceScopeOptions
+
+        func run() async throws {
+            let scope = try finance.scope()
+            let person = finance.by
+            try await connection.withDatabase(districts: [scope.district]) { database in
+                let preview = try await scope.preview(database: database)
+                guard finance.confirm(preview, scope: scope, doing: "Will pay in cash") else { return }
+                let outcome = try await FinanceRerun.fallBack(scope, by: person, expecting: preview.count, database: database)
+                print("Put \(outcome.moved) payment\(outcome.moved == 1 ? "" : "s") on the post office's list (chitra cash list). Recorded as decided by \(person).")
+            }
         }
     }
 }

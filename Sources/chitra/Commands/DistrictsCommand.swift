@@ -5,7 +5,7 @@ import ChitraStore
 struct DistrictsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "districts", abstract: "List the districts and change their settings.",
-        subcommands: [List.self, Approval.self, Account.self], defaultSubcommand: List.self)
+        subcommands: [List.self, Approval.self, Account.self, FallbackDay.self], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The districts, whether their runs need approval, and their last computed month.")
@@ -14,10 +14,11 @@ struct DistrictsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let districts = try await connection.withDatabase { try await DistrictSettings.list(database: $0) }
-            var table = TextTable("DISTRICT", "NAME", "APPROVAL", "COMPUTED THROUGH", "PAYS FROM")
+            var table = TextTable("DISTRICT", "NAME", "APPROVAL", "COMPUTED THROUGH", "PAYS FROM", "CASH FALLBACK")
             for district in districts {
                 let account = district.payingAccount.map { "\($0.bank) ****\($0.account.suffix(4)) \($0.name)" } ?? "(not set)"
-                table.add(district.code, district.name, district.approvalRequired ? "required" : "off", district.computedThrough ?? "-", account)
+                table.add(district.code, district.name, district.approvalRequired ? "required" : "off", district.computedThrough ?? "-", account,
+                          district.cashFallbackDay.map { "from day \($0)" } ?? "finance")
             }
             print(table.rendered)
         }
@@ -58,6 +59,31 @@ struct DistrictsCommand: AsyncParsableCommand {
                 try await DistrictSettings.setPayingAccount(paying, district: district, database: $0)
             }
             print("District \(district) pays from account ****\(paying.account.suffix(4)) at bank \(paying.bank) (\(paying.name)).")
+        }
+    }
+
+    struct FallbackDay: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "fallback-day",
+            abstract: "From this day of the month, a district's still-failed transfers fall back to cash by themselves (off: only finance does it).")
+
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "The district (3 digits).") var district: String
+        @Argument(help: "A day from 1 to 28, or off.") var day: String
+
+        func run() async throws {
+            let district = self.district
+            var chosen: Int?
+            if day != "off" {
+                guard let value = Int(day) else { throw ValidationError("Give a day from 1 to 28, or off.") }
+                chosen = value
+            }
+            let setting = chosen
+            try await connection.withDatabase(districts: [district]) {
+                try await DistrictSettings.setCashFallbackDay(setting, district: district, database: $0)
+            }
+            print(setting.map { "District \(district): from day \($0) of each month, failed transfers fall back to cash by themselves." }
+                  ?? "District \(district): failed transfers wait for finance (chitra retry, chitra cash fallback).")
         }
     }
 }

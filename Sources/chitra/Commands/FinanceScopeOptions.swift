@@ -1,0 +1,51 @@
+import ArgumentParser
+import ChitraCore
+import ChitraStore
+import Foundation
+
+/// The failed transfers finance acts on (`chitra retry`, `chitra cash fallback`): a district's
+/// month, narrowed by batch, reason and rail; shown before anything moves, asked unless `--yes`.
+struct FinanceScopeOptions: ParsableArguments {
+    @OptionGroup var target: RunTargetOptions
+    @Option(help: "Only the failed transfers of this batch (its MsgId, as `chitra status --batches` shows).") var batch: String?
+    @Option(help: "Only those rejected with this ISO 20022 reason code (AM04, AC01…).") var reason: String?
+    @Option(help: "Only this rail: bank or wallet.") var rail: String?
+    @Option(help: "Who decides (recorded on each disbursement).") var by: String
+    @Flag(help: "Do it without asking.") var yes = false
+
+    func scope() throws -> FinanceScope {
+        let period = try target.month()
+        if let reason, reason.utf8.count != 4 || !reason.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber) }) {
+            throw ValidationError("--reason must be an ISO 20022 reason code: four capital letters or digits, such as AM04.")
+        }
+        if let batch, batch.isEmpty || batch.utf8.count > 35 || !batch.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+            throw ValidationError("--batch must be a batch's MsgId: up to 35 letters and digits.")
+        }
+        var chosen: Rail?
+        if let rail {
+            guard let value = Rail(rawValue: rail), value != .cash else { throw ValidationError("--rail must be bank or wallet.") }
+            chosen = value
+        }
+        guard !by.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--by must name who decides.") }
+        return FinanceScope(district: target.district, period: period, batch: batch, reason: reason, rail: chosen)
+    }
+
+    /// Prints what is in scope; returns whether to go on (nothing in scope, or not confirmed: no).
+    func confirm(_ preview: FinanceScope.Preview, scope: FinanceScope, doing: String) -> Bool {
+        guard preview.count > 0 else {
+            print("Nothing to do: no failed transfers in \(scope). Nothing was sent.")
+            return false
+        }
+        print("\(doing) \(preview.count) failed transfer\(preview.count == 1 ? "" : "s") of \(scope), \(preview.amount):")
+        for group in preview.groups {
+            print("  \(group.rail.rawValue) \(group.reason.isEmpty ? "(no reason)" : group.reason): \(group.count) · \(group.amount)")
+        }
+        if yes { return true }
+        print("Go ahead? [y/N] ", terminator: "")
+        guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased().trimmingCharacters(in: .whitespaces)) else {
+            print("Nothing was done (answer y, or pass --yes).")
+            return false
+        }
+        return true
+    }
+}
