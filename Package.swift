@@ -63,6 +63,9 @@ let package = Package(
             name: "ChitraWorker",
             dependencies: [
                 "ChitraCore", "ChitraStore", "ChitraRails",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -52,6 +52,8 @@ actor Gateway {
     private var draw: Draw
     private var transfers: [String: Transfer] = [:]
     private var ledger: [Credit] = []
+    /// Each batch received: its rail and transfers, for inquiries about the whole batch.
+    private var batches: [String: (rail: Rail, transfers: [String])] = [:]
     private var reports = 0
 
     init(plan: FaultPlan, seed: UInt64, deduplicates: Bool) {
@@ -83,6 +85,7 @@ actor Gateway {
     func receive(_ incoming: [TransferInstruction], rail: Rail, batchID: String) -> [(String, Status)] {
         let now = ContinuousClock.now
         let wallClock = ISOTime.vietnam(Date())
+        batches[batchID] = (rail, incoming.map(\.endToEndID))
         return incoming.map { instruction in
             let id = instruction.endToEndID
             if var known = transfers[id] {
@@ -113,6 +116,12 @@ actor Gateway {
         settle(endToEndID, &transfer, now: .now, at: ISOTime.vietnam(Date()))
         transfers[endToEndID] = transfer
         return (transfer.status, transfer.batchID, transfer.amount)
+    }
+
+    /// What became of each transfer of a batch, or nil when the batch never arrived.
+    func inquire(batch batchID: String, rail: Rail) -> [(String, Status, Int64)]? {
+        guard let batch = batches[batchID], batch.rail == rail else { return nil }
+        return batch.transfers.compactMap { id in inquire(id, rail: rail).map { (id, $0.status, $0.amount) } }
     }
 
     /// Every credit, pending transfers that are due settled first.

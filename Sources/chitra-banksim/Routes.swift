@@ -18,6 +18,10 @@ struct Routes: Sendable {
         router.put("/faults") { request, _ in try await self.setFaults(request) }
         router.post("/bank/pain001") { request, _ in try await self.paymentFile(request) }
         router.get("/bank/transactions/:id") { _, context in try await self.bankInquiry(context.parameters.require("id")) }
+        router.get("/bank/messages/:id") { _, context in try await self.bankMessageInquiry(context.parameters.require("id")) }
+        router.get("/wallet/:provider/batches/:id") { _, context in
+            try await self.walletBatchInquiry(context.parameters.require("id"), provider: context.parameters.require("provider"))
+        }
         router.post("/wallet/:provider/batches") { request, context in
             try await self.walletBatch(request, provider: context.parameters.require("provider"))
         }
@@ -58,6 +62,19 @@ struct Routes: Sendable {
             var answer = ByteBuffer()
             try Pain002Writer.write(report) { answer.writeString($0) }
             await self.keep(answer, rail: "bank", stem: "inquiry-\(id)", suffix: "out.xml")
+            return answer
+        }
+    }
+
+    func bankMessageInquiry(_ messageID: String) async throws -> Response {
+        try await withFault(contentType: "application/xml", apply: { await self.gateway.inquire(batch: messageID, rail: .bank) }) { found in
+            guard let found else { return nil }
+            let report = PaymentStatusReport(messageID: await self.gateway.nextReportID(), createdAt: ISOTime.vietnam(Date()),
+                                             originalMessageID: messageID, groupStatus: Self.groupStatus(found.map(\.1)),
+                                             paymentInformationID: messageID, transactions: found.map { Self.transaction($0.0, $0.1) })
+            var answer = ByteBuffer()
+            try Pain002Writer.write(report) { answer.writeString($0) }
+            await self.keep(answer, rail: "bank", stem: "inquiry-\(messageID)", suffix: "out.xml")
             return answer
         }
     }
@@ -111,6 +128,14 @@ struct Routes: Sendable {
         try await withFault(contentType: "application/json", apply: { await self.gateway.inquire(id, rail: .wallet) }) { found in
             guard let found else { return nil }
             return ByteBuffer(data: try JSONEncoder().encode(Self.walletStatus(id, found.status, amount: found.amount)))
+        }
+    }
+
+    func walletBatchInquiry(_ batchID: String, provider: String) async throws -> Response {
+        try await withFault(contentType: "application/json", apply: { await self.gateway.inquire(batch: batchID, rail: .wallet) }) { found in
+            guard let found else { return nil }
+            let answer = WalletBatchAnswer(batchID: batchID, results: found.map { Self.walletStatus($0.0, $0.1, amount: $0.2) })
+            return ByteBuffer(data: try JSONEncoder().encode(answer))
         }
     }
 

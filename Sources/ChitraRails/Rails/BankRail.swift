@@ -61,6 +61,30 @@ public struct BankRail: TransferRail {
         } catch let failure { throw .badAnswer(rail: rail, problem: failure.description) }
     }
 
+    /// `GET {base}/messages/{MsgId}`: the status report of the whole payment file, or 404.
+    public func inquire(batch: TransferBatch) async throws(RailFailure) -> [String: TransferResult]? {
+        let answer = try await client.exchange(.GET, base + "/messages/" + batch.messageID)
+        switch answer.status {
+        case 404: return nil
+        case 200: break
+        default: throw .httpStatus(rail: rail, status: answer.status, body: String(buffer: answer.body))
+        }
+        let report: PaymentStatusReport
+        do { report = try Pain002Reader.read(Data(buffer: answer.body)) } catch let failure { throw .badAnswer(rail: rail, problem: failure.description) }
+        guard report.originalMessageID == batch.messageID else {
+            throw .badAnswer(rail: rail, problem: "the answer to an inquiry about \(batch.messageID) is about \(report.originalMessageID)")
+        }
+        let asked = Set(batch.transfers.map(\.endToEndID))
+        var results: [String: TransferResult] = [:]
+        for transaction in report.transactions where asked.contains(transaction.endToEndID) {
+            do {
+                results[transaction.endToEndID] = TransferResult(try PaymentStatusReport.status(transaction.status, reason: transaction.reason,
+                                                                                                endToEndID: transaction.endToEndID))
+            } catch { throw .badAnswer(rail: rail, problem: error.description) }
+        }
+        return results
+    }
+
     /// The batch as a payment file (a 10,000-transfer file is about 5 MB), written in chunks.
     func paymentFile(_ batch: TransferBatch) throws(RailFailure) -> ByteBuffer {
         let writer = Pain001Writer(messageID: batch.messageID, paymentInformationID: batch.messageID,

@@ -95,6 +95,33 @@ public struct WalletRail: TransferRail {
         return .found(try Self.result(status, rail: rail))
     }
 
+    /// `GET {base}/{provider}/batches/{batch_id}`: the answer of the whole batch as it stands now, or 404.
+    public func inquire(batch: TransferBatch) async throws(RailFailure) -> [String: TransferResult]? {
+        let answer = try await client.exchange(.GET, "\(base)/\(batch.institution)/batches/\(batch.messageID)")
+        switch answer.status {
+        case 404: return nil
+        case 200: break
+        default: throw .httpStatus(rail: rail, status: answer.status, body: String(buffer: answer.body))
+        }
+        let decoded: WalletBatchAnswer
+        do { decoded = try JSONDecoder().decode(WalletBatchAnswer.self, from: Data(buffer: answer.body)) } catch {
+            throw .badAnswer(rail: rail, problem: "the answer is not a wallet batch answer (\(Self.sentence(error)))")
+        }
+        guard decoded.batchID == batch.messageID else {
+            throw .badAnswer(rail: rail, problem: "the answer to an inquiry about \(batch.messageID) is about batch \(decoded.batchID)")
+        }
+        let amounts = Dictionary(uniqueKeysWithValues: batch.transfers.map { ($0.endToEndID, $0.amount.dong) })
+        var results: [String: TransferResult] = [:]
+        for status in decoded.results {
+            guard let amount = amounts[status.endToEndID] else { continue }
+            guard status.amountVND == amount else {
+                throw .badAnswer(rail: rail, problem: "the answer gives transfer \(status.endToEndID) \(status.amountVND) đồng; \(amount) were sent")
+            }
+            results[status.endToEndID] = try Self.result(status, rail: rail)
+        }
+        return results
+    }
+
     static func sentence(_ error: any Error) -> String {
         switch error {
         case DecodingError.keyNotFound(let key, _): "no field \(key.stringValue)"

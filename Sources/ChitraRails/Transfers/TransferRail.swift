@@ -12,6 +12,9 @@ public protocol TransferRail: Sendable {
     func send(_ batch: TransferBatch) async -> [String: TransferResult]
     /// Asks what became of one transfer. Throws when the question itself got no answer.
     func inquire(endToEndID: String, institution: String) async throws(RailFailure) -> InquiryResult
+    /// Asks what became of a whole batch (one request instead of one per transfer): nil when the
+    /// gateway never received it, else what it says of each of `batch`'s transfers it names.
+    func inquire(batch: TransferBatch) async throws(RailFailure) -> [String: TransferResult]?
 }
 
 /// One batch for one institution (a creditor bank, or a wallet provider).

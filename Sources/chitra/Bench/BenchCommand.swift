@@ -6,7 +6,7 @@ import Foundation
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run a benchmark on a private database and record its figures.",
-        subcommands: [Queue.self, Import.self, Run.self])
+        subcommands: [Queue.self, Import.self, Run.self, Payout.self])
 
     struct Queue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -73,6 +73,26 @@ struct BenchCommand: AsyncParsableCommand {
                                                 shardSize: shardSize, districtCount: districts, settings: settings).run()
             print(result.text)
             print("Written: \(try BenchmarkFiles.write(name: "run", text: result.text, json: result, to: out).joined(separator: ", "))")
+        }
+    }
+
+    struct Payout: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a synthetic province's month, then pay it through chitra-banksim until every disbursement is terminal; report disbursements/s.")
+
+        @Option(help: "Beneficiaries in all (about one disbursement each).") var beneficiaries: Int = 1_000_000
+        @Option(help: "Worker processes.") var workers: Int = 2
+        @Option(help: "Jobs each worker runs at once.") var concurrency: Int = 4
+        @Option(help: "The simulator's faults: none, realistic or a JSON file.") var faults: String = "realistic"
+        @Option(help: "Transfers per payment file or wallet batch.") var batchSize: Int = TransferBatching.maximumTransfers
+        @Option(help: "Where the generated files go (removed after).") var work: String = "ops/bench/tmp"
+        @Option(help: "Where to write the figures.") var out: String = "ops/bench/results"
+
+        func run() async throws {
+            let result = try await PayoutBenchmark(beneficiaries: beneficiaries, workers: workers, concurrency: concurrency, faults: faults,
+                                                   folder: work, batchSize: batchSize).run()
+            print(result.text)
+            print("Written: \(try BenchmarkFiles.write(name: "payout", text: result.text, json: result, to: out).joined(separator: ", "))")
         }
     }
 }

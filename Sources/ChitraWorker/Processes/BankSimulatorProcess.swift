@@ -1,12 +1,11 @@
 import AsyncHTTPClient
-import ChitraWorker
 import Foundation
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 
-/// A real `chitra-banksim` process for tests: started on a free port, its ledger read over HTTP,
-/// its faults switched at runtime, stopped at the end.
+/// A real `chitra-banksim` process (tests, benchmarks, the demo): started on a free port, its
+/// ledger read over HTTP, its faults switched at runtime, stopped at the end.
 public struct BankSimulatorProcess: Sendable {
     public let process: ChildProcess
     public let baseURL: String
@@ -35,7 +34,9 @@ public struct BankSimulatorProcess: Sendable {
     }
 
     public static func start(_ arguments: [String]) async throws -> BankSimulatorProcess {
-        guard FileManager.default.isExecutableFile(atPath: executable) else { throw WorkerProcesses.Missing(path: executable) }
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            throw Failed(description: "\(executable) does not exist: build the package (swift build) first")
+        }
         let log = NSTemporaryDirectory() + "chitra-banksim-\(UUID().uuidString.prefix(8)).log"
         let process = try ChildProcess(executable: executable, arguments: ["--port", "0"] + arguments, logPath: log)
         let deadline = ContinuousClock.now + .seconds(30)
