@@ -30,12 +30,12 @@ public enum RunRails {
     /// Accepted and pending transfers of the run whose next inquiry is due (at most `limit`).
     public static func dueInquiries(runID: Int64, limit: Int, database: Database) async throws -> [OpenTransfer] {
         var transfers: [OpenTransfer] = []
-        for try await (id, rail, institution, state, attempts) in try await database.query(
+        for try await (id, rail, institution, state, attempts, batch, amount, beneficiary) in try await database.query(
             TransferSQL.dueInquiries(runID: runID, limit: limit), "read run \(runID)'s transfers due for an inquiry")
-            .decode((String, String, String?, String, Int32).self) {
+            .decode((String, String, String?, String, Int32, String, Int64, String).self) {
             guard let rail = Rail(rawValue: rail), let state = DisbursementState(rawValue: state) else { continue }
-            transfers.append(OpenTransfer(endToEndID: id, beneficiaryID: "", amount: .zero, rail: rail, institution: institution ?? "",
-                                          account: "", accountName: "", state: state, attempts: Int(attempts)))
+            transfers.append(OpenTransfer(endToEndID: id, beneficiaryID: beneficiary, amount: Money(dong: amount), rail: rail, institution: institution ?? "",
+                                          account: "", accountName: "", state: state, attempts: Int(attempts), batchMessageID: batch))
         }
         return transfers
     }

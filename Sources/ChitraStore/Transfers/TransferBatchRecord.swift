@@ -45,7 +45,7 @@ public struct TransferBatchRecord: Sendable, Hashable {
             .decode((String, String, Int64, String?, String?, String?, Int32).self) {
             transfers.append(OpenTransfer(endToEndID: id, beneficiaryID: beneficiary, amount: Money(dong: amount), rail: rail,
                                           institution: institution ?? "", account: account ?? "", accountName: name ?? "",
-                                          state: .submitted, attempts: Int(attempts)))
+                                          state: .submitted, attempts: Int(attempts), batchMessageID: messageID))
         }
         return transfers
     }
@@ -71,9 +71,11 @@ public struct OpenTransfer: Sendable, Hashable {
     public var accountName: String
     public var state: DisbursementState
     public var attempts: Int
+    /// The MsgId of the batch it went out in.
+    public var batchMessageID: String
 
     public init(endToEndID: String, beneficiaryID: String, amount: Money, rail: Rail, institution: String, account: String,
-                accountName: String, state: DisbursementState, attempts: Int) {
+                accountName: String, state: DisbursementState, attempts: Int, batchMessageID: String) {
         self.endToEndID = endToEndID
         self.beneficiaryID = beneficiaryID
         self.amount = amount
@@ -83,6 +85,7 @@ public struct OpenTransfer: Sendable, Hashable {
         self.accountName = accountName
         self.state = state
         self.attempts = attempts
+        self.batchMessageID = batchMessageID
     }
 }
 

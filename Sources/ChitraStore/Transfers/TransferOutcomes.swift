@@ -21,12 +21,15 @@ public enum TransferOutcomes {
         public var resent = 0
         /// Outcomes not written because the disbursement had moved on meanwhile.
         public var stale = 0
+        /// Answers the state machine refused (contradicting an earlier answer).
+        public var contradictions = 0
 
         public init() {}
 
         public var description: String {
             "paid \(paid), in flight \(inFlight), retrying \(retrying), waiting for finance \(waitingForFinance), "
                 + "to cash \(fallenBack), stopped \(stopped), unknown \(unknown), resent \(resent)"
+                + (contradictions > 0 ? ", contradicting earlier answers \(contradictions)" : "")
         }
     }
 
@@ -42,7 +45,12 @@ public enum TransferOutcomes {
         var generator = SystemRandomNumberGenerator()
         for (transfer, answer) in answers {
             let machine = DisbursementStateMachine(state: transfer.state, attempts: transfer.attempts, rail: transfer.rail)
-            let (next, action) = try machine.handle(.answered(answer), retry: retry)
+            guard let (next, action) = try? machine.handle(.answered(answer), retry: retry) else {
+                // An answer that contradicts what the gateway said before ("never arrived" about a
+                // transfer it reported pending): nothing is written; it is asked about again.
+                summary.contradictions += 1
+                continue
+            }
             var reason = "", mayPass = false, retryIn: Int64 = -1, inquireIn: Int64 = -1
             if case .rejected(let code, let temporary) = answer {
                 reason = code

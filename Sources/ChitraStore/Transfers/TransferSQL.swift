@@ -165,9 +165,10 @@ enum TransferSQL {
     /// Accepted and pending transfers of a run whose next inquiry is due.
     static func dueInquiries(runID: Int64, limit: Int) -> PostgresQuery {
         """
-        SELECT end_to_end_id, rail, institution, state, attempts FROM disbursements
-        WHERE run_id = \(runID) AND state IN ('accepted', 'pending') AND (inquire_at IS NULL OR inquire_at <= now())
-        ORDER BY inquire_at NULLS FIRST LIMIT \(limit)
+        SELECT d.end_to_end_id, d.rail, d.institution, d.state, d.attempts, coalesce(t.message_id, ''), d.amount_vnd, d.beneficiary_id FROM disbursements d
+        LEFT JOIN transfer_batches t ON t.id = d.batch_id
+        WHERE d.run_id = \(runID) AND d.state IN ('accepted', 'pending') AND (d.inquire_at IS NULL OR d.inquire_at <= now())
+        ORDER BY d.inquire_at NULLS FIRST LIMIT \(limit)
         """
     }
 

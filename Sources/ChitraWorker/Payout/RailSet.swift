@@ -52,6 +52,62 @@ public struct RailSet: Sendable {
         }
     }
 
+    /// Asks about transfers batch by batch (one request per batch, `inquiryWidth` at a time); a
+    /// transfer a batch's answer does not name is asked about on its own. A batch the gateway
+    /// never received makes its transfers `neverArrived`; a question without an answer leaves
+    /// them unknown. The first such reason is returned with the answers.
+    func inquireByBatch(_ transfers: [OpenTransfer]) async -> (answers: [(OpenTransfer, DisbursementStateMachine.Answer)], problem: String?) {
+        let groups = Dictionary(grouping: transfers) { $0.batchMessageID }.map { $0.value }
+        var answers: [(OpenTransfer, DisbursementStateMachine.Answer)] = []
+        var alone: [OpenTransfer] = []
+        var problem: String?
+        await withTaskGroup(of: (answered: [(OpenTransfer, DisbursementStateMachine.Answer)], alone: [OpenTransfer], problem: String?).self) { group in
+            var pending = groups.makeIterator()
+            func start(_ transfers: [OpenTransfer]) {
+                group.addTask { await self.inquire(batchOf: transfers) }
+            }
+            for _ in 0..<max(1, inquiryWidth) {
+                guard let next = pending.next() else { break }
+                start(next)
+            }
+            for await result in group {
+                answers += result.answered
+                alone += result.alone
+                if problem == nil { problem = result.problem }
+                if let next = pending.next() { start(next) }
+            }
+        }
+        let (each, eachProblem) = await inquire(alone)
+        return (answers + each, problem ?? eachProblem)
+    }
+
+    /// One batch's inquiry: what it names, and the transfers left to ask about alone.
+    private func inquire(batchOf transfers: [OpenTransfer]) async
+        -> (answered: [(OpenTransfer, DisbursementStateMachine.Answer)], alone: [OpenTransfer], problem: String?) {
+        guard let first = transfers.first, let rail = rail(first.rail), !first.batchMessageID.isEmpty else { return ([], transfers, nil) }
+        let asked = TransferBatch(messageID: first.batchMessageID, institution: first.institution,
+                                  debtor: DebtorAccount(name: "", account: "", bank: ""), executionDate: "",
+                                  transfers: transfers.map(RailSet.instruction))
+        do throws(RailFailure) {
+            guard let found = try await rail.inquire(batch: asked) else {
+                return (transfers.map { ($0, .neverArrived) }, [], nil)
+            }
+            var answered: [(OpenTransfer, DisbursementStateMachine.Answer)] = []
+            var alone: [OpenTransfer] = []
+            for transfer in transfers {
+                if let result = found[transfer.endToEndID] { answered.append((transfer, RailSet.answer(result))) } else { alone.append(transfer) }
+            }
+            return (answered, alone, nil)
+        } catch {
+            return (transfers.map { ($0, .unknown) }, [], error.description)
+        }
+    }
+
+    static func instruction(_ transfer: OpenTransfer) -> TransferInstruction {
+        TransferInstruction(endToEndID: transfer.endToEndID, beneficiaryID: transfer.beneficiaryID, amount: transfer.amount,
+                            institution: transfer.institution, account: transfer.account, creditorName: transfer.accountName)
+    }
+
     /// Asks about each transfer, at most `inquiryWidth` at a time. A question that got no answer
     /// leaves its transfer unknown; the first such reason is returned with the answers.
     func inquire(_ transfers: [OpenTransfer]) async -> (answers: [(OpenTransfer, DisbursementStateMachine.Answer)], problem: String?) {

@@ -46,7 +46,7 @@ public struct SubmitHandler: JobHandler {
 
         let due = try await RunRails.dueInquiries(runID: args.runID, limit: Self.inquiriesPerPass, database: context.database)
         if !due.isEmpty {
-            let (answers, problem) = await rails.inquire(due)
+            let (answers, problem) = await rails.inquireByBatch(due)
             let summary = try await context.database.transaction("record inquiries of run \(args.runID)") { connection in
                 try await TransferOutcomes.record(answers, batch: nil, retry: rails.retry, inquiryInterval: rails.inquiryInterval, on: connection)
             }

@@ -47,40 +47,9 @@ public struct TransferHandler: JobHandler {
             try await post(batch, rail: rail, context: context, logger: logger)
         case .inquire:
             let transfers = try await batch.openTransfers(database: context.database)
-            let (answers, problem) = await inquire(transfers, of: batch, rail: rail)
+            let (answers, problem) = await rails.inquireByBatch(transfers)
             try await record(answers, batch: batch, problem: problem ?? "an inquiry got no answer", context: context, logger: logger)
         }
-    }
-
-    /// Asks about the whole batch in one request; a transfer the answer does not name is asked
-    /// about on its own. No answer at all leaves them all unknown, asked again later.
-    func inquire(_ transfers: [OpenTransfer], of batch: TransferBatchRecord, rail: any TransferRail) async
-        -> (answers: [(OpenTransfer, DisbursementStateMachine.Answer)], problem: String?) {
-        let asked = TransferBatch(messageID: batch.messageID, institution: batch.institution, debtor: DebtorAccount(name: "", account: "", bank: ""),
-                                  executionDate: "", transfers: transfers.map(Self.instruction))
-        var answers: [(OpenTransfer, DisbursementStateMachine.Answer)] = []
-        var rest = transfers
-        do throws(RailFailure) {
-            if let found = try await rail.inquire(batch: asked) {
-                rest = []
-                for transfer in transfers {
-                    if let result = found[transfer.endToEndID] { answers.append((transfer, RailSet.answer(result))) } else { rest.append(transfer) }
-                }
-            } else {
-                // The gateway never received the batch: every transfer may go out again.
-                return (transfers.map { ($0, .neverArrived) }, nil)
-            }
-        } catch {
-            // No answer to the question: all still unknown; asked again later.
-            return (transfers.map { ($0, .unknown) }, error.description)
-        }
-        let (each, problem) = await rails.inquire(rest)
-        return (answers + each, problem)
-    }
-
-    static func instruction(_ transfer: OpenTransfer) -> TransferInstruction {
-        TransferInstruction(endToEndID: transfer.endToEndID, beneficiaryID: transfer.beneficiaryID, amount: transfer.amount,
-                            institution: transfer.institution, account: transfer.account, creditorName: transfer.accountName)
     }
 
     func post(_ batch: TransferBatchRecord, rail: any TransferRail, context: JobContext, logger: Logger) async throws {
@@ -100,7 +69,7 @@ public struct TransferHandler: JobHandler {
             throw waitForOutcomes(batch)
         }
         let sent = TransferBatch(messageID: batch.messageID, institution: batch.institution, debtor: debtor,
-                                 executionDate: ISOTime.vietnamDay(.now), transfers: transfers.map(Self.instruction))
+                                 executionDate: ISOTime.vietnamDay(.now), transfers: transfers.map(RailSet.instruction))
         let results = await rail.send(sent)
         hooks.afterPosting?()
         let answers = transfers.map { ($0, RailSet.answer(results[$0.endToEndID] ?? .unknown("no result"))) }

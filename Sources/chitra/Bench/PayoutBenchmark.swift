@@ -53,7 +53,8 @@ struct PayoutBenchmark {
     }
 
     func run() async throws -> Result {
-        try await BenchmarkProvince(beneficiaries: beneficiaries, districtCount: districtCount, folder: folder)
+        try await BenchmarkProvince(beneficiaries: beneficiaries, districtCount: districtCount, folder: folder,
+                                    settings: ["log_min_duration_statement": "250"])
             .with { database, url in try await measure(database: database, url: url) }
     }
 

@@ -2,14 +2,15 @@ import ChitraCore
 import ChitraStore
 import Foundation
 
-/// `chitra run --wait`: a progress bar per district until every run is computed (or further),
-/// failed or cancelled, or until no worker has claimed any of their jobs for `stallSeconds` while
+/// `chitra run --wait`: a progress bar per district until every run is computed, failed or
+/// cancelled — and for an approved run a second bar, its disbursements settled, until the rails have
+/// done what they can alone (what is left waits for finance or the post office) — or until no worker has claimed any of their jobs for `stallSeconds` while
 /// some wait. Returns how many failed or were cancelled (a stall counts as one).
 enum RunProgress {
     /// How long jobs may wait unclaimed before `--wait` says that no worker runs. Two minutes: a
     /// busy worker claims a district's jobs within seconds; a restart takes less than that.
     static let defaultStallSeconds = 120
-    static let done: Set<RunState> = [.computed, .approved, .completed, .failed, .cancelled]
+    static let done: Set<RunState> = [.computed, .completed, .failed, .cancelled]
 
     static func follow(period: Period, districts: [String]?, stallSeconds: Int = defaultStallSeconds, database: Database) async throws -> Int {
         let interactive = isatty(STDOUT_FILENO) != 0
@@ -20,15 +21,22 @@ enum RunProgress {
         while true {
             let runs = try await RunStatus.list(period: period, districts: districts, database: database)
                 .sorted { $0.district < $1.district }
-            let text = runs.map(line).joined(separator: "\n")
+            let approved = runs.filter { $0.state == .approved }.map(\.runID)
+            let settlements = approved.isEmpty ? [:] : try await RunSettlement.of(runIDs: approved, database: database)
+            var moving: Set<Int64> = []
+            for id in approved where try await RunRails.motion(runID: id, database: database).isMoving { moving.insert(id) }
+            let text = runs.map { run in
+                [line(run)] + (settlements[run.runID].map { [settledLine(run, $0)] } ?? [])
+            }.joined().joined(separator: "\n")
             if text != lastText {
                 if interactive, shownLines > 0 { print("\u{1B}[\(shownLines)A\u{1B}[J", terminator: "") }
                 print(text)
-                shownLines = runs.count
+                shownLines = text.split(separator: "\n").count
                 lastText = text
             }
-            if runs.allSatisfy({ done.contains($0.state) }) {
+            if runs.allSatisfy({ done.contains($0.state) || ($0.state == .approved && !moving.contains($0.runID)) }) {
                 for run in runs where run.state == .failed { print(RunProgress.failure(run)) }
+                for run in runs where run.state == .approved { if let settlement = settlements[run.runID] { print(waiting(run, settlement)) } }
                 return runs.filter { $0.state == .failed || $0.state == .cancelled }.count
             }
             let activity = try await RunStatus.activity(runIDs: runs.map(\.runID), database: database)
@@ -57,5 +65,32 @@ enum RunProgress {
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         let members = run.members.map { "\(run.membersDone)/\($0) beneficiaries computed" } ?? "planning"
         return "\(run.district) [\(bar)] \(members), \(run.shardsDone)/\(run.shards.map(String.init) ?? "?") shards, \(run.state.rawValue)"
+    }
+
+    /// An approved run's disbursements settled (terminal) of all, and where the rest stand.
+    static func settledLine(_ run: RunStatus, _ settlement: RunSettlement) -> String {
+        let width = 30
+        let total = settlement.total.count
+        let settled = total - settlement.inFlight.count
+        let filled = total == 0 ? width : min(width, settled * width / total)
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        func count(_ state: DisbursementState) -> Int { settlement.byState[state.rawValue]?.count ?? 0 }
+        return "    [\(bar)] \(settled)/\(total) disbursements settled: paid \(count(.paid)), in cash \(count(.paidCash)), "
+            + "on its way \(count(.approved) + count(.submitted) + count(.accepted) + count(.pending)), failed \(count(.failed)), "
+            + "on the post office's list \(count(.cashInstructed))"
+    }
+
+    /// What an approved run that the rails cannot settle alone waits for.
+    static func waiting(_ run: RunStatus, _ settlement: RunSettlement) -> String {
+        let failed = settlement.byState[DisbursementState.failed.rawValue]?.count ?? 0
+        let cash = settlement.byState[DisbursementState.cashInstructed.rawValue]?.count ?? 0
+        var parts: [String] = []
+        if failed > 0 {
+            parts.append("\(failed) failed transfer\(failed == 1 ? "" : "s") wait for finance (chitra retry, or chitra cash fallback)")
+        }
+        if cash > 0 {
+            parts.append("\(cash) payment\(cash == 1 ? "" : "s") on the post office's list wait for its confirmations (chitra cash confirm, chitra cash close)")
+        }
+        return "District \(run.district): " + (parts.isEmpty ? "every disbursement is settled." : parts.joined(separator: "; ") + ".")
     }
 }
