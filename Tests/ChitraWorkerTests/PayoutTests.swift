@@ -160,15 +160,16 @@ struct PayoutTests {
     @Test("lost answers, timeouts, 5xx, untrustworthy answers and a careless bank: unknown outcomes are inquired, only what never arrived is resent, nobody is credited twice")
     func harshFaults() async throws {
         let faults = try Self.faultFile("""
-            {"lost_responses": 0.2, "timeouts": 0.05, "server_errors": 0.1, "bad_answers": 0.1, "timeout_ms": 1200,
+            {"lost_responses": 0.15, "timeouts": 0.05, "server_errors": 0.15, "bad_answers": 0.2, "timeout_ms": 1200,
              "temporary_rejections": {"AM04": 0.1}, "pending": 0.1, "pending_ms": 300, "rejections": {"AC01": 0.03, "MD07": 0.01}}
             """)
         defer { try? FileManager.default.removeItem(atPath: faults) }
         try await QuietMachine.shared.sharing {
             try await TestPostgres.withDatabase { database in
-                let runID = try await Self.approvedMonth(count: 1_000, database)
+                let runID = try await Self.approvedMonth(count: 1_500, database)
                 try await BankSimulatorProcess.with(["--faults", faults, "--no-dedup", "--seed", "11"]) { simulator in
-                    try await Self.settle(runID, simulator, batchSize: 40, database)
+                    // Small batches: many requests, so that every kind of fault is met (about 50 posts).
+                    try await Self.settle(runID, simulator, batchSize: 15, database)
                     try await Self.checkLedger(simulator, reconciles: false, database)
                     let states = try await Self.byState(database)
                     #expect(states["submitted"] == nil && states["accepted"] == nil && states["pending"] == nil, "\(states)")

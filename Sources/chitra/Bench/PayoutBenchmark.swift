@@ -53,6 +53,7 @@ struct PayoutBenchmark {
     }
 
     func run() async throws -> Result {
+        // Statements over 250 ms are logged in `postgres.log` of the work folder: where the database's time goes.
         try await BenchmarkProvince(beneficiaries: beneficiaries, districtCount: districtCount, folder: folder,
                                     settings: ["log_min_duration_statement": "250"])
             .with { database, url in try await measure(database: database, url: url) }
