@@ -14,26 +14,24 @@ struct FallbackDayTests {
     func fallbackDay() async throws {
         let faults = try PayoutTests.faultFile(#"{"temporary_rejections": {"AM04": 0.4}, "temporary_arrivals": 1000}"#)
         defer { try? FileManager.default.removeItem(atPath: faults) }
-        try await QuietMachine.shared.sharing {
-            try await TestPostgres.withDatabase { database in
-                let runID = try await PayoutTests.approvedMonth(count: 200, database)
-                try await BankSimulatorProcess.with(["--faults", faults]) { simulator in
-                    try await PayoutTests.settle(runID, simulator, database)
-                }
-                let failed = try await PayoutTests.count("SELECT count(*) FROM disbursements WHERE state = 'failed'", database)
-                #expect(failed > 0)
-                let june = Period("2026-06")!
-                // No setting: nothing, whatever the day.
-                #expect(try await RunRails.fallBackOnFallbackDay(runID: runID, today: Day(period: june.next, day: 27), database: database) == 0)
-                try await DistrictSettings.setCashFallbackDay(20, district: "954", database: database)
-                #expect(try await RunRails.fallBackOnFallbackDay(runID: runID, today: Day(period: june, day: 19), database: database) == 0)
-                #expect(try await PayoutTests.count("SELECT count(*) FROM disbursements WHERE state = 'failed'", database) == failed)
-                #expect(try await RunRails.fallBackOnFallbackDay(runID: runID, today: Day(period: june, day: 20), database: database) == failed)
-                #expect(try await PayoutTests.count(
-                    "SELECT count(*) FROM disbursements WHERE state = 'cash_instructed' AND fallback_reason = 'fallback day 20 after AM04'", database) == failed)
-                await #expect(throws: DistrictSettings.Failure.badFallbackDay(district: "954", day: 31)) {
-                    try await DistrictSettings.setCashFallbackDay(31, district: "954", database: database)
-                }
+        try await TestPostgres.withDatabase { database in
+            let runID = try await PayoutTests.approvedMonth(count: 200, database)
+            try await BankSimulatorProcess.with(["--faults", faults]) { simulator in
+                try await PayoutTests.settle(runID, simulator, database)
+            }
+            let failed = try await PayoutTests.count("SELECT count(*) FROM disbursements WHERE state = 'failed'", database)
+            #expect(failed > 0)
+            let june = Period("2026-06")!
+            // No setting: nothing, whatever the day.
+            #expect(try await RunRails.fallBackOnFallbackDay(runID: runID, today: Day(period: june.next, day: 27), database: database) == 0)
+            try await DistrictSettings.setCashFallbackDay(20, district: "954", database: database)
+            #expect(try await RunRails.fallBackOnFallbackDay(runID: runID, today: Day(period: june, day: 19), database: database) == 0)
+            #expect(try await PayoutTests.count("SELECT count(*) FROM disbursements WHERE state = 'failed'", database) == failed)
+            #expect(try await RunRails.fallBackOnFallbackDay(runID: runID, today: Day(period: june, day: 20), database: database) == failed)
+            #expect(try await PayoutTests.count(
+                "SELECT count(*) FROM disbursements WHERE state = 'cash_instructed' AND fallback_reason = 'fallback day 20 after AM04'", database) == failed)
+            await #expect(throws: DistrictSettings.Failure.badFallbackDay(district: "954", day: 31)) {
+                try await DistrictSettings.setCashFallbackDay(31, district: "954", database: database)
             }
         }
     }

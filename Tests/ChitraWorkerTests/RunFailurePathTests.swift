@@ -250,6 +250,39 @@ struct RunFailurePathTests {
             await #expect(throws: (any Error).self) {
                 try await database.client.query("UPDATE disbursements SET method = 'pigeon'")
             }
+            // Transfer batches: prepared → posting → answered, nothing else.
+            for from in TransferBatchState.allCases {
+                for to in TransferBatchState.allCases {
+                    try await database.client.query("DELETE FROM transfer_batches")
+                    try await database.client.query("""
+                        INSERT INTO transfer_batches (message_id, run_id, district_code, rail, institution, state, transfers, amount_vnd)
+                        VALUES ('B1', \(runID), '954', 'bank', '970405', \(from.rawValue), 1, 1)
+                        """)
+                    let accepted = (try? await database.client.query("UPDATE transfer_batches SET state = \(to.rawValue)")) != nil
+                    #expect(accepted == (from == to || from.canBecome(to)), "batch \(from) → \(to)")
+                }
+            }
+        }
+    }
+
+    /// Found by the payout benchmark: the check joined a statement's old and new rows with a nested
+    /// loop (transition tables have no statistics), quadratic — approving 143,000 disbursements ran
+    /// for minutes. Without the fix this test runs past the suite's time limit.
+    @Test("a statement changing 150,000 disbursements is checked in linear time (hash join), not a nested loop")
+    func transitionCheckScales() async throws {
+        try await TestPostgres.withDatabase { database in
+            for try await config in try await database.client.query(
+                "SELECT array_to_string(proconfig, ',') FROM pg_proc WHERE proname = 'refuse_disbursement_transitions'").decode(String?.self) {
+                #expect(config == "enable_nestloop=off")
+            }
+            try await database.client.query("""
+                INSERT INTO disbursements (beneficiary_id, period, district_code, run_id, program, amount_vnd, method, rail, end_to_end_id)
+                SELECT 'X' || g, '2024-09-01', '954', 0, 'btxh', 1000, 'cash', 'cash', 'E' || g FROM generate_series(1, 150000) g
+                """)
+            try await database.client.query("UPDATE disbursements SET state = 'approved' WHERE run_id = 0")
+            for try await count in try await database.client.query("SELECT count(*) FROM disbursements WHERE state = 'approved'").decode(Int64.self) {
+                #expect(count == 150_000)
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ import ChitraCore
 import Foundation
 import NIOCore
 import NIOFoundationCompat
+import NIOPosix
 
 /// The bank rail: a batch is one `pain.001.001.09` payment file POSTed to the bank gateway
 /// (`{base}/pain001`), answered with a `pain.002` status report; an inquiry is a `GET` of
@@ -23,13 +24,15 @@ public struct BankRail: TransferRail {
 
     public func send(_ batch: TransferBatch) async -> [String: TransferResult] {
         do throws(RailFailure) {
-            let file = try paymentFile(batch)
+            // Writing and reading files of thousands of transfers is CPU work: on NIO's pool for
+            // blocking work, never on the cooperative threads that serve heartbeats and claims.
+            let file = try await Self.offloaded { () throws(RailFailure) in try paymentFile(batch) }
             let answer = try await client.exchange(.POST, base + "/pain001", contentType: "application/xml", body: file)
             guard answer.status == 200 else {
                 throw .httpStatus(rail: rail, status: answer.status, body: String(buffer: answer.body))
             }
-            let report: PaymentStatusReport
-            do { report = try Pain002Reader.read(Data(buffer: answer.body)) } catch let failure { throw .badAnswer(rail: rail, problem: failure.description) }
+            let body = answer.body
+            let report = try await Self.offloaded { () throws(RailFailure) in try Self.report(body, rail: .bank) }
             let statuses: [String: TransferStatus]
             do {
                 statuses = try report.statuses(messageID: batch.messageID, sent: Set(batch.transfers.map(\.endToEndID)))
@@ -97,6 +100,23 @@ public struct BankRail: TransferRail {
             throw .badAnswer(rail: rail, problem: "the payment file could not be written: \(error)")
         }
         return file
+    }
+
+    static func report(_ body: ByteBuffer, rail: Rail) throws(RailFailure) -> PaymentStatusReport {
+        do { return try Pain002Reader.read(Data(buffer: body)) } catch { throw .badAnswer(rail: rail, problem: error.description) }
+    }
+
+    /// Runs `work` on NIO's thread pool for blocking work.
+    static func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws(RailFailure) -> T) async throws(RailFailure) -> T {
+        let result: Result<T, RailFailure>
+        do {
+            result = try await NIOThreadPool.singleton.runIfActive { () -> Result<T, RailFailure> in
+                do throws(RailFailure) { return .success(try work()) } catch { return .failure(error) }
+            }
+        } catch {
+            throw .transport(rail: .bank, problem: "the worker is stopping: \(error)")
+        }
+        return try result.get()
     }
 
     /// `YYYY-MM-DDTHH:MM:SS` in Vietnam.

@@ -75,13 +75,10 @@ struct CashCommand: AsyncParsableCommand {
         @OptionGroup var finance: FinanceScopeOptions
 
         func run() async throws {
-            let scope = try finance.scope()
-            let person = finance.by
-            try await connection.withDatabase(districts: [scope.district]) { database in
-                let preview = try await scope.preview(database: database)
-                guard finance.confirm(preview, scope: scope, doing: "Will pay in cash") else { return }
-                let outcome = try await FinanceRerun.fallBack(scope, by: person, expecting: preview.count, database: database)
-                print("Put \(outcome.moved) payment\(outcome.moved == 1 ? "" : "s") on the post office's list (chitra cash list). Recorded as decided by \(person).")
+            try await finance.perform(connection, doing: "Will pay in cash") { scope, person, shown, database in
+                let outcome = try await FinanceRerun.fallBack(scope, by: person, expecting: shown, database: database)
+                return "Put \(outcome.moved) payment\(outcome.moved == 1 ? "" : "s") on the post office's list (chitra cash list). "
+                    + "Recorded as decided by \(person)."
             }
         }
     }

@@ -48,4 +48,17 @@ struct FinanceScopeOptions: ParsableArguments {
         }
         return true
     }
+
+    /// Shows what is in scope, asks, then does `action` (with the count shown, so that a scope that
+    /// changed meanwhile is refused) and prints what it says.
+    func perform(_ connection: ConnectionOptions, doing: String,
+                 _ action: @escaping @Sendable (FinanceScope, String, Int, Database) async throws -> String) async throws {
+        let scope = try scope()
+        let person = by
+        try await connection.withDatabase(districts: [scope.district]) { database in
+            let preview = try await scope.preview(database: database)
+            guard confirm(preview, scope: scope, doing: doing) else { return }
+            print(try await action(scope, person, preview.count, database))
+        }
+    }
 }

@@ -13,14 +13,11 @@ struct RetryCommand: AsyncParsableCommand {
     @OptionGroup var finance: FinanceScopeOptions
 
     func run() async throws {
-        let scope = try finance.scope()
-        let person = finance.by
-        try await connection.withDatabase(districts: [scope.district]) { database in
-            let preview = try await scope.preview(database: database)
-            guard finance.confirm(preview, scope: scope, doing: "Will send again") else { return }
-            let outcome = try await FinanceRerun.retry(scope, by: person, expecting: preview.count, database: database)
-            print("Queued \(outcome.moved) transfer\(outcome.moved == 1 ? "" : "s") in \(outcome.batches.count) batch\(outcome.batches.count == 1 ? "" : "es") "
-                + "(\(outcome.batches.map(\.messageID).joined(separator: ", "))); the workers send them. Recorded as re-run by \(person).")
+        try await finance.perform(connection, doing: "Will send again") { scope, person, shown, database in
+            let outcome = try await FinanceRerun.retry(scope, by: person, expecting: shown, database: database)
+            let batches = outcome.batches.map(\.messageID).joined(separator: ", ")
+            return "Queued \(outcome.moved) transfer\(outcome.moved == 1 ? "" : "s") in \(outcome.batches.count) "
+                + "batch\(outcome.batches.count == 1 ? "" : "es") (\(batches)); the workers send them. Recorded as re-run by \(person)."
         }
     }
 }
