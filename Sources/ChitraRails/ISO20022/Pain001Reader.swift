@@ -39,12 +39,9 @@ public enum Pain001Reader {
 
     public static func read(_ data: Data) throws(Failure) -> PaymentFile {
         let delegate = Delegate()
-        let parser = XMLParser(stream: InputStream(data: data))
-        parser.shouldProcessNamespaces = true
-        parser.delegate = delegate
-        if !parser.parse() {
+        if let (line, problem) = XMLEvents.parse(data, delegate: delegate) {
             if let failure = delegate.failure { throw failure }
-            throw .malformed(line: parser.lineNumber, problem: parser.parserError.map { "\($0.localizedDescription)" } ?? "unreadable")
+            throw .malformed(line: line, problem: problem)
         }
         if let failure = delegate.failure { throw failure }
         guard let messageID = delegate.messageID else { throw .missing("GrpHdr/MsgId") }

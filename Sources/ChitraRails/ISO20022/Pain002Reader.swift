@@ -25,14 +25,9 @@ public enum Pain002Reader {
 
     public static func read(_ data: Data) throws(Failure) -> PaymentStatusReport {
         let delegate = Delegate()
-        // From a stream, the parser is fed in small chunks: handed the data whole, libxml2 refuses
-        // a document past 10 MB (a 100,000-transaction report is 10.2 MB) as "huge input".
-        let parser = XMLParser(stream: InputStream(data: data))
-        parser.shouldProcessNamespaces = true
-        parser.delegate = delegate
-        if !parser.parse() {
+        if let (line, problem) = XMLEvents.parse(data, delegate: delegate) {
             if let failure = delegate.failure { throw failure }
-            throw .malformed(line: parser.lineNumber, problem: parser.parserError.map { "\($0.localizedDescription)" } ?? "unreadable")
+            throw .malformed(line: line, problem: problem)
         }
         if let failure = delegate.failure { throw failure }
         guard let messageID = delegate.messageID else { throw .missing("GrpHdr/MsgId") }
