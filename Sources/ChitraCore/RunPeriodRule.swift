@@ -18,10 +18,7 @@ public struct RunPeriodRule: Sendable {
     /// The rule of `policy`, today.
     public init(policy: PolicyTable, now: Date = Date()) {
         let firsts = policy.baseLevels.values.compactMap { $0.first?.from }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
-        let today = calendar.dateComponents([.year, .month], from: now)
-        self.init(earliest: firsts.min() ?? Period(year: 1, month: 1)!, current: Period(year: today.year!, month: today.month!)!)
+        self.init(earliest: firsts.min() ?? Period(year: 1, month: 1)!, current: VietnamTime.today(now).period)
     }
 
     public enum Refusal: Error, Sendable, Equatable, CustomStringConvertible {

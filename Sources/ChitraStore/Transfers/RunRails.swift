@@ -67,12 +67,7 @@ public enum RunRails {
     }
 
     /// Today in Vietnam.
-    public static func today(_ now: Date = Date()) -> Day {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
-        let c = calendar.dateComponents([.year, .month, .day], from: now)
-        return Day(period: Period(year: c.year!, month: c.month!)!, day: c.day!)
-    }
+    public static func today(_ now: Date = Date()) -> Day { VietnamTime.today(now) }
 }
 
 extension RunRails {
