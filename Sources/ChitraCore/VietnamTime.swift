@@ -20,4 +20,9 @@ public enum VietnamTime {
         func two(_ value: Int?) -> String { let v = value ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
         return "\(today(date))T\(two(c.hour)):\(two(c.minute)):\(two(c.second))"
     }
+
+    /// Midnight of `day` in Vietnam.
+    public static func startOfDay(_ day: Day) -> Date {
+        calendar.date(from: DateComponents(year: day.period.year, month: day.period.month, day: day.day))!
+    }
 }

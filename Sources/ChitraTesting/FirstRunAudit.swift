@@ -16,10 +16,10 @@ public enum FirstRunAudit {
         var expectedPayments: [String: String] = [:]
         var expectedTotals: [Int64: RunApproval.ControlTotals] = [:]
         var runOf: [String: Int64] = [:]
-        for try await (id, district) in try await database.client.query(AuditSQL.runs(period: period)).decode((Int64, String).self) {
+        for try await (id, district) in try await database.client.query(RunAuditSQL.runs(period: period)).decode((Int64, String).self) {
             runOf[district] = id
         }
-        let register = try await database.client.query(AuditSQL.register(period: period))
+        let register = try await database.client.query(RunAuditSQL.register(period: period))
         for try await (id, district, from, until, deceased, paid, program, category, method) in register.decode(
             (String, String, String, String?, String?, String?, String, String, String).self) {
             guard let from = Period(from), let program = Program(rawValue: program), let method = PaymentMethod(rawValue: method) else {
@@ -44,7 +44,7 @@ public enum FirstRunAudit {
         }
 
         var lines: [String] = []
-        for try await (id, month, kind, amount) in try await database.client.query(AuditSQL.lines(period: period)).decode((String, String, String, Int64).self) {
+        for try await (id, month, kind, amount) in try await database.client.query(RunAuditSQL.lines(period: period)).decode((String, String, String, Int64).self) {
             lines.append("\(id)|\(month)|\(kind)|\(amount)")
         }
         let lineSet = Set(lines)
@@ -55,7 +55,7 @@ public enum FirstRunAudit {
 
         var payments: [String: String] = [:]
         var count = 0
-        for try await (id, amount, rail, program) in try await database.client.query(AuditSQL.disbursements(period: period)).decode((String, Int64, String, String).self) {
+        for try await (id, amount, rail, program) in try await database.client.query(RunAuditSQL.disbursements(period: period)).decode((String, Int64, String, String).self) {
             payments[id] = "\(amount)|\(rail)|\(program)"
             count += 1
         }

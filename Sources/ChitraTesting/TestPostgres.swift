@@ -6,6 +6,10 @@ import Logging
 /// which may be production), or a private cluster started
 /// once per test process from the installed binaries (stopped by its watchdog when the process
 /// ends, however it ends). Each test gets its own database, copied from a migrated template.
+///
+/// Tests use Chitra as production does: connected as the application's role (`chitra_app`, bound by
+/// row-level security), never as the owner, with a scope that reaches every district (`allScope`).
+/// The owner's URL (`ownerURL(of:)`) is for tests of migrations and of what the owner alone may do.
 public enum TestPostgres {
     /// Runs `body` with a fresh, migrated database and its pool running; drops the database after.
     @discardableResult
@@ -26,7 +30,8 @@ public enum TestPostgres {
     ) async throws -> T {
         let url = try await server.newDatabase()
         do {
-            let result = try await Database.withRunning(url, maximumConnections: maximumConnections, logger: logger, body)
+            let result = try await Database.withRunning(url, maximumConnections: maximumConnections, scope: try await allScope,
+                                                        logger: logger, body)
             try? await server.drop(url.database)
             return result
         } catch {
@@ -35,14 +40,41 @@ public enum TestPostgres {
         }
     }
 
-    /// A fresh migrated database that the caller uses from other processes; drop it with `drop`.
+    /// A fresh migrated database that the caller uses from other processes (as the application's
+    /// role); drop it with `drop`.
     public static func newDatabaseURL() async throws -> DatabaseURL {
         try await server.newDatabase()
     }
 
-    /// The URL of an empty, unmigrated database.
+    /// The owner's URL of an empty, unmigrated database (for `chitra migrate`).
     public static func newEmptyDatabaseURL() async throws -> DatabaseURL {
-        try await server.newDatabase(template: "template0")
+        try await server.ownerURL(of: try await server.newDatabase(template: "template0"))
+    }
+
+    /// The owner's (the superuser's) URL of the same database: for migrations and for tests of
+    /// what only the owner may do. Never hand it to a product process.
+    public static func ownerURL(of url: DatabaseURL) async throws -> DatabaseURL {
+        try await server.ownerURL(of: url)
+    }
+
+    /// Runs `body` with a pool on the same database as its owner (a superuser here): for tests that
+    /// change the schema under the product (a constraint that makes writes fail, a trigger set
+    /// aside to reach a state), which the application's role may not.
+    @discardableResult
+    public static func withOwner<T: Sendable>(of database: Database, _ body: @Sendable (Database) async throws -> T) async throws -> T {
+        try await Database.withRunning(try await ownerURL(of: database.url), maximumConnections: 2, logger: logger, body)
+    }
+
+    /// A handle on a database given by URL (one the test passes to worker processes too) that
+    /// sees what `withDatabase`'s handle sees.
+    @discardableResult
+    public static func withRunning<T: Sendable>(_ url: DatabaseURL, _ body: @Sendable (Database) async throws -> T) async throws -> T {
+        try await Database.withRunning(url, scope: try await allScope, logger: logger, body)
+    }
+
+    /// Every district and rows of no district: what a test's own handle sees.
+    public static var allScope: Scope {
+        get async throws { Scope(districts: try await server.districts(), global: true) }
     }
 
     public static func drop(_ url: DatabaseURL) async {
@@ -64,13 +96,29 @@ public enum TestPostgres {
 actor TestServer {
     private var starting: Task<DatabaseURL, any Error>?
     private var local: LocalCluster?
+    private var applicationPassword = ""
+    private var districtCodes: [String] = []
     private let template = "chitra_template_\(getpid())"
 
+    /// A new database copied from `requested` (the migrated template by default), as the
+    /// application role's URL.
     func newDatabase(template requested: String? = nil) async throws -> DatabaseURL {
         let admin = try await adminURL()
         let name = "t_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20))"
         try await Self.execute("CREATE DATABASE \(name) TEMPLATE \(requested ?? template)", on: admin)
-        return admin.with(database: name)
+        var url = admin.with(database: name)
+        url.user = LocalCluster.applicationRole
+        url.password = applicationPassword
+        return url
+    }
+
+    func ownerURL(of url: DatabaseURL) async throws -> DatabaseURL {
+        try await adminURL().with(database: url.database)
+    }
+
+    func districts() async throws -> [String] {
+        _ = try await adminURL()
+        return districtCodes
     }
 
     func drop(_ name: String) async throws {
@@ -94,12 +142,24 @@ actor TestServer {
             local = cluster
             url = cluster.url()
         }
+        applicationPassword = local?.applicationPassword ?? SecretText.random(length: 32)
         try await Self.execute("DROP DATABASE IF EXISTS \(template)", on: url)
         try await Self.execute("CREATE DATABASE \(template)", on: url)
         // Migrate the template, then close every connection to it: CREATE DATABASE … TEMPLATE
         // refuses a template that anyone is connected to.
-        try await Database.withRunning(url.with(database: template), maximumConnections: 2, logger: TestPostgres.logger) {
+        let codes = try await Database.withRunning(url.with(database: template), maximumConnections: 2, logger: TestPostgres.logger) {
             try await Migrator(database: $0).migrate()
+            var codes: [String] = []
+            for try await code in try await $0.query("SELECT code FROM districts ORDER BY code", "list districts").decode(String.self) {
+                codes.append(code)
+            }
+            return codes
+        }
+        districtCodes = codes
+        if local == nil {
+            // A server given by CHITRA_TEST_DATABASE_URL: the application role logs in with this
+            // process's password (the URL's user must be allowed to set it).
+            try await Self.execute("ALTER ROLE \(LocalCluster.applicationRole) LOGIN PASSWORD '\(applicationPassword)'", on: url)
         }
         return url
     }

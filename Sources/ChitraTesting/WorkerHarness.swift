@@ -18,11 +18,14 @@ public enum WorkerHarness {
         configuration.pollInterval = .milliseconds(200)
         configuration.retryPolicy.base = .milliseconds(10)
         configure(&configuration)
-        let worker = try Worker(database: database, handlers: handlers, configuration: configuration,
+        // The worker's own pool, as chitra-worker has it: queue statements as the queue's role,
+        // handlers in their job's district.
+        let queuePool = Database(url: database.url, maximumConnections: 10, scope: .queue, logger: TestPostgres.logger)
+        let worker = try Worker(database: queuePool, handlers: handlers, configuration: configuration,
                                 logger: TestPostgres.logger)
-        var services: [any Service] = [worker]
+        var services: [any Service] = [queuePool.client, worker]
         if let maintenance {
-            services.append(MaintenanceService(database: database, configuration: maintenance, logger: TestPostgres.logger))
+            services.append(MaintenanceService(database: queuePool, configuration: maintenance, logger: TestPostgres.logger))
         }
         let group = ServiceGroup(services: services, logger: TestPostgres.logger)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in

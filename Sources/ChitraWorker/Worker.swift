@@ -28,8 +28,13 @@ public final class Worker: Service {
             byKind[handler.kind] = handler
         }
         self.configuration = configuration
-        self.database = database
-        self.queue = JobQueue(database: database)
+        // The queue's own statements see every district's jobs and nothing else; each job's
+        // handler sees only its district (`execute`).
+        // (A pool made for the queue, as chitra-worker's is, serves them as they come; another pool
+        // costs each queue statement a transaction to set the role.)
+        let queueDatabase = database.connectionScope == .queue ? database : database.scoped(.queue)
+        self.database = queueDatabase
+        self.queue = JobQueue(database: queueDatabase)
         self.handlers = byKind
         var logger = logger
         logger[metadataKey: LogKey.worker] = "\(configuration.workerID)"
@@ -110,7 +115,7 @@ public final class Worker: Service {
     }
 
     private func execute(_ job: ClaimedJob, threshold: Int) async {
-        let context = JobContext(job: job, database: database, owner: configuration.workerID, logger: logger)
+        let context = JobContext(job: job, database: database.scoped(.district(job.districtCode)), owner: configuration.workerID, logger: logger)
         let result: JobOutcome.Result?
         if let handler = handlers[job.kind] {
             do {

@@ -63,7 +63,7 @@ struct RegisterFileTests {
             let folder = try Self.folder()
             defer { try? FileManager.default.removeItem(atPath: folder) }
             await #expect(throws: RegisterFile.Failure(path: folder, reason: "is a folder, not a file.")) {
-                try await RegisterImporter(database: database, policy: try PolicyTable.bundled()).importFile(at: folder, district: "954")
+                try await RegisterImporter(database: database, policy: try PolicyTable.bundled()).importFile(at: folder, district: "954", by: .test("operator"))
             }
         }
     }

@@ -28,7 +28,7 @@ struct RegisterImportTests {
     /// Imports `path` expecting refusal; returns the failure.
     static func refused(_ path: String, district: String = "954", _ database: Database) async throws -> ImportFailure {
         do {
-            _ = try await importer(database).importFile(at: path, district: district)
+            _ = try await importer(database).importFile(at: path, district: district, by: .test("operator"))
         } catch let failure as ImportFailure {
             return failure
         }
@@ -41,9 +41,9 @@ struct RegisterImportTests {
         try await TestPostgres.withDatabase { database in
             let path = try await RegisterFileBuilder.synthetic(district: "954", count: 2_000)
             defer { try? FileManager.default.removeItem(atPath: path) }
-            let first = try await Self.importer(database).importFile(at: path, district: "954")
+            let first = try await Self.importer(database).importFile(at: path, district: "954", by: .test("operator"))
             #expect(first.rows == 2_000 && first.new == 2_000 && !first.alreadyImported)
-            let again = try await Self.importer(database).importFile(at: path, district: "954")
+            let again = try await Self.importer(database).importFile(at: path, district: "954", by: .test("operator"))
             #expect(again.alreadyImported && again.importID == first.importID)
             #expect(again.description == "This file was already imported (import \(first.importID)); nothing changed.")
             #expect(try await Self.count("SELECT count(*) FROM beneficiaries", database) == 2_000)
@@ -57,7 +57,7 @@ struct RegisterImportTests {
         try await TestPostgres.withDatabase { database in
             var base = RegisterFileBuilder(district: "954")
             for index in 1...10 { base.add("B\(index)") }
-            _ = try await Self.importer(database).importFile(at: try base.write(), district: "954")
+            _ = try await Self.importer(database).importFile(at: try base.write(), district: "954", by: .test("operator"))
 
             var next = RegisterFileBuilder(district: "954")
             next.add("B1", [.category: "cao_tuoi_80_ngheo", .changeFrom: "2024-09"])   // changed, new version
@@ -67,7 +67,7 @@ struct RegisterImportTests {
             next.add("B5", [.phone: "0987654321"])                                      // changed facts only
             for index in 6...8 { next.add("B\(index)") }                                // unchanged
             next.add("B11")                                                             // new
-            let summary = try await Self.importer(database).importFile(at: try next.write(), district: "954")
+            let summary = try await Self.importer(database).importFile(at: try next.write(), district: "954", by: .test("operator"))
             #expect((summary.new, summary.changed, summary.unchanged, summary.left) == (1, 5, 3, 2))
             #expect(summary.description.hasSuffix("1 new, 5 changed, 3 unchanged, 2 left (ended or deceased)."))
 
@@ -95,7 +95,7 @@ struct RegisterImportTests {
             var file = RegisterFileBuilder(district: "956")
             file.add("Q1", [.fullName: "Lê Thị \"Út\", con bà Năm\nấp 3"])
             file.add("Q2")
-            _ = try await Self.importer(database).importFile(at: try file.write(lineEnding: "\r\n", bom: true), district: "956")
+            _ = try await Self.importer(database).importFile(at: try file.write(lineEnding: "\r\n", bom: true), district: "956", by: .test("operator"))
             let rows = try await database.client.query("SELECT full_name FROM beneficiaries WHERE beneficiary_id = 'Q1'")
             for try await name in rows.decode(String.self) { #expect(name == "Lê Thị \"Út\", con bà Năm\nấp 3") }
         }
@@ -136,7 +136,7 @@ struct RegisterImportTests {
         try await TestPostgres.withDatabase { database in
             var first = RegisterFileBuilder(district: "954")
             first.add("X1")
-            _ = try await Self.importer(database).importFile(at: try first.write(), district: "954")
+            _ = try await Self.importer(database).importFile(at: try first.write(), district: "954", by: .test("operator"))
             var second = RegisterFileBuilder(district: "956")
             second.add("X1")
             let failure = try await Self.refused(try second.write(), district: "956", database)
@@ -214,7 +214,7 @@ struct RegisterImportTests {
             var file = RegisterFileBuilder(district: "999")
             file.add("U1")
             await #expect(throws: DistrictSettings.Failure.unknownDistrict("999", known: ["954", "956", "957", "958", "959", "960", "961"])) {
-                try await Self.importer(database).importFile(at: try file.write(), district: "999")
+                try await Self.importer(database).importFile(at: try file.write(), district: "999", by: .test("operator"))
             }
             try await Self.expectNothingWritten(database)
         }
@@ -225,7 +225,7 @@ struct RegisterImportTests {
         try await TestPostgres.withDatabase { database in
             let path = try await RegisterFileBuilder.synthetic(district: "958", count: 1_000_000)
             defer { try? FileManager.default.removeItem(atPath: path) }
-            let summary = try await Self.importer(database).importFile(at: path, district: "958")
+            let summary = try await Self.importer(database).importFile(at: path, district: "958", by: .test("operator"))
             #expect(summary.rows == 1_000_000 && summary.new == 1_000_000)
             #expect(try await Self.count("SELECT count(*) FROM beneficiaries WHERE district_code = '958'", database) == 1_000_000)
             #expect(try await Self.count("SELECT count(*) FROM beneficiaries WHERE current_version = 1", database) == 1_000_000)

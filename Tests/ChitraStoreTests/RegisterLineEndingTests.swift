@@ -36,7 +36,7 @@ struct RegisterLineEndingTests {
                                  blankLinesAtEnd: variant.blankLinesAtEnd)
             let path = try RegisterFileBuilder.temporaryFile(Data(text.utf8))
             defer { try? FileManager.default.removeItem(atPath: path) }
-            let summary = try await RegisterImporter(database: database, policy: try PolicyTable.bundled()).importFile(at: path, district: "957")
+            let summary = try await RegisterImporter(database: database, policy: try PolicyTable.bundled()).importFile(at: path, district: "957", by: .test("operator"))
             #expect(summary.rows == 97 && summary.new == 97)
             #expect(summary.description.hasPrefix("Read 97 records, imported all 97"))
             var ids: [String] = []

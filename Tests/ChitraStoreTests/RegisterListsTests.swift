@@ -30,7 +30,7 @@ struct RegisterListsTests {
             file.add("L4", [.paymentMethod: "bank", .bankCode: "970405", .accountNumber: "1234567890", .accountName: "X"])
             file.add("L5", [.deceasedOn: "2024-09-01"])                               // no longer active
             _ = try await RegisterImporter(database: database, policy: try PolicyTable.bundled())
-                .importFile(at: try file.write(), district: "959")
+                .importFile(at: try file.write(), district: "959", by: .test("operator"))
 
             let cash = try await Self.list(.cash, database)
             #expect(cash.count == 3)

@@ -1,43 +1,162 @@
 import ChitraCore
 import ChitraStore
 import ChitraTesting
+import ChitraWorker
 import Foundation
 import PostgresNIO
+import Synchronization
 import Testing
 
-@Suite("Tenancy (row-level security)", .timeLimit(.minutes(2)))
+/// Row-level security as the product meets it: connected as the application's role (`chitra_app`,
+/// never the owner), with the scope each transaction sets.
+@Suite("Tenancy (row-level security as the application's role)", .timeLimit(.minutes(3)))
 struct TenancyTests {
-    @Test("a session sees only the districts named in chitra.districts, and none without it")
-    func rowLevelSecurity() async throws {
+    /// Imports three beneficiaries in each of 954 and 956.
+    static func twoDistricts(_ database: Database) async throws {
+        let importer = RegisterImporter(database: database, policy: try PolicyTable.bundled())
+        for district in ["954", "956"] {
+            var file = RegisterFileBuilder(district: district)
+            for index in 1...3 { file.add("T\(district)-\(index)") }
+            _ = try await importer.importFile(at: try file.write(), district: district, by: .test("operator"))
+        }
+    }
+
+    static func ids(_ database: Database) async throws -> [String] {
+        var ids: [String] = []
+        for try await id in try await database.query("SELECT beneficiary_id FROM beneficiaries ORDER BY 1", "read").decode(String.self) {
+            ids.append(id)
+        }
+        return ids
+    }
+
+    static func count(_ sql: String, _ database: Database) async throws -> Int {
+        for try await count in try await database.query(PostgresQuery(unsafeSQL: sql), "count").decode(Int64.self) { return Int(count) }
+        return -1
+    }
+
+    static func sqlState(_ sql: String, _ database: Database) async -> String? {
+        do {
+            try await database.transaction("try") { try await $0.query(PostgresQuery(unsafeSQL: sql), logger: TestPostgres.logger) }
+            return nil
+        } catch let error as StoreError {
+            if case .query(let state, _, _) = error { return state }
+            return "\(error)"
+        } catch {
+            return (error as? PSQLError)?.serverInfo?[.sqlState] ?? "\(error)"
+        }
+    }
+
+    @Test("the product connects as a role that is neither owner nor superuser, and tenant tables force row-level security")
+    func role() async throws {
         try await TestPostgres.withDatabase { database in
-            let importer = RegisterImporter(database: database, policy: try PolicyTable.bundled())
-            for district in ["954", "956"] {
-                var file = RegisterFileBuilder(district: district)
-                for index in 1...3 { file.add("T\(district)-\(index)") }
-                _ = try await importer.importFile(at: try file.write(), district: district)
+            #expect(database.url.user == LocalCluster.applicationRole)
+            let rows = try await database.query("""
+                SELECT r.rolsuper, r.rolbypassrls, (SELECT count(*) FROM pg_tables t WHERE t.schemaname = 'public' AND t.tableowner = current_user)
+                FROM pg_roles r WHERE r.rolname = current_user
+                """, "read the role")
+            for try await (superuser, bypass, owned) in rows.decode((Bool, Bool, Int64).self) {
+                #expect(!superuser && !bypass && owned == 0)
             }
-            // The application's role is not the owner: row-level security binds it.
-            let role = "chitra_tenant_\(UUID().uuidString.prefix(8).lowercased())"
-            try await database.client.query(PostgresQuery(unsafeSQL: "CREATE ROLE \(role) NOLOGIN"))
-            try await database.client.query(PostgresQuery(unsafeSQL: "GRANT SELECT ON beneficiaries, beneficiary_versions, register_imports TO \(role)"))
-            func visible(_ districts: String?) async throws -> [String] {
-                try await database.transaction("read as a tenant") { connection in
-                    try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL ROLE \(role)"), logger: TestPostgres.logger)
-                    if let districts {
-                        try await connection.query("SELECT set_config('chitra.districts', \(districts), true)", logger: TestPostgres.logger)
-                    }
-                    var ids: [String] = []
-                    let rows = try await connection.query("SELECT beneficiary_id FROM beneficiaries ORDER BY 1", logger: TestPostgres.logger)
-                    for try await id in rows.decode(String.self) { ids.append(id) }
-                    return ids
+            let unforced = try await database.query("""
+                SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = 'public' AND c.relkind = 'r'
+                  AND c.relname NOT IN ('schema_migrations', 'job_probe_receipts') AND NOT (c.relrowsecurity AND c.relforcerowsecurity)
+                """, "find tables without forced row-level security")
+            var names: [String] = []
+            for try await name in unforced.decode(String.self) { names.append(name) }
+            #expect(names.isEmpty, "tables without forced row-level security: \(names)")
+        }
+    }
+
+    @Test("no scope sees nothing; district A's scope sees and changes only A")
+    func scopes() async throws {
+        try await TestPostgres.withDatabase { database in
+            try await Self.twoDistricts(database)
+            try await Database.withRunning(database.url, maximumConnections: 2, logger: TestPostgres.logger) { (unscoped: Database) async throws in
+                #expect(unscoped.scope == .nothing)
+                for table in ["beneficiaries", "register_imports", "districts", "jobs", "audit_log", "api_tokens", "runs", "disbursements"] {
+                    #expect(try await Self.count("SELECT count(*) FROM \(table)", unscoped) == 0, "\(table) seen without a scope")
+                }
+                // Writing without a scope is refused by the policies' check.
+                #expect(await Self.sqlState("INSERT INTO jobs (kind, district_code) VALUES ('noop', '954')", unscoped) == "42501")
+
+                let a = unscoped.scoped(.district("954"))
+                #expect(try await Self.ids(a) == ["T954-1", "T954-2", "T954-3"])
+                #expect(try await Self.count("SELECT count(*) FROM districts", a) == 1)
+                #expect(try await Self.count("WITH c AS (UPDATE beneficiaries SET full_name = 'X' WHERE district_code = '956' RETURNING 1) SELECT count(*) FROM c", a) == 0)
+                #expect(try await Self.count("WITH c AS (UPDATE beneficiaries SET full_name = 'Y' WHERE district_code = '954' RETURNING 1) SELECT count(*) FROM c", a) == 3)
+                #expect(try await Self.count("WITH c AS (DELETE FROM register_imports WHERE district_code = '956' RETURNING 1) SELECT count(*) FROM c", a) == 0)
+                #expect(await Self.sqlState("INSERT INTO jobs (kind, district_code) VALUES ('noop', '956')", a) == "42501")
+                #expect(await Self.sqlState("UPDATE beneficiaries SET district_code = '956' WHERE district_code = '954'", a) == "42501")
+                #expect(try await Self.ids(unscoped.scoped(Scope(districts: ["954", "956"]))).count == 6)
+                try await JobQueue(database: unscoped.scoped(Scope(districts: ["954", "956"]))).enqueue(
+                    [NewJob(kind: "noop", districtCode: "954"), NewJob(kind: "noop", districtCode: "956")])
+                // The queue's role sees jobs of every district and may read no other table.
+                let queue = unscoped.scoped(.queue)
+                #expect(try await Self.count("SELECT count(DISTINCT district_code) FROM jobs", queue) == 2)
+                for table in ["beneficiaries", "runs", "disbursements", "districts", "audit_log", "api_tokens"] {
+                    #expect(await Self.sqlState("SELECT count(*) FROM \(table)", queue) == "42501", "the queue's role read \(table)")
                 }
             }
-            #expect(try await visible("954") == ["T954-1", "T954-2", "T954-3"])
-            #expect(try await visible("954,956").count == 6)
-            #expect(try await visible(nil).isEmpty)
-            #expect(try await visible("957").isEmpty)
-            try await database.client.query(PostgresQuery(unsafeSQL: "DROP OWNED BY \(role)"))
-            try await database.client.query(PostgresQuery(unsafeSQL: "DROP ROLE \(role)"))
+            // District B's rows are untouched.
+            #expect(try await Self.count("SELECT count(*) FROM beneficiaries WHERE full_name = 'X'", database) == 0)
+        }
+    }
+
+    @Test("a worker running district A's job cannot read district B's rows")
+    func workerScope() async throws {
+        try await TestPostgres.withDatabase { database in
+            try await Self.twoDistricts(database)
+            let seen = Mutex<[String: [String]]>([:])
+            let handler = ClosureHandler(kind: "peek") { context in
+                let ids = try await Self.ids(context.database)
+                try await context.withCompletingTransaction { connection in
+                    // Even a handler asking for B by name, in its completing transaction, gets nothing of B.
+                    var inTransaction: [String] = []
+                    for try await id in try await connection.query("SELECT beneficiary_id FROM beneficiaries WHERE district_code = '956'",
+                                                                   logger: TestPostgres.logger).decode(String.self) { inTransaction.append(id) }
+                    seen.withLock { $0[context.job.districtCode] = ids + inTransaction }
+                }
+            }
+            // The worker's process has no scope of its own: it connects as the application, unscoped.
+            try await Database.withRunning(database.url, maximumConnections: 6, logger: TestPostgres.logger) { (unscoped: Database) async throws in
+                try await JobQueue(database: database).enqueue(NewJob(kind: "peek", districtCode: "954"))
+                try await WorkerHarness.withWorker(database: unscoped, handlers: [handler]) { _ in
+                    try await eventually("the job ran") { seen.withLock { $0["954"] != nil } }
+                }
+            }
+            #expect(seen.withLock { $0 } == ["954": ["T954-1", "T954-2", "T954-3"]])
+        }
+    }
+
+    @Test("owner-only statements are refused to the application's role; the audit log refuses change even to the owner")
+    func ownerOnly() async throws {
+        try await TestPostgres.withDatabase { database in
+            try await AuditLog.append(AuditEntry(by: .test("operator"), .triggerRun, district: "954", subject: "run 1"), database: database)
+            for statement in [
+                "ALTER TABLE beneficiaries DISABLE ROW LEVEL SECURITY",
+                "ALTER TABLE beneficiaries NO FORCE ROW LEVEL SECURITY",
+                "DROP POLICY tenant ON disbursements",
+                "DROP TABLE runs",
+                "TRUNCATE disbursements",
+                "CREATE TABLE escape (a int)",
+                "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only",
+                "UPDATE audit_log SET actor = 'someone else'",
+                "DELETE FROM audit_log",
+                "TRUNCATE audit_log",
+                "SELECT token_hash FROM api_tokens",
+                "INSERT INTO schema_migrations (version, name) VALUES (999, 'x')",
+                "SET session_replication_role = replica",
+                "CREATE ROLE intruder SUPERUSER",
+            ] {
+                #expect(await Self.sqlState(statement, database) == "42501", "not refused: \(statement)")
+            }
+            try await Database.withRunning(try await TestPostgres.ownerURL(of: database.url), maximumConnections: 1, logger: TestPostgres.logger) { (owner: Database) async throws in
+                #expect(await Self.sqlState("UPDATE audit_log SET actor = 'someone else'", owner) == "42501")
+                #expect(await Self.sqlState("DELETE FROM audit_log", owner) == "42501")
+                #expect(await Self.sqlState("TRUNCATE audit_log", owner) == "42501")
+            }
+            #expect(try await Self.count("SELECT count(*) FROM audit_log", database) == 1)
         }
     }
 }

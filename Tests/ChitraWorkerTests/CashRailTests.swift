@@ -94,7 +94,7 @@ extension CashRailTests {
                 "CT954202409NC3,C3,500000,paid,2024-10-03,",               // twice
             ])
             do {
-                _ = try await CashConfirmation.confirm(path: bad, by: "post office", database: database)
+                _ = try await CashConfirmation.confirm(path: bad, by: .test("post office", role: .finance), database: database)
                 Issue.record("a bad file was accepted")
             } catch let failure as ImportFailure {
                 #expect(failure.description == """
@@ -111,7 +111,7 @@ extension CashRailTests {
                 "CT954202409NB1,B1,500000,paid,2024-10-03,",
             ])
             do {
-                _ = try await CashConfirmation.confirm(path: mismatched, by: "post office", database: database)
+                _ = try await CashConfirmation.confirm(path: mismatched, by: .test("post office", role: .finance), database: database)
                 Issue.record("a mismatched file was accepted")
             } catch let failure as ImportFailure {
                 #expect(failure.description == """
@@ -128,14 +128,14 @@ extension CashRailTests {
                 "CT954202409NC1,C1,500000,paid,2024-10-03,Lê Văn A",
                 "CT954202409NC2,C2,500000,not_found,,",
             ])
-            let outcome = try await CashConfirmation.confirm(path: good, by: "post office", database: database)
+            let outcome = try await CashConfirmation.confirm(path: good, by: .test("post office", role: .finance), database: database)
             #expect(outcome.description == "Confirmed 2 cash payments: 1 paid, 1 returned (not found).")
             #expect(try await Self.states(database) == ["C1": "paid_cash", "C2": "returned", "C3": "cash_instructed", "B1": "approved"])
-            let again = try await CashConfirmation.confirm(path: good, by: "someone else", database: database)
+            let again = try await CashConfirmation.confirm(path: good, by: .test("someone else", role: .finance), database: database)
             #expect(again.alreadyConfirmedBy?.hasPrefix("post office on ") == true)
             // A disbursement already closed cannot be confirmed by another file.
             let late = try Self.confirmation(["CT954202409NC1,C1,500000,paid,2024-10-04,"])
-            await #expect(throws: ImportFailure.self) { try await CashConfirmation.confirm(path: late, by: "post office", database: database) }
+            await #expect(throws: ImportFailure.self) { try await CashConfirmation.confirm(path: late, by: .test("post office", role: .finance), database: database) }
         }
     }
 
@@ -153,10 +153,10 @@ extension CashRailTests {
                 }
             }
             let first = try await CashConfirmation.confirm(path: try Self.confirmation(["CT954202409NK1,K1,500000,paid,2024-10-03,"]),
-                                                           by: "post office", database: database)
+                                                           by: .test("post office", role: .finance), database: database)
             #expect(first.completedRuns.isEmpty)
             let second = try await CashConfirmation.confirm(path: try Self.confirmation(["CT954202409NK2,K2,500000,paid,2024-10-05,"]),
-                                                            by: "post office", database: database)
+                                                            by: .test("post office", role: .finance), database: database)
             #expect(second.completedRuns == [runID])
             let status = try #require(try await RunStatus.list(period: Period("2024-09")!, districts: ["954"], database: database).first)
             #expect(status.state == .completed)
@@ -175,14 +175,14 @@ extension CashRailTests {
         try await TestPostgres.withDatabase { database in
             let runID = try await Self.listed(database)
             _ = try await CashConfirmation.confirm(path: try Self.confirmation(["CT954202409NC1,C1,500000,paid,2024-10-03,"]),
-                                                   by: "post office", database: database)
-            let closed = try await CashClosing.close(district: "954", period: Period("2024-09")!, by: "finance", database: database)
+                                                   by: .test("post office", role: .finance), database: database)
+            let closed = try await CashClosing.close(district: "954", period: Period("2024-09")!, by: .test("finance", role: .finance), database: database)
             #expect(closed.description == "Closed the cash of district 954 for 2024-09: 2 unconfirmed payments of 1.000.000 ₫ returned, owed again next month.")
             #expect(try await Self.states(database) == ["C1": "paid_cash", "C2": "returned", "C3": "returned", "B1": "approved"])
             // B1 waits for the bank rail: the run is not completed.
             #expect(closed.completedRun == nil)
             #expect(try await RunStatus.list(period: Period("2024-09")!, districts: ["954"], database: database).first?.runID == runID)
-            let again = try await CashClosing.close(district: "954", period: Period("2024-09")!, by: "finance", database: database)
+            let again = try await CashClosing.close(district: "954", period: Period("2024-09")!, by: .test("finance", role: .finance), database: database)
             #expect(again.returned == 0)
         }
     }

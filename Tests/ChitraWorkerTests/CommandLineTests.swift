@@ -9,19 +9,37 @@ import Testing
 struct CommandLineTests {
     static var chitra: String { ChildProcess.executableFolder + "/chitra" }
 
-    /// Runs `chitra` with `arguments`; `asOtherUser`: as the `postgres` user when this is root (so
-    /// that file permissions apply), as this user otherwise.
-    static func run(_ arguments: [String], url: DatabaseURL?, environment: [String: String] = [:],
+    /// Runs `chitra` with `arguments` as `person` (by default the one whose role the command needs:
+    /// `person(for:)`), with their token in CHITRA_TOKEN; `asOtherUser`: as the `postgres` user when
+    /// this is root (so that file permissions apply), as this user otherwise.
+    static func run(_ arguments: [String], url: DatabaseURL?, as person: TestPerson? = nil, environment: [String: String] = [:],
                     asOtherUser: Bool = false) async throws -> (status: Int32, output: String) {
         let log = NSTemporaryDirectory() + "chitra-cli-\(UUID().uuidString.prefix(8)).log"
         defer { try? FileManager.default.removeItem(atPath: log) }
         let (executable, allArguments) = asOtherUser && getuid() == 0
             ? ("/usr/sbin/runuser", ["-u", "postgres", "--", chitra] + arguments) : (chitra, arguments)
+        var base = ["DATABASE_URL": url?.connectionString ?? ""]
+        if let url, url.user == LocalCluster.applicationRole {
+            base["CHITRA_TOKEN"] = try await TestTokens.shared.token(for: person ?? Self.person(for: arguments), url: url)
+        }
         let process = try ChildProcess(executable: executable, arguments: allArguments,
-                                       environment: ["DATABASE_URL": url?.connectionString ?? ""].merging(environment) { $1 },
-                                       logPath: log)
+                                       environment: base.merging(environment) { $1 }, logPath: log)
         let status = await process.waitForExit()
         return (status, ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Who would run this command: an admin for jobs, settings and auto-approval; finance for
+    /// approval, re-runs and cash confirmations; an operator otherwise.
+    static func person(for arguments: [String]) -> TestPerson {
+        let words = arguments.prefix(2).joined(separator: " ")
+        if ["jobs enqueue", "jobs cancel", "jobs retry", "districts approval", "districts account", "districts fallback-day"].contains(words)
+            || arguments.first == "token" || arguments.contains("--auto-approve") {
+            return .admin
+        }
+        if ["approve", "retry"].contains(arguments.first ?? "") || ["cash confirm", "cash close", "cash fallback"].contains(words) {
+            return .financeBinh
+        }
+        return .operatorAn
     }
 
     @Test("operators enqueue, list, show, cancel and retry jobs; mistakes are one sentence")
@@ -59,12 +77,12 @@ struct CommandLineTests {
             var result = try await Self.run(["jobs", "list"], url: url)
             #expect(result.status != 0)
             #expect(result.output.hasSuffix("run `chitra migrate` first."))
-            result = try await Self.run(["migrate"], url: url)
+            result = try await Self.run(["migrate"], url: url, environment: ["CHITRA_OWNER_DATABASE_URL": url.connectionString])
             let known = try Migration.load(from: Migration.bundledFolder!).count
             #expect(result.status == 0 && result.output.hasSuffix("Applied \(known) migrations."))
-            result = try await Self.run(["migrate"], url: url)
+            result = try await Self.run(["migrate"], url: url, environment: ["CHITRA_OWNER_DATABASE_URL": url.connectionString])
             #expect(result.output == "The database is up to date; nothing to apply.")
-            result = try await Self.run(["migrate", "--migrations", "/nonexistent"], url: url)
+            result = try await Self.run(["migrate", "--migrations", "/nonexistent"], url: url, environment: ["CHITRA_OWNER_DATABASE_URL": url.connectionString])
             #expect(result.status != 0 && result.output == "Error: The migration folder /nonexistent does not exist or holds no .sql files.")
         }
     }
@@ -119,27 +137,31 @@ extension CommandLineTests {
             var file = RegisterFileBuilder(district: "961")
             file.add("E1", [.eligibleFrom: "2024-09"])
             _ = try await Self.run(["import", try file.write(), "--district", "961"], url: url)
-            var result = try await Self.run(["run", "--period", "2024-09", "--by", "op"], url: url)
+            var result = try await Self.run(["run", "--period", "2024-09"], url: url)
             #expect(result.output == "District 961: run 1 started (plan job 1).")
-            result = try await Self.run(["run", "--period", "2024-09", "--by", "op"], url: url)
+            result = try await Self.run(["run", "--period", "2024-09"], url: url)
             #expect(result.output == "District 961: run 1 was already triggered and is planning; nothing enqueued.")
             result = try await Self.run(["run", "--period", "2024-9"], url: url)
             #expect(result.status != 0 && result.output.contains("--period must be written YYYY-MM."))
 
             // A worker runs it; then finance approves.
             let worker = try WorkerProcesses.spawn(url: url)
-            try await Database.withRunning(url, logger: TestPostgres.logger) { database in
+            try await TestPostgres.withRunning(url) { database in
                 try await eventually(timeout: .seconds(60), "run computed") {
                     try await RunStatus.list(period: nil, districts: nil, database: database).first?.state == .computed
                 }
             }
             worker.signal(SIGTERM)
             await worker.waitForExit()
-            result = try await Self.run(["approve", "--district", "961", "--period", "2024-09", "--by", "op"], url: url)
-            #expect(result.status != 0 && result.output.hasPrefix("Error: op triggered this run and cannot also approve it"))
-            result = try await Self.run(["approve", "--district", "961", "--period", "2024-09", "--by", "finance"], url: url)
+            // The operator may not approve; nor may the same person with a finance token (maker–checker).
+            result = try await Self.run(["approve", "--district", "961", "--period", "2024-09"], url: url, as: .operatorAn)
+            #expect(result.status == 5 && result.output == "Error: A token of role operator may not approve a run.")
+            let sameperson = TestPerson(TestPerson.operatorAn.name.uppercased(), .finance, districts: ["961"])
+            result = try await Self.run(["approve", "--district", "961", "--period", "2024-09"], url: url, as: sameperson)
+            #expect(result.status != 0 && result.output.hasPrefix("Error: LÊ VĂN AN triggered this run and cannot also approve it"), "\(result.output)")
+            result = try await Self.run(["approve", "--district", "961", "--period", "2024-09"], url: url)
             #expect(result.output == """
-                Approved the run of district 961 for 2024-09 by finance: 1 disbursements, 500.000 ₫.
+                Approved the run of district 961 for 2024-09 by Trần Thị Bình: 1 disbursements, 500.000 ₫.
                   program btxh: 1 · 500.000 ₫
                   rail cash: 1 · 500.000 ₫
                 """)
@@ -222,7 +244,7 @@ extension CommandLineTests {
             #expect(result.output.contains("958       Vĩnh Lợi     off"), "\(result.output)")
             #expect(result.output.contains("954       TP Bạc Liêu  required"), "\(result.output)")
             result = try await Self.run(["districts", "approval", "--district", "999", "on"], url: url)
-            #expect(result.status != 0 && result.output == "Error: District 999 is not known (known: 954, 956, 957, 958, 959, 960, 961).")
+            #expect(result.status == 4 && result.output == "Error: There is no district 999 among yours (954, 956, 957, 958, 959, 960, 961).")
             // The account a district pays from, for its bank payment files.
             result = try await Self.run(["districts", "account", "--district", "954", "--name", "Phòng LĐTBXH TP Bạc Liêu",
                                          "--account", "1234567890123", "--bank", "970405"], url: url)

@@ -17,26 +17,27 @@ struct FinanceCommandTests {
         try await QuietMachine.shared.sharing {
             let url = try await TestPostgres.newDatabaseURL()
             defer { Task { await TestPostgres.drop(url) } }
-            try await Database.withRunning(url, logger: TestPostgres.logger) { database in
+            try await TestPostgres.withRunning(url) { database in
                 let runID = try await PayoutTests.approvedMonth(count: 400, database)
                 try await BankSimulatorProcess.with(["--faults", faults]) { simulator in
                     try await PayoutTests.settle(runID, simulator, database)
                     let failed = try await PayoutTests.count("SELECT count(*) FROM disbursements WHERE state = 'failed'", database)
                     #expect(failed > 0)
                     let ids = try await PayoutTests.disbursements(database).filter { $0.state == "failed" }.map(\.endToEndID).sorted()
-                    let base = ["--district", "954", "--period", "2026-06", "--by", "Trần Thị Kế Toán"]
+                    let base = ["--district", "954", "--period", "2026-06"]
+                    let finance = TestPerson("Trần Thị Kế Toán", .finance, districts: ["954"])
 
                     // No answer on standard input: nothing is sent.
-                    var result = try await CommandLineTests.run(["retry"] + base + ["--rail", "bank"], url: url)
+                    var result = try await CommandLineTests.run(["retry"] + base + ["--rail", "bank"], url: url, as: finance)
                     #expect(result.status == 0 && result.output.contains("AM04") && result.output.contains("Nothing was done"), "\(result.output)")
                     #expect(try await PayoutTests.count("SELECT count(*) FROM disbursements WHERE state = 'failed'", database) == failed)
 
                     // Bad scope: one sentence.
-                    result = try await CommandLineTests.run(["retry"] + base + ["--rail", "cash"], url: url)
+                    result = try await CommandLineTests.run(["retry"] + base + ["--rail", "cash"], url: url, as: finance)
                     #expect(result.status != 0 && result.output.contains("--rail must be bank or wallet."), "\(result.output)")
 
                     try await simulator.setFaults("none")
-                    result = try await CommandLineTests.run(["retry"] + base + ["--rail", "bank", "--yes"], url: url)
+                    result = try await CommandLineTests.run(["retry"] + base + ["--rail", "bank", "--yes"], url: url, as: finance)
                     #expect(result.status == 0 && result.output.contains("Queued"), "\(result.output)")
                     try await PayoutTests.settle(runID, simulator, database)
                     let after = try await PayoutTests.disbursements(database)
@@ -46,13 +47,13 @@ struct FinanceCommandTests {
                     let walletFailed = after.filter { $0.state == "failed" && $0.rail == "wallet" }.count
                     #expect(walletFailed > 0)
 
-                    result = try await CommandLineTests.run(["cash", "fallback"] + base + ["--yes"], url: url)
+                    result = try await CommandLineTests.run(["cash", "fallback"] + base + ["--yes"], url: url, as: finance)
                     #expect(result.status == 0 && result.output.contains("Put \(walletFailed) payment"), "\(result.output)")
                     let fallenBy = try await PayoutTests.count(
                         "SELECT count(*) FROM disbursements WHERE fallback_by = 'Trần Thị Kế Toán' AND state = 'cash_instructed'", database)
                     #expect(fallenBy == walletFailed)
 
-                    result = try await CommandLineTests.run(["retry"] + base + ["--yes"], url: url)
+                    result = try await CommandLineTests.run(["retry"] + base + ["--yes"], url: url, as: finance)
                     #expect(result.status == 0 && result.output.contains("Nothing to do: no failed transfers"), "\(result.output)")
                     try await PayoutTests.checkLedger(simulator, reconciles: false, database)
                 }

@@ -12,7 +12,7 @@ struct MonthlyRunTests {
     /// Triggers `period` and lets an in-process worker run it to its end.
     static func run(_ period: String, _ database: Database) async throws -> [RunCoordinator.Outcome] {
         let outcomes = try await RunCoordinator(database: database)
-            .trigger(period: Period(period)!, districts: ["954"], by: "operator", autoApprove: true)
+            .trigger(period: Period(period)!, districts: ["954"], by: .test("operator", role: .operator), autoApprove: true)
         try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: RunFixture.policy)) { _ in
             try await eventually(timeout: .seconds(60), "run \(period) approved") {
                 try await RunStatus.list(period: Period(period)!, districts: ["954"], database: database).first?.state == .approved
@@ -36,7 +36,7 @@ struct MonthlyRunTests {
             #expect(outcomes.count == 1)
             guard case .started = outcomes[0] else { Issue.record("not started: \(outcomes)"); return }
             let again = try await RunCoordinator(database: database)
-                .trigger(period: Period("2024-09")!, districts: ["954"], by: "operator", autoApprove: true)
+                .trigger(period: Period("2024-09")!, districts: ["954"], by: .test("operator", role: .operator), autoApprove: true)
             guard case .alreadyTriggered(_, _, .approved) = again[0] else { Issue.record("triggered twice: \(again)"); return }
             #expect(try await JobQueue(database: database).countsByState(kind: "plan") == [.completed: 1])
             // Auto-approved by the last shard, which enqueued the submit step; it waits for the rails.
@@ -161,14 +161,14 @@ extension MonthlyRunTests {
             _ = try await RunFixture.compute(shard, database)
             let period = Period("2024-09")!
             await #expect(throws: RunApproval.Failure.sameApprover(name: "operator")) {
-                try await RunApproval.approve(district: "954", period: period, by: "operator", database: database)
+                try await RunApproval.approve(district: "954", period: period, by: .test("operator", role: .finance), database: database)
             }
-            let totals = try await RunApproval.approve(district: "954", period: period, by: "finance", database: database)
+            let totals = try await RunApproval.approve(district: "954", period: period, by: .test("finance", role: .finance), database: database)
             #expect(totals.count == 2 && totals.totalVND == 500_000 + 8_367_000)
             #expect(totals.byProgram == ["btxh": 500_000, "ncc": 8_367_000] && totals.byRail == ["cash": 500_000, "wallet": 8_367_000])
             #expect(try await RunFixture.count("SELECT count(*) FROM disbursements WHERE state = 'approved'", database) == 2)
             await #expect(throws: RunApproval.Failure.notComputed(district: "954", period: "2024-09", state: "approved")) {
-                try await RunApproval.approve(district: "954", period: period, by: "finance", database: database)
+                try await RunApproval.approve(district: "954", period: period, by: .test("finance", role: .finance), database: database)
             }
             // Approval enqueued the submit step, once.
             #expect(try await JobQueue(database: database).countsByState(kind: "submit") == [.available: 1])
@@ -185,11 +185,11 @@ extension MonthlyRunTests {
             try await RunFixture.importRegister(file, database)
             let shard = try await Self.triggerAndPlan(database)
             _ = try await RunFixture.compute(shard, database)
-            #expect(try await RunCancellation.cancel(district: "954", period: Period("2024-09")!, database: database) == 1)
+            #expect(try await RunCancellation.cancel(district: "954", period: Period("2024-09")!, by: .test("operator"), database: database) == 1)
             #expect(try await RunFixture.count("SELECT count(*) FROM disbursements", database) == 0)
             #expect(try await RunFixture.count("SELECT count(*) FROM entitlement_lines", database) == 0)
             await #expect(throws: RunCancellation.Failure.tooLate(district: "954", period: "2024-09", state: "cancelled")) {
-                try await RunCancellation.cancel(district: "954", period: Period("2024-09")!, database: database)
+                try await RunCancellation.cancel(district: "954", period: Period("2024-09")!, by: .test("operator"), database: database)
             }
             // The register changed meanwhile; the new computation sees it.
             var change = RegisterFileBuilder(district: "954")

@@ -17,7 +17,7 @@ struct PayoutCrashTests {
             defer { Task { await TestPostgres.drop(url) } }
             let archive = NSTemporaryDirectory() + "chitra-archive-\(UUID().uuidString.prefix(8))"
             defer { try? FileManager.default.removeItem(atPath: archive) }
-            try await Database.withRunning(url, logger: TestPostgres.logger) { database in
+            try await TestPostgres.withRunning(url) { database in
                 let runID = try await PayoutTests.approvedMonth(count: 3_000, database)
                 try await BankSimulatorProcess.with(["--faults", "realistic", "--no-dedup", "--seed", "3", "--archive", archive]) { simulator in
                     let rails = ["--bank-url", simulator.bankURL, "--wallet-url", simulator.walletURL, "--rail-timeout-ms", "800",
@@ -46,11 +46,11 @@ struct PayoutCrashTests {
                     let settled = try await PayoutTests.railsSettled(runID, database)
                     let seen = try await PayoutTests.seen(database)
                     #expect(settled, "\(seen)")
-                    _ = try await FinanceRerun.fallBack(FinanceScope(district: "954", period: PayoutTests.period), by: "finance", database: database)
+                    _ = try await FinanceRerun.fallBack(FinanceScope(district: "954", period: PayoutTests.period), by: .test("finance", role: .finance), database: database)
                     let (file, _, _) = try await PostOffice.confirmations(district: "954", period: PayoutTests.period, paidOn: "2026-06-10",
                                                                          notFound: { $0.hasSuffix("3") }, database: database)
                     defer { try? FileManager.default.removeItem(atPath: file) }
-                    _ = try await CashConfirmation.confirm(path: file, by: "post office", database: database)
+                    _ = try await CashConfirmation.confirm(path: file, by: .test("post office", role: .finance), database: database)
                     try await eventually(timeout: .seconds(30), "the run completes") {
                         try await RunRails.run(runID, database: database)?.state == .completed
                     }

@@ -19,9 +19,9 @@ struct PayoutTests {
     static func approvedMonth(count: Int, _ database: Database) async throws -> Int64 {
         let path = try await RegisterFileBuilder.synthetic(district: "954", count: count)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        _ = try await RegisterImporter(database: database, policy: RunFixture.policy).importFile(at: path, district: "954")
+        _ = try await RegisterImporter(database: database, policy: RunFixture.policy).importFile(at: path, district: "954", by: .test("operator"))
         try await DistrictSettings.setPayingAccount(.init(name: "Phòng LĐTBXH TP Bạc Liêu", account: "1234567890", bank: "970405"),
-                                                    district: "954", database: database)
+                                                    district: "954", by: .test("admin", role: .admin), database: database)
         return try await RunFixture.trigger(period.description, autoApprove: true, database)
     }
 
@@ -129,7 +129,7 @@ struct PayoutTests {
                         try await Self.railsSettled(runID, database)
                     }
                     // What is left failed waits for finance: to cash.
-                    _ = try await FinanceRerun.fallBack(FinanceScope(district: "954", period: Self.period), by: "finance", database: database)
+                    _ = try await FinanceRerun.fallBack(FinanceScope(district: "954", period: Self.period), by: .test("finance", role: .finance), database: database)
                     let states = try await Self.byState(database)
                     #expect(states["paid", default: 0] > 0 && states["cash_instructed", default: 0] > 0 && states["stopped", default: 0] > 0,
                             "\(states)")
@@ -137,7 +137,7 @@ struct PayoutTests {
                         district: "954", period: Self.period, paidOn: "2026-06-10", notFound: { $0.hasSuffix("7") }, database: database)
                     defer { try? FileManager.default.removeItem(atPath: file) }
                     #expect(notFound > 0)
-                    _ = try await CashConfirmation.confirm(path: file, by: "post office", database: database)
+                    _ = try await CashConfirmation.confirm(path: file, by: .test("post office", role: .finance), database: database)
                     try await eventually(timeout: .seconds(30), "the run completes", saw: { "\(try await Self.byState(database))" }) {
                         try await RunRails.run(runID, database: database)?.state == .completed
                     }
@@ -195,7 +195,7 @@ struct PayoutTests {
                 let paidBefore = try await Self.disbursements(database).filter { $0.state == "paid" }.map(\.endToEndID)
 
                 try await simulator.setFaults("none")
-                let outcome = try await FinanceRerun.retry(scope, by: "Trần Thị Kế Toán", expecting: preview.count, database: database)
+                let outcome = try await FinanceRerun.retry(scope, by: .test("Trần Thị Kế Toán", role: .finance), expecting: preview.count, database: database)
                 #expect(outcome.moved == preview.count)
                 try await Self.settle(runID, simulator, database)
                 #expect(try await scope.preview(database: database).count == 0)
@@ -204,7 +204,7 @@ struct PayoutTests {
                 let retried = try await Self.count("SELECT count(*) FROM disbursements WHERE retried_by = 'Trần Thị Kế Toán' AND state = 'paid'", database)
                 #expect(retried == preview.count)
                 // Nothing failed any more: a re-run sends nothing.
-                let again = try await FinanceRerun.retry(scope, by: "Trần Thị Kế Toán", database: database)
+                let again = try await FinanceRerun.retry(scope, by: .test("Trần Thị Kế Toán", role: .finance), database: database)
                 #expect(again.moved == 0 && again.batches.isEmpty && again.preview.count == 0)
                 try await Self.checkLedger(simulator, reconciles: false, database)
                 #expect(Set(paidBefore).isSubset(of: Set(after.filter { $0.state == "paid" }.map(\.endToEndID))))

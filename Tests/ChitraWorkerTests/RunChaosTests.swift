@@ -20,13 +20,13 @@ struct RunChaosTests {
         do {
             try await AdminStatement.createDatabase("chitra", on: cluster.url(), logger: TestPostgres.logger)
             let url = cluster.url(database: "chitra")
-            try await Database.withRunning(url, logger: TestPostgres.logger) { database in
+            try await TestPostgres.withRunning(url) { database in
                 try await Migrator(database: database).migrate()
                 let importer = RegisterImporter(database: database, policy: RunFixture.policy)
                 for district in districts {
                     let path = try await RegisterFileBuilder.synthetic(district: district, count: perDistrict)
                     defer { try? FileManager.default.removeItem(atPath: path) }
-                    _ = try await importer.importFile(at: path, district: district)
+                    _ = try await importer.importFile(at: path, district: district, by: .test("operator"))
                 }
                 try await body(cluster, url, database)
             }
@@ -48,7 +48,7 @@ struct RunChaosTests {
     func killsAndRestart() async throws {
         try await QuietMachine.shared.alone {
             try await Self.withRegister(perDistrict: 7_200) { cluster, url, database in
-                _ = try await RunCoordinator(database: database).trigger(period: Self.period, districts: nil, by: "operator", autoApprove: false)
+                _ = try await RunCoordinator(database: database).trigger(period: Self.period, districts: nil, by: .test("operator", role: .operator), autoApprove: false)
                 // Small shards: about 200 compute jobs, so that kills land in the middle of many.
                 let arguments = ["--shard-size", "250", "--concurrency", "4"]
                 var workers = try (0..<3).map { _ in try WorkerProcesses.spawn(url: url, arguments: arguments) }
@@ -95,7 +95,7 @@ struct RunChaosTests {
     func dieAfterWriting() async throws {
         try await QuietMachine.shared.sharing {
             try await Self.withRegister(perDistrict: 300, districts: ["954"]) { _, url, database in
-                _ = try await RunCoordinator(database: database).trigger(period: Self.period, districts: ["954"], by: "operator",
+                _ = try await RunCoordinator(database: database).trigger(period: Self.period, districts: ["954"], by: .test("operator", role: .operator),
                                                                          autoApprove: false)
                 let dying = try WorkerProcesses.spawn(url: url, arguments: ["--shard-size", "100", "--concurrency", "1", "--die-after-writing-shard", "1"])
                 #expect(await dying.waitForExit() == SIGKILL, "the worker killed itself after writing its first shard")

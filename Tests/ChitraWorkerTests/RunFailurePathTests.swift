@@ -48,10 +48,10 @@ struct RunFailurePathTests {
             #expect(before.count == 4 && before[0].state == .pending)
 
             // Triggering again says how to get out; resuming enqueues exactly the shards not done.
-            let again = try await RunCoordinator(database: database).trigger(period: Period("2024-09")!, districts: ["954"], by: "operator",
+            let again = try await RunCoordinator(database: database).trigger(period: Period("2024-09")!, districts: ["954"], by: .test("operator", role: .operator),
                                                                              autoApprove: false)
             #expect(again.first?.description.contains("Resume it with `chitra run resume`") == true)
-            let outcome = try await RunResumption.resume(district: "954", period: Period("2024-09")!, database: database)
+            let outcome = try await RunResumption.resume(district: "954", period: Period("2024-09")!, by: .test("operator"), database: database)
             let notDone = before.filter { $0.state == .pending }.count
             #expect(outcome == .shardsAgain(district: "954", period: "2024-09", runID: runID, shards: notDone, of: 4))
             let policy = try Self.extendedPolicy()
@@ -78,11 +78,11 @@ struct RunFailurePathTests {
             try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: RunFixture.policy)) { _ in
                 try await eventually("run failed") { try await Self.status(database).state == .failed }
             }
-            #expect(try await RunCancellation.cancel(district: "954", period: Period("2024-09")!, database: database) == 0)
+            #expect(try await RunCancellation.cancel(district: "954", period: Period("2024-09")!, by: .test("operator"), database: database) == 0)
             #expect(try await Self.status(database).state == .cancelled)
             #expect(try await RunFixture.count("SELECT count(*) FROM run_shards", database) == 0)
             await #expect(throws: RunResumption.Failure.notFailed(district: "954", period: "2024-09", state: .cancelled)) {
-                try await RunResumption.resume(district: "954", period: Period("2024-09")!, database: database)
+                try await RunResumption.resume(district: "954", period: Period("2024-09")!, by: .test("operator"), database: database)
             }
         }
     }
@@ -147,7 +147,7 @@ struct RunFailurePathTests {
         try await TestPostgres.withDatabase { database in
             let (_, plan) = try await RunFixture.planned("U", count: 3, database)
             // A method written behind the register's back (the schema now refuses it, so lift the check for the test).
-            try await database.client.query("ALTER TABLE beneficiaries DROP CONSTRAINT beneficiaries_method_known")
+            try await TestPostgres.withOwner(of: database) { try await $0.query("ALTER TABLE beneficiaries DROP CONSTRAINT beneficiaries_method_known", "drop") }
             try await database.client.query("UPDATE beneficiaries SET payment_method = 'pigeon' WHERE beneficiary_id = 'U2'")
             do {
                 _ = try await RunFixture.compute(plan.shards[0], database)
@@ -207,7 +207,7 @@ struct RunFailurePathTests {
                     }
                 }
                 await gate.wait("written")
-                group.addTask { _ = try await RunCancellation.cancel(district: "954", period: Period("2024-09")!, database: database) }
+                group.addTask { _ = try await RunCancellation.cancel(district: "954", period: Period("2024-09")!, by: .test("operator"), database: database) }
                 // The cancel waits on the shard (the run's row first, for both); then the shard commits.
                 try await Task.sleep(for: .milliseconds(300))
                 await gate.open("release")
@@ -225,42 +225,45 @@ struct RunFailurePathTests {
     @Test("item 10: the schema allows exactly the transitions of RunState and DisbursementState")
     func schemaChecksTransitions() async throws {
         try await TestPostgres.withDatabase { database in
+            // The schema's own checks, as its owner: a trigger set aside to reach each state.
+            try await TestPostgres.withOwner(of: database) { owner in
             for from in DisbursementState.allCases {
                 for to in DisbursementState.allCases {
-                    try await database.client.query("DELETE FROM disbursements")
-                    try await database.client.query("""
+                    try await owner.client.query("DELETE FROM disbursements")
+                    try await owner.client.query("""
                         INSERT INTO disbursements (beneficiary_id, period, district_code, run_id, program, amount_vnd, method, rail,
                                                    end_to_end_id, state)
                         VALUES ('T1', '2024-09-01', '954', 0, 'btxh', 1, 'bank', 'bank', 'E1', \(from.rawValue))
                         """)
-                    let accepted = (try? await database.client.query("UPDATE disbursements SET state = \(to.rawValue)")) != nil
+                    let accepted = (try? await owner.client.query("UPDATE disbursements SET state = \(to.rawValue)")) != nil
                     #expect(accepted == (from == to || from.canBecome(to)), "disbursement \(from) → \(to)")
                 }
             }
             let runID = try await RunFixture.trigger("2024-09", database)
             for from in RunState.allCases {
                 for to in RunState.allCases {
-                    try await database.client.query("ALTER TABLE runs DISABLE TRIGGER run_transition")
-                    try await database.client.query("UPDATE runs SET state = \(from.rawValue)::run_state WHERE id = \(runID)")
-                    try await database.client.query("ALTER TABLE runs ENABLE TRIGGER run_transition")
-                    let accepted = (try? await database.client.query("UPDATE runs SET state = \(to.rawValue)::run_state WHERE id = \(runID)")) != nil
+                    try await owner.client.query("ALTER TABLE runs DISABLE TRIGGER run_transition")
+                    try await owner.client.query("UPDATE runs SET state = \(from.rawValue)::run_state WHERE id = \(runID)")
+                    try await owner.client.query("ALTER TABLE runs ENABLE TRIGGER run_transition")
+                    let accepted = (try? await owner.client.query("UPDATE runs SET state = \(to.rawValue)::run_state WHERE id = \(runID)")) != nil
                     #expect(accepted == (from == to || from.canBecome(to)), "run \(from) → \(to)")
                 }
             }
             await #expect(throws: (any Error).self) {
-                try await database.client.query("UPDATE disbursements SET method = 'pigeon'")
+                try await owner.client.query("UPDATE disbursements SET method = 'pigeon'")
             }
             // Transfer batches: prepared → posting → answered, nothing else.
             for from in TransferBatchState.allCases {
                 for to in TransferBatchState.allCases {
-                    try await database.client.query("DELETE FROM transfer_batches")
-                    try await database.client.query("""
+                    try await owner.client.query("DELETE FROM transfer_batches")
+                    try await owner.client.query("""
                         INSERT INTO transfer_batches (message_id, run_id, district_code, rail, institution, state, transfers, amount_vnd)
                         VALUES ('B1', \(runID), '954', 'bank', '970405', \(from.rawValue), 1, 1)
                         """)
-                    let accepted = (try? await database.client.query("UPDATE transfer_batches SET state = \(to.rawValue)")) != nil
+                    let accepted = (try? await owner.client.query("UPDATE transfer_batches SET state = \(to.rawValue)")) != nil
                     #expect(accepted == (from == to || from.canBecome(to)), "batch \(from) → \(to)")
                 }
+            }
             }
         }
     }

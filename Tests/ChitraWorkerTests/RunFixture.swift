@@ -13,13 +13,13 @@ enum RunFixture {
     struct Unexpected: Error { var what: String; init(_ what: String) { self.what = what } }
 
     static func importRegister(_ file: RegisterFileBuilder, _ database: Database) async throws {
-        _ = try await RegisterImporter(database: database, policy: policy).importFile(at: try file.write(), district: file.district)
+        _ = try await RegisterImporter(database: database, policy: policy).importFile(at: try file.write(), district: file.district, by: .test("operator"))
     }
 
     /// Triggers `period` for district 954; returns the run's id.
     static func trigger(_ period: String, autoApprove: Bool = false, _ database: Database) async throws -> Int64 {
         let outcomes = try await RunCoordinator(database: database)
-            .trigger(period: Period(period)!, districts: ["954"], by: "operator", autoApprove: autoApprove)
+            .trigger(period: Period(period)!, districts: ["954"], by: .test("operator", role: .operator), autoApprove: autoApprove)
         guard case .started(_, let runID, _) = outcomes.first else { throw Unexpected(outcomes.description) }
         return runID
     }

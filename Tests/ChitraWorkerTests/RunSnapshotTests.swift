@@ -82,7 +82,7 @@ struct RunSnapshotTests {
             // A disbursement changed behind the run's back.
             try await database.client.query("UPDATE disbursements SET amount_vnd = amount_vnd + 1 WHERE beneficiary_id = 'T2'")
             do {
-                _ = try await RunApproval.approve(district: "954", period: Period("2024-09")!, by: "finance", database: database)
+                _ = try await RunApproval.approve(district: "954", period: Period("2024-09")!, by: .test("finance", role: .finance), database: database)
                 Issue.record("approved a run whose totals disagree")
             } catch let failure as RunApproval.Failure {
                 #expect(failure.description == "The run of district 954 for 2024-09 records 3 disbursements of 1.500.000 ₫ "

@@ -94,7 +94,7 @@ struct RunWriteTests {
     @Test("in a district that turned approval off, the last shard approves the run and enqueues its submit step")
     func approvalOff() async throws {
         try await TestPostgres.withDatabase { database in
-            try await DistrictSettings.setApprovalRequired(false, district: "954", database: database)
+            try await DistrictSettings.setApprovalRequired(false, district: "954", by: .test("admin", role: .admin), database: database)
             #expect(try await DistrictSettings.list(database: database).first { $0.code == "954" }?.approvalRequired == false)
             var file = RegisterFileBuilder(district: "954")
             file.add("P1", [.eligibleFrom: "2024-09"])
@@ -108,7 +108,7 @@ struct RunWriteTests {
             #expect(try await JobQueue(database: database).countsByState(kind: "submit") == [.available: 1])
             #expect(try await RunFixture.count("SELECT count(*) FROM disbursements WHERE state = 'approved'", database) == 1)
             await #expect(throws: DistrictSettings.Failure.unknownDistrict("999", known: ["954", "956", "957", "958", "959", "960", "961"])) {
-                try await DistrictSettings.setApprovalRequired(true, district: "999", database: database)
+                try await DistrictSettings.setApprovalRequired(true, district: "999", by: .test("admin", role: .admin), database: database)
             }
         }
     }
@@ -122,7 +122,9 @@ struct RunWriteTests {
             let runID = try await RunFixture.trigger("2024-09", database)
             _ = try await RunFixture.plan(runID, shardSize: 10, database)
             // Every write of a disbursement now fails, and the compute job has one attempt.
-            try await database.client.query("ALTER TABLE disbursements ADD CONSTRAINT never CHECK (amount_vnd < 0) NOT VALID")
+            try await TestPostgres.withOwner(of: database) {
+                try await $0.query("ALTER TABLE disbursements ADD CONSTRAINT never CHECK (amount_vnd < 0) NOT VALID", "add a failing check")
+            }
             try await database.client.query("UPDATE jobs SET max_attempts = 1 WHERE kind = 'compute'")
             try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: RunFixture.policy)) { _ in
                 // The run is marked failed in the handler; the job's outcome follows in the worker's next batch.
@@ -152,7 +154,7 @@ struct RunWriteTests {
             #expect(september.state == .computed && september.members == 0)
 
             let outcomes = try await RunCoordinator(database: database)
-                .trigger(period: Period("2024-10")!, districts: ["954"], by: "operator", autoApprove: true)
+                .trigger(period: Period("2024-10")!, districts: ["954"], by: .test("operator", role: .operator), autoApprove: true)
             guard case .started(_, let october, _) = outcomes.first else { Issue.record("\(outcomes)"); return }
             _ = try await RunFixture.plan(october, shardSize: 10, database)
             #expect(try await RunStatus.list(period: Period("2024-10")!, districts: ["954"], database: database).first?.state == .approved)

@@ -18,7 +18,7 @@ struct WorkerProcessTests {
         try await sharing {
             let url = try await TestPostgres.newDatabaseURL()
             defer { Task { await TestPostgres.drop(url) } }
-            try await Database.withRunning(url, logger: TestPostgres.logger) { database in
+            try await TestPostgres.withRunning(url) { database in
                 let queue = JobQueue(database: database)
                 try await queue.enqueue((0..<20_000).map { NewJob(kind: "probe.record", districtCode: Fixtures.district($0)) })
 
@@ -57,7 +57,7 @@ struct WorkerProcessTests {
         try await sharing {
             let url = try await TestPostgres.newDatabaseURL()
             defer { Task { await TestPostgres.drop(url) } }
-            try await Database.withRunning(url, logger: TestPostgres.logger) { database in
+            try await TestPostgres.withRunning(url) { database in
                 let queue = JobQueue(database: database)
                 let id = try await queue.enqueue(NewJob(kind: "probe.crash", districtCode: "958", maxAttempts: 1)).id
                 let doomed = try WorkerProcesses.spawn(url: url, arguments: ["--no-maintenance"])
@@ -82,7 +82,7 @@ struct WorkerProcessTests {
         try await sharing {
             let url = try await TestPostgres.newDatabaseURL()
             defer { Task { await TestPostgres.drop(url) } }
-            try await Database.withRunning(url, logger: TestPostgres.logger) { database in
+            try await TestPostgres.withRunning(url) { database in
                 let queue = JobQueue(database: database)
                 try await queue.enqueue((0..<4).map { _ in NewJob(kind: "probe.sleep", districtCode: "954", args: #"{"ms": 500}"#) })
                 let worker = try WorkerProcesses.spawn(url: url, arguments: ["--concurrency", "4", "--grace-seconds", "10"])

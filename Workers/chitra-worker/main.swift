@@ -126,7 +126,8 @@ struct ChitraWorkerCommand: AsyncParsableCommand {
         try await Database.withRunning(url, maximumConnections: 1, logger: logger) {
             try await Migrator(database: $0).requireUpToDate()
         }
-        let database = Database(url: url, logger: logger)
+        // The pool's connections start in the queue's scope; each job's handler runs in its district's.
+        let database = Database(url: url, scope: .queue, logger: logger)
         let policy = try self.policy.map { try PolicyTable.load(folder: $0) } ?? PolicyTable.bundled()
         guard shardSize > 0 else { throw ValidationError("--shard-size must be at least 1.") }
         var hooks = RunHandlers.Hooks()

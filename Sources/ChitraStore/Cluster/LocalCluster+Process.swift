@@ -21,7 +21,7 @@ extension LocalCluster {
             guard chown.status == 0 else { throw StoreError.clusterFailed("cannot give \(folder) to the postgres user") }
         }
         let result = try await Subprocess.run(asServerUser(binaries.initdb), asServerUserArguments(binaries.initdb, [
-            "-D", dataFolder, "-U", Self.superuser, "--auth-local=trust", "--auth-host=scram-sha-256",
+            "-D", dataFolder, "-U", Self.superuser, "--auth-local=scram-sha-256", "--auth-host=scram-sha-256",
             "--pwfile=\(folder)/\(Self.passwordFile)", "--encoding=UTF8", "--no-locale", "--no-sync",
         ]), in: folder)
         guard result.status == 0 else {

@@ -1,27 +1,42 @@
 import Foundation
+import Logging
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A private PostgreSQL cluster started from the installed server binaries: for the tests, the
-/// demo and `chitra db start`. It listens on a Unix socket in its own folder and on 127.0.0.1
-/// only, trusts local connections, and runs as the `postgres` user when the caller is root.
+/// demo and `chitra db start`. It listens on a Unix socket in its own folder (mode 0700) and on
+/// 127.0.0.1 only, asks every connection for a password (`scram-sha-256`, local ones included), and
+/// runs as the `postgres` user when the caller is root. It has two roles: the superuser, who owns
+/// the tables and runs migrations, and `chitra_app`, the application's role (see migration 0011);
+/// their passwords are in files of mode 0600 in the folder.
 public struct LocalCluster: Sendable {
     /// The folder holding `data/` (the cluster) and the socket.
     public let folder: String
     public let port: Int
     public let binaries: PostgresBinaries
-    /// The superuser's password: local socket connections are trusted, TCP ones must give it.
+    /// The superuser's password.
     public let password: String
+    /// The application role's password.
+    public let applicationPassword: String
     /// The superuser the cluster was created with.
     public static let superuser = "chitra"
+    /// The role every product process connects as.
+    public static let applicationRole = "chitra_app"
 
     public var dataFolder: String { folder + "/data" }
     public var logPath: String { folder + "/postgres.log" }
 
-    /// The URL of database `name` on this cluster, through 127.0.0.1.
+    /// The superuser's URL of database `name` on this cluster, through 127.0.0.1: for migrations
+    /// and administration only.
     public func url(database: String = "postgres") -> DatabaseURL {
         DatabaseURL(user: Self.superuser, password: password, host: "127.0.0.1", port: port,
+                    database: database, sslMode: "disable")
+    }
+
+    /// The application role's URL of database `name`: what the product connects with.
+    public func applicationURL(database: String) -> DatabaseURL {
+        DatabaseURL(user: Self.applicationRole, password: applicationPassword, host: "127.0.0.1", port: port,
                     database: database, sslMode: "disable")
     }
 
@@ -45,13 +60,17 @@ public struct LocalCluster: Sendable {
         let folder = if let folder { folder } else { try makeTemporaryFolder() }
         let port = if let port { port } else { try FreePort.find() }
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            let cluster = LocalCluster(folder: folder, port: port, binaries: binaries, password: try readOrMakePassword(in: folder))
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: folder)
+            let cluster = LocalCluster(folder: folder, port: port, binaries: binaries,
+                                       password: try readOrMakePassword(in: folder, file: passwordFile),
+                                       applicationPassword: try readOrMakePassword(in: folder, file: applicationPasswordFile))
             if ephemeral { try cluster.startWatchdog() }
-            if !FileManager.default.fileExists(atPath: cluster.dataFolder + "/PG_VERSION") {
-                try await cluster.initialize()
-            }
+            let fresh = !FileManager.default.fileExists(atPath: cluster.dataFolder + "/PG_VERSION")
+            if fresh { try await cluster.initialize() }
             try await cluster.launch(settings: defaultSettings.merging(settings) { $1 }, detached: !ephemeral)
+            try await cluster.ensureApplicationRole()
             return cluster
         } catch let error as StoreError {
             throw error
@@ -90,22 +109,40 @@ public struct LocalCluster: Sendable {
     public static func existing(in folder: String) throws(StoreError) -> LocalCluster? {
         let (running, port) = status(of: folder)
         guard running, let port else { return nil }
-        let password = (try? String(contentsOfFile: folder + "/" + passwordFile, encoding: .utf8)) ?? ""
+        func read(_ file: String) -> String {
+            ((try? String(contentsOfFile: folder + "/" + file, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
         return LocalCluster(folder: folder, port: port, binaries: try PostgresBinaries.locate(),
-                            password: password.trimmingCharacters(in: .whitespacesAndNewlines))
+                            password: read(passwordFile), applicationPassword: read(applicationPasswordFile))
     }
 
     static let passwordFile = "superuser.password"
+    static let applicationPasswordFile = "application.password"
 
-    private static func readOrMakePassword(in folder: String) throws -> String {
-        let path = folder + "/" + passwordFile
+    private static func readOrMakePassword(in folder: String, file: String) throws -> String {
+        let path = folder + "/" + file
         if let existing = try? String(contentsOfFile: path, encoding: .utf8) {
             return existing.trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        let alphabet = Array("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
-        let password = String((0..<24).map { _ in alphabet.randomElement()! })
-        try password.write(toFile: path, atomically: true, encoding: .utf8)
+        let password = SecretText.random(length: 32)
+        try PrivateFile.write(password, to: path)
         return password
+    }
+
+    /// The application's role, able to log in with its password (migration 0011 creates it
+    /// without login when a cluster has none, and grants it its privileges).
+    func ensureApplicationRole() async throws {
+        let role = Self.applicationRole
+        let password = applicationPassword.replacingOccurrences(of: "'", with: "''")
+        try await AdminStatement.execute("""
+            DO $$ BEGIN
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '\(role)') THEN
+                    CREATE ROLE \(role) LOGIN PASSWORD '\(password)';
+                ELSE
+                    ALTER ROLE \(role) LOGIN PASSWORD '\(password)';
+                END IF;
+            END $$
+            """, on: url(), logger: Logger(label: "chitra.cluster", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
     private static func makeTemporaryFolder() throws(StoreError) -> String {

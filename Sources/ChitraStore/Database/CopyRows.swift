@@ -3,23 +3,47 @@ import PostgresNIO
 
 /// `COPY table (columns) FROM STDIN` of rows encoded by the caller in COPY's text format
 /// (`CopyFormat`), sent in chunks of about a megabyte: the one way bulk rows go to the server.
+///
+/// PostgreSQL refuses COPY FROM into a table under row-level security (every tenant table), so the
+/// rows go into a temporary table of the same columns first (the session's own, no policy), then
+/// into the table with one `INSERT … SELECT`, which the policies check like any insert.
 enum CopyRows {
     /// Bytes gathered before each write to the server.
     static let chunkBytes = 1 << 20
 
     static func copy<Rows: Sequence>(_ rows: Rows, into table: String, columns: [String], on connection: PostgresConnection,
                                      encode: (Rows.Element, inout [UInt8]) -> Void) async throws {
-        try await connection.copyFrom(table: table, columns: columns, logger: Database.quiet) { writer in
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(chunkBytes + 4096)
-            for row in rows {
-                encode(row, &bytes)
-                if bytes.count >= chunkBytes {
-                    try await writer.write(ByteBuffer(bytes: bytes))
-                    bytes.removeAll(keepingCapacity: true)
+        try await throughStaging(into: table, columns: columns, on: connection) { staging in
+            try await connection.copyFrom(table: staging, columns: columns, logger: Database.quiet) { writer in
+                var bytes: [UInt8] = []
+                bytes.reserveCapacity(chunkBytes + 4096)
+                for row in rows {
+                    encode(row, &bytes)
+                    if bytes.count >= chunkBytes {
+                        try await writer.write(ByteBuffer(bytes: bytes))
+                        bytes.removeAll(keepingCapacity: true)
+                    }
                 }
+                if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
             }
-            if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
         }
+    }
+
+    /// Runs `copy` into an empty temporary twin of `table` (its `columns` only, typed alike), then
+    /// moves what it holds into `table`. The twin lives as long as the connection and is emptied
+    /// after each use; a rolled-back transaction takes its rows with it.
+    static func throughStaging<T>(into table: String, columns: [String], on connection: PostgresConnection,
+                                  _ copy: (String) async throws -> T) async throws -> T {
+        precondition((columns + [table]).allSatisfy { $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } },
+                     "table and column names are plain identifiers")
+        let staging = "copy_" + table
+        let list = columns.joined(separator: ", ")
+        try await connection.query(PostgresQuery(unsafeSQL:
+            "CREATE TEMP TABLE IF NOT EXISTS \(staging) AS SELECT \(list) FROM \(table) WITH NO DATA"), logger: Database.quiet)
+        let result = try await copy(staging)
+        try await connection.query(PostgresQuery(unsafeSQL: "INSERT INTO \(table) (\(list)) SELECT \(list) FROM \(staging)"),
+                                   logger: Database.quiet)
+        try await connection.query(PostgresQuery(unsafeSQL: "TRUNCATE \(staging)"), logger: Database.quiet)
+        return result
     }
 }

@@ -3,26 +3,68 @@ import PostgresNIO
 import NIOPosix
 
 /// The one handle every process holds on PostgreSQL: a pooled `PostgresClient` plus the URL it
-/// came from (for clear error messages). `run()` must be running, e.g. in a `ServiceGroup` or
-/// through `withRunning`, for queries to be served.
+/// came from (for clear error messages) and the scope its statements run in. `run()` must be
+/// running, e.g. in a `ServiceGroup` or through `withRunning`, for queries to be served.
+///
+/// The pool's connections start with the scope the pool was made with (a process of one identity,
+/// e.g. a CLI command or a worker's queue); `scoped(_:)` gives a handle on the same pool whose
+/// transactions set another scope first (`SET LOCAL`), e.g. a job's district or an API request's
+/// token, and whose single queries run in a transaction of their own to do so.
 public final class Database: Sendable {
     public let url: DatabaseURL
     public let client: PostgresClient
     public let logger: Logger
+    /// What this handle's statements may see.
+    public let scope: Scope
+    /// What the pool's connections see without being told.
+    public let connectionScope: Scope
 
     /// Connections per process. Twenty covers a worker's claim, completion, heartbeat,
     /// listener and maintenance connections plus handlers that open transactions.
     public static let defaultMaximumConnections = 20
 
-    public init(url: DatabaseURL, maximumConnections: Int = defaultMaximumConnections, logger: Logger) {
+    public init(url: DatabaseURL, maximumConnections: Int = defaultMaximumConnections, scope: Scope = .nothing, logger: Logger) {
         var configuration = url.clientConfiguration
         configuration.options.maximumConnections = maximumConnections
+        configuration.options.additionalStartupParameters = [("options", Self.startupOptions(scope))]
         self.url = url
         self.logger = logger
+        self.scope = scope
+        self.connectionScope = scope
         // The pool's own chatter (e.g. "run() not called yet" while it starts) stays below error.
         var background = logger
         background.logLevel = max(logger.logLevel, .error)
         self.client = PostgresClient(configuration: configuration, backgroundLogger: background)
+    }
+
+    private init(sharing database: Database, scope: Scope) {
+        self.url = database.url
+        self.client = database.client
+        self.logger = database.logger
+        self.connectionScope = database.connectionScope
+        self.scope = scope
+    }
+
+    /// This pool, with `scope` set in every transaction.
+    public func scoped(_ scope: Scope) -> Database {
+        Database(sharing: self, scope: scope)
+    }
+
+    static func startupOptions(_ scope: Scope) -> String {
+        if scope.queue { return "-c role=\(Scope.queueRole)" }
+        return scope.settings.filter { !$0.value.isEmpty }.map { "-c \($0.name)=\($0.value)" }.joined(separator: " ")
+    }
+
+    /// Sets this handle's scope for the rest of the transaction open on `connection`: the queue's
+    /// role or the application's (only when it differs from the pool's: an owner's pool keeps its
+    /// role), and the row-level security settings.
+    public func setScope(on connection: PostgresConnection) async throws {
+        let role = scope.queue != connectionScope.queue ? (scope.queue ? Scope.queueRole : Scope.applicationRole) : ""
+        let settings = scope.settings
+        try await connection.query("""
+            SELECT CASE WHEN \(role) = '' THEN '' ELSE set_config('role', \(role), true) END,
+                   set_config(\(settings[0].name), \(settings[0].value), true), set_config(\(settings[1].name), \(settings[1].value), true)
+            """, logger: Self.quiet)
     }
 
     /// Connects once, outside the pool, so that a wrong URL, an unreachable server or a wrong
@@ -42,11 +84,11 @@ public final class Database: Sendable {
     /// Probes the server, then runs `body` with the pool running beside it, and stops the pool.
     @discardableResult
     public static func withRunning<T: Sendable>(
-        _ url: DatabaseURL, maximumConnections: Int = defaultMaximumConnections, logger: Logger,
+        _ url: DatabaseURL, maximumConnections: Int = defaultMaximumConnections, scope: Scope = .nothing, logger: Logger,
         _ body: @Sendable (Database) async throws -> T
     ) async throws -> T {
         try await probe(url, logger: logger)
-        let database = Database(url: url, maximumConnections: maximumConnections, logger: logger)
+        let database = Database(url: url, maximumConnections: maximumConnections, scope: scope, logger: logger)
         return try await database.withRunning(body)
     }
 
@@ -63,12 +105,21 @@ public final class Database: Sendable {
         }
     }
 
-    /// Runs a query, mapping driver errors into `StoreError` with `context`
+    /// Runs a query in this handle's scope, mapping driver errors into `StoreError` with `context`
     /// ("claim jobs", "apply migration 3") for the message.
     @discardableResult
-    public func query(_ query: PostgresQuery, _ context: String) async throws(StoreError) -> PostgresRowSequence {
+    public func query(_ query: PostgresQuery, _ context: String) async throws(StoreError) -> QueryRows {
         do {
-            return try await client.query(query, logger: logger)
+            if scope == connectionScope {
+                return QueryRows(source: .stream(try await client.query(query, logger: logger)))
+            }
+            return try await client.withTransaction(logger: logger) { connection in
+                try await setScope(on: connection)
+                return QueryRows(source: .read(try await connection.query(query, logger: logger).collect()))
+            }
+        } catch let error as PostgresTransactionError {
+            let cause = error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError
+            throw StoreError.from(cause ?? error, context: context, url: url)
         } catch {
             throw StoreError.from(error, context: context, url: url)
         }
@@ -80,7 +131,11 @@ public final class Database: Sendable {
         _ context: String, _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
         do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            let scoped = scope != connectionScope
+            return try await client.withTransaction(logger: logger) { connection in
+                if scoped { try await setScope(on: connection) }
+                return try await body(connection)
+            }
         } catch let error as PostgresTransactionError {
             // Errors of the body pass through untouched (a handler's snooze or cancel must keep its
             // type); errors of BEGIN, COMMIT or the driver become a `StoreError`.

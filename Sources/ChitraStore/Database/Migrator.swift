@@ -59,9 +59,20 @@ public struct Migrator: Sendable {
         return try await database.client.withConnection { try await Self.appliedVersions($0, logger: logger) }
     }
 
-    /// Throws `migrationsMissing` unless every known migration is applied.
+    /// Throws `migrationsMissing` unless every known migration is applied. Reads only: the
+    /// application's role may not create the record table.
     public func requireUpToDate() async throws {
-        let applied = try await appliedVersions()
+        var applied = Set<Int>()
+        do {
+            for try await version in try await database.query("SELECT version FROM schema_migrations", "read the applied migrations")
+                .decode(Int.self) { applied.insert(version) }
+        } catch StoreError.query(sqlState: "42P01", _, _) {
+            // No record table: nothing applied.
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.from(error, context: "read the applied migrations", url: database.url)
+        }
         let known = Set(migrations.map(\.version))
         guard known.isSubset(of: applied) else {
             throw StoreError.migrationsMissing(applied: applied.intersection(known).count, known: known.count)

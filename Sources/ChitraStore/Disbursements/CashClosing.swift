@@ -19,7 +19,8 @@ public enum CashClosing {
         }
     }
 
-    public static func close(district: String, period: Period, by person: String, database: Database) async throws -> Outcome {
+    public static func close(district: String, period: Period, by identity: Identity, database: Database) async throws -> Outcome {
+        let person = identity.name
         let (returned, _) = try DisbursementStateMachine(state: .cashInstructed, attempts: 0, rail: .cash).handle(.cashReturned)
         return try await database.transaction("close the cash of district \(district)") { connection in
             var count = 0, amount: Int64 = 0
@@ -30,6 +31,8 @@ public enum CashClosing {
             for try await run in try await connection.query(RunSettlementSQL.runOf(district: district, period: period), logger: Database.quiet)
                 .decode(Int64.self) { runs.append(run) }
             let completed = try await RunSettlement.completeIfSettled(runIDs: runs, on: connection).first
+            try await AuditLog.append(AuditEntry(by: identity, .closeCash, district: district, period: period, subject: "cash of \(period)",
+                                                 after: ["returned": .number(Int64(count)), "returned_vnd": .number(amount)]), on: connection)
             return Outcome(district: district, period: period.description, returned: count, returnedVND: amount, completedRun: completed)
         }
     }

@@ -22,7 +22,8 @@ public enum CashConfirmation {
         }
     }
 
-    public static func confirm(path: String, by person: String, database: Database) async throws -> Outcome {
+    public static func confirm(path: String, by identity: Identity, database: Database) async throws -> Outcome {
+        let person = identity.name
         let file = RegisterFile(path: path, label: "confirmation file")
         let (bytes, digest) = try await NIOThreadPool.singleton.runIfActive { try file.contents() }
         let parsed = CashConfirmationFile(data: Data(bytes))
@@ -50,9 +51,16 @@ public enum CashConfirmation {
                 .decode(Int64.self) { runs.append(run) }
             let completed = try await RunSettlement.completeIfSettled(runIDs: runs, on: connection)
             let paid = rows.filter(\.paid).count
-            try await connection.query(CashConfirmationSQL.record(sha256: digest.sha256, fileName: URL(fileURLWithPath: path).lastPathComponent,
+            let fileName = URL(fileURLWithPath: path).lastPathComponent
+            try await connection.query(CashConfirmationSQL.record(sha256: digest.sha256, fileName: fileName, ids: columns.ids,
                                                                   rows: rows.count, paid: paid, returned: rows.count - paid, by: person),
                                        logger: Database.quiet)
+            for try await (district, paidCount, returnedCount) in try await connection.query(
+                CashConfirmationSQL.byDistrict(ids: columns.ids), logger: Database.quiet).decode((String, Int64, Int64).self) {
+                try await AuditLog.append(AuditEntry(by: identity, .confirmCash, district: district, subject: fileName,
+                                                     after: ["paid_cash": .number(paidCount), "returned": .number(returnedCount),
+                                                             "sha256": .text(digest.sha256)]), on: connection)
+            }
             return Outcome(paid: paid, returned: rows.count - paid, completedRuns: completed, alreadyConfirmedBy: nil)
         }
     }
@@ -124,10 +132,21 @@ enum CashConfirmationSQL {
             """, binds: binds)
     }
 
-    static func record(sha256: String, fileName: String, rows: Int, paid: Int, returned: Int, by: String) -> PostgresQuery {
+    /// The file, with the districts whose disbursements it closed (who may see it).
+    static func record(sha256: String, fileName: String, ids: [String], rows: Int, paid: Int, returned: Int, by: String) -> PostgresQuery {
         """
-        INSERT INTO cash_confirmation_files (sha256, file_name, rows, paid, returned, confirmed_by)
-        VALUES (\(sha256), \(fileName), \(rows), \(paid), \(returned), \(by))
+        INSERT INTO cash_confirmation_files (sha256, file_name, rows, paid, returned, confirmed_by, district_codes)
+        SELECT \(sha256), \(fileName), \(rows), \(paid), \(returned), \(by),
+               coalesce(array_agg(DISTINCT district_code ORDER BY district_code), '{}')
+        FROM disbursements WHERE end_to_end_id = ANY (\(ids)::text[])
+        """
+    }
+
+    /// What a file did in each district, for the audit log.
+    static func byDistrict(ids: [String]) -> PostgresQuery {
+        """
+        SELECT district_code, count(*) FILTER (WHERE state = 'paid_cash'), count(*) FILTER (WHERE state = 'returned')
+        FROM disbursements WHERE end_to_end_id = ANY (\(ids)::text[]) GROUP BY 1 ORDER BY 1
         """
     }
 }

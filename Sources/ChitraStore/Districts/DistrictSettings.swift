@@ -1,3 +1,4 @@
+import ChitraCore
 import Foundation
 import PostgresNIO
 
@@ -69,7 +70,9 @@ public enum DistrictSettings {
         try check(codes, known: try await knownCodes(connection.query(DistrictSQL.codes, logger: Database.quiet)))
     }
 
-    private static func knownCodes(_ rows: PostgresRowSequence) async throws -> [String] {
+    private static func knownCodes(_ rows: PostgresRowSequence) async throws -> [String] { try await knownCodes(QueryRows(rows)) }
+
+    private static func knownCodes(_ rows: QueryRows) async throws -> [String] {
         var known: [String] = []
         for try await code in rows.decode(String.self) { known.append(code) }
         return known
@@ -93,24 +96,38 @@ public enum DistrictSettings {
     }
 
     /// Sets the account the district pays from.
-    public static func setPayingAccount(_ account: PayingAccount, district: String, database: Database) async throws {
+    public static func setPayingAccount(_ account: PayingAccount, district: String, by identity: Identity, database: Database) async throws {
         try await requireKnown([district], database: database)
         if let problem = account.problem { throw Failure.badPayingAccount(district: district, problem: problem) }
-        try await database.query(DistrictSQL.setPayingAccount(district: district, name: account.name, account: account.account,
-                                                               bank: account.bank), "set the paying account of district \(district)")
+        try await change(district: district, by: identity, setting: "paying_account",
+                         to: .text(account.name + " · " + CitizenID.masked(account.account) + " · " + account.bank),
+                         DistrictSQL.setPayingAccount(district: district, name: account.name, account: account.account, bank: account.bank),
+                         database: database)
     }
 
     /// Turns approval on or off for runs that finish computing from now on.
-    public static func setApprovalRequired(_ required: Bool, district: String, database: Database) async throws {
+    public static func setApprovalRequired(_ required: Bool, district: String, by identity: Identity, database: Database) async throws {
         try await requireKnown([district], database: database)
-        try await database.query(DistrictSQL.setApprovalRequired(required, district: district), "change district \(district)")
+        try await change(district: district, by: identity, setting: "approval_required", to: .flag(required),
+                         DistrictSQL.setApprovalRequired(required, district: district), database: database)
     }
 
     /// The day (1 to 28) from which a district's still-failed transfers fall back to cash by
     /// themselves, so that people are paid before the month ends; nil: only finance does it.
-    public static func setCashFallbackDay(_ day: Int?, district: String, database: Database) async throws {
+    public static func setCashFallbackDay(_ day: Int?, district: String, by identity: Identity, database: Database) async throws {
         try await requireKnown([district], database: database)
         if let day, !(1...28).contains(day) { throw Failure.badFallbackDay(district: district, day: day) }
-        try await database.query(DistrictSQL.setCashFallbackDay(day, district: district), "change district \(district)")
+        try await change(district: district, by: identity, setting: "cash_fallback_day", to: day.map { AuditValue.number(Int64($0)) } ?? .text("off"),
+                         DistrictSQL.setCashFallbackDay(day, district: district), database: database)
+    }
+
+    /// One setting changed and audited in one transaction.
+    private static func change(district: String, by identity: Identity, setting: String, to value: AuditValue,
+                               _ statement: PostgresQuery, database: Database) async throws {
+        try await database.transaction("change district \(district)") { connection in
+            try await connection.query(statement, logger: Database.quiet)
+            try await AuditLog.append(AuditEntry(by: identity, .changeSettings, district: district, subject: "district \(district)",
+                                                 after: [setting: value]), on: connection)
+        }
     }
 }

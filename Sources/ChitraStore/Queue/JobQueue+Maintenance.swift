@@ -19,8 +19,21 @@ extension JobQueue {
                 led = won
             }
             guard led else { return MaintenanceReport(led: false, rescued: 0, pruned: 0) }
-            let rescued = try await Self.count(connection.query(
-                MaintenanceSQL.rescue(limit: Self.maintenanceBatchSize), logger: Database.quiet))
+            var rescued = 0
+            var discarded: [MaintenanceSQL.DiscardedRunJob] = []
+            for try await (id, ofRun, kind, district, runID, generation, attempt, maxAttempts) in try await connection.query(
+                MaintenanceSQL.rescue(limit: Self.maintenanceBatchSize), logger: Database.quiet
+            ).decode((Int64, Bool, String, String, Int64?, Int32?, Int32, Int32).self) {
+                rescued += 1
+                if ofRun, let runID, let generation {
+                    discarded.append(.init(id: id, kind: kind, district: district, runID: runID, generation: generation,
+                                           attempt: attempt, maxAttempts: maxAttempts))
+                }
+            }
+            if !discarded.isEmpty {
+                try await database.scoped(Scope(districts: Array(Set(discarded.map(\.district))))).setScope(on: connection)
+                try await connection.query(MaintenanceSQL.failRuns(discarded), logger: Database.quiet)
+            }
             let pruned = prune ? try await Self.count(connection.query(
                 MaintenanceSQL.prune(completedFor: completedRetention, failedFor: failedRetention,
                                      limit: Self.maintenanceBatchSize), logger: Database.quiet)) : 0
@@ -31,7 +44,9 @@ extension JobQueue {
         }
     }
 
-    static func count(_ rows: PostgresRowSequence) async throws -> Int {
+    static func count(_ rows: PostgresRowSequence) async throws -> Int { try await count(QueryRows(rows)) }
+
+    static func count(_ rows: QueryRows) async throws -> Int {
         var count = 0
         for try await _ in rows { count += 1 }
         return count

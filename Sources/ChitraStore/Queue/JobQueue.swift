@@ -155,7 +155,7 @@ public struct JobQueue: Sendable {
     }
 
     /// Consumes a statement's result; returns the number of rows it returned.
-    static func drain(_ rows: PostgresRowSequence, context: String, url: DatabaseURL) async throws(StoreError) -> Int {
+    static func drain(_ rows: QueryRows, context: String, url: DatabaseURL) async throws(StoreError) -> Int {
         do {
             var count = 0
             for try await _ in rows { count += 1 }

@@ -29,11 +29,13 @@ enum RegisterImportSQL {
         """
     }
 
-    /// Rows whose id belongs to a beneficiary of another district (ids are unique in the province).
+    /// Rows whose id belongs to a beneficiary of another district (ids are unique in the province),
+    /// asked of a function that sees every district's ids (the importer's scope does not).
     static func otherDistricts(_ district: String) -> PostgresQuery {
         """
-        SELECT r.line, b.district_code, count(*) OVER () FROM import_rows r JOIN beneficiaries b USING (beneficiary_id)
-        WHERE b.district_code <> \(district) ORDER BY r.line LIMIT 100
+        SELECT r.line, h.district_code, count(*) OVER () FROM import_rows r
+        JOIN chitra_ids_held_elsewhere(\(district), ARRAY(SELECT beneficiary_id FROM import_rows)) h USING (beneficiary_id)
+        ORDER BY r.line LIMIT 100
         """
     }
 

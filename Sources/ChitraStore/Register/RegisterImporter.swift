@@ -49,7 +49,9 @@ public struct RegisterImporter: Sendable {
         self.policy = policy
     }
 
-    public func importFile(at path: String, district: String, progress: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> Summary {
+    /// Imports the file as `identity` (audited with its counts, in the import's transaction).
+    public func importFile(at path: String, district: String, by identity: Identity,
+                           progress: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> Summary {
         var clock = StepClock()
         let file = RegisterFile(path: path)
         // Reading and hashing a large file blocks: done on NIO's thread pool for blocking work, not
@@ -69,13 +71,20 @@ public struct RegisterImporter: Sendable {
             }
             let importID = try await Self.first(Int64.self, RegisterImportSQL.recordImport(
                 district: district, sha256: digest, fileName: fileName, rows: 0), on: connection)!
+            var summary: Summary
             if try await Self.first(Bool.self, RegisterImportSQL.districtIsEmpty(district), on: connection) == true,
-               let summary = try await Self.importDirect(file: file, hashed: hashed, importID: importID, validator: validator,
-                                                         on: connection, clock: &clock, progress: progress) {
-                return summary
+               let direct = try await Self.importDirect(file: file, hashed: hashed, importID: importID, validator: validator,
+                                                        on: connection, clock: &clock, progress: progress) {
+                summary = direct
+            } else {
+                summary = try await Self.importStaged(file: file, hashed: hashed, district: district, importID: importID, validator: validator,
+                                                      on: connection, clock: &clock, progress: progress)
             }
-            return try await Self.importStaged(file: file, hashed: hashed, district: district, importID: importID, validator: validator,
-                                               on: connection, clock: &clock, progress: progress)
+            try await AuditLog.append(AuditEntry(by: identity, .importRegister, district: district, subject: "import \(importID): \(fileName)",
+                                                 after: ["rows": .number(Int64(summary.rows)), "new": .number(Int64(summary.new)),
+                                                         "changed": .number(Int64(summary.changed)), "left": .number(Int64(summary.left)),
+                                                         "sha256": .text(digest)]), on: connection)
+            return summary
         }
     }
 
@@ -87,9 +96,12 @@ public struct RegisterImporter: Sendable {
         try await connection.query("SAVEPOINT direct_import", logger: Database.quiet)
         let rows: Int
         do {
-            rows = try await stage(file: file, hashed: hashed, validator: validator, table: "beneficiaries",
-                                   columns: RegisterImportSQL.beneficiaryCopyColumns, on: connection, progress: progress) {
-                $0.appendBeneficiaryCopyLine(importID: importID, to: &$1)
+            rows = try await CopyRows.throughStaging(into: "beneficiaries", columns: RegisterImportSQL.beneficiaryCopyColumns,
+                                                     on: connection) { staging in
+                try await stage(file: file, hashed: hashed, validator: validator, table: staging,
+                                columns: RegisterImportSQL.beneficiaryCopyColumns, on: connection, progress: progress) {
+                    $0.appendBeneficiaryCopyLine(importID: importID, to: &$1)
+                }
             }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             try await connection.query("ROLLBACK TO SAVEPOINT direct_import", logger: Database.quiet)

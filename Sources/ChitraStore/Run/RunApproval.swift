@@ -51,15 +51,18 @@ public enum RunApproval {
         }
     }
 
-    public static func approve(district: String, period: Period, by approver: String, database: Database) async throws -> ControlTotals {
-        try await database.transaction("approve the run of district \(district)") { connection in
+    /// Maker–checker compares people (`Identity.person`: the name on the token, whatever its case),
+    /// so that one person holding two tokens cannot approve their own run. Audited.
+    public static func approve(district: String, period: Period, by identity: Identity, database: Database) async throws -> ControlTotals {
+        let approver = identity.name
+        return try await database.transaction("approve the run of district \(district)") { connection in
             guard let run = try await RunSQL.lockExisting(district: district, period: period, on: connection) else { throw Failure.noRun(district: district, period: period.description) }
             do {
                 _ = try RunStateMachine(run.state).approve()
             } catch {
                 throw Failure.notComputed(district: district, period: period.description, state: run.state.rawValue)
             }
-            guard run.triggeredBy != approver else { throw Failure.sameApprover(name: approver) }
+            guard Identity.person(run.triggeredBy) != identity.person else { throw Failure.sameApprover(name: approver) }
             // The checker approves what the run recorded; it must be what the run holds.
             let recorded = try await controlTotals(runID: run.id, on: connection)
             let counted = try await totals(RunSQL.disbursementTotals(runID: run.id), on: connection)
@@ -69,6 +72,11 @@ public enum RunApproval {
             try await connection.query(RunSQL.approve(runID: run.id, by: approver), logger: Database.quiet)
             try await approveDisbursements(runID: run.id, on: connection)
             try await RunSubmission.enqueue(runID: run.id, generation: run.generation, district: district, on: connection)
+            try await connection.query(RunSQL.recordApprovalToken(runID: run.id, token: identity.tokenID), logger: Database.quiet)
+            try await AuditLog.append(AuditEntry(by: identity, .approveRun, district: district, period: period, subject: "run \(run.id)",
+                                                 before: ["state": .text(run.state.rawValue), "triggered_by": .text(run.triggeredBy)],
+                                                 after: ["state": "approved", "disbursements": .number(Int64(recorded.count)),
+                                                         "amount_vnd": .number(recorded.totalVND)]), on: connection)
             return recorded
         }
     }

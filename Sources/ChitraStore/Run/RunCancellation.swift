@@ -23,7 +23,7 @@ public enum RunCancellation {
 
     /// Returns how many disbursements were removed.
     @discardableResult
-    public static func cancel(district: String, period: Period, database: Database) async throws -> Int {
+    public static func cancel(district: String, period: Period, by identity: Identity, database: Database) async throws -> Int {
         try await database.transaction("cancel the run of district \(district)") { connection in
             guard let run = try await RunSQL.lockExisting(district: district, period: period, on: connection) else { throw Failure.noRun(district: district, period: period.description) }
             do {
@@ -40,6 +40,9 @@ public enum RunCancellation {
             for statement in RunSQL.cancelStatements(runID: run.id, district: district) {
                 try await connection.query(statement, logger: Database.quiet)
             }
+            try await AuditLog.append(AuditEntry(by: identity, .cancelRun, district: district, period: period, subject: "run \(run.id)",
+                                                 before: ["state": .text(run.state.rawValue)],
+                                                 after: ["state": "cancelled", "disbursements_removed": .number(Int64(removed))]), on: connection)
             return removed
         }
     }

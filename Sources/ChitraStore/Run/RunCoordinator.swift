@@ -36,7 +36,8 @@ public struct RunCoordinator: Sendable {
 
     /// Triggers `period` for `districts` (every district with a register when nil). A period outside
     /// `periodRule` is refused unless `force`, and a forced run records it.
-    public func trigger(period: Period, districts: [String]?, by: String, autoApprove: Bool, force: Bool = false) async throws -> [Outcome] {
+    /// Each run triggered (or triggered again) is audited with `by`, in its own transaction.
+    public func trigger(period: Period, districts: [String]?, by: Identity, autoApprove: Bool, force: Bool = false) async throws -> [Outcome] {
         let rule = try periodRule ?? RunPeriodRule(policy: try PolicyTable.bundled())
         try rule.check(period, force: force)
         let forced = rule.needsForce(period)
@@ -60,8 +61,9 @@ public struct RunCoordinator: Sendable {
         return outcomes
     }
 
-    static func trigger(district: String, period: Period, by: String, autoApprove: Bool, forced: Bool,
+    static func trigger(district: String, period: Period, by identity: Identity, autoApprove: Bool, forced: Bool,
                         on connection: PostgresConnection) async throws -> Outcome {
+        let by = identity.name
         var runID: Int64?
         var generation: Int32 = 1
         for try await (id, gen) in try await connection.query(
@@ -85,6 +87,11 @@ public struct RunCoordinator: Sendable {
         let job = try NewJob(kind: "plan", districtCode: district, encoding: PlanArgs(runID: runID, generation: generation),
                              uniqueKey: "plan:\(district):\(period):\(generation)")
         let enqueued = try await JobQueue.enqueue(job, on: connection)
+        try await RunSQL.recordTrigger(runID: runID, token: identity.tokenID, on: connection)
+        try await AuditLog.append(AuditEntry(by: identity, autoApprove ? .autoApprove : .triggerRun, district: district, period: period,
+                                             subject: "run \(runID)", after: ["state": "planning", "generation": .number(Int64(generation)),
+                                                                             "auto_approve": .flag(autoApprove), "forced": .flag(forced)]),
+                                  on: connection)
         return .started(district: district, runID: runID, planJobID: enqueued.id)
     }
 }

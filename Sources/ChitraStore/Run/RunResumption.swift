@@ -34,7 +34,7 @@ public enum RunResumption {
         }
     }
 
-    public static func resume(district: String, period: Period, database: Database) async throws -> Outcome {
+    public static func resume(district: String, period: Period, by identity: Identity, database: Database) async throws -> Outcome {
         try await database.transaction("resume the run of district \(district)") { connection in
             guard let run = try await RunSQL.lockExisting(district: district, period: period, on: connection) else {
                 throw Failure.noRun(district: district, period: period.description)
@@ -52,6 +52,9 @@ public enum RunResumption {
                 resumes = count
                 settings = .init(autoApprove: autoApprove, approvalRequired: approvalRequired)
             }
+            try await AuditLog.append(AuditEntry(by: identity, .resumeRun, district: district, period: period, subject: "run \(run.id)",
+                                                 before: ["state": .text(run.state.rawValue)], after: ["state": .text(next.rawValue)]),
+                                      on: connection)
             switch action {
             case .plan:
                 let job = try NewJob(kind: "plan", districtCode: district,

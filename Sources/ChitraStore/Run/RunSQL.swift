@@ -18,6 +18,15 @@ enum RunSQL {
         """
     }
 
+    /// The token behind the run's trigger (maker–checker compares people; the token says which).
+    static func recordTrigger(runID: Int64, token: Int64?, on connection: PostgresConnection) async throws {
+        try await connection.query("UPDATE runs SET triggered_by_token = \(token) WHERE id = \(runID)", logger: Database.quiet)
+    }
+
+    static func recordApprovalToken(runID: Int64, token: Int64?) -> PostgresQuery {
+        "UPDATE runs SET approved_by_token = \(token) WHERE id = \(runID)"
+    }
+
     /// The run of a district and month, locked for a change of state.
     static func existingRun(district: String, period: Period) -> PostgresQuery {
         """

@@ -58,7 +58,9 @@ public struct RunShardRecord: Sendable, Hashable, Codable {
         try await records(connection.query(RunShardRecordSQL.list(runID: runID), logger: Database.quiet)).filter { $0.state == .pending }
     }
 
-    private static func records(_ rows: PostgresRowSequence) async throws -> [RunShardRecord] {
+    private static func records(_ rows: PostgresRowSequence) async throws -> [RunShardRecord] { try await records(QueryRows(rows)) }
+
+    private static func records(_ rows: QueryRows) async throws -> [RunShardRecord] {
         var records: [RunShardRecord] = []
         for try await (shard, lower, upper, state, members, disbursements, amount, job, attempt) in rows.decode(
             (Int32, String, String?, String, Int32?, Int32?, Int64?, Int64?, Int32?).self) {

@@ -14,8 +14,9 @@ public enum FinanceRerun {
     }
 
     /// Re-sends the failed transfers of `scope` in new batches (their jobs send them).
-    public static func retry(_ scope: FinanceScope, by person: String, expecting expected: Int? = nil, database: Database) async throws -> Outcome {
-        try await database.transaction("re-run the failed transfers of \(scope)") { connection in
+    public static func retry(_ scope: FinanceScope, by identity: Identity, expecting expected: Int? = nil, database: Database) async throws -> Outcome {
+        let person = identity.name
+        return try await database.transaction("re-run the failed transfers of \(scope)") { connection in
             let preview = try await scope.preview(on: connection)
             try check(preview, expected: expected, scope: scope)
             var batches: [TransferBatching.Batch] = []
@@ -23,13 +24,16 @@ public enum FinanceRerun {
                 batches += try await TransferBatching.batch(scope.scope(runID: preview.runID, rail: rail), period: scope.period,
                                                             limit: TransferBatching.maximumTransfers, requestedBy: person, on: connection)
             }
-            return Outcome(preview: preview, batches: batches, moved: batches.reduce(0) { $0 + $1.transfers })
+            let outcome = Outcome(preview: preview, batches: batches, moved: batches.reduce(0) { $0 + $1.transfers })
+            try await audit(.retryTransfers, scope, outcome, by: identity, on: connection)
+            return outcome
         }
     }
 
     /// Sends the failed transfers of `scope` to the post office's list.
-    public static func fallBack(_ scope: FinanceScope, by person: String, expecting expected: Int? = nil, database: Database) async throws -> Outcome {
-        try await database.transaction("send the failed transfers of \(scope) to cash") { connection in
+    public static func fallBack(_ scope: FinanceScope, by identity: Identity, expecting expected: Int? = nil, database: Database) async throws -> Outcome {
+        let person = identity.name
+        return try await database.transaction("send the failed transfers of \(scope) to cash") { connection in
             let preview = try await scope.preview(on: connection)
             try check(preview, expected: expected, scope: scope)
             var moved = 0
@@ -41,8 +45,19 @@ public enum FinanceRerun {
                 }
                 if !transfers.isEmpty { moved += try await TransferOutcomes.fallBack(transfers, by: person, on: connection) }
             }
-            return Outcome(preview: preview, batches: [], moved: moved)
+            let outcome = Outcome(preview: preview, batches: [], moved: moved)
+            try await audit(.cashFallback, scope, outcome, by: identity, on: connection)
+            return outcome
         }
+    }
+
+    static func audit(_ action: Action, _ scope: FinanceScope, _ outcome: Outcome, by identity: Identity,
+                      on connection: PostgresConnection) async throws {
+        try await AuditLog.append(AuditEntry(by: identity, action, district: scope.district, period: scope.period,
+                                             subject: "run \(outcome.preview.runID): \(scope)",
+                                             before: ["failed": .number(Int64(outcome.preview.count)), "amount_vnd": .number(outcome.preview.amount.dong)],
+                                             after: ["moved": .number(Int64(outcome.moved)), "batches": .number(Int64(outcome.batches.count))]),
+                                  on: connection)
     }
 
     /// What was shown to the person must be what is moved: a count that changed meanwhile refuses.

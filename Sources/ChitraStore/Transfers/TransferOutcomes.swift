@@ -126,7 +126,9 @@ public enum TransferOutcomes {
                                                 logger: Database.quiet))
     }
 
-    static func count(_ rows: PostgresRowSequence) async throws -> Int {
+    static func count(_ rows: PostgresRowSequence) async throws -> Int { try await count(QueryRows(rows)) }
+
+    static func count(_ rows: QueryRows) async throws -> Int {
         var total = 0
         for try await value in rows.decode(Int64.self) { total = Int(value) }
         return total

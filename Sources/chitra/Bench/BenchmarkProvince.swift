@@ -20,16 +20,23 @@ struct BenchmarkProvince {
         return logger
     }
 
-    func with<T: Sendable>(_ body: @Sendable (Database, DatabaseURL) async throws -> T) async throws -> T {
+    /// Runs `body` with the application's handle (scoped to the province's districts and the
+    /// queue), its URL for worker processes, and the province's people.
+    func with<T: Sendable>(_ body: @Sendable (Database, DatabaseURL, ProvincePeople) async throws -> T) async throws -> T {
         let logger = Self.logger
         let policy = try PolicyTable.bundled()
+        let districts = self.districts
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let cluster = try await LocalCluster.start(settings: settings)
-        let url = cluster.url(database: "chitra_bench")
+        let owner = cluster.url(database: "chitra_bench")
+        let url = cluster.applicationURL(database: "chitra_bench")
         do {
             try await AdminStatement.createDatabase("chitra_bench", on: cluster.url(), logger: logger)
-            let result = try await Database.withRunning(url, logger: logger) { database in
+            let people = try await Database.withRunning(owner, logger: logger) { database in
                 try await Migrator(database: database).migrate()
+                return try await ProvincePeople.make(districts: districts, owner: database)
+            }
+            try await Database.withRunning(url, scope: ProvincePeople.scope(districts), logger: logger) { database in
                 let importer = RegisterImporter(database: database, policy: policy)
                 var assigned = 0
                 for (index, district) in districts.enumerated() {
@@ -37,11 +44,14 @@ struct BenchmarkProvince {
                     assigned += rows
                     let path = "\(folder)/register-\(district).csv"
                     _ = try SyntheticRegisterFile.write(district: district, range: 1..<(rows + 1), generator: SyntheticRegister(policy: policy), to: path)
-                    _ = try await importer.importFile(at: path, district: district)
+                    _ = try await importer.importFile(at: path, district: district, by: people.operatorIdentity)
                     try? FileManager.default.removeItem(atPath: path)
                 }
-                try await RunBenchmarkStatistics.vacuumAnalyze(database)
-                return try await body(database, url)
+            }
+            // Statistics and vacuum are the owner's work.
+            try await Database.withRunning(owner, logger: logger) { try await RunBenchmarkStatistics.vacuumAnalyze($0) }
+            let result = try await Database.withRunning(url, scope: ProvincePeople.scope(districts), logger: logger) { database in
+                try await body(database, url, people)
             }
             await cluster.stop(removingFolder: false)
             keepLog(of: cluster)

@@ -71,7 +71,13 @@ struct ImportBenchmark {
         let url = cluster.url(database: "chitra_bench")
         do {
             try await AdminStatement.createDatabase("chitra_bench", on: cluster.url(), logger: logger)
-            try await Database.withRunning(url, logger: logger) { try await Migrator(database: $0).migrate() }
+            // Migrated by the owner; imported by an operator's token over the application's role.
+            let token = try await Database.withRunning(url, logger: logger) { database in
+                try await Migrator(database: database).migrate()
+                return try await Tokens.create(TokenRequest(name: "Benchmark operator", role: .operator, districts: districts, expiresInDays: 1),
+                                               by: .system("owner", districts: []), database: database).secret
+            }
+            let application = cluster.applicationURL(database: "chitra_bench")
             var files: [Result.File] = []
             var peakMemory = 0
             let clock = ContinuousClock()
@@ -81,7 +87,7 @@ struct ImportBenchmark {
                 let log = "\(folder)/import-\(district).log"
                 let process = try ChildProcess(executable: ChildProcess.executableFolder + "/chitra",
                                                arguments: ["import", path, "--district", district, "--timings"],
-                                               environment: ["DATABASE_URL": url.connectionString], logPath: log)
+                                               environment: ["DATABASE_URL": application.connectionString, "CHITRA_TOKEN": token], logPath: log)
                 // Sample the importer's peak memory (VmHWM) until it exits.
                 let (status, peak) = await withTaskGroup(of: (status: Int32?, peak: Int?).self) { group in
                     group.addTask { (await process.waitForExit(), nil) }

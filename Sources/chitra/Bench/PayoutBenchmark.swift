@@ -56,15 +56,15 @@ struct PayoutBenchmark {
         // Statements over 250 ms are logged in `postgres.log` of the work folder: where the database's time goes.
         try await BenchmarkProvince(beneficiaries: beneficiaries, districtCount: districtCount, folder: folder,
                                     settings: ["log_min_duration_statement": "250"])
-            .with { database, url in try await measure(database: database, url: url) }
+            .with { database, url, people in try await measure(database: database, url: url, people: people) }
     }
 
-    private func measure(database: Database, url: DatabaseURL) async throws -> Result {
+    private func measure(database: Database, url: DatabaseURL, people: ProvincePeople) async throws -> Result {
         let period = Period(year: 2026, month: 6)!
         let districts = Array(BacLieu.districtCodes.prefix(districtCount))
         for district in districts {
             try await DistrictSettings.setPayingAccount(.init(name: "Phòng LĐTBXH \(district)", account: "100000\(district)", bank: "970405"),
-                                                        district: district, database: database)
+                                                        district: district, by: people.admin, database: database)
         }
         let clock = ContinuousClock()
         return try await BankSimulatorProcess.with(["--faults", faults, "--no-dedup", "--seed", "1"]) { simulator in
@@ -76,13 +76,13 @@ struct PayoutBenchmark {
             }
             do {
                 let computeStart = clock.now
-                _ = try await RunCoordinator(database: database).trigger(period: period, districts: districts, by: "operator", autoApprove: false)
+                _ = try await RunCoordinator(database: database).trigger(period: period, districts: districts, by: people.operatorIdentity, autoApprove: false)
                 try await waitFor { try await RunStatus.list(period: period, districts: nil, database: database).allSatisfy { $0.state == .computed } }
                 let computeSeconds = (clock.now - computeStart).seconds
 
                 let start = clock.now
                 for district in districts {
-                    _ = try await RunApproval.approve(district: district, period: period, by: "finance", database: database)
+                    _ = try await RunApproval.approve(district: district, period: period, by: people.finance, database: database)
                 }
                 let runIDs = try await RunStatus.list(period: period, districts: nil, database: database).map(\.runID)
                 try await waitFor(report: { try await progress(database) }) {
@@ -91,7 +91,7 @@ struct PayoutBenchmark {
                 }
                 let railsDone = clock.now
                 for district in districts {
-                    _ = try await FinanceRerun.fallBack(FinanceScope(district: district, period: period), by: "finance", database: database)
+                    _ = try await FinanceRerun.fallBack(FinanceScope(district: district, period: period), by: people.finance, database: database)
                 }
                 let fallbackDone = clock.now
                 for district in districts {
@@ -99,7 +99,7 @@ struct PayoutBenchmark {
                     // One in a hundred not found by the post office: returned, owed again next month.
                     _ = try await PostOfficeReply.write(district: district, period: period, paidOn: "2026-06-10", to: path,
                                                         notFound: { $0.hasSuffix("00") }, database: database)
-                    _ = try await CashConfirmation.confirm(path: path, by: "post office", database: database)
+                    _ = try await CashConfirmation.confirm(path: path, by: people.finance, database: database)
                     try? FileManager.default.removeItem(atPath: path)
                 }
                 let cashDone = clock.now

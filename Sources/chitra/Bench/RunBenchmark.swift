@@ -43,14 +43,14 @@ struct RunBenchmark {
 
     func run() async throws -> Result {
         try await BenchmarkProvince(beneficiaries: beneficiaries, districtCount: districtCount, folder: folder, settings: settings)
-            .with { database, url in try await measure(database: database, url: url) }
+            .with { database, url, people in try await measure(database: database, url: url, people: people) }
     }
 
-    private func measure(database: Database, url: DatabaseURL) async throws -> Result {
+    private func measure(database: Database, url: DatabaseURL, people: ProvincePeople) async throws -> Result {
         let clock = ContinuousClock()
         let start = clock.now
         _ = try await RunCoordinator(database: database).trigger(period: Period(year: 2026, month: 6)!, districts: nil,
-                                                                 by: "bench", autoApprove: false)
+                                                                 by: people.operatorIdentity, autoApprove: false)
         let processes = try (0..<workers).map { _ in
             try ChildProcess(executable: ChildProcess.executableFolder + "/chitra-worker", arguments: ["--concurrency", "\(concurrency)", "--shard-size", "\(shardSize)"],
                              environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "error"])

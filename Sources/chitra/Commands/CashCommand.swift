@@ -20,53 +20,50 @@ struct CashCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (district, period, commune) = (target.district, try target.month(), self.commune)
-            guard FileManager.default.createFile(atPath: out, contents: nil, attributes: [.posixPermissions: 0o600]),
-                  let output = FileHandle(forWritingAtPath: out) else {
-                throw ValidationError("Cannot write \(out).")
-            }
-            let (count, total) = try await connection.withDatabase(districts: [district]) {
-                try await CashList.write(district: district, period: period, commune: commune, database: $0, to: output)
+            let output = try PrivateFile.create(out)
+            let (count, total) = try await connection.withCaller(.cashList, districts: [district]) { database, _ in
+                try await CashList.write(district: district, period: period, commune: commune, database: database, to: output)
             }
             try output.close()
             print("Wrote \(count) cash payments of district \(district) for \(period), \(total), to \(out).")
         }
     }
 
-    /// `chitra cash confirm FILE --by NAME`.
+    /// `chitra cash confirm FILE`.
     struct Confirm: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record the post office's confirmations (CSV: end_to_end_id, beneficiary_id, amount_vnd, status, paid_on, received_by), all or nothing.")
 
         @OptionGroup var connection: ConnectionOptions
         @Argument(help: "The confirmation file.") var file: String
-        @Option(help: "Who records the file.") var by: String
 
         func run() async throws {
-            let (path, person) = (file, by)
-            let outcome = try await connection.withDatabase { try await CashConfirmation.confirm(path: path, by: person, database: $0) }
+            let path = file
+            let outcome = try await connection.withCaller(.confirmCash) { database, caller in
+                try await CashConfirmation.confirm(path: path, by: caller, database: database)
+            }
             print(outcome.description)
         }
     }
 
-    /// `chitra cash close --district CODE --period YYYY-MM --by NAME`.
+    /// `chitra cash close --district CODE --period YYYY-MM`.
     struct Close: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "After the post office's deadline: cash still unconfirmed is returned (owed again next month).")
 
         @OptionGroup var connection: ConnectionOptions
         @OptionGroup var target: RunTargetOptions
-        @Option(help: "Who closes the month's cash.") var by: String
 
         func run() async throws {
-            let (district, period, person) = (target.district, try target.month(), by)
-            let outcome = try await connection.withDatabase(districts: [district]) {
-                try await CashClosing.close(district: district, period: period, by: person, database: $0)
+            let (district, period) = (target.district, try target.month())
+            let outcome = try await connection.withCaller(.closeCash, districts: [district]) { database, caller in
+                try await CashClosing.close(district: district, period: period, by: caller, database: database)
             }
             print(outcome.description)
         }
     }
 
-    /// `chitra cash fallback --district CODE --period YYYY-MM [--reason CODE] [--batch MSGID] [--rail R] --by NAME [--yes]`.
+    /// `chitra cash fallback --district CODE --period YYYY-MM [--reason CODE] [--batch MSGID] [--rail R] [--yes]`.
     struct Fallback: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Send failed transfers to the post office's cash list instead of the bank or wallet.")
@@ -75,10 +72,10 @@ struct CashCommand: AsyncParsableCommand {
         @OptionGroup var finance: FinanceScopeOptions
 
         func run() async throws {
-            try await finance.perform(connection, doing: "Will pay in cash") { scope, person, shown, database in
-                let outcome = try await FinanceRerun.fallBack(scope, by: person, expecting: shown, database: database)
+            try await finance.perform(connection, .cashFallback, doing: "Will pay in cash") { scope, caller, shown, database in
+                let outcome = try await FinanceRerun.fallBack(scope, by: caller, expecting: shown, database: database)
                 return "Put \(outcome.moved) payment\(outcome.moved == 1 ? "" : "s") on the post office's list (chitra cash list). "
-                    + "Recorded as decided by \(person)."
+                    + "Recorded as decided by \(caller.name)."
             }
         }
     }

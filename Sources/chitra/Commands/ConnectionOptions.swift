@@ -1,10 +1,13 @@
 import ArgumentParser
+import ChitraCore
 import ChitraStore
 import ChitraWorker
 import Foundation
 import Logging
 
-/// How a command finds the database: `--database-url` or `DATABASE_URL`.
+/// How a command finds the database and who calls it: `--database-url` or `DATABASE_URL` (the
+/// application's role), and the caller's token from `CHITRA_TOKEN`, `--token-file` or
+/// `CHITRA_TOKEN_FILE`. The person recorded on every action comes from the token.
 struct ConnectionOptions: ParsableArguments {
     @Option(name: .customLong("database-url"), help: "PostgreSQL URL (default: the DATABASE_URL environment variable). Put no password in it: arguments are visible to every local user; use --password-file or DATABASE_URL.")
     var databaseURL: String?
@@ -12,17 +15,23 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customLong("password-file"), help: "A password file in .pgpass format (default: the PGPASSFILE environment variable), for a URL without a password.")
     var passwordFile: String?
 
+    @Option(name: .customLong("token-file"), help: "A file holding your token (default: the CHITRA_TOKEN environment variable, then the file named by CHITRA_TOKEN_FILE).")
+    var tokenFile: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = ProcessInfo.processInfo.environment["CHITRA_LOG_LEVEL"] ?? "warning"
 
-    func url() throws -> DatabaseURL {
+    /// The application's URL (`DATABASE_URL`), or with `owner`, the owner's (`CHITRA_OWNER_DATABASE_URL`),
+    /// for migrations.
+    func url(owner: Bool = false) throws -> DatabaseURL {
         let environment = ProcessInfo.processInfo.environment
-        guard let text = databaseURL ?? environment["DATABASE_URL"], !text.isEmpty else {
-            throw ValidationError("DATABASE_URL is not set: run `chitra db start` and export the URL it prints, or pass --database-url.")
+        let variable = owner ? "CHITRA_OWNER_DATABASE_URL" : "DATABASE_URL"
+        guard let text = databaseURL ?? environment[variable], !text.isEmpty else {
+            throw ValidationError("\(variable) is not set: run `chitra db start` and export the URL it prints, or pass --database-url.")
         }
         var url = try DatabaseURL(parsing: text)
         if databaseURL != nil, url.password != nil {
-            FileHandle.standardError.write(Data("Warning: the password in --database-url is visible to every user of this machine in the process list; set DATABASE_URL or use --password-file instead.\n".utf8))
+            FileHandle.standardError.write(Data("Warning: the password in --database-url is visible to every user of this machine in the process list; set \(variable) or use --password-file instead.\n".utf8))
         }
         if url.password == nil, let path = passwordFile ?? environment["PGPASSFILE"], !path.isEmpty {
             url = try PasswordFile(path: path).applied(to: url)
@@ -34,15 +43,51 @@ struct ConnectionOptions: ParsableArguments {
         ProcessLogging.bootstrap(label: "chitra", level: logLevel)
     }
 
-    /// Connects, checks that the schema is current and that `districts` are districts (one sentence
-    /// naming the known ones otherwise), and runs `body` with the pool running.
-    func withDatabase<T: Sendable>(requireMigrated: Bool = true, districts: [String] = [],
-                                   _ body: @Sendable (Database) async throws -> T) async throws -> T {
+    /// The caller's token: `CHITRA_TOKEN`, else the file of `--token-file` or `CHITRA_TOKEN_FILE`.
+    func token() throws -> String {
+        let environment = ProcessInfo.processInfo.environment
+        if tokenFile == nil, let token = environment["CHITRA_TOKEN"], !token.isEmpty { return token }
+        guard let path = tokenFile ?? environment["CHITRA_TOKEN_FILE"], !path.isEmpty else { return "" }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ValidationError("The token file \(path) cannot be read.")
+        }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Connects as the owner (migrations) and runs `body` with the pool running.
+    func withOwnerDatabase<T: Sendable>(_ body: @Sendable (Database) async throws -> T) async throws -> T {
+        try await Database.withRunning(try url(owner: true), logger: logger(), body)
+    }
+
+    /// Checks the caller's token and that they may do `action` in `districts` (another district:
+    /// "not found", exit 4; a forbidden action: exit 5; no, unknown, expired or revoked token:
+    /// exit 6), then runs `body` with a pool whose every connection is scoped to the caller's
+    /// districts.
+    func withCaller<T: Sendable>(_ action: Action, districts: [String] = [],
+                                 _ body: @Sendable (Database, Identity) async throws -> T) async throws -> T {
         let logger = logger()
-        return try await Database.withRunning(try url(), logger: logger) { database in
-            if requireMigrated { try await Migrator(database: database).requireUpToDate() }
-            try await DistrictSettings.requireKnown(districts, database: database)
-            return try await body(database)
+        let url = try url()
+        let token = try token()
+        do {
+            let identity = try await Database.withRunning(url, maximumConnections: 1, logger: logger) { database in
+                try await Migrator(database: database).requireUpToDate()
+                return try await Tokens.authenticate(token, database: database)
+            }
+            if let refusal = AccessError(Access.decide(identity, action, districts: districts)) { throw refusal }
+            return try await Database.withRunning(url, scope: identity.scope, logger: logger) { database in
+                try await body(database, identity)
+            }
+        } catch let refusal as AccessError {
+            FileHandle.standardError.write(Data("Error: \(refusal)\n".utf8))
+            throw ExitCode(Self.exitCode(refusal))
+        }
+    }
+
+    static func exitCode(_ refusal: AccessError) -> Int32 {
+        switch refusal.httpStatus {
+        case 404: 4
+        case 403: 5
+        default: 6
         }
     }
 }

@@ -18,21 +18,27 @@ struct DBCommand: AsyncParsableCommand {
     }
 
     struct Start: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create (if needed) and start the cluster; print its URL.")
+        static let configuration = CommandConfiguration(
+            abstract: "Create (if needed) and start the cluster with database chitra, migrated; print how to connect.")
         @OptionGroup var folder: FolderOption
         @Option(help: "TCP port on 127.0.0.1 (default: a free one).")
         var port: Int?
+        @Flag(help: "Print the URLs with their passwords (they are otherwise in a password file of mode 0600).")
+        var showPassword = false
 
         func run() async throws {
             let path = folder.absolute
             if let running = try LocalCluster.existing(in: path) {
                 print("Already running.")
-                print("export DATABASE_URL='\(running.url(database: "postgres").connectionString)'")
+                DevelopmentCluster(cluster: running).printExports(showPassword: showPassword)
                 return
             }
             let cluster = try await LocalCluster.start(in: path, port: port, ephemeral: false)
-            print("PostgreSQL is running in \(path) on 127.0.0.1:\(cluster.port).")
-            print("export DATABASE_URL='\(cluster.url(database: "postgres").connectionString)'")
+            let development = DevelopmentCluster(cluster: cluster)
+            let created = try await development.prepare()
+            print("PostgreSQL is running in \(path) on 127.0.0.1:\(cluster.port); database \(DevelopmentCluster.database) is migrated.")
+            if created { print("Made an admin token for development in \(development.adminTokenPath) (mode 0600).") }
+            development.printExports(showPassword: showPassword)
         }
     }
 
@@ -57,7 +63,7 @@ struct DBCommand: AsyncParsableCommand {
         func run() async throws {
             if let cluster = try LocalCluster.existing(in: folder.absolute) {
                 print("running on 127.0.0.1:\(cluster.port)")
-                print("export DATABASE_URL='\(cluster.url(database: "postgres").connectionString)'")
+                DevelopmentCluster(cluster: cluster).printExports(showPassword: false)
             } else {
                 print("not running")
                 throw ExitCode(3)

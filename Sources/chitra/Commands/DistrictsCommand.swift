@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChitraCore
 import ChitraStore
 
 /// `chitra districts [list]` and `chitra districts approval --district CODE on|off`.
@@ -13,7 +14,7 @@ struct DistrictsCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
 
         func run() async throws {
-            let districts = try await connection.withDatabase { try await DistrictSettings.list(database: $0) }
+            let districts = try await connection.withCaller(.read) { database, _ in try await DistrictSettings.list(database: database) }
             var table = TextTable("DISTRICT", "NAME", "APPROVAL", "COMPUTED THROUGH", "PAYS FROM", "CASH FALLBACK")
             for district in districts {
                 let account = district.payingAccount.map { "\($0.bank) ****\($0.account.suffix(4)) \($0.name)" } ?? "(not set)"
@@ -36,7 +37,9 @@ struct DistrictsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (district, required) = (self.district, setting == .on)
-            try await connection.withDatabase { try await DistrictSettings.setApprovalRequired(required, district: district, database: $0) }
+            try await connection.withCaller(.changeSettings, districts: [district]) { database, caller in
+                try await DistrictSettings.setApprovalRequired(required, district: district, by: caller, database: database)
+            }
             print(required ? "District \(district): computed runs wait for finance's approval."
                            : "District \(district): computed runs are approved at once, without finance's approval.")
         }
@@ -55,8 +58,8 @@ struct DistrictsCommand: AsyncParsableCommand {
         func run() async throws {
             let district = self.district
             let paying = DistrictSettings.PayingAccount(name: name, account: account, bank: bank)
-            try await connection.withDatabase(districts: [district]) {
-                try await DistrictSettings.setPayingAccount(paying, district: district, database: $0)
+            try await connection.withCaller(.changeSettings, districts: [district]) { database, caller in
+                try await DistrictSettings.setPayingAccount(paying, district: district, by: caller, database: database)
             }
             print("District \(district) pays from account ****\(paying.account.suffix(4)) at bank \(paying.bank) (\(paying.name)).")
         }
@@ -79,8 +82,8 @@ struct DistrictsCommand: AsyncParsableCommand {
                 chosen = value
             }
             let setting = chosen
-            try await connection.withDatabase(districts: [district]) {
-                try await DistrictSettings.setCashFallbackDay(setting, district: district, database: $0)
+            try await connection.withCaller(.changeSettings, districts: [district]) { database, caller in
+                try await DistrictSettings.setCashFallbackDay(setting, district: district, by: caller, database: database)
             }
             print(setting.map { "District \(district): from day \($0) of each month, failed transfers fall back to cash by themselves." }
                   ?? "District \(district): failed transfers wait for finance (chitra retry, chitra cash fallback).")

@@ -19,7 +19,7 @@ struct ExportCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (district, period, format) = (target.district, try target.month(), self.format)
-            try await connection.withDatabase(districts: [district]) { database in
+            try await connection.withCaller(.read, districts: [district]) { database, _ in
                 var first = true
                 if format == .csv { print(DisbursementRow.csvHeader) } else { print("[") }
                 let encoder = JSONEncoder()

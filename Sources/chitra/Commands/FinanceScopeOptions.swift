@@ -10,7 +10,6 @@ struct FinanceScopeOptions: ParsableArguments {
     @Option(help: "Only the failed transfers of this batch (its MsgId, as `chitra status --batches` shows).") var batch: String?
     @Option(help: "Only those rejected with this ISO 20022 reason code (AM04, AC01…).") var reason: String?
     @Option(help: "Only this rail: bank or wallet.") var rail: String?
-    @Option(help: "Who decides (recorded on each disbursement).") var by: String
     @Flag(help: "Do it without asking.") var yes = false
 
     func scope() throws -> FinanceScope {
@@ -26,7 +25,6 @@ struct FinanceScopeOptions: ParsableArguments {
             guard let value = Rail(rawValue: rail), value != .cash else { throw ValidationError("--rail must be bank or wallet.") }
             chosen = value
         }
-        guard !by.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--by must name who decides.") }
         return FinanceScope(district: target.district, period: period, batch: batch, reason: reason, rail: chosen)
     }
 
@@ -49,16 +47,16 @@ struct FinanceScopeOptions: ParsableArguments {
         return true
     }
 
-    /// Shows what is in scope, asks, then does `action` (with the count shown, so that a scope that
-    /// changed meanwhile is refused) and prints what it says.
-    func perform(_ connection: ConnectionOptions, doing: String,
-                 _ action: @escaping @Sendable (FinanceScope, String, Int, Database) async throws -> String) async throws {
+    /// Checks that the caller may do `permission`, shows what is in scope, asks, then does `action`
+    /// (with the count shown, so that a scope that changed meanwhile is refused; the caller recorded
+    /// on each disbursement) and prints what it says.
+    func perform(_ connection: ConnectionOptions, _ permission: Action, doing: String,
+                 _ action: @escaping @Sendable (FinanceScope, Identity, Int, Database) async throws -> String) async throws {
         let scope = try scope()
-        let person = by
-        try await connection.withDatabase(districts: [scope.district]) { database in
+        try await connection.withCaller(permission, districts: [scope.district]) { database, caller in
             let preview = try await scope.preview(database: database)
             guard confirm(preview, scope: scope, doing: doing) else { return }
-            print(try await action(scope, person, preview.count, database))
+            print(try await action(scope, caller, preview.count, database))
         }
     }
 }

@@ -23,8 +23,8 @@ struct ImportCommand: AsyncParsableCommand {
         let progress = ProgressLine()
         let clock = ContinuousClock()
         let start = clock.now
-        let summary = try await connection.withDatabase { database in
-            try await RegisterImporter(database: database, policy: table).importFile(at: path, district: district) { rows in
+        let summary = try await connection.withCaller(.importRegister, districts: [district]) { database, caller in
+            try await RegisterImporter(database: database, policy: table).importFile(at: path, district: district, by: caller) { rows in
                 progress.show("checked \(rows) rows…")
             }
         }

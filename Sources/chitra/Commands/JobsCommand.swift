@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChitraCore
 import ChitraStore
 import Foundation
 
@@ -20,7 +21,7 @@ struct JobsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let filter = JobQueue.Filter(districtCode: district, kind: kind, state: state, limit: limit)
-            let (jobs, counts) = try await connection.withDatabase(districts: district.map { [$0] } ?? []) { database in
+            let (jobs, counts) = try await connection.withCaller(.read, districts: district.map { [$0] } ?? []) { database, _ in
                 let queue = JobQueue(database: database)
                 return (try await queue.list(filter), try await queue.countsByState(districtCode: filter.districtCode, kind: filter.kind))
             }
@@ -49,7 +50,7 @@ struct JobsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let id = self.id
-            let job = try await connection.withDatabase { try await JobQueue(database: $0).show(id: id) }
+            let job = try await connection.withCaller(.read) { database, _ in try await JobQueue(database: database).show(id: id) }
             print(try JobsOutput.json([job]).dropFirst().dropLast().trimmingCharacters(in: .whitespacesAndNewlines))
         }
     }
@@ -61,7 +62,12 @@ struct JobsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let id = self.id
-            let job = try await connection.withDatabase { try await JobQueue(database: $0).retry(id: id) }
+            let job = try await connection.withCaller(.manageJobs) { database, caller in
+                let job = try await JobQueue(database: database).retry(id: id)
+                try await AuditLog.append(AuditEntry(by: caller, .manageJobs, district: job.districtCode, subject: "job \(id)",
+                                                     after: ["state": "available", "kind": .text(job.kind)]), database: database)
+                return job
+            }
             print("Job \(job.id) (\(job.kind), district \(job.districtCode)) is available again; attempt \(job.attempt) of \(job.maxAttempts) used.")
         }
     }
@@ -73,7 +79,12 @@ struct JobsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let id = self.id
-            let job = try await connection.withDatabase { try await JobQueue(database: $0).cancel(id: id) }
+            let job = try await connection.withCaller(.manageJobs) { database, caller in
+                let job = try await JobQueue(database: database).cancel(id: id)
+                try await AuditLog.append(AuditEntry(by: caller, .manageJobs, district: job.districtCode, subject: "job \(id)",
+                                                     after: ["state": "cancelled", "kind": .text(job.kind)]), database: database)
+                return job
+            }
             print("Job \(job.id) (\(job.kind), district \(job.districtCode)) is cancelled.")
         }
     }
@@ -99,15 +110,21 @@ struct JobsCommand: AsyncParsableCommand {
         func run() async throws {
             let job = NewJob(kind: kind, districtCode: district, args: args, uniqueKey: uniqueKey, maxAttempts: maxAttempts)
             let count = self.count
-            let message = try await connection.withDatabase(districts: [district]) { database in
+            let message = try await connection.withCaller(.manageJobs, districts: [district]) { database, caller in
                 let queue = JobQueue(database: database)
+                let inserted: Int, message: String
                 if count == 1 {
                     let result = try await queue.enqueue(job)
-                    return result.inserted ? "Enqueued job \(result.id)."
+                    inserted = result.inserted ? 1 : 0
+                    message = result.inserted ? "Enqueued job \(result.id)."
                         : "Nothing enqueued: job \(result.id) already holds that unique key."
+                } else {
+                    inserted = try await queue.enqueue(Array(repeating: job, count: count))
+                    message = "Enqueued \(inserted) jobs."
                 }
-                let inserted = try await queue.enqueue(Array(repeating: job, count: count))
-                return "Enqueued \(inserted) jobs."
+                try await AuditLog.append(AuditEntry(by: caller, .manageJobs, district: job.districtCode, subject: "enqueue \(job.kind)",
+                                                     after: ["enqueued": .number(Int64(inserted))]), database: database)
+                return message
             }
             print(message)
         }

@@ -26,16 +26,12 @@ struct ListsCommand: AsyncParsableCommand {
         let output: FileHandle
         if let out {
             // Names and phone numbers: readable by the owner alone.
-            guard FileManager.default.createFile(atPath: out, contents: nil, attributes: [.posixPermissions: 0o600]),
-                  let handle = FileHandle(forWritingAtPath: out) else {
-                throw ValidationError("Cannot write \(out).")
-            }
-            output = handle
+            output = try PrivateFile.create(out)
         } else {
             output = FileHandle.standardOutput
         }
         let kind = self.kind, district = self.district
-        let count = try await connection.withDatabase(districts: [district]) { database in
+        let count = try await connection.withCaller(.cashList, districts: [district]) { database, _ in
             try await RegisterLists(database: database).write(kind, district: district, asOf: asOf, to: output)
         }
         if let out {

@@ -2,7 +2,7 @@ import ArgumentParser
 import ChitraStore
 
 struct MigrateCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply missing database migrations.")
+    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply missing database migrations, as the owner of the tables (CHITRA_OWNER_DATABASE_URL or --database-url).")
 
     @OptionGroup var connection: ConnectionOptions
 
@@ -11,7 +11,7 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let folder = migrations
-        let applied = try await connection.withDatabase(requireMigrated: false) { database in
+        let applied = try await connection.withOwnerDatabase { database in
             try await Migrator(database: database, folder: folder).migrate()
         }
         if applied.isEmpty {

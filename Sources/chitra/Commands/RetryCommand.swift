@@ -2,7 +2,7 @@ import ArgumentParser
 import ChitraCore
 import ChitraStore
 
-/// `chitra retry --district D --period P [--batch MSGID] [--reason CODE] [--rail bank|wallet] --by NAME [--yes]`:
+/// `chitra retry --district D --period P [--batch MSGID] [--reason CODE] [--rail bank|wallet] [--yes]`:
 /// finance sends failed transfers again, with their original EndToEndIds.
 struct RetryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,11 +13,11 @@ struct RetryCommand: AsyncParsableCommand {
     @OptionGroup var finance: FinanceScopeOptions
 
     func run() async throws {
-        try await finance.perform(connection, doing: "Will send again") { scope, person, shown, database in
-            let outcome = try await FinanceRerun.retry(scope, by: person, expecting: shown, database: database)
+        try await finance.perform(connection, .retryTransfers, doing: "Will send again") { scope, caller, shown, database in
+            let outcome = try await FinanceRerun.retry(scope, by: caller, expecting: shown, database: database)
             let batches = outcome.batches.map(\.messageID).joined(separator: ", ")
             return "Queued \(outcome.moved) transfer\(outcome.moved == 1 ? "" : "s") in \(outcome.batches.count) "
-                + "batch\(outcome.batches.count == 1 ? "" : "es") (\(batches)); the workers send them. Recorded as re-run by \(person)."
+                + "batch\(outcome.batches.count == 1 ? "" : "es") (\(batches)); the workers send them. Recorded as re-run by \(caller.name)."
         }
     }
 }

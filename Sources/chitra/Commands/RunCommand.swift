@@ -18,8 +18,8 @@ struct RunCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (district, period) = (target.district, try target.month())
-            let outcome = try await connection.withDatabase(districts: [district]) {
-                try await RunResumption.resume(district: district, period: period, database: $0)
+            let outcome = try await connection.withCaller(.resumeRun, districts: [district]) { database, caller in
+                try await RunResumption.resume(district: district, period: period, by: caller, database: database)
             }
             print(outcome.description)
         }
@@ -33,8 +33,8 @@ struct RunCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (district, period) = (target.district, try target.month())
-            let removed = try await connection.withDatabase(districts: [district]) {
-                try await RunCancellation.cancel(district: district, period: period, database: $0)
+            let removed = try await connection.withCaller(.cancelRun, districts: [district]) { database, caller in
+                try await RunCancellation.cancel(district: district, period: period, by: caller, database: database)
             }
             print("Cancelled the run of district \(district) for \(period): \(removed) disbursements removed. Triggering it again computes afresh.")
         }
@@ -47,8 +47,7 @@ struct RunCommand: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
         @Option(help: "The month to pay (YYYY-MM).") var period: String
         @Option(help: "A district (3 digits); repeat for several. Default: every district with a register.") var district: [String] = []
-        @Flag(help: "Approve the run as soon as it is computed (demos and tests).") var autoApprove = false
-        @Option(help: "Who triggers the run (for maker–checker).") var by: String = ProcessInfo.processInfo.environment["USER"] ?? "operator"
+        @Flag(help: "Approve the run as soon as it is computed, without finance (an admin's token only; audited).") var autoApprove = false
         @Flag(help: "Show progress until the runs are computed; exit non-zero if one fails.") var wait = false
         @Flag(help: "Run a month before the policy tables or more than one month ahead (recorded on the run).") var force = false
         @Option(help: "With --wait: give up, non-zero, when no worker has claimed a job of the runs for this long while some wait.")
@@ -57,17 +56,14 @@ struct RunCommand: AsyncParsableCommand {
         func run() async throws {
             guard let period = Period(self.period) else { throw ValidationError("--period must be written YYYY-MM.") }
             let districts = district.isEmpty ? nil : district
-            let (by, autoApprove, force) = (self.by, self.autoApprove, self.force)
-            let outcomes = try await connection.withDatabase { database in
-                try await RunCoordinator(database: database).trigger(period: period, districts: districts, by: by,
-                                                                     autoApprove: autoApprove, force: force)
-            }
-            if outcomes.isEmpty { print("No district has a register yet; import one first.") }
-            for outcome in outcomes { print(outcome.description) }
-            guard wait, !outcomes.isEmpty else { return }
-            let stall = stallSeconds
-            let failed = try await connection.withDatabase { database in
-                try await RunProgress.follow(period: period, districts: districts, stallSeconds: stall, database: database)
+            let (autoApprove, force, wait, stall) = (self.autoApprove, self.force, self.wait, stallSeconds)
+            let failed = try await connection.withCaller(autoApprove ? .autoApprove : .triggerRun, districts: districts ?? []) { database, caller in
+                let outcomes = try await RunCoordinator(database: database).trigger(period: period, districts: districts, by: caller,
+                                                                                    autoApprove: autoApprove, force: force)
+                if outcomes.isEmpty { print("No district of yours has a register yet; import one first.") }
+                for outcome in outcomes { print(outcome.description) }
+                guard wait, !outcomes.isEmpty else { return 0 }
+                return try await RunProgress.follow(period: period, districts: districts, stallSeconds: stall, database: database)
             }
             if failed > 0 { throw ExitCode(1) }
         }

@@ -24,7 +24,7 @@ struct StatusCommand: AsyncParsableCommand {
         }
         let districts = district.isEmpty ? nil : district
         if shards, let period { return try await printShards(district: district[0], period: period) }
-        let (runs, settlements) = try await connection.withDatabase(districts: district) { database in
+        let (runs, settlements) = try await connection.withCaller(.read, districts: district) { database, _ in
             let runs = try await RunStatus.list(period: period, districts: districts, database: database)
             // Where the money stands, for runs past approval (counted: a look at every disbursement of those runs).
             let paying = runs.filter { $0.state == .approved || $0.state == .completed }.map(\.runID)
@@ -62,7 +62,7 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     private func printShards(district: String, period: Period) async throws {
-        let (run, records) = try await connection.withDatabase(districts: [district]) { database in
+        let (run, records) = try await connection.withCaller(.read, districts: [district]) { database, _ in
             guard let run = try await RunStatus.list(period: period, districts: [district], database: database).first else {
                 return (RunStatus?.none, [RunShardRecord]())
             }

@@ -31,12 +31,17 @@ struct DemoCommand: AsyncParsableCommand {
         let store = try await PrivateDatabase.make(name: "chitra_demo", logger: logger)
         print("• private PostgreSQL started in \(store.cluster.folder) (\(String(format: "%.1f", (clock.now - started).seconds)) s)")
         do {
-            try await Database.withRunning(store.url, logger: logger) { database in
+            let people = try await Database.withRunning(store.url, logger: logger) { database in
                 let applied = try await Migrator(database: database).migrate()
                 print("• migrations: \(applied.count) applied")
-                try await DemoRegister.importProvince(database: database, districts: Self.districts, perDistrict: self.beneficiaries)
+                return try await ProvincePeople.make(districts: Self.districts, owner: database)
+            }
+            // From here on as the application's role, row-level security applying, as in production.
+            try await Database.withRunning(store.applicationURL, scope: ProvincePeople.scope(Self.districts), logger: logger) { database in
+                try await DemoRegister.importProvince(database: database, districts: Self.districts, perDistrict: self.beneficiaries,
+                                                      by: people.operatorIdentity)
                 let outcomes = try await RunCoordinator(database: database)
-                    .trigger(period: Self.period, districts: nil, by: "demo", autoApprove: true)
+                    .trigger(period: Self.period, districts: nil, by: people.admin, autoApprove: true)
                 print("• monthly run of \(Self.period) triggered for \(outcomes.count) districts (auto-approved)")
                 let workload = try await DemoWorkload.enqueue(self.jobs, districts: Self.districts, queue: JobQueue(database: database))
                 print(workload.summary)
@@ -53,14 +58,16 @@ struct DemoCommand: AsyncParsableCommand {
 
     private func drain(database: Database, expected: Int, logger: Logger) async throws {
         let queue = JobQueue(database: database)
-        var services: [any Service] = [MaintenanceService(database: database, configuration: .init(), logger: logger)]
+        // The workers' pool, as chitra-worker's: queue statements as the queue's role.
+        let queuePool = Database(url: database.url, scope: .queue, logger: logger)
+        var services: [any Service] = [queuePool.client, MaintenanceService(database: queuePool, configuration: .init(), logger: logger)]
         for index in 0..<workers {
             var configuration = WorkerConfiguration(workerID: "demo-worker-\(index + 1)")
             configuration.concurrency = concurrency
             configuration.retryPolicy.base = .milliseconds(50)
             let handlers = DiagnosticHandlers.standard + DiagnosticHandlers.probes.filter { $0.kind != "probe.crash" }
                 + RunHandlers.all(policy: try PolicyTable.bundled())
-            services.append(try Worker(database: database, handlers: handlers, configuration: configuration, logger: logger))
+            services.append(try Worker(database: queuePool, handlers: handlers, configuration: configuration, logger: logger))
         }
         let group = ServiceGroup(services: services, logger: logger)
         let progress = ProgressLine()

@@ -5,7 +5,7 @@ import PostgresNIO
 
 /// The demo's register: a synthetic province, one file per district, imported as operators would.
 enum DemoRegister {
-    static func importProvince(database: Database, districts: [String], perDistrict: Int) async throws {
+    static func importProvince(database: Database, districts: [String], perDistrict: Int, by identity: Identity) async throws {
         let policy = try PolicyTable.bundled()
         let generator = SyntheticRegister(policy: policy)
         let folder = NSTemporaryDirectory() + "chitra-demo-\(UUID().uuidString.prefix(8))"
@@ -17,7 +17,7 @@ enum DemoRegister {
         for district in districts {
             let path = "\(folder)/register-\(district).csv"
             _ = try SyntheticRegisterFile.write(district: district, range: 1..<(perDistrict + 1), generator: generator, to: path)
-            _ = try await importer.importFile(at: path, district: district)
+            _ = try await importer.importFile(at: path, district: district, by: identity)
         }
         let seconds = (clock.now - start).seconds
         let total = perDistrict * districts.count

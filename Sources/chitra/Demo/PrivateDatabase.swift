@@ -6,8 +6,12 @@ import Logging
 /// started for this process alone and removed when it ends, never `DATABASE_URL` (which may name
 /// production: a synthetic province must not land there).
 struct PrivateDatabase {
+    /// The owner's URL: migrations only.
     let url: DatabaseURL
     let cluster: LocalCluster
+
+    /// What the product connects with.
+    var applicationURL: DatabaseURL { cluster.applicationURL(database: url.database) }
 
     static func make(name: String, settings: [String: String] = [:], logger: Logger) async throws -> PrivateDatabase {
         let cluster = try await LocalCluster.start(settings: settings)

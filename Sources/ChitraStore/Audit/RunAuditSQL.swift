@@ -3,7 +3,7 @@ import PostgresNIO
 
 /// The raw reads of the audit of a month (`FirstRunAudit` in ChitraTesting): the tables as they
 /// are, none of the run's own queries, so that the audit checks the run from outside.
-public enum AuditSQL {
+public enum RunAuditSQL {
     public static func runs(period: Period) -> PostgresQuery {
         "SELECT id, district_code FROM runs WHERE period = \(RunSQL.date(period))::date"
     }

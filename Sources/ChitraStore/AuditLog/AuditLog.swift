@@ -1,0 +1,39 @@
+import ChitraCore
+import Foundation
+import PostgresNIO
+
+/// The append-only record of every state-changing action. An entry is written in the transaction
+/// of the change it records: both happen or neither.
+public enum AuditLog {
+    /// Appends `entry` in the caller's open transaction.
+    public static func append(_ entry: AuditEntry, on connection: PostgresConnection) async throws {
+        try await connection.query(AuditLogSQL.append(entry), logger: Database.quiet)
+    }
+
+    /// Appends `entry` alone.
+    public static func append(_ entry: AuditEntry, database: Database) async throws {
+        try await database.transaction("record \(entry.action.rawValue) in the audit log") { try await append(entry, on: $0) }
+    }
+
+    /// The newest entries first, of `district` (or of every district in scope, and the global ones
+    /// for an admin or auditor), from `since` on.
+    public static func list(district: String? = nil, since: Date? = nil, limit: Int = 1_000, database: Database) async throws -> [AuditEntry] {
+        var entries: [AuditEntry] = []
+        let decoder = JSONDecoder()
+        let rows = try await database.query(AuditLogSQL.list(district: district, since: since, limit: limit), "read the audit log")
+        for try await (id, at, actor, role, token, action, district, period, subject, before, after) in rows.decode(
+            (Int64, Date, String, String, Int64?, String, String?, String?, String, String?, String?).self) {
+            guard let role = Role(rawValue: role), let action = Action(rawValue: action) else {
+                throw StoreError.query(sqlState: nil, message: "audit entry \(id) names an unknown role or action (\(role), \(action))", context: "read the audit log")
+            }
+            var entry = AuditEntry(by: Identity(tokenID: token, name: actor, role: role, districts: []), action,
+                                   district: district, period: period.flatMap { Period($0) }, subject: subject)
+            entry.id = id
+            entry.at = at
+            entry.before = before.flatMap { try? decoder.decode([String: AuditValue].self, from: Data($0.utf8)) }
+            entry.after = after.flatMap { try? decoder.decode([String: AuditValue].self, from: Data($0.utf8)) }
+            entries.append(entry)
+        }
+        return entries
+    }
+}

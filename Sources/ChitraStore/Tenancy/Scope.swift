@@ -1,0 +1,48 @@
+/// What a transaction may see, set with `SET LOCAL` (PostgreSQL's row-level security policies read
+/// these settings; see migration 0011). A transaction with no scope sees nothing.
+///
+/// - `districts`: the tenants whose rows are visible and writable (`chitra.districts`);
+/// - `global`: rows of no district (tokens, the audit log's entries about tokens) (`chitra.global`);
+/// - `queue`: the queue's own statements (claim, heartbeat, outcomes, rescue), run as the role
+///   `chitra_queue`, which sees the jobs of every district and may touch no other table; a job's
+///   handler runs as `chitra_app` in its district.
+public struct Scope: Sendable, Hashable, CustomStringConvertible {
+    public let districts: [String]
+    public let global: Bool
+    public let queue: Bool
+
+    public init(districts: [String] = [], global: Bool = false) {
+        self.districts = districts.sorted()
+        self.global = global
+        self.queue = false
+    }
+
+    private init(queue: Bool) {
+        self.districts = []
+        self.global = false
+        self.queue = queue
+    }
+
+    /// Sees nothing: what a connection has before anyone sets a scope.
+    public static let nothing = Scope()
+    /// The queue's own statements, as `chitra_queue`.
+    public static let queue = Scope(queue: true)
+
+    public static func district(_ code: String) -> Scope { Scope(districts: [code]) }
+
+    /// The role each kind of scope runs as.
+    public static let applicationRole = "chitra_app"
+    public static let queueRole = "chitra_queue"
+
+    /// The row-level security settings as PostgreSQL names and values.
+    public var settings: [(name: String, value: String)] {
+        [("chitra.districts", districts.joined(separator: ",")), ("chitra.global", global ? "on" : "off")]
+    }
+
+    public var description: String {
+        if queue { return "the queue" }
+        var parts = districts.isEmpty ? [] : ["districts " + districts.joined(separator: ",")]
+        if global { parts.append("global") }
+        return parts.isEmpty ? "nothing" : parts.joined(separator: ", ")
+    }
+}

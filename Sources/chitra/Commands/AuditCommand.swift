@@ -1,0 +1,46 @@
+import ArgumentParser
+import ChitraCore
+import ChitraStore
+import Foundation
+
+/// `chitra audit [--district CODE] [--since YYYY-MM-DD]`: who did what, newest first.
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit", abstract: "The audit log of your districts: who did what, when, before and after (newest first).")
+
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "Only this district.") var district: String?
+    @Option(help: "From this day on (YYYY-MM-DD, Vietnam time).") var since: String?
+    @Option(help: "At most this many entries.") var limit: Int = 200
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        var from: Date?
+        if let since {
+            guard let day = Day(since) else { throw ValidationError("--since must be written YYYY-MM-DD.") }
+            from = VietnamTime.startOfDay(day)
+        }
+        guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be from 1 to 10000.") }
+        let (district, start, limit) = (self.district, from, self.limit)
+        let entries = try await connection.withCaller(.read, districts: district.map { [$0] } ?? []) { database, _ in
+            try await AuditLog.list(district: district, since: start, limit: limit, database: database)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.dateEncodingStrategy = .iso8601
+            return print(String(decoding: try encoder.encode(entries), as: UTF8.self))
+        }
+        guard !entries.isEmpty else { return print("No audit entries match.") }
+        var table = TextTable("WHEN", "WHO", "ROLE", "ACTION", "DISTRICT", "SUBJECT", "BEFORE → AFTER")
+        for entry in entries {
+            func text(_ summary: [String: AuditValue]?) -> String {
+                (summary ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            }
+            let change = [text(entry.before), text(entry.after)].filter { !$0.isEmpty }.joined(separator: " → ")
+            table.add(entry.at.map(VietnamTime.timestamp) ?? "", entry.actor, entry.actorRole.rawValue, entry.action.rawValue,
+                      entry.district ?? "-", entry.subject, change)
+        }
+        print(table.rendered)
+    }
+}
