@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "ChitraWorker", targets: ["ChitraWorker"]),
         .library(name: "ChitraTesting", targets: ["ChitraTesting"]),
         .library(name: "ChitraRails", targets: ["ChitraRails"]),
+        .library(name: "ChitraAPI", targets: ["ChitraAPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
@@ -72,6 +73,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "ChitraAPI",
+            dependencies: [
+                "ChitraCore", "ChitraStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "chitra-banksim",
             dependencies: [
@@ -101,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "chitra",
             dependencies: [
-                "ChitraCore", "ChitraStore", "ChitraWorker",
+                "ChitraCore", "ChitraStore", "ChitraWorker", "ChitraAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -122,6 +134,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "ChitraCoreTests", dependencies: ["ChitraCore"], swiftSettings: strict),
+        .testTarget(
+            name: "ChitraAPITests",
+            dependencies: ["ChitraAPI", "ChitraStore", "ChitraCore", "ChitraTesting", "ChitraWorker",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "ChitraRailsTests", dependencies: ["ChitraRails", "ChitraCore", "ChitraTesting"], swiftSettings: strict),
         .testTarget(
             name: "ChitraStoreTests",

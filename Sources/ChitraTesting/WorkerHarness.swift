@@ -18,27 +18,29 @@ public enum WorkerHarness {
         configuration.pollInterval = .milliseconds(200)
         configuration.retryPolicy.base = .milliseconds(10)
         configure(&configuration)
+        let settings = configuration
         // The worker's own pool, as chitra-worker has it: queue statements as the queue's role,
-        // handlers in their job's district.
-        let queuePool = Database(url: database.url, maximumConnections: 10, scope: .queue, logger: TestPostgres.logger)
-        let worker = try Worker(database: queuePool, handlers: handlers, configuration: configuration,
-                                logger: TestPostgres.logger)
-        var services: [any Service] = [queuePool.client, worker]
-        if let maintenance {
-            services.append(MaintenanceService(database: queuePool, configuration: maintenance, logger: TestPostgres.logger))
-        }
-        let group = ServiceGroup(services: services, logger: TestPostgres.logger)
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            do {
-                let result = try await body(worker)
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-                return result
-            } catch {
-                await group.triggerGracefulShutdown()
-                tasks.cancelAll()
-                throw error
+        // handlers in their job's district. It runs beside the worker's service group, not in it, as
+        // the test's own pool does.
+        return try await Database.withRunning(database.url, maximumConnections: 10, scope: .queue, logger: TestPostgres.logger) { queuePool in
+            let worker = try Worker(database: queuePool, handlers: handlers, configuration: settings, logger: TestPostgres.logger)
+            var services: [any Service] = [worker]
+            if let maintenance {
+                services.append(MaintenanceService(database: queuePool, configuration: maintenance, logger: TestPostgres.logger))
+            }
+            let group = ServiceGroup(services: services, logger: TestPostgres.logger)
+            return try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                do {
+                    let result = try await body(worker)
+                    await group.triggerGracefulShutdown()
+                    try await tasks.waitForAll()
+                    return result
+                } catch {
+                    await group.triggerGracefulShutdown()
+                    tasks.cancelAll()
+                    throw error
+                }
             }
         }
     }

@@ -23,10 +23,14 @@ public final class Database: Sendable {
     /// listener and maintenance connections plus handlers that open transactions.
     public static let defaultMaximumConnections = 20
 
-    public init(url: DatabaseURL, maximumConnections: Int = defaultMaximumConnections, scope: Scope = .nothing, logger: Logger) {
+    /// `statementTimeout`: a statement running longer is stopped (its transaction rolls back), e.g.
+    /// the API's, so that no request holds a connection for long.
+    public init(url: DatabaseURL, maximumConnections: Int = defaultMaximumConnections, scope: Scope = .nothing,
+                statementTimeout: Duration? = nil, logger: Logger) {
         var configuration = url.clientConfiguration
         configuration.options.maximumConnections = maximumConnections
-        configuration.options.additionalStartupParameters = [("options", Self.startupOptions(scope))]
+        let timeout = statementTimeout.map { " -c statement_timeout=\($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)" } ?? ""
+        configuration.options.additionalStartupParameters = [("options", Self.startupOptions(scope) + timeout)]
         self.url = url
         self.logger = logger
         self.scope = scope

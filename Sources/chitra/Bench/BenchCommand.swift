@@ -6,7 +6,7 @@ import Foundation
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run a benchmark on a private database and record its figures.",
-        subcommands: [Queue.self, Import.self, Run.self, Payout.self])
+        subcommands: [Queue.self, Import.self, Run.self, Payout.self, API.self])
 
     struct Queue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -73,6 +73,24 @@ struct BenchCommand: AsyncParsableCommand {
                                                 shardSize: shardSize, districtCount: districts, settings: settings).run()
             print(result.text)
             print("Written: \(try BenchmarkFiles.write(name: "run", text: result.text, json: result, to: out).joined(separator: ", "))")
+        }
+    }
+
+    struct API: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "api",
+            abstract: "wrk against run status and disbursement pages while a month computes; requests/s, p99, and the run's slowdown.")
+
+        @Option(help: "Beneficiaries in all.") var beneficiaries: Int = 1_000_000
+        @Option(help: "Worker processes.") var workers: Int = 2
+        @Option(help: "wrk's connections.") var connections: Int = 16
+        @Option(help: "Where the generated files go.") var work: String = "ops/bench/tmp"
+        @Option(help: "Where to write the figures.") var out: String = "ops/bench/results"
+
+        func run() async throws {
+            let result = try await APIBenchmark(beneficiaries: beneficiaries, workers: workers, connections: connections, folder: work).run()
+            print(result.text)
+            print("Written: \(try BenchmarkFiles.write(name: "api", text: result.text, json: result, to: out).joined(separator: ", "))")
         }
     }
 

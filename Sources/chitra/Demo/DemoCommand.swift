@@ -57,10 +57,15 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     private func drain(database: Database, expected: Int, logger: Logger) async throws {
-        let queue = JobQueue(database: database)
         // The workers' pool, as chitra-worker's: queue statements as the queue's role.
-        let queuePool = Database(url: database.url, scope: .queue, logger: logger)
-        var services: [any Service] = [queuePool.client, MaintenanceService(database: queuePool, configuration: .init(), logger: logger)]
+        try await Database.withRunning(database.url, scope: .queue, logger: logger) { queuePool in
+            try await drain(database: database, queuePool: queuePool, expected: expected, logger: logger)
+        }
+    }
+
+    private func drain(database: Database, queuePool: Database, expected: Int, logger: Logger) async throws {
+        let queue = JobQueue(database: database)
+        var services: [any Service] = [MaintenanceService(database: queuePool, configuration: .init(), logger: logger)]
         for index in 0..<workers {
             var configuration = WorkerConfiguration(workerID: "demo-worker-\(index + 1)")
             configuration.concurrency = concurrency

@@ -8,15 +8,19 @@ struct ProvincePeople: Sendable {
     let operatorIdentity: Identity
     let finance: Identity
     let admin: Identity
+    /// A province reader's token (for load on the API).
+    let readerToken: String
 
     static func make(districts: [String], owner: Database) async throws -> ProvincePeople {
         let creator = Identity.system("owner", districts: [])
         func person(_ name: String, _ role: Role, _ districts: [String]) async throws -> Identity {
             try await Tokens.identity(TokenRequest(name: name, role: role, districts: districts, expiresInDays: 1), by: creator, database: owner).identity
         }
+        let reader = try await Tokens.create(TokenRequest(name: "Sở LĐTBXH Bạc Liêu (reader)", role: .province, province: BacLieu.provinceCode,
+                                                          expiresInDays: 1), by: creator, database: owner).secret
         return ProvincePeople(operatorIdentity: try await person("Lê Văn An (operator)", .operator, districts),
                               finance: try await person("Trần Thị Bình (finance)", .finance, districts),
-                              admin: try await person("Chitra admin", .admin, []))
+                              admin: try await person("Chitra admin", .admin, []), readerToken: reader)
     }
 
     /// What a process acting for these people sees.

@@ -1,0 +1,61 @@
+import ChitraCore
+import ChitraStore
+import Foundation
+import Hummingbird
+import Logging
+
+/// `chitra serve`: the JSON API under `/api/v1` (documented in `Resources/openapi.json`, served at
+/// `/api/v1/openapi.json`). Every request names its caller by bearer token and runs in the caller's
+/// scope; districts are tenants.
+public struct APIServer: Sendable {
+    /// The application's pool; each request uses it scoped to its caller.
+    public let database: Database
+    public let limiter: RateLimiter
+    let logger: Logger
+
+    /// The largest JSON body.
+    public static let maximumBody = 64 * 1024
+    /// The largest register upload.
+    public static let maximumUpload = 512 << 20
+
+    public init(database: Database, requestsPerSecond: Double = 50, burst: Int = 200, logger: Logger) {
+        self.database = database
+        self.limiter = RateLimiter(perSecond: requestsPerSecond, burst: burst)
+        self.logger = logger
+    }
+
+    /// Every route of the API.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        let api = router.group("api/v1")
+        api.get("openapi.json") { _, _ in try OpenAPIDocument.response() }
+        DistrictRoutes(server: self).add(to: api)
+        RunRoutes(server: self).add(to: api)
+        DisbursementRoutes(server: self).add(to: api)
+        ImportRoutes(server: self).add(to: api)
+        AuditRoutes(server: self).add(to: api)
+        TokenRoutes(server: self).add(to: api)
+        return router
+    }
+
+    /// Serves on `host:port` until the service group shuts down (SIGTERM: running requests finish).
+    public func application(host: String, port: Int, onRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        -> some ApplicationProtocol {
+        Application(router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "chitra"),
+                    onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
+    }
+
+    /// Runs `body` and turns whatever it throws into the API's answer (`APIError.from`); the
+    /// unexpected ones are logged, without the request's personal data.
+    func respond(_ route: String, _ body: () async throws -> Response) async throws -> Response {
+        do {
+            return try await body()
+        } catch {
+            let answer = APIError.from(error)
+            if answer.status == .internalServerError {
+                logger.error("request failed", metadata: ["chitra.route": "\(route)", "error": "\(error)"])
+            }
+            throw answer
+        }
+    }
+}

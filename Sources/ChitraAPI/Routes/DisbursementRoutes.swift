@@ -1,0 +1,80 @@
+import ChitraCore
+import ChitraStore
+import Foundation
+import Hummingbird
+
+/// A run's disbursements, filtered and keyset-paginated; finance's re-run of failed transfers.
+struct DisbursementRoutes: Sendable {
+    let server: APIServer
+
+    struct Retry: Decodable {
+        var batch: String?
+        var reason: String?
+        var rail: String?
+        var expectedCount: Int?
+        enum CodingKeys: String, CodingKey { case batch, reason, rail, expectedCount = "expected_count" }
+        static let fields: Set<String> = ["batch", "reason", "rail", "expected_count"]
+    }
+
+    struct Retried: Encodable {
+        var failed: Int
+        var moved: Int
+        var batches: [String]
+    }
+
+    func add(to api: RouterGroup<BasicRequestContext>) {
+        api.get("runs/:district/:period/disbursements") { request, context in
+            try await server.respond("GET /runs/{district}/{period}/disbursements") {
+                let (district, period) = try Path.target(context)
+                let query = QueryParameters(request: request)
+                var filter = DisbursementPage.Filter()
+                if let state = query.text("state") {
+                    guard let value = DisbursementState(rawValue: state) else {
+                        throw APIError.badRequest("state must be one of \(DisbursementState.allCases.map(\.rawValue).joined(separator: ", ")).")
+                    }
+                    filter.state = value
+                }
+                if let method = query.text("method") {
+                    guard PaymentMethod(rawValue: method) != nil else {
+                        throw APIError.badRequest("method must be one of \(PaymentMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
+                    }
+                    filter.method = method
+                }
+                if let reason = query.text("reason") {
+                    guard reason.count == 4, reason.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber) }) else {
+                        throw APIError.badRequest("reason must be an ISO 20022 reason code such as AC01.")
+                    }
+                    filter.reason = reason
+                }
+                if let after = query.text("after") {
+                    guard after.count <= 64 else { throw APIError.badRequest("after must be the next cursor of a page.") }
+                    filter.after = after
+                }
+                filter.limit = try query.integer("limit", in: 1...DisbursementPage.largestPage, default: 100)
+                let caller = try await Caller.authorize(request, .read, districts: [district], server: server)
+                return try JSONResponse.encode(try await DisbursementPage.read(district: district, period: period, filter, database: caller.database))
+            }
+        }
+        api.post("runs/:district/:period/retries") { request, context in
+            try await server.respond("POST /runs/{district}/{period}/retries") {
+                let (district, period) = try Path.target(context)
+                let body = try await StrictJSON.decode(Retry.self, from: request, fields: Retry.fields)
+                var rail: Rail?
+                if let text = body.rail {
+                    guard let value = Rail(rawValue: text), value != .cash else { throw APIError.badRequest("rail must be bank or wallet.") }
+                    rail = value
+                }
+                if let reason = body.reason, reason.count != 4 || !reason.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber) }) {
+                    throw APIError.badRequest("reason must be an ISO 20022 reason code such as AM04.")
+                }
+                if let batch = body.batch, batch.isEmpty || batch.count > 35 || !batch.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+                    throw APIError.badRequest("batch must be a batch's MsgId: up to 35 letters and digits.")
+                }
+                let caller = try await Caller.authorize(request, .retryTransfers, districts: [district], server: server)
+                let scope = FinanceScope(district: district, period: period, batch: body.batch, reason: body.reason, rail: rail)
+                let outcome = try await FinanceRerun.retry(scope, by: caller.identity, expecting: body.expectedCount, database: caller.database)
+                return try JSONResponse.encode(Retried(failed: outcome.preview.count, moved: outcome.moved, batches: outcome.batches.map(\.messageID)))
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import ChitraCore
+import ChitraStore
+import Foundation
+import Hummingbird
+
+/// Runs: list and status (everyone, in their districts), trigger (operator; with auto-approval an
+/// admin), approve (finance), cancel and resume (operator, finance).
+struct RunRoutes: Sendable {
+    let server: APIServer
+
+    struct Trigger: Decodable {
+        var period: String
+        var districts: [String]?
+        var autoApprove: Bool?
+        var force: Bool?
+        enum CodingKeys: String, CodingKey { case period, districts, autoApprove = "auto_approve", force }
+        static let fields: Set<String> = ["period", "districts", "auto_approve", "force"]
+    }
+
+    struct Triggered: Encodable {
+        var district: String
+        var runID: Int64
+        var started: Bool
+        var state: String
+        var message: String
+        enum CodingKeys: String, CodingKey { case district, runID = "run_id", started, state, message }
+    }
+
+    func add(to api: RouterGroup<BasicRequestContext>) {
+        api.get("runs") { request, _ in
+            try await server.respond("GET /runs") {
+                let query = QueryParameters(request: request)
+                let district = try query.district()
+                let period = try query.period()
+                let caller = try await Caller.authorize(request, .read, districts: district.map { [$0] } ?? [], server: server)
+                return try JSONResponse.encode(try await RunStatus.list(period: period, districts: district.map { [$0] }, database: caller.database))
+            }
+        }
+        api.post("runs") { request, _ in
+            try await server.respond("POST /runs") {
+                let body = try await StrictJSON.decode(Trigger.self, from: request, fields: Trigger.fields)
+                let period = try Path.period(body.period)
+                let districts = try body.districts.map { try $0.map { try Path.district($0) } }
+                let autoApprove = body.autoApprove ?? false
+                let caller = try await Caller.authorize(request, autoApprove ? .autoApprove : .triggerRun, districts: districts ?? [], server: server)
+                let outcomes = try await RunCoordinator(database: caller.database)
+                    .trigger(period: period, districts: districts, by: caller.identity, autoApprove: autoApprove, force: body.force ?? false)
+                return try JSONResponse.encode(outcomes.map { outcome -> Triggered in
+                    switch outcome {
+                    case .started(let district, let runID, _):
+                        Triggered(district: district, runID: runID, started: true, state: RunState.planning.rawValue, message: outcome.description)
+                    case .alreadyTriggered(let district, let runID, let state):
+                        Triggered(district: district, runID: runID, started: false, state: state.rawValue, message: outcome.description)
+                    }
+                }, status: outcomes.contains { if case .started = $0 { true } else { false } } ? .created : .ok)
+            }
+        }
+        api.get("runs/:district/:period") { request, context in
+            try await server.respond("GET /runs/{district}/{period}") {
+                let (district, period) = try Path.target(context)
+                let caller = try await Caller.authorize(request, .read, districts: [district], server: server)
+                guard let run = try await RunStatus.list(period: period, districts: [district], database: caller.database).first else {
+                    throw APIError(.notFound, "District \(district) has no run for \(period).")
+                }
+                return try JSONResponse.encode(run)
+            }
+        }
+        api.post("runs/:district/:period/approve") { request, context in
+            try await server.respond("POST /runs/{district}/{period}/approve") {
+                let (district, period) = try Path.target(context)
+                _ = try await StrictJSON.decode([String: String].self, from: request, fields: [])
+                let caller = try await Caller.authorize(request, .approveRun, districts: [district], server: server)
+                return try JSONResponse.encode(try await RunApproval.approve(district: district, period: period, by: caller.identity,
+                                                                             database: caller.database))
+            }
+        }
+        api.post("runs/:district/:period/cancel") { request, context in
+            try await server.respond("POST /runs/{district}/{period}/cancel") {
+                let (district, period) = try Path.target(context)
+                _ = try await StrictJSON.decode([String: String].self, from: request, fields: [])
+                let caller = try await Caller.authorize(request, .cancelRun, districts: [district], server: server)
+                let removed = try await RunCancellation.cancel(district: district, period: period, by: caller.identity, database: caller.database)
+                return try JSONResponse.encode(["disbursements_removed": removed])
+            }
+        }
+        api.post("runs/:district/:period/resume") { request, context in
+            try await server.respond("POST /runs/{district}/{period}/resume") {
+                let (district, period) = try Path.target(context)
+                _ = try await StrictJSON.decode([String: String].self, from: request, fields: [])
+                let caller = try await Caller.authorize(request, .resumeRun, districts: [district], server: server)
+                let outcome = try await RunResumption.resume(district: district, period: period, by: caller.identity, database: caller.database)
+                return try JSONResponse.encode(["message": outcome.description])
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import ChitraCore
+import ChitraStore
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// An answer other than success: a status and one sentence, as JSON `{"error": "…"}`. Every error a
+/// handler meets becomes one (`APIError.from`): bad input 4xx, access 401/403/404, a state that does
+/// not allow the action 409; only a fault of Chitra or its database is a 500, without details.
+public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
+    public var status: HTTPResponse.Status
+    public var message: String
+
+    public init(_ status: HTTPResponse.Status, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = try JSONEncoder().encode(["error": message])
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer realm=\"chitra\"" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: body)))
+    }
+
+    static func badRequest(_ message: String) -> APIError { APIError(.badRequest, message) }
+
+    /// The answer for anything a handler throws.
+    static func from(_ error: any Error) -> APIError {
+        switch error {
+        case let error as APIError: return error
+        case let error as AccessError: return APIError(.init(code: error.httpStatus), error.description)
+        case let error as RunApproval.Failure:
+            if case .noRun = error { return APIError(.notFound, error.description) }
+            return APIError(.conflict, error.description)
+        case let error as RunCancellation.Failure:
+            if case .noRun = error { return APIError(.notFound, error.description) }
+            return APIError(.conflict, error.description)
+        case let error as RunResumption.Failure:
+            if case .noRun = error { return APIError(.notFound, error.description) }
+            return APIError(.conflict, error.description)
+        case let error as Tokens.Failure:
+            if case .notFound = error { return APIError(.notFound, error.description) }
+            if case .alreadyRevoked = error { return APIError(.conflict, error.description) }
+            return APIError(.unprocessableContent, error.description)
+        case let error as RunPeriodRule.Refusal: return APIError(.unprocessableContent, error.description)
+        case let error as FinanceRerun.Changed: return APIError(.conflict, error.description)
+        case let error as FinanceScope.Refusal:
+            if case .noRun = error { return APIError(.notFound, error.description) }
+            return APIError(.conflict, error.description)
+        case let error as ImportFailure: return APIError(.unprocessableContent, error.description)
+        case let error as DistrictSettings.Failure: return APIError(.unprocessableContent, error.description)
+        case let error as StoreError:
+            if case .migrationsMissing = error { return APIError(.serviceUnavailable, error.description) }
+            if case .query(sqlState: "57014", _, _) = error {
+                return APIError(.serviceUnavailable, "The request took too long and was stopped; nothing of it was kept. Try again.")
+            }
+            return APIError(.internalServerError, "The database could not do this; it is logged for the operators.")
+        default:
+            return APIError(.internalServerError, "Chitra could not do this; it is logged for the operators.")
+        }
+    }
+}

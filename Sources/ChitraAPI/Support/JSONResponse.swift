@@ -1,0 +1,63 @@
+import ChitraCore
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// JSON answers: sorted keys, ISO 8601 dates.
+enum JSONResponse {
+    static func encode(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: try encoder.encode(value))))
+    }
+}
+
+/// The query string's parameters, checked.
+struct QueryParameters {
+    let request: Request
+
+    func text(_ name: String) -> String? {
+        request.uri.queryParameters[name[...]].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func period(_ name: String = "period") throws -> Period? {
+        guard let text = text(name) else { return nil }
+        guard let period = Period(text) else { throw APIError.badRequest("\(name) must be written YYYY-MM.") }
+        return period
+    }
+
+    func district(_ name: String = "district") throws -> String? {
+        guard let text = text(name) else { return nil }
+        return try Path.district(text)
+    }
+
+    func integer(_ name: String, in range: ClosedRange<Int>, default value: Int) throws -> Int {
+        guard let text = text(name) else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw APIError.badRequest("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound).")
+        }
+        return number
+    }
+}
+
+/// Path parameters, checked.
+enum Path {
+    static func district(_ text: some StringProtocol) throws -> String {
+        guard text.count == 3, text.allSatisfy(\.isASCII), text.allSatisfy(\.isNumber) else {
+            throw APIError.badRequest("A district is three digits, such as 954.")
+        }
+        return String(text)
+    }
+
+    static func period(_ text: some StringProtocol) throws -> Period {
+        guard let period = Period(text) else { throw APIError.badRequest("A period is written YYYY-MM.") }
+        return period
+    }
+
+    static func target(_ context: BasicRequestContext) throws -> (district: String, period: Period) {
+        (try district(context.parameters.require("district")), try period(context.parameters.require("period")))
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import ChitraAPI
+import ChitraStore
+import ChitraWorker
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `chitra serve`: the JSON API (and its OpenAPI document) on a port, as the application's role;
+/// SIGTERM or SIGINT stops it gracefully.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Serve the HTTP API under /api/v1 (OpenAPI document at /api/v1/openapi.json).")
+
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "The address to listen on.") var host: String = "127.0.0.1"
+    @Option(help: "The port (0: a free one, printed).") var port: Int = 8080
+    @Option(help: "Requests a second per token (a burst of four times as many is allowed).") var rate: Int = 50
+
+    func run() async throws {
+        let logger = connection.logger()
+        let url = try connection.url()
+        try await Database.withRunning(url, maximumConnections: 1, logger: logger) { try await Migrator(database: $0).requireUpToDate() }
+        // A statement running past 30 s is stopped, its request answered, its transaction rolled back.
+        let database = Database(url: url, statementTimeout: .seconds(30), logger: logger)
+        let server = APIServer(database: database, requestsPerSecond: Double(rate), burst: rate * 4, logger: logger)
+        let host = self.host
+        let app = server.application(host: host, port: port) { bound in
+            FileHandle.standardOutput.write(Data("chitra serve listening on http://\(host):\(bound)/api/v1\n".utf8))
+        }
+        let group = ServiceGroup(configuration: .init(services: [.init(service: database.client), .init(service: app)],
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

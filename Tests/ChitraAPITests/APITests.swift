@@ -1,0 +1,263 @@
+import ChitraAPI
+import ChitraCore
+import ChitraStore
+import ChitraTesting
+import ChitraWorker
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Synchronization
+import Testing
+
+/// The HTTP API as its callers meet it: access by role and district on every route, bad input
+/// answered 4xx with a sentence, and every route and answer as the OpenAPI document says.
+@Suite("HTTP API", .timeLimit(.minutes(4)))
+struct APITests {
+    /// One request: method, path (as the document writes it, and filled in), body.
+    struct Call: Sendable {
+        var method: HTTPRequest.Method
+        var template: String
+        var path: String
+        var body: String?
+        var allowed: Set<Role>
+        /// The district in the path or query, if any ({D} replaced).
+        var takesDistrict: Bool
+    }
+
+    static let everyone: Set<Role> = [.operator, .finance, .province, .auditor, .admin]
+
+    static func calls(district d: String) -> [Call] {
+        [
+            Call(method: .get, template: "/api/v1/districts", path: "/api/v1/districts", allowed: everyone, takesDistrict: false),
+            Call(method: .get, template: "/api/v1/runs", path: "/api/v1/runs?district=\(d)", allowed: everyone, takesDistrict: true),
+            Call(method: .post, template: "/api/v1/runs", path: "/api/v1/runs", body: #"{"period": "2026-05", "districts": ["\#(d)"]}"#,
+                 allowed: [.operator], takesDistrict: true),
+            Call(method: .post, template: "/api/v1/runs", path: "/api/v1/runs", body: #"{"period": "2026-04", "districts": ["\#(d)"], "auto_approve": true}"#,
+                 allowed: [.admin], takesDistrict: true),
+            Call(method: .get, template: "/api/v1/runs/{district}/{period}", path: "/api/v1/runs/\(d)/2026-05", allowed: everyone, takesDistrict: true),
+            Call(method: .post, template: "/api/v1/runs/{district}/{period}/approve", path: "/api/v1/runs/\(d)/2026-05/approve", allowed: [.finance], takesDistrict: true),
+            Call(method: .post, template: "/api/v1/runs/{district}/{period}/resume", path: "/api/v1/runs/\(d)/2026-05/resume", allowed: [.operator, .finance], takesDistrict: true),
+            Call(method: .post, template: "/api/v1/runs/{district}/{period}/cancel", path: "/api/v1/runs/\(d)/2026-03/cancel", allowed: [.operator, .finance], takesDistrict: true),
+            Call(method: .get, template: "/api/v1/runs/{district}/{period}/disbursements", path: "/api/v1/runs/\(d)/2026-05/disbursements?limit=10",
+                 allowed: everyone, takesDistrict: true),
+            Call(method: .post, template: "/api/v1/runs/{district}/{period}/retries", path: "/api/v1/runs/\(d)/2026-05/retries", body: "{}",
+                 allowed: [.finance], takesDistrict: true),
+            Call(method: .post, template: "/api/v1/imports", path: "/api/v1/imports?district=\(d)", body: "REGISTER", allowed: [.operator], takesDistrict: true),
+            Call(method: .get, template: "/api/v1/audit", path: "/api/v1/audit?district=\(d)", allowed: everyone, takesDistrict: true),
+            Call(method: .get, template: "/api/v1/tokens", path: "/api/v1/tokens", allowed: [.admin], takesDistrict: false),
+            Call(method: .post, template: "/api/v1/tokens", path: "/api/v1/tokens", body: #"{"name": "Người Mới", "role": "auditor"}"#,
+                 allowed: [.admin], takesDistrict: false),
+            Call(method: .delete, template: "/api/v1/tokens/{id}", path: "/api/v1/tokens/999999", allowed: [.admin], takesDistrict: false),
+        ]
+    }
+
+    static let people: [(person: TestPerson, own: String, other: String?)] = [
+        (TestPerson("Op API", .operator, districts: ["954"]), "954", "956"),
+        (TestPerson("Fin API", .finance, districts: ["954"]), "954", "956"),
+        (TestPerson("Tỉnh API", .province, province: "95"), "954", "001"),
+        (TestPerson("Kiểm API", .auditor), "954", nil),
+        (TestPerson("Admin API", .admin), "954", nil),
+    ]
+
+    /// What the API answered, by operation, for the document check.
+    final class Seen: Sendable {
+        let statuses = Mutex<[String: Set<Int>]>([:])
+        func add(_ method: HTTPRequest.Method, _ template: String, _ status: Int) {
+            statuses.withLock { _ = $0["\(method.rawValue.lowercased()) \(template)", default: []].insert(status) }
+        }
+    }
+
+    static func withAPI(_ body: @Sendable (any TestClientProtocol, DatabaseURL) async throws -> Void) async throws {
+        try await TestPostgres.withDatabase { database in
+            try await TestPostgres.withOwner(of: database) {
+                try await $0.query("INSERT INTO districts (code, province_code, name) VALUES ('001', '01', 'Ba Đình')", "add a district")
+            }
+            // The server's own pool, as `chitra serve` has it: no scope until a request's caller gives one.
+            try await Database.withRunning(database.url, maximumConnections: 10, logger: TestPostgres.logger) { pool in
+                let server = APIServer(database: pool, requestsPerSecond: 10_000, burst: 10_000, logger: TestPostgres.logger)
+                try await Application(router: server.router()).test(.router) { client in try await body(client, database.url) }
+            }
+        }
+    }
+
+    static func send(_ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, token: String?, body: String? = nil)
+        async throws -> (status: Int, text: String) {
+        var headers = HTTPFields()
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        return try await client.execute(uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
+            (Int(response.status.code), String(buffer: response.body))
+        }
+    }
+
+    @Test("every role × every route × own and other district, and no, revoked and expired tokens, answer 200s, 403, 404 or 401 as specified; every answer is in the OpenAPI document")
+    func accessMatrix() async throws {
+        let seen = Seen()
+        try await Self.withAPI { client, url in
+            var file = RegisterFileBuilder(district: "954")
+            file.add("API1")
+            let register = try String(contentsOfFile: try file.write(), encoding: .utf8)
+            for (person, own, other) in Self.people {
+                let token = try await TestTokens.shared.token(for: person, url: url)
+                for call in Self.calls(district: own) {
+                    let (status, text) = try await Self.send(client, call.method, call.path, token: token,
+                                                             body: call.body == "REGISTER" ? register : call.body)
+                    seen.add(call.method, call.template, status)
+                    let label = "\(person.role) \(call.method) \(call.path) → \(status) \(text)"
+                    if call.allowed.contains(person.role) {
+                        #expect(![401, 403, 500].contains(status) && !text.contains("among yours"), "\(label)")
+                    } else {
+                        #expect(status == 403 && text.contains("may not"), "\(label)")
+                    }
+                }
+                if let other {
+                    for call in Self.calls(district: other) where call.takesDistrict {
+                        let (status, text) = try await Self.send(client, call.method, call.path, token: token,
+                                                                 body: call.body == "REGISTER" ? register : call.body)
+                        seen.add(call.method, call.template, status)
+                        #expect(status == 404 && text.contains("There is no district \(other) among yours"), "\(person.role) \(call.path) → \(status) \(text)")
+                    }
+                }
+            }
+            let revoked = try await TestTokens.shared.token(for: TestPerson("Thu Hồi API", .admin), url: url)
+            let expired = try await TestTokens.shared.token(for: TestPerson("Hết Hạn API", .admin), url: url)
+            try await TestPostgres.withRunning(url) { database in
+                _ = try await Tokens.revoke(id: try await Tokens.authenticate(revoked, database: database).tokenID!, by: .test("admin", role: .admin), database: database)
+            }
+            try await Database.withRunning(try await TestPostgres.ownerURL(of: url), maximumConnections: 1, logger: TestPostgres.logger) {
+                try await $0.query("UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE name = 'Hết Hạn API'", "expire")
+            }
+            for call in Self.calls(district: "954") {
+                for token in [nil, revoked, expired, "chitra_unknown"] {
+                    let (status, text) = try await Self.send(client, call.method, call.path, token: token, body: call.body)
+                    seen.add(call.method, call.template, status)
+                    #expect(status == 401 && text.contains("token"), "\(token ?? "no token") \(call.path) → \(status) \(text)")
+                }
+            }
+            // The document itself, served.
+            let (status, text) = try await Self.send(client, .get, "/api/v1/openapi.json", token: nil)
+            #expect(status == 200 && text.contains("\"openapi\""))
+            seen.add(.get, "/api/v1/openapi.json", status)
+        }
+        try Self.checkAgainstDocument(seen.statuses.withLock { $0 })
+    }
+
+    /// Every route the server has is in the document with every status it answered, and every
+    /// operation of the document was called.
+    static func checkAgainstDocument(_ seen: [String: Set<Int>]) throws {
+        let document = try JSONSerialization.jsonObject(with: try OpenAPIDocument.data()) as! [String: Any]
+        let paths = document["paths"] as! [String: [String: Any]]
+        var documented: [String: Set<Int>] = [:]
+        for (path, operations) in paths {
+            for (method, operation) in operations {
+                let responses = (operation as! [String: Any])["responses"] as! [String: Any]
+                documented["\(method) \(path)"] = Set(responses.keys.compactMap(Int.init))
+            }
+        }
+        #expect(Set(seen.keys) == Set(documented.keys), "called but undocumented: \(Set(seen.keys).subtracting(documented.keys)); documented but never called: \(Set(documented.keys).subtracting(seen.keys))")
+        for (operation, statuses) in seen {
+            let undocumented = statuses.subtracting(documented[operation] ?? [])
+            #expect(undocumented.isEmpty, "\(operation) answered \(undocumented.sorted()) which the document does not list")
+        }
+    }
+
+    @Test("malformed JSON, unknown fields, wrong types, bad parameters and huge pages are 4xx with a sentence, never a 500")
+    func badInput() async throws {
+        try await Self.withAPI { client, url in
+            let operatorToken = try await TestTokens.shared.token(for: TestPerson("Op Sai", .operator, districts: ["954"]), url: url)
+            let adminToken = try await TestTokens.shared.token(for: TestPerson("Admin Sai", .admin), url: url)
+            let cases: [(HTTPRequest.Method, String, String?, String, Int, String)] = [
+                (.post, "/api/v1/runs", "{not json", operatorToken, 400, "not a JSON object"),
+                (.post, "/api/v1/runs", #"{"period": "2026-05", "district": "954"}"#, operatorToken, 400, "Unknown field \"district\""),
+                (.post, "/api/v1/runs", #"{"period": 202605}"#, operatorToken, 400, "Field \"period\" has the wrong type"),
+                (.post, "/api/v1/runs", #"{"districts": ["954"]}"#, operatorToken, 400, "Field \"period\" is missing"),
+                (.post, "/api/v1/runs", #"{"period": "May 2026"}"#, operatorToken, 400, "YYYY-MM"),
+                (.post, "/api/v1/runs", #"{"period": "1990-01", "districts": ["954"]}"#, operatorToken, 422, ""),
+                (.post, "/api/v1/runs", "{\"period\": \"" + String(repeating: "x", count: 70_000) + "\"}", operatorToken, 413, "larger than"),
+                (.get, "/api/v1/runs/95/2026-05", nil, operatorToken, 400, "three digits"),
+                (.get, "/api/v1/runs/954/2026-13", nil, operatorToken, 400, "YYYY-MM"),
+                (.get, "/api/v1/runs/954/2026-05/disbursements?limit=100000", nil, operatorToken, 400, "from 1 to 1000"),
+                (.get, "/api/v1/runs/954/2026-05/disbursements?state=lost", nil, operatorToken, 400, "state must be one of"),
+                (.get, "/api/v1/audit?since=yesterday", nil, operatorToken, 400, "YYYY-MM-DD"),
+                (.post, "/api/v1/imports", "beneficiary_id\nX", operatorToken, 400, "Name the register's district"),
+                (.post, "/api/v1/imports?district=954", "not,a,register\n1,2,3\n", operatorToken, 422, ""),
+                (.post, "/api/v1/tokens", #"{"name": "X", "role": "emperor"}"#, adminToken, 400, "role must be one of"),
+                (.post, "/api/v1/tokens", #"{"name": "X", "role": "operator"}"#, adminToken, 422, "needs its districts"),
+                (.delete, "/api/v1/tokens/abc", nil, adminToken, 400, "positive number"),
+                (.get, "/api/v1/nothing-here", nil, operatorToken, 404, ""),
+            ]
+            for (method, path, body, token, expected, phrase) in cases {
+                let (status, text) = try await Self.send(client, method, path, token: token, body: body)
+                let message = (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String])?["error"] ?? ""
+                #expect(status == expected && (phrase.isEmpty || message.contains(phrase)), "\(method) \(path.prefix(80)) → \(status) \(text.prefix(200))")
+            }
+        }
+    }
+
+    @Test("a run through the API: import (again: a no-op), trigger (again: nothing), its disbursements page by page once each, approval by finance only")
+    func flow() async throws {
+        try await Self.withAPI { client, url in
+            let operatorToken = try await TestTokens.shared.token(for: TestPerson("Op Luồng", .operator, districts: ["954"]), url: url)
+            var file = RegisterFileBuilder(district: "954")
+            for index in 1...5 { file.add("F\(index)") }
+            let register = try String(contentsOfFile: try file.write(), encoding: .utf8)
+            var (status, text) = try await Self.send(client, .post, "/api/v1/imports?district=954", token: operatorToken, body: register)
+            #expect(status == 201 && text.contains("\"rows\":5"), "\(text)")
+            (status, text) = try await Self.send(client, .post, "/api/v1/imports?district=954", token: operatorToken, body: register)
+            #expect(status == 200 && text.contains("\"already_imported\":true"), "\(text)")
+            (status, text) = try await Self.send(client, .post, "/api/v1/runs", token: operatorToken, body: #"{"period": "2026-05"}"#)
+            #expect(status == 201 && text.contains("\"started\":true"), "\(text)")
+            (status, text) = try await Self.send(client, .post, "/api/v1/runs", token: operatorToken, body: #"{"period": "2026-05"}"#)
+            #expect(status == 200 && text.contains("\"started\":false"), "\(text)")
+            (status, text) = try await Self.send(client, .get, "/api/v1/audit", token: operatorToken)
+            #expect(status == 200 && text.contains("run.trigger") && text.contains("import") && text.contains("Op Luồng"), "\(text)")
+
+            // A worker computes it; its disbursements come two by two, each once, in beneficiary order.
+            try await TestPostgres.withRunning(url) { database in
+                try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: try PolicyTable.bundled())) { _ in
+                    try await eventually(timeout: .seconds(60), "run computed") {
+                        try await RunStatus.list(period: Period("2026-05")!, districts: ["954"], database: database).first?.state == .computed
+                    }
+                }
+            }
+            (status, text) = try await Self.send(client, .get, "/api/v1/runs/954/2026-05", token: operatorToken)
+            #expect(status == 200 && text.contains("\"state\":\"computed\""), "\(text)")
+            var seen: [String] = []
+            var cursor: String?
+            var pages = 0
+            repeat {
+                let path = "/api/v1/runs/954/2026-05/disbursements?limit=2" + (cursor.map { "&after=\($0)" } ?? "")
+                (status, text) = try await Self.send(client, .get, path, token: operatorToken)
+                #expect(status == 200, "\(text)")
+                let page = try JSONDecoder().decode(DisbursementPage.self, from: Data(text.utf8))
+                seen += page.items.map(\.beneficiaryID)
+                cursor = page.next
+                pages += 1
+            } while cursor != nil && pages < 10
+            let total = try await TestPostgres.withRunning(url) { database in
+                try await RunStatus.list(period: Period("2026-05")!, districts: ["954"], database: database).first?.totals.count ?? -1
+            }
+            #expect(total > 2 && seen.count == total && seen == seen.sorted() && Set(seen).count == seen.count, "\(seen) of \(total)")
+            #expect(pages == (total + 1) / 2)
+            // The operator who triggered it cannot approve it (role), and finance can.
+            (status, _) = try await Self.send(client, .post, "/api/v1/runs/954/2026-05/approve", token: operatorToken)
+            #expect(status == 403)
+            let financeToken = try await TestTokens.shared.token(for: TestPerson("Fin Luồng", .finance, districts: ["954"]), url: url)
+            (status, text) = try await Self.send(client, .post, "/api/v1/runs/954/2026-05/approve", token: financeToken)
+            #expect(status == 200 && text.contains("\"count\":\(total)"), "\(text)")
+        }
+    }
+
+    @Test("the OpenAPI document is valid OpenAPI 3.1 (openapi-spec-validator)")
+    func documentIsValid() async throws {
+        let path = NSTemporaryDirectory() + "chitra-openapi-\(UUID().uuidString.prefix(8)).json"
+        try OpenAPIDocument.data().write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // python3 -m openapi_spec_validator (pip install openapi-spec-validator==0.9.0; .ci/run does).
+        let process = try ChildProcess(executable: "/usr/bin/env", arguments: ["python3", "-m", "openapi_spec_validator", path], logPath: path + ".log")
+        let status = await process.waitForExit()
+        let output = (try? String(contentsOfFile: path + ".log", encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(atPath: path + ".log")
+        #expect(status == 0 && output.contains("OK"), "\(output)")
+    }
+}
