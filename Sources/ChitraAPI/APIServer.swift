@@ -33,6 +33,7 @@ public struct APIServer: Sendable {
         RunRoutes(server: self).add(to: api)
         DisbursementRoutes(server: self).add(to: api)
         ImportRoutes(server: self).add(to: api)
+        CashRoutes(server: self).add(to: api)
         AuditRoutes(server: self).add(to: api)
         TokenRoutes(server: self).add(to: api)
         return router

@@ -45,6 +45,14 @@ struct APITests {
                  allowed: [.finance], takesDistrict: true),
             Call(method: .post, template: "/api/v1/imports", path: "/api/v1/imports?district=\(d)", body: "REGISTER", allowed: [.operator], takesDistrict: true),
             Call(method: .get, template: "/api/v1/audit", path: "/api/v1/audit?district=\(d)", allowed: everyone, takesDistrict: true),
+            Call(method: .get, template: "/api/v1/runs/{district}/{period}/cash-list", path: "/api/v1/runs/\(d)/2026-05/cash-list",
+                 allowed: [.operator, .finance], takesDistrict: true),
+            Call(method: .post, template: "/api/v1/cash/confirmations", path: "/api/v1/cash/confirmations",
+                 body: "end_to_end_id,beneficiary_id,amount_vnd,status,paid_on,received_by\n", allowed: [.finance], takesDistrict: false),
+            Call(method: .post, template: "/api/v1/runs/{district}/{period}/cash/close", path: "/api/v1/runs/\(d)/2026-05/cash/close",
+                 allowed: [.finance], takesDistrict: true),
+            Call(method: .post, template: "/api/v1/runs/{district}/{period}/cash/fallback", path: "/api/v1/runs/\(d)/2026-05/cash/fallback", body: "{}",
+                 allowed: [.finance], takesDistrict: true),
             Call(method: .get, template: "/api/v1/tokens", path: "/api/v1/tokens", allowed: [.admin], takesDistrict: false),
             Call(method: .post, template: "/api/v1/tokens", path: "/api/v1/tokens", body: #"{"name": "Người Mới", "role": "auditor"}"#,
                  allowed: [.admin], takesDistrict: false),
@@ -166,6 +174,7 @@ struct APITests {
         try await Self.withAPI { client, url in
             let operatorToken = try await TestTokens.shared.token(for: TestPerson("Op Sai", .operator, districts: ["954"]), url: url)
             let adminToken = try await TestTokens.shared.token(for: TestPerson("Admin Sai", .admin), url: url)
+            let financeToken = try await TestTokens.shared.token(for: TestPerson("Fin Sai", .finance, districts: ["954"]), url: url)
             let cases: [(HTTPRequest.Method, String, String?, String, Int, String)] = [
                 (.post, "/api/v1/runs", "{not json", operatorToken, 400, "not a JSON object"),
                 (.post, "/api/v1/runs", #"{"period": "2026-05", "district": "954"}"#, operatorToken, 400, "Unknown field \"district\""),
@@ -184,6 +193,11 @@ struct APITests {
                 (.post, "/api/v1/tokens", #"{"name": "X", "role": "emperor"}"#, adminToken, 400, "role must be one of"),
                 (.post, "/api/v1/tokens", #"{"name": "X", "role": "operator"}"#, adminToken, 422, "needs its districts"),
                 (.delete, "/api/v1/tokens/abc", nil, adminToken, 400, "positive number"),
+                (.post, "/api/v1/runs/954/2026-05/retries", #"{"rail": "cash"}"#, financeToken, 400, "The rail must be bank or wallet."),
+                (.post, "/api/v1/runs/954/2026-05/cash/fallback", #"{"reason": "insufficient"}"#, financeToken, 400, "ISO 20022 reason code"),
+                (.post, "/api/v1/runs/954/2026-05/cash/close", #"{"now": true}"#, financeToken, 400, "Unknown field \"now\""),
+                (.get, "/api/v1/runs/954/2026-05/cash-list?commune=12", nil, operatorToken, 400, "five digits"),
+                (.post, "/api/v1/cash/confirmations", "end_to_end_id,beneficiary_id\nE1,B1\n", financeToken, 422, ""),
                 (.get, "/api/v1/nothing-here", nil, operatorToken, 404, ""),
             ]
             for (method, path, body, token, expected, phrase) in cases {

@@ -34,7 +34,7 @@ struct FinanceCommandTests {
 
                     // Bad scope: one sentence.
                     result = try await CommandLineTests.run(["retry"] + base + ["--rail", "cash"], url: url, as: finance)
-                    #expect(result.status != 0 && result.output.contains("--rail must be bank or wallet."), "\(result.output)")
+                    #expect(result.status != 0 && result.output.contains("The rail must be bank or wallet."), "\(result.output)")
 
                     try await simulator.setFaults("none")
                     result = try await CommandLineTests.run(["retry"] + base + ["--rail", "bank", "--yes"], url: url, as: finance)

@@ -59,19 +59,13 @@ struct DisbursementRoutes: Sendable {
             try await server.respond("POST /runs/{district}/{period}/retries") {
                 let (district, period) = try Path.target(context)
                 let body = try await StrictJSON.decode(Retry.self, from: request, fields: Retry.fields)
-                var rail: Rail?
-                if let text = body.rail {
-                    guard let value = Rail(rawValue: text), value != .cash else { throw APIError.badRequest("rail must be bank or wallet.") }
-                    rail = value
-                }
-                if let reason = body.reason, reason.count != 4 || !reason.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber) }) {
-                    throw APIError.badRequest("reason must be an ISO 20022 reason code such as AM04.")
-                }
-                if let batch = body.batch, batch.isEmpty || batch.count > 35 || !batch.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
-                    throw APIError.badRequest("batch must be a batch's MsgId: up to 35 letters and digits.")
+                let scope: FinanceScope
+                do {
+                    scope = try FinanceScope.checked(district: district, period: period, batch: body.batch, reason: body.reason, rail: body.rail)
+                } catch let malformed as FinanceScope.Malformed {
+                    throw APIError.badRequest(malformed.description)
                 }
                 let caller = try await Caller.authorize(request, .retryTransfers, districts: [district], server: server)
-                let scope = FinanceScope(district: district, period: period, batch: body.batch, reason: body.reason, rail: rail)
                 let outcome = try await FinanceRerun.retry(scope, by: caller.identity, expecting: body.expectedCount, database: caller.database)
                 return try JSONResponse.encode(Retried(failed: outcome.preview.count, moved: outcome.moved, batches: outcome.batches.map(\.messageID)))
             }

@@ -2,7 +2,6 @@ import ChitraCore
 import ChitraStore
 import Foundation
 import Hummingbird
-import NIOCore
 
 /// Register uploads: the body is the district's CSV file, imported whole or not at all.
 struct ImportRoutes: Sendable {
@@ -29,26 +28,10 @@ struct ImportRoutes: Sendable {
                     throw APIError.badRequest("Name the register's district: POST /api/v1/imports?district=954.")
                 }
                 let caller = try await Caller.authorize(request, .importRegister, districts: [district], server: server)
-                // The upload goes to a private temporary file (it holds personal data), streamed.
-                let path = NSTemporaryDirectory() + "chitra-upload-\(UUID().uuidString).csv"
-                defer { try? FileManager.default.removeItem(atPath: path) }
-                let file = try PrivateFile.create(path)
-                var size = 0
-                do {
-                    for try await chunk in request.body {
-                        size += chunk.readableBytes
-                        guard size <= APIServer.maximumUpload else {
-                            throw APIError(.contentTooLarge, "The register is larger than \(APIServer.maximumUpload >> 20) MiB.")
-                        }
-                        try file.write(contentsOf: Data(buffer: chunk))
-                    }
-                    try file.close()
-                } catch {
-                    try? file.close()
-                    throw error
+                let summary = try await Upload.withFile(of: request) { path in
+                    try await RegisterImporter(database: caller.database, policy: try PolicyTable.bundled())
+                        .importFile(at: path, district: district, by: caller.identity)
                 }
-                let summary = try await RegisterImporter(database: caller.database, policy: try PolicyTable.bundled())
-                    .importFile(at: path, district: district, by: caller.identity)
                 return try JSONResponse.encode(Imported(importID: summary.importID, rows: summary.rows, new: summary.new, changed: summary.changed,
                                                         unchanged: summary.unchanged, left: summary.left,
                                                         alreadyImported: summary.alreadyImported, message: summary.description),

@@ -50,6 +50,7 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
             if case .noRun = error { return APIError(.notFound, error.description) }
             return APIError(.conflict, error.description)
         case let error as ImportFailure: return APIError(.unprocessableContent, error.description)
+        case let error as RegisterFile.Failure: return APIError(.unprocessableContent, error.description)
         case let error as DistrictSettings.Failure: return APIError(.unprocessableContent, error.description)
         case let error as StoreError:
             if case .migrationsMissing = error { return APIError(.serviceUnavailable, error.description) }

@@ -13,19 +13,11 @@ struct FinanceScopeOptions: ParsableArguments {
     @Flag(help: "Do it without asking.") var yes = false
 
     func scope() throws -> FinanceScope {
-        let period = try target.month()
-        if let reason, reason.utf8.count != 4 || !reason.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber) }) {
-            throw ValidationError("--reason must be an ISO 20022 reason code: four capital letters or digits, such as AM04.")
+        do {
+            return try FinanceScope.checked(district: target.district, period: try target.month(), batch: batch, reason: reason, rail: rail)
+        } catch let malformed as FinanceScope.Malformed {
+            throw ValidationError(malformed.description)
         }
-        if let batch, batch.isEmpty || batch.utf8.count > 35 || !batch.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
-            throw ValidationError("--batch must be a batch's MsgId: up to 35 letters and digits.")
-        }
-        var chosen: Rail?
-        if let rail {
-            guard let value = Rail(rawValue: rail), value != .cash else { throw ValidationError("--rail must be bank or wallet.") }
-            chosen = value
-        }
-        return FinanceScope(district: target.district, period: period, batch: batch, reason: reason, rail: chosen)
     }
 
     /// Prints what is in scope; returns whether to go on (nothing in scope, or not confirmed: no).

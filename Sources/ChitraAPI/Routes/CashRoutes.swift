@@ -1,0 +1,94 @@
+import ChitraCore
+import ChitraStore
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// The post office's side: the cash list of a district's month (CSV, CCCDs masked), its
+/// confirmations (all or nothing), closing the month's cash, and failed transfers sent to cash.
+struct CashRoutes: Sendable {
+    let server: APIServer
+
+    struct Fallback: Decodable {
+        var batch: String?
+        var reason: String?
+        var rail: String?
+        var expectedCount: Int?
+        enum CodingKeys: String, CodingKey { case batch, reason, rail, expectedCount = "expected_count" }
+        static let fields: Set<String> = ["batch", "reason", "rail", "expected_count"]
+    }
+
+    struct Confirmed: Encodable {
+        var paid: Int
+        var returned: Int
+        var completedRuns: [Int64]
+        var alreadyConfirmed: Bool
+        var message: String
+        enum CodingKeys: String, CodingKey { case paid, returned, completedRuns = "completed_runs", alreadyConfirmed = "already_confirmed", message }
+    }
+
+    struct Closed: Encodable {
+        var returned: Int
+        var returnedVND: Int64
+        var completedRun: Int64?
+        var message: String
+        enum CodingKeys: String, CodingKey { case returned, returnedVND = "returned_vnd", completedRun = "completed_run", message }
+    }
+
+    func add(to api: RouterGroup<BasicRequestContext>) {
+        api.get("runs/:district/:period/cash-list") { request, context in
+            try await server.respond("GET /runs/{district}/{period}/cash-list") {
+                let (district, period) = try Path.target(context)
+                let commune = QueryParameters(request: request).text("commune")
+                if let commune, commune.count != 5 || !commune.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                    throw APIError.badRequest("commune must be a commune's five digits.")
+                }
+                let caller = try await Caller.authorize(request, .cashList, districts: [district], server: server)
+                let path = NSTemporaryDirectory() + "chitra-cash-\(UUID().uuidString).csv"
+                defer { try? FileManager.default.removeItem(atPath: path) }
+                let output = try PrivateFile.create(path)
+                _ = try await CashList.write(district: district, period: period, commune: commune, database: caller.database, to: output)
+                try output.close()
+                var headers = HTTPFields()
+                headers[.contentType] = "text/csv; charset=utf-8"
+                headers[.contentDisposition] = "attachment; filename=\"cash-\(district)-\(period).csv\""
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: try Data(contentsOf: URL(fileURLWithPath: path)))))
+            }
+        }
+        api.post("cash/confirmations") { request, _ in
+            try await server.respond("POST /cash/confirmations") {
+                let caller = try await Caller.authorize(request, .confirmCash, server: server)
+                let outcome = try await Upload.withFile(of: request) { path in
+                    try await CashConfirmation.confirm(path: path, by: caller.identity, database: caller.database)
+                }
+                return try JSONResponse.encode(Confirmed(paid: outcome.paid, returned: outcome.returned, completedRuns: outcome.completedRuns,
+                                                         alreadyConfirmed: outcome.alreadyConfirmedBy != nil, message: outcome.description))
+            }
+        }
+        api.post("runs/:district/:period/cash/close") { request, context in
+            try await server.respond("POST /runs/{district}/{period}/cash/close") {
+                let (district, period) = try Path.target(context)
+                _ = try await StrictJSON.decode([String: String].self, from: request, fields: [])
+                let caller = try await Caller.authorize(request, .closeCash, districts: [district], server: server)
+                let outcome = try await CashClosing.close(district: district, period: period, by: caller.identity, database: caller.database)
+                return try JSONResponse.encode(Closed(returned: outcome.returned, returnedVND: outcome.returnedVND, completedRun: outcome.completedRun,
+                                                      message: outcome.description))
+            }
+        }
+        api.post("runs/:district/:period/cash/fallback") { request, context in
+            try await server.respond("POST /runs/{district}/{period}/cash/fallback") {
+                let (district, period) = try Path.target(context)
+                let body = try await StrictJSON.decode(Fallback.self, from: request, fields: Fallback.fields)
+                let scope: FinanceScope
+                do {
+                    scope = try FinanceScope.checked(district: district, period: period, batch: body.batch, reason: body.reason, rail: body.rail)
+                } catch let malformed as FinanceScope.Malformed {
+                    throw APIError.badRequest(malformed.description)
+                }
+                let caller = try await Caller.authorize(request, .cashFallback, districts: [district], server: server)
+                let outcome = try await FinanceRerun.fallBack(scope, by: caller.identity, expecting: body.expectedCount, database: caller.database)
+                return try JSONResponse.encode(["failed": outcome.preview.count, "moved": outcome.moved])
+            }
+        }
+    }
+}
