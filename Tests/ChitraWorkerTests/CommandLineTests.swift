@@ -178,6 +178,14 @@ extension CommandLineTests {
                 """)
             result = try await Self.run(["export", "disbursements", "--district", "961", "--period", "2024-09", "--format", "json"], url: url)
             #expect(result.output.contains(#""amount_vnd":500000"#))
+            // To a file: readable by its owner only, even one that was there before, world-readable.
+            let out = NSTemporaryDirectory() + "chitra-export-\(UUID().uuidString.prefix(8)).csv"
+            #expect(FileManager.default.createFile(atPath: out, contents: Data("old".utf8), attributes: [.posixPermissions: 0o644]))
+            defer { try? FileManager.default.removeItem(atPath: out) }
+            result = try await Self.run(["export", "disbursements", "--district", "961", "--period", "2024-09", "--out", out], url: url)
+            #expect(result.status == 0 && result.output.isEmpty, "\(result.output)")
+            #expect((try FileManager.default.attributesOfItem(atPath: out)[.posixPermissions] as? Int) == 0o600)
+            #expect(try String(contentsOfFile: out, encoding: .utf8).hasPrefix(DisbursementRow.csvHeader + "\n"))
         }
     }
 }
@@ -256,6 +264,51 @@ extension CommandLineTests {
             #expect(result.status != 0 && result.output == "Error: District 956's paying account was not changed: the account number must be 6 to 19 digits.")
             result = try await Self.run(["districts", "account", "--district", "956", "--name", "X", "--account", "123456", "--bank", "VCB"], url: url)
             #expect(result.output.hasPrefix("Error: District 956's paying account was not changed: the bank must be given by its Napas code"))
+        }
+    }
+}
+
+extension CommandLineTests {
+    @Test("chitra db start: a private folder, passwords and the admin token in 0600 files, a password asked of every connection, none printed unless asked")
+    func privateCluster() async throws {
+        try await QuietMachine.shared.sharing {
+            let folder = NSTemporaryDirectory() + "chitra-db-\(UUID().uuidString.prefix(8))"
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            let result = try await Self.run(["db", "start", "--folder", folder], url: nil)
+            do {
+                try await Self.checkPrivateCluster(folder: folder, result: result)
+            } catch {
+                _ = try? await Self.run(["db", "stop", "--folder", folder], url: nil)
+                throw error
+            }
+            let stopped = try await Self.run(["db", "stop", "--folder", folder], url: nil)
+            #expect(stopped.output == "Stopped.")
+        }
+    }
+
+    static func checkPrivateCluster(folder: String, result: (status: Int32, output: String)) async throws {
+        do {
+            #expect(result.status == 0, "\(result.output)")
+            let password = try String(contentsOfFile: folder + "/application.password", encoding: .utf8)
+            #expect(!result.output.contains(password), "a password was printed: \(result.output)")
+            #expect(result.output.contains("export DATABASE_URL='postgres://chitra_app@127.0.0.1:"))
+            func mode(_ path: String) throws -> Int { (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? -1 }
+            #expect(try mode(folder) == 0o700)
+            for file in ["pgpass", "admin.token", "application.password", "superuser.password"] {
+                #expect(try mode(folder + "/" + file) == 0o600, "\(file)")
+            }
+            let hba = try String(contentsOfFile: folder + "/data/pg_hba.conf", encoding: .utf8)
+            let rules = hba.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            #expect(!rules.isEmpty && rules.allSatisfy { $0.hasSuffix("scram-sha-256") }, "\(rules)")
+            // The exported lines work: the admin token reads, as the application's role.
+            let exports = Dictionary(uniqueKeysWithValues: result.output.split(separator: "\n").compactMap { line -> (String, String)? in
+                guard line.hasPrefix("export "), let equals = line.firstIndex(of: "=") else { return nil }
+                return (String(line.dropFirst(7).prefix(upTo: equals)), String(line[line.index(after: equals)...]).trimmingCharacters(in: CharacterSet(charactersIn: "'")))
+            })
+            let districts = try await Self.run(["districts"], url: nil, environment: exports)
+            #expect(districts.status == 0 && districts.output.contains("954"), "\(districts.output)")
+            let shown = try await Self.run(["db", "status", "--folder", folder], url: nil)
+            #expect(!shown.output.contains(password))
         }
     }
 }

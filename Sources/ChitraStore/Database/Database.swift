@@ -88,11 +88,12 @@ public final class Database: Sendable {
     /// Probes the server, then runs `body` with the pool running beside it, and stops the pool.
     @discardableResult
     public static func withRunning<T: Sendable>(
-        _ url: DatabaseURL, maximumConnections: Int = defaultMaximumConnections, scope: Scope = .nothing, logger: Logger,
+        _ url: DatabaseURL, maximumConnections: Int = defaultMaximumConnections, scope: Scope = .nothing,
+        statementTimeout: Duration? = nil, logger: Logger,
         _ body: @Sendable (Database) async throws -> T
     ) async throws -> T {
         try await probe(url, logger: logger)
-        let database = Database(url: url, maximumConnections: maximumConnections, scope: scope, logger: logger)
+        let database = Database(url: url, maximumConnections: maximumConnections, scope: scope, statementTimeout: statementTimeout, logger: logger)
         return try await database.withRunning(body)
     }
 

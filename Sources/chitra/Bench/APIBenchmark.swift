@@ -6,7 +6,6 @@ import ChitraWorker
 import Foundation
 import Hummingbird
 import Logging
-import ServiceLifecycle
 
 /// The API benchmark: `wrk` against a run's status and its disbursement pages while a month of N
 /// beneficiaries computes (two worker processes), and the same month computed without the load:
@@ -28,6 +27,10 @@ struct APIBenchmark {
         var latencyP99Ms: Double
         var requests: Int
         var errors: Int
+        /// The same load for 10 s with nothing computing.
+        var restRequestsPerSecond: Double
+        var restLatencyP50Ms: Double
+        var restLatencyP99Ms: Double
         var machine = "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB"
         var date = ISO8601DateFormatter().string(from: Date())
 
@@ -38,6 +41,7 @@ struct APIBenchmark {
             API benchmark, \(date), \(machine), API, workers, wrk and PostgreSQL on the same machine
             wrk, \(connections) connections, GET run status and GET disbursement pages (100) alternately, as a province reader, while \(beneficiaries) beneficiaries compute with \(workers) worker processes:
               \(String(format: "%.0f", requestsPerSecond)) requests/s (\(requests) requests, \(errors) errors), latency p50 \(String(format: "%.1f", latencyP50Ms)) ms, p99 \(String(format: "%.1f", latencyP99Ms)) ms
+              at rest (nothing computing, 10 s): \(String(format: "%.0f", restRequestsPerSecond)) requests/s, latency p50 \(String(format: "%.1f", restLatencyP50Ms)) ms, p99 \(String(format: "%.1f", restLatencyP99Ms)) ms
               the run computed in \(String(format: "%.1f", runSecondsUnderLoad)) s under load, \(String(format: "%.1f", runSecondsAlone)) s alone (\(String(format: "%+.0f", slowdown * 100)) %)
             Goals (issue 10): p99 under 50 ms at 500 requests/s; the run within 15 % of its time alone.
             """
@@ -64,42 +68,46 @@ struct APIBenchmark {
         defer { for process in processes { process.signal(SIGKILL) } }
         let alone = try await computeOnce(period: period, database: database, people: people)
 
-        // The API as `chitra serve` runs it, in this process, on a free port.
-        let pool = Database(url: url, statementTimeout: .seconds(30), logger: logger)
-        let server = APIServer(database: pool, requestsPerSecond: 100_000, burst: 100_000, logger: logger)
-        let port = Port()
-        let app = server.application(host: "127.0.0.1", port: 0) { bound in await port.set(bound) }
-        let group = ServiceGroup(services: [pool.client, app], logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            defer { tasks.cancelAll() }
-            let bound = try await port.wait()
-            _ = try await RunCancellation.cancel(district: "954", period: period, by: people.operatorIdentity, database: database)
-            for district in BacLieu.districtCodes.dropFirst() {
-                _ = try await RunCancellation.cancel(district: district, period: period, by: people.operatorIdentity, database: database)
+        // The API as `chitra serve` runs it (its own pool, a 30 s statement timeout), in this
+        // process, on a free port; stopped by cancellation when the figures are in.
+        return try await Database.withRunning(url, statementTimeout: .seconds(30), logger: logger) { pool in
+            let server = APIServer(database: pool, requestsPerSecond: 100_000, burst: 100_000, logger: logger)
+            let port = Port()
+            let app = server.application(host: "127.0.0.1", port: 0) { bound in await port.set(bound) }
+            return try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await app.runService() }
+                defer { tasks.cancelAll() }
+                let bound = try await port.wait()
+                let script = folder + "/api-load.lua"
+                try """
+                    local paths = {"/api/v1/runs/954/\(period)", "/api/v1/runs/954/\(period)/disbursements?limit=100"}
+                    local i = 0
+                    request = function()
+                      i = i + 1
+                      return wrk.format("GET", paths[(i % 2) + 1], {["Authorization"] = "Bearer \(people.readerToken)"})
+                    end
+                    """.write(toFile: script, atomically: true, encoding: .utf8)
+                func load(seconds: Int) throws -> (ChildProcess, String) {
+                    let log = folder + "/wrk-\(seconds).log"
+                    return (try ChildProcess(executable: wrk, arguments: ["-t", "2", "-c", "\(connections)", "-d", "\(seconds)s", "--latency",
+                                                                           "-s", script, "http://127.0.0.1:\(bound)"], logPath: log), log)
+                }
+                let (rest, restLog) = try load(seconds: 10)
+                _ = await rest.waitForExit()
+                let atRest = try WrkOutput((try? String(contentsOfFile: restLog, encoding: .utf8)) ?? "")
+                for district in BacLieu.districtCodes {
+                    _ = try await RunCancellation.cancel(district: district, period: period, by: people.operatorIdentity, database: database)
+                }
+                let (busy, log) = try load(seconds: max(20, Int(alone * 2) + 10))
+                try await Task.sleep(for: .seconds(2))
+                let underLoad = try await computeOnce(period: period, database: database, people: people)
+                _ = await busy.waitForExit()
+                let figures = try WrkOutput((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+                return Result(beneficiaries: beneficiaries, workers: workers, connections: connections, runSecondsAlone: alone,
+                              runSecondsUnderLoad: underLoad, requestsPerSecond: figures.requestsPerSecond, latencyP50Ms: figures.p50,
+                              latencyP99Ms: figures.p99, requests: figures.requests, errors: figures.errors,
+                              restRequestsPerSecond: atRest.requestsPerSecond, restLatencyP50Ms: atRest.p50, restLatencyP99Ms: atRest.p99)
             }
-            let script = folder + "/api-load.lua"
-            try """
-                local paths = {"/api/v1/runs/954/\(period)", "/api/v1/runs/954/\(period)/disbursements?limit=100"}
-                local i = 0
-                request = function()
-                  i = i + 1
-                  return wrk.format("GET", paths[(i % 2) + 1], {["Authorization"] = "Bearer \(people.readerToken)"})
-                end
-                """.write(toFile: script, atomically: true, encoding: .utf8)
-            let duration = max(20, Int(alone * 2) + 10)
-            let log = folder + "/wrk.log"
-            let load = try ChildProcess(executable: wrk, arguments: ["-t", "2", "-c", "\(connections)", "-d", "\(duration)s", "--latency", "-s", script,
-                                                                      "http://127.0.0.1:\(bound)"], logPath: log)
-            try await Task.sleep(for: .seconds(2))
-            let underLoad = try await computeOnce(period: period, database: database, people: people)
-            _ = await load.waitForExit()
-            let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            let figures = try WrkOutput(output)
-            await group.triggerGracefulShutdown()
-            return Result(beneficiaries: beneficiaries, workers: workers, connections: connections, runSecondsAlone: alone,
-                          runSecondsUnderLoad: underLoad, requestsPerSecond: figures.requestsPerSecond, latencyP50Ms: figures.p50,
-                          latencyP99Ms: figures.p99, requests: figures.requests, errors: figures.errors)
         }
     }
 
