@@ -77,7 +77,10 @@ struct AccessMatrixTests {
 
     @Test("every role × every command × own and other district, and no, revoked and expired tokens, answer as specified")
     func matrix() async throws {
-        try await QuietMachine.shared.sharing {
+        // Alone: some 250 command-line processes, four at a time, load both cores for half a
+        // minute; tests sharing the machine meanwhile (in-process workers with 30 s deadlines) were
+        // starved past those deadlines on CI.
+        try await QuietMachine.shared.alone {
             let url = try await TestPostgres.newDatabaseURL()
             defer { Task { await TestPostgres.drop(url) } }
             // A district of another province, which the province of Bạc Liêu does not reach.

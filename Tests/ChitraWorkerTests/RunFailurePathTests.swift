@@ -227,43 +227,43 @@ struct RunFailurePathTests {
         try await TestPostgres.withDatabase { database in
             // The schema's own checks, as its owner: a trigger set aside to reach each state.
             try await TestPostgres.withOwner(of: database) { owner in
-            for from in DisbursementState.allCases {
-                for to in DisbursementState.allCases {
-                    try await owner.client.query("DELETE FROM disbursements")
-                    try await owner.client.query("""
-                        INSERT INTO disbursements (beneficiary_id, period, district_code, run_id, program, amount_vnd, method, rail,
-                                                   end_to_end_id, state)
-                        VALUES ('T1', '2024-09-01', '954', 0, 'btxh', 1, 'bank', 'bank', 'E1', \(from.rawValue))
-                        """)
-                    let accepted = (try? await owner.client.query("UPDATE disbursements SET state = \(to.rawValue)")) != nil
-                    #expect(accepted == (from == to || from.canBecome(to)), "disbursement \(from) → \(to)")
+                for from in DisbursementState.allCases {
+                    for to in DisbursementState.allCases {
+                        try await owner.client.query("DELETE FROM disbursements")
+                        try await owner.client.query("""
+                            INSERT INTO disbursements (beneficiary_id, period, district_code, run_id, program, amount_vnd, method, rail,
+                                                       end_to_end_id, state)
+                            VALUES ('T1', '2024-09-01', '954', 0, 'btxh', 1, 'bank', 'bank', 'E1', \(from.rawValue))
+                            """)
+                        let accepted = (try? await owner.client.query("UPDATE disbursements SET state = \(to.rawValue)")) != nil
+                        #expect(accepted == (from == to || from.canBecome(to)), "disbursement \(from) → \(to)")
+                    }
                 }
-            }
-            let runID = try await RunFixture.trigger("2024-09", database)
-            for from in RunState.allCases {
-                for to in RunState.allCases {
-                    try await owner.client.query("ALTER TABLE runs DISABLE TRIGGER run_transition")
-                    try await owner.client.query("UPDATE runs SET state = \(from.rawValue)::run_state WHERE id = \(runID)")
-                    try await owner.client.query("ALTER TABLE runs ENABLE TRIGGER run_transition")
-                    let accepted = (try? await owner.client.query("UPDATE runs SET state = \(to.rawValue)::run_state WHERE id = \(runID)")) != nil
-                    #expect(accepted == (from == to || from.canBecome(to)), "run \(from) → \(to)")
+                let runID = try await RunFixture.trigger("2024-09", database)
+                for from in RunState.allCases {
+                    for to in RunState.allCases {
+                        try await owner.client.query("ALTER TABLE runs DISABLE TRIGGER run_transition")
+                        try await owner.client.query("UPDATE runs SET state = \(from.rawValue)::run_state WHERE id = \(runID)")
+                        try await owner.client.query("ALTER TABLE runs ENABLE TRIGGER run_transition")
+                        let accepted = (try? await owner.client.query("UPDATE runs SET state = \(to.rawValue)::run_state WHERE id = \(runID)")) != nil
+                        #expect(accepted == (from == to || from.canBecome(to)), "run \(from) → \(to)")
+                    }
                 }
-            }
-            await #expect(throws: (any Error).self) {
-                try await owner.client.query("UPDATE disbursements SET method = 'pigeon'")
-            }
-            // Transfer batches: prepared → posting → answered, nothing else.
-            for from in TransferBatchState.allCases {
-                for to in TransferBatchState.allCases {
-                    try await owner.client.query("DELETE FROM transfer_batches")
-                    try await owner.client.query("""
-                        INSERT INTO transfer_batches (message_id, run_id, district_code, rail, institution, state, transfers, amount_vnd)
-                        VALUES ('B1', \(runID), '954', 'bank', '970405', \(from.rawValue), 1, 1)
-                        """)
-                    let accepted = (try? await owner.client.query("UPDATE transfer_batches SET state = \(to.rawValue)")) != nil
-                    #expect(accepted == (from == to || from.canBecome(to)), "batch \(from) → \(to)")
+                await #expect(throws: (any Error).self) {
+                    try await owner.client.query("UPDATE disbursements SET method = 'pigeon'")
                 }
-            }
+                // Transfer batches: prepared → posting → answered, nothing else.
+                for from in TransferBatchState.allCases {
+                    for to in TransferBatchState.allCases {
+                        try await owner.client.query("DELETE FROM transfer_batches")
+                        try await owner.client.query("""
+                            INSERT INTO transfer_batches (message_id, run_id, district_code, rail, institution, state, transfers, amount_vnd)
+                            VALUES ('B1', \(runID), '954', 'bank', '970405', \(from.rawValue), 1, 1)
+                            """)
+                        let accepted = (try? await owner.client.query("UPDATE transfer_batches SET state = \(to.rawValue)")) != nil
+                        #expect(accepted == (from == to || from.canBecome(to)), "batch \(from) → \(to)")
+                    }
+                }
             }
         }
     }

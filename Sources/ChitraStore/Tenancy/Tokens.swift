@@ -100,14 +100,14 @@ public enum Tokens {
         let secret = secret.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !secret.isEmpty else { throw AccessError.noToken }
         guard secret.hasPrefix(prefix), secret.count <= 100 else { throw AccessError.unknownToken }
-        let rows = try await database.query(TokenSQL.authenticate(hash: SecretText.sha256(secret)), "check a token")
-        for try await (id, name, role, districts, expired, revoked) in rows.decode((Int64, String, String, [String], Bool, Bool).self) {
-            if revoked { throw AccessError.revoked(name: name) }
-            if expired { throw AccessError.expired(name: name) }
-            guard let role = Role(rawValue: role) else { throw AccessError.unknownToken }
-            return Identity(tokenID: id, name: name, role: role, districts: districts)
-        }
-        throw AccessError.unknownToken
+        // The one row, read to the end before deciding (every API request passes here).
+        let rows = try await database.query(TokenSQL.authenticate(hash: SecretText.sha256(secret)), "check a token").collect()
+        guard let row = rows.first else { throw AccessError.unknownToken }
+        let (id, name, role, districts, expired, revoked) = try row.decode((Int64, String, String, [String], Bool, Bool).self)
+        if revoked { throw AccessError.revoked(name: name) }
+        if expired { throw AccessError.expired(name: name) }
+        guard let known = Role(rawValue: role) else { throw AccessError.unknownToken }
+        return Identity(tokenID: id, name: name, role: known, districts: districts)
     }
 
     static func records(_ rows: PostgresRowSequence) async throws -> [TokenRecord] { try await records(QueryRows(rows)) }
