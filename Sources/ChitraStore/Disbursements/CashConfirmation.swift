@@ -3,7 +3,7 @@ import Foundation
 import NIOPosix
 import PostgresNIO
 
-/// `chitra cash confirm FILE --by NAME`: the post office's confirmations close cash disbursements,
+/// `chitra cash confirm FILE`: the post office's confirmations close cash disbursements,
 /// all or nothing. Every row must name a disbursement on a cash list (`cash_instructed`) with its
 /// beneficiary and amount; `paid` makes it `paid_cash`, `not_found` `returned` (its months are owed
 /// again next run). The same file again changes nothing. A run whose disbursements are all terminal
