@@ -105,7 +105,7 @@ actor TestServer {
     func newDatabase(template requested: String? = nil) async throws -> DatabaseURL {
         let admin = try await adminURL()
         let name = "t_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20))"
-        try await Self.execute("CREATE DATABASE \(name) TEMPLATE \(requested ?? template)", on: admin)
+        try await AdminStatement.createDatabase(name, template: requested ?? template, on: admin, logger: TestPostgres.logger)
         var url = admin.with(database: name)
         url.user = LocalCluster.applicationRole
         url.password = applicationPassword
@@ -122,7 +122,7 @@ actor TestServer {
     }
 
     func drop(_ name: String) async throws {
-        try await Self.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", on: try await adminURL())
+        try await AdminStatement.dropDatabase(name, on: try await adminURL(), logger: TestPostgres.logger)
     }
 
     /// Starts the server once, however many tests ask at the same time.
@@ -143,23 +143,20 @@ actor TestServer {
             url = cluster.url()
         }
         applicationPassword = local?.applicationPassword ?? SecretText.random(length: 32)
-        try await Self.execute("DROP DATABASE IF EXISTS \(template)", on: url)
-        try await Self.execute("CREATE DATABASE \(template)", on: url)
+        try await AdminStatement.dropDatabase(template, on: url, logger: TestPostgres.logger)
+        try await AdminStatement.createDatabase(template, on: url, logger: TestPostgres.logger)
         // Migrate the template, then close every connection to it: CREATE DATABASE … TEMPLATE
         // refuses a template that anyone is connected to.
         let codes = try await Database.withRunning(url.with(database: template), maximumConnections: 2, logger: TestPostgres.logger) {
             try await Migrator(database: $0).migrate()
-            var codes: [String] = []
-            for try await code in try await $0.query("SELECT code FROM districts ORDER BY code", "list districts").decode(String.self) {
-                codes.append(code)
-            }
-            return codes
+            // As the superuser: row-level security does not hide any district from it.
+            return try await DistrictSettings.list(database: $0).map(\.code)
         }
         districtCodes = codes
         if local == nil {
             // A server given by CHITRA_TEST_DATABASE_URL: the application role logs in with this
             // process's password (the URL's user must be allowed to set it).
-            try await Self.execute("ALTER ROLE \(LocalCluster.applicationRole) LOGIN PASSWORD '\(applicationPassword)'", on: url)
+            try await AdminStatement.setApplicationPassword(applicationPassword, on: url, logger: TestPostgres.logger)
         }
         return url
     }
@@ -176,8 +173,4 @@ actor TestServer {
         "synchronous_commit": "off",
         "full_page_writes": "off",
     ]
-
-    static func execute(_ sql: String, on url: DatabaseURL) async throws {
-        try await AdminStatement.execute(sql, on: url, logger: TestPostgres.logger)
-    }
 }

@@ -10,7 +10,7 @@ public struct MaintenanceService: Service {
     let logger: Logger
 
     public init(database: Database, configuration: MaintenanceConfiguration = .init(), logger: Logger) {
-        self.queue = JobQueue(database: database.connectionScope == .queue ? database : database.scoped(.queue))
+        self.queue = JobQueue(database: database.queueHandle)
         self.configuration = configuration
         self.logger = logger
     }

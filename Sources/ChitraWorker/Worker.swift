@@ -30,9 +30,7 @@ public final class Worker: Service {
         self.configuration = configuration
         // The queue's own statements see every district's jobs and nothing else; each job's
         // handler sees only its district (`execute`).
-        // (A pool made for the queue, as chitra-worker's is, serves them as they come; another pool
-        // costs each queue statement a transaction to set the role.)
-        let queueDatabase = database.connectionScope == .queue ? database : database.scoped(.queue)
+        let queueDatabase = database.queueHandle
         self.database = queueDatabase
         self.queue = JobQueue(database: queueDatabase)
         self.handlers = byKind

@@ -9,15 +9,6 @@ import NIOCore
 struct CashRoutes: Sendable {
     let server: APIServer
 
-    struct Fallback: Decodable {
-        var batch: String?
-        var reason: String?
-        var rail: String?
-        var expectedCount: Int?
-        enum CodingKeys: String, CodingKey { case batch, reason, rail, expectedCount = "expected_count" }
-        static let fields: Set<String> = ["batch", "reason", "rail", "expected_count"]
-    }
-
     struct Confirmed: Encodable {
         var paid: Int
         var returned: Int
@@ -78,13 +69,8 @@ struct CashRoutes: Sendable {
         api.post("runs/:district/:period/cash/fallback") { request, context in
             try await server.respond("POST /runs/{district}/{period}/cash/fallback") {
                 let (district, period) = try Path.target(context)
-                let body = try await StrictJSON.decode(Fallback.self, from: request, fields: Fallback.fields)
-                let scope: FinanceScope
-                do {
-                    scope = try FinanceScope.checked(district: district, period: period, batch: body.batch, reason: body.reason, rail: body.rail)
-                } catch let malformed as FinanceScope.Malformed {
-                    throw APIError.badRequest(malformed.description)
-                }
+                let body = try await StrictJSON.decode(FinanceScopeBody.self, from: request, fields: FinanceScopeBody.fields)
+                let scope = try body.scope(district: district, period: period)
                 let caller = try await Caller.authorize(request, .cashFallback, districts: [district], server: server)
                 let outcome = try await FinanceRerun.fallBack(scope, by: caller.identity, expecting: body.expectedCount, database: caller.database)
                 return try JSONResponse.encode(["failed": outcome.preview.count, "moved": outcome.moved])

@@ -7,15 +7,6 @@ import Hummingbird
 struct DisbursementRoutes: Sendable {
     let server: APIServer
 
-    struct Retry: Decodable {
-        var batch: String?
-        var reason: String?
-        var rail: String?
-        var expectedCount: Int?
-        enum CodingKeys: String, CodingKey { case batch, reason, rail, expectedCount = "expected_count" }
-        static let fields: Set<String> = ["batch", "reason", "rail", "expected_count"]
-    }
-
     struct Retried: Encodable {
         var failed: Int
         var moved: Int
@@ -58,13 +49,8 @@ struct DisbursementRoutes: Sendable {
         api.post("runs/:district/:period/retries") { request, context in
             try await server.respond("POST /runs/{district}/{period}/retries") {
                 let (district, period) = try Path.target(context)
-                let body = try await StrictJSON.decode(Retry.self, from: request, fields: Retry.fields)
-                let scope: FinanceScope
-                do {
-                    scope = try FinanceScope.checked(district: district, period: period, batch: body.batch, reason: body.reason, rail: body.rail)
-                } catch let malformed as FinanceScope.Malformed {
-                    throw APIError.badRequest(malformed.description)
-                }
+                let body = try await StrictJSON.decode(FinanceScopeBody.self, from: request, fields: FinanceScopeBody.fields)
+                let scope = try body.scope(district: district, period: period)
                 let caller = try await Caller.authorize(request, .retryTransfers, districts: [district], server: server)
                 let outcome = try await FinanceRerun.retry(scope, by: caller.identity, expecting: body.expectedCount, database: caller.database)
                 return try JSONResponse.encode(Retried(failed: outcome.preview.count, moved: outcome.moved, batches: outcome.batches.map(\.messageID)))

@@ -23,9 +23,32 @@ public enum AdminStatement {
         }
     }
 
+    static func checkIdentifier(_ name: String) {
+        precondition(!name.isEmpty && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }, "database names are plain identifiers")
+    }
+
+    /// Creates database `name` as a copy of `template` (which nobody may be connected to).
+    public static func createDatabase(_ name: String, template: String, on url: DatabaseURL, logger: Logger) async throws {
+        checkIdentifier(name)
+        checkIdentifier(template)
+        try await execute("CREATE DATABASE \(name) TEMPLATE \(template)", on: url, logger: logger)
+    }
+
+    /// Drops database `name` if it exists, ending the sessions connected to it.
+    public static func dropDatabase(_ name: String, on url: DatabaseURL, logger: Logger) async throws {
+        checkIdentifier(name)
+        try await execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", on: url, logger: logger)
+    }
+
+    /// Lets the application's role log in with `password` (a superuser's or CREATEROLE's statement).
+    public static func setApplicationPassword(_ password: String, on url: DatabaseURL, logger: Logger) async throws {
+        let quoted = password.replacingOccurrences(of: "'", with: "''")
+        try await execute("ALTER ROLE \(LocalCluster.applicationRole) LOGIN PASSWORD '\(quoted)'", on: url, logger: logger)
+    }
+
     /// Creates database `name` (letters, digits, underscores) if it does not exist yet.
     public static func createDatabase(_ name: String, on url: DatabaseURL, logger: Logger) async throws {
-        precondition(name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }, "database names are plain identifiers")
+        checkIdentifier(name)
         do {
             try await execute("CREATE DATABASE \(name)", on: url, logger: logger)
         } catch StoreError.query(sqlState: "42P04", _, _) {

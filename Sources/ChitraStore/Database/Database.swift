@@ -49,6 +49,12 @@ public final class Database: Sendable {
         self.scope = scope
     }
 
+    /// The handle for the queue's own statements: this one when the pool was made for the queue
+    /// (chitra-worker's), else this pool with the queue's role set in every transaction.
+    public var queueHandle: Database {
+        connectionScope == .queue ? self : scoped(.queue)
+    }
+
     /// This pool, with `scope` set in every transaction.
     public func scoped(_ scope: Scope) -> Database {
         Database(sharing: self, scope: scope)
