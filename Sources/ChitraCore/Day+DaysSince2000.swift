@@ -15,6 +15,17 @@ extension Day {
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
         self.init(period: Period(index: year * 12 + month - 1), day: day)
     }
+
+    /// Days from 2000-01-01 to this day (Hinnant's days-from-civil): the inverse of `init(daysSince2000:)`.
+    public var daysSince2000: Int {
+        let year = period.year - (period.month <= 2 ? 1 : 0)
+        let era = (year >= 0 ? year : year - 399) / 400
+        let yearOfEra = year - era * 400
+        let shiftedMonth = period.month > 2 ? period.month - 3 : period.month + 9
+        let dayOfYear = (153 * shiftedMonth + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468 - 10_957
+    }
 }
 
 extension Period {

@@ -42,12 +42,13 @@ public struct RunSettlement: Sendable, Hashable, Codable {
     }
 
     /// Completes those of `runIDs` that are approved and whose every disbursement is terminal,
-    /// recording their reconciliation; returns the runs completed.
+    /// recording their reconciliation and freezing their report; returns the runs completed.
     static func completeIfSettled(runIDs: [Int64], on connection: PostgresConnection) async throws -> [Int64] {
         let terminal = DisbursementState.allCases.filter(\.isTerminal).map(\.rawValue)
         var completed: [Int64] = []
         for try await run in try await connection.query(RunSettlementSQL.completeIfSettled(runIDs: runIDs, terminal: terminal),
                                                         logger: Database.quiet).decode(Int64.self) { completed.append(run) }
+        try await MonthlyReports.freeze(runIDs: completed, on: connection)
         return completed.sorted()
     }
 }

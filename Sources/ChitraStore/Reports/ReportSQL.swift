@@ -1,0 +1,52 @@
+import ChitraCore
+import PostgresNIO
+
+/// The statements of the monthly report.
+enum ReportSQL {
+    static func districts(_ codes: [String]?) -> PostgresQuery {
+        if let codes { return "SELECT code, name FROM districts WHERE code = ANY(\(codes)::text[]) ORDER BY code" }
+        return "SELECT code, name FROM districts ORDER BY code"
+    }
+
+    static func runs(_ codes: [String], period: Period) -> PostgresQuery {
+        "SELECT district_code, state, report::text FROM runs WHERE period = \(RunSQL.date(period))::date AND district_code = ANY(\(codes)::text[])"
+    }
+
+    /// The month's disbursements counted by everything the report splits them by.
+    static func disbursements(_ codes: [String], period: Period) -> PostgresQuery {
+        """
+        SELECT district_code, program, method, state, coalesce(failure_reason, ''), fallback_reason IS NOT NULL,
+               count(*), sum(amount_vnd)::int8
+        FROM disbursements WHERE period = \(RunSQL.date(period))::date AND district_code = ANY(\(codes)::text[])
+        GROUP BY 1, 2, 3, 4, 5, 6
+        """
+    }
+
+    /// The account-information figures over the beneficiaries active in the month; the lists'
+    /// own conditions (`chitra lists`), so that the numbers and the lists agree.
+    static func accounts(_ codes: [String], period: Period) -> PostgresQuery {
+        var query = PostgresQuery(unsafeSQL: """
+            SELECT district_code, count(*), count(cccd), count(phone),
+                   count(*) FILTER (WHERE account_number IS NOT NULL OR wallet_id IS NOT NULL),
+                   count(*) FILTER (WHERE \(RegisterListKind.canOpenAccount.condition)),
+                   count(*) FILTER (WHERE \(RegisterListKind.missingDocuments.condition)),
+                   count(*) FILTER (WHERE recipient IN ('authorized', 'guardian')),
+                   count(*) FILTER (WHERE \(RegisterListKind.recipientMissingDocuments.condition))
+            FROM beneficiaries
+            WHERE district_code = ANY($1::text[]) AND deceased_on IS NULL AND eligible_from <= $2::date
+              AND (eligible_until IS NULL OR eligible_until >= $2::date)
+            GROUP BY 1
+            """)
+        query.binds.append(codes)
+        query.binds.append(RunSQL.date(period))
+        return query
+    }
+
+    static func runToFreeze(_ runID: Int64) -> PostgresQuery {
+        "SELECT r.district_code, d.name, to_char(r.period, 'YYYY-MM') FROM runs r JOIN districts d ON d.code = r.district_code WHERE r.id = \(runID)"
+    }
+
+    static func freeze(_ runID: Int64, report: String) -> PostgresQuery {
+        "UPDATE runs SET report = \(report)::jsonb WHERE id = \(runID) AND report IS NULL"
+    }
+}
