@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         .target(
@@ -78,6 +79,8 @@ let package = Package(
             dependencies: [
                 "ChitraCore", "ChitraStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -139,6 +142,7 @@ let package = Package(
             dependencies: ["ChitraAPI", "ChitraStore", "ChitraCore", "ChitraTesting", "ChitraWorker",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdTesting", package: "hummingbird")],
+            exclude: ["Browser"],
             swiftSettings: strict
         ),
         .testTarget(name: "ChitraRailsTests", dependencies: ["ChitraRails", "ChitraCore", "ChitraTesting"], swiftSettings: strict),

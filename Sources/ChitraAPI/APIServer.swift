@@ -12,14 +12,21 @@ public struct APIServer: Sendable {
     public let database: Database
     public let limiter: RateLimiter
     let logger: Logger
+    /// The web console's templates; nil: no console.
+    let console: ConsoleTemplates?
+    /// Whether the console's cookies carry `Secure` (off only for plain HTTP on a loopback address).
+    let secureCookies: Bool
 
     /// The largest JSON body.
     public static let maximumBody = 64 * 1024
     /// The largest register upload.
     public static let maximumUpload = 512 << 20
 
-    public init(database: Database, requestsPerSecond: Double = 50, burst: Int = 200, logger: Logger) {
+    public init(database: Database, requestsPerSecond: Double = 50, burst: Int = 200, console: ConsoleTemplates? = nil,
+                secureCookies: Bool = true, logger: Logger) {
         self.database = database
+        self.console = console
+        self.secureCookies = secureCookies
         self.limiter = RateLimiter(perSecond: requestsPerSecond, burst: burst)
         self.logger = logger
     }
@@ -36,6 +43,9 @@ public struct APIServer: Sendable {
         CashRoutes(server: self).add(to: api)
         AuditRoutes(server: self).add(to: api)
         TokenRoutes(server: self).add(to: api)
+        if let console {
+            Console(server: self, templates: console, sessions: ConsoleSessions(), secureCookies: secureCookies).add(to: router)
+        }
         return router
     }
 

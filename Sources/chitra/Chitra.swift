@@ -6,6 +6,6 @@ struct Chitra: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chitra",
         abstract: "Chitra pays monthly social-security benefits without cash.",
-        subcommands: [DemoCommand.self, DBCommand.self, MigrateCommand.self, ImportCommand.self, ListsCommand.self, DistrictsCommand.self, RetryCommand.self, TokenCommand.self, AuditCommand.self, ServeCommand.self,
+        subcommands: [DemoCommand.self, DBCommand.self, MigrateCommand.self, ImportCommand.self, ListsCommand.self, DistrictsCommand.self, RetryCommand.self, TokenCommand.self, AuditCommand.self, ReportCommand.self, ServeCommand.self,
                       RunCommand.self, ApproveCommand.self, StatusCommand.self, ExportCommand.self, CashCommand.self, GenerateCommand.self, JobsCommand.self, BenchCommand.self])
 }

@@ -6,16 +6,21 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// `chitra serve`: the JSON API (and its OpenAPI document) on a port, as the application's role;
-/// SIGTERM or SIGINT stops it gracefully.
+/// `chitra serve`: the JSON API (and its OpenAPI document) and the web console on a port, as the
+/// application's role; SIGTERM or SIGINT stops it gracefully.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Serve the HTTP API under /api/v1 (OpenAPI document at /api/v1/openapi.json).")
+        commandName: "serve", abstract: "Serve the HTTP API under /api/v1 (OpenAPI document at /api/v1/openapi.json) and the web console under /console.")
 
     @OptionGroup var connection: ConnectionOptions
     @Option(help: "The address to listen on.") var host: String = "127.0.0.1"
     @Option(help: "The port (0: a free one, printed).") var port: Int = 8080
     @Option(help: "Requests a second per token (a burst of four times as many is allowed).") var rate: Int = 50
+    @Flag(help: "Console cookies without Secure, for plain HTTP (the default only on a loopback address; behind HTTPS never).")
+    var insecureCookies = false
+
+    /// Plain HTTP is fine on this machine's loopback; anywhere else the console expects HTTPS in front.
+    static func isLoopback(_ host: String) -> Bool { host == "localhost" || host.hasPrefix("127.") || host == "::1" }
 
     func run() async throws {
         let logger = connection.logger()
@@ -23,10 +28,11 @@ struct ServeCommand: AsyncParsableCommand {
         try await Database.withRunning(url, maximumConnections: 1, logger: logger) { try await Migrator(database: $0).requireUpToDate() }
         // A statement running past 30 s is stopped, its request answered, its transaction rolled back.
         let database = Database(url: url, statementTimeout: .seconds(30), logger: logger)
-        let server = APIServer(database: database, requestsPerSecond: Double(rate), burst: rate * 4, logger: logger)
+        let server = APIServer(database: database, requestsPerSecond: Double(rate), burst: rate * 4, console: try await ConsoleTemplates.load(),
+                               secureCookies: !(insecureCookies || Self.isLoopback(host)), logger: logger)
         let host = self.host
         let app = server.application(host: host, port: port) { bound in
-            FileHandle.standardOutput.write(Data("chitra serve listening on http://\(host):\(bound)/api/v1\n".utf8))
+            FileHandle.standardOutput.write(Data("chitra serve listening on http://\(host):\(bound)/api/v1 (console: http://\(host):\(bound)/console)\n".utf8))
         }
         let group = ServiceGroup(configuration: .init(services: [.init(service: database.client), .init(service: app)],
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -1,0 +1,137 @@
+import ChitraCore
+import ChitraStore
+import Foundation
+import Hummingbird
+
+/// The web console under `/console`: server-rendered pages (Mustache), usable without JavaScript,
+/// Vietnamese by default. People log in with their token; a session cookie (HttpOnly,
+/// SameSite=Strict, Secure behind HTTPS) names it from then on, every form carries the session's
+/// CSRF token, and every page reads the database in the caller's scope, as the API does.
+struct Console: Sendable {
+    let server: APIServer
+    let templates: ConsoleTemplates
+    let sessions: ConsoleSessions
+    /// Whether cookies carry `Secure`; off only for plain HTTP on a loopback address.
+    let secureCookies: Bool
+
+    static let sessionCookie = "chitra_session"
+    static let loginCookie = "chitra_login"
+    static let languageCookie = "chitra_lang"
+
+    /// Who is asking, through their session.
+    struct Caller {
+        var identity: Identity
+        var database: Database
+        var sessionID: String
+        var csrf: String
+        var language: ConsoleLanguage
+    }
+
+    func language(_ request: Request) -> ConsoleLanguage {
+        request.cookies[Self.languageCookie].flatMap { ConsoleLanguage(rawValue: $0.value) } ?? .vi
+    }
+
+    func cookie(_ name: String, _ value: String, path: String = "/console", maxAge: Int? = nil) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: path, secure: secureCookies, httpOnly: true, sameSite: .strict)
+    }
+
+    /// The session's caller, its token authenticated anew (a revoked or expired token ends the session); nil: not logged in.
+    func caller(_ request: Request) async throws -> Caller? {
+        guard let id = request.cookies[Self.sessionCookie]?.value, let session = sessions.session(id) else { return nil }
+        guard server.limiter.admit(session.token) else {
+            throw APIError(.tooManyRequests, "Too many requests with this token; slow down (at most \(Int(server.limiter.perSecond)) a second).")
+        }
+        let identity: Identity
+        do {
+            identity = try await Tokens.authenticate(session.token, database: server.database)
+        } catch is AccessError {
+            sessions.close(id)
+            return nil
+        }
+        return Caller(identity: identity, database: server.database.scoped(identity.scope), sessionID: id, csrf: session.csrf,
+                      language: language(request))
+    }
+
+    /// The context every page has: words, the person, the CSRF token, the month, what the last action said.
+    func context(_ caller: Caller?, language: ConsoleLanguage, title: String, request: Request, period: Period? = nil) -> [String: Any] {
+        var context: [String: Any] = [
+            "t": language.texts, "lang": language.rawValue, "otherLanguage": language.other.rawValue, "title": title,
+            "here": ConsoleURL.encode(request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")),
+            "period": (period ?? VietnamTime.today().period).description,
+        ]
+        if let caller {
+            context["user"] = ["name": caller.identity.name, "role": caller.identity.role.rawValue,
+                               "districts": caller.identity.districts.joined(separator: ", ")]
+            context["csrf"] = caller.csrf
+            if let flash = sessions.takeFlash(caller.sessionID) { context[flash.isProblem ? "problem" : "notice"] = flash.text }
+        }
+        return context
+    }
+
+    /// A page for a logged-in caller; not logged in: the login page; a failure: the error page with its sentence.
+    func page(_ request: Request, _ route: String, _ body: (Caller) async throws -> Response) async throws -> Response {
+        do {
+            guard let caller = try await caller(request) else { return ConsoleResponse.redirect("/console/login?ended=1") }
+            return try await body(caller)
+        } catch {
+            return try failure(error, route: route, request: request)
+        }
+    }
+
+    func failure(_ error: any Error, route: String, request: Request) throws -> Response {
+        let answer = APIError.from(error)
+        if answer.status == .internalServerError {
+            server.logger.error("console request failed", metadata: ["chitra.route": "\(route)", "error": "\(error)"])
+        }
+        var context = context(nil, language: language(request), title: "Chitra", request: request)
+        context["problem"] = answer.message
+        return ConsoleResponse.html(try templates.render("error", context), status: answer.status)
+    }
+
+    /// A form's action: the CSRF token checked, `body` done, what it said kept for the next page, and a redirect to `back`.
+    func action(_ request: Request, _ route: String, back: (FormBody) -> String,
+                _ body: (Caller, FormBody) async throws -> String) async throws -> Response {
+        do {
+            guard let caller = try await caller(request) else { return ConsoleResponse.redirect("/console/login?ended=1") }
+            let form = try await FormBody.read(request)
+            guard let token = form["csrf"], ConsoleSessions.same(token, caller.csrf) else {
+                throw APIError(.forbidden, "This form has expired; reload the page and try again.")
+            }
+            do {
+                sessions.flash(caller.sessionID, try await body(caller, form), isProblem: false)
+            } catch {
+                let answer = APIError.from(error)
+                if answer.status == .internalServerError {
+                    server.logger.error("console action failed", metadata: ["chitra.route": "\(route)", "error": "\(error)"])
+                }
+                sessions.flash(caller.sessionID, answer.message, isProblem: true)
+            }
+            return ConsoleResponse.redirect(back(form))
+        } catch {
+            return try failure(error, route: route, request: request)
+        }
+    }
+
+    func render(_ template: String, _ context: [String: Any]) throws -> Response {
+        ConsoleResponse.html(try templates.render(template, context))
+    }
+
+    static func period(_ request: Request) throws -> Period {
+        guard let text = request.uri.queryParameters.get("period"), !text.isEmpty else { return VietnamTime.today().period }
+        return try Path.period(text)
+    }
+
+    static func query(_ request: Request) -> [String: String] {
+        var query: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
+        return query
+    }
+
+    func add(to router: Router<BasicRequestContext>) {
+        let console = router.group("console")
+        router.get("console") { _, _ in ConsoleResponse.redirect("/console/runs") }
+        ConsoleLogin(console: self).add(to: console)
+        ConsoleRunPages(console: self).add(to: console)
+        ConsoleLookupPages(console: self).add(to: console)
+    }
+}

@@ -1,0 +1,170 @@
+import ChitraCore
+import ChitraStore
+import Foundation
+import Hummingbird
+
+/// The month's runs by district (live progress and control totals), a run's page with its counts
+/// and the actions the caller's role allows, and those actions.
+struct ConsoleRunPages: Sendable {
+    let console: Console
+
+    enum Verb: String, CaseIterable {
+        case approve, retry, resume, cancel
+
+        var action: Action {
+            switch self {
+            case .approve: .approveRun
+            case .retry: .retryTransfers
+            case .resume: .resumeRun
+            case .cancel: .cancelRun
+            }
+        }
+    }
+
+    static func progress(_ run: RunStatus) -> [String: Any] {
+        let members = run.members ?? 0
+        let done = run.state == .planning ? 0 : run.membersDone
+        return ["progressMax": max(members, 1), "progressValue": done,
+                "progressText": "\(VietnameseNumber.grouped(done)) / \(VietnameseNumber.grouped(members))"]
+    }
+
+    static func inProgress(_ state: RunState) -> Bool { state == .planning || state == .computing }
+
+    func add(to group: RouterGroup<BasicRequestContext>) {
+        group.get("runs") { request, _ in
+            try await console.page(request, "GET /console/runs") { caller in
+                let period = try Console.period(request)
+                let query = Console.query(request)
+                let language = caller.language
+                let runs = try await RunStatus.list(period: period, districts: nil, database: caller.database)
+                let districts = try await DistrictSettings.list(database: caller.database)
+                struct Row { var district: DistrictSettings.District; var run: RunStatus? }
+                let table = SortableTable([
+                    .init(key: "district", label: language.text("district")), .init(key: "name", label: language.text("name")),
+                    .init(key: "state", label: language.text("state")), .init(key: "progress", label: language.text("progress")),
+                    .init(key: "count", label: language.text("disbursements"), numeric: true),
+                    .init(key: "amount", label: language.text("amount"), numeric: true),
+                ], query: query)
+                let rows = table.sorted(districts.map { d in Row(district: d, run: runs.first { $0.district == d.code }) }) { row, key in
+                    switch key {
+                    case "name": .text(row.district.name)
+                    case "state": .text(row.run?.state.rawValue ?? "")
+                    case "progress": .number(Int64(row.run?.membersDone ?? -1))
+                    case "count": .number(Int64(row.run?.disbursements ?? -1))
+                    case "amount": .number(row.run?.disbursedVND ?? -1)
+                    default: .text(row.district.code)
+                    }
+                }
+                var context = console.context(caller, language: language, title: "\(language.text("runsTitle")) \(period)", request: request, period: period)
+                context["columns"] = table.head(path: "/console/runs", query: query)
+                context["rows"] = rows.map { row -> [String: Any] in
+                    var values: [String: Any] = ["district": row.district.code, "name": row.district.name,
+                                                 "state": row.run?.state.rawValue ?? "none", "stateLabel": language.state(row.run?.state.rawValue ?? "none"),
+                                                 "count": row.run.map { VietnameseNumber.grouped($0.disbursements) } ?? "",
+                                                 "total": row.run.map { Money(dong: $0.disbursedVND).description } ?? ""]
+                    if let run = row.run { values["run"] = Self.progress(run) }
+                    return values
+                }
+                context["totalCount"] = VietnameseNumber.grouped(runs.map(\.disbursements).reduce(0, +))
+                context["totalAmount"] = Money(dong: runs.map(\.disbursedVND).reduce(0, +)).description
+                let triggerable = districts.filter { Access.decide(caller.identity, .triggerRun, districts: [$0.code]) == .allowed }
+                context["canTrigger"] = !triggerable.isEmpty
+                context["triggerDistricts"] = triggerable.map { ["code": $0.code, "name": $0.name] }
+                if runs.contains(where: { Self.inProgress($0.state) }) { context["refresh"] = "3" }
+                return try console.render("runs", context)
+            }
+        }
+        group.post("runs") { request, _ in
+            try await console.action(request, "POST /console/runs", back: { form in
+                guard let district = form["district"], let period = form["period"], (try? Path.district(district)) != nil, Period(period) != nil else {
+                    return "/console/runs"
+                }
+                return "/console/runs/\(district)/\(period)"
+            }) { caller, form in
+                let district = try Path.district(form["district"] ?? "")
+                let period = try Path.period(form["period"] ?? "")
+                if let refusal = AccessError(Access.decide(caller.identity, .triggerRun, districts: [district])) { throw refusal }
+                let outcomes = try await RunCoordinator(database: caller.database)
+                    .trigger(period: period, districts: [district], by: caller.identity, autoApprove: false, force: false)
+                return outcomes.map(\.description).joined(separator: " ")
+            }
+        }
+        group.get("runs/:district/:period") { request, context in
+            try await console.page(request, "GET /console/runs/{district}/{period}") { caller in
+                let (district, period) = try Path.target(context)
+                if let refusal = AccessError(Access.decide(caller.identity, .read, districts: [district])) { throw refusal }
+                guard let run = try await RunStatus.list(period: period, districts: [district], database: caller.database).first else {
+                    throw APIError(.notFound, "District \(district) has no run for \(period).")
+                }
+                return try console.render("run", try await runContext(run, caller: caller, request: request))
+            }
+        }
+        group.post("runs/:district/:period/:verb") { request, context in
+            let target = "/console/runs/\(context.parameters.get("district") ?? "")/\(context.parameters.get("period") ?? "")"
+            return try await console.action(request, "POST /console/runs/{district}/{period}/{verb}",
+                                            back: { _ in (try? Path.target(context)).map { "/console/runs/\($0.district)/\($0.period)" } ?? "/console/runs" }) { caller, _ in
+                let (district, period) = try Path.target(context)
+                guard let verb = Verb(rawValue: context.parameters.get("verb") ?? "") else { throw APIError(.notFound, "No such action on \(target).") }
+                if let refusal = AccessError(Access.decide(caller.identity, verb.action, districts: [district])) { throw refusal }
+                switch verb {
+                case .approve:
+                    let totals = try await RunApproval.approve(district: district, period: period, by: caller.identity, database: caller.database)
+                    return "Approved: \(VietnameseNumber.grouped(totals.count)) disbursements, \(Money(dong: totals.totalVND))."
+                case .retry:
+                    let outcome = try await FinanceRerun.retry(FinanceScope(district: district, period: period), by: caller.identity, database: caller.database)
+                    return "Sent again: \(outcome.moved) of \(outcome.preview.count) failed transfers."
+                case .resume:
+                    return try await RunResumption.resume(district: district, period: period, by: caller.identity, database: caller.database).description
+                case .cancel:
+                    let removed = try await RunCancellation.cancel(district: district, period: period, by: caller.identity, database: caller.database)
+                    return "Cancelled; \(removed) computed disbursements removed."
+                }
+            }
+        }
+    }
+
+    func runContext(_ run: RunStatus, caller: Console.Caller, request: Request) async throws -> [String: Any] {
+        let language = caller.language
+        let period = Period(run.period) ?? VietnamTime.today().period
+        let byState = try await RunSettlement.of(runIDs: [run.runID], database: caller.database)[run.runID]?.byState ?? [:]
+        let report = try await MonthlyReports.make(period: period, districts: [run.district], database: caller.database).districts.first
+        var context = console.context(caller, language: language, title: "\(language.text("runs")) \(run.district) · \(run.period)",
+                                      request: request, period: period)
+        context.merge(Self.progress(run)) { $1 }
+        context["district"] = run.district
+        context["state"] = run.state.rawValue
+        context["stateLabel"] = language.state(run.state.rawValue)
+        context["forced"] = run.periodForced
+        if let lastError = run.lastError { context["lastError"] = lastError }
+        context["count"] = VietnameseNumber.grouped(run.disbursements)
+        context["total"] = Money(dong: run.disbursedVND).description
+        context["programs"] = run.totals.byProgram.keys.sorted().map { ["label": $0, "value": Money(dong: run.totals.byProgram[$0]!).description] }
+        let order: [DisbursementState] = [.computed, .approved, .submitted, .accepted, .pending, .failed, .cashInstructed, .paid, .paidCash,
+                                          .returned, .stopped]
+        context["states"] = order.compactMap { state -> [String: Any]? in
+            guard let cell = byState[state.rawValue] else { return nil }
+            return ["state": state.rawValue, "label": language.state(state.rawValue), "count": VietnameseNumber.grouped(cell.count),
+                    "amount": Money(dong: cell.amountVND).description]
+        }
+        if let report {
+            let methods: [(String, CountAmount)] = [("bank", report.paid.bank), ("wallet", report.paid.wallet), ("cash", report.paid.cash),
+                                                    ("cashHome", report.paid.cashHome)]
+            context["methods"] = methods.map { ["label": language.text($0.0), "count": VietnameseNumber.grouped($0.1.count),
+                                                "amount": Money(dong: $0.1.amountVND).description] }
+            context["reasons"] = report.failuresByReason.keys.sorted().map { ["code": $0, "count": VietnameseNumber.grouped(report.failuresByReason[$0]!)] }
+            context["hasReasons"] = !report.failuresByReason.isEmpty
+        }
+        let failed = byState[DisbursementState.failed.rawValue]?.count ?? 0
+        let possible: [Verb: Bool] = [
+            .approve: (try? RunStateMachine(run.state).approve()) != nil,
+            .retry: (run.state == .approved || run.state == .completed) && failed > 0,
+            .resume: run.state == .failed,
+            .cancel: (try? RunStateMachine(run.state).cancel()) != nil,
+        ]
+        let actions = Verb.allCases.filter { possible[$0] == true && Access.decide(caller.identity, $0.action, districts: [run.district]) == .allowed }
+        context["actions"] = actions.map { ["verb": $0.rawValue, "label": language.text($0.rawValue), "secondary": $0 == .cancel] }
+        context["hasActions"] = !actions.isEmpty
+        if Self.inProgress(run.state) { context["refresh"] = "3" } else if run.state == .approved { context["refresh"] = "10" }
+        return context
+    }
+}

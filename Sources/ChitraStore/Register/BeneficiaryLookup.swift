@@ -1,0 +1,86 @@
+import ChitraCore
+import PostgresNIO
+
+/// Finding people for the console: by beneficiary id, by CCCD (whole), or by part of the name, in
+/// the caller's districts; CCCDs and account numbers come back masked, with the person's last
+/// disbursements.
+public enum BeneficiaryLookup {
+    public struct Person: Sendable, Hashable, Codable {
+        public var beneficiaryID: String
+        public var district: String
+        public var fullName: String
+        /// Masked: only the last four digits.
+        public var cccd: String?
+        public var communeCode: String
+        public var program: String
+        public var category: String
+        public var paymentMethod: String
+        /// Bank code or wallet provider, and the account or wallet id masked.
+        public var institution: String?
+        public var account: String?
+        public var recipient: String
+        public var recipientName: String?
+        public var active: Bool
+        public var accountReview: Bool
+        public var disbursements: [Payment] = []
+    }
+
+    public struct Payment: Sendable, Hashable, Codable {
+        public var period: String
+        public var amountVND: Int64
+        public var method: String
+        public var state: DisbursementState
+        public var failureReason: String?
+    }
+
+    /// The largest number of people one search shows.
+    public static let limit = 50
+
+    /// People whose id is `text`, whose CCCD is `text`, or whose name contains it (case-insensitive).
+    public static func find(_ text: String, database: Database) async throws -> [Person] {
+        let query = text.trimmingCharacters(in: .whitespaces)
+        guard !query.isEmpty else { return [] }
+        return try await database.transaction("look up beneficiaries") { connection in
+            var people: [Person] = []
+            let rows = try await connection.query(BeneficiaryLookupSQL.find(query, limit: limit), logger: Database.quiet)
+            for try await row in rows.decode((String, String, String, String?, String, String, String, String, String?, String?, String,
+                                              String?, Bool, Bool).self) {
+                people.append(Person(beneficiaryID: row.0, district: row.1, fullName: row.2, cccd: row.3.map(CitizenID.masked), communeCode: row.4,
+                                     program: row.5, category: row.6, paymentMethod: row.7, institution: row.8,
+                                     account: row.9.map(CitizenID.masked), recipient: row.10, recipientName: row.11, active: row.12,
+                                     accountReview: row.13))
+            }
+            guard !people.isEmpty else { return people }
+            let payments = try await connection.query(BeneficiaryLookupSQL.payments(people.map(\.beneficiaryID)), logger: Database.quiet)
+            for try await (id, period, amount, method, state, reason) in payments.decode((String, String, Int64, String, String, String?).self) {
+                guard let index = people.firstIndex(where: { $0.beneficiaryID == id }), let state = DisbursementState(rawValue: state) else { continue }
+                people[index].disbursements.append(Payment(period: period, amountVND: amount, method: method, state: state, failureReason: reason))
+            }
+            return people
+        }
+    }
+}
+
+enum BeneficiaryLookupSQL {
+    static func find(_ text: String, limit: Int) -> PostgresQuery {
+        let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_") + "%"
+        return """
+            SELECT beneficiary_id, district_code, full_name, cccd, commune_code, program, category, payment_method,
+                   coalesce(bank_code, wallet_provider), coalesce(account_number, wallet_id), recipient, recipient_name,
+                   deceased_on IS NULL AND (eligible_until IS NULL OR eligible_until >= date_trunc('month', now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date),
+                   account_review
+            FROM beneficiaries
+            WHERE beneficiary_id = \(text) OR cccd = \(text) OR full_name ILIKE \(pattern)
+            ORDER BY beneficiary_id = \(text) DESC, full_name, beneficiary_id
+            LIMIT \(limit)
+            """
+    }
+
+    static func payments(_ ids: [String]) -> PostgresQuery {
+        """
+        SELECT beneficiary_id, to_char(period, 'YYYY-MM'), amount_vnd, method, state, failure_reason
+        FROM disbursements WHERE beneficiary_id = ANY(\(ids)::text[]) ORDER BY period DESC
+        """
+    }
+}
