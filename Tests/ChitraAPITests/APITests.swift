@@ -45,6 +45,7 @@ struct APITests {
                  allowed: [.finance], takesDistrict: true),
             Call(method: .post, template: "/api/v1/imports", path: "/api/v1/imports?district=\(d)", body: "REGISTER", allowed: [.operator], takesDistrict: true),
             Call(method: .get, template: "/api/v1/audit", path: "/api/v1/audit?district=\(d)", allowed: everyone, takesDistrict: true),
+            Call(method: .get, template: "/api/v1/reports/{period}", path: "/api/v1/reports/2026-05?district=\(d)", allowed: everyone, takesDistrict: true),
             Call(method: .get, template: "/api/v1/runs/{district}/{period}/cash-list", path: "/api/v1/runs/\(d)/2026-05/cash-list",
                  allowed: [.operator, .finance], takesDistrict: true),
             Call(method: .post, template: "/api/v1/cash/confirmations", path: "/api/v1/cash/confirmations",
@@ -259,6 +260,12 @@ struct APITests {
             let financeToken = try await TestTokens.shared.token(for: TestPerson("Fin Luồng", .finance, districts: ["954"]), url: url)
             (status, text) = try await Self.send(client, .post, "/api/v1/runs/954/2026-05/approve", token: financeToken)
             #expect(status == 200 && text.contains("\"count\":\(total)"), "\(text)")
+            // The month's report: the run approved, everything in flight, nobody paid yet.
+            (status, text) = try await Self.send(client, .get, "/api/v1/reports/2026-05?district=954", token: financeToken)
+            let report = try JSONDecoder().decode(ProvinceReport.self, from: Data(text.utf8))
+            #expect(status == 200 && report.districts.map(\.district) == ["954"] && report.districts[0].runState == .approved, "\(text)")
+            #expect(report.total.beneficiaries == total && report.total.inFlight.count == total && report.total.nonCashShare == nil)
+            #expect(text.contains("\"non_cash_share\":null"), "\(text)")
         }
     }
 
