@@ -1,0 +1,160 @@
+@testable import ChitraAPI
+import ChitraCore
+import ChitraStore
+import ChitraTesting
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// The console's safety at the HTTP level: cookies, headers, CSRF, tenancy, sessions ended by
+/// revocation, no open redirect, and words in both languages.
+@Suite("Web console", .timeLimit(.minutes(3)))
+struct ConsoleTests {
+    struct Page { var status: Int; var headers: HTTPFields; var text: String }
+
+    /// A browser's memory of one person: the cookies the console set.
+    final class Browser: @unchecked Sendable {
+        var cookies: [String: String] = [:]
+        let client: any TestClientProtocol
+        init(_ client: any TestClientProtocol) { self.client = client }
+
+        func send(_ method: HTTPRequest.Method, _ path: String, form: [String: String]? = nil) async throws -> Page {
+            var headers = HTTPFields()
+            if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+            var body: ByteBuffer?
+            if let form {
+                headers[.contentType] = "application/x-www-form-urlencoded"
+                body = ByteBuffer(string: form.map { "\($0.key)=\(ConsoleURL.encode($0.value))" }.joined(separator: "&"))
+            }
+            let page = try await client.execute(uri: path, method: method, headers: headers, body: body) { response in
+                Page(status: Int(response.status.code), headers: response.headers, text: String(buffer: response.body))
+            }
+            for field in page.headers where field.name == .setCookie {
+                let pair = field.value.split(separator: ";")[0].split(separator: "=", maxSplits: 1)
+                let name = String(pair[0]), value = pair.count > 1 ? String(pair[1]) : ""
+                cookies[name] = value.isEmpty ? nil : value
+            }
+            return page
+        }
+
+        /// The CSRF token of the page's first form.
+        static func csrf(_ page: Page) -> String? {
+            guard let range = page.text.range(of: #"name="csrf" value=""#) else { return nil }
+            return String(page.text[range.upperBound...].prefix { $0 != "\"" })
+        }
+
+        func login(_ token: String) async throws -> Page {
+            let form = try await send(.get, "/console/login")
+            return try await send(.post, "/console/login", form: ["csrf": Self.csrf(form) ?? "", "token": token])
+        }
+    }
+
+    static func withConsole(_ body: @Sendable (Browser, Browser, DatabaseURL) async throws -> Void) async throws {
+        try await TestPostgres.withDatabase { database in
+            var file = RegisterFileBuilder(district: "954")
+            file.add("K1", [.accountNumber: "", .paymentMethod: "cash"])
+            _ = try await RegisterImporter(database: database, policy: try PolicyTable.bundled())
+                .importFile(at: try file.write(), district: "954", by: .test("operator", role: .operator))
+            _ = try await RunCoordinator(database: database).trigger(period: Period("2026-05")!, districts: ["956"], by: .test("op", role: .operator), autoApprove: false)
+            try await Database.withRunning(database.url, maximumConnections: 4, logger: TestPostgres.logger) { pool in
+                let server = APIServer(database: pool, requestsPerSecond: 10_000, burst: 10_000, console: try await ConsoleTemplates.load(),
+                                       secureCookies: true, logger: TestPostgres.logger)
+                try await Application(router: server.router()).test(.router) { client in
+                    try await body(Browser(client), Browser(client), database.url)
+                }
+            }
+        }
+    }
+
+    @Test("the session cookie is HttpOnly, SameSite=Strict and Secure; pages forbid framing and scripts; without a session, the login page")
+    func cookiesAndHeaders() async throws {
+        try await Self.withConsole { browser, _, url in
+            var page = try await browser.send(.get, "/console/runs")
+            #expect(page.status == 303 && page.headers[.location] == "/console/login?ended=1")
+            let token = try await TestTokens.shared.token(for: TestPerson("Op Console", .operator, districts: ["954"]), url: url)
+            page = try await browser.login(token)
+            #expect(page.status == 303 && page.headers[.location] == "/console/runs")
+            let cookie = try #require(page.headers[values: .setCookie].first { $0.hasPrefix("chitra_session=") })
+            for attribute in ["HttpOnly", "SameSite=Strict", "Secure", "Path=/console"] { #expect(cookie.contains(attribute), "\(cookie)") }
+            page = try await browser.send(.get, "/console/runs?period=2026-05")
+            #expect(page.status == 200 && page.text.contains("Các đợt chi tháng 2026-05"))
+            #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+            #expect(page.headers[.contentSecurityPolicy]?.contains("frame-ancestors 'none'") == true)
+            #expect(page.headers[.cacheControl] == "no-store")
+            #expect(!page.text.contains("<script"), "usable without JavaScript, and none is served")
+            #expect(!page.text.contains(token), "the token never comes back")
+        }
+    }
+
+    @Test("a form without the session's CSRF token changes nothing; the login form wants its own")
+    func csrf() async throws {
+        try await Self.withConsole { browser, _, url in
+            // Login without the login form's token: back to the form, no session.
+            let token = try await TestTokens.shared.token(for: TestPerson("Op CSRF", .operator, districts: ["954"]), url: url)
+            var page = try await browser.send(.post, "/console/login", form: ["token": token, "csrf": "forged"])
+            #expect(page.status == 303 && browser.cookies["chitra_session"] == nil)
+            page = try await browser.login(token)
+            #expect(browser.cookies["chitra_session"] != nil)
+            page = try await browser.send(.post, "/console/runs", form: ["district": "954", "period": "2026-05"])
+            #expect(page.status == 403 && page.text.contains("expired"), "\(page.text)")
+            page = try await browser.send(.post, "/console/runs", form: ["district": "954", "period": "2026-05", "csrf": "forged"])
+            #expect(page.status == 403)
+            let runs = try await TestPostgres.withRunning(url) { try await RunStatus.list(period: Period("2026-05")!, districts: ["954"], database: $0) }
+            #expect(runs.isEmpty, "nothing was triggered")
+            // With it, the run starts.
+            let form = try await browser.send(.get, "/console/runs?period=2026-05")
+            page = try await browser.send(.post, "/console/runs", form: ["district": "954", "period": "2026-05", "csrf": Browser.csrf(form) ?? ""])
+            #expect(page.status == 303 && page.headers[.location] == "/console/runs/954/2026-05")
+            page = try await browser.send(.get, "/console/runs/954/2026-05")
+            #expect(page.text.contains("District 954: run") && page.text.contains("started"), "\(page.text)")
+        }
+    }
+
+    @Test("another district's run is not found; the province reads the report and has no buttons; a revoked token ends the session")
+    func tenancy() async throws {
+        try await Self.withConsole { operatorBrowser, provinceBrowser, url in
+            let token = try await TestTokens.shared.token(for: TestPerson("Op Tenancy", .operator, districts: ["954"]), url: url)
+            _ = try await operatorBrowser.login(token)
+            var page = try await operatorBrowser.send(.get, "/console/runs/956/2026-05")
+            #expect(page.status == 404, "\(page.text)")
+            page = try await operatorBrowser.send(.get, "/console/runs?period=2026-05")
+            #expect(!page.text.contains("Hồng Dân"), "district 956 is not listed to 954's operator")
+            page = try await operatorBrowser.send(.get, "/console/beneficiaries?q=K")
+            #expect(page.text.contains("K1"))
+
+            let province = try await TestTokens.shared.token(for: TestPerson("Tỉnh Console", .province, province: "95"), url: url)
+            _ = try await provinceBrowser.login(province)
+            page = try await provinceBrowser.send(.get, "/console/runs/956/2026-05")
+            #expect(page.status == 200 && !page.text.contains("class=\"actions\""), "the province reads, with no actions")
+            page = try await provinceBrowser.send(.get, "/console/report?period=2026-05")
+            #expect(page.status == 200 && page.text.contains("<svg id=\"non-cash-chart\"") && page.text.contains("Hồng Dân"))
+
+            try await TestPostgres.withRunning(url) { database in
+                let id = try await Tokens.authenticate(token, database: database).tokenID!
+                _ = try await Tokens.revoke(id: id, by: .test("admin", role: .admin), database: database)
+            }
+            page = try await operatorBrowser.send(.get, "/console/runs")
+            #expect(page.status == 303 && page.headers[.location] == "/console/login?ended=1")
+        }
+    }
+
+    @Test("the language switch returns only to a page of the console; both languages have every word")
+    func languageAndWords() async throws {
+        #expect(Set(ConsoleTexts.vietnamese.keys) == Set(ConsoleTexts.english.keys))
+        for state in RunState.allCases.map(\.rawValue) + DisbursementState.allCases.map(\.rawValue) + ["none"] {
+            #expect(ConsoleTexts.vietnamese["state." + state] != nil, "state.\(state)")
+        }
+        try await Self.withConsole { browser, _, _ in
+            for back in ["//evil.example/x", "https://evil.example/", "/console/../../x\\y", "/elsewhere"] {
+                let page = try await browser.send(.get, "/console/language?to=en&back=\(ConsoleURL.encode(back))")
+                #expect(page.status == 303 && page.headers[.location]?.hasPrefix("/console/") == true && page.headers[.location]?.contains("evil") == false,
+                        "\(back) → \(page.headers[.location] ?? "")")
+            }
+            #expect(browser.cookies["chitra_lang"] == "en")
+            let page = try await browser.send(.get, "/console/login")
+            #expect(page.text.contains("Log in to Chitra") && page.text.contains("<html lang=\"en\">"))
+        }
+    }
+}
