@@ -25,8 +25,9 @@ public enum ReportPage {
         ]
     }
 
-    static func cell(_ value: CountAmount) -> String {
-        value.count == 0 ? "0" : "\(VietnameseNumber.grouped(value.count)) · \(Money(dong: value.amountVND))"
+    /// A count over its amount (the amount left out when nothing is counted).
+    static func cell(_ value: CountAmount) -> [String: Any] {
+        ["count": VietnameseNumber.grouped(value.count), "amount": value.count == 0 ? "" : Money(dong: value.amountVND).description]
     }
 
     static func row(_ d: DistrictReport, total: Bool, language: ConsoleLanguage) -> [String: Any] {
