@@ -32,7 +32,8 @@ public enum ReportTable {
 
     static func cell(_ value: CountAmount) -> String { "\(VietnameseNumber.grouped(value.count)) · \(Money(dong: value.amountVND))" }
 
-    static func section(_ d: DistrictReport) -> [String] {
+    /// One district's (or the province's) lines.
+    public static func section(_ d: DistrictReport) -> [String] {
         let title = d.district == "all" ? "\(d.districtName) (all districts)" : "\(d.district) \(d.districtName) — run \(d.runState?.rawValue ?? "not triggered")"
         var lines = [title + (d.frozen ? " (frozen)" : "")]
         let programs = d.byProgram.keys.sorted().map { "\($0) \(cell(d.byProgram[$0]!))" }.joined(separator: ", ")
@@ -54,9 +55,10 @@ public enum ReportTable {
                 + " \(change >= 0 ? "+" : "")\(Money(dong: change)))")
         }
         let a = d.accounts
-        lines.append("  accounts          of \(VietnameseNumber.grouped(a.active)) active: with CCCD \(a.withCCCD), with phone \(a.withPhone),"
-            + " with account or wallet \(a.withAccount), can open one \(a.canOpen), missing documents \(a.missingDocuments),"
-            + " authorised recipients \(a.authorisedRecipients) (\(a.recipientsMissingDocuments) missing documents)")
+        let n = VietnameseNumber.grouped
+        lines.append("  accounts          of \(n(a.active)) active: with CCCD \(n(a.withCCCD)), with phone \(n(a.withPhone)),"
+            + " with account or wallet \(n(a.withAccount)), can open one \(n(a.canOpen)), missing documents \(n(a.missingDocuments)),"
+            + " authorised recipients \(n(a.authorisedRecipients)) (\(n(a.recipientsMissingDocuments)) missing documents)")
         return lines
     }
 }

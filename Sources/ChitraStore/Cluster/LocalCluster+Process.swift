@@ -63,11 +63,12 @@ extension LocalCluster {
 
     /// A small shell loop that outlives a crash of this process: once our pid is gone it stops the
     /// server at once and removes the folder.
-    func startWatchdog() throws {
+    func startWatchdog(removingFolder: Bool) throws {
         let stop = ([asServerUser(binaries.pgCtl)] + asServerUserArguments(binaries.pgCtl,
             ["stop", "-D", dataFolder, "-m", "immediate", "-w"])).map(shellQuoted).joined(separator: " ")
         let script = "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; "
-            + "if [ -f \(shellQuoted(dataFolder))/postmaster.pid ]; then \(stop) >/dev/null 2>&1; fi; rm -rf \(shellQuoted(folder))"
+            + "if [ -f \(shellQuoted(dataFolder))/postmaster.pid ]; then \(stop) >/dev/null 2>&1; fi"
+            + (removingFolder ? "; rm -rf \(shellQuoted(folder))" : "")
         _ = try Subprocess.launch("/bin/sh", ["-c", script], logPath: nil)
     }
 

@@ -52,10 +52,10 @@ public struct LocalCluster: Sendable {
     static var runningAsRoot: Bool { geteuid() == 0 }
 
     /// Creates a cluster in `folder` (a new temporary folder when `nil`) and starts it.
-    /// With `ephemeral`, a watchdog stops the server and removes the folder as soon as this
-    /// process is gone, however it ends.
+    /// With `ephemeral`, a watchdog stops the server and removes the folder (unless `keepFolder`)
+    /// as soon as this process is gone, however it ends.
     public static func start(in folder: String? = nil, port: Int? = nil, settings: [String: String] = [:],
-                             ephemeral: Bool = true) async throws(StoreError) -> LocalCluster {
+                             ephemeral: Bool = true, keepFolder: Bool = false) async throws(StoreError) -> LocalCluster {
         let binaries = try PostgresBinaries.locate()
         let folder = if let folder { folder } else { try makeTemporaryFolder() }
         let port = if let port { port } else { try FreePort.find() }
@@ -66,7 +66,7 @@ public struct LocalCluster: Sendable {
             let cluster = LocalCluster(folder: folder, port: port, binaries: binaries,
                                        password: try readOrMakePassword(in: folder, file: passwordFile),
                                        applicationPassword: try readOrMakePassword(in: folder, file: applicationPasswordFile))
-            if ephemeral { try cluster.startWatchdog() }
+            if ephemeral { try cluster.startWatchdog(removingFolder: !keepFolder) }
             let fresh = !FileManager.default.fileExists(atPath: cluster.dataFolder + "/PG_VERSION")
             if fresh { try await cluster.initialize() }
             try await cluster.launch(settings: defaultSettings.merging(settings) { $1 }, detached: !ephemeral)

@@ -33,12 +33,12 @@ public struct BankSimulatorProcess: Sendable {
         }
     }
 
-    public static func start(_ arguments: [String]) async throws -> BankSimulatorProcess {
+    public static func start(_ arguments: [String], endsWithParent: Bool = false) async throws -> BankSimulatorProcess {
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw Failed(description: "\(executable) does not exist: build the package (swift build) first")
         }
         let log = NSTemporaryDirectory() + "chitra-banksim-\(UUID().uuidString.prefix(8)).log"
-        let process = try ChildProcess(executable: executable, arguments: ["--port", "0"] + arguments, logPath: log)
+        let process = try ChildProcess(executable: executable, arguments: ["--port", "0"] + arguments, logPath: log, endsWithParent: endsWithParent)
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""

@@ -14,7 +14,10 @@ public final class ChildProcess: Sendable {
 
     /// Starts `executable`; its output goes to `logPath` (or is discarded), its environment is
     /// this process's plus `environment`.
-    public init(executable: String, arguments: [String], environment: [String: String] = [:], logPath: String? = nil) throws {
+    /// With `endsWithParent`, a watchdog shell sends it SIGTERM as soon as this process is gone,
+    /// however this one ends (SIGKILL included): the demo leaves nothing running behind it.
+    public init(executable: String, arguments: [String], environment: [String: String] = [:], logPath: String? = nil,
+                endsWithParent: Bool = false) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -36,6 +39,21 @@ public final class ChildProcess: Sendable {
         }
         try process.run()
         self.pid = process.processIdentifier
+        if endsWithParent { try Self.watch(child: pid) }
+    }
+
+    /// Ends `child` when this process is gone; the watchdog leaves as soon as the child ends by
+    /// itself, so that it never signals a process id reused later.
+    private static func watch(child: Int32) throws {
+        let script = "while kill -0 \(getpid()) 2>/dev/null && kill -0 \(child) 2>/dev/null; do sleep 1; done; "
+            + "kill -0 \(getpid()) 2>/dev/null || kill -TERM \(child) 2>/dev/null; exit 0"
+        let watchdog = Process()
+        watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
+        watchdog.arguments = ["-c", script]
+        watchdog.standardInput = FileHandle.nullDevice
+        watchdog.standardOutput = FileHandle.nullDevice
+        watchdog.standardError = FileHandle.nullDevice
+        try watchdog.run()
     }
 
     /// Whether it has ended (as far as Foundation has told).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChitraAPI
 import ChitraCore
 import ChitraStore
 import ChitraWorker
@@ -6,48 +7,68 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// `chitra demo`: Chitra on a private database. Starts a private PostgreSQL (never DATABASE_URL's),
-/// migrates, imports a synthetic register for Bạc Liêu's seven districts, enqueues a
-/// demonstration workload across them, drains it with two workers, and prints what happened.
+/// `chitra demo`: one month of a synthetic Bạc Liêu province paid end to end on a private
+/// PostgreSQL (never DATABASE_URL's): the register imported, the month computed by two worker
+/// processes, approved by a second person, paid through `chitra-banksim` with realistic faults,
+/// failed transfers fallen back to cash, the post office's confirmations recorded, and the
+/// province's report; then the console's address and a token to look at it.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo", abstract: "Run a demonstration workload on a private database and report.")
+        commandName: "demo",
+        abstract: "Pay one month of a synthetic province end to end on a private PostgreSQL, and report.")
 
-    @Option(help: "Synthetic beneficiaries per district to import.") var beneficiaries: Int = 10_000
-    @Option(help: "No-op jobs to enqueue.") var jobs: Int = 50_000
-    @Option(help: "Workers to run.") var workers: Int = 2
-    @Option(help: "Jobs each worker runs at once.") var concurrency: Int = 500
-    @Option(name: .customLong("log-level"), help: "Log level of the workers.") var logLevel: String = "error"
+    @Option(help: "Synthetic beneficiaries in the province, spread over its seven districts.") var beneficiaries: Int = 50_000
+    @Option(help: "The folder of the private PostgreSQL, kept and reused next time.") var folder: String = "/tmp/chitra-demo"
+    @Option(help: "Worker processes.") var workers: Int = 2
+    @Option(help: "The console's port (0: a free one).") var port: Int = 0
+    @Flag(help: "Leave the console, the bank simulator and the database up until Ctrl-C.") var keepRunning = false
+    @Option(name: .customLong("log-level"), help: "Log level of the demo and its workers.") var logLevel: String = "error"
 
     static let districts = BacLieu.districtCodes
     /// The month the demo pays: the synthetic register was paid before Chitra through May 2026.
     static let period = Period(year: 2026, month: 6)!
 
+    func validate() throws {
+        guard (70...2_000_000).contains(beneficiaries) else { throw ValidationError("--beneficiaries must be from 70 to 2000000.") }
+        guard (1...16).contains(workers) else { throw ValidationError("--workers must be from 1 to 16.") }
+    }
+
     func run() async throws {
         let logger = ProcessLogging.bootstrap(label: "chitra.demo", level: logLevel)
-        print("Chitra demo: \(jobs) jobs, \(workers) workers × \(concurrency) slots")
         let clock = ContinuousClock()
         let started = clock.now
-        let store = try await PrivateDatabase.make(name: "chitra_demo", logger: logger)
-        print("• private PostgreSQL started in \(store.cluster.folder) (\(String(format: "%.1f", (clock.now - started).seconds)) s)")
+        print("Chitra demo: \(VietnameseNumber.grouped(beneficiaries)) beneficiaries of Bạc Liêu's seven districts, the month of \(Self.period), paid end to end")
+        let store = try await PrivateDatabase.make(name: "chitra_demo", folder: folder, logger: logger)
+        print("• private PostgreSQL in \(folder) (kept for next time), database chitra_demo made afresh")
         do {
             let people = try await Database.withRunning(store.url, logger: logger) { database in
                 let applied = try await Migrator(database: database).migrate()
-                print("• migrations: \(applied.count) applied")
+                print("• migrations: \(applied.count) applied; roles chitra_app (the product) and chitra_queue (the workers' queue)")
                 return try await ProvincePeople.make(districts: Self.districts, owner: database)
             }
             // From here on as the application's role, row-level security applying, as in production.
             try await Database.withRunning(store.applicationURL, scope: ProvincePeople.scope(Self.districts), logger: logger) { database in
-                try await DemoRegister.importProvince(database: database, districts: Self.districts, perDistrict: self.beneficiaries,
+                try await DemoRegister.importProvince(database: database, districts: Self.districts, total: beneficiaries,
                                                       by: people.operatorIdentity)
-                let outcomes = try await RunCoordinator(database: database)
-                    .trigger(period: Self.period, districts: nil, by: people.admin, autoApprove: true)
-                print("• monthly run of \(Self.period) triggered for \(outcomes.count) districts (auto-approved)")
-                let workload = try await DemoWorkload.enqueue(self.jobs, districts: Self.districts, queue: JobQueue(database: database))
-                print(workload.summary)
-                try await self.drain(database: database, expected: workload.total, logger: logger)
-                try await DemoReport.print(database: database, workload: workload)
-                try await DemoReport.printRuns(database: database, period: Self.period)
+                for district in Self.districts {
+                    try await DistrictSettings.setPayingAccount(.init(name: "Phòng LĐTBXH \(district)", account: "1000\(district)0001", bank: "970405"),
+                                                                district: district, by: people.admin, database: database)
+                }
+                let simulator = try await BankSimulatorProcess.start(["--faults", "realistic", "--no-dedup", "--seed", "7"], endsWithParent: true)
+                print("• bank and e-wallet simulator (realistic faults: timeouts, 5xx, rejections, a bank that does not deduplicate) at \(simulator.baseURL)")
+                let payout = try DemoPayout(database: database, url: store.applicationURL, people: people, period: Self.period,
+                                        districts: Self.districts, simulator: simulator, workers: workers, folder: folder, logLevel: logLevel)
+                do {
+                    let report = try await payout.run()
+                    print(String(format: "• the whole month took %.0f s", (clock.now - started).seconds))
+                    try await showConsole(database: database, people: people, report: report, logger: logger)
+                    await payout.stopWorkers()
+                    await simulator.stop()
+                } catch {
+                    await payout.stopWorkers(now: true)
+                    await simulator.stop()
+                    throw error
+                }
             }
         } catch {
             await store.stop()
@@ -56,55 +77,22 @@ struct DemoCommand: AsyncParsableCommand {
         await store.stop()
     }
 
-    private func drain(database: Database, expected: Int, logger: Logger) async throws {
-        // The workers' pool, as chitra-worker's: queue statements as the queue's role.
-        try await Database.withRunning(database.url, scope: .queue, logger: logger) { queuePool in
-            try await drain(database: database, queuePool: queuePool, expected: expected, logger: logger)
+    /// Serves the console (with --keep-running until Ctrl-C), or says how to.
+    private func showConsole(database: Database, people: ProvincePeople, report: ProvinceReport, logger: Logger) async throws {
+        guard keepRunning else {
+            print("• to look at it in the console: chitra demo --keep-running (the console, the simulator and the database stay up until Ctrl-C)")
+            return
         }
-    }
-
-    private func drain(database: Database, queuePool: Database, expected: Int, logger: Logger) async throws {
-        let queue = JobQueue(database: database)
-        var services: [any Service] = [MaintenanceService(database: queuePool, configuration: .init(), logger: logger)]
-        for index in 0..<workers {
-            var configuration = WorkerConfiguration(workerID: "demo-worker-\(index + 1)")
-            configuration.concurrency = concurrency
-            configuration.retryPolicy.base = .milliseconds(50)
-            let handlers = DiagnosticHandlers.standard + DiagnosticHandlers.probes.filter { $0.kind != "probe.crash" }
-                + RunHandlers.all(policy: try PolicyTable.bundled())
-            services.append(try Worker(database: queuePool, handlers: handlers, configuration: configuration, logger: logger))
-        }
-        let group = ServiceGroup(services: services, logger: logger)
-        let progress = ProgressLine()
-        let clock = ContinuousClock()
-        let start = clock.now
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            while true {
-                // The workload's own jobs, counted against what was enqueued; the run's plan and
-                // compute jobs appear as it goes and are shown apart. Submit jobs wait for the
-                // transfer rails (their own issue) and are not waited for.
-                var finished = 0, running = 0, retrying = 0
-                for kind in DemoWorkload.kinds {
-                    let counts = try await queue.countsByState(kind: kind)
-                    finished += [JobState.completed, .discarded, .cancelled].map { counts[$0] ?? 0 }.reduce(0, +)
-                    running += counts[.running] ?? 0
-                    retrying += counts[.retryable] ?? 0
-                }
-                var runJobsOpen = 0
-                for kind in RunHandlers.computeKinds {
-                    let counts = try await queue.countsByState(kind: kind)
-                    runJobsOpen += [JobState.available, .running, .retryable].map { counts[$0] ?? 0 }.reduce(0, +)
-                }
-                let elapsed = (clock.now - start).seconds
-                progress.show(String(format: "• draining: %d of %d jobs finished, %d running, %d waiting to retry; run jobs open: %d (%.1f s)",
-                                     finished, expected, running, retrying, runJobsOpen, elapsed))
-                if finished >= expected, runJobsOpen == 0 { break }
-                try await Task.sleep(for: progress.interactive ? .milliseconds(200) : .seconds(1))
+        try await Database.withRunning(database.url, logger: logger) { pool in
+            let server = APIServer(database: pool, console: try await ConsoleTemplates.load(), secureCookies: false, logger: logger)
+            let app = server.application(host: "127.0.0.1", port: port) { bound in
+                print("• the console: http://127.0.0.1:\(bound)/console/report?period=\(Self.period) — log in with the province's token")
+                print("  \(people.readerToken)")
+                print("  Ctrl-C ends the demo and everything it started.")
             }
-            progress.finish()
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
+            let group = ServiceGroup(configuration: .init(services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint],
+                                                          logger: logger))
+            try await group.run()
         }
     }
 }

@@ -1,41 +1,33 @@
 import ChitraCore
 import ChitraStore
 import Foundation
-import PostgresNIO
 
-/// The demo's register: a synthetic province, one file per district, imported as operators would.
+/// The demo's register: a synthetic province (the plan's mix of programmes, categories and
+/// methods, some without documents, some with accounts the banks will reject), one file per
+/// district, imported as operators would.
 enum DemoRegister {
-    static func importProvince(database: Database, districts: [String], perDistrict: Int, by identity: Identity) async throws {
+    static func importProvince(database: Database, districts: [String], total: Int, by identity: Identity) async throws {
         let policy = try PolicyTable.bundled()
         let generator = SyntheticRegister(policy: policy)
         let folder = NSTemporaryDirectory() + "chitra-demo-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let importer = RegisterImporter(database: database, policy: policy)
         let clock = ContinuousClock()
         let start = clock.now
-        for district in districts {
+        let progress = ProgressLine()
+        var assigned = 0
+        for (index, district) in districts.enumerated() {
+            let rows = index == districts.count - 1 ? total - assigned : total / districts.count
             let path = "\(folder)/register-\(district).csv"
-            _ = try SyntheticRegisterFile.write(district: district, range: 1..<(perDistrict + 1), generator: generator, to: path)
+            _ = try SyntheticRegisterFile.write(district: district, range: (assigned + 1)..<(assigned + rows + 1), generator: generator, to: path)
             _ = try await importer.importFile(at: path, district: district, by: identity)
+            assigned += rows
+            progress.show("• register: \(ProgressLine.bar(assigned, of: total)) \(VietnameseNumber.grouped(assigned)) imported (district \(district))")
         }
+        progress.finish()
         let seconds = (clock.now - start).seconds
-        let total = perDistrict * districts.count
-        print(String(format: "• register: %d synthetic beneficiaries in %d district files generated and imported in %.1f s (%.0f rows/s)",
-                     total, districts.count, seconds, Double(total) / max(seconds, 1e-9)))
-        var table = TextTable("DISTRICT", "NAME", "BENEFICIARIES", "NCC", "BTXH", "CASH", "CAN OPEN ACCOUNT", "NO CCCD")
-        let rows = try await database.client.query("""
-            SELECT d.code, d.name, count(b.*), count(*) FILTER (WHERE program = 'ncc'), count(*) FILTER (WHERE program = 'btxh'),
-                   count(*) FILTER (WHERE payment_method IN ('cash', 'cash_home')),
-                   count(*) FILTER (WHERE payment_method IN ('cash', 'cash_home') AND cccd IS NOT NULL AND recipient = 'self'),
-                   count(*) FILTER (WHERE cccd IS NULL)
-            FROM districts d LEFT JOIN beneficiaries b ON b.district_code = d.code
-            GROUP BY d.code, d.name ORDER BY d.code
-            """)
-        for try await (code, name, count, ncc, btxh, cash, canOpen, missing) in rows.decode(
-            (String, String, Int64, Int64, Int64, Int64, Int64, Int64).self) {
-            table.add(code, name, "\(count)", "\(ncc)", "\(btxh)", "\(cash)", "\(canOpen)", "\(missing)")
-        }
-        print(table.rendered)
+        print(String(format: "• register: %@ synthetic beneficiaries in %d district files, generated and imported in %.1f s, as the operator %@",
+                     VietnameseNumber.grouped(total), districts.count, seconds, identity.name))
     }
 }
