@@ -3,6 +3,8 @@ import ChitraStore
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
+import NIOCore
 
 /// `chitra serve`: the JSON API under `/api/v1` (documented in `Resources/openapi.json`, served at
 /// `/api/v1/openapi.json`). Every request names its caller by bearer token and runs in the caller's
@@ -16,6 +18,8 @@ public struct APIServer: Sendable {
     let console: ConsoleTemplates?
     /// Whether the console's cookies carry `Secure` (off only for plain HTTP on a loopback address).
     let secureCookies: Bool
+    /// What `GET /metrics` answers (Prometheus's text format); nil: no metrics.
+    let metrics: (@Sendable () async throws -> String)?
 
     /// The largest JSON body.
     public static let maximumBody = 64 * 1024
@@ -23,8 +27,9 @@ public struct APIServer: Sendable {
     public static let maximumUpload = 512 << 20
 
     public init(database: Database, requestsPerSecond: Double = 50, burst: Int = 200, console: ConsoleTemplates? = nil,
-                secureCookies: Bool = true, logger: Logger) {
+                secureCookies: Bool = true, metrics: (@Sendable () async throws -> String)? = nil, logger: Logger) {
         self.database = database
+        self.metrics = metrics
         self.console = console
         self.secureCookies = secureCookies
         self.limiter = RateLimiter(perSecond: requestsPerSecond, burst: burst)
@@ -44,6 +49,13 @@ public struct APIServer: Sendable {
         AuditRoutes(server: self).add(to: api)
         TokenRoutes(server: self).add(to: api)
         ReportRoutes(server: self).add(to: api)
+        if let metrics {
+            router.get("metrics") { _, _ -> Response in
+                var headers = HTTPFields()
+                headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: try await metrics())))
+            }
+        }
         if let console {
             Console(server: self, templates: console, sessions: ConsoleSessions(), secureCookies: secureCookies).add(to: router)
         }
@@ -61,9 +73,12 @@ public struct APIServer: Sendable {
     /// unexpected ones are logged, without the request's personal data.
     func respond(_ route: String, _ body: () async throws -> Response) async throws -> Response {
         do {
-            return try await body()
+            let response = try await body()
+            Counter(label: "chitra_api_requests_total", dimensions: [("route", route), ("status", "\(response.status.code)")]).increment()
+            return response
         } catch {
             let answer = APIError.from(error)
+            Counter(label: "chitra_api_requests_total", dimensions: [("route", route), ("status", "\(answer.status.code)")]).increment()
             if answer.status == .internalServerError {
                 logger.error("request failed", metadata: ["chitra.route": "\(route)", "error": "\(error)"])
             }

@@ -11,9 +11,12 @@ public final class JobContext: Sendable {
     let owner: String
     private let baseLogger: Logger
     private let completed = Mutex(false)
+    /// The month of the job's run, for its log lines (nil for a job of no run).
+    let period: String?
 
-    init(job: ClaimedJob, database: Database, owner: String, logger: Logger) {
+    init(job: ClaimedJob, database: Database, owner: String, logger: Logger, period: String? = nil) {
         self.job = job
+        self.period = period
         self.database = database
         self.owner = owner
         self.baseLogger = logger
@@ -26,6 +29,7 @@ public final class JobContext: Sendable {
         logger[metadataKey: LogKey.district] = "\(job.districtCode)"
         logger[metadataKey: LogKey.kind] = "\(job.kind)"
         logger[metadataKey: LogKey.attempt] = "\(job.attempt)"
+        if let period { logger[metadataKey: LogKey.period] = "\(period)" }
         return logger
     }
 

@@ -34,6 +34,7 @@ public struct MaintenanceService: Service {
         do {
             let report = try await queue.maintain(completedRetention: configuration.completedRetention,
                                                   failedRetention: configuration.failedRetention, prune: prune)
+            WorkerMetrics.rescued(report.rescued)
             if report.rescued > 0 {
                 logger.warning("rescued jobs of dead workers", metadata: ["count": "\(report.rescued)"])
             }

@@ -16,6 +16,8 @@ public final class Worker: Service {
     let ledger = WorkerLedger()
     /// Wakes the claim loop: a NOTIFY, freed capacity, or shutdown.
     let claimSignal = Signal()
+    /// The months of the runs this worker's jobs belong to, for their log lines.
+    let runPeriods = RunPeriods()
     /// Wakes the outcome writer early when many outcomes wait.
     let flushSignal = Signal()
 
@@ -88,6 +90,7 @@ public final class Worker: Service {
                     continue
                 }
                 ledger.claimed(claimed)
+                WorkerMetrics.claimed(claimed)
                 for job in claimed {
                     jobs.addTask { await self.execute(job, threshold: threshold) }
                 }
@@ -113,7 +116,11 @@ public final class Worker: Service {
     }
 
     private func execute(_ job: ClaimedJob, threshold: Int) async {
-        let context = JobContext(job: job, database: database.scoped(.district(job.districtCode)), owner: configuration.workerID, logger: logger)
+        let scoped = database.scoped(.district(job.districtCode))
+        let context = JobContext(job: job, database: scoped, owner: configuration.workerID, logger: logger,
+                                 period: await runPeriods.period(of: job, database: scoped))
+        let clock = ContinuousClock()
+        let started = clock.now
         let result: JobOutcome.Result?
         if let handler = handlers[job.kind] {
             do {
@@ -136,6 +143,7 @@ public final class Worker: Service {
             result = .discarded(error: "no handler is registered for job kind '\(job.kind)' on worker \(configuration.workerID)")
             context.logger.error("job of unknown kind discarded")
         }
+        WorkerMetrics.finished(job, outcome: WorkerMetrics.outcome(result), duration: clock.now - started)
         let (running, waiting) = ledger.finished(job.id, outcome: result.map {
             JobOutcome(jobID: job.id, attempt: job.attempt, result: $0)
         })

@@ -21,6 +21,9 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = ProcessInfo.processInfo.environment["CHITRA_LOG_LEVEL"] ?? "warning"
 
+    @Option(name: .customLong("log-format"), help: "Log lines as text or json, one object per line (default: CHITRA_LOG_FORMAT, else text).")
+    var logFormat: String?
+
     /// The application's URL (`DATABASE_URL`), or with `owner`, the owner's (`CHITRA_OWNER_DATABASE_URL`),
     /// for migrations.
     func url(owner: Bool = false) throws -> DatabaseURL {
@@ -40,7 +43,11 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     func logger() -> Logger {
-        ProcessLogging.bootstrap(label: "chitra", level: logLevel)
+        ProcessLogging.bootstrap(label: "chitra", level: logLevel, format: logFormat.flatMap(ProcessLogging.Format.init(rawValue:)))
+    }
+
+    func validate() throws {
+        if let logFormat, ProcessLogging.Format(rawValue: logFormat) == nil { throw ValidationError("--log-format must be text or json.") }
     }
 
     /// The caller's token: `CHITRA_TOKEN`, else the file of `--token-file` or `CHITRA_TOKEN_FILE`.

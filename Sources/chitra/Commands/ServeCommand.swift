@@ -28,8 +28,10 @@ struct ServeCommand: AsyncParsableCommand {
         try await Database.withRunning(url, maximumConnections: 1, logger: logger) { try await Migrator(database: $0).requireUpToDate() }
         // A statement running past 30 s is stopped, its request answered, its transaction rolled back.
         let database = Database(url: url, statementTimeout: .seconds(30), logger: logger)
+        ProcessMetrics.bootstrap()
         let server = APIServer(database: database, requestsPerSecond: Double(rate), burst: rate * 4, console: try await ConsoleTemplates.load(),
-                               secureCookies: !(insecureCookies || Self.isLoopback(host)), logger: logger)
+                               secureCookies: !(insecureCookies || Self.isLoopback(host)), metrics: { try await ProcessMetrics.apiText(database) },
+                               logger: logger)
         let host = self.host
         let app = server.application(host: host, port: port) { bound in
             FileHandle.standardOutput.write(Data("chitra serve listening on http://\(host):\(bound)/api/v1 (console: http://\(host):\(bound)/console)\n".utf8))

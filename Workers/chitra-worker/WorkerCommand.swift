@@ -75,9 +75,24 @@ struct ChitraWorkerCommand: AsyncParsableCommand {
     @Option(help: "With --diagnostics: kill this process (SIGKILL) after its N-th batch was posted, before its answer is written.")
     var dieAfterPosting: Int?
 
+    @Option(help: "Log lines as text or json (one object per line; default: CHITRA_LOG_FORMAT, else text).")
+    var logFormat: String?
+
+    @Option(help: "Serve Prometheus metrics at http://127.0.0.1:PORT/metrics (jobs, the queue by kind, the rails).")
+    var metricsPort: Int?
+
+    @Option(help: "The address the metrics are served on.")
+    var metricsHost: String = "127.0.0.1"
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        let logger = ProcessLogging.bootstrap(label: "chitra-worker", level: environment["CHITRA_LOG_LEVEL"])
+        var format: ProcessLogging.Format?
+        if let logFormat {
+            guard let chosen = ProcessLogging.Format(rawValue: logFormat) else { throw ValidationError("--log-format must be text or json.") }
+            format = chosen
+        }
+        let logger = ProcessLogging.bootstrap(label: "chitra-worker", level: environment["CHITRA_LOG_LEVEL"], format: format)
+        if metricsPort != nil { ProcessMetrics.bootstrap() }
         guard let text = environment["DATABASE_URL"], !text.isEmpty else {
             throw ValidationError("DATABASE_URL is not set: point it at the Chitra database.")
         }
@@ -104,8 +119,8 @@ struct ChitraWorkerCommand: AsyncParsableCommand {
         for url in [bank, wallet].compactMap({ $0 }) where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
             throw ValidationError("'\(url)' is not an http:// or https:// URL.")
         }
-        return RailSet(bank: bank.map { BankRail(http: http, baseURL: $0, timeout: timeout) },
-                       wallet: wallet.map { WalletRail(http: http, baseURL: $0, timeout: timeout) },
+        return RailSet(bank: bank.map { MeasuredRail(BankRail(http: http, baseURL: $0, timeout: timeout)) },
+                       wallet: wallet.map { MeasuredRail(WalletRail(http: http, baseURL: $0, timeout: timeout)) },
                        retry: RetryPolicy(base: .milliseconds(transferRetryBaseMs)), inquiryInterval: .milliseconds(inquiryMs),
                        batchSize: batchSize)
     }
@@ -148,6 +163,12 @@ struct ChitraWorkerCommand: AsyncParsableCommand {
         var services: [any Service] = [database.client]
         if !noMaintenance { services.append(MaintenanceService(database: database, configuration: maintenance, logger: logger)) }
         services.append(worker)
+        if let metricsPort {
+            services.append(MetricsEndpoint(host: metricsHost, port: metricsPort, logger: logger) {
+                try await ProcessMetrics.sampleQueue(database)
+                return ProcessMetrics.text()
+            }.application())
+        }
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

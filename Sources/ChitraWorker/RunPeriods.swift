@@ -1,0 +1,23 @@
+import ChitraStore
+import Synchronization
+
+/// The month of each run a worker's jobs belong to (their arguments name the run), read once per
+/// run and kept, so that every log line of a job carries its period without a query per job.
+final class RunPeriods: Sendable {
+    private let known = Mutex<[Int64: String]>([:])
+    /// Runs kept at most; past it the cache starts again (a process sees a handful of runs a month).
+    static let capacity = 1_000
+
+    private struct RunArgument: Decodable { var runID: Int64? }
+
+    func period(of job: ClaimedJob, database: Database) async -> String? {
+        guard let runID = (try? job.decodeArgs(RunArgument.self))?.runID else { return nil }
+        if let period = known.withLock({ $0[runID] }) { return period }
+        guard let period = try? await RunStatus.period(ofRun: runID, database: database) else { return nil }
+        known.withLock { known in
+            if known.count >= Self.capacity { known.removeAll() }
+            known[runID] = period
+        }
+        return period
+    }
+}
