@@ -1,3 +1,4 @@
+import Foundation
 import ChitraStore
 import Logging
 import PostgresNIO
@@ -47,11 +48,22 @@ extension Worker {
         }
     }
 
-    /// Renews the lease of every job held, in one statement per beat.
+    /// Renews the lease of every job held, in one statement per beat; except those whose handler
+    /// ran past the job timeout: their leases run out and the rescuer gives them to another worker.
     func heartbeat() async {
         while !Task.isCancelled {
             do { try await Task.sleep(for: configuration.heartbeatInterval) } catch { return }
-            let ids = ledger.heldIDs
+            let (ids, newlyOverdue, overdue) = ledger.leases(timeout: configuration.jobTimeout)
+            if !newlyOverdue.isEmpty {
+                WorkerMetrics.stuck(newlyOverdue.count)
+                logger.error("jobs ran past the job timeout: their leases are left to expire so that another worker does them",
+                             metadata: ["jobs": "\(newlyOverdue.sorted())", "timeout": "\(configuration.jobTimeout)"])
+                if configuration.exitWhenStuck, overdue * 2 >= configuration.concurrency {
+                    logger.critical("half of this worker's slots are stuck: exiting for the supervisor to restart it",
+                                    metadata: ["stuck": "\(overdue)"])
+                    exit(70)
+                }
+            }
             do {
                 try await queue.heartbeat(ids: ids, owner: configuration.workerID, lease: configuration.lease)
             } catch {

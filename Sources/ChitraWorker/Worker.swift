@@ -1,4 +1,5 @@
 import ChitraCore
+import Foundation
 import ChitraStore
 import Logging
 import ServiceLifecycle
@@ -112,6 +113,16 @@ public final class Worker: Service {
         if ledger.running > 0 {
             logger.warning("grace period over: cancelling running jobs", metadata: ["running": "\(ledger.running)"])
             jobs.cancelAll()
+            // A stuck await ignores cancellation: do not wait for it forever.
+            let stuckDeadline = clock.now + .seconds(10)
+            while ledger.running > 0, clock.now < stuckDeadline {
+                await claimSignal.wait(timeout: .milliseconds(50))
+            }
+            if ledger.running > 0, configuration.exitWhenStuck {
+                logger.critical("cancelled jobs did not end: exiting; their leases expire and the rescuer returns them",
+                                metadata: ["running": "\(ledger.running)"])
+                exit(70)
+            }
         }
     }
 

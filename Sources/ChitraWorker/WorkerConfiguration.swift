@@ -22,6 +22,16 @@ public struct WorkerConfiguration: Sendable {
     public var completionBatchSize: Int = 2_000
     /// At shutdown, how long running jobs may take to finish before they are cancelled and released.
     public var shutdownGrace: Duration = .seconds(20)
+    /// The longest a job's handler may run. Past it the worker stops renewing the job's lease, so
+    /// that the rescuer gives it to another worker (a late outcome of this attempt is fenced off).
+    /// Two minutes: a shard or a batch takes seconds (a gateway answers within its 30 s timeout); a handler that long is stuck (seen: a
+    /// PostgresNIO await that never resumed after the database restarted mid-statement).
+    public var jobTimeout: Duration = .seconds(120)
+    /// Whether this process exits (status 70, for its supervisor to restart it) when half its slots
+    /// hold stuck handlers, or when cancelled jobs do not end after the shutdown grace: a stuck
+    /// await cannot be cancelled, and a process of stuck slots does no work. The executable sets
+    /// it; in-process workers (tests) do not.
+    public var exitWhenStuck = false
     /// Backoff for failed attempts.
     public var retryPolicy: RetryPolicy = RetryPolicy()
     /// This worker's name in leases and logs; unique per process.
@@ -38,6 +48,7 @@ public struct WorkerConfiguration: Sendable {
         guard heartbeatInterval < lease else {
             throw .badConfiguration("the heartbeat interval must be shorter than the lease")
         }
+        guard jobTimeout > lease else { throw .badConfiguration("the job timeout must be longer than the lease") }
         guard pollInterval > .zero, completionFlushInterval > .zero else {
             throw .badConfiguration("intervals must be positive")
         }

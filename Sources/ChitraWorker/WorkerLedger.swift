@@ -5,18 +5,26 @@ import Synchronization
 /// leases need heartbeats), how many handlers run, and outcomes waiting to be written in a batch.
 final class WorkerLedger: Sendable {
     private struct State {
-        /// Claimed and not yet reported: job id → attempt.
-        var held: [Int64: Int32] = [:]
+        /// Claimed and not yet reported: job id → attempt and when it was claimed.
+        var held: [Int64: Held] = [:]
+        /// Held jobs whose handler ran past the job timeout: their leases are no longer renewed.
+        var overdue: Set<Int64> = []
         var running = 0
         var outcomes: [JobOutcome] = []
         var stopping = false
     }
 
+    struct Held {
+        var attempt: Int32
+        var claimedAt: ContinuousClock.Instant
+    }
+
     private let state = Mutex(State())
 
     func claimed(_ jobs: [ClaimedJob]) {
+        let now = ContinuousClock.now
         state.withLock { state in
-            for job in jobs { state.held[job.id] = job.attempt }
+            for job in jobs { state.held[job.id] = Held(attempt: job.attempt, claimedAt: now) }
             state.running += jobs.count
         }
     }
@@ -27,6 +35,7 @@ final class WorkerLedger: Sendable {
         state.withLock { state in
             state.running -= 1
             if let outcome { state.outcomes.append(outcome) } else { state.held[jobID] = nil }
+            state.overdue.remove(jobID)
             return (state.running, state.outcomes.count)
         }
     }
@@ -38,6 +47,23 @@ final class WorkerLedger: Sendable {
 
     var running: Int { state.withLock { $0.running } }
     var heldIDs: [Int64] { state.withLock { Array($0.held.keys) } }
+
+    /// The leases to renew now (jobs held less than `timeout`), the jobs that just passed it, and
+    /// how many held jobs are overdue in all.
+    func leases(timeout: Duration) -> (renew: [Int64], newlyOverdue: [Int64], overdue: Int) {
+        let now = ContinuousClock.now
+        return state.withLock { state in
+            var renew: [Int64] = [], newly: [Int64] = []
+            for (id, held) in state.held {
+                if now - held.claimedAt < timeout || state.outcomes.contains(where: { $0.jobID == id }) {
+                    renew.append(id)
+                } else if state.overdue.insert(id).inserted {
+                    newly.append(id)
+                }
+            }
+            return (renew, newly, state.overdue.count)
+        }
+    }
 
     /// Takes up to `limit` waiting outcomes for one flush.
     func takeOutcomes(limit: Int) -> [JobOutcome] {

@@ -157,6 +157,36 @@ struct WorkerTests {
         } }
     }
 
+    @Test("a handler stuck past the job timeout loses its lease: the rescuer gives the job to a worker again, and it completes once")
+    func stuckJobIsRescued() async throws {
+        try await TestPostgres.withDatabase { database in
+            let queue = JobQueue(database: database)
+            // Stuck on its first attempt (six seconds), quick on its second.
+            struct StuckOnce: JobHandler {
+                let kind = "stuck.once"
+                func run(_ context: JobContext) async throws {
+                    if context.job.attempt == 1 { try await Task.sleep(for: .seconds(6)) }
+                }
+            }
+            let id = try await queue.enqueue(NewJob(kind: "stuck.once", districtCode: "954")).id
+            var maintenance = MaintenanceConfiguration()
+            maintenance.interval = .milliseconds(200)
+            try await WorkerHarness.withWorker(database: database, handlers: [StuckOnce()], configure: {
+                $0.lease = .seconds(1)
+                $0.heartbeatInterval = .milliseconds(250)
+                $0.jobTimeout = .milliseconds(1500)
+                $0.shutdownGrace = .seconds(1)
+            }, maintenance: maintenance) { _ in
+                try await eventually(timeout: Self.liveness, "rescued and done again", saw: { "\(try await queue.show(id: id))" }) {
+                    let job = try await queue.show(id: id)
+                    return job.state == .completed && job.attempt == 2
+                }
+            }
+            let job = try await queue.show(id: id)
+            #expect(job.state == .completed && job.attempt == 2, "the first attempt's late end changed nothing: \(job)")
+        }
+    }
+
     @Test("a worker refuses an invalid configuration with a sentence")
     func badConfiguration() throws {
         var configuration = WorkerConfiguration(workerID: "w")
@@ -165,5 +195,8 @@ struct WorkerTests {
         configuration.concurrency = 1
         configuration.heartbeatInterval = .seconds(60)
         #expect(throws: WorkerError.self) { try configuration.validate() }
+        configuration.heartbeatInterval = .seconds(10)
+        configuration.jobTimeout = .seconds(5)
+        #expect(throws: WorkerError.badConfiguration("the job timeout must be longer than the lease")) { try configuration.validate() }
     }
 }

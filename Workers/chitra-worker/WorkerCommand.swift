@@ -75,6 +75,9 @@ struct ChitraWorkerCommand: AsyncParsableCommand {
     @Option(help: "With --diagnostics: kill this process (SIGKILL) after its N-th batch was posted, before its answer is written.")
     var dieAfterPosting: Int?
 
+    @Option(help: "The longest a job may run, in seconds; past it its lease is left to expire and another worker does it.")
+    var jobTimeoutSeconds: Int = 120
+
     @Option(help: "Log lines as text or json (one object per line; default: CHITRA_LOG_FORMAT, else text).")
     var logFormat: String?
 
@@ -98,7 +101,10 @@ struct ChitraWorkerCommand: AsyncParsableCommand {
         }
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
-            try await serve(url: try DatabaseURL(parsing: text), http: http, environment: environment, logger: logger)
+            var url = try DatabaseURL(parsing: text)
+            // A URL without a password takes it from PGPASSFILE (.pgpass format, mode 0600), as the CLI does.
+            if url.password == nil, let path = environment["PGPASSFILE"], !path.isEmpty { url = try PasswordFile(path: path).applied(to: url) }
+            try await serve(url: url, http: http, environment: environment, logger: logger)
             try await http.shutdown()
         } catch {
             try? await http.shutdown()
@@ -133,6 +139,8 @@ struct ChitraWorkerCommand: AsyncParsableCommand {
         configuration.heartbeatInterval = .milliseconds(leaseMs / 3)
         configuration.pollInterval = .milliseconds(pollMs)
         configuration.shutdownGrace = .seconds(graceSeconds)
+        configuration.jobTimeout = .seconds(jobTimeoutSeconds)
+        configuration.exitWhenStuck = true
         configuration.retryPolicy.base = .milliseconds(retryBaseMs)
         var maintenance = MaintenanceConfiguration()
         maintenance.interval = .milliseconds(maintenanceMs)

@@ -2,29 +2,31 @@ import NIOCore
 import PostgresNIO
 
 /// `COPY table (columns) FROM STDIN` of rows encoded by the caller in COPY's text format
-/// (`CopyFormat`), sent in chunks of about a megabyte: the one way bulk rows go to the server.
+/// (`CopyFormat`): the one way a worker's bulk rows go to the server.
+///
+/// The rows are encoded first and sent in one write. PostgresNIO 1.33 stops the whole process
+/// (a `preconditionFailure`, "Copy mode is only supported for extended queries") when COPY data is
+/// written after the server closed the connection: seen when PostgreSQL restarted while a worker
+/// wrote a shard (ops/runbooks/04). One write right after the server's CopyInResponse leaves that
+/// window microseconds wide instead of the whole encoding; a closed connection is refused before.
+/// (The callers' row sets are a shard or a batch: a few megabytes.)
 ///
 /// PostgreSQL refuses COPY FROM into a table under row-level security (every tenant table), so the
 /// rows go into a temporary table of the same columns first (the session's own, no policy), then
 /// into the table with one `INSERT … SELECT`, which the policies check like any insert.
 enum CopyRows {
-    /// Bytes gathered before each write to the server.
-    static let chunkBytes = 1 << 20
-
     static func copy<Rows: Sequence>(_ rows: Rows, into table: String, columns: [String], on connection: PostgresConnection,
                                      encode: (Rows.Element, inout [UInt8]) -> Void) async throws {
+        var bytes: [UInt8] = []
+        for row in rows { encode(row, &bytes) }
+        guard !bytes.isEmpty else { return }
+        let buffer = ByteBuffer(bytes: bytes)
         try await throughStaging(into: table, columns: columns, on: connection) { staging in
+            guard !connection.isClosed else {
+                throw StoreError.query(sqlState: "08006", message: "the connection to PostgreSQL closed", context: "copy rows into \(table)")
+            }
             try await connection.copyFrom(table: staging, columns: columns, logger: Database.quiet) { writer in
-                var bytes: [UInt8] = []
-                bytes.reserveCapacity(chunkBytes + 4096)
-                for row in rows {
-                    encode(row, &bytes)
-                    if bytes.count >= chunkBytes {
-                        try await writer.write(ByteBuffer(bytes: bytes))
-                        bytes.removeAll(keepingCapacity: true)
-                    }
-                }
-                if !bytes.isEmpty { try await writer.write(ByteBuffer(bytes: bytes)) }
+                try await writer.write(buffer)
             }
         }
     }

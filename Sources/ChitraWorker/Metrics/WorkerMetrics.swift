@@ -24,6 +24,11 @@ enum WorkerMetrics {
         Counter(label: "chitra_jobs_rescued_total").increment(by: count)
     }
 
+    /// Handlers that ran past the job timeout (their leases left to expire).
+    static func stuck(_ count: Int) {
+        Counter(label: "chitra_jobs_stuck_total").increment(by: count)
+    }
+
     static func outcome(_ result: JobOutcome.Result?) -> String {
         switch result {
         case nil, .completed: "completed"

@@ -12,9 +12,12 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(help: "Only this district; repeat for several.") var district: [String] = []
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "List the shards of the run (with --district and --period): range, state, members, totals, job.") var shards = false
+    @Flag(help: "List the run's payment files and wallet batches (with --district and --period): MsgId, rail, bank, state, transfers, failed now.")
+    var batches = false
 
     func validate() throws {
         guard !shards || (period != nil && district.count == 1) else { throw ValidationError("--shards needs one --district and --period.") }
+        guard !batches || (period != nil && district.count == 1) else { throw ValidationError("--batches needs one --district and --period.") }
     }
 
     func run() async throws {
@@ -24,6 +27,7 @@ struct StatusCommand: AsyncParsableCommand {
         }
         let districts = district.isEmpty ? nil : district
         if shards, let period { return try await printShards(district: district[0], period: period) }
+        if batches, let period { return try await printBatches(district: district[0], period: period) }
         let (runs, settlements) = try await connection.withCaller(.read, districts: district) { database, _ in
             let runs = try await RunStatus.list(period: period, districts: districts, database: database)
             // Where the money stands, for runs past approval (counted: a look at every disbursement of those runs).
@@ -59,6 +63,24 @@ struct StatusCommand: AsyncParsableCommand {
         for run in runs where run.state != .failed {
             if let error = run.lastError { print("  \(run.district) \(run.period): \(error)") }
         }
+    }
+
+    private func printBatches(district: String, period: Period) async throws {
+        let batches = try await connection.withCaller(.read, districts: [district]) { database, _ in
+            try await TransferBatchSummary.list(district: district, period: period, database: database)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            return print(String(decoding: try encoder.encode(batches), as: UTF8.self))
+        }
+        guard !batches.isEmpty else { return print("District \(district) has sent no batch for \(period).") }
+        var table = TextTable("MSGID", "RAIL", "TO", "STATE", "TRANSFERS", "TOTAL VND", "FAILED NOW", "RE-RUN BY")
+        for batch in batches {
+            table.add(batch.messageID, batch.rail, batch.institution, batch.state, "\(batch.transfers)", Money(dong: batch.amountVND).description,
+                      "\(batch.failedNow)", batch.requestedBy ?? "")
+        }
+        print(table.rendered)
     }
 
     private func printShards(district: String, period: Period) async throws {
