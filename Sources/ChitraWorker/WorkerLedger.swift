@@ -54,8 +54,10 @@ final class WorkerLedger: Sendable {
         let now = ContinuousClock.now
         return state.withLock { state in
             var renew: [Int64] = [], newly: [Int64] = []
+            // A job whose handler ended waits only for its outcome to be written: keep its lease.
+            let ended = Set(state.outcomes.map(\.jobID))
             for (id, held) in state.held {
-                if now - held.claimedAt < timeout || state.outcomes.contains(where: { $0.jobID == id }) {
+                if now - held.claimedAt < timeout || ended.contains(id) {
                     renew.append(id)
                 } else if state.overdue.insert(id).inserted {
                     newly.append(id)

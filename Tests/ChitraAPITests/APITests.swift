@@ -269,6 +269,26 @@ struct APITests {
         }
     }
 
+    @Test("GET /metrics answers Prometheus's text: the API's requests by route and status, and the queue sampled at the scrape")
+    func metrics() async throws {
+        ProcessMetrics.bootstrap()
+        try await TestPostgres.withDatabase { database in
+            try await JobQueue(database: database).enqueue(NewJob(kind: "noop", districtCode: "954"))
+            try await Database.withRunning(database.url, maximumConnections: 4, logger: TestPostgres.logger) { pool in
+                let server = APIServer(database: pool, requestsPerSecond: 10_000, burst: 10_000, metrics: { try await ProcessMetrics.apiText(pool) },
+                                       logger: TestPostgres.logger)
+                try await Application(router: server.router()).test(.router) { client in
+                    let (refused, _) = try await Self.send(client, .get, "/api/v1/districts", token: nil)
+                    #expect(refused == 401)
+                    let (status, text) = try await Self.send(client, .get, "/metrics", token: nil)
+                    #expect(status == 200, "\(text)")
+                    #expect(text.contains(#"chitra_api_requests_total{route="GET /districts",status="401"}"#), "\(text)")
+                    #expect(text.contains(#"chitra_queue_jobs{kind="noop",state="available"} "#), "\(text)")
+                }
+            }
+        }
+    }
+
     @Test("the OpenAPI document is valid OpenAPI 3.1 (openapi-spec-validator)")
     func documentIsValid() async throws {
         let path = NSTemporaryDirectory() + "chitra-openapi-\(UUID().uuidString.prefix(8)).json"

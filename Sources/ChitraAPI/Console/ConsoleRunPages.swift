@@ -127,7 +127,7 @@ struct ConsoleRunPages: Sendable {
         let language = caller.language
         let period = Period(run.period) ?? VietnamTime.today().period
         let byState = try await RunSettlement.of(runIDs: [run.runID], database: caller.database)[run.runID]?.byState ?? [:]
-        let report = try await MonthlyReports.make(period: period, districts: [run.district], database: caller.database).districts.first
+        let report = try await MonthlyReports.payments(district: run.district, period: period, database: caller.database)
         var context = console.context(caller, language: language, title: "\(language.text("runs")) \(run.district) · \(run.period)",
                                       request: request, period: period)
         context.merge(Self.progress(run)) { $1 }
@@ -146,14 +146,12 @@ struct ConsoleRunPages: Sendable {
             return ["state": state.rawValue, "label": language.state(state.rawValue), "count": VietnameseNumber.grouped(cell.count),
                     "amount": Money(dong: cell.amountVND).description]
         }
-        if let report {
-            let methods: [(String, CountAmount)] = [("bank", report.paid.bank), ("wallet", report.paid.wallet), ("cash", report.paid.cash),
-                                                    ("cashHome", report.paid.cashHome)]
-            context["methods"] = methods.map { ["label": language.text($0.0), "count": VietnameseNumber.grouped($0.1.count),
-                                                "amount": Money(dong: $0.1.amountVND).description] }
-            context["reasons"] = report.failuresByReason.keys.sorted().map { ["code": $0, "count": VietnameseNumber.grouped(report.failuresByReason[$0]!)] }
-            context["hasReasons"] = !report.failuresByReason.isEmpty
-        }
+        let methods: [(String, CountAmount)] = [("bank", report.paid.bank), ("wallet", report.paid.wallet), ("cash", report.paid.cash),
+                                                ("cashHome", report.paid.cashHome)]
+        context["methods"] = methods.map { ["label": language.text($0.0), "count": VietnameseNumber.grouped($0.1.count),
+                                            "amount": Money(dong: $0.1.amountVND).description] }
+        context["reasons"] = report.failuresByReason.keys.sorted().map { ["code": $0, "count": VietnameseNumber.grouped(report.failuresByReason[$0]!)] }
+        context["hasReasons"] = !report.failuresByReason.isEmpty
         let failed = byState[DisbursementState.failed.rawValue]?.count ?? 0
         let possible: [Verb: Bool] = [
             .approve: (try? RunStateMachine(run.state).approve()) != nil,

@@ -1,4 +1,4 @@
-import Crypto
+import ChitraStore
 import Foundation
 import Synchronization
 
@@ -34,12 +34,8 @@ public final class ConsoleSessions: Sendable {
         self.capacity = capacity
     }
 
-    /// A random value for a session id or a CSRF token: 32 bytes, base64url.
-    static func randomValue() -> String {
-        let bytes = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        return bytes.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
+    /// A random value for a session id or a CSRF token: 43 letters and digits (about 250 bits).
+    static func randomValue() -> String { SecretText.random(length: 43) }
 
     /// Opens a session for `token`; returns its id and CSRF token.
     func open(token: String, now: Date = Date()) -> (id: String, csrf: String) {

@@ -47,6 +47,17 @@ public enum MonthlyReports {
         return ProvinceReport(period: period, madeOn: today, districts: reports, provinceName: "Toàn tỉnh")
     }
 
+    /// One district's payment figures for `period` as they stand, for a run's page (refreshed every
+    /// few seconds while it computes): the disbursements alone, without the register scan of the
+    /// account-information figures or the month before.
+    public static func payments(district: String, period: Period, database: Database) async throws -> DistrictReport {
+        try await database.transaction("count the payments of district \(district)") { connection in
+            var report = DistrictReport(district: district, districtName: "", period: period)
+            try await addDisbursements([district], period: period, on: connection) { _, figures in report.add(figures) }
+            return report
+        }
+    }
+
     /// Records the reports of the runs just completed on them, in the completing transaction.
     static func freeze(runIDs: [Int64], on connection: PostgresConnection) async throws {
         for runID in runIDs {

@@ -20,15 +20,9 @@ public enum MetricsStatistics {
         return rows
     }
 
-    public struct Runs: Sendable, Hashable {
+    public struct Runs: Sendable {
         public var disbursementsByState: [String: Int] = [:]
         public var runs: [(district: String, members: Int, membersDone: Int)] = []
-
-        public static func == (lhs: Runs, rhs: Runs) -> Bool {
-            lhs.disbursementsByState == rhs.disbursementsByState && lhs.runs.map(\.district) == rhs.runs.map(\.district)
-        }
-
-        public func hash(into hasher: inout Hasher) { hasher.combine(disbursementsByState) }
     }
 
     /// The disbursements of open runs (not completed or cancelled) by state, and those runs' progress.
