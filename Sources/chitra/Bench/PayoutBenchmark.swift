@@ -80,28 +80,19 @@ struct PayoutBenchmark {
                 try await waitFor { try await RunStatus.list(period: period, districts: nil, database: database).allSatisfy { $0.state == .computed } }
                 let computeSeconds = (clock.now - computeStart).seconds
 
+                let month = ProvinceMonth(database: database, people: people, period: period, districts: districts)
                 let start = clock.now
-                for district in districts {
-                    _ = try await RunApproval.approve(district: district, period: period, by: people.finance, database: database)
-                }
+                _ = try await month.approveAll()
                 let runIDs = try await RunStatus.list(period: period, districts: nil, database: database).map(\.runID)
                 try await waitFor(report: { try await progress(database) }) {
                     for id in runIDs where try await RunRails.motion(runID: id, database: database).isMoving { return false }
                     return try await RunStatus.list(period: period, districts: nil, database: database).allSatisfy { $0.state != .computed }
                 }
                 let railsDone = clock.now
-                for district in districts {
-                    _ = try await FinanceRerun.fallBack(FinanceScope(district: district, period: period), by: people.finance, database: database)
-                }
+                _ = try await month.fallBackAll()
                 let fallbackDone = clock.now
-                for district in districts {
-                    let path = "\(folder)/confirmations-\(district).csv"
-                    // One in a hundred not found by the post office: returned, owed again next month.
-                    _ = try await PostOfficeReply.write(district: district, period: period, paidOn: "2026-06-10", to: path,
-                                                        notFound: { $0.hasSuffix("00") }, database: database)
-                    _ = try await CashConfirmation.confirm(path: path, by: people.finance, database: database)
-                    try? FileManager.default.removeItem(atPath: path)
-                }
+                // One in a hundred not found by the post office: returned, owed again next month.
+                _ = try await month.confirmCash(folder: folder, paidOn: "2026-06-10") { $0.hasSuffix("00") }
                 let cashDone = clock.now
                 try await waitFor {
                     try await RunStatus.list(period: period, districts: nil, database: database).allSatisfy { $0.state == .completed }

@@ -35,6 +35,8 @@ final class DemoPayout: Sendable {
         print("• \(workers) chitra-worker processes (pids \(processes.map { String($0.pid) }.joined(separator: ", ")); logs in \(folder)/worker-N.log)")
     }
 
+    var month: ProvinceMonth { ProvinceMonth(database: database, people: people, period: period, districts: districts) }
+
     func stopWorkers(now: Bool = false) async {
         for process in processes { process.signal(now ? SIGKILL : SIGTERM) }
         for process in processes { await process.waitForExit() }
@@ -73,12 +75,7 @@ final class DemoPayout: Sendable {
         if let refusal = AccessError(Access.decide(people.operatorIdentity, .approveRun, districts: districts)) {
             print("• \(people.operatorIdentity.name) asks to approve: refused (\(refusal.description))")
         }
-        var count = 0, total: Int64 = 0
-        for district in districts {
-            let totals = try await RunApproval.approve(district: district, period: period, by: people.finance, database: database)
-            count += totals.count
-            total += totals.totalVND
-        }
+        let (count, total) = try await month.approveAll()
         print("• \(people.finance.name) approved \(districts.count) runs: \(VietnameseNumber.grouped(count)) disbursements, \(Money(dong: total))")
     }
 
@@ -97,10 +94,7 @@ final class DemoPayout: Sendable {
             return moving == 0
         }
         progress.finish()
-        var fallen = 0
-        for district in districts {
-            fallen += try await FinanceRerun.fallBack(FinanceScope(district: district, period: period), by: people.finance, database: database).moved
-        }
+        let fallen = try await month.fallBackAll()
         let statistics = try await PayoutStatistics.read(database)
         print("• the rails settled: \(VietnameseNumber.grouped(statistics.byState["paid"] ?? 0)) paid by bank or e-wallet; "
             + "\(VietnameseNumber.grouped(statistics.fallbacks - fallen)) permanent rejections fell back to cash at once; "
@@ -108,17 +102,8 @@ final class DemoPayout: Sendable {
     }
 
     private func cash() async throws {
-        var paid = 0, notFound = 0
-        for district in districts {
-            let path = "\(folder)/post-office-\(district).csv"
-            // The post office finds almost everyone; one in fifty is not found (returned: owed again next month).
-            let reply = try await PostOfficeReply.write(district: district, period: period, paidOn: "2026-06-12", to: path,
-                                                        notFound: { $0.hasSuffix("7") && $0.dropLast().hasSuffix("3") }, database: database)
-            paid += reply.paid
-            notFound += reply.notFound
-            _ = try await CashConfirmation.confirm(path: path, by: people.finance, database: database)
-            try? FileManager.default.removeItem(atPath: path)
-        }
+        // The post office finds almost everyone; a few are not found (returned: owed again next month).
+        let (paid, notFound) = try await month.confirmCash(folder: folder, paidOn: "2026-06-12") { $0.hasSuffix("7") && $0.dropLast().hasSuffix("3") }
         print("• the post office's confirmations recorded: \(VietnameseNumber.grouped(paid)) paid in cash (at home for the sick and the very old), \(VietnameseNumber.grouped(notFound)) not found")
         try await waitFor { try await RunStatus.list(period: self.period, districts: nil, database: self.database).allSatisfy { $0.state == .completed } }
         print("• every run completed; their reports are frozen")
