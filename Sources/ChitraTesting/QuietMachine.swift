@@ -1,13 +1,28 @@
-/// A readers–writer gate over the test process's load: tests that use the database share it,
-/// and a test that measures latency "at idle" takes it alone, so that it measures Chitra and not
-/// the suites running beside it on two cores. A waiting exclusive test goes first.
+/// A readers–writer gate over the test process's load: tests that use the database share it, and
+/// the few tests that load the machine so much that they would starve the others (three workers
+/// killed and restarted with the server, a browser) take it alone.
+///
+/// Sharers go first. Every test of the suite starts at once, so the sharers all get in at the
+/// start, and a test that asks to be alone runs once no sharer has been running for a moment
+/// (`settle`: a serialized suite's next test starts right after its previous one ended), which is
+/// near the end of the run. The other way round (a waiting exclusive test first) made every
+/// sharer that started after it wait for all the exclusive tests and for the longest sharer
+/// already running: sharers with two-minute limits timed out in a full run (session 7).
+/// Exclusive tests therefore carry limits that cover the whole run before them.
 public actor QuietMachine {
     public static let shared = QuietMachine()
 
+    /// How long the machine must have had no sharer before an exclusive test takes it.
+    let settle: Duration
+
     private var sharers = 0
     private var exclusive = false
-    private var exclusiveWaiters: [CheckedContinuation<Void, Never>] = []
+    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     private var sharedWaiters: [CheckedContinuation<Void, Never>] = []
+
+    public init(settle: Duration = .seconds(2)) {
+        self.settle = settle
+    }
 
     /// Runs `body` while no test holds the machine alone.
     public nonisolated func sharing<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
@@ -22,7 +37,7 @@ public actor QuietMachine {
         }
     }
 
-    /// Runs `body` alone: after every running sharer finished, before any new one starts.
+    /// Runs `body` alone: once no sharer has run for `settle`, before any new sharer starts.
     public nonisolated func alone<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         await acquireExclusive()
         do {
@@ -36,7 +51,7 @@ public actor QuietMachine {
     }
 
     private func acquireShared() async {
-        if !exclusive, exclusiveWaiters.isEmpty {
+        if !exclusive {
             sharers += 1
             return
         }
@@ -45,28 +60,40 @@ public actor QuietMachine {
 
     private func releaseShared() {
         sharers -= 1
-        if sharers == 0, !exclusiveWaiters.isEmpty {
-            exclusive = true
-            exclusiveWaiters.removeFirst().resume()
-        }
+        if sharers == 0 { wakeIdleWaiters() }
     }
 
     private func acquireExclusive() async {
-        if !exclusive, sharers == 0 {
-            exclusive = true
-            return
+        while true {
+            if sharers > 0 || exclusive {
+                await withCheckedContinuation { idleWaiters.append($0) }
+                continue
+            }
+            // Idle now; wait a moment in case a serialized suite's next test is about to start.
+            try? await Task.sleep(for: settle)
+            if sharers == 0, !exclusive {
+                exclusive = true
+                return
+            }
         }
-        await withCheckedContinuation { exclusiveWaiters.append($0) }
     }
 
     private func releaseExclusive() {
-        if !exclusiveWaiters.isEmpty {
-            exclusiveWaiters.removeFirst().resume()
-            return
-        }
         exclusive = false
-        sharers += sharedWaiters.count
-        for waiter in sharedWaiters { waiter.resume() }
-        sharedWaiters = []
+        if !sharedWaiters.isEmpty {
+            sharers += sharedWaiters.count
+            for waiter in sharedWaiters { waiter.resume() }
+            sharedWaiters = []
+        } else {
+            wakeIdleWaiters()
+        }
+    }
+
+    /// Lets every waiting exclusive test look again (one of them takes the machine; the others
+    /// wait for it).
+    private func wakeIdleWaiters() {
+        let waiters = idleWaiters
+        idleWaiters = []
+        for waiter in waiters { waiter.resume() }
     }
 }

@@ -8,7 +8,7 @@ import Testing
 
 /// Paying out with real processes: PostgreSQL, `chitra-banksim --faults realistic --no-dedup` and
 /// `chitra-worker`s, SIGKILLed while they submit, once right between a POST and the write of its answer.
-@Suite("Paying out under crashes", .serialized, .timeLimit(.minutes(6)))
+@Suite("Paying out under crashes", .serialized, .timeLimit(.minutes(10)))
 struct PayoutCrashTests {
     @Test("2 workers SIGKILLed during submission, one between a POST and its answer: all terminal after the cash, each credited at most once, never also in cash, Σ reconciles, every file valid")
     func killedDuringSubmission() async throws {

@@ -6,9 +6,6 @@ import PostgresNIO
 import Synchronization
 import Testing
 
-/// The limit counts the wait for the machine too (`QuietMachine`: a test that shares it waits while
-/// one that needs it alone runs, and those take up to a minute or two in a full run), not only the
-/// few seconds these tests take.
 @Suite("Worker", .timeLimit(.minutes(5)))
 struct WorkerTests {
     /// How long a drain may take before the test says the worker is stuck: a liveness bound, not a
@@ -32,33 +29,27 @@ struct WorkerTests {
         }
     }
 
-    @Test("an enqueue wakes an idle worker through LISTEN/NOTIFY in under 50 ms", .timeLimit(.minutes(5)))
-    func notifyLatency() async throws {
-        // "At idle": the other suites of this process wait while this one measures.
-        try await QuietMachine.shared.alone { try await TestPostgres.withDatabaseUnshared { database in
+    @Test("an enqueue wakes an idle worker through LISTEN/NOTIFY, not its poll")
+    func notifyWakes() async throws {
+        try await TestPostgres.withDatabase { database in
             let queue = JobQueue(database: database)
-            let started = Mutex<[Int64: ContinuousClock.Instant]>([:])
+            let started = Mutex<Set<Int64>>([])
             let handler = ClosureHandler(kind: "ping") { context in
-                started.withLock { $0[context.job.id] = .now }
+                _ = started.withLock { $0.insert(context.job.id) }
             }
-            // Polling every 30 s: only a notification can explain a fast start.
+            // Polling every ten minutes, longer than this test may take: only a notification can
+            // start these jobs. (How fast it does is ops/bench/queue's wake-up latency.)
             try await WorkerHarness.withWorker(database: database, handlers: [handler],
-                                               configure: { $0.pollInterval = .seconds(30) }) { _ in
-                // Warm up: the listener is connected once a first job has run.
-                let warmup = try await queue.enqueue(NewJob(kind: "ping", districtCode: "954")).id
-                try await eventually("warm-up job started") { started.withLock { $0[warmup] != nil } }
-                var latencies: [Duration] = []
-                for _ in 0..<15 {
-                    try await Task.sleep(for: .milliseconds(20)) // idle again
-                    let enqueuedAt = ContinuousClock.now
+                                               configure: { $0.pollInterval = .seconds(600) }) { _ in
+                for _ in 0..<5 {
                     let id = try await queue.enqueue(NewJob(kind: "ping", districtCode: "954")).id
-                    try await eventually(timeout: .seconds(10), "job \(id) started") { started.withLock { $0[id] != nil } }
-                    latencies.append(started.withLock { $0[id]! } - enqueuedAt)
+                    try await eventually("job \(id) started", saw: { try await QueueSnapshot.describe(database) }) {
+                        started.withLock { $0.contains(id) }
+                    }
+                    try await Task.sleep(for: .milliseconds(50)) // idle again
                 }
-                let median = latencies.sorted()[latencies.count / 2]
-                #expect(median < .milliseconds(50), "median wake-up latency \(median), all: \(latencies)")
             }
-        } }
+        }
     }
 
     @Test("a handler that throws is retried with backoff, then discarded with its error")
@@ -125,23 +116,24 @@ struct WorkerTests {
         }
     }
 
-    @Test("graceful shutdown lets short jobs finish and releases the rest uncounted", .timeLimit(.minutes(5)))
+    @Test("graceful shutdown lets short jobs finish and releases the rest uncounted")
     func gracefulShutdown() async throws {
-        // Timing matters here (jobs must still run when shutdown begins): measure alone.
-        try await QuietMachine.shared.alone { try await TestPostgres.withDatabaseUnshared { database in
+        // Short jobs (five seconds) end well inside the grace (30 s) even on a loaded machine;
+        // long ones (ten minutes) never do.
+        try await TestPostgres.withDatabase { database in
             let queue = JobQueue(database: database)
             let short = try await queue.enqueue([
-                NewJob(kind: "probe.sleep", districtCode: "954", args: #"{"ms": 1500}"#, priority: 0),
-                NewJob(kind: "probe.sleep", districtCode: "954", args: #"{"ms": 1500}"#, priority: 0),
+                NewJob(kind: "probe.sleep", districtCode: "954", args: #"{"ms": 5000}"#, priority: 0),
+                NewJob(kind: "probe.sleep", districtCode: "954", args: #"{"ms": 5000}"#, priority: 0),
             ])
             #expect(short == 2)
             try await queue.enqueue([
-                NewJob(kind: "probe.sleep", districtCode: "954", args: #"{"ms": 60000}"#, priority: 1),
-                NewJob(kind: "probe.sleep", districtCode: "954", args: #"{"ms": 60000}"#, priority: 1),
+                NewJob(kind: "probe.sleep", districtCode: "954", args: #"{"ms": 600000}"#, priority: 1),
+                NewJob(kind: "probe.sleep", districtCode: "954", args: #"{"ms": 600000}"#, priority: 1),
             ])
             try await WorkerHarness.withWorker(database: database, handlers: DiagnosticHandlers.probes, configure: {
                 $0.concurrency = 4
-                $0.shutdownGrace = .seconds(4)
+                $0.shutdownGrace = .seconds(30)
             }) { _ in
                 try await eventually("four jobs running") { try await queue.countsByState() == [.running: 4] }
                 // Queued after the slots filled: must stay untouched.
@@ -154,7 +146,7 @@ struct WorkerTests {
             #expect(released.count == 2)
             #expect(released.allSatisfy { $0.attempt == 0 && $0.leaseOwner == nil })
             #expect(try await queue.list(.init(kind: "noop", state: .available)).count == 5)
-        } }
+        }
     }
 
     @Test("a handler stuck past the job timeout loses its lease: the rescuer gives the job to a worker again, and it completes")
