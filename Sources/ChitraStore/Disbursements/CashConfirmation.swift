@@ -46,19 +46,25 @@ public enum CashConfirmation {
             guard problems.isEmpty else { throw ImportFailure(problems: problems, total: problems.count) }
             try await connection.query(CashConfirmationSQL.apply(columns, paid: paidState, returned: returnedState, from: .cashInstructed,
                                                                  by: person), logger: Database.quiet)
-            var runs: [Int64] = []
-            for try await run in try await connection.query(RunSettlementSQL.runsOf(endToEndIDs: columns.ids), logger: Database.quiet)
-                .decode(Int64.self) { runs.append(run) }
-            let completed = try await RunSettlement.completeIfSettled(runIDs: runs, on: connection)
+            // What the file closed, by district and run, read once (the runs to complete, the
+            // districts that may see the file, the audit's counts).
+            var closed: [(district: String, run: Int64, paid: Int64, returned: Int64)] = []
+            for try await (district, run, paidCount, returnedCount) in try await connection.query(
+                CashConfirmationSQL.closed(ids: columns.ids), logger: Database.quiet).decode((String, Int64, Int64, Int64).self) {
+                closed.append((district, run, paidCount, returnedCount))
+            }
+            let completed = try await RunSettlement.completeIfSettled(runIDs: Array(Set(closed.map(\.run))).sorted(), on: connection)
             let paid = rows.filter(\.paid).count
             let fileName = URL(fileURLWithPath: path).lastPathComponent
-            try await connection.query(CashConfirmationSQL.record(sha256: digest.sha256, fileName: fileName, ids: columns.ids,
-                                                                  rows: rows.count, paid: paid, returned: rows.count - paid, by: person),
+            let districts = Array(Set(closed.map(\.district))).sorted()
+            try await connection.query(CashConfirmationSQL.record(sha256: digest.sha256, fileName: fileName, rows: rows.count, paid: paid,
+                                                                  returned: rows.count - paid, by: person, districts: districts),
                                        logger: Database.quiet)
-            for try await (district, paidCount, returnedCount) in try await connection.query(
-                CashConfirmationSQL.byDistrict(ids: columns.ids), logger: Database.quiet).decode((String, Int64, Int64).self) {
+            for district in districts {
+                let ofDistrict = closed.filter { $0.district == district }
                 try await AuditLog.append(AuditEntry(by: identity, .confirmCash, district: district, subject: fileName,
-                                                     after: ["paid_cash": .number(paidCount), "returned": .number(returnedCount),
+                                                     after: ["paid_cash": .number(ofDistrict.reduce(0) { $0 + $1.paid }),
+                                                             "returned": .number(ofDistrict.reduce(0) { $0 + $1.returned }),
                                                              "sha256": .text(digest.sha256)]), on: connection)
             }
             return Outcome(paid: paid, returned: rows.count - paid, completedRuns: completed, alreadyConfirmedBy: nil)
@@ -87,7 +93,9 @@ enum CashConfirmationSQL {
         "SELECT confirmed_by || ' on ' || to_char(confirmed_at, 'YYYY-MM-DD') FROM cash_confirmation_files WHERE sha256 = \(sha256)"
     }
 
-    /// The file's rows as a relation, from the seven arrays bound first by `binds`.
+    /// The file's rows as a relation, from the seven arrays bound first by `binds`. Statements
+    /// joining it to the disbursements also say `end_to_end_id = ANY ($2)`: joined to the unnest
+    /// alone, the planner hashed a scan of the whole table.
     static let rows =
         "unnest($1::int4[], $2::text[], $3::text[], $4::int8[], $5::bool[], $6::text[], $7::text[]) AS r(line, e2e, beneficiary, amount, paid, day, receiver)"
 
@@ -112,7 +120,7 @@ enum CashConfirmationSQL {
                      || ', not ' || r.beneficiary || '.'
                 WHEN d.amount_vnd <> r.amount THEN r.e2e || ' is of ' || d.amount_vnd || ' đồng, not ' || r.amount || '.'
                 ELSE r.e2e || ' is ' || d.state || ', not on a cash list (cash_instructed): it cannot be confirmed.' END
-            FROM \(rows) LEFT JOIN disbursements d ON d.end_to_end_id = r.e2e
+            FROM \(rows) LEFT JOIN disbursements d ON d.end_to_end_id = r.e2e AND d.end_to_end_id = ANY ($2::text[])
             WHERE d.beneficiary_id IS NULL OR d.beneficiary_id <> r.beneficiary OR d.amount_vnd <> r.amount
                OR d.state <> 'cash_instructed'
             ORDER BY r.line LIMIT \(ImportFailure.shownLimit)
@@ -128,25 +136,23 @@ enum CashConfirmationSQL {
         return PostgresQuery(unsafeSQL: """
             UPDATE disbursements d SET state = CASE WHEN r.paid THEN $8 ELSE $9 END,
                 settled_on = CASE WHEN r.paid THEN r.day::date END, received_by = NULLIF(r.receiver, ''), confirmed_by = $11
-            FROM \(rows) WHERE d.end_to_end_id = r.e2e AND d.state = $10
+            FROM \(rows) WHERE d.end_to_end_id = ANY ($2::text[]) AND d.end_to_end_id = r.e2e AND d.state = $10
             """, binds: binds)
     }
 
     /// The file, with the districts whose disbursements it closed (who may see it).
-    static func record(sha256: String, fileName: String, ids: [String], rows: Int, paid: Int, returned: Int, by: String) -> PostgresQuery {
+    static func record(sha256: String, fileName: String, rows: Int, paid: Int, returned: Int, by: String, districts: [String]) -> PostgresQuery {
         """
         INSERT INTO cash_confirmation_files (sha256, file_name, rows, paid, returned, confirmed_by, district_codes)
-        SELECT \(sha256), \(fileName), \(rows), \(paid), \(returned), \(by),
-               coalesce(array_agg(DISTINCT district_code ORDER BY district_code), '{}')
-        FROM disbursements WHERE end_to_end_id = ANY (\(ids)::text[])
+        VALUES (\(sha256), \(fileName), \(rows), \(paid), \(returned), \(by), \(districts)::text[])
         """
     }
 
-    /// What a file did in each district, for the audit log.
-    static func byDistrict(ids: [String]) -> PostgresQuery {
+    /// What a file closed, by district and run: paid and returned.
+    static func closed(ids: [String]) -> PostgresQuery {
         """
-        SELECT district_code, count(*) FILTER (WHERE state = 'paid_cash'), count(*) FILTER (WHERE state = 'returned')
-        FROM disbursements WHERE end_to_end_id = ANY (\(ids)::text[]) GROUP BY 1 ORDER BY 1
+        SELECT district_code, run_id, count(*) FILTER (WHERE state = 'paid_cash'), count(*) FILTER (WHERE state = 'returned')
+        FROM disbursements WHERE end_to_end_id = ANY (\(ids)::text[]) GROUP BY 1, 2 ORDER BY 1, 2
         """
     }
 }

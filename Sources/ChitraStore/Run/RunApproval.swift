@@ -83,7 +83,9 @@ public enum RunApproval {
 
     /// Approved disbursements wait in `approved` for the rails.
     static func approveDisbursements(runID: Int64, on connection: PostgresConnection) async throws {
-        try await connection.query(RunSQL.approveDisbursements(runID: runID), logger: Database.quiet)
+        for statement in RunSQL.approveDisbursements(runID: runID) {
+            try await connection.query(statement, logger: Database.quiet)
+        }
     }
 
     /// The control totals the run recorded, shard by shard.

@@ -58,9 +58,16 @@ enum RunSQL {
         "UPDATE runs SET state = 'approved', approved_by = \(approver), approved_at = now(), updated_at = now() WHERE id = \(runID)"
     }
 
-    /// Approved disbursements wait in `approved` for the rails.
-    static func approveDisbursements(runID: Int64) -> PostgresQuery {
-        "UPDATE disbursements SET state = 'approved' WHERE run_id = \(runID) AND state = 'computed'"
+    /// Approved disbursements wait in `approved` for the rails, bank and wallet transfers with
+    /// their creditor written in the same pass (the payout benchmark: a second pass over every
+    /// transfer cost as much as the approval itself); cash in a statement of its own.
+    static func approveDisbursements(runID: Int64) -> [PostgresQuery] {
+        [PostgresQuery(unsafeSQL: """
+            UPDATE disbursements d SET state = 'approved', institution = c.institution, account = c.account, account_name = c.account_name
+            FROM (\(TransferSQL.creditors(runID: runID, states: "'computed'"))) c
+            WHERE d.beneficiary_id = c.beneficiary_id AND d.period = c.period AND d.state = 'computed'
+            """),
+         "UPDATE disbursements SET state = 'approved' WHERE run_id = \(runID) AND state = 'computed' AND rail NOT IN ('bank', 'wallet')"]
     }
 
     /// Cancelling: what an unapproved run wrote goes, its waiting jobs are cancelled, it is marked.

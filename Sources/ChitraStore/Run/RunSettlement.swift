@@ -75,10 +75,6 @@ enum RunSettlementSQL {
     }
 
     /// The runs of the disbursements named by EndToEndId.
-    static func runsOf(endToEndIDs: [String]) -> PostgresQuery {
-        "SELECT DISTINCT run_id FROM disbursements WHERE end_to_end_id = ANY(\(endToEndIDs)::text[])"
-    }
-
     static func runOf(district: String, period: Period) -> PostgresQuery {
         "SELECT id FROM runs WHERE district_code = \(district) AND period = \(RunSQL.date(period))::date"
     }

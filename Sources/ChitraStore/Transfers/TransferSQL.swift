@@ -6,33 +6,41 @@ enum TransferSQL {
     /// Disbursements a batch may take: approved ones, and failed ones whose automatic retry is due.
     static let due = "(d.state = 'approved' OR (d.state = 'failed' AND d.retry_at <= now()))"
 
-    /// Fills in, once, the creditor each approved transfer of the run goes to: from the register
-    /// version in force for the period (bank: its BIN, account and account name; wallet: provider,
-    /// wallet id and the beneficiary's name).
+    /// The creditor of each of a run's disbursements in `states` (bank and wallet only), from the
+    /// register version in force for the period (bank: its BIN, account and account name; wallet:
+    /// provider, wallet id and the beneficiary's name), as a relation
+    /// `(beneficiary_id, period, institution, account, account_name)`.
+    static func creditors(runID: Int64, states: String, missingOnly: Bool = false) -> String {
+        """
+        SELECT o.beneficiary_id, o.period,
+               CASE o.rail WHEN 'bank' THEN w.bank_code WHEN 'wallet' THEN w.wallet_provider END AS institution,
+               CASE o.rail WHEN 'bank' THEN w.account_number WHEN 'wallet' THEN w.wallet_id END AS account,
+               CASE o.rail WHEN 'bank' THEN coalesce(w.account_name, b.full_name) WHEN 'wallet' THEN b.full_name END AS account_name
+        FROM disbursements o
+        JOIN beneficiaries b ON b.beneficiary_id = o.beneficiary_id
+        -- The version in force for the period; a beneficiary never changed has only the register's row.
+        LEFT JOIN LATERAL (
+            SELECT version, bank_code, account_number, account_name, wallet_provider, wallet_id FROM beneficiary_versions v
+            WHERE v.beneficiary_id = o.beneficiary_id ORDER BY (v.valid_from <= o.period) DESC, v.version DESC LIMIT 1) v ON true
+        CROSS JOIN LATERAL (SELECT
+            CASE WHEN v.version IS NULL THEN b.bank_code ELSE v.bank_code END AS bank_code,
+            CASE WHEN v.version IS NULL THEN b.account_number ELSE v.account_number END AS account_number,
+            CASE WHEN v.version IS NULL THEN b.account_name ELSE v.account_name END AS account_name,
+            CASE WHEN v.version IS NULL THEN b.wallet_provider ELSE v.wallet_provider END AS wallet_provider,
+            CASE WHEN v.version IS NULL THEN b.wallet_id ELSE v.wallet_id END AS wallet_id) w
+        WHERE o.run_id = \(runID) AND o.state IN (\(states)) AND o.rail IN ('bank', 'wallet')\(missingOnly ? " AND o.institution IS NULL" : "")
+        """
+    }
+
+    /// Fills in the creditor of approved transfers that have none: approval writes it (in the
+    /// same pass that approves them), so this finds nothing unless the run was approved by an
+    /// older version.
     static func fillCreditors(runID: Int64) -> PostgresQuery {
-        """
-        UPDATE disbursements d SET institution = c.institution, account = c.account, account_name = c.account_name
-        FROM (
-            SELECT o.beneficiary_id, o.period,
-                   CASE o.rail WHEN 'bank' THEN w.bank_code ELSE w.wallet_provider END AS institution,
-                   CASE o.rail WHEN 'bank' THEN w.account_number ELSE w.wallet_id END AS account,
-                   CASE o.rail WHEN 'bank' THEN coalesce(w.account_name, b.full_name) ELSE b.full_name END AS account_name
-            FROM disbursements o
-            JOIN beneficiaries b ON b.beneficiary_id = o.beneficiary_id
-            -- The version in force for the period; a beneficiary never changed has only the register's row.
-            LEFT JOIN LATERAL (
-                SELECT version, bank_code, account_number, account_name, wallet_provider, wallet_id FROM beneficiary_versions v
-                WHERE v.beneficiary_id = o.beneficiary_id ORDER BY (v.valid_from <= o.period) DESC, v.version DESC LIMIT 1) v ON true
-            CROSS JOIN LATERAL (SELECT
-                CASE WHEN v.version IS NULL THEN b.bank_code ELSE v.bank_code END AS bank_code,
-                CASE WHEN v.version IS NULL THEN b.account_number ELSE v.account_number END AS account_number,
-                CASE WHEN v.version IS NULL THEN b.account_name ELSE v.account_name END AS account_name,
-                CASE WHEN v.version IS NULL THEN b.wallet_provider ELSE v.wallet_provider END AS wallet_provider,
-                CASE WHEN v.version IS NULL THEN b.wallet_id ELSE v.wallet_id END AS wallet_id) w
-            WHERE o.run_id = \(runID) AND o.rail IN ('bank', 'wallet') AND o.state = 'approved' AND o.institution IS NULL
-        ) c
-        WHERE d.beneficiary_id = c.beneficiary_id AND d.period = c.period
-        """
+        PostgresQuery(unsafeSQL: """
+            UPDATE disbursements d SET institution = c.institution, account = c.account, account_name = c.account_name
+            FROM (\(creditors(runID: runID, states: "'approved'", missingOnly: true))) c
+            WHERE d.beneficiary_id = c.beneficiary_id AND d.period = c.period
+            """)
     }
 
     /// The institutions with transfers due, for a run and rail (or a finance scope).
@@ -128,7 +136,10 @@ enum TransferSQL {
                 inquire_at = CASE WHEN u.inquire_ms < 0 THEN NULL ELSE now() + u.inquire_ms * interval '1 millisecond' END
             FROM unnest(\(ids)::text[], \(from)::text[], \(to)::text[], \(reasons)::text[], \(retryable)::bool[],
                         \(retryMilliseconds)::int8[], \(inquireMilliseconds)::int8[]) AS u(id, previous, next, reason, retryable, retry_ms, inquire_ms)
-            WHERE d.end_to_end_id = u.id AND d.state = u.previous
+            -- The array again, so that the planner takes the EndToEndId's index: joined to the
+            -- unnest alone, it hashed a scan of the whole table for every batch of outcomes
+            -- (a second at 200,000 disbursements, more with every month kept).
+            WHERE d.end_to_end_id = ANY(\(ids)::text[]) AND d.end_to_end_id = u.id AND d.state = u.previous
             RETURNING 1
         )
         SELECT count(*) FROM changed
@@ -141,7 +152,7 @@ enum TransferSQL {
         WITH moved AS (
             UPDATE disbursements d SET state = 'cash_instructed', fallback_reason = u.reason, fallback_by = \(person), retry_at = NULL
             FROM unnest(\(ids)::text[], \(reasons)::text[]) AS u(id, reason)
-            WHERE d.end_to_end_id = u.id AND d.state = 'failed'
+            WHERE d.end_to_end_id = ANY(\(ids)::text[]) AND d.end_to_end_id = u.id AND d.state = 'failed'
             RETURNING 1
         )
         SELECT count(*) FROM moved

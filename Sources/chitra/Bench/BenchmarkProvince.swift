@@ -14,6 +14,20 @@ struct BenchmarkProvince {
 
     var districts: [String] { Array(BacLieu.districtCodes.prefix(districtCount)) }
 
+    /// The write settings of `ops/postgres/postgresql.conf` (shared buffers scaled to this
+    /// machine): with the server's defaults (1 GB of WAL between checkpoints), a payout of a million
+    /// rewrote every page in full after each of many checkpoints.
+    static let workloadSettings = [
+        "shared_buffers": "2GB",
+        "max_wal_size": "8GB",
+        "min_wal_size": "1GB",
+        "checkpoint_timeout": "15min",
+        "checkpoint_completion_target": "0.9",
+        "wal_compression": "on",
+        "work_mem": "64MB",
+        "maintenance_work_mem": "1GB",
+    ]
+
     static var logger: Logger {
         var logger = Logger(label: "chitra.bench")
         logger.logLevel = .error
@@ -27,7 +41,7 @@ struct BenchmarkProvince {
         let policy = try PolicyTable.bundled()
         let districts = self.districts
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let cluster = try await LocalCluster.start(settings: settings)
+        let cluster = try await LocalCluster.start(settings: Self.workloadSettings.merging(settings) { $1 })
         let owner = cluster.url(database: "chitra_bench")
         let url = cluster.applicationURL(database: "chitra_bench")
         do {
