@@ -48,17 +48,6 @@ public final class Worker: Service {
         await withDiscardingTaskGroup { support in
             support.addTask { await self.listen() }
             support.addTask { await self.heartbeat() }
-            if configuration.exitWhenStuck {
-                // A stop that cannot finish (the database gone while the last outcomes are written,
-                // a stuck handler) must not keep the process forever: the leases expire and the
-                // rescuer returns its jobs.
-                support.addTask {
-                    do { try await gracefulShutdown() } catch { return }
-                    do { try await Task.sleep(for: self.configuration.shutdownGrace + .seconds(30)) } catch { return }
-                    self.logger.critical("the stop did not finish in time: exiting; the rescuer returns this worker's jobs when their leases expire")
-                    exit(70)
-                }
-            }
             await withDiscardingTaskGroup { writer in
                 writer.addTask { await self.writeOutcomes() }
                 await withGracefulShutdownHandler {

@@ -94,6 +94,27 @@ struct WorkerProcessTests {
         }
     }
 
+    @Test("a part of the process whose stop never finishes: the worker still drains (nothing left running) and the process exits with status 70 after the grace and 30 s")
+    func stopDeadline() async throws {
+        try await sharing {
+            let url = try await TestPostgres.newDatabaseURL()
+            defer { Task { await TestPostgres.drop(url) } }
+            try await TestPostgres.withRunning(url) { database in
+                let queue = JobQueue(database: database)
+                let started = try await queue.enqueue(NewJob(kind: "probe.sleep", districtCode: "954", args: #"{"ms": 10}"#)).id
+                let worker = try WorkerProcesses.spawn(url: url, arguments: ["--hold-stop", "--grace-seconds", "1"])
+                try await eventually(timeout: .seconds(30), "the worker runs jobs") { try await queue.show(id: started).state == .completed }
+                // Running at SIGTERM: past the grace the worker cancels it and hands it back uncounted.
+                let held = try await queue.enqueue(NewJob(kind: "probe.sleep", districtCode: "954", args: #"{"ms": 600000}"#)).id
+                try await eventually(timeout: .seconds(30), "the long job running") { try await queue.show(id: held).state == .running }
+                worker.signal(SIGTERM)
+                #expect(await worker.waitForExit() == 70)
+                let record = try await queue.show(id: held)
+                #expect(record.state == .available && record.attempt == 0 && record.leaseOwner == nil, "\(record)")
+            }
+        }
+    }
+
     @Test("bad configuration gives one sentence and a non-zero exit", arguments: [
         ("postgres://chitra@127.0.0.1:1/chitra", "Error: Cannot reach PostgreSQL at 127.0.0.1:1: connection refused (is the server running and the port right?)."),
         ("mysql://x/y", "Error: DATABASE_URL is not a valid PostgreSQL URL: it must look like postgres://user:password@host:5432/database."),

@@ -87,6 +87,9 @@ struct ChitraWorkerCommand: AsyncParsableCommand {
     @Option(help: "The address the metrics are served on.")
     var metricsHost: String = "127.0.0.1"
 
+    @Flag(help: "With --diagnostics: a part of this process that never finishes stopping (the stop deadline's test).")
+    var holdStop = false
+
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         var format: ProcessLogging.Format?
@@ -167,16 +170,20 @@ struct ChitraWorkerCommand: AsyncParsableCommand {
         let handlers = DiagnosticHandlers.standard
             + RunHandlers.all(policy: policy, shardSize: shardSize, computeMaxAttempts: computeMaxAttempts, rails: rails, hooks: hooks)
             + (diagnostics ? DiagnosticHandlers.probes : [])
+        guard !holdStop || diagnostics else { throw ValidationError("--hold-stop needs --diagnostics.") }
         let worker = try Worker(database: database, handlers: handlers, configuration: configuration, logger: logger)
-        var services: [any Service] = [database.client]
+        // Stopped in reverse order: the worker first (the metrics still answer while it drains),
+        // the pool after everything that uses it, the deadline last.
+        var services: [any Service] = [StopDeadline(limit: configuration.shutdownGrace + .seconds(30), logger: logger), database.client]
+        if holdStop { services.append(DiagnosticHandlers.HeldStop()) }
         if !noMaintenance { services.append(MaintenanceService(database: database, configuration: maintenance, logger: logger)) }
-        services.append(worker)
         if let metricsPort {
             services.append(MetricsEndpoint(host: metricsHost, port: metricsPort, logger: logger) {
                 try await ProcessMetrics.sampleQueue(database)
                 return ProcessMetrics.text()
             }.application())
         }
+        services.append(worker)
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
