@@ -132,13 +132,12 @@ let package = Package(
         .executableTarget(
             name: "chitra-worker",
             dependencies: [
-                "ChitraCore", "ChitraStore", "ChitraWorker",
+                "ChitraCore", "ChitraStore", "ChitraWorker", "ChitraAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 "ChitraRails",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Workers/chitra-worker",
             swiftSettings: strict

@@ -4,7 +4,6 @@ import Foundation
 import Hummingbird
 import Logging
 import Metrics
-import NIOCore
 
 /// `chitra serve`: the JSON API under `/api/v1` (documented in `Resources/openapi.json`, served at
 /// `/api/v1/openapi.json`). Every request names its caller by bearer token and runs in the caller's
@@ -49,13 +48,7 @@ public struct APIServer: Sendable {
         AuditRoutes(server: self).add(to: api)
         TokenRoutes(server: self).add(to: api)
         ReportRoutes(server: self).add(to: api)
-        if let metrics {
-            router.get("metrics") { _, _ -> Response in
-                var headers = HTTPFields()
-                headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: try await metrics())))
-            }
-        }
+        if let metrics { MetricsEndpoint.add(to: router, logger: logger, text: metrics) }
         if let console {
             Console(server: self, templates: console, sessions: ConsoleSessions(), secureCookies: secureCookies).add(to: router)
         }

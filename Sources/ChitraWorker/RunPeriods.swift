@@ -13,7 +13,7 @@ final class RunPeriods: Sendable {
     func period(of job: ClaimedJob, database: Database) async -> String? {
         guard let runID = (try? job.decodeArgs(RunArgument.self))?.runID else { return nil }
         if let period = known.withLock({ $0[runID] }) { return period }
-        guard let period = try? await RunStatus.period(ofRun: runID, database: database) else { return nil }
+        guard let period = (try? await RunRails.run(runID, database: database))??.period.description else { return nil }
         known.withLock { known in
             if known.count >= Self.capacity { known.removeAll() }
             known[runID] = period

@@ -5,8 +5,8 @@ import Synchronization
 /// leases need heartbeats), how many handlers run, and outcomes waiting to be written in a batch.
 final class WorkerLedger: Sendable {
     private struct State {
-        /// Claimed and not yet reported: job id → attempt and when it was claimed.
-        var held: [Int64: Held] = [:]
+        /// Claimed and not yet reported: job id → when it was claimed.
+        var held: [Int64: ContinuousClock.Instant] = [:]
         /// Held jobs whose handler ran past the job timeout: their leases are no longer renewed.
         var overdue: Set<Int64> = []
         var running = 0
@@ -14,17 +14,12 @@ final class WorkerLedger: Sendable {
         var stopping = false
     }
 
-    struct Held {
-        var attempt: Int32
-        var claimedAt: ContinuousClock.Instant
-    }
-
     private let state = Mutex(State())
 
     func claimed(_ jobs: [ClaimedJob]) {
         let now = ContinuousClock.now
         state.withLock { state in
-            for job in jobs { state.held[job.id] = Held(attempt: job.attempt, claimedAt: now) }
+            for job in jobs { state.held[job.id] = now }
             state.running += jobs.count
         }
     }
@@ -46,7 +41,6 @@ final class WorkerLedger: Sendable {
     }
 
     var running: Int { state.withLock { $0.running } }
-    var heldIDs: [Int64] { state.withLock { Array($0.held.keys) } }
 
     /// The leases to renew now (jobs held less than `timeout`), the jobs that just passed it, and
     /// how many held jobs are overdue in all.
@@ -56,8 +50,8 @@ final class WorkerLedger: Sendable {
             var renew: [Int64] = [], newly: [Int64] = []
             // A job whose handler ended waits only for its outcome to be written: keep its lease.
             let ended = Set(state.outcomes.map(\.jobID))
-            for (id, held) in state.held {
-                if now - held.claimedAt < timeout || ended.contains(id) {
+            for (id, claimedAt) in state.held {
+                if now - claimedAt < timeout || ended.contains(id) {
                     renew.append(id)
                 } else if state.overdue.insert(id).inserted {
                     newly.append(id)

@@ -101,7 +101,7 @@ struct PayoutTests {
         let ledger = try await simulator.ledger()
         let disbursements = try await Self.disbursements(database)
         let credits = Dictionary(grouping: ledger, by: \.endToEndID)
-        let twice = credits.filter { $0.value.count > 1 }.keys.sorted()
+        let twice = BankSimulatorProcess.creditedTwice(ledger)
         #expect(twice.isEmpty, "credited more than once: \(twice.prefix(5))")
         let paid = Set(disbursements.filter { $0.state == "paid" }.map(\.endToEndID))
         #expect(Set(credits.keys) == paid, "credited but not paid: \(Set(credits.keys).subtracting(paid).prefix(5)); paid but not credited: \(paid.subtracting(credits.keys).prefix(5))")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import ChitraAPI
 import ChitraCore
 import ChitraRails
 import ChitraStore

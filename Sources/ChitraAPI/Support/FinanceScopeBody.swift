@@ -15,8 +15,8 @@ struct FinanceScopeBody: Decodable {
     func scope(district: String, period: Period) throws -> FinanceScope {
         do {
             return try FinanceScope.checked(district: district, period: period, batch: batch, reason: reason, rail: rail)
-        } catch let malformed as FinanceScope.Malformed {
-            throw APIError.badRequest(malformed.description)
+        } catch {
+            throw APIError.badRequest(error.description)
         }
     }
 }

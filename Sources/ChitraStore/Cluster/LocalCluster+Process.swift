@@ -61,15 +61,12 @@ extension LocalCluster {
         return lines.count >= 8 && lines[7].trimmingCharacters(in: .whitespaces) == "ready"
     }
 
-    /// A small shell loop that outlives a crash of this process: once our pid is gone it stops the
-    /// server at once and removes the folder.
+    /// Once this process is gone, however it ends, the server stops at once (and its folder goes).
     func startWatchdog(removingFolder: Bool) throws {
         let stop = ([asServerUser(binaries.pgCtl)] + asServerUserArguments(binaries.pgCtl,
             ["stop", "-D", dataFolder, "-m", "immediate", "-w"])).map(shellQuoted).joined(separator: " ")
-        let script = "while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done; "
-            + "if [ -f \(shellQuoted(dataFolder))/postmaster.pid ]; then \(stop) >/dev/null 2>&1; fi"
-            + (removingFolder ? "; rm -rf \(shellQuoted(folder))" : "")
-        _ = try Subprocess.launch("/bin/sh", ["-c", script], logPath: nil)
+        try ParentWatchdog.start(then: "if [ -f \(shellQuoted(dataFolder))/postmaster.pid ]; then \(stop) >/dev/null 2>&1; fi"
+            + (removingFolder ? "; rm -rf \(shellQuoted(folder))" : ""))
     }
 
     private func shellQuoted(_ text: String) -> String {

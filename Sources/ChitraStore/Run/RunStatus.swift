@@ -79,12 +79,3 @@ extension RunStatus {
         return Activity(running: 0, due: 0, secondsSinceLastClaim: nil)
     }
 }
-
-extension RunStatus {
-    /// The month of run `runID` (`YYYY-MM`), if the caller's scope sees it.
-    public static func period(ofRun runID: Int64, database: Database) async throws -> String? {
-        for try await period in try await database.query("SELECT to_char(period, 'YYYY-MM') FROM runs WHERE id = \(runID)", "read run \(runID)'s month")
-            .decode(String.self) { return period }
-        return nil
-    }
-}

@@ -12,45 +12,35 @@ public struct MeasuredRail: TransferRail {
     public var rail: Rail { base.rail }
 
     public func send(_ batch: TransferBatch) async -> [String: TransferResult] {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let results = await base.send(batch)
-        record("send", since: start, clock: clock)
+        let results = await measured("send") { await base.send(batch) }
         count(results.values)
         return results
     }
 
     public func inquire(endToEndID: String, institution: String) async throws(RailFailure) -> InquiryResult {
-        let clock = ContinuousClock()
-        let start = clock.now
-        do {
-            let result = try await base.inquire(endToEndID: endToEndID, institution: institution)
-            record("inquire", since: start, clock: clock)
-            return result
-        } catch {
-            record("inquire", since: start, clock: clock, failed: true)
-            throw error
-        }
+        try await measured("inquire") { () async throws(RailFailure) in try await base.inquire(endToEndID: endToEndID, institution: institution) }
     }
 
     public func inquire(batch: TransferBatch) async throws(RailFailure) -> [String: TransferResult]? {
-        let clock = ContinuousClock()
-        let start = clock.now
-        do {
-            let results = try await base.inquire(batch: batch)
-            record("inquire_batch", since: start, clock: clock)
-            if let results { count(results.values) }
-            return results
-        } catch {
-            record("inquire_batch", since: start, clock: clock, failed: true)
-            throw error
-        }
+        let results = try await measured("inquire_batch") { () async throws(RailFailure) in try await base.inquire(batch: batch) }
+        if let results { count(results.values) }
+        return results
     }
 
-    private func record(_ operation: String, since start: ContinuousClock.Instant, clock: ContinuousClock, failed: Bool = false) {
+    /// Runs one request, counting it (answered or not) and its latency.
+    private func measured<T, Failure: Error>(_ operation: String, _ request: () async throws(Failure) -> T) async throws(Failure) -> T {
+        let clock = ContinuousClock()
+        let start = clock.now
         let dimensions = [("rail", rail.rawValue), ("operation", operation)]
-        Counter(label: "chitra_rail_requests_total", dimensions: dimensions + [("answered", failed ? "no" : "yes")]).increment()
-        Timer(label: "chitra_rail_request_duration_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds).record(duration: clock.now - start)
+        var answered = false
+        defer {
+            Counter(label: "chitra_rail_requests_total", dimensions: dimensions + [("answered", answered ? "yes" : "no")]).increment()
+            Timer(label: "chitra_rail_request_duration_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds)
+                .record(duration: clock.now - start)
+        }
+        let result = try await request()
+        answered = true
+        return result
     }
 
     private func count(_ results: some Sequence<TransferResult>) {

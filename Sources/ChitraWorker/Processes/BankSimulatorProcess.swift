@@ -77,6 +77,11 @@ public struct BankSimulatorProcess: Sendable {
         return try JSONDecoder().decode([Credit].self, from: Data(buffer: body))
     }
 
+    /// The EndToEndIds the ledger credits more than once, sorted: what must stay empty.
+    public static func creditedTwice(_ ledger: [Credit]) -> [String] {
+        Dictionary(grouping: ledger, by: \.endToEndID).filter { $0.value.count > 1 }.keys.sorted()
+    }
+
     /// `none`, `realistic` or a JSON fault plan, from now on.
     public func setFaults(_ plan: String) async throws {
         _ = try await exchange(.PUT, "/faults", body: plan)

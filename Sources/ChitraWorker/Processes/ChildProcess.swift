@@ -1,3 +1,4 @@
+import ChitraStore
 import Foundation
 import Synchronization
 
@@ -39,21 +40,7 @@ public final class ChildProcess: Sendable {
         }
         try process.run()
         self.pid = process.processIdentifier
-        if endsWithParent { try Self.watch(child: pid) }
-    }
-
-    /// Ends `child` when this process is gone; the watchdog leaves as soon as the child ends by
-    /// itself, so that it never signals a process id reused later.
-    private static func watch(child: Int32) throws {
-        let script = "while kill -0 \(getpid()) 2>/dev/null && kill -0 \(child) 2>/dev/null; do sleep 1; done; "
-            + "kill -0 \(getpid()) 2>/dev/null || kill -TERM \(child) 2>/dev/null; exit 0"
-        let watchdog = Process()
-        watchdog.executableURL = URL(fileURLWithPath: "/bin/sh")
-        watchdog.arguments = ["-c", script]
-        watchdog.standardInput = FileHandle.nullDevice
-        watchdog.standardOutput = FileHandle.nullDevice
-        watchdog.standardError = FileHandle.nullDevice
-        try watchdog.run()
+        if endsWithParent { try ParentWatchdog.start(then: "kill -TERM \(pid) 2>/dev/null", whileAlso: "kill -0 \(pid) 2>/dev/null") }
     }
 
     /// Whether it has ended (as far as Foundation has told).

@@ -102,7 +102,7 @@ struct PayoutBenchmark {
                 for process in processes { await process.waitForExit() }
                 let statistics = try await PayoutStatistics.read(database)
                 let ledger = try await simulator.ledger()
-                let twice = Dictionary(grouping: ledger, by: \.endToEndID).values.filter { $0.count > 1 }.count
+                let twice = BankSimulatorProcess.creditedTwice(ledger).count
                 let disbursements = statistics.byState.values.reduce(0, +)
                 return Result(beneficiaries: beneficiaries, disbursements: disbursements,
                               transfers: try await PayoutStatistics.transfers(database), workers: workers, concurrency: concurrency,

@@ -26,10 +26,7 @@ struct AuditCommand: AsyncParsableCommand {
             try await AuditLog.list(district: district, since: start, limit: limit, database: database)
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.dateEncodingStrategy = .iso8601
-            return print(String(decoding: try encoder.encode(entries), as: UTF8.self))
+            return print(try jsonText(entries))
         }
         guard !entries.isEmpty else { return print("No audit entries match.") }
         var table = TextTable("WHEN", "WHO", "ROLE", "ACTION", "DISTRICT", "SUBJECT", "BEFORE → AFTER")

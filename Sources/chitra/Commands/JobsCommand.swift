@@ -135,10 +135,7 @@ extension JobState: ExpressibleByArgument {}
 
 enum JobsOutput {
     static func json(_ jobs: [JobRecord]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: try encoder.encode(jobs), as: UTF8.self)
+        return try jsonText(jobs)
     }
 
     static func time(_ date: Date) -> String {

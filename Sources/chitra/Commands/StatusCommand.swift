@@ -35,10 +35,7 @@ struct StatusCommand: AsyncParsableCommand {
             return (runs, paying.isEmpty ? [:] : try await RunSettlement.of(runIDs: paying, database: database))
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(runs), as: UTF8.self))
-            return
+            return print(try jsonText(runs))
         }
         guard !runs.isEmpty else { return print("No runs match.") }
         var table = TextTable("RUN", "DISTRICT", "PERIOD", "STATE", "COMPUTED", "SHARDS", "DISBURSEMENTS", "TOTAL VND")
@@ -70,9 +67,7 @@ struct StatusCommand: AsyncParsableCommand {
             try await TransferBatchSummary.list(district: district, period: period, database: database)
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            return print(String(decoding: try encoder.encode(batches), as: UTF8.self))
+            return print(try jsonText(batches))
         }
         guard !batches.isEmpty else { return print("District \(district) has sent no batch for \(period).") }
         var table = TextTable("MSGID", "RAIL", "TO", "STATE", "TRANSFERS", "TOTAL VND", "FAILED NOW", "RE-RUN BY")
@@ -92,9 +87,7 @@ struct StatusCommand: AsyncParsableCommand {
         }
         guard let run else { return print("District \(district) has no run for \(period).") }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            return print(String(decoding: try encoder.encode(records), as: UTF8.self))
+            return print(try jsonText(records))
         }
         print("Run \(run.runID) of district \(district) for \(period): \(run.state.rawValue), \(records.filter { $0.state == .done }.count) of \(records.count) shards done.")
         var table = TextTable("SHARD", "FROM", "TO", "STATE", "MEMBERS", "DISBURSEMENTS", "TOTAL VND", "JOB", "ATTEMPT")

@@ -125,7 +125,7 @@ final class DemoPayout: Sendable {
         let reconciles = report.districts.allSatisfy(\.reconciles) && report.total.inFlight.count == 0 && report.total.awaitingApproval.count == 0
         print("• reconciliation: approved \(Money(dong: report.total.entitledVND)) = paid \(Money(dong: report.total.paid.total.amountVND)) + returned \(Money(dong: report.total.returned.amountVND)) + stopped \(Money(dong: report.total.stopped.amountVND)): \(reconciles && settled.amountVND == report.total.entitledVND ? "reconciles" : "DOES NOT RECONCILE")")
         let ledger = try await simulator.ledger()
-        let twice = Dictionary(grouping: ledger, by: \.endToEndID).values.filter { $0.count > 1 }.count
+        let twice = BankSimulatorProcess.creditedTwice(ledger).count
         print("• the bank's ledger: \(VietnameseNumber.grouped(ledger.count)) credits, \(twice) transfers credited more than once (the bank does not deduplicate; Chitra does)")
         guard reconciles, twice == 0 else { throw DemoFailure(text: "The month does not reconcile; see the report above.") }
     }

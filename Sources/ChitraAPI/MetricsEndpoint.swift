@@ -2,17 +2,23 @@ import Foundation
 import Hummingbird
 import Logging
 
-/// A worker's `/metrics`, for Prometheus to scrape: what `text` returns, sampled at each scrape.
-struct MetricsEndpoint: Sendable {
+/// `GET /metrics` for Prometheus to scrape: what `text` returns, sampled at each scrape. The API
+/// adds the route to its router; a worker serves it alone (`application()`).
+public struct MetricsEndpoint: Sendable {
     var host: String
     var port: Int
     var logger: Logger
     var text: @Sendable () async throws -> String
 
-    func application() -> some ApplicationProtocol {
-        let router = Router()
-        let text = self.text
-        let logger = self.logger
+    public init(host: String, port: Int, logger: Logger, text: @escaping @Sendable () async throws -> String) {
+        self.host = host
+        self.port = port
+        self.logger = logger
+        self.text = text
+    }
+
+    /// Adds `GET /metrics` to `router`; a scrape that fails answers 503 and is logged.
+    static func add<Context: RequestContext>(to router: Router<Context>, logger: Logger, text: @escaping @Sendable () async throws -> String) {
         router.get("metrics") { _, _ -> Response in
             do {
                 var headers = HTTPFields()
@@ -23,6 +29,13 @@ struct MetricsEndpoint: Sendable {
                 return Response(status: .serviceUnavailable)
             }
         }
+    }
+
+    /// A server of `/metrics` alone, for a worker process.
+    public func application() -> some ApplicationProtocol {
+        let router = Router()
+        Self.add(to: router, logger: logger, text: text)
+        let (host, port, logger) = (self.host, self.port, self.logger)
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "chitra-worker"),
                            onServerRunning: { channel in
                                logger.notice("metrics served", metadata: ["url": "http://\(host):\(channel.localAddress?.port ?? port)/metrics"])
