@@ -47,7 +47,13 @@ struct ObservabilityTests {
         }
     }
 
-    @Test("a worker process serves /metrics on --metrics-port; its JSON logs of a whole run carry each job's keys and no CCCD, phone or account number")
+    /// The sum of a metric's samples whose labels include every one of `labels` (`key="value"`).
+    static func sum(_ text: String, _ name: String, _ labels: [String]) -> Double {
+        text.split(separator: "\n").filter { line in line.hasPrefix(name + "{") && labels.allSatisfy { line.contains($0) } }
+            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.reduce(0, +)
+    }
+
+    @Test("a worker process serves /metrics on --metrics-port, its rail's requests and transfers counted; its JSON logs of a whole run, paid by bank, carry each job's keys and no CCCD, phone or account number")
     func workerMetricsAndLogs() async throws {
         try await QuietMachine.shared.sharing {
             let url = try await TestPostgres.newDatabaseURL()
@@ -65,11 +71,14 @@ struct ObservabilityTests {
             let register = file
             let log = NSTemporaryDirectory() + "chitra-worker-json-\(UUID().uuidString.prefix(8)).log"
             defer { try? FileManager.default.removeItem(atPath: log) }
-            try await TestPostgres.withRunning(url) { database in
+            try await TestPostgres.withRunning(url) { database in try await BankSimulatorProcess.with(["--faults", "none"]) { simulator in
                 _ = try await RegisterImporter(database: database, policy: RunFixture.policy)
                     .importFile(at: try register.write(), district: "958", by: .test("operator", role: .operator))
+                try await DistrictSettings.setPayingAccount(.init(name: "Phòng LĐTBXH 958", account: "100000958", bank: "970405"),
+                                                            district: "958", by: .test("admin", role: .admin), database: database)
                 let worker = try ChildProcess(executable: WorkerProcesses.executable,
-                                              arguments: ["--log-format", "json", "--metrics-port", "0", "--poll-ms", "200"],
+                                              arguments: ["--log-format", "json", "--metrics-port", "0", "--poll-ms", "200",
+                                                          "--bank-url", simulator.bankURL, "--inquiry-ms", "200"],
                                               environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "debug"], logPath: log)
                 defer { worker.signal(SIGKILL) }
                 // Its metrics address, from its own log line.
@@ -84,16 +93,20 @@ struct ObservabilityTests {
                 let metricsURL = served()
                 _ = try await RunCoordinator(database: database).trigger(period: Period("2024-09")!, districts: ["958"],
                                                                          by: .test("operator", role: .operator), autoApprove: true)
-                // Approved: cash is listed; the bank transfers wait for a rail this worker was not given (it says so).
-                try await eventually("cash listed") {
-                    try await PayoutStatistics.read(database).byState["cash_instructed"] == 15
+                // Approved: cash is listed, and the bank (no faults) pays the fifteen transfers.
+                try await eventually("cash listed and the bank transfers paid", saw: { "\(try await PayoutStatistics.read(database).byState)" }) {
+                    let states = try await PayoutStatistics.read(database).byState
+                    return states["cash_instructed"] == 15 && states["paid"] == 15
                 }
                 let (status, scraped) = try await Self.get(try #require(metricsURL))
                 #expect(status == 200 && Self.value(scraped, #"chitra_jobs_finished_total{kind="compute",outcome="completed"}"#) >= 1, "\(scraped)")
                 #expect(scraped.contains(#"chitra_queue_jobs{kind="submit""#), "\(scraped)")
+                #expect(Self.sum(scraped, "chitra_rail_requests_total", [#"rail="bank""#, #"operation="send""#, #"answered="yes""#]) >= 1, "\(scraped)")
+                #expect(Self.sum(scraped, "chitra_rail_transfers_total", [#"rail="bank""#]) >= 15, "\(scraped)")
+                #expect(scraped.contains("chitra_rail_request_duration_seconds_bucket"), "rail latency is a histogram")
                 worker.signal(SIGTERM)
                 await worker.waitForExit()
-            }
+            } }
             let text = try String(contentsOfFile: log, encoding: .utf8)
             let lines = text.split(separator: "\n").map(String.init)
             var jobLines = 0
