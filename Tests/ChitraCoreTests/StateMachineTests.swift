@@ -89,8 +89,13 @@ struct StateMachineTests {
         }
     }
 
-    @Test("cash goes on the post office's list and closes as paid in cash or returned")
+    @Test("approving cash lists it for the post office, approving a transfer leaves it for the rails; cash closes as paid in cash or returned")
     func cash() throws {
+        #expect(try DisbursementStateMachine(state: .computed, attempts: 0, rail: .cash).handle(.approve) == (.cashInstructed, .none))
+        for rail in [Rail.bank, .wallet] {
+            #expect(try DisbursementStateMachine(state: .computed, attempts: 0, rail: rail).handle(.approve) == (.approved, .none))
+        }
+        // Cash a run approved before approval listed it is listed by the submit step.
         let listed = try DisbursementStateMachine(state: .approved, attempts: 0, rail: .cash).handle(.send)
         #expect(listed.next == .cashInstructed && listed.action == .none)
         let machine = DisbursementStateMachine(state: .cashInstructed, attempts: 0, rail: .cash)

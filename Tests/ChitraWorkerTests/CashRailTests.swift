@@ -6,8 +6,8 @@ import Foundation
 import PostgresNIO
 import Testing
 
-/// The cash rail's part of the submit step (issue 9): approved cash goes on the post office's list
-/// once; bank and wallet wait for their rails.
+/// The cash rail (issue 9): approval puts cash on the post office's list once; bank and wallet wait
+/// for their rails.
 @Suite("Cash rail", .timeLimit(.minutes(3)))
 struct CashRailTests {
     static func states(_ database: Database) async throws -> [String: String] {
@@ -18,7 +18,7 @@ struct CashRailTests {
         return states
     }
 
-    @Test("the submit step lists approved cash for the post office once; bank waits; the list masks CCCDs and marks home delivery")
+    @Test("approval lists cash for the post office once; bank waits; the list masks CCCDs and marks home delivery")
     func submitInstructsCash() async throws {
         try await TestPostgres.withDatabase { database in
             var file = RegisterFileBuilder(district: "954")
@@ -62,6 +62,30 @@ struct CashRailTests {
 }
 
 extension CashRailTests {
+    @Test("the submit step lists cash that a run approved by an older version left approved, once")
+    func submitListsCashLeftApproved() async throws {
+        try await TestPostgres.withDatabase { database in
+            var file = RegisterFileBuilder(district: "954")
+            for id in ["C1", "C2"] { file.add(id, [.eligibleFrom: "2024-09"]) }
+            file.add("B1", [.eligibleFrom: "2024-09", .paymentMethod: "bank", .bankCode: "970436", .accountNumber: "1234567890", .accountName: "B1"])
+            try await RunFixture.importRegister(file, database)
+            let runID = try await RunFixture.trigger("2024-09", database)
+            try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: RunFixture.policy)) { _ in
+                try await eventually("computed") { try await Self.states(database).count == 3 }
+            }
+            // Approved as versions before approval listed cash did: every disbursement `approved`.
+            try await TestPostgres.withOwner(of: database) { owner in
+                try await owner.client.query("UPDATE runs SET state = 'approved', approved_by = 'finance' WHERE id = \(runID)")
+                try await owner.client.query("UPDATE disbursements SET state = 'approved' WHERE run_id = \(runID)")
+            }
+            let first = try await CashInstruction.instruct(runID: runID, database: database)
+            #expect(first.instructed == 2 && first.waitingForOtherRails == 1)
+            #expect(try await Self.states(database) == ["C1": "cash_instructed", "C2": "cash_instructed", "B1": "approved"])
+            let again = try await CashInstruction.instruct(runID: runID, database: database)
+            #expect(again.instructed == 0 && again.waitingForOtherRails == 1)
+        }
+    }
+
     /// Three cash members and one bank member of 954, run and approved, cash listed.
     static func listed(_ database: Database) async throws -> Int64 {
         var file = RegisterFileBuilder(district: "954")

@@ -175,7 +175,7 @@ extension CommandLineTests {
             result = try await Self.run(["export", "disbursements", "--district", "961", "--period", "2024-09"], url: url)
             #expect(result.output == """
                 beneficiary_id,period,amount_vnd,method,state,end_to_end_id,attempts
-                E1,2024-09,500000,cash,approved,CT961202409NE1,0
+                E1,2024-09,500000,cash,cash_instructed,CT961202409NE1,0
                 """)
             result = try await Self.run(["export", "disbursements", "--district", "961", "--period", "2024-09", "--format", "json"], url: url)
             #expect(result.output.contains(#""amount_vnd":500000"#))

@@ -4,7 +4,8 @@
 public enum DisbursementState: String, Sendable, Hashable, Codable, CaseIterable {
     /// Written by its run; removed if the run is cancelled.
     case computed
-    /// Its run was approved; waits for the rails.
+    /// Its run was approved; waits for the bank or wallet rail (cash goes on the post office's list
+    /// at approval).
     case approved
     /// Sent to the bank or wallet; the answer may still be unknown.
     case submitted
@@ -29,7 +30,7 @@ public enum DisbursementState: String, Sendable, Hashable, Codable, CaseIterable
 
     /// The changes of state a disbursement may make.
     public static let allowed: [DisbursementState: Set<DisbursementState>] = [
-        .computed: [.approved, .stopped],
+        .computed: [.approved, .cashInstructed, .stopped],
         .approved: [.submitted, .cashInstructed, .stopped],
         .submitted: [.accepted, .pending, .paid, .failed, .stopped],
         .accepted: [.pending, .paid, .failed, .stopped],

@@ -79,10 +79,12 @@ public struct DisbursementStateMachine: Sendable, Hashable {
         let refusal = Refusal(state: state, event: event)
         switch (state, event) {
         case (.computed, .approve):
-            return (.approved, .none)
+            // Approving cash is listing it: the post office's list is ready with the approval.
+            return rail == .cash ? (.cashInstructed, .none) : (.approved, .none)
         case (.computed, .stop), (.approved, .stop):
             return (.stopped, .none)
         case (.approved, .send):
+            // Cash approved before approval listed it (an older version) is listed by the submit step.
             return rail == .cash ? (.cashInstructed, .none) : (.submitted, .send(after: .zero))
         case (.submitted, .answered(let answer)), (.accepted, .answered(let answer)), (.pending, .answered(let answer)):
             return try answered(answer, refusal: refusal, retry: retry)

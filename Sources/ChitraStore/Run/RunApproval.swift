@@ -81,9 +81,12 @@ public enum RunApproval {
         }
     }
 
-    /// Approved disbursements wait in `approved` for the rails.
+    /// Approved transfers wait in `approved` for the rails, cash goes on the post office's list: the
+    /// states `DisbursementStateMachine` gives a computed disbursement on each rail that is approved.
     static func approveDisbursements(runID: Int64, on connection: PostgresConnection) async throws {
-        for statement in RunSQL.approveDisbursements(runID: runID) {
+        let transfer = try DisbursementStateMachine(state: .computed, attempts: 0, rail: .bank).handle(.approve).next
+        let cash = try DisbursementStateMachine(state: .computed, attempts: 0, rail: .cash).handle(.approve).next
+        for statement in RunSQL.approveDisbursements(runID: runID, transfer: transfer, cash: cash) {
             try await connection.query(statement, logger: Database.quiet)
         }
     }

@@ -58,16 +58,17 @@ enum RunSQL {
         "UPDATE runs SET state = 'approved', approved_by = \(approver), approved_at = now(), updated_at = now() WHERE id = \(runID)"
     }
 
-    /// Approved disbursements wait in `approved` for the rails, bank and wallet transfers with
-    /// their creditor written in the same pass (the payout benchmark: a second pass over every
-    /// transfer cost as much as the approval itself); cash in a statement of its own.
-    static func approveDisbursements(runID: Int64) -> [PostgresQuery] {
+    /// Approval writes each disbursement's state in one pass per kind of rail: bank and wallet
+    /// transfers `transfer` (approved, waiting for the rails) with their creditor written in the same
+    /// pass (the payout benchmark: a second pass over every transfer cost as much as the approval
+    /// itself); cash `cash` (on the post office's list) in a statement of its own.
+    static func approveDisbursements(runID: Int64, transfer: DisbursementState, cash: DisbursementState) -> [PostgresQuery] {
         [PostgresQuery(unsafeSQL: """
-            UPDATE disbursements d SET state = 'approved', institution = c.institution, account = c.account, account_name = c.account_name
+            UPDATE disbursements d SET state = '\(transfer.rawValue)', institution = c.institution, account = c.account, account_name = c.account_name
             FROM (\(TransferSQL.creditors(runID: runID, states: "'computed'"))) c
             WHERE d.beneficiary_id = c.beneficiary_id AND d.period = c.period AND d.state = 'computed'
             """),
-         "UPDATE disbursements SET state = 'approved' WHERE run_id = \(runID) AND state = 'computed' AND rail NOT IN ('bank', 'wallet')"]
+         "UPDATE disbursements SET state = \(cash.rawValue) WHERE run_id = \(runID) AND state = 'computed' AND rail = \(Rail.cash.rawValue)"]
     }
 
     /// Cancelling: what an unapproved run wrote goes, its waiting jobs are cancelled, it is marked.

@@ -33,17 +33,24 @@ struct ProvinceMonth {
 
     /// The post office's answer to each district's cash list (those `notFound` picks by beneficiary
     /// id are not found), written in `folder` and recorded by finance; how many were paid and not found.
-    func confirmCash(folder: String, paidOn: String, notFound: (String) -> Bool) async throws -> (paid: Int, notFound: Int) {
-        var paid = 0, missing = 0
-        for district in districts {
-            let path = "\(folder)/post-office-\(district).csv"
-            let reply = try await PostOfficeReply.write(district: district, period: period, paidOn: paidOn, to: path, notFound: notFound,
-                                                        database: database)
-            paid += reply.paid
-            missing += reply.notFound
-            _ = try await CashConfirmation.confirm(path: path, by: people.finance, database: database)
-            try? FileManager.default.removeItem(atPath: path)
+    /// Each district's post office answers on its own: the districts' files are written and recorded
+    /// at the same time.
+    func confirmCash(folder: String, paidOn: String, notFound: @escaping @Sendable (String) -> Bool) async throws -> (paid: Int, notFound: Int) {
+        try await withThrowingTaskGroup(of: (paid: Int, notFound: Int).self) { group in
+            for district in districts {
+                group.addTask { [database, period, people] in
+                    let path = "\(folder)/post-office-\(district).csv"
+                    let reply = try await PostOfficeReply.write(district: district, period: period, paidOn: paidOn, to: path,
+                                                                notFound: notFound, database: database)
+                    _ = try await CashConfirmation.confirm(path: path, by: people.finance, database: database)
+                    try? FileManager.default.removeItem(atPath: path)
+                    return (reply.paid, reply.notFound)
+                }
+            }
+            return try await group.reduce(into: (paid: 0, notFound: 0)) { total, district in
+                total.paid += district.paid
+                total.notFound += district.notFound
+            }
         }
-        return (paid, missing)
     }
 }
