@@ -21,6 +21,15 @@ public struct CSVParser: Sendable {
         public var fields: [ArraySlice<UInt8>] { (0..<ends.count).map(field) }
     }
 
+    /// `bytes` without leading and trailing spaces and tabs (in bytes: Foundation's trimming of a
+    /// String cost more than the parsing of a large file).
+    public static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var start = bytes.startIndex, end = bytes.endIndex
+        while start < end, bytes[start] == 32 || bytes[start] == 9 { start += 1 }
+        while end > start, bytes[end - 1] == 32 || bytes[end - 1] == 9 { end -= 1 }
+        return bytes[start..<end]
+    }
+
     public enum Failure: Error, Sendable, Equatable {
         /// A quote inside an unquoted field, or text after a closing quote.
         case strayQuote(line: Int)

@@ -9,7 +9,7 @@ public struct RegisterHeader: Sendable {
         var slots: [Int] = []
         var seen = Set<RegisterColumn>()
         for bytes in record.fields {
-            let name = String(validating: Self.trimmed(bytes), as: UTF8.self) ?? "?"
+            let name = String(validating: CSVParser.trimmed(bytes), as: UTF8.self) ?? "?"
             guard let column = RegisterColumn(rawValue: name) else {
                 problems.append(ImportProblem(line: record.line, column: name, "this column is not part of the register format."))
                 slots.append(-1)
@@ -35,7 +35,7 @@ public struct RegisterHeader: Sendable {
         }
         var values = [String](repeating: "", count: RegisterColumn.allCases.count)
         for index in 0..<slots.count where slots[index] >= 0 {
-            let bytes = Self.trimmed(record.field(index))
+            let bytes = CSVParser.trimmed(record.field(index))
             guard !bytes.isEmpty else { continue }
             guard let text = String(validating: bytes, as: UTF8.self) else {
                 return .failure(ImportProblem(line: record.line, column: RegisterColumn.allCases[slots[index]].rawValue,
@@ -44,14 +44,6 @@ public struct RegisterHeader: Sendable {
             values[slots[index]] = text
         }
         return .success(RegisterRow(line: record.line, values: values))
-    }
-
-    /// Without leading and trailing spaces and tabs.
-    static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        var start = bytes.startIndex, end = bytes.endIndex
-        while start < end, bytes[start] == 32 || bytes[start] == 9 { start += 1 }
-        while end > start, bytes[end - 1] == 32 || bytes[end - 1] == 9 { end -= 1 }
-        return bytes[start..<end]
     }
 }
 

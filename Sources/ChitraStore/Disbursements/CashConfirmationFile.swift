@@ -25,7 +25,7 @@ struct CashConfirmationFile {
         var positions: [String: Int]?
         var seen: [String: Int] = [:]
         func handle(_ record: CSVParser.Record) {
-            let fields = record.fields.map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) }
+            let fields = record.fields.map { String(decoding: CSVParser.trimmed($0), as: UTF8.self) }
             guard let header = positions else {
                 var found: [String: Int] = [:]
                 for (index, name) in fields.enumerated() { found[name] = index }

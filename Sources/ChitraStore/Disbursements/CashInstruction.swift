@@ -29,7 +29,7 @@ enum CashSQL {
         """
         WITH moved AS (
             UPDATE disbursements SET state = \(to.rawValue)
-            WHERE run_id = \(runID) AND rail = \(Rail.cash.rawValue) AND state = \(from.rawValue)
+            WHERE run_id = \(runID) AND on_rails AND rail = \(Rail.cash.rawValue) AND state = \(from.rawValue)
               AND EXISTS (SELECT 1 FROM runs WHERE id = \(runID) AND state = 'approved')
             RETURNING 1
         )
@@ -38,16 +38,19 @@ enum CashSQL {
     }
 
     static func waitingForOtherRails(runID: Int64) -> PostgresQuery {
-        "SELECT count(*) FROM disbursements WHERE run_id = \(runID) AND rail <> \(Rail.cash.rawValue) AND state = 'approved'"
+        "SELECT count(*) FROM disbursements WHERE run_id = \(runID) AND on_rails AND rail <> \(Rail.cash.rawValue) AND state = 'approved'"
     }
 
-    /// The post office's list of a district and month: who is paid in cash, where, how much.
+    /// The post office's list of a district and month: who is paid in cash, where, how much. Found
+    /// through the runs of that district and month (their index), not by a scan of every district's
+    /// disbursements.
     static func list(district: String, period: Period, commune: String?) -> PostgresQuery {
         """
         SELECT d.end_to_end_id, d.beneficiary_id, b.full_name, coalesce(b.cccd, ''), b.commune_code, d.amount_vnd,
                b.recipient, coalesce(b.recipient_name, ''), d.method = 'cash_home'
-        FROM disbursements d JOIN beneficiaries b ON b.beneficiary_id = d.beneficiary_id
-        WHERE d.district_code = \(district) AND d.period = \(RunSQL.date(period))::date AND d.state = 'cash_instructed'
+        FROM runs r JOIN disbursements d ON d.run_id = r.id JOIN beneficiaries b ON b.beneficiary_id = d.beneficiary_id
+        WHERE r.district_code = \(district) AND r.period = \(RunSQL.date(period))::date
+          AND d.district_code = \(district) AND d.period = \(RunSQL.date(period))::date AND d.state = 'cash_instructed'
           AND (\(commune)::text IS NULL OR b.commune_code = \(commune))
         ORDER BY b.commune_code, d.beneficiary_id
         """

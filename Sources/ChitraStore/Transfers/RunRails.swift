@@ -14,15 +14,20 @@ public enum RunRails {
         public var retrying: Int
         /// Failed for good or out of retries: finance decides.
         public var waitingForFinance: Int
+        /// Of `inFlight`, those accepted or pending: the gateway is asked about them.
+        public var awaitingInquiry = 0
+        /// Of `approved`, cash a run approved by an older version left for the submit step to list.
+        public var approvedCash = 0
 
         /// Something the rails will act on by themselves soon.
         public var isMoving: Bool { approved + inFlight + retrying > 0 }
     }
 
     public static func motion(runID: Int64, database: Database) async throws -> Motion {
-        for try await (approved, inFlight, retrying, waiting) in try await database.query(TransferSQL.motion(runID: runID), "read run \(runID)'s transfers")
-            .decode((Int64, Int64, Int64, Int64).self) {
-            return Motion(approved: Int(approved), inFlight: Int(inFlight), retrying: Int(retrying), waitingForFinance: Int(waiting))
+        for try await (approved, inFlight, retrying, waiting, inquiry, cash) in try await database.query(
+            TransferSQL.motion(runID: runID), "read run \(runID)'s transfers").decode((Int64, Int64, Int64, Int64, Int64, Int64).self) {
+            return Motion(approved: Int(approved), inFlight: Int(inFlight), retrying: Int(retrying), waitingForFinance: Int(waiting),
+                          awaitingInquiry: Int(inquiry), approvedCash: Int(cash))
         }
         return Motion(approved: 0, inFlight: 0, retrying: 0, waitingForFinance: 0)
     }

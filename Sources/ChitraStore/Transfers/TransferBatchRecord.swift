@@ -40,7 +40,7 @@ public struct TransferBatchRecord: Sendable, Hashable {
     /// The transfers of this batch whose outcome is not known yet.
     public func openTransfers(database: Database) async throws -> [OpenTransfer] {
         var transfers: [OpenTransfer] = []
-        let rows = try await database.query(TransferSQL.submittedTransfers(batchID: id), "read the transfers of batch \(messageID)")
+        let rows = try await database.query(TransferSQL.submittedTransfers(batchID: id, runID: runID), "read the transfers of batch \(messageID)")
         for try await (id, beneficiary, amount, institution, account, name, attempts) in rows
             .decode((String, String, Int64, String?, String?, String?, Int32).self) {
             transfers.append(OpenTransfer(endToEndID: id, beneficiaryID: beneficiary, amount: Money(dong: amount), rail: rail,
@@ -96,7 +96,7 @@ extension TransferBatchRecord {
     public func record(_ answers: [(OpenTransfer, DisbursementStateMachine.Answer)], problem: String?, retry: RetryPolicy,
                        inquiryInterval: Duration, on connection: PostgresConnection) async throws -> TransferOutcomes.Summary {
         let summary = try await TransferOutcomes.record(answers, batch: self, retry: retry, inquiryInterval: inquiryInterval, on: connection)
-        try await connection.query(TransferSQL.markAnsweredIfDone(batchID: id, error: problem), logger: Database.quiet)
+        try await connection.query(TransferSQL.markAnsweredIfDone(batchID: id, runID: runID, error: problem), logger: Database.quiet)
         return summary
     }
 }

@@ -122,8 +122,12 @@ public enum TransferOutcomes {
                          on connection: PostgresConnection) async throws -> Int {
         let (next, _) = try DisbursementStateMachine(state: .failed, attempts: 0, rail: .bank).handle(.fallBackRequested(reason: ""))
         precondition(next == .cashInstructed)
-        return try await count(connection.query(TransferSQL.fallBack(ids: transfers.map(\.endToEndID), reasons: transfers.map(\.reason), by: person),
-                                                logger: Database.quiet))
+        var moved = 0
+        for (reason, ofReason) in Dictionary(grouping: transfers, by: \.reason).sorted(by: { $0.key < $1.key }) {
+            moved += try await count(connection.query(TransferSQL.fallBack(ids: ofReason.map(\.endToEndID), reason: reason, by: person),
+                                                      logger: Database.quiet))
+        }
+        return moved
     }
 
     static func count(_ rows: PostgresRowSequence) async throws -> Int { try await count(QueryRows(rows)) }

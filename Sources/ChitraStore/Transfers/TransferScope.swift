@@ -23,7 +23,7 @@ public struct TransferScope: Sendable, Hashable {
     }
 
     func appendWhere(to query: inout PostgresQuery) {
-        query.sql += " d.run_id = $\(query.binds.count + 1) AND d.rail = $\(query.binds.count + 2) AND d.institution IS NOT NULL AND "
+        query.sql += " d.run_id = $\(query.binds.count + 1) AND d.on_rails AND d.rail = $\(query.binds.count + 2) AND d.institution IS NOT NULL AND "
         query.binds.append(runID)
         query.binds.append(rail.rawValue)
         switch selection {

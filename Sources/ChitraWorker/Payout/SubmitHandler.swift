@@ -33,39 +33,50 @@ public struct SubmitHandler: JobHandler {
         }
         logger[metadataKey: LogKey.period] = "\(period)"
         let district = context.job.districtCode
-        let (instructed, _) = try await CashInstruction.instruct(runID: args.runID, database: context.database)
-        if instructed > 0 { logger.info("cash disbursements on the post office's list", metadata: ["count": "\(instructed)"]) }
+        // One read of what the run has on the rails decides what this pass does: each step below
+        // reads the run's disbursements on the rails again, tens of thousands in a large district.
+        let motion = try await RunRails.motion(runID: args.runID, database: context.database)
+        if motion.approvedCash > 0 {
+            let (instructed, _) = try await CashInstruction.instruct(runID: args.runID, database: context.database)
+            if instructed > 0 { logger.info("cash disbursements on the post office's list", metadata: ["count": "\(instructed)"]) }
+        }
 
-        for rail in [Rail.bank, .wallet] where rails.rail(rail) != nil {
-            let batches = try await TransferBatching.batchDue(runID: args.runID, district: district, period: period, rail: rail,
-                                                              maximumTransfers: rails.batchSize, database: context.database)
-            if !batches.isEmpty {
-                logger.info("transfers batched", metadata: ["rail": "\(rail.rawValue)", "batches": "\(batches.count)",
-                                                            "transfers": "\(batches.reduce(0) { $0 + $1.transfers })"])
+        if motion.approved > motion.approvedCash || motion.retrying > 0 {
+            for rail in [Rail.bank, .wallet] where rails.rail(rail) != nil {
+                let batches = try await TransferBatching.batchDue(runID: args.runID, district: district, period: period, rail: rail,
+                                                                  maximumTransfers: rails.batchSize, database: context.database)
+                if !batches.isEmpty {
+                    logger.info("transfers batched", metadata: ["rail": "\(rail.rawValue)", "batches": "\(batches.count)",
+                                                                "transfers": "\(batches.reduce(0) { $0 + $1.transfers })"])
+                }
             }
         }
 
-        let due = try await RunRails.dueInquiries(runID: args.runID, limit: Self.inquiriesPerPass, database: context.database)
-        if !due.isEmpty {
-            let (answers, problem) = await rails.inquireByBatch(due)
-            let summary = try await context.database.transaction("record inquiries of run \(args.runID)") { connection in
-                try await TransferOutcomes.record(answers, batch: nil, retry: rails.retry, inquiryInterval: rails.inquiryInterval, on: connection)
+        if motion.awaitingInquiry > 0 {
+            let due = try await RunRails.dueInquiries(runID: args.runID, limit: Self.inquiriesPerPass, database: context.database)
+            if !due.isEmpty {
+                let (answers, problem) = await rails.inquireByBatch(due)
+                let summary = try await context.database.transaction("record inquiries of run \(args.runID)") { connection in
+                    try await TransferOutcomes.record(answers, batch: nil, retry: rails.retry, inquiryInterval: rails.inquiryInterval, on: connection)
+                }
+                logger.debug("accepted and pending transfers asked about", metadata: ["outcomes": "\(summary)"])
+                if let problem { logger.notice("some inquiries got no answer", metadata: ["reason": "\(problem)"]) }
             }
-            logger.debug("accepted and pending transfers asked about", metadata: ["outcomes": "\(summary)"])
-            if let problem { logger.notice("some inquiries got no answer", metadata: ["reason": "\(problem)"]) }
         }
 
-        let fallen = try await RunRails.fallBackOnFallbackDay(runID: args.runID, today: RunRails.today(), database: context.database)
-        if fallen > 0 { logger.notice("failed transfers sent to cash on the district's fallback day", metadata: ["count": "\(fallen)"]) }
+        if motion.retrying + motion.waitingForFinance > 0 {
+            let fallen = try await RunRails.fallBackOnFallbackDay(runID: args.runID, today: RunRails.today(), database: context.database)
+            if fallen > 0 { logger.notice("failed transfers sent to cash on the district's fallback day", metadata: ["count": "\(fallen)"]) }
+        }
 
-        if try await RunRails.completeIfSettled(runID: args.runID, database: context.database) {
+        // Nothing left on the rails: the run completes once the post office has confirmed its cash.
+        if !motion.isMoving, try await RunRails.completeIfSettled(runID: args.runID, database: context.database) {
             logger.info("run completed: every disbursement settled")
             try await context.withCompletingTransaction { _ in }
             return
         }
-        let motion = try await RunRails.motion(runID: args.runID, database: context.database)
-        if motion.approved > 0, rails.bank == nil || rails.wallet == nil {
-            logger.info("approved transfers wait for a worker with their rail's gateway", metadata: ["count": "\(motion.approved)"])
+        if motion.approved > motion.approvedCash, rails.bank == nil || rails.wallet == nil {
+            logger.info("approved transfers wait for a worker with their rail's gateway", metadata: ["count": "\(motion.approved - motion.approvedCash)"])
         }
         throw JobSnooze(for: motion.isMoving ? movingRecheck : idleRecheck)
     }

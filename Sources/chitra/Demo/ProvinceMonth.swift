@@ -5,7 +5,7 @@ import Foundation
 /// The steps of a province's month that the demo and the payout benchmark both take, as finance
 /// would: approve every district's run, send what still failed to cash, record the post office's
 /// confirmations.
-struct ProvinceMonth {
+struct ProvinceMonth: Sendable {
     let database: Database
     let people: ProvincePeople
     let period: Period
@@ -42,7 +42,10 @@ struct ProvinceMonth {
                     let path = "\(folder)/post-office-\(district).csv"
                     let reply = try await PostOfficeReply.write(district: district, period: period, paidOn: paidOn, to: path,
                                                                 notFound: notFound, database: database)
-                    _ = try await CashConfirmation.confirm(path: path, by: people.finance, database: database)
+                    // A district with nothing on its list has nothing to confirm.
+                    if reply.paid + reply.notFound > 0 {
+                        _ = try await CashConfirmation.confirm(path: path, by: people.finance, database: database)
+                    }
                     try? FileManager.default.removeItem(atPath: path)
                     return (reply.paid, reply.notFound)
                 }
