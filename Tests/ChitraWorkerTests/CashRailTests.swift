@@ -135,7 +135,9 @@ extension CashRailTests {
                 "CT954202409NB1,B1,500000,paid,2024-10-03,",
             ])
             do {
-                _ = try await CashConfirmation.confirm(path: mismatched, by: .test("post office", role: .finance), database: database)
+                // Looked up two rows a statement: the problems of every statement, in line order.
+                _ = try await CashConfirmation.confirm(path: mismatched, by: .test("post office", role: .finance), database: database,
+                                                       rowsPerStatement: 2)
                 Issue.record("a mismatched file was accepted")
             } catch let failure as ImportFailure {
                 #expect(failure.description == """
@@ -152,7 +154,9 @@ extension CashRailTests {
                 "CT954202409NC1,C1,500000,paid,2024-10-03,Lê Văn A",
                 "CT954202409NC2,C2,500000,not_found,,",
             ])
-            let outcome = try await CashConfirmation.confirm(path: good, by: .test("post office", role: .finance), database: database)
+            // One row a statement: what each closes adds up.
+            let outcome = try await CashConfirmation.confirm(path: good, by: .test("post office", role: .finance), database: database,
+                                                             rowsPerStatement: 1)
             #expect(outcome.description == "Confirmed 2 cash payments: 1 paid, 1 returned (not found).")
             #expect(try await Self.states(database) == ["C1": "paid_cash", "C2": "returned", "C3": "cash_instructed", "B1": "approved"])
             let again = try await CashConfirmation.confirm(path: good, by: .test("someone else", role: .finance), database: database)

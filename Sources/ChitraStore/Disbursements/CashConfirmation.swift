@@ -22,7 +22,11 @@ public enum CashConfirmation {
         }
     }
 
-    public static func confirm(path: String, by identity: Identity, database: Database) async throws -> Outcome {
+    /// Rows looked up per statement: few enough that the EndToEndId's index finds them.
+    public static let rowsPerStatement = 5_000
+
+    public static func confirm(path: String, by identity: Identity, database: Database,
+                               rowsPerStatement: Int = rowsPerStatement) async throws -> Outcome {
         let person = identity.name
         let file = RegisterFile(path: path, label: "confirmation file")
         let (bytes, digest) = try await NIOThreadPool.singleton.runIfActive { try file.contents() }
@@ -37,22 +41,34 @@ public enum CashConfirmation {
                 .decode(String.self) {
                 return Outcome(paid: 0, returned: 0, completedRuns: [], alreadyConfirmedBy: by)
             }
-            let columns = CashConfirmationSQL.Columns(rows)
+            // In chunks: a district's list is tens of thousands of rows, and looked up all at once the
+            // planner scanned every disbursement of every district (in parallel workers, each
+            // parsing the plan with its arrays) for each statement.
+            let chunks = stride(from: 0, to: rows.count, by: max(rowsPerStatement, 1)).map {
+                CashConfirmationSQL.Columns(rows[$0..<min($0 + max(rowsPerStatement, 1), rows.count)])
+            }
             var problems: [ImportProblem] = []
-            for try await (line, problem) in try await connection.query(CashConfirmationSQL.problems(columns), logger: Database.quiet)
-                .decode((Int32, String).self) {
-                problems.append(ImportProblem(line: Int(line), problem))
+            for columns in chunks where problems.count < ImportFailure.shownLimit {
+                for try await (line, problem) in try await connection.query(CashConfirmationSQL.problems(columns), logger: Database.quiet)
+                    .decode((Int32, String).self) {
+                    problems.append(ImportProblem(line: Int(line), problem))
+                }
             }
-            guard problems.isEmpty else { throw ImportFailure(problems: problems, total: problems.count) }
-            try await connection.query(CashConfirmationSQL.apply(columns, paid: paidState, returned: returnedState, from: .cashInstructed,
-                                                                 by: person), logger: Database.quiet)
-            // What the file closed, by district and run, read once (the runs to complete, the
+            guard problems.isEmpty else {
+                throw ImportFailure(problems: Array(problems.prefix(ImportFailure.shownLimit)), total: problems.count)
+            }
+            // What the file closed, by district and run, as it closes it (the runs to complete, the
             // districts that may see the file, the audit's counts).
-            var closed: [(district: String, run: Int64, paid: Int64, returned: Int64)] = []
-            for try await (district, run, paidCount, returnedCount) in try await connection.query(
-                CashConfirmationSQL.closed(ids: columns.ids), logger: Database.quiet).decode((String, Int64, Int64, Int64).self) {
-                closed.append((district, run, paidCount, returnedCount))
+            var counts: [String: [Int64: (paid: Int64, returned: Int64)]] = [:]
+            for columns in chunks {
+                for try await (district, run, paidCount, returnedCount) in try await connection.query(
+                    CashConfirmationSQL.apply(columns, paid: paidState, returned: returnedState, from: .cashInstructed, by: person),
+                    logger: Database.quiet).decode((String, Int64, Int64, Int64).self) {
+                    let before = counts[district, default: [:]][run] ?? (0, 0)
+                    counts[district, default: [:]][run] = (before.paid + paidCount, before.returned + returnedCount)
+                }
             }
+            let closed = counts.flatMap { district, runs in runs.map { (district: district, run: $0.key, paid: $0.value.paid, returned: $0.value.returned) } }
             let completed = try await RunSettlement.completeIfSettled(runIDs: Array(Set(closed.map(\.run))).sorted(), on: connection)
             let paid = rows.filter(\.paid).count
             let fileName = URL(fileURLWithPath: path).lastPathComponent
@@ -78,7 +94,7 @@ enum CashConfirmationSQL {
     struct Columns {
         var lines: [Int32], ids: [String], beneficiaries: [String], amounts: [Int64], paid: [Bool], days: [String], receivers: [String]
 
-        init(_ rows: [CashConfirmationFile.Row]) {
+        init(_ rows: ArraySlice<CashConfirmationFile.Row>) {
             lines = rows.map { Int32($0.line) }
             ids = rows.map(\.endToEndID)
             beneficiaries = rows.map(\.beneficiaryID)
@@ -134,9 +150,14 @@ enum CashConfirmationSQL {
         binds.append(from.rawValue)
         binds.append(by)
         return PostgresQuery(unsafeSQL: """
-            UPDATE disbursements d SET state = CASE WHEN r.paid THEN $8 ELSE $9 END,
-                settled_on = CASE WHEN r.paid THEN r.day::date END, received_by = NULLIF(r.receiver, ''), confirmed_by = $11
-            FROM \(rows) WHERE d.end_to_end_id = ANY ($2::text[]) AND d.end_to_end_id = r.e2e AND d.state = $10
+            WITH closed AS (
+                UPDATE disbursements d SET state = CASE WHEN r.paid THEN $8 ELSE $9 END,
+                    settled_on = CASE WHEN r.paid THEN r.day::date END, received_by = NULLIF(r.receiver, ''), confirmed_by = $11
+                FROM \(rows) WHERE d.end_to_end_id = ANY ($2::text[]) AND d.end_to_end_id = r.e2e AND d.state = $10
+                RETURNING d.district_code, d.run_id, d.state
+            )
+            SELECT district_code, run_id, count(*) FILTER (WHERE state = $8), count(*) FILTER (WHERE state = $9)
+            FROM closed GROUP BY 1, 2 ORDER BY 1, 2
             """, binds: binds)
     }
 
@@ -148,11 +169,4 @@ enum CashConfirmationSQL {
         """
     }
 
-    /// What a file closed, by district and run: paid and returned.
-    static func closed(ids: [String]) -> PostgresQuery {
-        """
-        SELECT district_code, run_id, count(*) FILTER (WHERE state = 'paid_cash'), count(*) FILTER (WHERE state = 'returned')
-        FROM disbursements WHERE end_to_end_id = ANY (\(ids)::text[]) GROUP BY 1, 2 ORDER BY 1, 2
-        """
-    }
 }
