@@ -66,7 +66,7 @@ enum RunSQL {
         [PostgresQuery(unsafeSQL: """
             UPDATE disbursements d SET state = '\(transfer.rawValue)', institution = c.institution, account = c.account, account_name = c.account_name
             FROM (\(TransferSQL.creditors(runID: runID, states: "'computed'"))) c
-            WHERE d.beneficiary_id = c.beneficiary_id AND d.period = c.period AND d.state = 'computed'
+            WHERE d.beneficiary_id = c.beneficiary_id AND d.period = c.period AND d.run_id = \(runID) AND d.on_rails AND d.state = 'computed'
             """),
          "UPDATE disbursements SET state = \(cash.rawValue) WHERE run_id = \(runID) AND state = 'computed' AND rail = \(Rail.cash.rawValue)"]
     }

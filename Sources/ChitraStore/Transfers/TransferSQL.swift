@@ -39,7 +39,7 @@ enum TransferSQL {
         PostgresQuery(unsafeSQL: """
             UPDATE disbursements d SET institution = c.institution, account = c.account, account_name = c.account_name
             FROM (\(creditors(runID: runID, states: "'approved'", missingOnly: true))) c
-            WHERE d.beneficiary_id = c.beneficiary_id AND d.period = c.period
+            WHERE d.beneficiary_id = c.beneficiary_id AND d.period = c.period AND d.run_id = \(runID) AND d.on_rails
             """)
     }
 
