@@ -44,9 +44,8 @@ public enum CashConfirmation {
             // In chunks: a district's list is tens of thousands of rows, and looked up all at once the
             // planner scanned every disbursement of every district (in parallel workers, each
             // parsing the plan with its arrays) for each statement.
-            let chunks = stride(from: 0, to: rows.count, by: max(rowsPerStatement, 1)).map {
-                CashConfirmationSQL.Columns(rows[$0..<min($0 + max(rowsPerStatement, 1), rows.count)])
-            }
+            let size = max(rowsPerStatement, 1)
+            let chunks = stride(from: 0, to: rows.count, by: size).map { CashConfirmationSQL.Columns(rows[$0..<min($0 + size, rows.count)]) }
             var problems: [ImportProblem] = []
             for columns in chunks where problems.count < ImportFailure.shownLimit {
                 for try await (line, problem) in try await connection.query(CashConfirmationSQL.problems(columns), logger: Database.quiet)
@@ -57,18 +56,16 @@ public enum CashConfirmation {
             guard problems.isEmpty else {
                 throw ImportFailure(problems: Array(problems.prefix(ImportFailure.shownLimit)), total: problems.count)
             }
-            // What the file closed, by district and run, as it closes it (the runs to complete, the
-            // districts that may see the file, the audit's counts).
-            var counts: [String: [Int64: (paid: Int64, returned: Int64)]] = [:]
+            // What the file closed, by district and run, as each statement closes it (the runs to
+            // complete, the districts that may see the file, the audit's counts, summed below).
+            var closed: [(district: String, run: Int64, paid: Int64, returned: Int64)] = []
             for columns in chunks {
                 for try await (district, run, paidCount, returnedCount) in try await connection.query(
                     CashConfirmationSQL.apply(columns, paid: paidState, returned: returnedState, from: .cashInstructed, by: person),
                     logger: Database.quiet).decode((String, Int64, Int64, Int64).self) {
-                    let before = counts[district, default: [:]][run] ?? (0, 0)
-                    counts[district, default: [:]][run] = (before.paid + paidCount, before.returned + returnedCount)
+                    closed.append((district, run, paidCount, returnedCount))
                 }
             }
-            let closed = counts.flatMap { district, runs in runs.map { (district: district, run: $0.key, paid: $0.value.paid, returned: $0.value.returned) } }
             let completed = try await RunSettlement.completeIfSettled(runIDs: Array(Set(closed.map(\.run))).sorted(), on: connection)
             let paid = rows.filter(\.paid).count
             let fileName = URL(fileURLWithPath: path).lastPathComponent

@@ -19,6 +19,9 @@ public enum RunRails {
         /// Of `approved`, cash a run approved by an older version left for the submit step to list.
         public var approvedCash = 0
 
+        /// Approved bank and wallet transfers, not yet sent.
+        public var approvedTransfers: Int { approved - approvedCash }
+
         /// Something the rails will act on by themselves soon.
         public var isMoving: Bool { approved + inFlight + retrying > 0 }
     }

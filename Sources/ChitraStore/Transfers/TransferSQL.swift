@@ -6,6 +6,13 @@ enum TransferSQL {
     /// Disbursements a batch may take: approved ones, and failed ones whose automatic retry is due.
     static let due = "(d.state = 'approved' OR (d.state = 'failed' AND d.retry_at <= now()))"
 
+    /// The rows of disbursements alias `d` still in batch `batch` of run `run` (SQL expressions):
+    /// the batch id is not indexed (so that batching is a HOT update), a batch's transfers are found
+    /// among its run's on the rails.
+    static func inBatch(_ batch: String, ofRun run: String) -> String {
+        "d.run_id = \(run) AND d.on_rails AND d.batch_id = \(batch)"
+    }
+
     /// The creditor of each of a run's disbursements in `states` (bank and wallet only), from the
     /// register version in force for the period (bank: its BIN, account and account name; wallet:
     /// provider, wallet id and the beneficiary's name), as a relation
@@ -111,8 +118,8 @@ enum TransferSQL {
     /// The transfers a batch (of run `runID`) still holds without a known outcome.
     static func submittedTransfers(batchID: Int64, runID: Int64) -> PostgresQuery {
         """
-        SELECT end_to_end_id, beneficiary_id, amount_vnd, institution, account, account_name, attempts FROM disbursements
-        WHERE run_id = \(runID) AND on_rails AND batch_id = \(batchID) AND state = 'submitted' ORDER BY end_to_end_id
+        SELECT end_to_end_id, beneficiary_id, amount_vnd, institution, account, account_name, attempts FROM disbursements d
+        WHERE \(unescaped: inBatch(String(batchID), ofRun: String(runID))) AND d.state = 'submitted' ORDER BY end_to_end_id
         """
     }
 
@@ -123,8 +130,8 @@ enum TransferSQL {
     /// A batch is answered once none of its transfers is still `submitted` (of this batch).
     static func markAnsweredIfDone(batchID: Int64, runID: Int64, error: String?) -> PostgresQuery {
         """
-        UPDATE transfer_batches SET state = CASE WHEN EXISTS (SELECT 1 FROM disbursements WHERE run_id = \(runID) AND on_rails
-                                                                   AND batch_id = \(batchID) AND state = 'submitted')
+        UPDATE transfer_batches SET state = CASE WHEN EXISTS (SELECT 1 FROM disbursements d
+                                                              WHERE \(unescaped: inBatch(String(batchID), ofRun: String(runID))) AND d.state = 'submitted')
                                                  THEN state ELSE 'answered' END,
             answered_at = now(), last_error = coalesce(\(error), last_error)
         WHERE id = \(batchID) AND state = 'posting'

@@ -41,27 +41,11 @@ public struct SubmitHandler: JobHandler {
             if instructed > 0 { logger.info("cash disbursements on the post office's list", metadata: ["count": "\(instructed)"]) }
         }
 
-        if motion.approved > motion.approvedCash || motion.retrying > 0 {
-            for rail in [Rail.bank, .wallet] where rails.rail(rail) != nil {
-                let batches = try await TransferBatching.batchDue(runID: args.runID, district: district, period: period, rail: rail,
-                                                                  maximumTransfers: rails.batchSize, database: context.database)
-                if !batches.isEmpty {
-                    logger.info("transfers batched", metadata: ["rail": "\(rail.rawValue)", "batches": "\(batches.count)",
-                                                                "transfers": "\(batches.reduce(0) { $0 + $1.transfers })"])
-                }
-            }
+        if motion.approvedTransfers > 0 || motion.retrying > 0 {
+            try await batchDue(runID: args.runID, district: district, period: period, database: context.database, logger: logger)
         }
-
         if motion.awaitingInquiry > 0 {
-            let due = try await RunRails.dueInquiries(runID: args.runID, limit: Self.inquiriesPerPass, database: context.database)
-            if !due.isEmpty {
-                let (answers, problem) = await rails.inquireByBatch(due)
-                let summary = try await context.database.transaction("record inquiries of run \(args.runID)") { connection in
-                    try await TransferOutcomes.record(answers, batch: nil, retry: rails.retry, inquiryInterval: rails.inquiryInterval, on: connection)
-                }
-                logger.debug("accepted and pending transfers asked about", metadata: ["outcomes": "\(summary)"])
-                if let problem { logger.notice("some inquiries got no answer", metadata: ["reason": "\(problem)"]) }
-            }
+            try await inquire(runID: args.runID, database: context.database, logger: logger)
         }
 
         if motion.retrying + motion.waitingForFinance > 0 {
@@ -75,9 +59,34 @@ public struct SubmitHandler: JobHandler {
             try await context.withCompletingTransaction { _ in }
             return
         }
-        if motion.approved > motion.approvedCash, rails.bank == nil || rails.wallet == nil {
-            logger.info("approved transfers wait for a worker with their rail's gateway", metadata: ["count": "\(motion.approved - motion.approvedCash)"])
+        if motion.approvedTransfers > 0, rails.bank == nil || rails.wallet == nil {
+            logger.info("approved transfers wait for a worker with their rail's gateway", metadata: ["count": "\(motion.approvedTransfers)"])
         }
         throw JobSnooze(for: motion.isMoving ? movingRecheck : idleRecheck)
+    }
+
+    /// Batches what is due on each rail this worker has a gateway for.
+    private func batchDue(runID: Int64, district: String, period: Period, database: Database, logger: Logger) async throws {
+        for rail in [Rail.bank, .wallet] where rails.rail(rail) != nil {
+            let batches = try await TransferBatching.batchDue(runID: runID, district: district, period: period, rail: rail,
+                                                              maximumTransfers: rails.batchSize, database: database)
+            if !batches.isEmpty {
+                logger.info("transfers batched", metadata: ["rail": "\(rail.rawValue)", "batches": "\(batches.count)",
+                                                            "transfers": "\(batches.reduce(0) { $0 + $1.transfers })"])
+            }
+        }
+    }
+
+    /// Asks the gateways about accepted and pending transfers whose inquiry is due, and records
+    /// what they say.
+    private func inquire(runID: Int64, database: Database, logger: Logger) async throws {
+        let due = try await RunRails.dueInquiries(runID: runID, limit: Self.inquiriesPerPass, database: database)
+        guard !due.isEmpty else { return }
+        let (answers, problem) = await rails.inquireByBatch(due)
+        let summary = try await database.transaction("record inquiries of run \(runID)") { connection in
+            try await TransferOutcomes.record(answers, batch: nil, retry: rails.retry, inquiryInterval: rails.inquiryInterval, on: connection)
+        }
+        logger.debug("accepted and pending transfers asked about", metadata: ["outcomes": "\(summary)"])
+        if let problem { logger.notice("some inquiries got no answer", metadata: ["reason": "\(problem)"]) }
     }
 }
