@@ -88,7 +88,7 @@ public enum Pain001Reader {
         func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
 
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-            let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let value = XMLText.trimmed(text)
             let parent = path.count >= 2 ? path[path.count - 2] : ""
             func within(_ element: String) -> Bool { path.contains(element) }
             switch (name, parent) {

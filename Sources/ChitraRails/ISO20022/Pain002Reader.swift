@@ -66,7 +66,7 @@ public enum Pain002Reader {
         func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
 
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-            let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            let value = XMLText.trimmed(text)
             let parent = path.count >= 2 ? path[path.count - 2] : ""
             let inTransaction = path.contains("TxInfAndSts")
             switch (name, parent) {

@@ -53,7 +53,7 @@ struct APIBenchmark {
         guard let wrk = path.map({ "\($0)/wrk" }).first(where: FileManager.default.isExecutableFile(atPath:)) else {
             throw ValidationError("wrk is not installed (apt-get install wrk).")
         }
-        return try await BenchmarkProvince(beneficiaries: beneficiaries, districtCount: 7, folder: folder).with { database, url, people in
+        return try await BenchmarkProvince(beneficiaries: beneficiaries, districtCount: 7, folder: folder).with { database, url, people, _ in
             try await measure(database: database, url: url, people: people, wrk: wrk)
         }
     }

@@ -35,8 +35,9 @@ struct BenchmarkProvince {
     }
 
     /// Runs `body` with the application's handle (scoped to the province's districts and the
-    /// queue), its URL for worker processes, and the province's people.
-    func with<T: Sendable>(_ body: @Sendable (Database, DatabaseURL, ProvincePeople) async throws -> T) async throws -> T {
+    /// queue), its URL for worker processes, the province's people, and the owner's URL (for what
+    /// only the owner may read: the statements' statistics).
+    func with<T: Sendable>(_ body: @Sendable (Database, DatabaseURL, ProvincePeople, DatabaseURL) async throws -> T) async throws -> T {
         let logger = Self.logger
         let policy = try PolicyTable.bundled()
         let districts = self.districts
@@ -65,7 +66,7 @@ struct BenchmarkProvince {
             // Statistics and vacuum are the owner's work.
             try await Database.withRunning(owner, logger: logger) { try await RunBenchmarkStatistics.vacuumAnalyze($0) }
             let result = try await Database.withRunning(url, scope: ProvincePeople.scope(districts), logger: logger) { database in
-                try await body(database, url, people)
+                try await body(database, url, people, owner)
             }
             await cluster.stop(removingFolder: false)
             keepLog(of: cluster)

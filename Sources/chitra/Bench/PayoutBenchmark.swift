@@ -38,8 +38,18 @@ struct PayoutBenchmark {
         var statistics: PayoutStatistics
         var credits: Int
         var creditedTwice: Int
+        /// The statements that took the database's time after approval, the most first.
+        var statements: [StatementStatistics.Statement]
         var machine = "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB"
         var date = ISO8601DateFormatter().string(from: Date())
+
+        /// The first five statements, one short line each.
+        var statementsText: String {
+            statements.prefix(5).map { statement in
+                let query = statement.query.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                return "\n    \(String(format: "%.1f", statement.totalMilliseconds / 1000)) s in \(statement.calls) calls: \(query.prefix(110))"
+            }.joined()
+        }
 
         var text: String {
             let rate = Double(disbursements) / max(secondsToAllTerminal, 1e-9)
@@ -51,20 +61,27 @@ struct PayoutBenchmark {
                   before the clock: computing \(beneficiaries) beneficiaries \(String(format: "%.1f", computeSeconds)) s
                   end states: \(states); \(statistics.fallbacks) fallen back to cash
                   ledger: \(credits) credits, \(creditedTwice) transfers credited more than once
+                  the database's time after approval, by statement (pg_stat_statements): \(statementsText)
                 """
         }
     }
 
     func run() async throws -> Result {
         // Statements over 250 ms are logged in `postgres.log` of the work folder, and the plans of
-        // those over a second (auto_explain, without their parameters): where the database's time goes.
+        // those over a second (auto_explain, without their parameters): where the database's time
+        // goes, with each statement's total (pg_stat_statements). WAL segments are not zero-filled
+        // when created: a fresh cluster creates every segment of the payout's ~2 GB of WAL and filled
+        // each with zeros first (perf: ~7 % of the machine during the payout), where a server in
+        // service recycles the segments of past checkpoints, which are not filled again.
         try await BenchmarkProvince(beneficiaries: beneficiaries, districtCount: districtCount, folder: folder,
                                     settings: ["log_min_duration_statement": "250", "session_preload_libraries": "auto_explain",
+                                               "shared_preload_libraries": "pg_stat_statements", "pg_stat_statements.max": "1000",
+                                               "wal_init_zero": "off",
                                                "auto_explain.log_min_duration": "1000"])
-            .with { database, url, people in try await measure(database: database, url: url, people: people) }
+            .with { database, url, people, owner in try await measure(database: database, url: url, people: people, owner: owner) }
     }
 
-    private func measure(database: Database, url: DatabaseURL, people: ProvincePeople) async throws -> Result {
+    private func measure(database: Database, url: DatabaseURL, people: ProvincePeople, owner: DatabaseURL) async throws -> Result {
         let period = Period(year: 2026, month: 6)!
         let districts = Array(BacLieu.districtCodes.prefix(districtCount))
         for district in districts {
@@ -88,9 +105,10 @@ struct PayoutBenchmark {
                 let month = ProvinceMonth(database: database, people: people, period: period, districts: districts)
                 // One in a hundred not found by the post office: returned, owed again next month.
                 let notFound: @Sendable (String) -> Bool = { $0.hasSuffix("00") }
+                try await Database.withRunning(owner, logger: BenchmarkProvince.logger) { try await StatementStatistics.reset($0) }
+                let runIDs = try await RunStatus.list(period: period, districts: nil, database: database).map(\.runID)
                 let start = clock.now
                 _ = try await month.approveAll()
-                let runIDs = try await RunStatus.list(period: period, districts: nil, database: database).map(\.runID)
                 // Approval put the cash on the post office's lists: it pays them while the banks work.
                 @Sendable func confirmFirstLists() async throws -> Duration {
                     _ = try await month.confirmCash(folder: folder, paidOn: "2026-06-05", notFound: notFound)
@@ -115,6 +133,9 @@ struct PayoutBenchmark {
                 let end = clock.now
                 for process in processes { process.signal(SIGTERM) }
                 for process in processes { await process.waitForExit() }
+                let statements = try await Database.withRunning(owner, logger: BenchmarkProvince.logger) {
+                    try await StatementStatistics.top($0, limit: 20)
+                }
                 let statistics = try await PayoutStatistics.read(database)
                 let ledger = try await simulator.ledger()
                 let twice = BankSimulatorProcess.creditedTwice(ledger).count
@@ -125,7 +146,7 @@ struct PayoutBenchmark {
                               railsSeconds: (railsDone - start).seconds, firstListsSeconds: firstListsSeconds,
                               fallbackSeconds: (fallbackDone - firstListsDone).seconds,
                               cashSeconds: (cashDone - fallbackDone).seconds, completionSeconds: (end - cashDone).seconds,
-                              statistics: statistics, credits: ledger.count, creditedTwice: twice)
+                              statistics: statistics, credits: ledger.count, creditedTwice: twice, statements: statements)
             } catch {
                 for process in processes { process.signal(SIGKILL) }
                 for process in processes { await process.waitForExit() }

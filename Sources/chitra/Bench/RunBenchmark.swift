@@ -43,7 +43,7 @@ struct RunBenchmark {
 
     func run() async throws -> Result {
         try await BenchmarkProvince(beneficiaries: beneficiaries, districtCount: districtCount, folder: folder, settings: settings)
-            .with { database, url, people in try await measure(database: database, url: url, people: people) }
+            .with { database, url, people, _ in try await measure(database: database, url: url, people: people) }
     }
 
     private func measure(database: Database, url: DatabaseURL, people: ProvincePeople) async throws -> Result {

@@ -1,0 +1,40 @@
+import PostgresNIO
+
+/// Where a benchmark's database time goes, statement by statement: `pg_stat_statements` of a
+/// private cluster started with it preloaded (`shared_preload_libraries`). The owner's work:
+/// the extension is created, reset and read by a superuser.
+public enum StatementStatistics {
+    public struct Statement: Sendable, Hashable, Codable {
+        public var query: String
+        public var calls: Int
+        public var totalMilliseconds: Double
+        public var rows: Int
+    }
+
+    /// Creates the extension if needed and forgets what was counted so far.
+    public static func reset(_ owner: Database) async throws {
+        try await owner.query(StatementStatisticsSQL.create, "create pg_stat_statements")
+        try await owner.query(StatementStatisticsSQL.reset, "reset pg_stat_statements")
+    }
+
+    /// The `limit` statements that took the most time since the reset, the most first.
+    public static func top(_ owner: Database, limit: Int) async throws -> [Statement] {
+        var statements: [Statement] = []
+        for try await (query, calls, total, rows) in try await owner.query(StatementStatisticsSQL.top(limit: limit), "read pg_stat_statements")
+            .decode((String, Int64, Double, Int64).self) {
+            statements.append(Statement(query: query, calls: Int(calls), totalMilliseconds: total, rows: Int(rows)))
+        }
+        return statements
+    }
+}
+
+enum StatementStatisticsSQL {
+    static let create: PostgresQuery = "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
+    static let reset: PostgresQuery = "SELECT pg_stat_statements_reset()"
+    static func top(limit: Int) -> PostgresQuery {
+        """
+        SELECT query, calls, total_exec_time, rows FROM pg_stat_statements
+        ORDER BY total_exec_time DESC LIMIT \(Int64(limit))
+        """
+    }
+}
