@@ -9,7 +9,8 @@ public enum CSVText {
     /// holds "\r\n" as one Character, equal to neither "\r" nor "\n").
     public static func field(_ text: String) -> String {
         guard text.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // Quotes doubled in Swift (Foundation's replacingOccurrences went through NSString).
+        return "\"" + text.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
     }
 
     /// One record, its fields quoted where needed, ended by `ending`.

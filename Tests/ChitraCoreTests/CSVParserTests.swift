@@ -47,3 +47,18 @@ struct CSVParserTests {
         #expect(throws: CSVParser.Failure.fieldTooLong(line: 2)) { try Self.parse(text, chunk: 4096) }
     }
 }
+
+@Suite("CSV text (what Chitra writes)")
+struct CSVTextTests {
+    @Test("fields are quoted only when they must be, quotes doubled, and read back as written")
+    func fields() throws {
+        #expect(CSVText.field("Nguyễn Văn Ân") == "Nguyễn Văn Ân")
+        #expect(CSVText.field("a,b") == "\"a,b\"")
+        #expect(CSVText.field("Bà \"Tư\"") == "\"Bà \"\"Tư\"\"\"")
+        #expect(CSVText.field("\"") == "\"\"\"\"")
+        #expect(CSVText.field("a\r\nb") == "\"a\r\nb\"")
+        let fields = ["\"đầu", "giữa\"\"x", "cuối\"", ",", "", "thường"]
+        let records = try CSVParserTests.parse(CSVText.line(fields))
+        #expect(records.map(\.1) == [fields])
+    }
+}

@@ -1,14 +1,53 @@
 import ChitraCore
 import ChitraStore
 import ChitraTesting
+import ChitraWorker
 import Foundation
 import PostgresNIO
 import Testing
 
 /// Batching takes a transfer only while it is due: two batchings of the same run at once (the
-/// rails' driver and a finance re-run) never put one transfer in two batches.
+/// rails' driver and a finance re-run) never put one transfer in two batches. One statement makes
+/// all of a pass's batches: per institution, in beneficiary order, at most the batch size each.
 @Suite("Transfer batching", .timeLimit(.minutes(3)))
 struct TransferBatchingTests {
+    @Test("one pass batches every due transfer once: one institution per batch, at most the batch size, in beneficiary order")
+    func batchesPerInstitution() async throws {
+        try await TestPostgres.withDatabase { database in
+            var file = RegisterFileBuilder(district: "954")
+            for (index, id) in ["B1", "B2", "B3", "B4", "B5", "B6", "B7"].enumerated() {
+                file.add(id, [.eligibleFrom: "2024-09", .paymentMethod: "bank", .bankCode: index < 4 ? "970436" : "970405",
+                              .accountNumber: "12345678\(index)", .accountName: id])
+            }
+            try await RunFixture.importRegister(file, database)
+            let runID = try await RunFixture.trigger("2024-09", autoApprove: true, database)
+            // A worker without gateways computes and approves; the transfers wait for their rail.
+            try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: RunFixture.policy)) { _ in
+                try await eventually("approved") {
+                    let states = try await CashRailTests.states(database)
+                    return states.count == 7 && states.values.allSatisfy { $0 == "approved" }
+                }
+            }
+            let made = try await TransferBatching.batchDue(runID: runID, district: "954", period: Period("2024-09")!, rail: .bank,
+                                                           maximumTransfers: 3, database: database)
+            #expect(made.map(\.transfers).sorted() == [1, 3, 3])
+            #expect(made.reduce(0) { $0 + $1.transfers } == 7)
+            var members: [String: [String]] = [:]
+            for try await (batch, institution, id) in try await database.query("""
+                SELECT t.message_id, t.institution, d.beneficiary_id FROM disbursements d JOIN transfer_batches t ON t.id = d.batch_id
+                WHERE d.state = 'submitted' AND d.attempts = 1 ORDER BY d.beneficiary_id
+                """, "batches").decode((String, String, String).self) {
+                members[batch + " " + institution, default: []].append(id)
+            }
+            #expect(Set(members.values) == [["B1", "B2", "B3"], ["B4"], ["B5", "B6", "B7"]])
+            #expect(Set(made.map(\.messageID)) == Set(members.keys.map { String($0.split(separator: " ")[0]) }))
+            // Nothing is due any more: a second pass makes no batch.
+            #expect(try await TransferBatching.batchDue(runID: runID, district: "954", period: Period("2024-09")!, rail: .bank,
+                                                        maximumTransfers: 3, database: database).isEmpty)
+            #expect(try await RunFixture.count("SELECT count(*) FROM jobs WHERE kind = 'transfer'", database) == 3)
+        }
+    }
+
     @Test("a transfer another batching took while this one waited for its row is left to it: sent once, no batch of nothing")
     func concurrentBatching() async throws {
         try await TestPostgres.withDatabase { database in

@@ -36,28 +36,19 @@ public enum TransferBatching {
         }
     }
 
-    /// Batches everything in `scope` on `connection`, enqueuing a job per batch.
+    /// Batches everything in `scope` on `connection` (one statement), enqueuing a job per batch.
     static func batch(_ scope: TransferScope, period: Period, limit: Int, requestedBy: String?,
                       on connection: PostgresConnection) async throws -> [Batch] {
-        var institutions: [String] = []
-        for try await (institution, _) in try await connection.query(TransferSQL.dueInstitutions(scope), logger: Database.quiet)
-            .decode((String, Int64).self) { institutions.append(institution) }
         let prefix = messagePrefix(rail: scope.rail, district: scope.district, period: period)
         var batches: [Batch] = []
-        for institution in institutions {
-            while true {
-                var made: Batch?
-                let query = TransferSQL.batch(scope, institution: institution, limit: limit, messagePrefix: prefix, requestedBy: requestedBy)
-                for try await (id, messageID, count) in try await connection.query(query, logger: Database.quiet).decode((Int64, String, Int64).self) {
-                    made = Batch(id: id, messageID: messageID, transfers: Int(count))
-                }
-                guard let made else { break }
-                let job = try NewJob(kind: jobKind, districtCode: scope.district, encoding: JobArgs(batchID: made.id, runID: scope.runID),
-                                     uniqueKey: "transfer:\(made.id)", maxAttempts: jobMaxAttempts)
-                _ = try await JobQueue.enqueue(job, on: connection)
-                batches.append(made)
-                if made.transfers < limit { break }
-            }
+        let query = TransferSQL.batch(scope, limit: limit, messagePrefix: prefix, requestedBy: requestedBy)
+        for try await (id, messageID, count) in try await connection.query(query, logger: Database.quiet).decode((Int64, String, Int64).self) {
+            batches.append(Batch(id: id, messageID: messageID, transfers: Int(count)))
+        }
+        for made in batches {
+            let job = try NewJob(kind: jobKind, districtCode: scope.district, encoding: JobArgs(batchID: made.id, runID: scope.runID),
+                                 uniqueKey: "transfer:\(made.id)", maxAttempts: jobMaxAttempts)
+            _ = try await JobQueue.enqueue(job, on: connection)
         }
         return batches
     }

@@ -50,57 +50,55 @@ enum TransferSQL {
             """)
     }
 
-    /// The institutions with transfers due, for a run and rail (or a finance scope).
-    static func dueInstitutions(_ scope: TransferScope) -> PostgresQuery {
-        var query = PostgresQuery(unsafeSQL: "SELECT d.institution, count(*) FROM disbursements d WHERE ")
-        scope.appendWhere(to: &query)
-        query.sql += " GROUP BY d.institution ORDER BY d.institution"
-        return query
-    }
-
-    /// Takes up to `limit` transfers of one institution in scope into a new batch (prepared), and
-    /// moves them to `submitted` with one more attempt. Returns the batch (id, message id, count),
-    /// or nothing when none was left. The update checks the scope again rather than locking the
-    /// picked rows first (a second write of every row): a transfer another batching took meanwhile
-    /// is no longer in scope when its lock is released, so it is skipped, and the batch counts
-    /// only what moved.
-    static func batch(_ scope: TransferScope, institution: String, limit: Int, messagePrefix: String, requestedBy: String?) -> PostgresQuery {
+    /// Takes every transfer in scope into new batches (prepared) in one statement: per institution,
+    /// in beneficiary order, `limit` to a batch; moves them to `submitted` with one more attempt.
+    /// Returns each batch made (id, message id, count), in id order. One scan of the run's transfers
+    /// whatever the number of batches (a statement per batch scanned and sorted them all again for
+    /// each). The update checks the scope again rather than locking the picked rows first (a second
+    /// write of every row): a transfer another batching took meanwhile is no longer in scope when
+    /// its lock is released, so it is skipped, and each batch counts only what moved; a batch left
+    /// with nothing is not written.
+    static func batch(_ scope: TransferScope, limit: Int, messagePrefix: String, requestedBy: String?) -> PostgresQuery {
         var query = PostgresQuery(unsafeSQL: """
             WITH picked AS (
-                SELECT d.beneficiary_id, d.period FROM disbursements d WHERE
+                SELECT d.beneficiary_id, d.period, d.institution,
+                       (row_number() OVER (PARTITION BY d.institution ORDER BY d.beneficiary_id) - 1) / \(max(limit, 1)) AS part
+                FROM disbursements d WHERE
             """)
         scope.appendWhere(to: &query)
-        query.sql += " AND d.institution = $\(query.binds.count + 1)"
-        query.binds.append(institution)
         query.sql += """
-             ORDER BY d.beneficiary_id LIMIT \(limit)
-            ), next AS (SELECT nextval(pg_get_serial_sequence('transfer_batches', 'id')) AS id),
+
+            ), parts AS MATERIALIZED (
+                SELECT institution, part, nextval(pg_get_serial_sequence('transfer_batches', 'id')) AS id
+                FROM (SELECT DISTINCT institution, part FROM picked) p
+            ),
             moved AS (
-                UPDATE disbursements d SET state = 'submitted', attempts = d.attempts + 1, batch_id = next.id, retry_at = NULL,
+                UPDATE disbursements d SET state = 'submitted', attempts = d.attempts + 1, batch_id = parts.id, retry_at = NULL,
                     inquire_at = NULL, retried_by = coalesce($\(query.binds.count + 1), d.retried_by)
-                FROM picked, next WHERE d.beneficiary_id = picked.beneficiary_id AND d.period = picked.period AND
+                FROM picked JOIN parts ON parts.institution = picked.institution AND parts.part = picked.part
+                WHERE d.beneficiary_id = picked.beneficiary_id AND d.period = picked.period AND
             """
         query.binds.append(requestedBy)
         scope.appendWhere(to: &query)
         let bindsBefore = query.binds.count
         query.sql += """
 
-                RETURNING d.amount_vnd
+                RETURNING d.batch_id, d.amount_vnd
             ), batch AS (
                 INSERT INTO transfer_batches (id, message_id, run_id, district_code, rail, institution, transfers, amount_vnd, requested_by)
                 OVERRIDING SYSTEM VALUE
-                SELECT next.id, $\(bindsBefore + 1) || next.id, $\(bindsBefore + 2), $\(bindsBefore + 3), $\(bindsBefore + 4), $\(bindsBefore + 5),
-                       (SELECT count(*) FROM moved), (SELECT sum(amount_vnd) FROM moved), $\(bindsBefore + 6)
-                FROM next WHERE EXISTS (SELECT 1 FROM moved)
+                SELECT parts.id, $\(bindsBefore + 1) || parts.id, $\(bindsBefore + 2), $\(bindsBefore + 3), $\(bindsBefore + 4), parts.institution,
+                       m.transfers, m.amount, $\(bindsBefore + 5)
+                FROM parts JOIN (SELECT batch_id, count(*) AS transfers, sum(amount_vnd) AS amount FROM moved GROUP BY batch_id) m
+                     ON m.batch_id = parts.id
                 RETURNING id, message_id, transfers
             )
-            SELECT batch.id, batch.message_id, batch.transfers::int8 FROM batch
+            SELECT batch.id, batch.message_id, batch.transfers::int8 FROM batch ORDER BY batch.id
             """
         query.binds.append(messagePrefix)
         query.binds.append(scope.runID)
         query.binds.append(scope.district)
         query.binds.append(scope.rail.rawValue)
-        query.binds.append(institution)
         query.binds.append(requestedBy)
         return query
     }
