@@ -148,6 +148,19 @@ extension CashRailTests {
                     Nothing was imported: 4 problems found.
                     """)
             }
+            // A good first statement and a bad second: the first is undone with the rest.
+            let halfGood = try Self.confirmation([
+                "CT954202409NC1,C1,500000,paid,2024-10-03,",
+                "CT954202409NC2,C2,400000,paid,2024-10-03,",
+            ])
+            do {
+                _ = try await CashConfirmation.confirm(path: halfGood, by: .test("post office", role: .finance), database: database,
+                                                       rowsPerStatement: 1)
+                Issue.record("a file with a wrong amount was accepted")
+            } catch let failure as ImportFailure {
+                #expect(failure.description.hasPrefix("Line 3: CT954202409NC2 is of 500000 đồng, not 400000.\n"))
+                #expect(failure.total == 1)
+            }
             #expect(try await Self.states(database) == ["C1": "cash_instructed", "C2": "cash_instructed", "C3": "cash_instructed", "B1": "approved"])
 
             let good = try Self.confirmation([

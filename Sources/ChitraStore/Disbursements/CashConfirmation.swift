@@ -36,16 +36,59 @@ public enum CashConfirmation {
         let (paidState, _) = try DisbursementStateMachine(state: .cashInstructed, attempts: 0, rail: .cash).handle(.cashConfirmed)
         let (returnedState, _) = try DisbursementStateMachine(state: .cashInstructed, attempts: 0, rail: .cash).handle(.cashReturned)
         let rows = parsed.rows
-        return try await database.transaction("confirm the cash payments of \(path)") { connection in
-            for try await by in try await connection.query(CashConfirmationSQL.previous(sha256: digest.sha256), logger: Database.quiet)
-                .decode(String.self) {
-                return Outcome(paid: 0, returned: 0, completedRuns: [], alreadyConfirmedBy: by)
+        // In chunks: a district's list is tens of thousands of rows, and looked up all at once the
+        // planner scanned every disbursement of every district (in parallel workers, each
+        // parsing the plan with its arrays) for each statement.
+        let size = max(rowsPerStatement, 1)
+        let chunks = stride(from: 0, to: rows.count, by: size).map { CashConfirmationSQL.Columns(rows[$0..<min($0 + size, rows.count)]) }
+        do {
+            return try await database.transaction("confirm the cash payments of \(path)") { connection in
+                for try await by in try await connection.query(CashConfirmationSQL.previous(sha256: digest.sha256), logger: Database.quiet)
+                    .decode(String.self) {
+                    return Outcome(paid: 0, returned: 0, completedRuns: [], alreadyConfirmedBy: by)
+                }
+                // Each row closes its disbursement only if it matches it (EndToEndId, beneficiary,
+                // amount, on a cash list); a chunk that closes fewer than its rows rolls everything
+                // back, and the rows are then checked one by one for the sentences. A good file —
+                // nearly every file — is read once, not checked and then applied.
+                var closed: [(district: String, run: Int64, paid: Int64, returned: Int64)] = []
+                for columns in chunks {
+                    var matched: Int64 = 0
+                    for try await (district, run, paidCount, returnedCount) in try await connection.query(
+                        CashConfirmationSQL.apply(columns, paid: paidState, returned: returnedState, from: .cashInstructed, by: person),
+                        logger: Database.quiet).decode((String, Int64, Int64, Int64).self) {
+                        closed.append((district, run, paidCount, returnedCount))
+                        matched += paidCount + returnedCount
+                    }
+                    guard matched == columns.ids.count else { throw Mismatch() }
+                }
+                let completed = try await RunSettlement.completeIfSettled(runIDs: Array(Set(closed.map(\.run))).sorted(), on: connection)
+                let paid = rows.filter(\.paid).count
+                let fileName = URL(fileURLWithPath: path).lastPathComponent
+                let districts = Array(Set(closed.map(\.district))).sorted()
+                try await connection.query(CashConfirmationSQL.record(sha256: digest.sha256, fileName: fileName, rows: rows.count, paid: paid,
+                                                                      returned: rows.count - paid, by: person, districts: districts),
+                                           logger: Database.quiet)
+                for district in districts {
+                    let ofDistrict = closed.filter { $0.district == district }
+                    try await AuditLog.append(AuditEntry(by: identity, .confirmCash, district: district, subject: fileName,
+                                                         after: ["paid_cash": .number(ofDistrict.reduce(0) { $0 + $1.paid }),
+                                                                 "returned": .number(ofDistrict.reduce(0) { $0 + $1.returned }),
+                                                                 "sha256": .text(digest.sha256)]), on: connection)
+                }
+                return Outcome(paid: paid, returned: rows.count - paid, completedRuns: completed, alreadyConfirmedBy: nil)
             }
-            // In chunks: a district's list is tens of thousands of rows, and looked up all at once the
-            // planner scanned every disbursement of every district (in parallel workers, each
-            // parsing the plan with its arrays) for each statement.
-            let size = max(rowsPerStatement, 1)
-            let chunks = stride(from: 0, to: rows.count, by: size).map { CashConfirmationSQL.Columns(rows[$0..<min($0 + size, rows.count)]) }
+        } catch is Mismatch {
+            throw try await problems(chunks, path: path, database: database)
+        }
+    }
+
+    /// Some row did not match its disbursement: nothing was changed.
+    private struct Mismatch: Error {}
+
+    /// Why the rows that did not match did not, by line.
+    private static func problems(_ chunks: [CashConfirmationSQL.Columns], path: String, database: Database) async throws -> ImportFailure {
+        let problems = try await database.transaction("check the cash payments of \(path)") { connection in
             var problems: [ImportProblem] = []
             for columns in chunks where problems.count < ImportFailure.shownLimit {
                 for try await (line, problem) in try await connection.query(CashConfirmationSQL.problems(columns), logger: Database.quiet)
@@ -53,35 +96,14 @@ public enum CashConfirmation {
                     problems.append(ImportProblem(line: Int(line), problem))
                 }
             }
-            guard problems.isEmpty else {
-                throw ImportFailure(problems: Array(problems.prefix(ImportFailure.shownLimit)), total: problems.count)
-            }
-            // What the file closed, by district and run, as each statement closes it (the runs to
-            // complete, the districts that may see the file, the audit's counts, summed below).
-            var closed: [(district: String, run: Int64, paid: Int64, returned: Int64)] = []
-            for columns in chunks {
-                for try await (district, run, paidCount, returnedCount) in try await connection.query(
-                    CashConfirmationSQL.apply(columns, paid: paidState, returned: returnedState, from: .cashInstructed, by: person),
-                    logger: Database.quiet).decode((String, Int64, Int64, Int64).self) {
-                    closed.append((district, run, paidCount, returnedCount))
-                }
-            }
-            let completed = try await RunSettlement.completeIfSettled(runIDs: Array(Set(closed.map(\.run))).sorted(), on: connection)
-            let paid = rows.filter(\.paid).count
-            let fileName = URL(fileURLWithPath: path).lastPathComponent
-            let districts = Array(Set(closed.map(\.district))).sorted()
-            try await connection.query(CashConfirmationSQL.record(sha256: digest.sha256, fileName: fileName, rows: rows.count, paid: paid,
-                                                                  returned: rows.count - paid, by: person, districts: districts),
-                                       logger: Database.quiet)
-            for district in districts {
-                let ofDistrict = closed.filter { $0.district == district }
-                try await AuditLog.append(AuditEntry(by: identity, .confirmCash, district: district, subject: fileName,
-                                                     after: ["paid_cash": .number(ofDistrict.reduce(0) { $0 + $1.paid }),
-                                                             "returned": .number(ofDistrict.reduce(0) { $0 + $1.returned }),
-                                                             "sha256": .text(digest.sha256)]), on: connection)
-            }
-            return Outcome(paid: paid, returned: rows.count - paid, completedRuns: completed, alreadyConfirmedBy: nil)
+            return problems
         }
+        guard !problems.isEmpty else {
+            // Every row matched when checked again: another confirmation changed the same
+            // disbursements meanwhile.
+            return ImportFailure(ImportProblem(line: 2, "the disbursements changed while the file was confirmed; nothing was changed: confirm it again."))
+        }
+        return ImportFailure(problems: Array(problems.prefix(ImportFailure.shownLimit)), total: problems.count)
     }
 }
 
@@ -151,6 +173,7 @@ enum CashConfirmationSQL {
                 UPDATE disbursements d SET state = CASE WHEN r.paid THEN $8 ELSE $9 END,
                     settled_on = CASE WHEN r.paid THEN r.day::date END, received_by = NULLIF(r.receiver, ''), confirmed_by = $11
                 FROM \(rows) WHERE d.end_to_end_id = ANY ($2::text[]) AND d.end_to_end_id = r.e2e AND d.state = $10
+                  AND d.beneficiary_id = r.beneficiary AND d.amount_vnd = r.amount
                 RETURNING d.district_code, d.run_id, d.state
             )
             SELECT district_code, run_id, count(*) FILTER (WHERE state = $8), count(*) FILTER (WHERE state = $9)
