@@ -21,23 +21,27 @@ public enum PostOfficeReply {
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: list))
         _ = try await CashList.write(district: district, period: period, commune: nil, database: database, to: handle)
         try handle.close()
-        var parser = CSVParser()
-        var rows: [[String]] = []
-        let emit: (CSVParser.Record) throws -> Void = { record in rows.append(record.fields.map { String(decoding: $0, as: UTF8.self) }) }
-        try parser.feed(Array(try Data(contentsOf: URL(fileURLWithPath: list))), emit: emit)
-        try parser.finish(emit: emit)
+        // The list's columns: end_to_end_id, beneficiary_id, full_name, cccd, commune_code, amount_vnd, …;
+        // only the three the reply repeats are decoded (a district's list is tens of thousands of rows).
         var text = "\u{FEFF}end_to_end_id,beneficiary_id,amount_vnd,status,paid_on,received_by\r\n"
-        var paid = 0, missing = 0
-        // The list's columns: end_to_end_id, beneficiary_id, full_name, cccd, commune_code, amount_vnd, …
-        for row in rows.dropFirst() where row.count >= 6 {
-            if notFound(row[1]) {
-                text += "\(row[0]),\(row[1]),\(row[5]),not_found,,\r\n"
+        var paid = 0, missing = 0, header = true
+        let emit: (CSVParser.Record) throws -> Void = { record in
+            if header { header = false; return }
+            guard record.fieldCount >= 6 else { return }
+            let id = String(decoding: record.field(0), as: UTF8.self)
+            let beneficiary = String(decoding: record.field(1), as: UTF8.self)
+            let amount = String(decoding: record.field(5), as: UTF8.self)
+            if notFound(beneficiary) {
+                text += "\(id),\(beneficiary),\(amount),not_found,,\r\n"
                 missing += 1
             } else {
-                text += "\(row[0]),\(row[1]),\(row[5]),paid,\(paidOn),Người nhận \(row[1])\r\n"
+                text += "\(id),\(beneficiary),\(amount),paid,\(paidOn),Người nhận \(beneficiary)\r\n"
                 paid += 1
             }
         }
+        var parser = CSVParser()
+        try parser.feed(Array(try Data(contentsOf: URL(fileURLWithPath: list))), emit: emit)
+        try parser.finish(emit: emit)
         guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
         }
