@@ -15,17 +15,11 @@ struct ProvinceMonth: Sendable {
     func approveAll() async throws -> (count: Int, totalVND: Int64) {
         var count = 0, total: Int64 = 0
         for district in districts {
-            let totals = try await approve(district)
+            let totals = try await RunApproval.approve(district: district, period: period, by: people.finance, database: database)
             count += totals.count
             total += totals.totalVND
         }
         return (count, total)
-    }
-
-    /// Finance approves one district's run; its control totals.
-    func approve(_ district: String) async throws -> (count: Int, totalVND: Int64) {
-        let totals = try await RunApproval.approve(district: district, period: period, by: people.finance, database: database)
-        return (totals.count, totals.totalVND)
     }
 
     /// Finance sends every transfer still failed to the post office; how many moved.
@@ -37,14 +31,13 @@ struct ProvinceMonth: Sendable {
         return moved
     }
 
-    /// The post office's answer to each district's cash list (of `districts`, all by default; those `notFound` picks by beneficiary
+    /// The post office's answer to each district's cash list (those `notFound` picks by beneficiary
     /// id are not found), written in `folder` and recorded by finance; how many were paid and not found.
     /// Each district's post office answers on its own: the districts' files are written and recorded
     /// at the same time.
-    func confirmCash(of districts: [String]? = nil, folder: String, paidOn: String,
-                     notFound: @escaping @Sendable (String) -> Bool) async throws -> (paid: Int, notFound: Int) {
+    func confirmCash(folder: String, paidOn: String, notFound: @escaping @Sendable (String) -> Bool) async throws -> (paid: Int, notFound: Int) {
         try await withThrowingTaskGroup(of: (paid: Int, notFound: Int).self) { group in
-            for district in districts ?? self.districts {
+            for district in districts {
                 group.addTask { [database, period, people] in
                     let path = "\(folder)/post-office-\(district).csv"
                     let reply = try await PostOfficeReply.write(district: district, period: period, paidOn: paidOn, to: path,
