@@ -16,3 +16,11 @@ ALTER POLICY tenant ON disbursements USING (district_code = ANY ((SELECT chitra_
 ALTER POLICY tenant ON run_shards USING (district_code = ANY ((SELECT chitra_scope())::text[]));
 ALTER POLICY tenant ON transfer_batches USING (district_code = ANY ((SELECT chitra_scope())::text[]));
 ALTER POLICY tenant ON jobs USING (district_code = ANY ((SELECT chitra_scope())::text[]));
+-- The same for the policies of the smaller tables, so that every policy reads its scope one way.
+ALTER POLICY tenant ON districts USING (code = ANY ((SELECT chitra_scope())::text[]) OR (SELECT chitra_global()));
+ALTER POLICY tenant ON cash_confirmation_files
+    USING (district_codes && (SELECT chitra_scope())::text[] OR (SELECT chitra_global()))
+    WITH CHECK (district_codes <@ (SELECT chitra_scope())::text[]);
+ALTER POLICY tenant ON api_tokens USING ((SELECT chitra_global()));
+ALTER POLICY tenant ON audit_log
+    USING (district_code = ANY ((SELECT chitra_scope())::text[]) OR (district_code IS NULL AND (SELECT chitra_global())));

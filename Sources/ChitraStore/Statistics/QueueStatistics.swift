@@ -18,14 +18,6 @@ public enum QueueStatistics {
         public var p99: Double
     }
 
-    /// A statement as `pg_stat_statements` counted it.
-    public struct Statement: Sendable, Hashable, Codable {
-        public var query: String
-        public var calls: Int
-        public var totalMilliseconds: Double
-        public var rows: Int
-    }
-
     public static func byDistrict(_ database: Database) async throws -> [DistrictRow] {
         var rows: [DistrictRow] = []
         for try await (district, completed, discarded, attempts) in try await database.query(QueueStatisticsSQL.byDistrict, "count jobs")
@@ -65,19 +57,10 @@ public enum QueueStatistics {
         return rows
     }
 
-    /// Before a benchmark's drain: statistics fresh, `pg_stat_statements` on and reset.
+    /// Before a benchmark's drain: the jobs' statistics fresh, `pg_stat_statements` on and reset.
     public static func prepareForBenchmark(_ database: Database) async throws {
-        for statement in QueueStatisticsSQL.prepare { try await database.query(statement, "prepare the benchmark") }
-    }
-
-    /// The statements the database spent most time on since the reset.
-    public static func topStatements(_ database: Database) async throws -> [Statement] {
-        var statements: [Statement] = []
-        for try await (query, calls, total, count) in try await database.query(QueueStatisticsSQL.topStatements, "read pg_stat_statements")
-            .decode((String, Int64, Double, Int64).self) {
-            statements.append(Statement(query: query, calls: Int(calls), totalMilliseconds: total, rows: Int(count)))
-        }
-        return statements
+        try await database.query(QueueStatisticsSQL.analyze, "analyze the jobs")
+        try await StatementStatistics.reset(database)
     }
 }
 
@@ -105,13 +88,5 @@ enum QueueStatisticsSQL {
 
     static let discarded: PostgresQuery = "SELECT last_error, count(*), max(attempt) FROM jobs WHERE state = 'discarded' GROUP BY last_error"
 
-    static let prepare: [PostgresQuery] = [
-        "CREATE EXTENSION IF NOT EXISTS pg_stat_statements", "VACUUM ANALYZE jobs", "SELECT pg_stat_statements_reset()",
-    ]
-
-    static let topStatements: PostgresQuery = """
-        SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 90), calls, total_exec_time, rows
-        FROM pg_stat_statements WHERE query NOT ILIKE '%pg_stat_statements%'
-        ORDER BY total_exec_time DESC LIMIT 6
-        """
+    static let analyze: PostgresQuery = "VACUUM ANALYZE jobs"
 }

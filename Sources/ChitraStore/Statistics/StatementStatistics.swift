@@ -1,9 +1,10 @@
 import PostgresNIO
 
 /// Where a benchmark's database time goes, statement by statement: `pg_stat_statements` of a
-/// private cluster started with it preloaded (`shared_preload_libraries`). The owner's work:
-/// the extension is created, reset and read by a superuser.
+/// private cluster started with it preloaded (`shared_preload_libraries`), created, reset and read
+/// by the cluster's owner. The queue and payout benchmarks both read it.
 public enum StatementStatistics {
+    /// A statement as `pg_stat_statements` counted it, its text on one line.
     public struct Statement: Sendable, Hashable, Codable {
         public var query: String
         public var calls: Int
@@ -17,7 +18,8 @@ public enum StatementStatistics {
         try await owner.query(StatementStatisticsSQL.reset, "reset pg_stat_statements")
     }
 
-    /// The `limit` statements that took the most time since the reset, the most first.
+    /// The `limit` statements that took the most time since the reset, the most first (reading
+    /// the statistics themselves left out).
     public static func top(_ owner: Database, limit: Int) async throws -> [Statement] {
         var statements: [Statement] = []
         for try await (query, calls, total, rows) in try await owner.query(StatementStatisticsSQL.top(limit: limit), "read pg_stat_statements")
@@ -33,7 +35,8 @@ enum StatementStatisticsSQL {
     static let reset: PostgresQuery = "SELECT pg_stat_statements_reset()"
     static func top(limit: Int) -> PostgresQuery {
         """
-        SELECT query, calls, total_exec_time, rows FROM pg_stat_statements
+        SELECT regexp_replace(query, '\\s+', ' ', 'g'), calls, total_exec_time, rows
+        FROM pg_stat_statements WHERE query NOT ILIKE '%pg_stat_statements%'
         ORDER BY total_exec_time DESC LIMIT \(Int64(limit))
         """
     }

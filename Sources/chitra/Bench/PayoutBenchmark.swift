@@ -45,9 +45,8 @@ struct PayoutBenchmark {
 
         /// The first five statements, one short line each.
         var statementsText: String {
-            statements.prefix(5).map { statement in
-                let query = statement.query.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-                return "\n    \(String(format: "%.1f", statement.totalMilliseconds / 1000)) s in \(statement.calls) calls: \(query.prefix(110))"
+            statements.prefix(5).map {
+                "\n    \(String(format: "%.1f", $0.totalMilliseconds / 1000)) s in \($0.calls) calls: \($0.query.prefix(110))"
             }.joined()
         }
 

@@ -58,7 +58,7 @@ struct QueueBenchmark {
         }
         let wallSeconds = (clock.now - start).seconds
         let drain = try await QueueStatistics.drain(database)
-        let statements = try await QueueStatistics.topStatements(database)
+        let statements = try await StatementStatistics.top(database, limit: 6)
 
         // Idle wake-up: workers are idle now; one job at a time.
         for index in 0..<idleJobs {

@@ -3,7 +3,7 @@ import Foundation
 
 /// The figures of one queue benchmark run, as printed and as written to `ops/bench/results/`.
 struct QueueBenchmarkResult: Codable {
-    typealias Statement = QueueStatistics.Statement
+    typealias Statement = StatementStatistics.Statement
 
     var jobs: Int
     var workers: Int
@@ -42,7 +42,7 @@ struct QueueBenchmarkResult: Codable {
         ]
         for statement in statements {
             lines.append(String(format: "  %8.0f ms  %7d calls  %9d rows  %@", statement.totalMilliseconds,
-                                statement.calls, statement.rows, statement.query))
+                                statement.calls, statement.rows, String(statement.query.prefix(90))))
         }
         return lines.joined(separator: "\n")
     }
