@@ -93,8 +93,10 @@ let package = Package(
             resources: [.copy("Resources")],
             swiftSettings: strict
         ),
-        .executableTarget(
-            name: "chitra-banksim",
+        // The bank and e-wallet simulator (tests, benchmarks, the demo): `chitra banksim`, and
+        // `chitra-banksim` alone.
+        .target(
+            name: "ChitraBankSimulator",
             dependencies: [
                 "ChitraCore", "ChitraRails",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -103,6 +105,23 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["openapi.yaml"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "chitra-banksim",
+            dependencies: ["ChitraBankSimulator", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        // One worker process's command line: `chitra worker`, and `chitra-worker` for systemd.
+        .target(
+            name: "ChitraWorkerCommand",
+            dependencies: [
+                "ChitraCore", "ChitraStore", "ChitraWorker", "ChitraAPI", "ChitraRails",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -122,7 +141,7 @@ let package = Package(
         .executableTarget(
             name: "chitra",
             dependencies: [
-                "ChitraCore", "ChitraStore", "ChitraWorker", "ChitraAPI",
+                "ChitraCore", "ChitraStore", "ChitraWorker", "ChitraAPI", "ChitraWorkerCommand", "ChitraBankSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -131,14 +150,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "chitra-worker",
-            dependencies: [
-                "ChitraCore", "ChitraStore", "ChitraWorker", "ChitraAPI",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                "ChitraRails",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ],
+            dependencies: ["ChitraWorkerCommand", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Workers/chitra-worker",
             swiftSettings: strict
         ),

@@ -1,15 +1,16 @@
 import Foundation
 
-/// `../shared/tools/iso20022-validate` (xmllint against the official schemas), run on files.
+/// `tools/iso20022/iso20022-validate` (xmllint against the official schemas shipped beside it), run
+/// on files.
 public enum ISO20022Validator {
     public struct Missing: Error, CustomStringConvertible {
         public var path: String
-        public var description: String { "\(path) is missing: the ISO 20022 checks need ../shared/tools beside the package" }
+        public var description: String { "\(path) is missing: the ISO 20022 checks need the package's tools/iso20022 folder" }
     }
 
     public static var path: String {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return root.deletingLastPathComponent().appendingPathComponent("shared/tools/iso20022-validate").path
+        return root.appendingPathComponent("tools/iso20022/iso20022-validate").path
     }
 
     /// Validates `files`; returns whether all are valid and the validator's lines. The exit is

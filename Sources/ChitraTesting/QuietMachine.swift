@@ -1,99 +1,150 @@
-/// A readers–writer gate over the test process's load: tests that use the database share it, and
-/// the few tests that load the machine so much that they would starve the others (three workers
-/// killed and restarted with the server, a browser) take it alone.
+import Foundation
+
+/// The test process's gate over the machine's two cores. Every test that uses the database or
+/// starts processes holds it while it runs: at most `slots` such tests at once (`sharing`), and the
+/// few heaviest ones (three workers killed and restarted with the server, a browser) alone
+/// (`alone`). Without it every test of the suite starts at once: the load reached 6.7 on two cores
+/// and waits tuned to a quiet machine ran out (issue 22).
 ///
-/// Sharers go first. Every test of the suite starts at once, so the sharers all get in at the
-/// start, and a test that asks to be alone runs once no sharer has been running for a moment
-/// (`settle`: a serialized suite's next test starts right after its previous one ended), which is
-/// near the end of the run. The other way round (a waiting exclusive test first) made every
-/// sharer that started after it wait for all the exclusive tests and for the longest sharer
-/// already running: sharers with two-minute limits timed out in a full run (session 7).
-/// Exclusive tests therefore carry limits that cover the whole run before them.
+/// Limits count from the moment a test holds the machine, never while it waits for it: a test's
+/// `limit` is a ceiling that catches a hang, and when it fires it says what the test was doing
+/// (the test's own `eventually` waits say what they saw). Holding is re-entrant: a test that holds
+/// the machine (through the `.machine` trait) and opens a database (which asks for it too) holds it
+/// once.
+///
+/// Sharers go first; a test that asks to be alone waits until no sharer runs or waits, and then a
+/// moment more (`settle`: a serialized suite's next test starts right after its previous one).
 public actor QuietMachine {
-    public static let shared = QuietMachine()
+    public static let shared = QuietMachine(slots: QuietMachine.defaultSlots)
 
-    /// How long the machine must have had no sharer before an exclusive test takes it.
+    /// How a test holds the machine.
+    public enum Share: Sendable {
+        case shared
+        case alone
+    }
+
+    /// Tests sharing the machine at once: `CHITRA_TEST_SLOTS`, else 3, measured on two cores
+    /// (ops/bench/results/suite.md: 2 and 4 were slower, 4 with waits running out beside a CPU hog).
+    public static var defaultSlots: Int {
+        ProcessInfo.processInfo.environment["CHITRA_TEST_SLOTS"].flatMap(Int.init).map { max(1, $0) } ?? 3
+    }
+
+    /// Whether the current task already holds the machine, and how.
+    @TaskLocal static var held: Share?
+
+    public let slots: Int
     let settle: Duration
-
     private var sharers = 0
     private var exclusive = false
-    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     private var sharedWaiters: [CheckedContinuation<Void, Never>] = []
+    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
-    public init(settle: Duration = .seconds(2)) {
+    public init(slots: Int, settle: Duration = .seconds(1)) {
+        self.slots = slots
         self.settle = settle
     }
 
-    /// Runs `body` while no test holds the machine alone.
-    public nonisolated func sharing<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
-        await acquireShared()
+    /// Runs `body` holding one of the machine's slots, for at most `limit` once it holds it.
+    public nonisolated func sharing<T: Sendable>(limit: Duration = .minutes(5), _ body: @Sendable () async throws -> T) async throws -> T {
+        try await hold(.shared, limit: limit, what: "a test sharing the machine", body)
+    }
+
+    /// Runs `body` alone on the machine, for at most `limit` once it holds it.
+    public nonisolated func alone<T: Sendable>(limit: Duration = .minutes(10), _ body: @Sendable () async throws -> T) async throws -> T {
+        try await hold(.alone, limit: limit, what: "a test alone on the machine", body)
+    }
+
+    /// Runs `body` holding the machine as `share` asks; throws `Ceiling` if it runs past `limit`.
+    public nonisolated func hold<T: Sendable>(_ share: Share, limit: Duration, what: String,
+                                              _ body: @Sendable () async throws -> T) async throws -> T {
+        if let held = Self.held {
+            // Already held by this test: once is enough. A test sharing the machine cannot take it
+            // alone from inside (that would wait for itself).
+            guard share == .shared || held == .alone else { throw Misuse() }
+            return try await body()
+        }
+        await acquire(share)
         do {
-            let result = try await body()
-            await releaseShared()
+            let result = try await Self.$held.withValue(share) { try await Self.withCeiling(limit, what: what, body) }
+            await release(share)
             return result
         } catch {
-            await releaseShared()
+            await release(share)
             throw error
         }
     }
 
-    /// Runs `body` alone: once no sharer has run for `settle`, before any new sharer starts.
-    public nonisolated func alone<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
-        await acquireExclusive()
-        do {
-            let result = try await body()
-            await releaseExclusive()
-            return result
-        } catch {
-            await releaseExclusive()
-            throw error
-        }
-    }
-
-    private func acquireShared() async {
-        if !exclusive {
-            sharers += 1
-            return
-        }
-        await withCheckedContinuation { sharedWaiters.append($0) }
-    }
-
-    private func releaseShared() {
-        sharers -= 1
-        if sharers == 0 { wakeIdleWaiters() }
-    }
-
-    private func acquireExclusive() async {
-        while true {
-            if sharers > 0 || exclusive {
-                await withCheckedContinuation { idleWaiters.append($0) }
-                continue
+    /// Runs `body`; past `limit` it is cancelled and `Ceiling` is thrown.
+    static func withCeiling<T: Sendable>(_ limit: Duration, what: String, _ body: @Sendable () async throws -> T) async throws -> T {
+        // The task group awaits both of its tasks before it returns: `body` never outlives this call.
+        try await withoutActuallyEscaping(body) { body in
+            try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask { try await body() }
+                group.addTask {
+                    try await Task.sleep(for: limit)
+                    // Said at once, in case the body ignores its cancellation.
+                    FileHandle.standardError.write(Data("\(what) still runs after \(limit): cancelling it\n".utf8))
+                    throw Ceiling(what: what, limit: limit)
+                }
+                defer { group.cancelAll() }
+                while let next = try await group.next() {
+                    if let value = next { return value }
+                }
+                throw CancellationError()
             }
-            // Idle now; wait a moment in case a serialized suite's next test is about to start.
-            try? await Task.sleep(for: settle)
-            if sharers == 0, !exclusive {
-                exclusive = true
+        }
+    }
+
+    /// A test ran past its ceiling: a hang, not slowness (the ceilings are several times the
+    /// test's time on a loaded machine).
+    public struct Ceiling: Error, CustomStringConvertible {
+        public var what: String
+        public var limit: Duration
+        public var description: String { "\(what) did not end within \(limit) of holding the machine (a hang: its waits say what they saw)" }
+    }
+
+    public struct Misuse: Error, CustomStringConvertible {
+        public var description: String { "a test that shares the machine asked for it alone: give the test the .machine(.alone) trait" }
+    }
+
+    private func acquire(_ share: Share) async {
+        switch share {
+        case .shared:
+            if !exclusive, sharers < slots {
+                sharers += 1
                 return
             }
+            await withCheckedContinuation { sharedWaiters.append($0) }
+        case .alone:
+            while true {
+                if sharers > 0 || exclusive || !sharedWaiters.isEmpty {
+                    await withCheckedContinuation { idleWaiters.append($0) }
+                    continue
+                }
+                try? await Task.sleep(for: settle)
+                if sharers == 0, !exclusive, sharedWaiters.isEmpty {
+                    exclusive = true
+                    return
+                }
+            }
         }
     }
 
-    private func releaseExclusive() {
-        exclusive = false
-        if !sharedWaiters.isEmpty {
-            sharers += sharedWaiters.count
-            for waiter in sharedWaiters { waiter.resume() }
-            sharedWaiters = []
-        } else {
-            wakeIdleWaiters()
+    private func release(_ share: Share) {
+        switch share {
+        case .shared: sharers -= 1
+        case .alone: exclusive = false
         }
-    }
-
-    /// Lets every waiting exclusive test look again (one of them takes the machine; the others
-    /// wait for it).
-    private func wakeIdleWaiters() {
-        let waiters = idleWaiters
-        idleWaiters = []
-        for waiter in waiters { waiter.resume() }
+        // Waiting sharers first, as many as there are free slots; an exclusive test once none is
+        // running or waiting.
+        while !exclusive, sharers < slots, !sharedWaiters.isEmpty {
+            sharers += 1
+            sharedWaiters.removeFirst().resume()
+        }
+        if sharers == 0, !exclusive, sharedWaiters.isEmpty {
+            let waiters = idleWaiters
+            idleWaiters = []
+            for waiter in waiters { waiter.resume() }
+        }
     }
 }

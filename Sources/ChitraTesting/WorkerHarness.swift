@@ -61,7 +61,7 @@ public struct ClosureHandler: JobHandler {
 
 /// Waits until `condition` holds, checking every 20 ms, or fails after `timeout`; the failure says
 /// what `saw` reports then (the states of the jobs, say), so that a timeout shows what was waiting.
-public func eventually(timeout: Duration = .seconds(30), _ what: String = "condition",
+public func eventually(timeout: Duration = .seconds(120), _ what: String = "condition",
                        saw: (@Sendable () async throws -> String)? = nil,
                        _ condition: @Sendable () async throws -> Bool) async throws {
     let clock = ContinuousClock()

@@ -1,4 +1,6 @@
 import ArgumentParser
+import ChitraBankSimulator
+import ChitraWorkerCommand
 
 /// `chitra`: the command line of Chitra, the payout processor.
 @main
@@ -7,5 +9,6 @@ struct Chitra: AsyncParsableCommand {
         commandName: "chitra",
         abstract: "Chitra pays monthly social-security benefits without cash.",
         subcommands: [DemoCommand.self, DBCommand.self, MigrateCommand.self, ImportCommand.self, ListsCommand.self, DistrictsCommand.self, RetryCommand.self, TokenCommand.self, AuditCommand.self, ReportCommand.self, ServeCommand.self,
-                      RunCommand.self, ApproveCommand.self, StatusCommand.self, ExportCommand.self, CashCommand.self, GenerateCommand.self, JobsCommand.self, BenchCommand.self])
+                      RunCommand.self, ApproveCommand.self, StatusCommand.self, ExportCommand.self, CashCommand.self, GenerateCommand.self, JobsCommand.self, BenchCommand.self,
+                      WorkerCommand.self, BankSimulatorCommand.self])
 }

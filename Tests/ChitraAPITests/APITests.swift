@@ -12,7 +12,7 @@ import Testing
 
 /// The HTTP API as its callers meet it: access by role and district on every route, bad input
 /// answered 4xx with a sentence, and every route and answer as the OpenAPI document says.
-@Suite("HTTP API", .timeLimit(.minutes(4)))
+@Suite("HTTP API", .machine(limit: .minutes(4)))
 struct APITests {
     /// One request: method, path (as the document writes it, and filled in), body.
     struct Call: Sendable {
@@ -230,7 +230,7 @@ struct APITests {
             // A worker computes it; its disbursements come two by two, each once, in beneficiary order.
             try await TestPostgres.withRunning(url) { database in
                 try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: try PolicyTable.bundled())) { _ in
-                    try await eventually(timeout: .seconds(60), "run computed") {
+                    try await eventually("run computed") {
                         try await RunStatus.list(period: Period("2026-05")!, districts: ["954"], database: database).first?.state == .computed
                     }
                 }

@@ -11,7 +11,7 @@ import Testing
 /// protocol by `Browser/console_walk.py`: an operator logs in and triggers the month, watches it
 /// compute, is refused the approval; finance approves; the report shows its chart. Screenshots of
 /// the run page and the report are kept under `.build/test-artifacts/console/`.
-@Suite("Web console in a browser", .timeLimit(.minutes(10)))
+@Suite("Web console in a browser", .machine(.alone, limit: .minutes(10)))
 struct ConsoleBrowserTests {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let walk = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Browser/console_walk.py").path

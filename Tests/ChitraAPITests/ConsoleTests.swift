@@ -10,7 +10,7 @@ import Testing
 
 /// The console's safety at the HTTP level: cookies, headers, CSRF, tenancy, sessions ended by
 /// revocation, no open redirect, and words in both languages.
-@Suite("Web console", .timeLimit(.minutes(3)))
+@Suite("Web console", .machine(limit: .minutes(3)))
 struct ConsoleTests {
     struct Page { var status: Int; var headers: HTTPFields; var text: String }
 

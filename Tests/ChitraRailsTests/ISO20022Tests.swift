@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// The ISO 20022 files Chitra writes and reads, checked against the official schemas with
-/// `../shared/tools/iso20022-validate` (xmllint).
+/// `tools/iso20022/iso20022-validate` (xmllint, with the official schemas shipped beside it).
 @Suite("ISO 20022 payment files and status reports")
 struct ISO20022Tests {
     static let debtor = DebtorAccount(name: "Phòng LĐTBXH TP Bạc Liêu", account: "1234567890123", bank: "970405")

@@ -2,7 +2,7 @@ import ChitraStore
 import ChitraTesting
 import Testing
 
-@Suite("Connection errors", .timeLimit(.minutes(1)))
+@Suite("Connection errors", .machine(limit: .minutes(1)))
 struct ConnectionErrorTests {
     @Test("an unreachable database is one sentence naming the server")
     func unreachable() async throws {

@@ -5,7 +5,7 @@ import Foundation
 import PostgresNIO
 import Testing
 
-@Suite("Job queue", .timeLimit(.minutes(2)))
+@Suite("Job queue", .machine(limit: .minutes(2)))
 struct JobQueueTests {
     let owner = "test-worker"
 

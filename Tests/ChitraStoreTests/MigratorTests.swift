@@ -3,7 +3,7 @@ import ChitraTesting
 import Foundation
 import Testing
 
-@Suite("Migrations", .timeLimit(.minutes(2)))
+@Suite("Migrations", .machine(limit: .minutes(2)))
 struct MigratorTests {
     @Test("migrating twice applies nothing the second time")
     func idempotent() async throws {

@@ -5,7 +5,7 @@ import Foundation
 import PostgresNIO
 import Testing
 
-@Suite("Register import", .timeLimit(.minutes(5)))
+@Suite("Register import", .machine(limit: .minutes(10)))
 struct RegisterImportTests {
     static let policy = try! PolicyTable.bundled()
 
@@ -220,7 +220,7 @@ struct RegisterImportTests {
         }
     }
 
-    @Test("a 1,000,000-row register imports on the real PostgreSQL", .timeLimit(.minutes(10)))
+    @Test("a 1,000,000-row register imports on the real PostgreSQL")
     func millionRows() async throws {
         try await TestPostgres.withDatabase { database in
             let path = try await RegisterFileBuilder.synthetic(district: "958", count: 1_000_000)

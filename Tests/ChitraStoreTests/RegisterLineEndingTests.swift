@@ -7,7 +7,7 @@ import Testing
 
 /// Registers as spreadsheets save them: every line ending, with or without a final one, blank lines
 /// at the end, a BOM or not. Every beneficiary of the file is imported, the last one included.
-@Suite("Register line endings", .timeLimit(.minutes(3)))
+@Suite("Register line endings", .machine(limit: .minutes(3)))
 struct RegisterLineEndingTests {
     struct Variant: Sendable, CustomTestStringConvertible {
         var ending: String

@@ -4,7 +4,7 @@ import ChitraTesting
 import Foundation
 import Testing
 
-@Suite("Classification lists", .timeLimit(.minutes(2)))
+@Suite("Classification lists", .machine(limit: .minutes(2)))
 struct RegisterListsTests {
     /// The list's count, its text after the BOM, and whether the BOM was there.
     static func list(_ kind: RegisterListKind, _ database: Database) async throws -> (count: Int, text: String, bom: Bool) {

@@ -9,7 +9,7 @@ import Testing
 
 /// Row-level security as the product meets it: connected as the application's role (`chitra_app`,
 /// never the owner), with the scope each transaction sets.
-@Suite("Tenancy (row-level security as the application's role)", .timeLimit(.minutes(3)))
+@Suite("Tenancy (row-level security as the application's role)", .machine(limit: .minutes(3)))
 struct TenancyTests {
     /// Imports three beneficiaries in each of 954 and 956.
     static func twoDistricts(_ database: Database) async throws {

@@ -11,7 +11,7 @@ import Testing
 /// token and an expired one. Another district answers "not found" (exit 4), a forbidden action
 /// "forbidden" (exit 5), a missing or dead token exit 6; an allowed command gets past access
 /// (whatever it then finds: no run to approve, nothing to retry).
-@Suite("Access matrix (command line)", .timeLimit(.minutes(10)))
+@Suite("Access matrix (command line)", .machine(.alone, limit: .minutes(10)))
 struct AccessMatrixTests {
     /// A command, with `{D}` where its district goes, and the roles allowed to run it (the spec of
     /// issue 10, written out rather than derived from `Action.roles`).

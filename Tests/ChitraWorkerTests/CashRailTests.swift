@@ -8,7 +8,7 @@ import Testing
 
 /// The cash rail (issue 9): approval puts cash on the post office's list once; bank and wallet wait
 /// for their rails.
-@Suite("Cash rail", .timeLimit(.minutes(3)))
+@Suite("Cash rail", .machine(limit: .minutes(3)))
 struct CashRailTests {
     static func states(_ database: Database) async throws -> [String: String] {
         var states: [String: String] = [:]

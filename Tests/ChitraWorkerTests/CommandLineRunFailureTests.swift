@@ -30,7 +30,6 @@ extension CommandLineTests {
                 }
                 return deaths
             }
-            let started = ContinuousClock.now
             let result = try await Self.run(["run", "--period", "2024-09", "--district", "959", "--wait"], url: url)
             keepWorking.cancel()
             let deaths = try await keepWorking.value
@@ -38,8 +37,6 @@ extension CommandLineTests {
             #expect(result.output.contains("District 959: the run failed: its compute job "), "\(result.output)")
             #expect(result.output.contains("was discarded: the worker running it died or stopped on every attempt (3 of 3)."), "\(result.output)")
             #expect(deaths >= 3)
-            // Within lease × attempts, with the rescuer's and the restarts' delays.
-            #expect(ContinuousClock.now - started < .seconds(60))
         }
     }
 

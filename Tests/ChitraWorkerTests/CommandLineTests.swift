@@ -6,7 +6,7 @@ import Foundation
 import Testing
 
 /// The `chitra` executable as operators use it: output and exit codes.
-@Suite("chitra command line", .timeLimit(.minutes(3)))
+@Suite("chitra command line", .machine(limit: .minutes(3)))
 struct CommandLineTests {
     static var chitra: String { ChildProcess.executableFolder + "/chitra" }
 
@@ -148,7 +148,7 @@ extension CommandLineTests {
             // A worker runs it; then finance approves.
             let worker = try WorkerProcesses.spawn(url: url)
             try await TestPostgres.withRunning(url) { database in
-                try await eventually(timeout: .seconds(60), "run computed") {
+                try await eventually("run computed") {
                     try await RunStatus.list(period: nil, districts: nil, database: database).first?.state == .computed
                 }
             }
@@ -238,7 +238,7 @@ extension CommandLineTests {
             let pids = result.output.split(separator: "\n").first { $0.contains("chitra-worker processes (pids ") }
                 .map { line in line.split(separator: "(pids ")[1].prefix { $0 != ";" }.split(separator: ", ").compactMap { Int32($0) } } ?? []
             #expect(pids.count == 2)
-            try await eventually(timeout: .seconds(10), "the workers gone") { pids.allSatisfy { kill($0, 0) != 0 } }
+            try await eventually("the workers gone") { pids.allSatisfy { kill($0, 0) != 0 } }
             #expect(!LocalCluster.status(of: folder).running)
             #expect(FileManager.default.fileExists(atPath: folder + "/data/PG_VERSION"), "the cluster is kept for next time")
         }

@@ -6,7 +6,7 @@ import Testing
 
 /// A database restart under a running worker, on a cluster of its own (the shared one serves
 /// the other suites).
-@Suite("Database restart", .timeLimit(.minutes(3)))
+@Suite("Database restart", .machine(limit: .minutes(3)))
 struct DatabaseRestartTests {
     @Test("after PostgreSQL restarts, the worker reconnects, listens again and runs new jobs without waiting for a poll")
     func listenerReconnects() async throws {

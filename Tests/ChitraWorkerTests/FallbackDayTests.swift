@@ -8,7 +8,7 @@ import Testing
 
 /// A district's fallback day (issue 9): from that day of the month on, still-failed transfers go to
 /// the post office's list by themselves; before it, and without the setting, they wait for finance.
-@Suite("Fallback day", .timeLimit(.minutes(3)))
+@Suite("Fallback day", .machine(limit: .minutes(3)))
 struct FallbackDayTests {
     @Test("before the district's day nothing moves; on it every failed transfer goes to cash with its reason; off, nothing ever does")
     func fallbackDay() async throws {

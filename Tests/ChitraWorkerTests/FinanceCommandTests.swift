@@ -8,7 +8,7 @@ import Testing
 
 /// `chitra retry` and `chitra cash fallback` as finance uses them (issue 9): what is in scope is
 /// shown first, nothing moves without a yes, only failed transfers move, the person is recorded.
-@Suite("Finance commands", .timeLimit(.minutes(4)))
+@Suite("Finance commands", .machine(limit: .minutes(4)))
 struct FinanceCommandTests {
     @Test("retry shows the failed transfers by reason and asks; --yes resends them with their EndToEndIds; cash fallback sends the rest to cash; nothing failed says so")
     func retryAndFallback() async throws {

@@ -7,7 +7,7 @@ import Testing
 
 /// The month's report to the province (issue 11): figures of a run with known inputs, frozen once
 /// the run completes.
-@Suite("Monthly report", .timeLimit(.minutes(3)))
+@Suite("Monthly report", .machine(limit: .minutes(3)))
 struct MonthlyReportTests {
     static let period = Period("2024-09")!
 
@@ -23,7 +23,7 @@ struct MonthlyReportTests {
             try await RunFixture.importRegister(file, database)
             _ = try await RunFixture.trigger("2024-09", autoApprove: true, database)
             try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: RunFixture.policy)) { _ in
-                try await eventually(timeout: .seconds(90), "cash listed", saw: { "\(try await CashRailTests.states(database)); \(try await QueueSnapshot.describe(database))" }) {
+                try await eventually("cash listed", saw: { "\(try await CashRailTests.states(database)); \(try await QueueSnapshot.describe(database))" }) {
                     try await CashRailTests.states(database) == ["R1": "cash_instructed", "R2": "cash_instructed", "R3": "cash_instructed",
                                                                  "R4": "cash_instructed"]
                 }

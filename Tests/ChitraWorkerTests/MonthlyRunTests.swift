@@ -6,7 +6,7 @@ import Foundation
 import PostgresNIO
 import Testing
 
-@Suite("Monthly run", .timeLimit(.minutes(3)))
+@Suite("Monthly run", .machine(limit: .minutes(3)))
 struct MonthlyRunTests {
 
     /// Triggers `period` and lets an in-process worker run it to its end.
@@ -14,7 +14,7 @@ struct MonthlyRunTests {
         let outcomes = try await RunCoordinator(database: database)
             .trigger(period: Period(period)!, districts: ["954"], by: .test("operator", role: .operator), autoApprove: true)
         try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: RunFixture.policy)) { _ in
-            try await eventually(timeout: .seconds(60), "run \(period) approved") {
+            try await eventually("run \(period) approved") {
                 try await RunStatus.list(period: Period(period)!, districts: ["954"], database: database).first?.state == .approved
             }
         }

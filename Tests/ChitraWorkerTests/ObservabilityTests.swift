@@ -9,7 +9,7 @@ import Testing
 
 /// Metrics and logs (issue 11): the counters move as a run does, a worker serves them, and a
 /// whole run's JSON logs carry each job's keys and no one's personal data.
-@Suite("Metrics and logs", .timeLimit(.minutes(4)))
+@Suite("Metrics and logs", .machine(limit: .minutes(4)))
 struct ObservabilityTests {
     /// The value of one sample of Prometheus's text (`name{labels} value`), 0 when absent.
     static func value(_ text: String, _ sample: String) -> Double {

@@ -9,7 +9,7 @@ import Testing
 /// Paying out with real processes: PostgreSQL, `chitra-banksim --faults realistic --no-dedup` and
 /// two `chitra-worker`s, left alone, or SIGKILLed while they submit, once right between a POST and
 /// the write of its answer.
-@Suite("Paying out under crashes", .serialized, .timeLimit(.minutes(10)))
+@Suite("Paying out under crashes", .serialized, .machine(.alone, limit: .minutes(10)))
 struct PayoutCrashTests {
     @Test("2 worker processes, realistic faults, a careless bank: all terminal after the cash, each credited at most once, never also in cash, Σ reconciles, every file valid")
     func realProcesses() async throws {
@@ -68,7 +68,7 @@ struct PayoutCrashTests {
                                                                          notFound: { $0.hasSuffix("3") }, database: database)
                     defer { try? FileManager.default.removeItem(atPath: file) }
                     _ = try await CashConfirmation.confirm(path: file, by: .test("post office", role: .finance), database: database)
-                    try await eventually(timeout: .seconds(30), "the run completes") {
+                    try await eventually("the run completes") {
                         try await RunRails.run(runID, database: database)?.state == .completed
                     }
                     for worker in workers { worker.signal(SIGTERM) }

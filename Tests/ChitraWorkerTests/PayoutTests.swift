@@ -10,7 +10,7 @@ import Testing
 
 /// Paying out (issue 9) against a real `chitra-banksim`: every disbursement reaches a terminal
 /// state, nobody is paid twice even by a bank that does not deduplicate, and the month reconciles.
-@Suite("Paying out", .timeLimit(.minutes(6)))
+@Suite("Paying out", .machine(limit: .minutes(6)))
 struct PayoutTests {
     static let period = Period("2026-06")!
 
@@ -138,7 +138,7 @@ struct PayoutTests {
                     defer { try? FileManager.default.removeItem(atPath: file) }
                     #expect(notFound > 0)
                     _ = try await CashConfirmation.confirm(path: file, by: .test("post office", role: .finance), database: database)
-                    try await eventually(timeout: .seconds(30), "the run completes", saw: { "\(try await Self.byState(database))" }) {
+                    try await eventually("the run completes", saw: { "\(try await Self.byState(database))" }) {
                         try await RunRails.run(runID, database: database)?.state == .completed
                     }
                 }

@@ -6,7 +6,7 @@ import Foundation
 import Testing
 
 /// `chitra report` in its four formats, and the HTML one as a browser shows it.
-@Suite("chitra report", .timeLimit(.minutes(3)))
+@Suite("chitra report", .machine(limit: .minutes(3)))
 struct ReportCommandTests {
     static let artifacts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent(".build/test-artifacts/report").path

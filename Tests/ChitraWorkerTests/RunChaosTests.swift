@@ -9,7 +9,7 @@ import Testing
 
 /// The monthly run with real `chitra-worker` processes dying at random moments, on a PostgreSQL
 /// of its own (restarted in the middle; the shared cluster serves the other suites).
-@Suite("Monthly run under crashes", .serialized, .timeLimit(.minutes(10)))
+@Suite("Monthly run under crashes", .serialized)
 struct RunChaosTests {
     static let period = Period("2026-06")!
 
@@ -44,7 +44,8 @@ struct RunChaosTests {
 
     /// Alone on the machine: three workers, their restarts and a server restart load two cores
     /// enough to starve the suites beside it.
-    @Test("50,400 beneficiaries, 3 workers killed (SIGKILL) and restarted at random 10+ times, PostgreSQL restarted: every one paid once, exactly")
+    @Test("50,400 beneficiaries, 3 workers killed (SIGKILL) and restarted at random 10+ times, PostgreSQL restarted: every one paid once, exactly",
+          .machine(.alone, limit: .minutes(10)))
     func killsAndRestart() async throws {
         try await QuietMachine.shared.alone {
             try await Self.withRegister(perDistrict: 7_200) { cluster, url, database in
@@ -91,7 +92,8 @@ struct RunChaosTests {
         }
     }
 
-    @Test("a worker killed after writing a shard's lines and disbursements, before its commit: the shard is written once, by another")
+    @Test("a worker killed after writing a shard's lines and disbursements, before its commit: the shard is written once, by another",
+          .machine(limit: .minutes(5)))
     func dieAfterWriting() async throws {
         try await QuietMachine.shared.sharing {
             try await Self.withRegister(perDistrict: 300, districts: ["954"]) { _, url, database in
@@ -103,7 +105,7 @@ struct RunChaosTests {
                 #expect(try await RunFixture.count("SELECT count(*) FROM entitlement_lines", database) == 0)
 
                 let worker = try WorkerProcesses.spawn(url: url)
-                try await eventually(timeout: .seconds(60), "run computed") {
+                try await eventually("run computed") {
                     try await RunStatus.list(period: Self.period, districts: ["954"], database: database).first?.state == .computed
                 }
                 worker.signal(SIGTERM)

@@ -8,7 +8,7 @@ import Testing
 
 /// The monthly run on a bad day (issue 8): a failed run recovers, nothing is dropped in silence,
 /// every shard is accounted for. Each test is named after the item it shows.
-@Suite("Run failure paths", .timeLimit(.minutes(3)))
+@Suite("Run failure paths", .machine(limit: .minutes(3)))
 struct RunFailurePathTests {
     /// The bundled policy tables with btxh's first base level also in force from 2021-01.
     static func extendedPolicy() throws -> PolicyTable {

@@ -8,7 +8,7 @@ import Testing
 
 /// The snapshot of a run across shards: imports arriving between shards, control totals after
 /// every shard, and runs of one district computing one after the other.
-@Suite("Run snapshot and control totals", .timeLimit(.minutes(3)))
+@Suite("Run snapshot and control totals", .machine(limit: .minutes(3)))
 struct RunSnapshotTests {
     @Test("imports between shards change nothing of the run; new beneficiaries wait for the next; totals hold after every shard")
     func importsBetweenShards() async throws {

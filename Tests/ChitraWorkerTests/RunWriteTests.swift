@@ -8,7 +8,7 @@ import Testing
 
 /// How a shard writes: rows already there are never written twice, and a district without
 /// approval goes straight to approved.
-@Suite("Run writes", .timeLimit(.minutes(3)))
+@Suite("Run writes", .machine(limit: .minutes(3)))
 struct RunWriteTests {
     /// Four members in one shard, planned for September 2024, and the disbursement and line that
     /// the shard will compute for them, to be written behind the run's back.

@@ -9,7 +9,7 @@ import Testing
 /// Batching takes a transfer only while it is due: two batchings of the same run at once (the
 /// rails' driver and a finance re-run) never put one transfer in two batches. One statement makes
 /// all of a pass's batches: per institution, in beneficiary order, at most the batch size each.
-@Suite("Transfer batching", .timeLimit(.minutes(3)))
+@Suite("Transfer batching", .machine(limit: .minutes(3)))
 struct TransferBatchingTests {
     @Test("one pass batches every due transfer once: one institution per batch, at most the batch size, in beneficiary order")
     func batchesPerInstitution() async throws {

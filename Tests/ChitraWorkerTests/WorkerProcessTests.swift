@@ -6,7 +6,7 @@ import PostgresNIO
 import Testing
 
 /// Real worker processes, killed for real.
-@Suite("Worker processes", .serialized, .timeLimit(.minutes(5)))
+@Suite("Worker processes", .serialized, .machine(limit: .minutes(5)))
 struct WorkerProcessTests {
     /// These tests load the machine; they share it like `TestPostgres.withDatabase` does.
     func sharing(_ body: @Sendable () async throws -> Void) async throws {
@@ -65,7 +65,7 @@ struct WorkerProcessTests {
                 #expect(try await queue.show(id: id).state == .running)
                 // Another process's rescuer finds the expired lease.
                 let survivor = try WorkerProcesses.spawn(url: url)
-                try await eventually(timeout: .seconds(30), "the crashed job discarded") {
+                try await eventually("the crashed job discarded") {
                     try await queue.show(id: id).state == .discarded
                 }
                 survivor.signal(SIGTERM)
@@ -86,7 +86,7 @@ struct WorkerProcessTests {
                 let queue = JobQueue(database: database)
                 try await queue.enqueue((0..<4).map { _ in NewJob(kind: "probe.sleep", districtCode: "954", args: #"{"ms": 500}"#) })
                 let worker = try WorkerProcesses.spawn(url: url, arguments: ["--concurrency", "4", "--grace-seconds", "10"])
-                try await eventually(timeout: .seconds(30), "jobs running") { try await queue.countsByState()[.running] == 4 }
+                try await eventually("jobs running") { try await queue.countsByState()[.running] == 4 }
                 worker.signal(SIGTERM)
                 #expect(await worker.waitForExit() == 0)
                 #expect(try await queue.countsByState() == [.completed: 4])
@@ -103,10 +103,10 @@ struct WorkerProcessTests {
                 let queue = JobQueue(database: database)
                 let started = try await queue.enqueue(NewJob(kind: "probe.sleep", districtCode: "954", args: #"{"ms": 10}"#)).id
                 let worker = try WorkerProcesses.spawn(url: url, arguments: ["--hold-stop", "--grace-seconds", "1"])
-                try await eventually(timeout: .seconds(30), "the worker runs jobs") { try await queue.show(id: started).state == .completed }
+                try await eventually("the worker runs jobs") { try await queue.show(id: started).state == .completed }
                 // Running at SIGTERM: past the grace the worker cancels it and hands it back uncounted.
                 let held = try await queue.enqueue(NewJob(kind: "probe.sleep", districtCode: "954", args: #"{"ms": 600000}"#)).id
-                try await eventually(timeout: .seconds(30), "the long job running") { try await queue.show(id: held).state == .running }
+                try await eventually("the long job running") { try await queue.show(id: held).state == .running }
                 worker.signal(SIGTERM)
                 #expect(await worker.waitForExit() == 70)
                 let record = try await queue.show(id: held)

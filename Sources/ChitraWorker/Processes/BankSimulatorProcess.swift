@@ -14,8 +14,6 @@ public struct BankSimulatorProcess: Sendable {
     public var bankURL: String { baseURL + "/bank" }
     public var walletURL: String { baseURL + "/wallet" }
 
-    public static var executable: String { ChildProcess.executableFolder + "/chitra-banksim" }
-
     public struct Failed: Error, CustomStringConvertible {
         public var description: String
     }
@@ -34,11 +32,8 @@ public struct BankSimulatorProcess: Sendable {
     }
 
     public static func start(_ arguments: [String], endsWithParent: Bool = false) async throws -> BankSimulatorProcess {
-        guard FileManager.default.isExecutableFile(atPath: executable) else {
-            throw Failed(description: "\(executable) does not exist: build the package (swift build) first")
-        }
         let log = NSTemporaryDirectory() + "chitra-banksim-\(UUID().uuidString.prefix(8)).log"
-        let process = try ChildProcess(executable: executable, arguments: ["--port", "0"] + arguments, logPath: log, endsWithParent: endsWithParent)
+        let process = try ChitraProgram.banksim.start(["--port", "0"] + arguments, logPath: log, endsWithParent: endsWithParent)
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""

@@ -106,9 +106,19 @@ public final class ChildProcess: Sendable {
         return nil
     }
 
+    /// The running executable.
+    public static var executablePath: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
     /// The folder of the running executable, where its sibling programs (chitra-worker) live.
     public static var executableFolder: String {
-        let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        return URL(fileURLWithPath: path).deletingLastPathComponent().path
+        URL(fileURLWithPath: executablePath).deletingLastPathComponent().path
+    }
+
+    /// A program to start is not there.
+    public struct Missing: Error, CustomStringConvertible {
+        public var path: String
+        public var description: String { "\(path) does not exist: build the package (swift build) first" }
     }
 }

@@ -62,8 +62,8 @@ struct APIBenchmark {
         let logger = BenchmarkProvince.logger
         let period = Period(year: 2026, month: 6)!
         let processes = try (0..<workers).map { _ in
-            try ChildProcess(executable: ChildProcess.executableFolder + "/chitra-worker", arguments: ["--concurrency", "8"],
-                             environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "error"])
+            try ChitraProgram.worker.start(["--concurrency", "8"],
+                                           environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "error"])
         }
         defer { for process in processes { process.signal(SIGKILL) } }
         let alone = try await computeOnce(period: period, database: database, people: people)

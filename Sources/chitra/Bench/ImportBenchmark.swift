@@ -85,7 +85,7 @@ struct ImportBenchmark {
             for (district, path, rows) in plan {
                 let fileStart = clock.now
                 let log = "\(folder)/import-\(district).log"
-                let process = try ChildProcess(executable: ChildProcess.executableFolder + "/chitra",
+                let process = try ChildProcess(executable: ChildProcess.executablePath,
                                                arguments: ["import", path, "--district", district, "--timings"],
                                                environment: ["DATABASE_URL": application.connectionString, "CHITRA_TOKEN": token], logPath: log)
                 // Sample the importer's peak memory (VmHWM) until it exits.

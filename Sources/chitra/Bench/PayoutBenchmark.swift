@@ -92,8 +92,8 @@ struct PayoutBenchmark {
             let arguments = ["--concurrency", "\(concurrency)", "--bank-url", simulator.bankURL, "--wallet-url", simulator.walletURL,
                              "--batch-size", "\(batchSize)", "--rail-timeout-ms", "5000", "--inquiry-ms", "500", "--transfer-retry-base-ms", "200"]
             let processes = try (0..<workers).map { _ in
-                try ChildProcess(executable: ChildProcess.executableFolder + "/chitra-worker", arguments: arguments,
-                                 environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "error"])
+                try ChitraProgram.worker.start(arguments,
+                                               environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "error"])
             }
             do {
                 let computeStart = clock.now

@@ -49,9 +49,8 @@ struct QueueBenchmark {
 
         start = clock.now
         let processes = try (0..<workers).map { _ in
-            try ChildProcess(executable: ChildProcess.executableFolder + "/chitra-worker",
-                             arguments: ["--concurrency", "\(concurrency)", "--claim-batch", "\(claimBatch)"],
-                             environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "error"])
+            try ChitraProgram.worker.start(["--concurrency", "\(concurrency)", "--claim-batch", "\(claimBatch)"],
+                                           environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "error"])
         }
         while try await !QueueStatistics.isEmpty(database) {
             try await Task.sleep(for: .milliseconds(100))

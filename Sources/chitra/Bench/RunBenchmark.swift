@@ -52,8 +52,8 @@ struct RunBenchmark {
         _ = try await RunCoordinator(database: database).trigger(period: Period(year: 2026, month: 6)!, districts: nil,
                                                                  by: people.operatorIdentity, autoApprove: false)
         let processes = try (0..<workers).map { _ in
-            try ChildProcess(executable: ChildProcess.executableFolder + "/chitra-worker", arguments: ["--concurrency", "\(concurrency)", "--shard-size", "\(shardSize)"],
-                             environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "error"])
+            try ChitraProgram.worker.start(["--concurrency", "\(concurrency)", "--shard-size", "\(shardSize)"],
+                                           environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "error"])
         }
         var planSeconds = 0.0
         var peak = 0

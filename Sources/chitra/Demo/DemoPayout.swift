@@ -28,11 +28,11 @@ final class DemoPayout: Sendable {
         let arguments = ["--bank-url", simulator.bankURL, "--wallet-url", simulator.walletURL, "--rail-timeout-ms", "2000",
                          "--inquiry-ms", "300", "--transfer-retry-base-ms", "200", "--batch-size", "2000"]
         processes = try (1...workers).map { index in
-            try ChildProcess(executable: ChildProcess.executableFolder + "/chitra-worker", arguments: arguments,
-                             environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": logLevel],
-                             logPath: "\(folder)/worker-\(index).log", endsWithParent: true)
+            try ChitraProgram.worker.start(arguments,
+                                           environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": logLevel],
+                                           logPath: "\(folder)/worker-\(index).log", endsWithParent: true)
         }
-        print("• \(workers) chitra-worker processes (pids \(processes.map { String($0.pid) }.joined(separator: ", ")); logs in \(folder)/worker-N.log)")
+        print("• \(workers) `chitra worker` processes (pids \(processes.map { String($0.pid) }.joined(separator: ", ")); logs in \(folder)/worker-N.log)")
     }
 
     var month: ProvinceMonth { ProvinceMonth(database: database, people: people, period: period, districts: districts) }

@@ -3,11 +3,11 @@ import Foundation
 import Hummingbird
 import Logging
 
-/// `chitra-banksim`: banks and e-wallet providers for tests, benchmarks and the demo.
-@main
-struct BankSimulator: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "chitra-banksim",
+/// `chitra banksim` (and the thin `chitra-banksim`): banks and e-wallet providers for tests,
+/// benchmarks and the demo.
+public struct BankSimulatorCommand: AsyncParsableCommand, Sendable {
+    public static let configuration = CommandConfiguration(
+        commandName: "banksim",
         abstract: "A bank and e-wallet gateway simulator: pain.001 in, pain.002 out; wallet batches in JSON; faults on demand.")
 
     @Option(help: "The port to listen on (0: any free port; the line printed at start names it).")
@@ -28,7 +28,9 @@ struct BankSimulator: AsyncParsableCommand {
     @Option(help: "Keep every file received and sent in this folder.")
     var archive: String?
 
-    func run() async throws {
+    public init() {}
+
+    public func run() async throws {
         let plan: FaultPlan
         do { plan = try FaultPlan.named(faults) } catch { throw ValidationError("\(error)") }
         let gateway = Gateway(plan: plan, seed: seed, deduplicates: !noDedup)

@@ -9,12 +9,12 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// `chitra-worker`: one worker process. Run as many as needed, on as many machines as needed;
-/// they share nothing but the database named by `DATABASE_URL`.
-@main
-struct ChitraWorkerCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "chitra-worker", abstract: "Claims and runs Chitra's jobs from PostgreSQL.")
+/// `chitra worker` (and the thin `chitra-worker` systemd starts): one worker process. Run as many
+/// as needed, on as many machines as needed; they share nothing but the database named by
+/// `DATABASE_URL`.
+public struct WorkerCommand: AsyncParsableCommand, Sendable {
+    public static let configuration = CommandConfiguration(
+        commandName: "worker", abstract: "Claims and runs Chitra's jobs from PostgreSQL.")
 
     @Option(help: "Jobs run at once.")
     var concurrency: Int = 10
@@ -91,7 +91,9 @@ struct ChitraWorkerCommand: AsyncParsableCommand {
     @Flag(help: "With --diagnostics: a part of this process that never finishes stopping (the stop deadline's test).")
     var holdStop = false
 
-    func run() async throws {
+    public init() {}
+
+    public func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         var format: ProcessLogging.Format?
         if let logFormat {

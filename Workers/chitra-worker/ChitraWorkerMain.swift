@@ -1,0 +1,10 @@
+import ArgumentParser
+import ChitraWorkerCommand
+
+/// `chitra-worker`: one worker process, as systemd starts it (the same program as `chitra worker`).
+@main
+struct ChitraWorkerMain: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chitra-worker", abstract: WorkerCommand.configuration.abstract,
+        subcommands: [WorkerCommand.self], defaultSubcommand: WorkerCommand.self)
+}
