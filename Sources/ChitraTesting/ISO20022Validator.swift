@@ -1,3 +1,4 @@
+import ChitraStore
 import Foundation
 
 /// `tools/iso20022/iso20022-validate` (xmllint against the official schemas shipped beside it), run
@@ -18,22 +19,10 @@ public enum ISO20022Validator {
     public static func validate(files: [String]) async throws -> (valid: Bool, output: String) {
         guard FileManager.default.isExecutableFile(atPath: path) else { throw Missing(path: path) }
         let log = NSTemporaryDirectory() + "chitra-iso-\(UUID().uuidString.prefix(8)).log"
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: log) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [path] + files
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        process.standardOutput = output
-        process.standardError = output
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        try? output.close()
+        let process = try SpawnedProcess(executable: "/bin/bash", arguments: [path] + files,
+                                         environment: ProcessInfo.processInfo.environment, outputPath: log)
+        let status = await process.waitForExit()
         let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         return (status == 0, text.trimmingCharacters(in: .whitespacesAndNewlines))
     }

@@ -235,7 +235,7 @@ extension CommandLineTests {
             let districts = result.output.split(separator: "\n").filter { line in BacLieu.districtCodes.contains { line.hasPrefix($0 + " ") } }
             #expect(districts.count == 7, "\(result.output)")
             // Nothing left behind: the workers, the simulator and PostgreSQL ended with the demo.
-            let pids = result.output.split(separator: "\n").first { $0.contains("chitra-worker processes (pids ") }
+            let pids = result.output.split(separator: "\n").first { $0.contains("`chitra worker` processes (pids ") }
                 .map { line in line.split(separator: "(pids ")[1].prefix { $0 != ";" }.split(separator: ", ").compactMap { Int32($0) } } ?? []
             #expect(pids.count == 2)
             try await eventually("the workers gone") { pids.allSatisfy { kill($0, 0) != 0 } }

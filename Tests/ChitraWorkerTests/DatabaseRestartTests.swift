@@ -10,27 +10,37 @@ import Testing
 struct DatabaseRestartTests {
     @Test("after PostgreSQL restarts, the worker reconnects, listens again and runs new jobs without waiting for a poll")
     func listenerReconnects() async throws {
-        try await QuietMachine.shared.sharing {
-            let cluster = try await LocalCluster.start()
-            defer { Task { await cluster.stop() } }
-            try await AdminStatement.createDatabase("chitra", on: cluster.url(), logger: TestPostgres.logger)
+        let cluster = try await LocalCluster.start()
+        do {
+            try await Self.restartUnderWorker(cluster)
+        } catch {
+            await cluster.stop()
+            throw error
+        }
+        await cluster.stop()
+    }
+
+    static func restartUnderWorker(_ cluster: LocalCluster) async throws {
+        try await AdminStatement.createDatabase("chitra", on: cluster.url(), logger: TestPostgres.logger)
             try await Database.withRunning(cluster.url(database: "chitra"), logger: TestPostgres.logger) { database in
                 try await Migrator(database: database).migrate()
                 let queue = JobQueue(database: database)
                 try await WorkerHarness.withWorker(database: database, handlers: DiagnosticHandlers.standard,
-                                                   configure: { $0.pollInterval = .seconds(120) }) { _ in
+                                                   configure: { $0.pollInterval = .seconds(600) }) { _ in
                     let before = try await queue.enqueue(NewJob(kind: "noop", districtCode: "954")).id
-                    try await eventually(timeout: .seconds(20), "first job done") { try await queue.show(id: before).state == .completed }
+                    try await eventually("first job done", saw: { "\(try await queue.show(id: before))" }) {
+                        try await queue.show(id: before).state == .completed
+                    }
 
                     try await cluster.restart()
 
                     // The pool reconnects on demand; the listener within its backoff.
                     let after = try await queue.enqueue(NewJob(kind: "noop", districtCode: "954")).id
-                    try await eventually(timeout: .seconds(30), "job after the restart done (polling alone would take 120 s)") {
+                    try await eventually("job after the restart done (polling alone would take 600 s)",
+                                         saw: { "\(try await queue.show(id: after))" }) {
                         try await queue.show(id: after).state == .completed
                     }
                 }
             }
-        }
     }
 }

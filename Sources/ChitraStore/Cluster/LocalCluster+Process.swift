@@ -47,7 +47,7 @@ extension LocalCluster {
         let deadline = clock.now + .seconds(60)
         while clock.now < deadline {
             if isReady { return }
-            if !process.isRunning, !detached {
+            if process.hasExited, !detached {
                 throw StoreError.clusterFailed("postgres exited: \(lastLine(of: (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""))")
             }
             try await Task.sleep(for: .milliseconds(20))
