@@ -22,25 +22,25 @@ struct DatabaseRestartTests {
 
     static func restartUnderWorker(_ cluster: LocalCluster) async throws {
         try await AdminStatement.createDatabase("chitra", on: cluster.url(), logger: TestPostgres.logger)
-            try await Database.withRunning(cluster.url(database: "chitra"), logger: TestPostgres.logger) { database in
-                try await Migrator(database: database).migrate()
-                let queue = JobQueue(database: database)
-                try await WorkerHarness.withWorker(database: database, handlers: DiagnosticHandlers.standard,
-                                                   configure: { $0.pollInterval = .seconds(600) }) { _ in
-                    let before = try await queue.enqueue(NewJob(kind: "noop", districtCode: "954")).id
-                    try await eventually("first job done", saw: { "\(try await queue.show(id: before))" }) {
-                        try await queue.show(id: before).state == .completed
-                    }
+        try await Database.withRunning(cluster.url(database: "chitra"), logger: TestPostgres.logger) { database in
+            try await Migrator(database: database).migrate()
+            let queue = JobQueue(database: database)
+            try await WorkerHarness.withWorker(database: database, handlers: DiagnosticHandlers.standard,
+                                               configure: { $0.pollInterval = .seconds(600) }) { _ in
+                let before = try await queue.enqueue(NewJob(kind: "noop", districtCode: "954")).id
+                try await eventually("first job done", saw: { "\(try await queue.show(id: before))" }) {
+                    try await queue.show(id: before).state == .completed
+                }
 
-                    try await cluster.restart()
+                try await cluster.restart()
 
-                    // The pool reconnects on demand; the listener within its backoff.
-                    let after = try await queue.enqueue(NewJob(kind: "noop", districtCode: "954")).id
-                    try await eventually("job after the restart done (polling alone would take 600 s)",
-                                         saw: { "\(try await queue.show(id: after))" }) {
-                        try await queue.show(id: after).state == .completed
-                    }
+                // The pool reconnects on demand; the listener within its backoff.
+                let after = try await queue.enqueue(NewJob(kind: "noop", districtCode: "954")).id
+                try await eventually("job after the restart done (polling alone would take 600 s)",
+                                     saw: { "\(try await queue.show(id: after))" }) {
+                    try await queue.show(id: after).state == .completed
                 }
             }
+        }
     }
 }
