@@ -6,9 +6,20 @@ import Logging
 /// `chitra banksim` (and the thin `chitra-banksim`): banks and e-wallet providers for tests,
 /// benchmarks and the demo.
 public struct BankSimulatorCommand: AsyncParsableCommand, Sendable {
-    public static let configuration = CommandConfiguration(
-        commandName: "banksim",
-        abstract: "A bank and e-wallet gateway simulator: pain.001 in, pain.002 out; wallet batches in JSON; faults on demand.")
+    public static let configuration = CommandConfiguration(commandName: "banksim", abstract: BankSimulatorOptions.abstract)
+
+    @OptionGroup public var options: BankSimulatorOptions
+
+    public init() {}
+
+    public func run() async throws {
+        try await options.run()
+    }
+}
+
+/// The simulator's options and what it does with them, shared by `chitra banksim` and `chitra-banksim`.
+public struct BankSimulatorOptions: ParsableArguments, Sendable {
+    public static let abstract = "A bank and e-wallet gateway simulator: pain.001 in, pain.002 out; wallet batches in JSON; faults on demand."
 
     @Option(help: "The port to listen on (0: any free port; the line printed at start names it).")
     var port = 8090

@@ -13,8 +13,20 @@ import ServiceLifecycle
 /// as needed, on as many machines as needed; they share nothing but the database named by
 /// `DATABASE_URL`.
 public struct WorkerCommand: AsyncParsableCommand, Sendable {
-    public static let configuration = CommandConfiguration(
-        commandName: "worker", abstract: "Claims and runs Chitra's jobs from PostgreSQL.")
+    public static let configuration = CommandConfiguration(commandName: "worker", abstract: WorkerOptions.abstract)
+
+    @OptionGroup public var options: WorkerOptions
+
+    public init() {}
+
+    public func run() async throws {
+        try await options.run()
+    }
+}
+
+/// The worker's options and what it does with them, shared by `chitra worker` and `chitra-worker`.
+public struct WorkerOptions: ParsableArguments, Sendable {
+    public static let abstract = "Claims and runs Chitra's jobs from PostgreSQL."
 
     @Option(help: "Jobs run at once.")
     var concurrency: Int = 10
