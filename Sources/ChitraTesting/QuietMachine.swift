@@ -23,8 +23,9 @@ public actor QuietMachine {
         case alone
     }
 
-    /// Tests sharing the machine at once: `CHITRA_TEST_SLOTS`, else 3, measured on two cores
-    /// (ops/bench/results/suite.md: 2 and 4 were slower, 4 with waits running out beside a CPU hog).
+    /// Tests sharing the machine at once: `CHITRA_TEST_SLOTS`, else 3. Beside a one-core CPU hog the
+    /// suite took 213–221 s with 3 (peak load 13–15) and 202 s with no limit; before the gate the load
+    /// peaked at 33 and short waits ran out (ops/bench/results/suite.md).
     public static var defaultSlots: Int {
         ProcessInfo.processInfo.environment["CHITRA_TEST_SLOTS"].flatMap(Int.init).map { max(1, $0) } ?? 3
     }
