@@ -15,7 +15,7 @@ public enum AdminStatement {
             throw StoreError.from(error, context: "connect", url: url)
         }
         do {
-            _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+            _ = try await connection.send(PostgresQuery(unsafeSQL: sql), logger: logger)
             try await connection.close()
         } catch {
             try? await connection.close()

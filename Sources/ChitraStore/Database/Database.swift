@@ -71,7 +71,7 @@ public final class Database: Sendable {
     public func setScope(on connection: PostgresConnection) async throws {
         let role = scope.queue != connectionScope.queue ? (scope.queue ? Scope.queueRole : Scope.applicationRole) : ""
         let settings = scope.settings
-        try await connection.query("""
+        try await connection.send("""
             SELECT CASE WHEN \(role) = '' THEN '' ELSE set_config('role', \(role), true) END,
                    set_config(\(settings[0].name), \(settings[0].value), true), set_config(\(settings[1].name), \(settings[1].value), true)
             """, logger: Self.quiet)
@@ -122,15 +122,20 @@ public final class Database: Sendable {
     public func query(_ query: PostgresQuery, _ context: String) async throws(StoreError) -> QueryRows {
         do {
             if scope == connectionScope {
-                return QueryRows(source: .stream(try await client.query(query, logger: logger)))
+                // Through `send`, not the pool's own `query`: a connection the server closed (a
+                // restart) is refused at once instead of holding its lease for ever.
+                return try await client.withConnection { connection in
+                    QueryRows(source: .read(try await connection.send(query, logger: logger).collect()))
+                }
             }
-            return try await client.withTransaction(logger: logger) { connection in
-                try await setScope(on: connection)
-                return QueryRows(source: .read(try await connection.query(query, logger: logger).collect()))
+            return try await client.withConnection { connection in
+                try await connection.guardedTransaction(logger: logger) { connection in
+                    try await setScope(on: connection)
+                    return QueryRows(source: .read(try await connection.send(query, logger: logger).collect()))
+                }
             }
-        } catch let error as PostgresTransactionError {
-            let cause = error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError
-            throw StoreError.from(cause ?? error, context: context, url: url)
+        } catch let error as TransactionFailure {
+            throw StoreError.from(error.cause ?? error, context: context, url: url)
         } catch {
             throw StoreError.from(error, context: context, url: url)
         }
@@ -143,15 +148,16 @@ public final class Database: Sendable {
     ) async throws -> T {
         do {
             let scoped = scope != connectionScope
-            return try await client.withTransaction(logger: logger) { connection in
-                if scoped { try await setScope(on: connection) }
-                return try await body(connection)
+            return try await client.withConnection { connection in
+                try await connection.guardedTransaction(logger: logger) { connection in
+                    if scoped { try await setScope(on: connection) }
+                    return try await body(connection)
+                }
             }
-        } catch let error as PostgresTransactionError {
+        } catch let error as TransactionFailure {
             // Errors of the body pass through untouched (a handler's snooze or cancel must keep its
             // type); errors of BEGIN, COMMIT or the driver become a `StoreError`.
-            let cause = error.closureError ?? error.beginError ?? error.commitError ?? error.rollbackError
-            guard let cause else { throw StoreError.query(sqlState: nil, message: "transaction failed", context: context) }
+            guard let cause = error.cause else { throw StoreError.query(sqlState: nil, message: "transaction failed", context: context) }
             if cause is PSQLError { throw StoreError.from(cause, context: context, url: url) }
             throw cause
         } catch let error as PSQLError {

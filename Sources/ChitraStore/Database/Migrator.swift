@@ -30,7 +30,7 @@ public struct Migrator: Sendable {
         let migrations = self.migrations
         do {
             return try await database.client.withConnection { connection in
-                try await connection.query("SELECT pg_advisory_lock(\(Self.lockKey))", logger: logger)
+                try await connection.send("SELECT pg_advisory_lock(\(Self.lockKey))", logger: logger)
                 do {
                     let applied = try await Self.appliedVersions(connection, logger: logger)
                     var done: [Migration] = []
@@ -39,10 +39,10 @@ public struct Migrator: Sendable {
                         logger.info("applied migration", metadata: ["chitra.migration": "\(migration.version)_\(migration.name)"])
                         done.append(migration)
                     }
-                    try await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
+                    try await connection.send("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
                     return done
                 } catch {
-                    _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
+                    _ = try? await connection.send("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
                     throw error
                 }
             }
@@ -80,12 +80,12 @@ public struct Migrator: Sendable {
     }
 
     static func appliedVersions(_ connection: PostgresConnection, logger: Logger) async throws -> Set<Int> {
-        try await connection.query("""
+        try await connection.send("""
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
             """, logger: logger)
         var versions = Set<Int>()
-        for try await version in try await connection.query("SELECT version FROM schema_migrations", logger: logger).decode(Int.self) {
+        for try await version in try await connection.send("SELECT version FROM schema_migrations", logger: logger).decode(Int.self) {
             versions.insert(version)
         }
         return versions
@@ -94,16 +94,16 @@ public struct Migrator: Sendable {
     /// One migration and its record in one transaction: applied whole or not at all.
     static func apply(_ migration: Migration, on connection: PostgresConnection, logger: Logger) async throws {
         do {
-            try await connection.withTransaction(logger: logger) { connection in
+            try await connection.guardedTransaction(logger: logger) { connection in
                 for statement in SQLScript.statements(migration.sql) {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    try await connection.send(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
-                try await connection.query(
+                try await connection.send(
                     "INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
                     logger: logger)
             }
-        } catch let error as PostgresTransactionError {
-            let cause = error.closureError ?? error.beginError ?? error.commitError
+        } catch let error as TransactionFailure {
+            let cause = error.cause
             let message = (cause as? PSQLError).flatMap { $0.serverInfo?[.message] } ?? cause.map { "\($0)" } ?? "unknown error"
             throw StoreError.migrationFailed(version: migration.version, name: migration.name, reason: message)
         }

@@ -19,6 +19,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidJob(String)
     case leaseLost(jobID: Int64)
     case query(sqlState: String?, message: String, context: String)
+    case connectionClosed
 
     public var description: String {
         switch self {
@@ -50,6 +51,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "The job cannot be enqueued: \(why)."
         case .leaseLost(let jobID):
             "Job \(jobID) is no longer held by this worker (its lease expired and it was rescued)."
+        case .connectionClosed:
+            "PostgreSQL closed the connection (the server restarted or ended the session); what was under way in it was rolled back."
         case .query(let sqlState, let message, let context):
             "The database refused to \(context): \(message)\(sqlState.map { " (SQLSTATE \($0))" } ?? "")."
         }

@@ -24,11 +24,11 @@ public enum CashClosing {
         let (returned, _) = try DisbursementStateMachine(state: .cashInstructed, attempts: 0, rail: .cash).handle(.cashReturned)
         return try await database.transaction("close the cash of district \(district)") { connection in
             var count = 0, amount: Int64 = 0
-            for try await (rows, sum) in try await connection.query(
+            for try await (rows, sum) in try await connection.send(
                 CashClosingSQL.returnUnconfirmed(district: district, period: period, from: .cashInstructed, to: returned, by: person),
                 logger: Database.quiet).decode((Int64, Int64).self) { (count, amount) = (Int(rows), sum) }
             var runs: [Int64] = []
-            for try await run in try await connection.query(RunSettlementSQL.runOf(district: district, period: period), logger: Database.quiet)
+            for try await run in try await connection.send(RunSettlementSQL.runOf(district: district, period: period), logger: Database.quiet)
                 .decode(Int64.self) { runs.append(run) }
             let completed = try await RunSettlement.completeIfSettled(runIDs: runs, on: connection).first
             try await AuditLog.append(AuditEntry(by: identity, .closeCash, district: district, period: period, subject: "cash of \(period)",

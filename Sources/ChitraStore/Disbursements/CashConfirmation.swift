@@ -43,7 +43,7 @@ public enum CashConfirmation {
         let chunks = stride(from: 0, to: rows.count, by: size).map { CashConfirmationSQL.Columns(rows[$0..<min($0 + size, rows.count)]) }
         do {
             return try await database.transaction("confirm the cash payments of \(path)") { connection in
-                for try await by in try await connection.query(CashConfirmationSQL.previous(sha256: digest.sha256), logger: Database.quiet)
+                for try await by in try await connection.send(CashConfirmationSQL.previous(sha256: digest.sha256), logger: Database.quiet)
                     .decode(String.self) {
                     return Outcome(paid: 0, returned: 0, completedRuns: [], alreadyConfirmedBy: by)
                 }
@@ -54,7 +54,7 @@ public enum CashConfirmation {
                 var closed: [(district: String, run: Int64, paid: Int64, returned: Int64)] = []
                 for columns in chunks {
                     var matched: Int64 = 0
-                    for try await (district, run, paidCount, returnedCount) in try await connection.query(
+                    for try await (district, run, paidCount, returnedCount) in try await connection.send(
                         CashConfirmationSQL.apply(columns, paid: paidState, returned: returnedState, from: .cashInstructed, by: person),
                         logger: Database.quiet).decode((String, Int64, Int64, Int64).self) {
                         closed.append((district, run, paidCount, returnedCount))
@@ -66,7 +66,7 @@ public enum CashConfirmation {
                 let paid = rows.filter(\.paid).count
                 let fileName = URL(fileURLWithPath: path).lastPathComponent
                 let districts = Array(Set(closed.map(\.district))).sorted()
-                try await connection.query(CashConfirmationSQL.record(sha256: digest.sha256, fileName: fileName, rows: rows.count, paid: paid,
+                try await connection.send(CashConfirmationSQL.record(sha256: digest.sha256, fileName: fileName, rows: rows.count, paid: paid,
                                                                       returned: rows.count - paid, by: person, districts: districts),
                                            logger: Database.quiet)
                 for district in districts {
@@ -91,7 +91,7 @@ public enum CashConfirmation {
         let problems = try await database.transaction("check the cash payments of \(path)") { connection in
             var problems: [ImportProblem] = []
             for columns in chunks where problems.count < ImportFailure.shownLimit {
-                for try await (line, problem) in try await connection.query(CashConfirmationSQL.problems(columns), logger: Database.quiet)
+                for try await (line, problem) in try await connection.send(CashConfirmationSQL.problems(columns), logger: Database.quiet)
                     .decode((Int32, String).self) {
                     problems.append(ImportProblem(line: Int(line), problem))
                 }

@@ -13,10 +13,10 @@ public enum CashInstruction {
         let (next, _) = try DisbursementStateMachine(state: .approved, attempts: 0, rail: .cash).handle(.send)
         return try await database.transaction("put run \(runID)'s cash on the post office's list") { connection in
             var moved = 0
-            for try await count in try await connection.query(CashSQL.instruct(runID: runID, from: .approved, to: next), logger: Database.quiet)
+            for try await count in try await connection.send(CashSQL.instruct(runID: runID, from: .approved, to: next), logger: Database.quiet)
                 .decode(Int64.self) { moved = Int(count) }
             var waiting = 0
-            for try await count in try await connection.query(CashSQL.waitingForOtherRails(runID: runID), logger: Database.quiet)
+            for try await count in try await connection.send(CashSQL.waitingForOtherRails(runID: runID), logger: Database.quiet)
                 .decode(Int64.self) { waiting = Int(count) }
             return (moved, waiting)
         }

@@ -67,7 +67,7 @@ public enum DistrictSettings {
 
     /// The same, inside a transaction.
     public static func requireKnown(_ codes: [String], on connection: PostgresConnection) async throws {
-        try check(codes, known: try await knownCodes(connection.query(DistrictSQL.codes, logger: Database.quiet)))
+        try check(codes, known: try await knownCodes(connection.send(DistrictSQL.codes, logger: Database.quiet)))
     }
 
     private static func knownCodes(_ rows: PostgresRowSequence) async throws -> [String] { try await knownCodes(QueryRows(rows)) }
@@ -125,7 +125,7 @@ public enum DistrictSettings {
     private static func change(district: String, by identity: Identity, setting: String, to value: AuditValue,
                                _ statement: PostgresQuery, database: Database) async throws {
         try await database.transaction("change district \(district)") { connection in
-            try await connection.query(statement, logger: Database.quiet)
+            try await connection.send(statement, logger: Database.quiet)
             try await AuditLog.append(AuditEntry(by: identity, .changeSettings, district: district, subject: "district \(district)",
                                                  after: [setting: value]), on: connection)
         }

@@ -15,13 +15,13 @@ extension JobQueue {
     public func maintain(completedRetention: Duration, failedRetention: Duration, prune: Bool = true) async throws -> MaintenanceReport {
         try await database.transaction("maintain the job queue") { connection in
             var led = false
-            for try await won in try await connection.query(MaintenanceSQL.tryLead, logger: Database.quiet).decode(Bool.self) {
+            for try await won in try await connection.send(MaintenanceSQL.tryLead, logger: Database.quiet).decode(Bool.self) {
                 led = won
             }
             guard led else { return MaintenanceReport(led: false, rescued: 0, pruned: 0) }
             var rescued = 0
             var discarded: [MaintenanceSQL.DiscardedRunJob] = []
-            for try await (id, ofRun, kind, district, runID, generation, attempt, maxAttempts) in try await connection.query(
+            for try await (id, ofRun, kind, district, runID, generation, attempt, maxAttempts) in try await connection.send(
                 MaintenanceSQL.rescue(limit: Self.maintenanceBatchSize), logger: Database.quiet
             ).decode((Int64, Bool, String, String, Int64?, Int32?, Int32, Int32).self) {
                 rescued += 1
@@ -32,13 +32,13 @@ extension JobQueue {
             }
             if !discarded.isEmpty {
                 try await database.scoped(Scope(districts: Array(Set(discarded.map(\.district))))).setScope(on: connection)
-                try await connection.query(MaintenanceSQL.failRuns(discarded), logger: Database.quiet)
+                try await connection.send(MaintenanceSQL.failRuns(discarded), logger: Database.quiet)
             }
-            let pruned = prune ? try await Self.count(connection.query(
+            let pruned = prune ? try await Self.count(connection.send(
                 MaintenanceSQL.prune(completedFor: completedRetention, failedFor: failedRetention,
                                      limit: Self.maintenanceBatchSize), logger: Database.quiet)) : 0
             if rescued > 0 {
-                try await connection.query("SELECT pg_notify('\(unescaped: JobSQL.channel)', '')", logger: Database.quiet)
+                try await connection.send("SELECT pg_notify('\(unescaped: JobSQL.channel)', '')", logger: Database.quiet)
             }
             return MaintenanceReport(led: true, rescued: rescued, pruned: pruned)
         }

@@ -29,7 +29,7 @@ public struct JobQueue: Sendable {
         let (count, firstID) = try await insert([job], on: connection)
         if count == 1, let firstID { return EnqueueResult(id: firstID, inserted: true) }
         guard let key = job.uniqueKey else { throw StoreError.invalidJob("the database inserted nothing") }
-        let rows = try await connection.query(JobSQL.holderOfKey(key), logger: Database.quiet)
+        let rows = try await connection.send(JobSQL.holderOfKey(key), logger: Database.quiet)
         for try await id in rows.decode(Int64.self) { return EnqueueResult(id: id, inserted: false) }
         // The holder was finalised between the two statements: try once more.
         return try await enqueue(job, on: connection)
@@ -50,7 +50,7 @@ public struct JobQueue: Sendable {
         if jobs.count >= copyThreshold, jobs.allSatisfy({ $0.uniqueKey == nil && $0.runAt == nil }) {
             for job in jobs { try job.validate() }
             try await JobCopy.copy(jobs, on: connection)
-            try await connection.query("SELECT pg_notify('\(unescaped: JobSQL.channel)', '')", logger: Database.quiet)
+            try await connection.send("SELECT pg_notify('\(unescaped: JobSQL.channel)', '')", logger: Database.quiet)
             return jobs.count
         }
         var inserted = 0
@@ -72,7 +72,7 @@ public struct JobQueue: Sendable {
 
     private static func insert(_ jobs: [NewJob], on connection: PostgresConnection) async throws -> (count: Int, firstID: Int64?) {
         for job in jobs { try job.validate() }
-        let rows = try await connection.query(JobSQL.insert(jobs), logger: Database.quiet)
+        let rows = try await connection.send(JobSQL.insert(jobs), logger: Database.quiet)
         for try await (count, firstID, _) in rows.decode((Int64, Int64?, String?).self) {
             return (Int(count), firstID)
         }
@@ -136,7 +136,7 @@ public struct JobQueue: Sendable {
     /// commit together. Throws `leaseLost` (and the caller rolls back) when the job is no longer
     /// this worker's.
     public static func complete(_ job: ClaimedJob, owner: String, on connection: PostgresConnection) async throws {
-        let rows = try await connection.query(JobSQL.completeOne(id: job.id, attempt: job.attempt, owner: owner),
+        let rows = try await connection.send(JobSQL.completeOne(id: job.id, attempt: job.attempt, owner: owner),
                                                logger: Database.quiet)
         for try await _ in rows.decode(Int64.self) { return }
         throw StoreError.leaseLost(jobID: job.id)

@@ -42,7 +42,7 @@ public enum BeneficiaryLookup {
         guard !query.isEmpty else { return [] }
         return try await database.transaction("look up beneficiaries") { connection in
             var people: [Person] = []
-            let rows = try await connection.query(BeneficiaryLookupSQL.find(query, limit: limit), logger: Database.quiet)
+            let rows = try await connection.send(BeneficiaryLookupSQL.find(query, limit: limit), logger: Database.quiet)
             for try await row in rows.decode((String, String, String, String?, String, String, String, String, String?, String?, String,
                                               String?, Bool, Bool).self) {
                 people.append(Person(beneficiaryID: row.0, district: row.1, fullName: row.2, cccd: row.3.map(CitizenID.masked), communeCode: row.4,
@@ -51,7 +51,7 @@ public enum BeneficiaryLookup {
                                      accountReview: row.13))
             }
             guard !people.isEmpty else { return people }
-            let payments = try await connection.query(BeneficiaryLookupSQL.payments(people.map(\.beneficiaryID)), logger: Database.quiet)
+            let payments = try await connection.send(BeneficiaryLookupSQL.payments(people.map(\.beneficiaryID)), logger: Database.quiet)
             for try await (id, period, amount, method, state, reason) in payments.decode((String, String, Int64, String, String, String?).self) {
                 guard let index = people.firstIndex(where: { $0.beneficiaryID == id }), let state = DisbursementState(rawValue: state) else { continue }
                 people[index].disbursements.append(Payment(period: period, amountVND: amount, method: method, state: state, failureReason: reason))

@@ -8,7 +8,7 @@ extension RegisterImporter {
     static func checkDuplicates(on connection: PostgresConnection) async throws {
         var problems: [ImportProblem] = []
         var total = 0
-        let rows = try await connection.query(RegisterImportSQL.duplicates, logger: Database.quiet)
+        let rows = try await connection.send(RegisterImportSQL.duplicates, logger: Database.quiet)
         for try await (id, first, others, count) in rows.decode((String, Int32, [Int32], Int64).self) {
             total = Int(count)
             for line in others {
@@ -22,7 +22,7 @@ extension RegisterImporter {
     static func checkOtherDistricts(_ district: String, on connection: PostgresConnection) async throws {
         var problems: [ImportProblem] = []
         var total = 0
-        let rows = try await connection.query(RegisterImportSQL.otherDistricts(district), logger: Database.quiet)
+        let rows = try await connection.send(RegisterImportSQL.otherDistricts(district), logger: Database.quiet)
         for try await (line, other, count) in rows.decode((Int32, String, Int64).self) {
             total = Int(count)
             problems.append(ImportProblem(line: Int(line), column: RegisterColumn.beneficiaryID.rawValue,
@@ -32,7 +32,7 @@ extension RegisterImporter {
     }
 
     static func first<T: PostgresDecodable & Sendable>(_ type: T.Type, _ query: PostgresQuery, on connection: PostgresConnection) async throws -> T? {
-        for try await value in try await connection.query(query, logger: Database.quiet).decode(T.self) { return value }
+        for try await value in try await connection.send(query, logger: Database.quiet).decode(T.self) { return value }
         return nil
     }
 }

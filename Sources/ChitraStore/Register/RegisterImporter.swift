@@ -65,7 +65,7 @@ public struct RegisterImporter: Sendable {
         return try await database.transaction("import the register of district \(district)") { connection in
             try await DistrictSettings.requireKnown([district], on: connection)
             // Imports and plans of a district take turns (a plan's snapshot is the last import).
-            try await connection.query(RegisterImportSQL.lockDistrict(district), logger: Database.quiet)
+            try await connection.send(RegisterImportSQL.lockDistrict(district), logger: Database.quiet)
             if let previous = try await Self.first(Int64.self, RegisterImportSQL.previousImport(district: district, sha256: digest), on: connection) {
                 return Summary(importID: previous, rows: 0, new: 0, changed: 0, unchanged: 0, left: 0, alreadyImported: true)
             }
@@ -93,7 +93,7 @@ public struct RegisterImporter: Sendable {
     /// rolled back to its savepoint, and the staged way finds and reports each offending line.
     static func importDirect(file: RegisterFile, hashed: RegisterFile.Digest, importID: Int64, validator: RegisterRowValidator, on connection: PostgresConnection,
                              clock: inout StepClock, progress: @escaping @Sendable (Int) -> Void) async throws -> Summary? {
-        try await connection.query("SAVEPOINT direct_import", logger: Database.quiet)
+        try await connection.send("SAVEPOINT direct_import", logger: Database.quiet)
         let rows: Int
         do {
             rows = try await CopyRows.throughStaging(into: "beneficiaries", columns: RegisterImportSQL.beneficiaryCopyColumns,
@@ -104,7 +104,7 @@ public struct RegisterImporter: Sendable {
                 }
             }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
-            try await connection.query("ROLLBACK TO SAVEPOINT direct_import", logger: Database.quiet)
+            try await connection.send("ROLLBACK TO SAVEPOINT direct_import", logger: Database.quiet)
             clock.lap("first try, straight into the register (an id repeats)")
             return nil
         }
@@ -119,7 +119,7 @@ public struct RegisterImporter: Sendable {
     static func importStaged(file: RegisterFile, hashed: RegisterFile.Digest, district: String, importID: Int64, validator: RegisterRowValidator,
                              on connection: PostgresConnection, clock: inout StepClock,
                              progress: @escaping @Sendable (Int) -> Void) async throws -> Summary {
-        try await connection.query(RegisterImportSQL.createStaging, logger: Database.quiet)
+        try await connection.send(RegisterImportSQL.createStaging, logger: Database.quiet)
         let rows = try await stage(file: file, hashed: hashed, validator: validator, table: "import_rows",
                                    columns: ["line"] + RegisterImportSQL.textColumns, on: connection, progress: progress) {
             $0.appendCopyLine(to: &$1)
@@ -130,18 +130,18 @@ public struct RegisterImporter: Sendable {
         clock.lap("duplicate and district checks")
         let allNew = try await !(first(Bool.self, RegisterImportSQL.anyKnown, on: connection) ?? true)
         if allNew {
-            try await connection.query(RegisterImportSQL.insertNew(importID: importID, allNew: true), logger: Database.quiet)
+            try await connection.send(RegisterImportSQL.insertNew(importID: importID, allNew: true), logger: Database.quiet)
             clock.lap("insert new")
         } else {
-            try await connection.query(RegisterImportSQL.classify(district: district), logger: Database.quiet)
+            try await connection.send(RegisterImportSQL.classify(district: district), logger: Database.quiet)
             clock.lap("classify")
-            try await connection.query(RunSnapshotSQL.keepCopies(district: district), logger: Database.quiet)
-            try await connection.query(RegisterImportSQL.insertNew(importID: importID, allNew: false), logger: Database.quiet)
+            try await connection.send(RunSnapshotSQL.keepCopies(district: district), logger: Database.quiet)
+            try await connection.send(RegisterImportSQL.insertNew(importID: importID, allNew: false), logger: Database.quiet)
             clock.lap("insert new")
-            try await connection.query(RegisterImportSQL.materializeFirstVersions, logger: Database.quiet)
-            try await connection.query(RegisterImportSQL.updateChanged(importID: importID), logger: Database.quiet)
+            try await connection.send(RegisterImportSQL.materializeFirstVersions, logger: Database.quiet)
+            try await connection.send(RegisterImportSQL.updateChanged(importID: importID), logger: Database.quiet)
             clock.lap("update changed")
-            try await connection.query(RegisterImportSQL.insertVersions(importID: importID), logger: Database.quiet)
+            try await connection.send(RegisterImportSQL.insertVersions(importID: importID), logger: Database.quiet)
             clock.lap("insert versions")
         }
         let counts = allNew ? RegisterImportSQL.finishAllNew(importID: importID, rows: rows)
@@ -151,7 +151,7 @@ public struct RegisterImporter: Sendable {
 
     static func finish(_ query: PostgresQuery, importID: Int64, rows: Int, on connection: PostgresConnection,
                        clock: inout StepClock) async throws -> Summary {
-        let counts = try await connection.query(query, logger: Database.quiet)
+        let counts = try await connection.send(query, logger: Database.quiet)
         for try await (new, changed, unchanged, left) in counts.decode((Int32, Int32, Int32, Int32).self) {
             clock.lap("count")
             // Every record read must have been written: a record lost between the parser and the

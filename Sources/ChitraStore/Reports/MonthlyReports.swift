@@ -24,12 +24,12 @@ public enum MonthlyReports {
         let reports = try await database.transaction("make the report of \(period)") { connection in
             if let codes { try await DistrictSettings.requireKnown(codes, on: connection) }
             var names: [(code: String, name: String)] = []
-            for try await (code, name) in try await connection.query(ReportSQL.districts(codes), logger: Database.quiet).decode((String, String).self) {
+            for try await (code, name) in try await connection.send(ReportSQL.districts(codes), logger: Database.quiet).decode((String, String).self) {
                 names.append((code, name))
             }
             var frozen: [String: DistrictReport] = [:]
             var states: [String: RunState] = [:]
-            for try await (district, state, report) in try await connection.query(ReportSQL.runs(names.map(\.code), period: period),
+            for try await (district, state, report) in try await connection.send(ReportSQL.runs(names.map(\.code), period: period),
                                                                                   logger: Database.quiet).decode((String, String, String?).self) {
                 states[district] = RunState(rawValue: state)
                 if let report {
@@ -62,7 +62,7 @@ public enum MonthlyReports {
     static func freeze(runIDs: [Int64], on connection: PostgresConnection) async throws {
         for runID in runIDs {
             var target: (district: String, name: String, period: String)?
-            for try await row in try await connection.query(ReportSQL.runToFreeze(runID), logger: Database.quiet).decode((String, String, String).self) {
+            for try await row in try await connection.send(ReportSQL.runToFreeze(runID), logger: Database.quiet).decode((String, String, String).self) {
                 target = row
             }
             guard let target, let period = Period(target.period) else { continue }
@@ -71,7 +71,7 @@ public enum MonthlyReports {
             report.frozen = true
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
-            try await connection.query(ReportSQL.freeze(runID, report: String(decoding: try encoder.encode(report), as: UTF8.self)),
+            try await connection.send(ReportSQL.freeze(runID, report: String(decoding: try encoder.encode(report), as: UTF8.self)),
                                        logger: Database.quiet)
         }
     }
@@ -90,7 +90,7 @@ public enum MonthlyReports {
         for (district, before) in previous {
             reports[district]?.previous = .init(beneficiaries: before.beneficiaries, entitledVND: before.entitledVND, paid: before.paid.total)
         }
-        let rows = try await connection.query(ReportSQL.accounts(codes, period: period), logger: Database.quiet)
+        let rows = try await connection.send(ReportSQL.accounts(codes, period: period), logger: Database.quiet)
         for try await (district, active, cccd, phone, account, canOpen, missing, authorised, recipientsMissing) in rows.decode(
             (String, Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64).self) {
             var progress = AccountProgress()
@@ -109,7 +109,7 @@ public enum MonthlyReports {
 
     private static func addDisbursements(_ codes: [String], period: Period, on connection: PostgresConnection,
                                          _ add: (String, DisbursementFigures) -> Void) async throws {
-        let rows = try await connection.query(ReportSQL.disbursements(codes, period: period), logger: Database.quiet)
+        let rows = try await connection.send(ReportSQL.disbursements(codes, period: period), logger: Database.quiet)
         for try await (district, program, method, state, reason, fellBack, count, amount) in rows.decode(
             (String, String, String, String, String, Bool, Int64, Int64).self) {
             guard let state = DisbursementState(rawValue: state), let method = PaymentMethod(rawValue: method) else {

@@ -69,10 +69,10 @@ public enum RunApproval {
             guard recorded == counted else {
                 throw Failure.totalsDisagree(district: district, period: period.description, recorded: recorded, counted: counted)
             }
-            try await connection.query(RunSQL.approve(runID: run.id, by: approver), logger: Database.quiet)
+            try await connection.send(RunSQL.approve(runID: run.id, by: approver), logger: Database.quiet)
             try await approveDisbursements(runID: run.id, on: connection)
             try await RunSubmission.enqueue(runID: run.id, generation: run.generation, district: district, on: connection)
-            try await connection.query(RunSQL.recordApprovalToken(runID: run.id, token: identity.tokenID), logger: Database.quiet)
+            try await connection.send(RunSQL.recordApprovalToken(runID: run.id, token: identity.tokenID), logger: Database.quiet)
             try await AuditLog.append(AuditEntry(by: identity, .approveRun, district: district, period: period, subject: "run \(run.id)",
                                                  before: ["state": .text(run.state.rawValue), "triggered_by": .text(run.triggeredBy)],
                                                  after: ["state": "approved", "disbursements": .number(Int64(recorded.count)),
@@ -87,7 +87,7 @@ public enum RunApproval {
         let transfer = try DisbursementStateMachine(state: .computed, attempts: 0, rail: .bank).handle(.approve).next
         let cash = try DisbursementStateMachine(state: .computed, attempts: 0, rail: .cash).handle(.approve).next
         for statement in RunSQL.approveDisbursements(runID: runID, transfer: transfer, cash: cash) {
-            try await connection.query(statement, logger: Database.quiet)
+            try await connection.send(statement, logger: Database.quiet)
         }
     }
 
@@ -103,7 +103,7 @@ public enum RunApproval {
 
     static func totals(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> ControlTotals {
         var totals = ControlTotals()
-        let rows = try await connection.query(query, logger: Database.quiet)
+        let rows = try await connection.send(query, logger: Database.quiet)
         for try await (program, rail, count, sum) in rows.decode((String, String, Int64, Int64).self) {
             totals.add(program: program, rail: rail, count: Int(count), amount: sum)
         }

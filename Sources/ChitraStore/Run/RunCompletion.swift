@@ -8,7 +8,7 @@ enum RunCompletion {
     /// Counts a shard done on its run; the last one finishes the run. Returns the run's state after.
     static func shardCounted(runID: Int64, generation: Int32, district: String, members: Int,
                              on connection: PostgresConnection) async throws -> RunState {
-        let rows = try await connection.query(RunStateSQL.shardCounted(runID: runID, generation: generation, members: members),
+        let rows = try await connection.send(RunStateSQL.shardCounted(runID: runID, generation: generation, members: members),
                                               logger: Database.quiet)
         for try await (done, shards, autoApprove, approvalRequired) in rows.decode((Int32, Int32?, Bool, Bool).self) {
             guard done >= shards ?? 0 else { return .computing }
@@ -24,7 +24,7 @@ enum RunCompletion {
                        on connection: PostgresConnection) async throws -> RunState {
         let finished = RunStateMachine.finished(autoApprove: settings.autoApprove, approvalRequired: settings.approvalRequired)
         let approvedBy: String? = if case .approved(let by) = finished { by } else { nil }
-        try await connection.query(RunStateSQL.finishComputing(runID: runID, state: finished.state, approvedBy: approvedBy),
+        try await connection.send(RunStateSQL.finishComputing(runID: runID, state: finished.state, approvedBy: approvedBy),
                                    logger: Database.quiet)
         if finished.state == .approved {
             try await RunApproval.approveDisbursements(runID: runID, on: connection)

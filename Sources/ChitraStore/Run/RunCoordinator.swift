@@ -66,7 +66,7 @@ public struct RunCoordinator: Sendable {
         let by = identity.name
         var runID: Int64?
         var generation: Int32 = 1
-        for try await (id, gen) in try await connection.query(
+        for try await (id, gen) in try await connection.send(
             RunSQL.insertRun(district: district, period: period, by: by, autoApprove: autoApprove, forced: forced), logger: Database.quiet
         ).decode((Int64, Int32).self) {
             (runID, generation) = (id, gen)
@@ -77,7 +77,7 @@ public struct RunCoordinator: Sendable {
                     return .alreadyTriggered(district: district, runID: existing.id, state: existing.state)
                 }
                 runID = existing.id
-                for try await next in try await connection.query(
+                for try await next in try await connection.send(
                     RunSQL.restartRun(id: existing.id, by: by, autoApprove: autoApprove, forced: forced), logger: Database.quiet).decode(Int32.self) {
                     generation = next
                 }

@@ -41,17 +41,17 @@ public enum RunPlanner {
                             computeMaxAttempts: Int32 = NewJob.defaultMaxAttempts, on connection: PostgresConnection) async throws -> Plan? {
         guard let run = try await RunSQL.jobRun(id: runID, generation: generation, state: .planning, lock: .update,
                                                 on: connection) else { return nil }
-        try await connection.query(RunPlanSQL.lockDistrict(run.district), logger: Database.quiet)
-        for try await period in try await connection.query(RunPlanSQL.otherRunComputing(district: run.district, runID: runID),
+        try await connection.send(RunPlanSQL.lockDistrict(run.district), logger: Database.quiet)
+        for try await period in try await connection.send(RunPlanSQL.otherRunComputing(district: run.district, runID: runID),
                                                            logger: Database.quiet).decode(String.self) {
             throw DistrictBusy(district: run.district, period: period)
         }
         var importID: Int64 = 0
-        for try await id in try await connection.query(RunPlanSQL.lastImport(district: run.district), logger: Database.quiet)
+        for try await id in try await connection.send(RunPlanSQL.lastImport(district: run.district), logger: Database.quiet)
             .decode(Int64.self) { importID = id }
         var starts: [String] = []
         var members = 0
-        for try await ids in try await connection.query(RunPlanSQL.memberIDs(district: run.district, period: run.period),
+        for try await ids in try await connection.send(RunPlanSQL.memberIDs(district: run.district, period: run.period),
                                                         logger: Database.quiet).decode(String.self) {
             try TabText.forEach(ids, fieldCount: 1) { row in
                 if members % shardSize == 0 { starts.append(row.string(0)) }
@@ -63,7 +63,7 @@ public enum RunPlanner {
                      upper: index + 1 < starts.count ? starts[index + 1] : nil)
         }
         var settings: RunStateSQL.ApprovalSettings?
-        for try await (autoApprove, approvalRequired) in try await connection.query(
+        for try await (autoApprove, approvalRequired) in try await connection.send(
             RunStateSQL.planRecorded(runID: runID, registerImportID: importID, members: members, shards: shards.count),
             logger: Database.quiet
         ).decode((Bool, Bool).self) { settings = .init(autoApprove: autoApprove, approvalRequired: approvalRequired) }

@@ -47,7 +47,7 @@ public enum RunResumption {
             }
             var resumes: Int32 = 0
             var settings = RunStateSQL.ApprovalSettings(autoApprove: false, approvalRequired: true)
-            for try await (count, autoApprove, approvalRequired) in try await connection.query(
+            for try await (count, autoApprove, approvalRequired) in try await connection.send(
                 RunStateSQL.resume(runID: run.id, to: next), logger: Database.quiet).decode((Int32, Bool, Bool).self) {
                 resumes = count
                 settings = .init(autoApprove: autoApprove, approvalRequired: approvalRequired)

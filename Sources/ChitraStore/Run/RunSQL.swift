@@ -20,7 +20,7 @@ enum RunSQL {
 
     /// The token behind the run's trigger (maker–checker compares people; the token says which).
     static func recordTrigger(runID: Int64, token: Int64?, on connection: PostgresConnection) async throws {
-        try await connection.query("UPDATE runs SET triggered_by_token = \(token) WHERE id = \(runID)", logger: Database.quiet)
+        try await connection.send("UPDATE runs SET triggered_by_token = \(token) WHERE id = \(runID)", logger: Database.quiet)
     }
 
     static func recordApprovalToken(runID: Int64, token: Int64?) -> PostgresQuery {
@@ -46,7 +46,7 @@ enum RunSQL {
     }
 
     static func lockExisting(district: String, period: Period, on connection: PostgresConnection) async throws -> ExistingRun? {
-        let rows = try await connection.query(existingRun(district: district, period: period), logger: Database.quiet)
+        let rows = try await connection.send(existingRun(district: district, period: period), logger: Database.quiet)
         for try await (id, generation, state, by, shards, resumes) in rows.decode((Int64, Int32, String, String, Int32?, Int32).self) {
             guard let state = RunState(rawValue: state) else { throw StoreError.query(sqlState: nil, message: "run \(id) is in an unknown state \(state)", context: "read run \(id)") }
             return ExistingRun(id: id, generation: generation, state: state, triggeredBy: by, shards: shards, resumes: resumes)
@@ -149,7 +149,7 @@ enum RunSQL {
 
     static func jobRun(id: Int64, generation: Int32, state: RunState, lock: Lock,
                        on connection: PostgresConnection) async throws -> JobRun? {
-        let rows = try await connection.query(run(id: id, generation: generation, state: state, lock: lock), logger: Database.quiet)
+        let rows = try await connection.send(run(id: id, generation: generation, state: state, lock: lock), logger: Database.quiet)
         for try await (district, period, importID) in rows.decode((String, String, Int64).self) {
             guard let period = Period(period) else { return nil }
             return JobRun(district: district, period: period, registerImportID: importID)

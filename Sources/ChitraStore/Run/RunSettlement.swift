@@ -46,7 +46,7 @@ public struct RunSettlement: Sendable, Hashable, Codable {
     static func completeIfSettled(runIDs: [Int64], on connection: PostgresConnection) async throws -> [Int64] {
         let terminal = DisbursementState.allCases.filter(\.isTerminal).map(\.rawValue)
         var completed: [Int64] = []
-        for try await run in try await connection.query(RunSettlementSQL.completeIfSettled(runIDs: runIDs, terminal: terminal),
+        for try await run in try await connection.send(RunSettlementSQL.completeIfSettled(runIDs: runIDs, terminal: terminal),
                                                         logger: Database.quiet).decode(Int64.self) { completed.append(run) }
         try await MonthlyReports.freeze(runIDs: completed, on: connection)
         return completed.sorted()

@@ -55,7 +55,7 @@ struct RunShardReader {
 
     /// The one value a `TabText` query returns.
     private func single(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> String {
-        for try await text in try await connection.query(query, logger: Database.quiet).decode(String.self) { return text }
+        for try await text in try await connection.send(query, logger: Database.quiet).decode(String.self) { return text }
         return ""
     }
 
@@ -82,7 +82,7 @@ struct RunShardReader {
     /// Copies replace the register's rows (one per beneficiary); a copy of someone not entitled
     /// at the plan takes its row out.
     private func readCopies(into members: inout [Member], index: [String: Int], on connection: PostgresConnection) async throws {
-        let rows = try await connection.query(RunShardSQL.copies(shard), logger: Database.quiet)
+        let rows = try await connection.send(RunShardSQL.copies(shard), logger: Database.quiet)
         var reordered = false
         var dropped: Set<String> = []
         for try await (id, from, until, deceased, paidThrough, method, numbers, froms, programs, categories) in rows.decode(

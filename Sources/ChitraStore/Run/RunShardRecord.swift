@@ -29,7 +29,7 @@ public struct RunShardRecord: Sendable, Hashable, Codable {
     /// The plan records its shards.
     static func insert(_ shards: [RunShard], district: String, on connection: PostgresConnection) async throws {
         guard let first = shards.first else { return }
-        try await connection.query(RunShardRecordSQL.insert(runID: first.runID, generation: first.generation, district: district,
+        try await connection.send(RunShardRecordSQL.insert(runID: first.runID, generation: first.generation, district: district,
                                                             shards: shards.map(\.shard), lowers: shards.map(\.lower),
                                                             uppers: shards.map { $0.upper ?? "" }), logger: Database.quiet)
     }
@@ -37,13 +37,13 @@ public struct RunShardRecord: Sendable, Hashable, Codable {
     /// The shard's record, locked until the transaction ends: a second job for the same shard
     /// waits here, then finds it done.
     static func lock(runID: Int64, shard: Int32, generation: Int32, on connection: PostgresConnection) async throws -> RunShardRecord? {
-        try await records(connection.query(RunShardRecordSQL.lock(runID: runID, shard: shard, generation: generation),
+        try await records(connection.send(RunShardRecordSQL.lock(runID: runID, shard: shard, generation: generation),
                                            logger: Database.quiet)).first
     }
 
     static func complete(runID: Int64, shard: Int32, members: Int, disbursements: Int, amount: Int64, job: RunComputer.Job?,
                          on connection: PostgresConnection) async throws {
-        try await connection.query(RunShardRecordSQL.complete(runID: runID, shard: shard, members: members, disbursements: disbursements,
+        try await connection.send(RunShardRecordSQL.complete(runID: runID, shard: shard, members: members, disbursements: disbursements,
                                                               amount: amount, jobID: job?.id, attempt: job?.attempt),
                                    logger: Database.quiet)
     }
@@ -55,7 +55,7 @@ public struct RunShardRecord: Sendable, Hashable, Codable {
 
     /// The shards not done, in order (a resumed run enqueues these).
     static func pending(runID: Int64, on connection: PostgresConnection) async throws -> [RunShardRecord] {
-        try await records(connection.query(RunShardRecordSQL.list(runID: runID), logger: Database.quiet)).filter { $0.state == .pending }
+        try await records(connection.send(RunShardRecordSQL.list(runID: runID), logger: Database.quiet)).filter { $0.state == .pending }
     }
 
     private static func records(_ rows: PostgresRowSequence) async throws -> [RunShardRecord] { try await records(QueryRows(rows)) }

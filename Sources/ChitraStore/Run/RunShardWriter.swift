@@ -51,15 +51,15 @@ struct RunShardWriter {
 
     /// Writes everything; returns the totals of what was written.
     func write(on connection: PostgresConnection) async throws -> (lines: Int, disbursements: Int, totals: Totals) {
-        try await connection.query("SAVEPOINT shard_copy", logger: Database.quiet)
+        try await connection.send("SAVEPOINT shard_copy", logger: Database.quiet)
         do {
             try await copyLines(on: connection)
             try await copyDisbursements(on: connection)
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
-            try await connection.query("ROLLBACK TO SAVEPOINT shard_copy", logger: Database.quiet)
+            try await connection.send("ROLLBACK TO SAVEPOINT shard_copy", logger: Database.quiet)
             try await insertMissingAndCompare(on: connection)
         }
-        try await connection.query("RELEASE SAVEPOINT shard_copy", logger: Database.quiet)
+        try await connection.send("RELEASE SAVEPOINT shard_copy", logger: Database.quiet)
         // Every row the shard computed is now in the tables, as computed.
         var totals = Totals()
         for disbursement in disbursements {
@@ -116,10 +116,10 @@ struct RunShardWriter {
         let lineColumns = (ids: lines.map(\.beneficiaryID), months: lines.map(\.month.description), kinds: lines.map(\.kind.rawValue),
                            amounts: lines.map(\.amount))
         if !lines.isEmpty {
-            try await connection.query(RunShardSQL.insertLines(runID: runID, district: district, period: period, ids: lineColumns.ids,
+            try await connection.send(RunShardSQL.insertLines(runID: runID, district: district, period: period, ids: lineColumns.ids,
                                                                months: lineColumns.months, kinds: lineColumns.kinds,
                                                                amounts: lineColumns.amounts), logger: Database.quiet)
-            let rows = try await connection.query(RunShardSQL.differingLines(runID: runID, period: period, ids: lineColumns.ids,
+            let rows = try await connection.send(RunShardSQL.differingLines(runID: runID, period: period, ids: lineColumns.ids,
                                                                              months: lineColumns.months, kinds: lineColumns.kinds,
                                                                              amounts: lineColumns.amounts), logger: Database.quiet)
             for try await (id, month, kind, computed, recorded, otherRun) in rows.decode((String, String, String, Int64, Int64, Int64).self) {
@@ -131,10 +131,10 @@ struct RunShardWriter {
         let ids = disbursements.map(\.beneficiaryID), e2e = endToEndIDs
         let amounts = disbursements.map(\.amount), pending = disbursements.map(\.pendingRecovery)
         let methods = disbursements.map(\.method.rawValue), programs = disbursements.map(\.program.rawValue)
-        try await connection.query(RunShardSQL.insertDisbursements(
+        try await connection.send(RunShardSQL.insertDisbursements(
             runID: runID, district: district, period: period, ids: ids, programs: programs, amounts: amounts, pending: pending,
             methods: methods, rails: disbursements.map(\.rail.rawValue), endToEndIDs: e2e), logger: Database.quiet)
-        let rows = try await connection.query(RunShardSQL.differingDisbursements(
+        let rows = try await connection.send(RunShardSQL.differingDisbursements(
             runID: runID, period: period, ids: ids, programs: programs, amounts: amounts, pending: pending, methods: methods,
             endToEndIDs: e2e), logger: Database.quiet)
         for try await (id, computed, recorded, otherRun, holder) in rows.decode((String, Int64, Int64?, Int64?, String?).self) {
@@ -146,7 +146,7 @@ struct RunShardWriter {
     private func insertTotals(_ totals: Totals, on connection: PostgresConnection) async throws {
         guard !totals.byKey.isEmpty else { return }
         let keys = totals.byKey.keys.sorted()
-        try await connection.query(RunShardSQL.insertTotals(runID: runID, shard: shard, district: district, programs: keys.map(\.program),
+        try await connection.send(RunShardSQL.insertTotals(runID: runID, shard: shard, district: district, programs: keys.map(\.program),
                                                             rails: keys.map(\.rail), counts: keys.map { totals.byKey[$0]!.count },
                                                             amounts: keys.map { totals.byKey[$0]!.amount }), logger: Database.quiet)
     }

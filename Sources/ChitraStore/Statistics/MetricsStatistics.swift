@@ -29,9 +29,9 @@ public enum MetricsStatistics {
     public static func runs(_ database: Database) async throws -> Runs {
         var figures = Runs()
         try await database.transaction("sample the runs") { connection in
-            for try await (state, count) in try await connection.query(MetricsStatisticsSQL.disbursementsOfOpenRuns, logger: Database.quiet)
+            for try await (state, count) in try await connection.send(MetricsStatisticsSQL.disbursementsOfOpenRuns, logger: Database.quiet)
                 .decode((String, Int64).self) { figures.disbursementsByState[state] = Int(count) }
-            for try await (district, members, done) in try await connection.query(MetricsStatisticsSQL.openRuns, logger: Database.quiet)
+            for try await (district, members, done) in try await connection.send(MetricsStatisticsSQL.openRuns, logger: Database.quiet)
                 .decode((String, Int64, Int64).self) { figures.runs.append((district, Int(members), Int(done))) }
         }
         return figures

@@ -48,17 +48,17 @@ public enum Tokens {
         let secret = prefix + SecretText.random(length: 40)
         let global = database.scoped(Scope(global: true))
         let record = try await global.transaction("create a token") { connection in
-            for try await unknown in try await connection.query(TokenSQL.unknownDistricts(request.districts), logger: Database.quiet).decode([String].self)
+            for try await unknown in try await connection.send(TokenSQL.unknownDistricts(request.districts), logger: Database.quiet).decode([String].self)
                 where !unknown.isEmpty {
                 throw Failure.unknownDistricts(unknown)
             }
             if let province = request.province {
-                for try await exists in try await connection.query(TokenSQL.provinceExists(province), logger: Database.quiet).decode(Bool.self)
+                for try await exists in try await connection.send(TokenSQL.provinceExists(province), logger: Database.quiet).decode(Bool.self)
                     where !exists {
                     throw Failure.unknownProvince(province)
                 }
             }
-            let rows = try await connection.query(TokenSQL.insert(request, hash: SecretText.sha256(secret), by: creator.name), logger: Database.quiet)
+            let rows = try await connection.send(TokenSQL.insert(request, hash: SecretText.sha256(secret), by: creator.name), logger: Database.quiet)
             guard let record = try await records(rows).first else { throw Failure.noName }
             try await AuditLog.append(AuditEntry(by: creator, .manageTokens, district: nil, subject: "token \(record.id)",
                                                  after: ["created": true, "name": .text(record.name), "role": .text(record.role.rawValue),
@@ -78,15 +78,15 @@ public enum Tokens {
 
     public static func list(includeRevoked: Bool = false, database: Database) async throws -> [TokenRecord] {
         try await database.scoped(Scope(global: true)).transaction("list tokens") { connection in
-            try await records(try await connection.query(TokenSQL.list(includeRevoked: includeRevoked), logger: Database.quiet))
+            try await records(try await connection.send(TokenSQL.list(includeRevoked: includeRevoked), logger: Database.quiet))
         }
     }
 
     /// Revokes token `id` at once. Audited.
     public static func revoke(id: Int64, by admin: Identity, database: Database) async throws -> TokenRecord {
         try await database.scoped(Scope(global: true)).transaction("revoke token \(id)") { connection in
-            guard let record = try await records(try await connection.query(TokenSQL.revoke(id: id, by: admin.name), logger: Database.quiet)).first else {
-                let existing = try await records(try await connection.query(TokenSQL.byID(id), logger: Database.quiet))
+            guard let record = try await records(try await connection.send(TokenSQL.revoke(id: id, by: admin.name), logger: Database.quiet)).first else {
+                let existing = try await records(try await connection.send(TokenSQL.byID(id), logger: Database.quiet))
                 throw existing.isEmpty ? Failure.notFound(id) : Failure.alreadyRevoked(id)
             }
             try await AuditLog.append(AuditEntry(by: admin, .manageTokens, district: nil, subject: "token \(id)",

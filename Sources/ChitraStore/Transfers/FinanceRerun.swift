@@ -39,7 +39,7 @@ public enum FinanceRerun {
             var moved = 0
             for rail in scope.rails {
                 var transfers: [(String, String)] = []
-                for try await (id, reason) in try await connection.query(FinanceSQL.failedIDs(scope.scope(runID: preview.runID, rail: rail)),
+                for try await (id, reason) in try await connection.send(FinanceSQL.failedIDs(scope.scope(runID: preview.runID, rail: rail)),
                                                                          logger: Database.quiet).decode((String, String).self) {
                     transfers.append((id, "finance" + (reason.isEmpty ? "" : " after \(reason)")))
                 }

@@ -65,7 +65,7 @@ public struct FinanceScope: Sendable, Hashable, CustomStringConvertible {
     /// The run of the scope; refuses a month with no run, or one not approved.
     func runID(on connection: PostgresConnection) async throws -> Int64 {
         guard rail != .cash else { throw Refusal.cashRail }
-        for try await (id, state) in try await connection.query(FinanceSQL.run(district: district, period: period), logger: Database.quiet)
+        for try await (id, state) in try await connection.send(FinanceSQL.run(district: district, period: period), logger: Database.quiet)
             .decode((Int64, String).self) {
             guard state == RunState.approved.rawValue || state == RunState.completed.rawValue else {
                 throw Refusal.notApproved(district: district, period: period, state: state)
@@ -79,7 +79,7 @@ public struct FinanceScope: Sendable, Hashable, CustomStringConvertible {
         let runID = try await runID(on: connection)
         var groups: [Preview.Group] = []
         for rail in rails {
-            for try await (reason, count, amount) in try await connection.query(FinanceSQL.failed(scope(runID: runID, rail: rail)), logger: Database.quiet)
+            for try await (reason, count, amount) in try await connection.send(FinanceSQL.failed(scope(runID: runID, rail: rail)), logger: Database.quiet)
                 .decode((String, Int64, Int64).self) {
                 groups.append(Preview.Group(rail: rail, reason: reason, count: Int(count), amount: Money(dong: amount)))
             }

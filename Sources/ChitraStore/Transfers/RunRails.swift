@@ -53,12 +53,12 @@ public enum RunRails {
     public static func fallBackOnFallbackDay(runID: Int64, today: Day, database: Database) async throws -> Int {
         try await database.transaction("fall back run \(runID)'s failed transfers on the district's fallback day") { connection in
             var setting: (Int32?, String)?
-            for try await row in try await connection.query(TransferSQL.fallbackDay(runID: runID), logger: Database.quiet)
+            for try await row in try await connection.send(TransferSQL.fallbackDay(runID: runID), logger: Database.quiet)
                 .decode((Int32?, String).self) { setting = row }
             guard let (day, periodText) = setting, let day, let period = Period(periodText.prefix(7)),
                   today.period > period || (today.period == period && today.day >= Int(day)) else { return 0 }
             var failed: [(String, String)] = []
-            for try await (id, reason) in try await connection.query(TransferSQL.failedOfRun(runID: runID), logger: Database.quiet)
+            for try await (id, reason) in try await connection.send(TransferSQL.failedOfRun(runID: runID), logger: Database.quiet)
                 .decode((String, String).self) {
                 failed.append((id, "fallback day \(day)" + (reason.isEmpty ? "" : " after \(reason)")))
             }

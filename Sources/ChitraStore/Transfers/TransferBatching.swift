@@ -30,7 +30,7 @@ public enum TransferBatching {
     public static func batchDue(runID: Int64, district: String, period: Period, rail: Rail, maximumTransfers: Int = maximumTransfers,
                                 database: Database) async throws -> [Batch] {
         try await database.transaction("batch run \(runID)'s \(rail.rawValue) transfers") { connection in
-            try await connection.query(TransferSQL.fillCreditors(runID: runID), logger: Database.quiet)
+            try await connection.send(TransferSQL.fillCreditors(runID: runID), logger: Database.quiet)
             let scope = TransferScope(runID: runID, district: district, rail: rail, selection: .due)
             return try await batch(scope, period: period, limit: maximumTransfers, requestedBy: nil, on: connection)
         }
@@ -42,7 +42,7 @@ public enum TransferBatching {
         let prefix = messagePrefix(rail: scope.rail, district: scope.district, period: period)
         var batches: [Batch] = []
         let query = TransferSQL.batch(scope, limit: limit, messagePrefix: prefix, requestedBy: requestedBy)
-        for try await (id, messageID, count) in try await connection.query(query, logger: Database.quiet).decode((Int64, String, Int64).self) {
+        for try await (id, messageID, count) in try await connection.send(query, logger: Database.quiet).decode((Int64, String, Int64).self) {
             batches.append(Batch(id: id, messageID: messageID, transfers: Int(count)))
         }
         for made in batches {
@@ -59,7 +59,7 @@ public enum TransferBatching {
         let query = TransferSQL.rebatch(ids: endToEndIDs, from: batch.id,
                                         messagePrefix: messagePrefix(rail: batch.rail, district: batch.district, period: batch.period))
         var made: Batch?
-        for try await (id, messageID, count) in try await connection.query(query, logger: Database.quiet).decode((Int64, String, Int64).self) {
+        for try await (id, messageID, count) in try await connection.send(query, logger: Database.quiet).decode((Int64, String, Int64).self) {
             made = Batch(id: id, messageID: messageID, transfers: Int(count))
         }
         guard let made else { return nil }

@@ -97,7 +97,7 @@ public enum TransferOutcomes {
             inquireMilliseconds.append(inquireIn)
         }
         if !ids.isEmpty {
-            let written = try await count(connection.query(
+            let written = try await count(connection.send(
                 TransferSQL.recordOutcomes(ids: ids, from: from, to: to, reasons: reasons, retryable: retryable,
                                            retryMilliseconds: retryMilliseconds, inquireMilliseconds: inquireMilliseconds),
                 logger: Database.quiet))
@@ -105,10 +105,10 @@ public enum TransferOutcomes {
         }
         if !fallbacks.isEmpty {
             summary.fallenBack = try await fallBack(fallbacks, by: nil, on: connection)
-            try await connection.query(TransferSQL.flagAccountReview(ids: fallbacks.map(\.0)), logger: Database.quiet)
+            try await connection.send(TransferSQL.flagAccountReview(ids: fallbacks.map(\.0)), logger: Database.quiet)
         }
         if !deceased.isEmpty {
-            try await connection.query(TransferSQL.reportDeceased(ids: deceased), logger: Database.quiet)
+            try await connection.send(TransferSQL.reportDeceased(ids: deceased), logger: Database.quiet)
         }
         if !resends.isEmpty, let batch {
             summary.resent = try await TransferBatching.resend(endToEndIDs: resends, from: batch, on: connection)?.transfers ?? 0
@@ -124,7 +124,7 @@ public enum TransferOutcomes {
         precondition(next == .cashInstructed)
         var moved = 0
         for (reason, ofReason) in Dictionary(grouping: transfers, by: \.reason).sorted(by: { $0.key < $1.key }) {
-            moved += try await count(connection.query(TransferSQL.fallBack(ids: ofReason.map(\.endToEndID), reason: reason, by: person),
+            moved += try await count(connection.send(TransferSQL.fallBack(ids: ofReason.map(\.endToEndID), reason: reason, by: person),
                                                       logger: Database.quiet))
         }
         return moved

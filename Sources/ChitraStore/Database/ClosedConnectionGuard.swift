@@ -1,0 +1,59 @@
+import Logging
+import PostgresNIO
+
+/// PostgresNIO 1.33.2 never answers a statement sent on a connection the server has already closed:
+/// the statement goes to a closed channel and its promise is dropped, so the caller waits forever,
+/// cancellation included (`ClosedConnectionTests` shows it on the driver itself). After a database
+/// restart that was every worker's stop: a handler between two statements of its shard, or rolling
+/// back after the server ended its session, waited for ever (ops/runbooks/04 saw status 70, the stop
+/// deadline's exit). So no statement of Chitra's goes to a connection the driver knows is closed:
+/// `send` refuses it at once, and `transaction` does not roll back what the server already did.
+extension PostgresConnection {
+    /// `query`, unless the server closed this connection: then a `StoreError` at once.
+    @discardableResult
+    public func send(_ query: PostgresQuery, logger: Logger, file: String = #fileID, line: Int = #line) async throws -> PostgresRowSequence {
+        guard !isClosed else { throw StoreError.connectionClosed }
+        return try await self.query(query, logger: logger, file: file, line: line)
+    }
+
+    /// `body` between BEGIN and COMMIT, rolled back if it throws (unless the server closed the
+    /// connection, which ended the transaction already). Errors say which step failed, as
+    /// PostgresNIO's own `withTransaction` does.
+    func guardedTransaction<Result>(logger: Logger, isolation: isolated (any Actor)? = #isolation,
+                                    _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        var failure = TransactionFailure()
+        do {
+            try await send("BEGIN;", logger: logger)
+        } catch {
+            failure.beginError = error
+            throw failure
+        }
+        let value: Result
+        do {
+            value = try await body(self)
+        } catch {
+            failure.closureError = error
+            if !isClosed {
+                do { try await send("ROLLBACK;", logger: logger) } catch { failure.rollbackError = error }
+            }
+            throw failure
+        }
+        do {
+            try await send("COMMIT;", logger: logger)
+        } catch {
+            failure.commitError = error
+            throw failure
+        }
+        return value
+    }
+}
+
+/// Which step of a transaction failed, and with what.
+struct TransactionFailure: Error {
+    var beginError: (any Error)?
+    var closureError: (any Error)?
+    var rollbackError: (any Error)?
+    var commitError: (any Error)?
+
+    var cause: (any Error)? { closureError ?? beginError ?? commitError ?? rollbackError }
+}
