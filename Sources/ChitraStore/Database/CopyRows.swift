@@ -22,10 +22,12 @@ enum CopyRows {
         guard !bytes.isEmpty else { return }
         let buffer = ByteBuffer(bytes: bytes)
         try await throughStaging(into: table, columns: columns, on: connection) { staging in
-            guard !connection.isClosed else {
-                throw StoreError.query(sqlState: "08006", message: "the connection to PostgreSQL closed", context: "copy rows into \(table)")
-            }
+            // PostgresNIO never answers a COPY sent on a closed connection (ClosedConnectionGuard).
+            guard !connection.isClosed else { throw StoreError.connectionClosed }
             try await connection.copyFrom(table: staging, columns: columns, logger: Database.quiet) { writer in
+                // Checked again here, after the server's CopyInResponse: a server that went away
+                // during that round trip would otherwise meet the write (see above).
+                guard !connection.isClosed else { throw StoreError.connectionClosed }
                 try await writer.write(buffer)
             }
         }

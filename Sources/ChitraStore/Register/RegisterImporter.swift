@@ -172,6 +172,8 @@ public struct RegisterImporter: Sendable {
                       columns: [String], on connection: PostgresConnection, progress: @escaping @Sendable (Int) -> Void,
                       encode: (RegisterRow, inout [UInt8]) -> Void) async throws -> Int {
         var staged = 0
+        // PostgresNIO never answers COPY, nor COPY data, sent on a closed connection (ClosedConnectionGuard).
+        guard !connection.isClosed else { throw StoreError.connectionClosed }
         try await connection.copyFrom(table: table, columns: columns, logger: Database.quiet) { writer in
             var parser = CSVParser()
             var header: RegisterHeader?
@@ -206,6 +208,7 @@ public struct RegisterImporter: Sendable {
                 while let chunk = try reader.next() {
                     try chunk.withUnsafeBufferPointer { try parser.feed($0, emit: handle) }
                     if buffer.count >= chunkBytes {
+                        guard !connection.isClosed else { throw StoreError.connectionClosed }
                         try await writer.write(ByteBuffer(bytes: buffer))
                         buffer.removeAll(keepingCapacity: true)
                     }
@@ -218,7 +221,10 @@ public struct RegisterImporter: Sendable {
             guard header != nil else { throw ImportFailure(ImportProblem(line: 1, "the file is empty.")) }
             guard rows > 0 else { throw ImportFailure(ImportProblem(line: 2, "the file has a header but no rows.")) }
             guard problemCount == 0 else { throw ImportFailure(problems: problems, total: problemCount) }
-            if !buffer.isEmpty { try await writer.write(ByteBuffer(bytes: buffer)) }
+            if !buffer.isEmpty {
+                guard !connection.isClosed else { throw StoreError.connectionClosed }
+                try await writer.write(ByteBuffer(bytes: buffer))
+            }
             staged = rows
         }
         progress(staged)
