@@ -18,12 +18,7 @@ public enum ISO20022Validator {
     /// awaited, never waited for on a thread.
     public static func validate(files: [String]) async throws -> (valid: Bool, output: String) {
         guard FileManager.default.isExecutableFile(atPath: path) else { throw Missing(path: path) }
-        let log = NSTemporaryDirectory() + "chitra-iso-\(UUID().uuidString.prefix(8)).log"
-        defer { try? FileManager.default.removeItem(atPath: log) }
-        let process = try SpawnedProcess(executable: "/bin/bash", arguments: [path] + files,
-                                         environment: ProcessInfo.processInfo.environment, outputPath: log)
-        let status = await process.waitForExit()
-        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        let (status, text) = try await SpawnedProcess.run("/bin/bash", [path] + files, environment: ProcessInfo.processInfo.environment)
         return (status == 0, text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 

@@ -1,10 +1,11 @@
 import Foundation
 
 /// The test process's gate over the machine's two cores. Every test that uses the database or
-/// starts processes holds it while it runs: at most `slots` such tests at once (`sharing`), and the
-/// few heaviest ones (three workers killed and restarted with the server, a browser) alone
-/// (`alone`). Without it every test of the suite starts at once: the load reached 6.7 on two cores
-/// and waits tuned to a quiet machine ran out (issue 22).
+/// starts processes holds it while it runs: at most `slots` such tests at once (the
+/// `.machine(limit:)` trait, or `sharing` for a database opened outside it), and the few heaviest
+/// ones (three workers killed and restarted with the server, a browser) alone
+/// (`.machine(.alone, limit:)`). Without it every test of the suite starts at once: the load
+/// peaked at 33 on two cores and waits tuned to a quiet machine ran out (issue 22).
 ///
 /// Limits count from the moment a test holds the machine, never while it waits for it: a test's
 /// `limit` is a ceiling that catches a hang, and when it fires it says what the test was doing
@@ -48,11 +49,6 @@ public actor QuietMachine {
     /// Runs `body` holding one of the machine's slots, for at most `limit` once it holds it.
     public nonisolated func sharing<T: Sendable>(limit: Duration = .minutes(5), _ body: @Sendable () async throws -> T) async throws -> T {
         try await hold(.shared, limit: limit, what: "a test sharing the machine", body)
-    }
-
-    /// Runs `body` alone on the machine, for at most `limit` once it holds it.
-    public nonisolated func alone<T: Sendable>(limit: Duration = .minutes(10), _ body: @Sendable () async throws -> T) async throws -> T {
-        try await hold(.alone, limit: limit, what: "a test alone on the machine", body)
     }
 
     /// Runs `body` holding the machine as `share` asks; throws `Ceiling` if it runs past `limit`.

@@ -12,31 +12,23 @@ import Logging
 /// The owner's URL (`ownerURL(of:)`) is for tests of migrations and of what the owner alone may do.
 public enum TestPostgres {
     /// Runs `body` with a fresh, migrated database and its pool running; drops the database after.
+    /// It holds the machine's gate (`QuietMachine`; once only, if the test holds it already).
     @discardableResult
     public static func withDatabase<T: Sendable>(
         maximumConnections: Int = 10, logger: Logger = TestPostgres.logger,
         _ body: @Sendable (Database) async throws -> T
     ) async throws -> T {
         try await QuietMachine.shared.sharing {
-            try await withDatabaseUnshared(maximumConnections: maximumConnections, logger: logger, body)
-        }
-    }
-
-    /// The same, for a test that already holds the machine (`QuietMachine.alone`).
-    @discardableResult
-    public static func withDatabaseUnshared<T: Sendable>(
-        maximumConnections: Int = 10, logger: Logger = TestPostgres.logger,
-        _ body: @Sendable (Database) async throws -> T
-    ) async throws -> T {
-        let url = try await server.newDatabase()
-        do {
-            let result = try await Database.withRunning(url, maximumConnections: maximumConnections, scope: try await allScope,
-                                                        logger: logger, body)
-            try? await server.drop(url.database)
-            return result
-        } catch {
-            try? await server.drop(url.database)
-            throw error
+            let url = try await server.newDatabase()
+            do {
+                let result = try await Database.withRunning(url, maximumConnections: maximumConnections, scope: try await allScope,
+                                                            logger: logger, body)
+                try? await server.drop(url.database)
+                return result
+            } catch {
+                try? await server.drop(url.database)
+                throw error
+            }
         }
     }
 

@@ -8,13 +8,6 @@ import Testing
 
 @Suite("Worker", .machine(limit: .minutes(5)))
 struct WorkerTests {
-    /// How long a drain may take before the test says the worker is stuck: a liveness bound, not a
-    /// speed claim (the queue's speed is `ops/bench/queue`'s). On CI dry runs of session 5, with the
-    /// whole suite beside them, two drains that take a second or two alone ran past 30 s (3 to 90
-    /// jobs a second) while the test process itself was not starved; not understood yet (see the
-    /// session's note), so the bound is wide and the figures seen are kept in its message.
-    static let liveness: Duration = .seconds(90)
-
     @Test("a worker drains every job of several districts")
     func drains() async throws {
         try await TestPostgres.withDatabase { database in
@@ -22,7 +15,7 @@ struct WorkerTests {
             try await queue.enqueue((0..<3_000).map { NewJob(kind: "noop", districtCode: Fixtures.district($0)) })
             try await WorkerHarness.withWorker(database: database, handlers: DiagnosticHandlers.standard,
                                                configure: { $0.concurrency = 100 }) { _ in
-                try await eventually(timeout: Self.liveness, "all jobs completed", saw: { "jobs by state \(try await queue.countsByState())" }) {
+                try await eventually("all jobs completed", saw: { "jobs by state \(try await queue.countsByState())" }) {
                     try await queue.countsByState() == [.completed: 3_000]
                 }
             }
@@ -107,7 +100,7 @@ struct WorkerTests {
             try await queue.enqueue((0..<200).map { _ in NewJob(kind: "probe.record", districtCode: "957") })
             try await WorkerHarness.withWorker(database: database, handlers: DiagnosticHandlers.probes,
                                                configure: { $0.concurrency = 8 }) { _ in
-                try await eventually(timeout: Self.liveness, "all recorded", saw: { "jobs by state \(try await queue.countsByState())" }) {
+                try await eventually("all recorded", saw: { "jobs by state \(try await queue.countsByState())" }) {
                     try await queue.countsByState() == [.completed: 200]
                 }
             }
@@ -171,7 +164,7 @@ struct WorkerTests {
                 $0.shutdownGrace = .seconds(1)
             }, maintenance: maintenance) { _ in
                 // Completed by a later attempt while the first still sleeps.
-                try await eventually(timeout: Self.liveness, "rescued and done again", saw: { "\(try await queue.show(id: id))" }) {
+                try await eventually("rescued and done again", saw: { "\(try await queue.show(id: id))" }) {
                     let job = try await queue.show(id: id)
                     return job.state == .completed && job.attempt >= 2
                 }

@@ -36,7 +36,7 @@ extension LocalCluster {
         for (key, value) in settings.sorted(by: { $0.key < $1.key }) { arguments += ["-c", "\(key)=\(value)"] }
         var executable = asServerUser(binaries.postgres)
         var fullArguments = asServerUserArguments(binaries.postgres, arguments)
-        if detached, let setsid = Subprocess.which("setsid") {
+        if detached, let setsid = SpawnedProcess.which("setsid") {
             // A new session, so that closing the operator's terminal does not stop the server.
             fullArguments = [executable] + fullArguments
             executable = setsid

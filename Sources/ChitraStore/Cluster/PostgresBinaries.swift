@@ -13,7 +13,7 @@ public struct PostgresBinaries: Sendable {
 
     public static func locate() throws(StoreError) -> PostgresBinaries {
         var candidates: [String] = []
-        if let initdb = Subprocess.which("initdb") {
+        if let initdb = SpawnedProcess.which("initdb") {
             candidates.append(URL(fileURLWithPath: initdb).resolvingSymlinksInPath().deletingLastPathComponent().path)
         }
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: debianRoot)) ?? []
