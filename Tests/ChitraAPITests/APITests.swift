@@ -30,6 +30,8 @@ struct APITests {
     static func calls(district d: String) -> [Call] {
         [
             Call(method: .get, template: "/api/v1/districts", path: "/api/v1/districts", allowed: everyone, takesDistrict: false),
+            Call(method: .get, template: "/api/v1/units", path: "/api/v1/units?province=96&level=commune&on=2026-07-01", allowed: everyone,
+                 takesDistrict: false),
             Call(method: .get, template: "/api/v1/runs", path: "/api/v1/runs?district=\(d)", allowed: everyone, takesDistrict: true),
             Call(method: .post, template: "/api/v1/runs", path: "/api/v1/runs", body: #"{"period": "2026-05", "districts": ["\#(d)"]}"#,
                  allowed: [.operator], takesDistrict: true),

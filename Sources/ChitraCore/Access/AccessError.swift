@@ -65,6 +65,7 @@ extension Action {
         case .changeSettings: "change district settings (only an admin may)"
         case .manageTokens: "manage tokens (only an admin may)"
         case .manageJobs: "change jobs (only an admin may)"
+        case .loadUnits: "load unit lists (only an admin may)"
         }
     }
 }

@@ -19,6 +19,8 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case manageTokens = "tokens.manage"
     /// Operational control of the job queue (enqueue, cancel, retry a job).
     case manageJobs = "jobs.manage"
+    /// Load official unit lists into the unit catalogue.
+    case loadUnits = "units.load"
 
     /// Whether this action changes state (and is therefore audited).
     public var changesState: Bool { self != .read && self != .cashList }
@@ -31,7 +33,7 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
         case .approveRun, .retryTransfers, .cashFallback, .confirmCash, .closeCash: [.finance]
         case .cancelRun, .resumeRun: [.operator, .finance]
         case .cashList: [.operator, .finance]
-        case .autoApprove, .changeSettings, .manageTokens, .manageJobs: [.admin]
+        case .autoApprove, .changeSettings, .manageTokens, .manageJobs, .loadUnits: [.admin]
         }
     }
 }

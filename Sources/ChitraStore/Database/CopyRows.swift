@@ -2,14 +2,15 @@ import NIOCore
 import PostgresNIO
 
 /// `COPY table (columns) FROM STDIN` of rows encoded by the caller in COPY's text format
-/// (`CopyFormat`): the one way a worker's bulk rows go to the server.
+/// (`CopyFormat`): the queue's bulk enqueue. A worker's shards are written with `unnest` inserts
+/// instead (`RunShardWriter`), the register's import with its own COPY (`RegisterImporter`).
 ///
-/// The rows are encoded first and sent in one write. PostgresNIO 1.33 stops the whole process
-/// (a `preconditionFailure`, "Copy mode is only supported for extended queries") when COPY data is
-/// written after the server closed the connection: seen when PostgreSQL restarted while a worker
-/// wrote a shard (ops/runbooks/04). One write right after the server's CopyInResponse leaves that
-/// window microseconds wide instead of the whole encoding; a closed connection is refused before.
-/// (The callers' row sets are a shard or a batch: a few megabytes.)
+/// PostgresNIO 1.33 stops the whole process (a `preconditionFailure`, "Copy mode is only supported
+/// for extended queries") when the server closes the connection between its CopyInResponse and
+/// the end of the copy: seen when PostgreSQL restarted while a worker wrote a shard by COPY
+/// (ops/runbooks/04; 2 of 16 workers), which is why shards no longer go this way. The rows are
+/// encoded first and sent in one write, which keeps that window short here; a closed connection
+/// is refused before.
 ///
 /// PostgreSQL refuses COPY FROM into a table under row-level security (every tenant table), so the
 /// rows go into a temporary table of the same columns first (the session's own, no policy), then

@@ -95,8 +95,17 @@ public struct Migrator: Sendable {
     static func apply(_ migration: Migration, on connection: PostgresConnection, logger: Logger) async throws {
         do {
             try await connection.guardedTransaction(logger: logger) { connection in
-                for statement in SQLScript.statements(migration.sql) {
-                    try await connection.send(PostgresQuery(unsafeSQL: statement), logger: logger)
+                switch migration.body {
+                case .sql(let sql):
+                    for statement in SQLScript.statements(sql) {
+                        try await connection.send(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    }
+                case .unitLists(let folder):
+                    let files = try UnitCatalogueFiles.read(folder: folder)
+                    for warning in files.catalogue.warnings {
+                        logger.notice("unit lists corrected", metadata: ["chitra.migration": "\(migration.version)", "chitra.warning": "\(warning)"])
+                    }
+                    try await UnitCatalogueStore.load(files, by: "migration \(migration.version)_\(migration.name)", on: connection)
                 }
                 try await connection.send(
                     "INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",

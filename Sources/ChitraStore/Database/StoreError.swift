@@ -40,7 +40,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .migrationInvalid(let file, let reason):
             "Migration file \(file) is not usable: \(reason)."
         case .migrationFailed(let version, let name, let reason):
-            "Migration \(version) (\(name)) failed and was rolled back: \(reason)."
+            "Migration \(version) (\(name)) failed and was rolled back: \(reason.hasSuffix(".") ? String(reason.dropLast()) : reason)."
         case .migrationsMissing(let applied, let known):
             "The database schema is behind (\(applied) of \(known) migrations applied); run `chitra migrate` first."
         case .jobNotFound(let id):

@@ -4,9 +4,9 @@ import PostgresNIO
 
 /// The `compute` step for one shard: takes the shard's record (a shard already done makes the job
 /// a no-op), reads its members and what other runs paid them in five range scans, computes every
-/// member with the calculator, writes lines and disbursements by COPY, records the shard done with
-/// its totals, and counts it on the run; the last shard moves the run on — all in the transaction
-/// that completes the compute job.
+/// member with the calculator, writes lines and disbursements (one `unnest` insert each), records
+/// the shard done with its totals, and counts it on the run; the last shard moves the run on — all
+/// in the transaction that completes the compute job.
 public enum RunComputer {
     public struct Result: Sendable, Hashable {
         public var members: Int

@@ -1,10 +1,10 @@
 import ChitraCore
 import PostgresNIO
 
-/// What one shard computed, and how it is written: lines and disbursements by COPY, then the
-/// shard's control totals. A COPY that meets a row already there (which only a bug or a hand edit
-/// leaves behind: a shard is computed once) rolls back to its savepoint; the missing rows are
-/// inserted, and every row the shard computed is then compared with the row the table holds. A row
+/// What one shard computed, and how it is written: lines and disbursements in one `unnest` insert
+/// each, then the shard's control totals. An insert that meets a row already there (which only a
+/// bug or a hand edit leaves behind: a shard is computed once) rolls back to its savepoint; the
+/// missing rows are inserted, and every row the shard computed is then compared with the row the table holds. A row
 /// that differs (another amount, method or run, or an EndToEndId held by someone else) stops the
 /// shard with a sentence naming the beneficiary and both values: identical rows alone are skipped.
 struct RunShardWriter {
@@ -51,15 +51,18 @@ struct RunShardWriter {
 
     /// Writes everything; returns the totals of what was written.
     func write(on connection: PostgresConnection) async throws -> (lines: Int, disbursements: Int, totals: Totals) {
-        try await connection.send("SAVEPOINT shard_copy", logger: Database.quiet)
+        let lineColumns = self.lineColumns, disbursementColumns = self.disbursementColumns
+        try await connection.send("SAVEPOINT shard_rows", logger: Database.quiet)
         do {
-            try await copyLines(on: connection)
-            try await copyDisbursements(on: connection)
+            try await insertLines(lineColumns, skippingExisting: false, on: connection)
+            try await insertDisbursements(disbursementColumns, skippingExisting: false, on: connection)
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
-            try await connection.send("ROLLBACK TO SAVEPOINT shard_copy", logger: Database.quiet)
-            try await insertMissingAndCompare(on: connection)
+            try await connection.send("ROLLBACK TO SAVEPOINT shard_rows", logger: Database.quiet)
+            try await insertLines(lineColumns, skippingExisting: true, on: connection)
+            try await insertDisbursements(disbursementColumns, skippingExisting: true, on: connection)
+            try await compare(lineColumns, disbursementColumns, on: connection)
         }
-        try await connection.send("RELEASE SAVEPOINT shard_copy", logger: Database.quiet)
+        try await connection.send("RELEASE SAVEPOINT shard_rows", logger: Database.quiet)
         // Every row the shard computed is now in the tables, as computed.
         var totals = Totals()
         for disbursement in disbursements {
@@ -69,56 +72,61 @@ struct RunShardWriter {
         return (lines.count, disbursements.count, totals)
     }
 
-    private var periodText: String { "\(period)-01" }
+    /// The lines as the statements bind them: one array a column.
+    private struct LineColumns {
+        var ids: [String] = [], months: [String] = [], kinds: [String] = [], amounts: [Int64] = []
+    }
 
-    private func copyLines(on connection: PostgresConnection) async throws {
+    private struct DisbursementColumns {
+        var ids: [String] = [], programs: [String] = [], amounts: [Int64] = [], pending: [Int64] = []
+        var methods: [String] = [], rails: [String] = [], endToEndIDs: [String] = []
+    }
+
+    private var lineColumns: LineColumns {
+        var columns = LineColumns()
+        for line in lines {
+            columns.ids.append(line.beneficiaryID)
+            columns.months.append(line.month.description)
+            columns.kinds.append(line.kind.rawValue)
+            columns.amounts.append(line.amount)
+        }
+        return columns
+    }
+
+    private var disbursementColumns: DisbursementColumns {
+        var columns = DisbursementColumns()
+        for disbursement in disbursements {
+            columns.ids.append(disbursement.beneficiaryID)
+            columns.programs.append(disbursement.program.rawValue)
+            columns.amounts.append(disbursement.amount)
+            columns.pending.append(disbursement.pendingRecovery)
+            columns.methods.append(disbursement.method.rawValue)
+            columns.rails.append(disbursement.rail.rawValue)
+            columns.endToEndIDs.append(EndToEndID.make(district: district, period: period, beneficiaryID: disbursement.beneficiaryID))
+        }
+        return columns
+    }
+
+    private func insertLines(_ columns: LineColumns, skippingExisting: Bool, on connection: PostgresConnection) async throws {
         guard !lines.isEmpty else { return }
-        let tail = Array("\t\(district)\t\(runID)\n".utf8)
-        let runPeriod = Array("\t\(periodText)\t".utf8)
-        try await CopyRows.copy(lines, into: "entitlement_lines", columns: RunShardSQL.lineColumns, on: connection) { line, bytes in
-            CopyFormat.append(line.beneficiaryID, to: &bytes)
-            bytes.append(contentsOf: runPeriod)
-            CopyFormat.appendFirstDay(of: line.month, to: &bytes)
-            bytes.append(9)
-            bytes.append(contentsOf: line.kind.rawValue.utf8)
-            bytes.append(9)
-            CopyFormat.append(line.amount, to: &bytes)
-            bytes.append(contentsOf: tail)
-        }
+        try await connection.send(RunShardSQL.insertLines(runID: runID, district: district, period: period, ids: columns.ids,
+                                                           months: columns.months, kinds: columns.kinds, amounts: columns.amounts,
+                                                           skippingExisting: skippingExisting), logger: Database.quiet)
     }
 
-    private func copyDisbursements(on connection: PostgresConnection) async throws {
+    private func insertDisbursements(_ columns: DisbursementColumns, skippingExisting: Bool,
+                                     on connection: PostgresConnection) async throws {
         guard !disbursements.isEmpty else { return }
-        let head = Array("\t\(periodText)\t\(district)\t\(runID)\t".utf8)
-        try await CopyRows.copy(disbursements, into: "disbursements", columns: RunShardSQL.disbursementColumns,
-                                on: connection) { disbursement, bytes in
-            CopyFormat.append(disbursement.beneficiaryID, to: &bytes)
-            bytes.append(contentsOf: head)
-            bytes.append(contentsOf: disbursement.program.rawValue.utf8)
-            bytes.append(9)
-            CopyFormat.append(disbursement.amount, to: &bytes)
-            bytes.append(9)
-            CopyFormat.append(disbursement.pendingRecovery, to: &bytes)
-            bytes.append(9)
-            bytes.append(contentsOf: "\(disbursement.method.rawValue)\t\(disbursement.rail.rawValue)\t".utf8)
-            CopyFormat.append(EndToEndID.make(district: district, period: period, beneficiaryID: disbursement.beneficiaryID), to: &bytes)
-            bytes.append(10)
-        }
+        try await connection.send(RunShardSQL.insertDisbursements(
+            runID: runID, district: district, period: period, ids: columns.ids, programs: columns.programs, amounts: columns.amounts,
+            pending: columns.pending, methods: columns.methods, rails: columns.rails, endToEndIDs: columns.endToEndIDs,
+            skippingExisting: skippingExisting), logger: Database.quiet)
     }
 
-    private var endToEndIDs: [String] {
-        disbursements.map { EndToEndID.make(district: district, period: period, beneficiaryID: $0.beneficiaryID) }
-    }
-
-    /// Inserts the rows that are missing, then compares every row the shard computed with the one
-    /// the table holds; throws `RunShardConflict` at the first that differs.
-    private func insertMissingAndCompare(on connection: PostgresConnection) async throws {
-        let lineColumns = (ids: lines.map(\.beneficiaryID), months: lines.map(\.month.description), kinds: lines.map(\.kind.rawValue),
-                           amounts: lines.map(\.amount))
+    /// Compares every row the shard computed with the one the table holds; throws
+    /// `RunShardConflict` at the first that differs.
+    private func compare(_ lineColumns: LineColumns, _ columns: DisbursementColumns, on connection: PostgresConnection) async throws {
         if !lines.isEmpty {
-            try await connection.send(RunShardSQL.insertLines(runID: runID, district: district, period: period, ids: lineColumns.ids,
-                                                               months: lineColumns.months, kinds: lineColumns.kinds,
-                                                               amounts: lineColumns.amounts), logger: Database.quiet)
             let rows = try await connection.send(RunShardSQL.differingLines(runID: runID, period: period, ids: lineColumns.ids,
                                                                              months: lineColumns.months, kinds: lineColumns.kinds,
                                                                              amounts: lineColumns.amounts), logger: Database.quiet)
@@ -128,15 +136,9 @@ struct RunShardWriter {
             }
         }
         guard !disbursements.isEmpty else { return }
-        let ids = disbursements.map(\.beneficiaryID), e2e = endToEndIDs
-        let amounts = disbursements.map(\.amount), pending = disbursements.map(\.pendingRecovery)
-        let methods = disbursements.map(\.method.rawValue), programs = disbursements.map(\.program.rawValue)
-        try await connection.send(RunShardSQL.insertDisbursements(
-            runID: runID, district: district, period: period, ids: ids, programs: programs, amounts: amounts, pending: pending,
-            methods: methods, rails: disbursements.map(\.rail.rawValue), endToEndIDs: e2e), logger: Database.quiet)
         let rows = try await connection.send(RunShardSQL.differingDisbursements(
-            runID: runID, period: period, ids: ids, programs: programs, amounts: amounts, pending: pending, methods: methods,
-            endToEndIDs: e2e), logger: Database.quiet)
+            runID: runID, period: period, ids: columns.ids, programs: columns.programs, amounts: columns.amounts,
+            pending: columns.pending, methods: columns.methods, endToEndIDs: columns.endToEndIDs), logger: Database.quiet)
         for try await (id, computed, recorded, otherRun, holder) in rows.decode((String, Int64, Int64?, Int64?, String?).self) {
             throw RunShardConflict.disbursement(beneficiaryID: id, period: period.description, computed: computed, recorded: recorded,
                                                 recordedRun: otherRun, endToEndHolder: holder, runID: runID)

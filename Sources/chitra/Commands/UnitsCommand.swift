@@ -1,0 +1,140 @@
+import ArgumentParser
+import ChitraCore
+import ChitraStore
+
+/// `chitra units list|successors|load|loads`: the catalogue of administrative units.
+struct UnitsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "units", abstract: "The catalogue of provinces, districts and communes, over time, and the lineage of the 2025 reform.",
+        subcommands: [List.self, Successors.self, Load.self, Loads.self], defaultSubcommand: List.self)
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List units: of a province, a level, valid on a day.")
+
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "A province's code (2 digits).") var province: String?
+        @Option(help: "province, district or commune.") var level: UnitLevel?
+        @Option(help: "Only the units that existed on this day (YYYY-MM-DD).") var on: String?
+        @Option(help: "The old district or commune whose successors to list (same as `chitra units successors CODE`).")
+        var successors: String?
+        @Flag(help: "Print JSON.") var json = false
+
+        func validate() throws {
+            if let on, Day(on) == nil { throw ValidationError("--on takes a day written YYYY-MM-DD, e.g. 2025-07-01.") }
+            if let province, province.count != 2 || !province.allSatisfy(\.isNumber) {
+                throw ValidationError("--province takes a province's code of 2 digits, e.g. 96 for Cà Mau.")
+            }
+        }
+
+        func run() async throws {
+            if let successors {
+                return try await Successors.print(code: successors, connection: connection, json: json)
+            }
+            let filter = UnitCatalogueStore.Filter(province: province, level: level, on: on.flatMap { Day($0) })
+            let units = try await connection.withCaller(.read) { database, _ in try await UnitCatalogueStore.list(filter, database: database) }
+            if json { return print(try jsonText(units)) }
+            var table = TextTable("LEVEL", "CODE", "NAME", "PROVINCE", "DISTRICT", "FROM", "UNTIL")
+            for unit in units {
+                table.add(unit.level.rawValue, unit.code, unit.nameWithType, unit.provinceCode, unit.districtCode ?? "",
+                          unit.validFrom?.description ?? "", unit.validTo.map { "\($0)" } ?? "")
+            }
+            print(table.rendered)
+            print("\(units.count) unit\(units.count == 1 ? "" : "s").")
+        }
+    }
+
+    struct Successors: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Where an old district's or commune's people went: its lineage edges to the new communes.")
+
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The old district (3 digits) or commune (5 digits).") var code: String
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws { try await Self.print(code: code, connection: connection, json: json) }
+
+        static func print(code: String, connection: ConnectionOptions, json: Bool) async throws {
+            let edges = try await connection.withCaller(.read) { database, _ in
+                try await UnitCatalogueStore.successors(of: code, database: database)
+            }
+            guard !edges.isEmpty else { throw ValidationError("Unit \(code) has no successor in the catalogue: no reform changed it.") }
+            if json { return chitra.print(try jsonText(edges.map(SuccessorJSON.init))) }
+            var table = TextTable("DAY", "OLD DISTRICT", "OLD COMMUNE", "NEW COMMUNE", "NAME", "KIND")
+            for successor in edges {
+                let edge = successor.edge
+                table.add(edge.effective.description, edge.oldDistrictCode ?? "", edge.oldCommuneCode ?? "", edge.newCommuneCode,
+                          successor.successorName, edge.kind.rawValue)
+            }
+            chitra.print(table.rendered)
+            let communes = Set(edges.map(\.edge.newCommuneCode)).count
+            let ambiguous = edges.filter { $0.edge.kind == .ambiguous }.count
+            chitra.print("\(communes) successor commune\(communes == 1 ? "" : "s")"
+                         + (ambiguous > 0 ? "; \(ambiguous) edge\(ambiguous == 1 ? "" : "s") ambiguous (a person assigns who goes where)." : "."))
+        }
+    }
+
+    struct Load: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Load official unit lists from a folder (the six files of data/units): prints what changes, then changes it.")
+
+        @OptionGroup var connection: ConnectionOptions
+        @Argument(help: "The folder of the lists.") var folder: String
+        @Flag(help: "Print what would change and change nothing.") var dryRun = false
+
+        func run() async throws {
+            let files = try UnitCatalogueFiles.read(folder: folder)
+            let catalogue = files.catalogue
+            print("Lists of \(folder): reform on \(catalogue.reform); \(catalogue.units.count) units, \(catalogue.lineage.count) lineage edges.")
+            for name in files.sha256.keys.sorted() { print("  \(name)  sha256 \(files.sha256[name]!)") }
+            for warning in catalogue.warnings { print("Corrected: \(warning).") }
+            let diff = try await connection.withCaller(dryRun ? .read : .loadUnits) { database, _ in
+                try await UnitCatalogueStore.preview(files, database: database)
+            }
+            for line in diff.lines() { print(line) }
+            guard !dryRun, !diff.isEmpty else { return }
+            let outcome = try await connection.withCaller(.loadUnits) { database, identity in
+                try await UnitCatalogueStore.load(files, by: identity, database: database)
+            }
+            if let id = outcome.loadID {
+                print("Loaded (load \(id)).")
+            } else {
+                print("No change: the catalogue already held these lists.")
+            }
+        }
+    }
+
+    struct Loads: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Every load of unit lists: when, by whom, the files' SHA-256.")
+
+        @OptionGroup var connection: ConnectionOptions
+
+        func run() async throws {
+            let loads = try await connection.withCaller(.read) { database, _ in try await UnitCatalogueStore.loads(database: database) }
+            for load in loads {
+                let c = load.counts
+                print("load \(load.id) · \(load.loadedAt) · \(load.loadedBy) · reform \(load.reform) · units +\(c[0]) ~\(c[1]) -\(c[2]) · edges +\(c[3]) ~\(c[4]) -\(c[5])")
+                print("  \(load.filesJSON)")
+            }
+        }
+    }
+}
+
+extension UnitLevel: ExpressibleByArgument {}
+
+struct SuccessorJSON: Encodable {
+    var effective: String, oldDistrictCode: String?, oldCommuneCode: String?, newCommuneCode: String, newCommuneName: String, kind: String
+
+    init(_ successor: UnitCatalogueStore.Successor) {
+        effective = successor.edge.effective.description
+        oldDistrictCode = successor.edge.oldDistrictCode
+        oldCommuneCode = successor.edge.oldCommuneCode
+        newCommuneCode = successor.edge.newCommuneCode
+        newCommuneName = successor.successorName
+        kind = successor.edge.kind.rawValue
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case effective, oldDistrictCode = "old_district_code", oldCommuneCode = "old_commune_code", newCommuneCode = "new_commune_code"
+        case newCommuneName = "new_commune_name", kind
+    }
+}
