@@ -105,6 +105,8 @@ public struct Migrator: Sendable {
                     for warning in files.catalogue.warnings {
                         logger.notice("unit lists corrected", metadata: ["chitra.migration": "\(migration.version)", "chitra.warning": "\(warning)"])
                     }
+                    // The catalogue's tables bind their owner too: the load is a global change.
+                    try await connection.send("SELECT set_config('chitra.global', 'on', true)", logger: logger)
                     try await UnitCatalogueStore.load(files, by: "migration \(migration.version)_\(migration.name)", on: connection)
                 }
                 try await connection.send(

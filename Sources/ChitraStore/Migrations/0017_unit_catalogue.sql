@@ -52,15 +52,18 @@ CREATE TABLE unit_catalogue_loads (
     edges_added integer NOT NULL, edges_changed integer NOT NULL, edges_removed integer NOT NULL
 );
 
--- Reference data, not a tenant's: everyone reads it; only an administrator's global scope
--- changes it (the owner, loading by migration, is not bound).
+-- Reference data, not a tenant's: everyone reads it, in any scope or none; only a global scope
+-- changes it (an administrator's, or the migration's own, which sets it for its transaction).
 ALTER TABLE units ENABLE ROW LEVEL SECURITY;
+ALTER TABLE units FORCE ROW LEVEL SECURITY;
 CREATE POLICY everyone_reads ON units FOR SELECT USING (true);
 CREATE POLICY global_writes ON units FOR ALL USING (chitra_global()) WITH CHECK (chitra_global());
 ALTER TABLE unit_lineage ENABLE ROW LEVEL SECURITY;
+ALTER TABLE unit_lineage FORCE ROW LEVEL SECURITY;
 CREATE POLICY everyone_reads ON unit_lineage FOR SELECT USING (true);
 CREATE POLICY global_writes ON unit_lineage FOR ALL USING (chitra_global()) WITH CHECK (chitra_global());
 ALTER TABLE unit_catalogue_loads ENABLE ROW LEVEL SECURITY;
+ALTER TABLE unit_catalogue_loads FORCE ROW LEVEL SECURITY;
 CREATE POLICY everyone_reads ON unit_catalogue_loads FOR SELECT USING (true);
 CREATE POLICY global_writes ON unit_catalogue_loads FOR INSERT WITH CHECK (chitra_global());
 REVOKE UPDATE, DELETE ON unit_catalogue_loads FROM chitra_app;
