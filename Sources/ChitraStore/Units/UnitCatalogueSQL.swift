@@ -10,11 +10,13 @@ enum UnitCatalogueSQL {
 
     static let allUnits = PostgresQuery(unsafeSQL: "SELECT \(unitColumns) FROM units")
 
-    static let allEdges: PostgresQuery = """
-        SELECT to_char(effective, 'YYYY-MM-DD'), old_province_code, coalesce(old_district_code, ''), coalesce(old_commune_code, ''),
-               new_province_code, new_commune_code, kind, note
-        FROM unit_lineage
+    /// An edge as `UnitCatalogueStore.edge` reads it (columns of `unit_lineage`, aliased `l`).
+    static let edgeColumns = """
+        to_char(l.effective, 'YYYY-MM-DD'), l.old_province_code, coalesce(l.old_district_code, ''), coalesce(l.old_commune_code, ''),
+        l.new_province_code, l.new_commune_code, l.kind, l.note
         """
+
+    static let allEdges = PostgresQuery(unsafeSQL: "SELECT \(edgeColumns) FROM unit_lineage l")
 
     /// Units matching the filters (each nil: any), by level and code.
     static func list(province: String?, level: String?, on day: String?) -> PostgresQuery {
@@ -31,8 +33,7 @@ enum UnitCatalogueSQL {
     /// The edges out of an old district or commune (by its code), with the successor's name.
     static func successors(of code: String) -> PostgresQuery {
         """
-        SELECT to_char(l.effective, 'YYYY-MM-DD'), l.old_province_code, coalesce(l.old_district_code, ''),
-               coalesce(l.old_commune_code, ''), l.new_province_code, l.new_commune_code, l.kind, l.note, coalesce(u.name_with_type, '')
+        SELECT \(unescaped: edgeColumns), coalesce(u.name_with_type, '')
         FROM unit_lineage l
         LEFT JOIN units u ON u.level = 'commune' AND u.code = l.new_commune_code AND u.validity @> l.effective
         WHERE l.old_district_code = \(code) OR l.old_commune_code = \(code)

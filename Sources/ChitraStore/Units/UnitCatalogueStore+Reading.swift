@@ -38,10 +38,7 @@ extension UnitCatalogueStore {
         let rows = try await database.query(UnitCatalogueSQL.successors(of: code), "read the successors of unit \(code)")
         for try await (effective, oldProvince, oldDistrict, oldCommune, newProvince, newCommune, kind, note, name) in rows.decode(
             (String, String, String, String, String, String, String, String, String).self) {
-            guard let day = Day(effective), let kind = LineageKind(rawValue: kind) else { continue }
-            let edge = LineageEdge(effective: day, oldProvinceCode: oldProvince, oldDistrictCode: oldDistrict.isEmpty ? nil : oldDistrict,
-                                   oldCommuneCode: oldCommune.isEmpty ? nil : oldCommune, newProvinceCode: newProvince,
-                                   newCommuneCode: newCommune, kind: kind, note: note)
+            let edge = try edge((effective, oldProvince, oldDistrict, oldCommune, newProvince, newCommune, kind, note))
             result.append(Successor(edge: edge, successorName: name))
         }
         return result

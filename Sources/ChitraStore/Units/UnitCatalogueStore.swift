@@ -66,16 +66,22 @@ public enum UnitCatalogueStore {
             units.append(try unit(row))
         }
         var edges: [LineageEdge] = []
-        for try await (effective, oldProvince, oldDistrict, oldCommune, newProvince, newCommune, kind, note) in try await connection.send(
-            UnitCatalogueSQL.allEdges, logger: Database.quiet).decode((String, String, String, String, String, String, String, String).self) {
-            guard let day = Day(effective), let kind = LineageKind(rawValue: kind) else {
-                throw StoreError.query(sqlState: nil, message: "a lineage edge holds an unknown day or kind", context: "read the unit catalogue")
-            }
-            edges.append(LineageEdge(effective: day, oldProvinceCode: oldProvince, oldDistrictCode: oldDistrict.isEmpty ? nil : oldDistrict,
-                                     oldCommuneCode: oldCommune.isEmpty ? nil : oldCommune, newProvinceCode: newProvince,
-                                     newCommuneCode: newCommune, kind: kind, note: note))
+        for try await row in try await connection.send(UnitCatalogueSQL.allEdges, logger: Database.quiet)
+            .decode((String, String, String, String, String, String, String, String).self) {
+            edges.append(try edge(row))
         }
         return UnitCatalogue.Contents(units: units, lineage: edges)
+    }
+
+    /// An edge from the columns of `UnitCatalogueSQL.edgeColumns`.
+    static func edge(_ row: (String, String, String, String, String, String, String, String)) throws -> LineageEdge {
+        let (effective, oldProvince, oldDistrict, oldCommune, newProvince, newCommune, kind, note) = row
+        guard let day = Day(effective), let kind = LineageKind(rawValue: kind) else {
+            throw StoreError.query(sqlState: nil, message: "a lineage edge holds an unknown day or kind", context: "read the unit catalogue")
+        }
+        return LineageEdge(effective: day, oldProvinceCode: oldProvince, oldDistrictCode: oldDistrict.isEmpty ? nil : oldDistrict,
+                           oldCommuneCode: oldCommune.isEmpty ? nil : oldCommune, newProvinceCode: newProvince,
+                           newCommuneCode: newCommune, kind: kind, note: note)
     }
 
     static func unit(_ row: (String, String, String, String, String, String, String, String, String)) throws -> AdministrativeUnit {
