@@ -73,6 +73,7 @@ public final class Worker: Service {
         let threshold = max(1, min(concurrency, configuration.claimBatchSize) / 4)
         await withDiscardingTaskGroup { jobs in
             var failures = 0
+            var cursor = ClaimCursor()
             while !ledger.stopping, !Task.isCancelled {
                 let free = concurrency - ledger.running
                 guard free >= threshold else {
@@ -82,7 +83,8 @@ public final class Worker: Service {
                 let claimed: [ClaimedJob]
                 do {
                     claimed = try await queue.claim(limit: min(free, configuration.claimBatchSize),
-                                                    owner: configuration.workerID, lease: configuration.lease)
+                                                    owner: configuration.workerID, lease: configuration.lease, after: cursor.after)
+                    cursor.advance(past: claimed.map(\.districtCode))
                     failures = 0
                 } catch {
                     failures += 1

@@ -45,8 +45,8 @@ public struct NewJob: Sendable, Hashable {
 
     func validate() throws(StoreError) {
         guard !kind.isEmpty else { throw .invalidJob("its kind is empty") }
-        guard districtCode.utf8.count == 3, districtCode.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
-            throw .invalidJob("district code '\(districtCode)' is not 3 digits")
+        guard [3, 5].contains(districtCode.utf8.count), districtCode.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
+            throw .invalidJob("unit code '\(districtCode)' is neither a district's 3 digits nor a commune's 5")
         }
         guard maxAttempts > 0 else { throw .invalidJob("max attempts must be at least 1") }
     }

@@ -81,10 +81,11 @@ public struct JobQueue: Sendable {
 
     // MARK: Working
 
-    /// Claims up to `limit` due jobs for `owner`, fairly across districts, holding each for `lease`.
-    public func claim(limit: Int, owner: String, lease: Duration) async throws(StoreError) -> [ClaimedJob] {
+    /// Claims up to `limit` due jobs for `owner`, fairly across units, holding each for `lease`;
+    /// the units are taken in turn from the one after `cursor` (see `ClaimCursor`).
+    public func claim(limit: Int, owner: String, lease: Duration, after cursor: String? = nil) async throws(StoreError) -> [ClaimedJob] {
         guard limit > 0 else { return [] }
-        let rows = try await database.query(JobSQL.claim(limit: limit, owner: owner, lease: lease), "claim jobs")
+        let rows = try await database.query(JobSQL.claim(limit: limit, owner: owner, lease: lease, after: cursor), "claim jobs")
         var jobs: [ClaimedJob] = []
         jobs.reserveCapacity(limit)
         do {

@@ -44,10 +44,13 @@ enum JobSQL {
         "SELECT id FROM jobs WHERE unique_key = \(key) AND state NOT IN ('cancelled', 'discarded')"
     }
 
-    /// Claims up to `limit` due jobs fairly across districts: a skip-scan finds the districts with
-    /// work due now (jobs snoozed or backing off do not count), each gets an equal share of the batch, rows are locked with SKIP LOCKED so workers
-    /// never wait on each other, and the attempt is counted now.
-    static func claim(limit: Int, owner: String, lease: Duration) -> PostgresQuery {
+    /// Claims up to `limit` due jobs fairly across units: a skip-scan finds the units with work due
+    /// now (jobs snoozed or backing off do not count), each gets an equal share of the batch, taken
+    /// in code order from the one after `cursor` round to the start, so that when there are more
+    /// units than the batch holds (3,321 communes) the next claim goes on where this one stopped and
+    /// no unit waits behind the others' backlogs; rows are locked with SKIP LOCKED so workers never
+    /// wait on each other, and the attempt is counted now.
+    static func claim(limit: Int, owner: String, lease: Duration, after cursor: String?) -> PostgresQuery {
         """
         WITH RECURSIVE districts AS (
             (SELECT district_code FROM jobs WHERE state IN ('available', 'retryable') AND run_at <= now()
@@ -60,8 +63,11 @@ enum JobSQL {
         ), share AS (
             SELECT greatest(1, ceil(\(limit)::numeric / greatest(1, count(*))))::int AS n
             FROM districts WHERE district_code IS NOT NULL
+        ), rotation AS (
+            SELECT district_code FROM districts WHERE district_code IS NOT NULL
+            ORDER BY district_code <= coalesce(\(cursor)::text, ''), district_code
         ), picked AS (
-            SELECT c.id FROM districts d
+            SELECT c.id FROM rotation d
             CROSS JOIN LATERAL (
                 SELECT j.id FROM jobs j
                 WHERE j.district_code = d.district_code AND j.state IN ('available', 'retryable')
@@ -70,7 +76,6 @@ enum JobSQL {
                 LIMIT (SELECT n FROM share)
                 FOR UPDATE SKIP LOCKED
             ) c
-            WHERE d.district_code IS NOT NULL
             LIMIT \(limit)
         )
         UPDATE jobs SET state = 'running', attempt = jobs.attempt + 1, attempted_at = now(),

@@ -36,6 +36,30 @@ public enum QueueStatistics {
         return Drain(seconds: 0, p50: 0, p99: 0)
     }
 
+    /// How long units waited for their first job to start and their last to finish, counted
+    /// from the drain's first claim: over the units other than `except` (the one with a backlog).
+    public struct UnitWaits: Sendable, Hashable, Codable {
+        public var units: Int
+        public var firstStartP50: Double
+        public var firstStartP99: Double
+        public var firstStartMax: Double
+        public var lastFinishP99: Double
+        public var lastFinishMax: Double
+        /// The unit with the backlog: when its last job finished.
+        public var backlogLastFinish: Double
+    }
+
+    public static func unitWaits(_ database: Database, backlogUnit: String) async throws -> UnitWaits {
+        for try await (units, p50, p99, maximum, last99, lastMax, backlog) in try await database.query(
+            QueueStatisticsSQL.unitWaits(backlogUnit: backlogUnit), "measure each unit's wait")
+            .decode((Int64, Double?, Double?, Double?, Double?, Double?, Double?).self) {
+            return UnitWaits(units: Int(units), firstStartP50: p50 ?? 0, firstStartP99: p99 ?? 0, firstStartMax: maximum ?? 0,
+                             lastFinishP99: last99 ?? 0, lastFinishMax: lastMax ?? 0, backlogLastFinish: backlog ?? 0)
+        }
+        return UnitWaits(units: 0, firstStartP50: 0, firstStartP99: 0, firstStartMax: 0, lastFinishP99: 0, lastFinishMax: 0,
+                         backlogLastFinish: 0)
+    }
+
     public static func isEmpty(_ database: Database) async throws -> Bool {
         for try await empty in try await database.query(QueueStatisticsSQL.isEmpty, "look at the queue").decode(Bool.self) { return empty }
         return false
@@ -77,6 +101,25 @@ enum QueueStatisticsSQL {
                (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM attempted_at - created_at)))::float8,
                (percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM attempted_at - created_at)))::float8
         FROM jobs WHERE state = 'completed' AND (\(idleProbes)::boolean IS NULL OR (args ? 'idle') = \(idleProbes)::boolean)
+        """
+    }
+
+    static func unitWaits(backlogUnit: String) -> PostgresQuery {
+        """
+        WITH drain AS (SELECT min(attempted_at) AS start FROM jobs WHERE state = 'completed' AND NOT args ? 'idle'),
+        units AS (
+            SELECT district_code, extract(epoch FROM min(attempted_at) - (SELECT start FROM drain))::float8 AS first_start,
+                   extract(epoch FROM max(finalized_at) - (SELECT start FROM drain))::float8 AS last_finish
+            FROM jobs WHERE state = 'completed' AND NOT args ? 'idle' GROUP BY district_code
+        )
+        SELECT count(*) FILTER (WHERE district_code <> \(backlogUnit)),
+               (percentile_cont(0.5) WITHIN GROUP (ORDER BY first_start) FILTER (WHERE district_code <> \(backlogUnit)))::float8,
+               (percentile_cont(0.99) WITHIN GROUP (ORDER BY first_start) FILTER (WHERE district_code <> \(backlogUnit)))::float8,
+               max(first_start) FILTER (WHERE district_code <> \(backlogUnit)),
+               (percentile_cont(0.99) WITHIN GROUP (ORDER BY last_finish) FILTER (WHERE district_code <> \(backlogUnit)))::float8,
+               max(last_finish) FILTER (WHERE district_code <> \(backlogUnit)),
+               max(last_finish) FILTER (WHERE district_code = \(backlogUnit))
+        FROM units
         """
     }
 

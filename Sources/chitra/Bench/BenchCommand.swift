@@ -17,11 +17,13 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Jobs each worker runs at once.") var concurrency: Int = 2_000
         @Option(help: "Most jobs per claim statement.") var claimBatch: Int = 1_000
         @Option(help: "Jobs enqueued one by one to measure idle wake-up latency.") var idleJobs: Int = 200
+        @Flag(help: "Spread the jobs over every commune of the country (3,321), one of them holding a backlog.") var national = false
+        @Option(help: "With --national, the share of the jobs that one commune holds.") var backlogShare: Double = 0.5
         @Option(help: "Where to write the figures.") var out: String = "ops/bench/results"
 
         func run() async throws {
             let benchmark = QueueBenchmark(jobs: jobs, workers: workers, concurrency: concurrency,
-                                           claimBatch: claimBatch, idleJobs: idleJobs)
+                                           claimBatch: claimBatch, idleJobs: idleJobs, national: national, backlogShare: backlogShare)
             let result = try await benchmark.run()
             print(result.text)
             let files = try result.write(to: out)

@@ -13,6 +13,11 @@ struct QueueBenchmark {
     var concurrency: Int
     var claimBatch: Int
     var idleJobs: Int
+    /// The units the jobs belong to: Bạc Liêu's seven districts, or with `national`, every
+    /// commune of the country (3,321), the first of them holding `backlogShare` of the jobs and the
+    /// others sharing the rest evenly.
+    var national = false
+    var backlogShare = 0.5
 
     func run() async throws -> QueueBenchmarkResult {
         var logger = Logger(label: "chitra.bench")
@@ -39,8 +44,9 @@ struct QueueBenchmark {
 
     private func measure(database: Database, url: DatabaseURL) async throws -> QueueBenchmarkResult {
         let queue = JobQueue(database: database)
-        let districts = BacLieu.districtCodes
-        let batch = (0..<jobs).map { NewJob(kind: "noop", districtCode: districts[$0 % districts.count]) }
+        let districts = national ? try Self.communes() : BacLieu.districtCodes
+        let batch = national ? Self.skewed(jobs: jobs, over: districts, backlogShare: backlogShare)
+                             : (0..<jobs).map { NewJob(kind: "noop", districtCode: districts[$0 % districts.count]) }
         let clock = ContinuousClock()
         var start = clock.now
         try await queue.enqueue(batch)
@@ -57,6 +63,7 @@ struct QueueBenchmark {
         }
         let wallSeconds = (clock.now - start).seconds
         let drain = try await QueueStatistics.drain(database)
+        let waits = national ? try await QueueStatistics.unitWaits(database, backlogUnit: districts[0]) : nil
         let statements = try await StatementStatistics.top(database, limit: 6)
 
         // Idle wake-up: workers are idle now; one job at a time.
@@ -76,7 +83,22 @@ struct QueueBenchmark {
             enqueueSeconds: enqueueSeconds, drainSeconds: drain.seconds, drainWallSeconds: wallSeconds,
             backlogLatencyP50: drain.p50, backlogLatencyP99: drain.p99,
             idleLatencyP50: idle.p50, idleLatencyP99: idle.p99, idleJobs: idleJobs,
-            workerPeakMemoryBytes: memory, workerCPUSeconds: cpu, statements: statements)
+            workerPeakMemoryBytes: memory, workerCPUSeconds: cpu, statements: statements, unitWaits: waits)
+    }
+
+    /// Every commune, ward and special zone valid from the 2025 reform on, from the shipped lists.
+    static func communes() throws -> [String] {
+        let catalogue = try UnitCatalogueFiles.bundled().catalogue
+        return catalogue.units.filter { $0.level == .commune && $0.validFrom == catalogue.reform }.map(\.code)
+    }
+
+    /// `backlogShare` of the jobs for the first unit, enqueued first; the rest spread over the
+    /// others, one each in turn.
+    static func skewed(jobs: Int, over units: [String], backlogShare: Double) -> [NewJob] {
+        let backlog = Int(Double(jobs) * backlogShare)
+        let others = units.dropFirst()
+        return (0..<backlog).map { _ in NewJob(kind: "noop", districtCode: units[0]) }
+            + (0..<(jobs - backlog)).map { NewJob(kind: "noop", districtCode: others[others.startIndex + $0 % others.count]) }
     }
 }
 

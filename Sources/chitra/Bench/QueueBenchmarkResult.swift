@@ -20,6 +20,8 @@ struct QueueBenchmarkResult: Codable {
     var workerPeakMemoryBytes: Int
     var workerCPUSeconds: Double
     var statements: [Statement]
+    /// With `--national`: how long the units without a backlog waited.
+    var unitWaits: QueueStatistics.UnitWaits?
     var machine = "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB"
     var date = ISO8601DateFormatter().string(from: Date())
 
@@ -38,8 +40,13 @@ struct QueueBenchmarkResult: Codable {
             String(format: "enqueue-to-start at idle (%d jobs one by one): p50 %.1f ms, p99 %.1f ms",
                    idleJobs, idleLatencyP50 * 1000, idleLatencyP99 * 1000),
             String(format: "worker: peak memory %.0f MB, CPU %.2f s (all workers)", Double(workerPeakMemoryBytes) / 1e6, workerCPUSeconds),
-            "database time during the drain, by statement:",
         ]
+        if let waits = unitWaits {
+            lines.append(String(format: "%d units beside one holding a backlog: first job started p50 %.2f s, p99 %.2f s, max %.2f s after the drain began; last finished p99 %.2f s, max %.2f s; the backlog's last at %.2f s",
+                                waits.units, waits.firstStartP50, waits.firstStartP99, waits.firstStartMax, waits.lastFinishP99,
+                                waits.lastFinishMax, waits.backlogLastFinish))
+        }
+        lines.append("database time during the drain, by statement:")
         for statement in statements {
             lines.append(String(format: "  %8.0f ms  %7d calls  %9d rows  %@", statement.totalMilliseconds,
                                 statement.calls, statement.rows, String(statement.query.prefix(90))))
