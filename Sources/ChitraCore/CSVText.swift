@@ -13,6 +13,15 @@ public enum CSVText {
         return "\"" + text.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
     }
 
+    /// A cell a spreadsheet would take for a formula (OWASP's CSV injection rule: it starts with
+    /// `=`, `+`, `-`, `@`, a tab or a carriage return), made text by a leading apostrophe, which
+    /// Excel and LibreOffice show as nothing. Every list for people goes through this: a name typed
+    /// as `=HYPERLINK(…)` in a register reaches the officer as the text it is.
+    public static func neutralised(_ text: String) -> String {
+        guard let first = text.utf8.first, [61, 43, 45, 64, 9, 13].contains(first) else { return text }
+        return "'" + text
+    }
+
     /// One record, its fields quoted where needed, ended by `ending`.
     public static func line(_ fields: [String], ending: String = "\r\n") -> String {
         fields.map(field).joined(separator: ",") + ending

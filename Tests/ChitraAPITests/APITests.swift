@@ -37,6 +37,8 @@ struct APITests {
                  allowed: [.operator], takesDistrict: true),
             Call(method: .post, template: "/api/v1/runs", path: "/api/v1/runs", body: #"{"period": "2026-04", "districts": ["\#(d)"], "auto_approve": true}"#,
                  allowed: [.admin], takesDistrict: true),
+            Call(method: .post, template: "/api/v1/runs", path: "/api/v1/runs", body: #"{"period": "2099-11", "districts": ["\#(d)"], "force": true}"#,
+                 allowed: [.admin], takesDistrict: true),
             Call(method: .get, template: "/api/v1/runs/{district}/{period}", path: "/api/v1/runs/\(d)/2026-05", allowed: everyone, takesDistrict: true),
             Call(method: .post, template: "/api/v1/runs/{district}/{period}/approve", path: "/api/v1/runs/\(d)/2026-05/approve", allowed: [.finance], takesDistrict: true),
             Call(method: .post, template: "/api/v1/runs/{district}/{period}/resume", path: "/api/v1/runs/\(d)/2026-05/resume", allowed: [.operator, .finance], takesDistrict: true),

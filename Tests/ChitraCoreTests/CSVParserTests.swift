@@ -62,3 +62,14 @@ struct CSVTextTests {
         #expect(records.map(\.1) == [fields])
     }
 }
+
+@Suite("CSV for people")
+struct CSVFormulaTests {
+    @Test("a cell starting with = + - @ TAB or CR becomes text behind an apostrophe; others stay as they are", arguments: [
+        ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"), ("+84912345678", "'+84912345678"), ("-1", "'-1"), ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"), ("\rx", "'\rx"), ("Nguyễn Văn A", "Nguyễn Văn A"), ("", ""), ("0912", "0912"), ("a=b", "a=b"),
+    ])
+    func neutralised(cell: String, expected: String) {
+        #expect(CSVText.neutralised(cell) == expected)
+    }
+}

@@ -56,7 +56,7 @@ extension CommandLineTests {
 }
 
 extension CommandLineTests {
-    @Test("a month before the policy tables or far ahead is refused with a sentence; --force runs it and the run says so")
+    @Test("a month before the policy tables or far ahead is refused with a sentence; an admin's --force runs it and the run says so, an operator's is refused")
     func impossiblePeriods() async throws {
         let url = try await TestPostgres.newDatabaseURL()
         defer { Task { await TestPostgres.drop(url) } }
@@ -69,7 +69,12 @@ extension CommandLineTests {
         #expect(result.status != 0 && result.output.hasPrefix("Error: 2099-12 is more than one month after the current month ("), "\(result.output)")
         result = try await Self.run(["status"], url: url)
         #expect(result.output == "No runs match.")
-        result = try await Self.run(["run", "--period", "2099-12", "--force"], url: url)
+        // An operator alone cannot pay months ahead.
+        result = try await Self.run(["run", "--period", "2099-12", "--force"], url: url, as: .operatorAn)
+        #expect(result.status == 5 && result.output
+                == "Error: A token of role operator may not force a run outside the months the policy allows (only an admin may).",
+                "\(result.output)")
+        result = try await Self.run(["run", "--period", "2099-12", "--force"], url: url, as: .admin)
         #expect(result.status == 0 && result.output == "District 956: run 1 started (plan job 1).")
         result = try await Self.run(["status", "--json"], url: url)
         #expect(result.output.contains(#""periodForced" : true"#), "\(result.output)")

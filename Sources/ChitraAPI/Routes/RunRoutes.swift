@@ -42,7 +42,8 @@ struct RunRoutes: Sendable {
                 let period = try Path.period(body.period)
                 let districts = try body.districts.map { try $0.map { try Path.district($0) } }
                 let autoApprove = body.autoApprove ?? false
-                let caller = try await Caller.authorize(request, autoApprove ? .autoApprove : .triggerRun, districts: districts ?? [], server: server)
+                let action: Action = body.force == true ? .forceRun : autoApprove ? .autoApprove : .triggerRun
+                let caller = try await Caller.authorize(request, action, districts: districts ?? [], server: server)
                 let outcomes = try await RunCoordinator(database: caller.database)
                     .trigger(period: period, districts: districts, by: caller.identity, autoApprove: autoApprove, force: body.force ?? false)
                 return try JSONResponse.encode(outcomes.map { outcome -> Triggered in

@@ -57,6 +57,7 @@ extension Action {
         case .cancelRun: "cancel a run"
         case .resumeRun: "resume a run"
         case .autoApprove: "skip approval (only an admin may)"
+        case .forceRun: "force a run outside the months the policy allows (only an admin may)"
         case .retryTransfers: "re-run failed transfers"
         case .cashFallback: "send transfers to cash"
         case .cashList: "print the cash list"

@@ -9,6 +9,9 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case resumeRun = "run.resume"
     /// Trigger with approval skipped (`--auto-approve`).
     case autoApprove = "run.auto_approve"
+    /// Trigger a month the period rule refuses (before the policy tables, or more than one month
+    /// ahead): `--force`, which would pay months in advance.
+    case forceRun = "run.force"
     case retryTransfers = "transfers.retry"
     case cashFallback = "cash.fallback"
     case cashList = "cash.list"
@@ -33,7 +36,7 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
         case .approveRun, .retryTransfers, .cashFallback, .confirmCash, .closeCash: [.finance]
         case .cancelRun, .resumeRun: [.operator, .finance]
         case .cashList: [.operator, .finance]
-        case .autoApprove, .changeSettings, .manageTokens, .manageJobs, .loadUnits: [.admin]
+        case .autoApprove, .forceRun, .changeSettings, .manageTokens, .manageJobs, .loadUnits: [.admin]
         }
     }
 }

@@ -17,7 +17,7 @@ public enum ReportCSV {
             let share = d.nonCashShare.map { String(Double(Int(($0 * 1000).rounded())) / 10) } ?? ""
             let failures = d.failuresByReason.keys.sorted().map { "\($0): \(d.failuresByReason[$0]!)" }.joined(separator: "; ")
             text += CSVText.line([
-                d.district == "all" ? "" : d.district, d.districtName, d.period.description, d.runState?.rawValue ?? "",
+                d.district == "all" ? "" : d.district, CSVText.neutralised(d.districtName), d.period.description, d.runState?.rawValue ?? "",
                 "\(d.beneficiaries)", "\(d.entitledVND)",
                 "\(d.paid.bank.count)", "\(d.paid.bank.amountVND)", "\(d.paid.wallet.count)", "\(d.paid.wallet.amountVND)",
                 "\(d.paid.cash.count)", "\(d.paid.cash.amountVND)", "\(d.paid.cashHome.count)", "\(d.paid.cashHome.amountVND)",

@@ -33,7 +33,7 @@ public struct RegisterLists: Sendable {
                                 "cccd", "phone", "recipient", "recipient_name"]
 
     /// Writes the list as CSV (UTF-8 with a BOM, CRLF, so that Excel opens it) to `output`;
-    /// CCCDs are masked. Returns the number of beneficiaries listed.
+    /// CCCDs and phone numbers are masked. Returns the number of beneficiaries listed.
     @discardableResult
     public func write(_ kind: RegisterListKind, district: String, asOf: Period, to output: FileHandle) async throws -> Int {
         let sql = """
@@ -52,7 +52,8 @@ public struct RegisterLists: Sendable {
         var count = 0
         do {
             for try await row in rows.decode((String, String, String, String, String, String, String, String, String, String).self) {
-                try csv.append([row.0, row.1, row.2, row.3, row.4, row.5, row.6.isEmpty ? "" : CitizenID.masked(row.6), row.7, row.8, row.9])
+                try csv.append([row.0, row.1, row.2, row.3, row.4, row.5, row.6.isEmpty ? "" : CitizenID.masked(row.6),
+                                row.7.isEmpty ? "" : CitizenID.masked(row.7), row.8, row.9])
                 count += 1
             }
         } catch {

@@ -41,6 +41,8 @@ public struct RunCoordinator: Sendable {
         let rule = try periodRule ?? RunPeriodRule(policy: try PolicyTable.bundled())
         try rule.check(period, force: force)
         let forced = rule.needsForce(period)
+        // Paying months ahead is an administrator's decision, whoever calls.
+        if forced, let refusal = AccessError(Access.decide(by, .forceRun, districts: [])) { throw refusal }
         let targets: [String]
         if let districts {
             try await DistrictSettings.requireKnown(districts, database: database)

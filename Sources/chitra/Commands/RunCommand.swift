@@ -49,7 +49,7 @@ struct RunCommand: AsyncParsableCommand {
         @Option(help: "A district (3 digits); repeat for several. Default: every district with a register.") var district: [String] = []
         @Flag(help: "Approve the run as soon as it is computed, without finance (an admin's token only; audited).") var autoApprove = false
         @Flag(help: "Show progress until the runs are computed; exit non-zero if one fails.") var wait = false
-        @Flag(help: "Run a month before the policy tables or more than one month ahead (recorded on the run).") var force = false
+        @Flag(help: "Run a month before the policy tables or more than one month ahead (an admin's token only; recorded on the run and audited).") var force = false
         @Option(help: "With --wait: give up, non-zero, when no worker has claimed a job of the runs for this long while some wait.")
         var stallSeconds: Int = RunProgress.defaultStallSeconds
 
@@ -57,7 +57,8 @@ struct RunCommand: AsyncParsableCommand {
             guard let period = Period(self.period) else { throw ValidationError("--period must be written YYYY-MM.") }
             let districts = district.isEmpty ? nil : district
             let (autoApprove, force, wait, stall) = (self.autoApprove, self.force, self.wait, stallSeconds)
-            let failed = try await connection.withCaller(autoApprove ? .autoApprove : .triggerRun, districts: districts ?? []) { database, caller in
+            let action: Action = force ? .forceRun : autoApprove ? .autoApprove : .triggerRun
+            let failed = try await connection.withCaller(action, districts: districts ?? []) { database, caller in
                 let outcomes = try await RunCoordinator(database: database).trigger(period: period, districts: districts, by: caller,
                                                                                     autoApprove: autoApprove, force: force)
                 if outcomes.isEmpty { print("No district of yours has a register yet; import one first.") }
