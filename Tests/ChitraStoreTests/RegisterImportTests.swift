@@ -131,7 +131,7 @@ struct RegisterImportTests {
         }
     }
 
-    @Test("an id already registered in another district is refused")
+    @Test("an id already registered in another district is refused without naming it; the database answers only for the caller's own district")
     func idOfAnotherDistrict() async throws {
         try await TestPostgres.withDatabase { database in
             var first = RegisterFileBuilder(district: "954")
@@ -141,8 +141,19 @@ struct RegisterImportTests {
             second.add("X1")
             let failure = try await Self.refused(try second.write(), district: "956", database)
             #expect(failure.problems.first?.description
-                == "Line 2, column beneficiary_id: this beneficiary is registered in district 954; move them there first.")
+                == "Line 2, column beneficiary_id: this beneficiary is already registered by another district; the province can say which and move them.")
             #expect(try await Self.count("SELECT count(*) FROM register_imports", database) == 1)
+            // The database answers which ids, never where; and only for a district of the caller's scope.
+            let own = database.scoped(.district("956"))
+            #expect(try await Self.count("SELECT count(*) FROM chitra_ids_held_elsewhere('956', ARRAY['X1', 'X2'])", own) == 1)
+            let columns = try await own.query("SELECT * FROM chitra_ids_held_elsewhere('956', ARRAY['X1'])", "ask")
+            for try await row in columns { #expect(row.count == 1) }
+            await #expect(throws: StoreError.self) {
+                try await own.query("SELECT * FROM chitra_ids_held_elsewhere('954', ARRAY['X1'])", "ask for another district")
+            }
+            await #expect(throws: StoreError.self) {
+                try await own.query("SELECT * FROM chitra_ids_registered_outside('956', ARRAY['X1'])", "search every district")
+            }
         }
     }
 

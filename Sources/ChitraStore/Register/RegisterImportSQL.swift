@@ -30,10 +30,11 @@ enum RegisterImportSQL {
     }
 
     /// Rows whose id belongs to a beneficiary of another district (ids are unique in the province),
-    /// asked of a function that sees every district's ids (the importer's scope does not).
+    /// asked of a function that sees every district's ids (the importer's scope does not) and
+    /// answers which ids, never where they are.
     static func otherDistricts(_ district: String) -> PostgresQuery {
         """
-        SELECT r.line, h.district_code, count(*) OVER () FROM import_rows r
+        SELECT r.line, count(*) OVER () FROM import_rows r
         JOIN chitra_ids_held_elsewhere(\(district), ARRAY(SELECT beneficiary_id FROM import_rows)) h USING (beneficiary_id)
         ORDER BY r.line LIMIT 100
         """

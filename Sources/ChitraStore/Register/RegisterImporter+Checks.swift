@@ -23,10 +23,10 @@ extension RegisterImporter {
         var problems: [ImportProblem] = []
         var total = 0
         let rows = try await connection.send(RegisterImportSQL.otherDistricts(district), logger: Database.quiet)
-        for try await (line, other, count) in rows.decode((Int32, String, Int64).self) {
+        for try await (line, count) in rows.decode((Int32, Int64).self) {
             total = Int(count)
             problems.append(ImportProblem(line: Int(line), column: RegisterColumn.beneficiaryID.rawValue,
-                                          "this beneficiary is registered in district \(other); move them there first."))
+                                          "this beneficiary is already registered by another district; the province can say which and move them."))
         }
         guard problems.isEmpty else { throw ImportFailure(problems: problems, total: total) }
     }
