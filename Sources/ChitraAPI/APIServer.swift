@@ -11,7 +11,11 @@ import Metrics
 public struct APIServer: Sendable {
     /// The application's pool; each request uses it scoped to its caller.
     public let database: Database
+    /// Requests per token, after authentication (keyed by the token's id: bounded by the tokens that exist).
     public let limiter: RateLimiter
+    /// Requests per address before authentication, and console logins per address.
+    public let addressLimiter: RateLimiter
+    public let loginLimiter: RateLimiter
     let logger: Logger
     /// The web console's templates; nil: no console.
     let console: ConsoleTemplates?
@@ -32,12 +36,17 @@ public struct APIServer: Sendable {
         self.console = console
         self.secureCookies = secureCookies
         self.limiter = RateLimiter(perSecond: requestsPerSecond, burst: burst)
+        // An office behind one address holds several officials: four tokens' worth.
+        self.addressLimiter = RateLimiter(perSecond: requestsPerSecond * 4, burst: burst * 4)
+        // Ten logins, then one every six seconds.
+        self.loginLimiter = RateLimiter(perSecond: 1.0 / 6, burst: 10)
         self.logger = logger
     }
 
     /// Every route of the API.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    public func router() -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
+        router.add(middleware: AddressLimit(requests: addressLimiter, logins: loginLimiter))
         let api = router.group("api/v1")
         api.get("openapi.json") { _, _ in try OpenAPIDocument.response() }
         DistrictRoutes(server: self).add(to: api)

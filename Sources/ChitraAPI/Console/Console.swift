@@ -38,15 +38,15 @@ struct Console: Sendable {
     /// The session's caller, its token authenticated anew (a revoked or expired token ends the session); nil: not logged in.
     func caller(_ request: Request) async throws -> Caller? {
         guard let id = request.cookies[Self.sessionCookie]?.value, let session = sessions.session(id) else { return nil }
-        guard server.limiter.admit(session.token) else {
-            throw APIError(.tooManyRequests, "Too many requests with this token; slow down (at most \(Int(server.limiter.perSecond)) a second).")
-        }
         let identity: Identity
         do {
             identity = try await Tokens.authenticate(session.token, database: server.database)
         } catch is AccessError {
             sessions.close(id)
             return nil
+        }
+        guard server.limiter.admit(identity.limiterKey) else {
+            throw APIError(.tooManyRequests, "Too many requests with this token; slow down (at most \(Int(server.limiter.perSecond)) a second).")
         }
         return Caller(identity: identity, database: server.database.scoped(identity.scope), sessionID: id, csrf: session.csrf,
                       language: language(request))
@@ -127,7 +127,7 @@ struct Console: Sendable {
         return query
     }
 
-    func add(to router: Router<BasicRequestContext>) {
+    func add(to router: Router<APIRequestContext>) {
         let console = router.group("console")
         router.get("console") { _, _ in ConsoleResponse.redirect("/console/runs") }
         ConsoleLogin(console: self).add(to: console)

@@ -7,7 +7,7 @@ import Hummingbird
 struct ConsoleLogin: Sendable {
     let console: Console
 
-    func add(to group: RouterGroup<BasicRequestContext>) {
+    func add(to group: RouterGroup<APIRequestContext>) {
         group.get("login") { request, _ in
             let csrf = ConsoleSessions.randomValue()
             let language = console.language(request)

@@ -8,7 +8,7 @@ import Hummingbird
 struct ConsoleLookupPages: Sendable {
     let console: Console
 
-    func add(to group: RouterGroup<BasicRequestContext>) {
+    func add(to group: RouterGroup<APIRequestContext>) {
         group.get("failed") { request, _ in
             try await console.page(request, "GET /console/failed") { caller in
                 let period = try Console.period(request)

@@ -30,7 +30,7 @@ struct ConsoleRunPages: Sendable {
 
     static func inProgress(_ state: RunState) -> Bool { state == .planning || state == .computing }
 
-    func add(to group: RouterGroup<BasicRequestContext>) {
+    func add(to group: RouterGroup<APIRequestContext>) {
         group.get("runs") { request, _ in
             try await console.page(request, "GET /console/runs") { caller in
                 let period = try Console.period(request)

@@ -7,7 +7,7 @@ import Hummingbird
 struct AuditRoutes: Sendable {
     let server: APIServer
 
-    func add(to api: RouterGroup<BasicRequestContext>) {
+    func add(to api: RouterGroup<APIRequestContext>) {
         api.get("audit") { request, _ in
             try await server.respond("GET /audit") {
                 let query = QueryParameters(request: request)

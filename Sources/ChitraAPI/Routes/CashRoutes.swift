@@ -26,7 +26,7 @@ struct CashRoutes: Sendable {
         enum CodingKeys: String, CodingKey { case returned, returnedVND = "returned_vnd", completedRun = "completed_run", message }
     }
 
-    func add(to api: RouterGroup<BasicRequestContext>) {
+    func add(to api: RouterGroup<APIRequestContext>) {
         api.get("runs/:district/:period/cash-list") { request, context in
             try await server.respond("GET /runs/{district}/{period}/cash-list") {
                 let (district, period) = try Path.target(context)

@@ -13,7 +13,7 @@ struct DisbursementRoutes: Sendable {
         var batches: [String]
     }
 
-    func add(to api: RouterGroup<BasicRequestContext>) {
+    func add(to api: RouterGroup<APIRequestContext>) {
         api.get("runs/:district/:period/disbursements") { request, context in
             try await server.respond("GET /runs/{district}/{period}/disbursements") {
                 let (district, period) = try Path.target(context)

@@ -20,7 +20,7 @@ struct DistrictRoutes: Sendable {
         }
     }
 
-    func add(to api: RouterGroup<BasicRequestContext>) {
+    func add(to api: RouterGroup<APIRequestContext>) {
         api.get("districts") { request, _ in
             try await server.respond("GET /districts") {
                 let caller = try await Caller.authorize(request, .read, server: server)

@@ -21,7 +21,7 @@ struct ImportRoutes: Sendable {
         }
     }
 
-    func add(to api: RouterGroup<BasicRequestContext>) {
+    func add(to api: RouterGroup<APIRequestContext>) {
         api.post("imports") { request, _ in
             try await server.respond("POST /imports") {
                 guard let district = try QueryParameters(request: request).district() else {

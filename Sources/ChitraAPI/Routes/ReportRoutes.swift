@@ -7,7 +7,7 @@ import Hummingbird
 struct ReportRoutes: Sendable {
     let server: APIServer
 
-    func add(to api: RouterGroup<BasicRequestContext>) {
+    func add(to api: RouterGroup<APIRequestContext>) {
         api.get("reports/:period") { request, context in
             try await server.respond("GET /reports/{period}") {
                 let period = try Path.period(context.parameters.require("period"))

@@ -26,7 +26,7 @@ struct RunRoutes: Sendable {
         enum CodingKeys: String, CodingKey { case district, runID = "run_id", started, state, message }
     }
 
-    func add(to api: RouterGroup<BasicRequestContext>) {
+    func add(to api: RouterGroup<APIRequestContext>) {
         api.get("runs") { request, _ in
             try await server.respond("GET /runs") {
                 let query = QueryParameters(request: request)

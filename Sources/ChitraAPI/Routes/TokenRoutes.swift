@@ -22,7 +22,7 @@ struct TokenRoutes: Sendable {
         var record: TokenRecord
     }
 
-    func add(to api: RouterGroup<BasicRequestContext>) {
+    func add(to api: RouterGroup<APIRequestContext>) {
         api.get("tokens") { request, _ in
             try await server.respond("GET /tokens") {
                 let caller = try await Caller.authorize(request, .manageTokens, server: server)

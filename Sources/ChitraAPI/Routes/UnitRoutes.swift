@@ -6,7 +6,7 @@ import Hummingbird
 struct UnitRoutes: Sendable {
     let server: APIServer
 
-    func add(to api: RouterGroup<BasicRequestContext>) {
+    func add(to api: RouterGroup<APIRequestContext>) {
         api.get("units") { request, _ in
             try await server.respond("GET /units") {
                 let caller = try await Caller.authorize(request, .read, server: server)

@@ -57,7 +57,7 @@ enum Path {
         return period
     }
 
-    static func target(_ context: BasicRequestContext) throws -> (district: String, period: Period) {
+    static func target(_ context: APIRequestContext) throws -> (district: String, period: Period) {
         (try district(context.parameters.require("district")), try period(context.parameters.require("period")))
     }
 }

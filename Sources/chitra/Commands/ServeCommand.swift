@@ -16,11 +16,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The address to listen on.") var host: String = "127.0.0.1"
     @Option(help: "The port (0: a free one, printed).") var port: Int = 8080
     @Option(help: "Requests a second per token (a burst of four times as many is allowed).") var rate: Int = 50
-    @Flag(help: "Console cookies without Secure, for plain HTTP (the default only on a loopback address; behind HTTPS never).")
+    @Flag(help: "Console cookies without Secure, for plain HTTP to an address other than localhost (browsers keep Secure cookies from http://localhost; behind HTTPS never).")
     var insecureCookies = false
-
-    /// Plain HTTP is fine on this machine's loopback; anywhere else the console expects HTTPS in front.
-    static func isLoopback(_ host: String) -> Bool { host == "localhost" || host.hasPrefix("127.") || host == "::1" }
 
     func run() async throws {
         let logger = connection.logger()
@@ -30,7 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
         let database = Database(url: url, statementTimeout: .seconds(30), logger: logger)
         ProcessMetrics.bootstrap()
         let server = APIServer(database: database, requestsPerSecond: Double(rate), burst: rate * 4, console: try await ConsoleTemplates.load(),
-                               secureCookies: !(insecureCookies || Self.isLoopback(host)), metrics: { try await ProcessMetrics.apiText(database) },
+                               secureCookies: !insecureCookies, metrics: { try await ProcessMetrics.apiText(database) },
                                logger: logger)
         let host = self.host
         let app = server.application(host: host, port: port) { bound in
