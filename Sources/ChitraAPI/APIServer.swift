@@ -21,8 +21,6 @@ public struct APIServer: Sendable {
     let console: ConsoleTemplates?
     /// Whether the console's cookies carry `Secure` (off only for plain HTTP on a loopback address).
     let secureCookies: Bool
-    /// What `GET /metrics` answers (Prometheus's text format); nil: no metrics.
-    let metrics: (@Sendable () async throws -> String)?
 
     /// The largest JSON body.
     public static let maximumBody = 64 * 1024
@@ -30,9 +28,8 @@ public struct APIServer: Sendable {
     public static let maximumUpload = 512 << 20
 
     public init(database: Database, requestsPerSecond: Double = 50, burst: Int = 200, console: ConsoleTemplates? = nil,
-                secureCookies: Bool = true, metrics: (@Sendable () async throws -> String)? = nil, logger: Logger) {
+                secureCookies: Bool = true, logger: Logger) {
         self.database = database
-        self.metrics = metrics
         self.console = console
         self.secureCookies = secureCookies
         self.limiter = RateLimiter(perSecond: requestsPerSecond, burst: burst)
@@ -58,7 +55,6 @@ public struct APIServer: Sendable {
         AuditRoutes(server: self).add(to: api)
         TokenRoutes(server: self).add(to: api)
         ReportRoutes(server: self).add(to: api)
-        if let metrics { MetricsEndpoint.add(to: router, logger: logger, text: metrics) }
         if let console {
             Console(server: self, templates: console, sessions: ConsoleSessions(), secureCookies: secureCookies).add(to: router)
         }

@@ -273,21 +273,35 @@ struct APITests {
         }
     }
 
-    @Test("GET /metrics answers Prometheus's text: the API's requests by route and status, and the queue sampled at the scrape")
+    @Test("the API's port answers no /metrics; the metrics listener answers Prometheus's text: the API's requests by route and status, and the queue, sampled at most every 10 s")
     func metrics() async throws {
         ProcessMetrics.bootstrap()
         try await TestPostgres.withDatabase { database in
             try await JobQueue(database: database).enqueue(NewJob(kind: "noop", districtCode: "954"))
             try await Database.withRunning(database.url, maximumConnections: 4, logger: TestPostgres.logger) { pool in
-                let server = APIServer(database: pool, requestsPerSecond: 10_000, burst: 10_000, metrics: { try await ProcessMetrics.apiText(pool) },
-                                       logger: TestPostgres.logger)
+                let server = APIServer(database: pool, requestsPerSecond: 10_000, burst: 10_000, logger: TestPostgres.logger)
                 try await Application(router: server.router()).test(.router) { client in
                     let (refused, _) = try await Self.send(client, .get, "/api/v1/districts", token: nil)
                     #expect(refused == 401)
-                    let (status, text) = try await Self.send(client, .get, "/metrics", token: nil)
+                    let (status, _) = try await Self.send(client, .get, "/metrics", token: nil)
+                    #expect(status == 404)
+                }
+                let clock = ManualClock()
+                let sample = CachedSample(lifetime: .seconds(10), clock: clock) { try await ProcessMetrics.apiText(pool) }
+                let endpoint = MetricsEndpoint(host: "127.0.0.1", port: 0, logger: TestPostgres.logger) { try await sample.text() }
+                try await endpoint.application().test(.router) { client in
+                    var (status, text) = try await Self.send(client, .get, "/metrics", token: nil)
                     #expect(status == 200, "\(text)")
                     #expect(text.contains(#"chitra_api_requests_total{route="GET /districts",status="401"}"#), "\(text)")
-                    #expect(text.contains(#"chitra_queue_jobs{kind="noop",state="available"} "#), "\(text)")
+                    #expect(text.contains(#"chitra_queue_jobs{kind="noop",state="available"} 1"#), "\(text)")
+                    // A second job: within the 10 s the scrape reads the last sample, after them a new one.
+                    try await JobQueue(database: database).enqueue(NewJob(kind: "noop", districtCode: "954"))
+                    clock.advance(by: .seconds(9))
+                    (status, text) = try await Self.send(client, .get, "/metrics", token: nil)
+                    #expect(text.contains(#"chitra_queue_jobs{kind="noop",state="available"} 1"#), "\(text)")
+                    clock.advance(by: .seconds(1))
+                    (status, text) = try await Self.send(client, .get, "/metrics", token: nil)
+                    #expect(text.contains(#"chitra_queue_jobs{kind="noop",state="available"} 2"#), "\(text)")
                 }
             }
         }

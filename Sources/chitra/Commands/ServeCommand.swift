@@ -18,6 +18,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Requests a second per token (a burst of four times as many is allowed).") var rate: Int = 50
     @Flag(help: "Console cookies without Secure, for plain HTTP to an address other than localhost (browsers keep Secure cookies from http://localhost; behind HTTPS never).")
     var insecureCookies = false
+    @Option(help: "Serve /metrics (Prometheus) on 127.0.0.1 at this port (0: a free one, printed); never on the API's port, which anyone reaching the API could scrape.")
+    var metricsPort: Int?
 
     func run() async throws {
         let logger = connection.logger()
@@ -27,14 +29,20 @@ struct ServeCommand: AsyncParsableCommand {
         let database = Database(url: url, statementTimeout: .seconds(30), logger: logger)
         ProcessMetrics.bootstrap()
         let server = APIServer(database: database, requestsPerSecond: Double(rate), burst: rate * 4, console: try await ConsoleTemplates.load(),
-                               secureCookies: !insecureCookies, metrics: { try await ProcessMetrics.apiText(database) },
-                               logger: logger)
+                               secureCookies: !insecureCookies, logger: logger)
         let host = self.host
         let app = server.application(host: host, port: port) { bound in
             FileHandle.standardOutput.write(Data("chitra serve listening on http://\(host):\(bound)/api/v1 (console: http://\(host):\(bound)/console)\n".utf8))
         }
-        let group = ServiceGroup(configuration: .init(services: [.init(service: database.client), .init(service: app)],
-                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: database.client), .init(service: app)]
+        if let metricsPort {
+            // Every district's figures, sampled at most every 10 s however often anyone scrapes.
+            let sample = CachedSample(lifetime: .seconds(10), clock: ContinuousClock()) { try await ProcessMetrics.apiText(database) }
+            services.append(.init(service: MetricsEndpoint(host: "127.0.0.1", port: metricsPort, logger: logger) {
+                try await sample.text()
+            }.application()))
+        }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }
