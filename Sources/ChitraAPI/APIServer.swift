@@ -24,8 +24,8 @@ public struct APIServer: Sendable {
 
     /// The largest JSON body.
     public static let maximumBody = 64 * 1024
-    /// The largest register upload.
-    public static let maximumUpload = 512 << 20
+    /// The files each caller is sending.
+    let uploads = UploadSlots()
 
     public init(database: Database, requestsPerSecond: Double = 50, burst: Int = 200, console: ConsoleTemplates? = nil,
                 secureCookies: Bool = true, logger: Logger) {

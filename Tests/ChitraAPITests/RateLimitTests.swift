@@ -79,3 +79,24 @@ struct RateLimitTests {
         }
     }
 }
+
+extension RateLimitTests {
+    @Test("a caller sends at most two files at once; a confirmation file over 32 MiB is refused with 413 before it is read")
+    func uploads() async throws {
+        let slots = UploadSlots()
+        #expect(slots.take("token 1") && slots.take("token 1") && !slots.take("token 1") && slots.take("token 2"))
+        slots.give("token 1")
+        #expect(slots.take("token 1"))
+        try await Self.withServer(requestsPerSecond: 1_000, burst: 1_000) { _, client, url in
+            let token = try await TestTokens.shared.token(for: .financeBinh, url: url)
+            var headers = HTTPFields()
+            headers[.authorization] = "Bearer \(token)"
+            let line = "E2E,B1,100000,paid,2026-06-10,Nguyễn Văn A\n"
+            let big = ByteBuffer(string: String(repeating: line, count: (33 << 20) / line.utf8.count))
+            let (status, text) = try await client.execute(uri: "/api/v1/cash/confirmations", method: .post, headers: headers, body: big) {
+                (Int($0.status.code), String(buffer: $0.body))
+            }
+            #expect(status == 413 && text.contains("larger than 32 MiB"), "\(status) \(text)")
+        }
+    }
+}

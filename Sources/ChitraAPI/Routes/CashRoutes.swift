@@ -49,7 +49,8 @@ struct CashRoutes: Sendable {
         api.post("cash/confirmations") { request, _ in
             try await server.respond("POST /cash/confirmations") {
                 let caller = try await Caller.authorize(request, .confirmCash, server: server)
-                let outcome = try await Upload.withFile(of: request) { path in
+                let outcome = try await Upload.withFile(of: request, limit: Upload.maximumConfirmations, caller: caller.identity,
+                                                        slots: server.uploads) { path in
                     try await CashConfirmation.confirm(path: path, by: caller.identity, database: caller.database)
                 }
                 return try JSONResponse.encode(Confirmed(paid: outcome.paid, returned: outcome.returned, completedRuns: outcome.completedRuns,

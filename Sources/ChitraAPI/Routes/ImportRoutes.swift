@@ -28,7 +28,8 @@ struct ImportRoutes: Sendable {
                     throw APIError.badRequest("Name the register's district: POST /api/v1/imports?district=954.")
                 }
                 let caller = try await Caller.authorize(request, .importRegister, districts: [district], server: server)
-                let summary = try await Upload.withFile(of: request) { path in
+                let summary = try await Upload.withFile(of: request, limit: Upload.maximumRegister, caller: caller.identity,
+                                                        slots: server.uploads) { path in
                     try await RegisterImporter(database: caller.database, policy: try PolicyTable.bundled())
                         .importFile(at: path, district: district, by: caller.identity)
                 }
