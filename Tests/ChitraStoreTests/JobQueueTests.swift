@@ -30,7 +30,7 @@ struct JobQueueTests {
             let queue = JobQueue(database: database)
             let job = NewJob(kind: "plan", districtCode: "954", uniqueKey: "k")
             let first = try await queue.enqueue(job)
-            _ = try await queue.cancel(id: first.id)
+            _ = try await queue.cancel(id: first.id, by: .test("admin", role: .admin))
             let again = try await queue.enqueue(job)
             #expect(again.inserted && again.id != first.id)
         }
@@ -268,13 +268,13 @@ struct JobQueueTests {
             let job = try #require(try await queue.claim(limit: 1, owner: owner, lease: .seconds(30)).first)
             await #expect(throws: StoreError.jobNotInState(id: id, state: "running",
                                                             wanted: "retryable, discarded, cancelled or scheduled")) {
-                try await queue.retry(id: id)
+                try await queue.retry(id: id, by: .test("admin", role: .admin))
             }
             try await queue.finish([JobOutcome(jobID: id, attempt: job.attempt, result: .failed(error: "x", delay: .zero))], owner: owner)
             #expect(try await queue.show(id: id).state == .discarded)
-            let retried = try await queue.retry(id: id)
+            let retried = try await queue.retry(id: id, by: .test("admin", role: .admin))
             #expect(retried.state == .available && retried.maxAttempts == 2)
-            #expect(try await queue.cancel(id: id).state == .cancelled)
+            #expect(try await queue.cancel(id: id, by: .test("admin", role: .admin)).state == .cancelled)
             await #expect(throws: StoreError.jobNotFound(id: 999_999)) { try await queue.show(id: 999_999) }
             let listed = try await queue.list(.init(districtCode: "954", kind: "a", state: .cancelled))
             #expect(listed.map(\.id) == [id])
@@ -324,5 +324,31 @@ struct ClaimRotationTests {
         #expect(cursor.after == "00008")
         cursor.advance(past: [])
         #expect(cursor.after == "00008")
+    }
+}
+
+@Suite("Jobs changed by hand", .machine(limit: .minutes(2)))
+struct JobAdministrationTests {
+    @Test("retry, cancel and enqueue by hand write their audit entry in the change's own transaction: an entry refused takes the change with it")
+    func auditedTogether() async throws {
+        try await TestPostgres.withDatabase { database in
+            let queue = JobQueue(database: database)
+            let id = try await queue.enqueue(NewJob(kind: "noop", districtCode: "954")).id
+            let admin = Identity.test("Quản trị", role: .admin)
+            #expect(try await queue.cancel(id: id, by: admin).state == .cancelled)
+            // An identity the audit log refuses (no name): the retry is rolled back with its entry.
+            let nameless = Identity(tokenID: nil, name: "", role: .admin, districts: BacLieu.districtCodes)
+            await #expect(throws: StoreError.self) { try await queue.retry(id: id, by: nameless) }
+            #expect(try await queue.show(id: id).state == .cancelled)
+            await #expect(throws: StoreError.self) {
+                try await queue.enqueue(NewJob(kind: "noop", districtCode: "954"), count: 3, by: nameless)
+            }
+            #expect(try await queue.countsByState(districtCode: "954", kind: "noop").values.reduce(0, +) == 1)
+            #expect(try await queue.retry(id: id, by: admin).state == .available)
+            let (inserted, _) = try await queue.enqueue(NewJob(kind: "noop", districtCode: "954"), count: 3, by: admin)
+            #expect(inserted == 3)
+            let entries = try await AuditLog.list(district: "954", database: database).filter { $0.action == .manageJobs }
+            #expect(entries.map(\.subject).sorted() == ["enqueue noop", "job \(id)", "job \(id)"])
+        }
     }
 }

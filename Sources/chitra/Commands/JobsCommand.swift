@@ -63,10 +63,7 @@ struct JobsCommand: AsyncParsableCommand {
         func run() async throws {
             let id = self.id
             let job = try await connection.withCaller(.manageJobs) { database, caller in
-                let job = try await JobQueue(database: database).retry(id: id)
-                try await AuditLog.append(AuditEntry(by: caller, .manageJobs, district: job.districtCode, subject: "job \(id)",
-                                                     after: ["state": "available", "kind": .text(job.kind)]), database: database)
-                return job
+                try await JobQueue(database: database).retry(id: id, by: caller)
             }
             print("Job \(job.id) (\(job.kind), district \(job.districtCode)) is available again; attempt \(job.attempt) of \(job.maxAttempts) used.")
         }
@@ -80,10 +77,7 @@ struct JobsCommand: AsyncParsableCommand {
         func run() async throws {
             let id = self.id
             let job = try await connection.withCaller(.manageJobs) { database, caller in
-                let job = try await JobQueue(database: database).cancel(id: id)
-                try await AuditLog.append(AuditEntry(by: caller, .manageJobs, district: job.districtCode, subject: "job \(id)",
-                                                     after: ["state": "cancelled", "kind": .text(job.kind)]), database: database)
-                return job
+                try await JobQueue(database: database).cancel(id: id, by: caller)
             }
             print("Job \(job.id) (\(job.kind), district \(job.districtCode)) is cancelled.")
         }
@@ -111,20 +105,9 @@ struct JobsCommand: AsyncParsableCommand {
             let job = NewJob(kind: kind, districtCode: district, args: args, uniqueKey: uniqueKey, maxAttempts: maxAttempts)
             let count = self.count
             let message = try await connection.withCaller(.manageJobs, districts: [district]) { database, caller in
-                let queue = JobQueue(database: database)
-                let inserted: Int, message: String
-                if count == 1 {
-                    let result = try await queue.enqueue(job)
-                    inserted = result.inserted ? 1 : 0
-                    message = result.inserted ? "Enqueued job \(result.id)."
-                        : "Nothing enqueued: job \(result.id) already holds that unique key."
-                } else {
-                    inserted = try await queue.enqueue(Array(repeating: job, count: count))
-                    message = "Enqueued \(inserted) jobs."
-                }
-                try await AuditLog.append(AuditEntry(by: caller, .manageJobs, district: job.districtCode, subject: "enqueue \(job.kind)",
-                                                     after: ["enqueued": .number(Int64(inserted))]), database: database)
-                return message
+                let (inserted, id) = try await JobQueue(database: database).enqueue(job, count: count, by: caller)
+                guard count == 1, let id else { return "Enqueued \(inserted) jobs." }
+                return inserted == 1 ? "Enqueued job \(id)." : "Nothing enqueued: job \(id) already holds that unique key."
             }
             print(message)
         }
