@@ -36,22 +36,10 @@ extension PolicyTable {
     }
 
     static func rows(_ text: String, file: String, required: [String]) throws(PolicyError) -> [(line: Int, values: [String: String])] {
-        var parser = CSVParser()
-        var records: [CSVParser.Record] = []
         do {
-            try parser.feed(Array(text.utf8)) { records.append($0) }
-            try parser.finish { records.append($0) }
+            return try CSVRows.read(text, required: required, extraFields: .ignore)
         } catch {
-            throw .badTable(file: file, line: 0, problem: "not valid CSV (\(error))")
-        }
-        guard let header = records.first?.fields.map({ String(decoding: $0, as: UTF8.self) }) else {
-            throw .badTable(file: file, line: 1, problem: "empty")
-        }
-        for column in required where !header.contains(column) {
-            throw .badTable(file: file, line: 1, problem: "column \(column) is missing")
-        }
-        return records.dropFirst().map { record in
-            (record.line, Dictionary(zip(header, record.fields.map { String(decoding: $0, as: UTF8.self) }), uniquingKeysWith: { $1 }))
+            throw .badTable(file: file, line: error.line, problem: error.problem)
         }
     }
 

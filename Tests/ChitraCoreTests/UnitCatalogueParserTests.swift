@@ -75,6 +75,6 @@ struct UnitCatalogueParserTests {
         #expect(UnitCatalogueDiff(held: held, loading: catalogue).isEmpty)
         let renamed = try Self.parse(["communes-2025.csv": "code,name,type,name_with_type,province_code\n31825,Bạc Liêu 2,ward,Phường Bạc Liêu 2,96\n31830,Vĩnh Trạch,ward,Phường Vĩnh Trạch,96\n"])
         let diff = UnitCatalogueDiff(held: held, loading: renamed)
-        #expect(diff.changedUnits.count == 1 && diff.addedUnits.isEmpty && diff.removedUnits.isEmpty && diff.addedEdges.isEmpty)
+        #expect(diff.units.changed.count == 1 && diff.units.added.isEmpty && diff.units.removed.isEmpty && diff.edges.added.isEmpty)
     }
 }

@@ -1,67 +1,66 @@
 /// What loading a catalogue would change in the one held: units and edges added, removed or
 /// changed, compared by their keys (level, code, start of validity; an edge's ends and day).
 public struct UnitCatalogueDiff: Sendable {
-    public struct Change: Sendable, Hashable {
-        public var before: AdministrativeUnit
-        public var after: AdministrativeUnit
+    /// What a list adds, changes and removes among one kind of item, compared by key.
+    public struct Changes<Item: Sendable & Equatable>: Sendable {
+        public var added: [Item] = []
+        public var changed: [(before: Item, after: Item)] = []
+        public var removed: [Item] = []
+
+        /// `removable`: which held items this list speaks for (those of its reform).
+        init<Key: Hashable & Comparable>(held: [Item], loading: [Item], key: (Item) -> Key, removable: (Item) -> Bool) {
+            let before = Dictionary(held.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
+            let after = Dictionary(loading.map { (key($0), $0) }, uniquingKeysWith: { first, _ in first })
+            for itemKey in after.keys.sorted() {
+                let item = after[itemKey]!
+                if let old = before[itemKey] {
+                    if old != item { changed.append((old, item)) }
+                } else {
+                    added.append(item)
+                }
+            }
+            removed = before.keys.filter { after[$0] == nil }.sorted().map { before[$0]! }.filter(removable)
+        }
+
+        public var isEmpty: Bool { added.isEmpty && changed.isEmpty && removed.isEmpty }
+        /// What the load writes: the added items and the new form of the changed ones.
+        public var written: [Item] { added + changed.map(\.after) }
     }
 
-    public var addedUnits: [AdministrativeUnit] = []
-    public var removedUnits: [AdministrativeUnit] = []
-    public var changedUnits: [Change] = []
-    public var addedEdges: [LineageEdge] = []
-    public var removedEdges: [LineageEdge] = []
-    public var changedEdges: [(before: LineageEdge, after: LineageEdge)] = []
+    public var units: Changes<AdministrativeUnit>
+    public var edges: Changes<LineageEdge>
 
     public init(held: UnitCatalogue.Contents, loading catalogue: UnitCatalogue) {
-        let heldUnits = Dictionary(held.units.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-        let newUnits = Dictionary(catalogue.units.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-        for key in newUnits.keys.sorted() {
-            let unit = newUnits[key]!
-            if let before = heldUnits[key] {
-                if before != unit { changedUnits.append(Change(before: before, after: unit)) }
-            } else {
-                addedUnits.append(unit)
-            }
-        }
-        removedUnits = heldUnits.keys.filter { newUnits[$0] == nil }.sorted().map { heldUnits[$0]! }
-        let heldEdges = Dictionary(held.lineage.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-        let newEdges = Dictionary(catalogue.lineage.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-        for key in newEdges.keys.sorted() {
-            let edge = newEdges[key]!
-            if let before = heldEdges[key] {
-                if before != edge { changedEdges.append((before, edge)) }
-            } else {
-                addedEdges.append(edge)
-            }
-        }
-        // Only the edges of this catalogue's reform day are compared: another reform's stay.
-        let day = catalogue.reform.description
-        removedEdges = heldEdges.keys.filter { $0.effective == day && newEdges[$0] == nil }.sorted().map { heldEdges[$0]! }
-        removedUnits = removedUnits.filter { $0.validTo == catalogue.reform || $0.validFrom == catalogue.reform }
+        let reform = catalogue.reform
+        units = Changes(held: held.units, loading: catalogue.units, key: \.key) { $0.validTo == reform || $0.validFrom == reform }
+        // Only the edges of this catalogue's reform day: another reform's stay.
+        edges = Changes(held: held.lineage, loading: catalogue.lineage, key: \.key) { $0.effective == reform }
     }
 
-    public var isEmpty: Bool {
-        addedUnits.isEmpty && removedUnits.isEmpty && changedUnits.isEmpty && addedEdges.isEmpty && removedEdges.isEmpty
-            && changedEdges.isEmpty
+    public var isEmpty: Bool { units.isEmpty && edges.isEmpty }
+
+    /// The counts as the load's record and its audit entry keep them, in this order.
+    public var counts: [(name: String, count: Int)] {
+        [("units_added", units.added.count), ("units_changed", units.changed.count), ("units_removed", units.removed.count),
+         ("edges_added", edges.added.count), ("edges_changed", edges.changed.count), ("edges_removed", edges.removed.count)]
     }
 
     /// The diff as lines for a person: a count per kind, then each change (at most `detail` of
     /// each kind; the rest counted).
     public func lines(detail: Int = 20) -> [String] {
         guard !isEmpty else { return ["No change: the catalogue already holds these lists."] }
-        var lines = ["Units: \(addedUnits.count) added, \(changedUnits.count) changed, \(removedUnits.count) removed; "
-                     + "lineage edges: \(addedEdges.count) added, \(changedEdges.count) changed, \(removedEdges.count) removed."]
+        var lines = ["Units: \(units.added.count) added, \(units.changed.count) changed, \(units.removed.count) removed; "
+                     + "lineage edges: \(edges.added.count) added, \(edges.changed.count) changed, \(edges.removed.count) removed."]
         func section<T>(_ items: [T], _ sign: String, _ text: (T) -> String) {
             for item in items.prefix(detail) { lines.append("  \(sign) \(text(item))") }
             if items.count > detail { lines.append("  \(sign) … and \(items.count - detail) more") }
         }
-        section(addedUnits, "+") { Self.describe($0) }
-        section(changedUnits, "~") { "\(Self.describe($0.before)) → \(Self.describe($0.after))" }
-        section(removedUnits, "-") { Self.describe($0) }
-        section(addedEdges, "+") { "\($0.key) (\($0.kind.rawValue))" }
-        section(changedEdges, "~") { "\($0.before.key): \($0.before.kind.rawValue) → \($0.after.kind.rawValue)" }
-        section(removedEdges, "-") { "\($0.key) (\($0.kind.rawValue))" }
+        section(units.added, "+") { Self.describe($0) }
+        section(units.changed, "~") { "\(Self.describe($0.before)) → \(Self.describe($0.after))" }
+        section(units.removed, "-") { Self.describe($0) }
+        section(edges.added, "+") { "\($0.key) (\($0.kind.rawValue))" }
+        section(edges.changed, "~") { "\($0.before.key): \($0.before.kind.rawValue) → \($0.after.kind.rawValue)" }
+        section(edges.removed, "-") { "\($0.key) (\($0.kind.rawValue))" }
         return lines
     }
 

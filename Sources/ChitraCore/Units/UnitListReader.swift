@@ -100,34 +100,10 @@ struct UnitListReader {
 
     private func rows(_ file: (name: String, text: String), required: [String]) throws(UnitCatalogueError)
         -> [(line: Int, values: [String: String])] {
-        var parser = CSVParser()
-        var records: [CSVParser.Record] = []
         do {
-            try parser.feed(Array(file.text.utf8)) { records.append($0) }
-            try parser.finish { records.append($0) }
+            return try CSVRows.read(file.text, required: required)
         } catch {
-            throw .badFile(file: file.name, line: 0, problem: "it is not valid CSV (\(error))")
+            throw .badFile(file: file.name, line: error.line, problem: error.problem)
         }
-        guard let header = records.first?.fields.map({ String(decoding: CSVParser.trimmed($0), as: UTF8.self) }) else {
-            throw .badFile(file: file.name, line: 1, problem: "it is empty")
-        }
-        for column in required where !header.contains(column) {
-            throw .badFile(file: file.name, line: 1, problem: "column \(column) is missing")
-        }
-        var rows: [(line: Int, values: [String: String])] = []
-        for record in records.dropFirst() {
-            guard record.fieldCount == header.count else {
-                throw .badFile(file: file.name, line: record.line, problem: "it has \(record.fieldCount) fields where the header has \(header.count)")
-            }
-            var values: [String: String] = [:]
-            for (index, column) in header.enumerated() {
-                guard let value = String(validating: CSVParser.trimmed(record.field(index)), as: UTF8.self) else {
-                    throw .badFile(file: file.name, line: record.line, problem: "\(column) is not UTF-8 text")
-                }
-                values[column] = value
-            }
-            rows.append((record.line, values))
-        }
-        return rows
     }
 }

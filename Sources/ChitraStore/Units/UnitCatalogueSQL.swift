@@ -128,14 +128,14 @@ enum UnitCatalogueSQL {
     }
 
     static func recordLoad(by actor: String, reform: Day, filesJSON: String, diff: UnitCatalogueDiff) -> PostgresQuery {
-        """
-        INSERT INTO unit_catalogue_loads (loaded_by, reform, files, units_added, units_changed, units_removed, edges_added,
-                                          edges_changed, edges_removed)
-        VALUES (\(actor), \(reform.description)::date, \(filesJSON)::jsonb, \(Int32(diff.addedUnits.count)), \(Int32(diff.changedUnits.count)),
-                \(Int32(diff.removedUnits.count)), \(Int32(diff.addedEdges.count)), \(Int32(diff.changedEdges.count)),
-                \(Int32(diff.removedEdges.count)))
-        RETURNING id
-        """
+        let counts = diff.counts.map { Int32($0.count) }
+        return """
+            INSERT INTO unit_catalogue_loads (loaded_by, reform, files, units_added, units_changed, units_removed, edges_added,
+                                              edges_changed, edges_removed)
+            VALUES (\(actor), \(reform.description)::date, \(filesJSON)::jsonb, \(counts[0]), \(counts[1]), \(counts[2]), \(counts[3]),
+                    \(counts[4]), \(counts[5]))
+            RETURNING id
+            """
     }
 
     static let loads: PostgresQuery = """

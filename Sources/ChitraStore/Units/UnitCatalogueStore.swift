@@ -25,13 +25,10 @@ public enum UnitCatalogueStore {
         try await database.transaction("load the unit lists of \(files.folder)") { connection in
             let outcome = try await load(files, by: identity.name, on: connection)
             if let loadID = outcome.loadID {
-                let diff = outcome.diff
-                try await AuditLog.append(AuditEntry(
-                    by: identity, .loadUnits, district: nil, subject: "unit catalogue load \(loadID)",
-                    after: ["reform": .text(files.catalogue.reform.description), "units_added": .number(Int64(diff.addedUnits.count)),
-                            "units_changed": .number(Int64(diff.changedUnits.count)), "units_removed": .number(Int64(diff.removedUnits.count)),
-                            "edges_added": .number(Int64(diff.addedEdges.count)), "edges_changed": .number(Int64(diff.changedEdges.count)),
-                            "edges_removed": .number(Int64(diff.removedEdges.count))]), on: connection)
+                var after: [String: AuditValue] = ["reform": .text(files.catalogue.reform.description)]
+                for (name, count) in outcome.diff.counts { after[name] = .number(Int64(count)) }
+                try await AuditLog.append(AuditEntry(by: identity, .loadUnits, district: nil, subject: "unit catalogue load \(loadID)",
+                                                     after: after), on: connection)
             }
             return outcome
         }
@@ -44,12 +41,11 @@ public enum UnitCatalogueStore {
         let diff = UnitCatalogueDiff(held: try await held(on: connection), loading: files.catalogue)
         guard !diff.isEmpty else { return LoadOutcome(diff: diff, loadID: nil) }
         // Removals first: a corrected list may give a removed unit's code and validity to another.
-        if !diff.removedEdges.isEmpty { try await connection.send(UnitCatalogueSQL.deleteEdges(diff.removedEdges), logger: Database.quiet) }
-        if !diff.removedUnits.isEmpty { try await connection.send(UnitCatalogueSQL.deleteUnits(diff.removedUnits), logger: Database.quiet) }
-        let units = diff.addedUnits + diff.changedUnits.map(\.after)
-        if !units.isEmpty { try await connection.send(UnitCatalogueSQL.upsertUnits(units), logger: Database.quiet) }
-        let edges = diff.addedEdges + diff.changedEdges.map(\.after)
-        if !edges.isEmpty { try await connection.send(UnitCatalogueSQL.upsertEdges(edges), logger: Database.quiet) }
+        let (units, edges) = (diff.units, diff.edges)
+        if !edges.removed.isEmpty { try await connection.send(UnitCatalogueSQL.deleteEdges(edges.removed), logger: Database.quiet) }
+        if !units.removed.isEmpty { try await connection.send(UnitCatalogueSQL.deleteUnits(units.removed), logger: Database.quiet) }
+        if !units.written.isEmpty { try await connection.send(UnitCatalogueSQL.upsertUnits(units.written), logger: Database.quiet) }
+        if !edges.written.isEmpty { try await connection.send(UnitCatalogueSQL.upsertEdges(edges.written), logger: Database.quiet) }
         let json = String(decoding: try JSONEncoder.sorted.encode(files.sha256), as: UTF8.self)
         var loadID: Int64?
         for try await id in try await connection.send(
