@@ -27,16 +27,18 @@ public struct APIServer: Sendable {
     /// The files each caller is sending.
     let uploads = UploadSlots()
 
+    /// `elapsed`: the limiters' time (the continuous clock unless a test gives its own).
     public init(database: Database, requestsPerSecond: Double = 50, burst: Int = 200, console: ConsoleTemplates? = nil,
-                secureCookies: Bool = true, logger: Logger) {
+                secureCookies: Bool = true, elapsed: (@Sendable () -> Duration)? = nil, logger: Logger) {
         self.database = database
         self.console = console
         self.secureCookies = secureCookies
-        self.limiter = RateLimiter(perSecond: requestsPerSecond, burst: burst)
+        let elapsed = elapsed ?? RateLimiter.continuousClock()
+        self.limiter = RateLimiter(perSecond: requestsPerSecond, burst: burst, elapsed: elapsed)
         // An office behind one address holds several officials: four tokens' worth.
-        self.addressLimiter = RateLimiter(perSecond: requestsPerSecond * 4, burst: burst * 4)
+        self.addressLimiter = RateLimiter(perSecond: requestsPerSecond * 4, burst: burst * 4, elapsed: elapsed)
         // Ten logins, then one every six seconds.
-        self.loginLimiter = RateLimiter(perSecond: 1.0 / 6, burst: 10)
+        self.loginLimiter = RateLimiter(perSecond: 1.0 / 6, burst: 10, elapsed: elapsed)
         self.logger = logger
     }
 
