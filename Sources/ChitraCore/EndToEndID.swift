@@ -2,24 +2,30 @@
 /// resent instruction is recognised by the bank instead of paid again. At most 35 characters, all
 /// of them letters and digits (which every bank accepts in ISO 20022 references), and one-to-one:
 ///
-/// - `CT` + district + YYYYMM + `N` + the beneficiary id, when the id is 1 to 23 letters (A–Z,
-///   a–z) and digits;
-/// - `CT` + district + YYYYMM + `H` + 23 hex digits of a 92-bit hash of the id, for any other id
-///   (longer, or holding spaces, Vietnamese letters, punctuation).
+/// - `CT` + unit + YYYYMM + `N` + the beneficiary id, when the id is 1 to 23 letters (A–Z, a–z)
+///   and digits for a district (3 digits), 1 to 21 for a commune (5 digits);
+/// - `CT` + unit + YYYYMM + `H` + 23 hex digits of a 92-bit hash of the id for a district, the
+///   first 21 of them for a commune, for any other id (longer, or holding spaces, Vietnamese
+///   letters, punctuation).
 ///
-/// The letter after the month says which form it is, so a plain id can never equal a hashed one.
+/// The letter after the month says which form it is, so a plain id can never equal a hashed one;
+/// a district's letter stands where a commune's month has a digit, so their forms never meet.
 public enum EndToEndID {
-    /// The longest beneficiary id written as it is.
+    /// The longest beneficiary id written as it is, for a district's disbursement.
     public static let plainLimit = 23
+
+    /// The longest id written as it is after `unit`'s prefix: what 35 characters leave.
+    public static func plainLimit(unit: String) -> Int { plainLimit + 3 - unit.utf8.count }
 
     public static func make(district: String, period: Period, beneficiaryID: String) -> String {
         let month = period.month < 10 ? "0\(period.month)" : "\(period.month)"
         let prefix = "CT\(district)\(period.year)\(month)"
+        let limit = plainLimit(unit: district)
         let id = beneficiaryID.utf8
-        if !id.isEmpty, id.count <= plainLimit, id.allSatisfy(isLetterOrDigit) {
+        if !id.isEmpty, id.count <= limit, id.allSatisfy(isLetterOrDigit) {
             return prefix + "N" + beneficiaryID
         }
-        return prefix + "H" + hash(beneficiaryID)
+        return prefix + "H" + hash(beneficiaryID).prefix(limit)
     }
 
     static func isLetterOrDigit(_ byte: UInt8) -> Bool {

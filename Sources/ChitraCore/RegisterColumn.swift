@@ -23,9 +23,10 @@ public enum RegisterColumn: String, CaseIterable, Sendable, Hashable {
     case recipientName = "recipient_name"
     case recipientCCCD = "recipient_cccd"
 
-    /// Columns a file must have; the others may be left out (read as empty).
+    /// Columns a file must have; the others may be left out (read as empty). A district's file
+    /// must fill district_code too; a commune's leaves it out.
     public static let required: [RegisterColumn] = [
-        .beneficiaryID, .fullName, .cccd, .districtCode, .communeCode, .program, .category, .eligibleFrom,
+        .beneficiaryID, .fullName, .cccd, .communeCode, .program, .category, .eligibleFrom,
         .paymentMethod, .recipient,
     ]
 }

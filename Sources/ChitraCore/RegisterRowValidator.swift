@@ -2,12 +2,25 @@
 /// sentence for the district operator, naming the line and the column.
 public struct RegisterRowValidator: Sendable {
     public let policy: PolicyTable
-    /// The district the file is imported for: every row must belong to it.
+    /// The payout unit the file is imported for: every row must belong to it. A district's file
+    /// names it in district_code; a commune's (since the 2025 reform) in commune_code, with
+    /// district_code empty or left out.
     public let district: String
 
     public init(policy: PolicyTable, district: String) {
         self.policy = policy
         self.district = district
+    }
+
+    /// Whether the file is a commune's.
+    var isCommune: Bool { district.utf8.count == 5 }
+
+    /// The row as the register holds it: its unit in district_code (a commune's file names none).
+    public func assigningUnit(_ row: RegisterRow) -> RegisterRow {
+        guard isCommune else { return row }
+        var row = row
+        row.values[RegisterColumn.districtCode.ordinal] = district
+        return row
     }
 
     public func problems(in row: RegisterRow) -> [ImportProblem] {
@@ -43,11 +56,21 @@ public struct RegisterRowValidator: Sendable {
             // Masked: error output is personal data too.
             report(.phone, "'\(CitizenID.masked(phone))' is not a Vietnamese mobile number (10 digits starting 03, 05, 07, 08 or 09).")
         }
-        if let code = required(.districtCode), code != district {
-            report(.districtCode, "this row belongs to district \(code), but the file is imported for district \(district).")
-        }
-        if let commune = required(.communeCode), !(commune.utf8.count == 5 && commune.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }) {
-            report(.communeCode, "a commune code is 5 digits.")
+        if isCommune {
+            let code = row[.districtCode]
+            if !code.isEmpty {
+                report(.districtCode, "districts no longer pay since 2025-07: leave district_code empty in the file of commune \(district).")
+            }
+            if let commune = required(.communeCode), commune != district {
+                report(.communeCode, "this row belongs to commune \(commune), but the file is imported for commune \(district).")
+            }
+        } else {
+            if let code = required(.districtCode), code != district {
+                report(.districtCode, "this row belongs to district \(code), but the file is imported for district \(district).")
+            }
+            if let commune = required(.communeCode), !(commune.utf8.count == 5 && commune.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }) {
+                report(.communeCode, "a commune code is 5 digits.")
+            }
         }
         let program = required(.program).flatMap { text -> Program? in
             let program = Program(rawValue: text)

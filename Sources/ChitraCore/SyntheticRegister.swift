@@ -11,21 +11,26 @@ public struct SyntheticRegister: Sendable {
 
     public static var header: String { RegisterColumn.allCases.map(\.rawValue).joined(separator: ",") }
 
-    /// The id of the `index`-th beneficiary of `district`.
+    /// The id of the `index`-th beneficiary of `district` (a district of Bạc Liêu, BL…, or a
+    /// commune of any province since the reform, DV… for đơn vị).
     public static func id(district: String, index: Int) -> String {
         let digits = String(index)
-        return "BL\(district)-" + String(repeating: "0", count: max(0, 7 - digits.count)) + digits
+        return (district.utf8.count == 5 ? "DV" : "BL") + district + "-" + String(repeating: "0", count: max(0, 7 - digits.count)) + digits
     }
 
-    /// Row `index` of `district`, as a CSV line without its line break.
-    public func line(district: String, index: Int) -> String {
+    /// Row `index` of the payout unit `district`, as a CSV line without its line break. A district's
+    /// rows name it and one of twenty made-up communes; a commune's name the commune and no district.
+    /// `province`: the first digits of the people's CCCDs (where their births were registered).
+    public func line(district: String, index: Int, province: String = "95") -> String {
         var random = SplitMix(state: seed &+ UInt64(index) &* 0x9E37_79B9 &+ (UInt64(district) ?? 0) << 40)
         let program: Program = random.below(100) < 30 ? .ncc : .btxh
         let categories = program == .ncc ? Self.nccCategories : Self.btxhCategories
         let category = categories[random.below(categories.count)]
-        let commune = "\(district)\(10 + random.below(20))"
+        let isCommune = district.utf8.count == 5
+        let commune = isCommune ? district : "\(district)\(10 + random.below(20))"
+        let cccdPrefix = "0" + province
         let firstMonth = Period(year: 2022, month: 1)!.advanced(by: random.below(48))
-        let cccd = random.below(100) < 5 ? "" : "095" + random.digits(9)
+        let cccd = random.below(100) < 5 ? "" : cccdPrefix + random.digits(9)
         let phone = random.below(100) < 70 ? "09" + random.digits(8) : ""
         // Legacy data: most people were paid before Chitra through May 2026; one in twenty is new,
         // with a few months of arrears (entitled from early 2026, nothing paid yet).
@@ -52,9 +57,9 @@ public struct SyntheticRegister: Sendable {
         let recipientRoll = random.below(100)
         let recipient: Recipient = recipientRoll < 85 ? .self : (recipientRoll < 95 ? .authorized : .guardian)
         let recipientName = recipient == .self ? "" : "Trần Thị \(index)"
-        let recipientCCCD = recipient == .self ? "" : "095" + random.digits(9)
+        let recipientCCCD = recipient == .self ? "" : cccdPrefix + random.digits(9)
         let fields: [String] = [
-            Self.id(district: district, index: index), "\"Nguyễn Văn \(index), \(district)\"", cccd, phone, district, commune,
+            Self.id(district: district, index: index), "\"Nguyễn Văn \(index), \(district)\"", cccd, phone, isCommune ? "" : district, commune,
             program.rawValue, category, eligibleFrom.description, eligibleUntil, paidThrough, "", deceased, method.rawValue,
         ] + bank + wallet + [recipient.rawValue, recipientName, recipientCCCD]
         return fields.joined(separator: ",")

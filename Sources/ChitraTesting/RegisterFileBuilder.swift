@@ -13,7 +13,7 @@ public struct RegisterFileBuilder: Sendable {
     public mutating func add(_ id: String, _ overrides: [RegisterColumn: String] = [:]) {
         let base: [RegisterColumn: String] = [
             .beneficiaryID: id, .fullName: "Nguyễn Văn \(id)", .cccd: "095123456789", .phone: "0912345678",
-            .districtCode: district, .communeCode: "\(district)01", .program: "btxh", .category: "cao_tuoi_80",
+            .districtCode: district.count == 5 ? "" : district, .communeCode: district.count == 5 ? district : "\(district)01", .program: "btxh", .category: "cao_tuoi_80",
             .eligibleFrom: "2024-07", .paymentMethod: "cash", .recipient: "self",
         ]
         rows.append(base.merging(overrides) { $1 })

@@ -8,7 +8,7 @@ import Logging
 /// ends, however it ends). Each test gets its own database, copied from a migrated template.
 ///
 /// Tests use Chitra as production does: connected as the application's role (`chitra_app`, bound by
-/// row-level security), never as the owner, with a scope that reaches every district (`allScope`).
+/// row-level security), never as the owner, with a scope that reaches every unit (`allScope`).
 /// The owner's URL (`ownerURL(of:)`) is for tests of migrations and of what the owner alone may do.
 public enum TestPostgres {
     /// Runs `body` with a fresh, migrated database and its pool running; drops the database after.
@@ -21,7 +21,7 @@ public enum TestPostgres {
         try await QuietMachine.shared.sharing {
             let url = try await server.newDatabase()
             do {
-                let result = try await Database.withRunning(url, maximumConnections: maximumConnections, scope: try await allScope,
+                let result = try await Database.withRunning(url, maximumConnections: maximumConnections, scope: allScope,
                                                             logger: logger, body)
                 try? await server.drop(url.database)
                 return result
@@ -61,13 +61,11 @@ public enum TestPostgres {
     /// sees what `withDatabase`'s handle sees.
     @discardableResult
     public static func withRunning<T: Sendable>(_ url: DatabaseURL, _ body: @Sendable (Database) async throws -> T) async throws -> T {
-        try await Database.withRunning(url, scope: try await allScope, logger: logger, body)
+        try await Database.withRunning(url, scope: allScope, logger: logger, body)
     }
 
     /// Every district and rows of no district: what a test's own handle sees.
-    public static var allScope: Scope {
-        get async throws { Scope(districts: try await server.districts(), global: true) }
-    }
+    public static let allScope = Scope.everyUnit(global: true)
 
     public static func drop(_ url: DatabaseURL) async {
         try? await server.drop(url.database)
@@ -89,7 +87,6 @@ actor TestServer {
     private var starting: Task<DatabaseURL, any Error>?
     private var local: LocalCluster?
     private var applicationPassword = ""
-    private var districtCodes: [String] = []
     private let template = "chitra_template_\(getpid())"
 
     /// A new database copied from `requested` (the migrated template by default), as the
@@ -106,11 +103,6 @@ actor TestServer {
 
     func ownerURL(of url: DatabaseURL) async throws -> DatabaseURL {
         try await adminURL().with(database: url.database)
-    }
-
-    func districts() async throws -> [String] {
-        _ = try await adminURL()
-        return districtCodes
     }
 
     func drop(_ name: String) async throws {
@@ -139,12 +131,9 @@ actor TestServer {
         try await AdminStatement.createDatabase(template, on: url, logger: TestPostgres.logger)
         // Migrate the template, then close every connection to it: CREATE DATABASE … TEMPLATE
         // refuses a template that anyone is connected to.
-        let codes = try await Database.withRunning(url.with(database: template), maximumConnections: 2, logger: TestPostgres.logger) {
+        try await Database.withRunning(url.with(database: template), maximumConnections: 2, logger: TestPostgres.logger) {
             try await Migrator(database: $0).migrate()
-            // As the superuser: row-level security does not hide any district from it.
-            return try await DistrictSettings.list(database: $0).map(\.code)
         }
-        districtCodes = codes
         if local == nil {
             // A server given by CHITRA_TEST_DATABASE_URL: the application role logs in with this
             // process's password (the URL's user must be allowed to set it).

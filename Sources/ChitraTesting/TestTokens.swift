@@ -16,11 +16,12 @@ public struct TestPerson: Sendable, Hashable {
         self.province = province
     }
 
-    /// An operator and a finance officer of every Bạc Liêu district, and an admin.
-    public static let operatorAn = TestPerson("Lê Văn An", .operator, districts: BacLieu.districtCodes)
-    public static let financeBinh = TestPerson("Trần Thị Bình", .finance, districts: BacLieu.districtCodes)
+    /// An operator and a finance officer of every Bạc Liêu district and of the Cà Mau communes that
+    /// took them over, an admin, and the province of Cà Mau (which reaches both).
+    public static let operatorAn = TestPerson("Lê Văn An", .operator, districts: BacLieu.districtCodes + CaMau.communeCodes)
+    public static let financeBinh = TestPerson("Trần Thị Bình", .finance, districts: BacLieu.districtCodes + CaMau.communeCodes)
     public static let admin = TestPerson("Quản trị", .admin)
-    public static let province = TestPerson("Sở LĐTBXH Bạc Liêu", .province, province: BacLieu.provinceCode)
+    public static let province = TestPerson("Sở Nội vụ Cà Mau", .province, province: CaMau.provinceCode)
     public static let auditor = TestPerson("Kiểm toán", .auditor)
 
     var request: TokenRequest {

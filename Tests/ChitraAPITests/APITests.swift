@@ -66,11 +66,11 @@ struct APITests {
     }
 
     static let people: [(person: TestPerson, own: String, other: String?)] = [
-        (TestPerson("Op API", .operator, districts: ["954"]), "954", "956"),
-        (TestPerson("Fin API", .finance, districts: ["954"]), "954", "956"),
-        (TestPerson("Tỉnh API", .province, province: "95"), "954", "001"),
-        (TestPerson("Kiểm API", .auditor), "954", nil),
-        (TestPerson("Admin API", .admin), "954", nil),
+        (TestPerson("Op API", .operator, districts: ["31825"]), "31825", "31843"),
+        (TestPerson("Fin API", .finance, districts: ["31825"]), "31825", "31843"),
+        (TestPerson("Tỉnh API", .province, province: "96"), "31825", "00004"),
+        (TestPerson("Kiểm API", .auditor), "31825", nil),
+        (TestPerson("Admin API", .admin), "31825", nil),
     ]
 
     /// What the API answered, by operation, for the document check.
@@ -83,9 +83,6 @@ struct APITests {
 
     static func withAPI(_ body: @Sendable (any TestClientProtocol, DatabaseURL) async throws -> Void) async throws {
         try await TestPostgres.withDatabase { database in
-            try await TestPostgres.withOwner(of: database) {
-                try await $0.query("INSERT INTO districts (code, province_code, name) VALUES ('001', '01', 'Ba Đình')", "add a district")
-            }
             // The server's own pool, as `chitra serve` has it: no scope until a request's caller gives one.
             try await Database.withRunning(database.url, maximumConnections: 10, logger: TestPostgres.logger) { pool in
                 let server = APIServer(database: pool, requestsPerSecond: 10_000, burst: 10_000, logger: TestPostgres.logger)
@@ -107,7 +104,7 @@ struct APITests {
     func accessMatrix() async throws {
         let seen = Seen()
         try await Self.withAPI { client, url in
-            var file = RegisterFileBuilder(district: "954")
+            var file = RegisterFileBuilder(district: "31825")
             file.add("API1")
             let register = try String(contentsOfFile: try file.write(), encoding: .utf8)
             for (person, own, other) in Self.people {
@@ -128,7 +125,7 @@ struct APITests {
                         let (status, text) = try await Self.send(client, call.method, call.path, token: token,
                                                                  body: call.body == "REGISTER" ? register : call.body)
                         seen.add(call.method, call.template, status)
-                        #expect(status == 404 && text.contains("There is no district \(other) among yours"), "\(person.role) \(call.path) → \(status) \(text)")
+                        #expect(status == 404 && text.contains("There is no payout unit \(other) among yours"), "\(person.role) \(call.path) → \(status) \(text)")
                     }
                 }
             }
@@ -140,7 +137,7 @@ struct APITests {
             try await Database.withRunning(try await TestPostgres.ownerURL(of: url), maximumConnections: 1, logger: TestPostgres.logger) {
                 try await $0.query("UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE name = 'Hết Hạn API'", "expire")
             }
-            for call in Self.calls(district: "954") {
+            for call in Self.calls(district: "31825") {
                 for token in [nil, revoked, expired, "chitra_unknown"] {
                     let (status, text) = try await Self.send(client, call.method, call.path, token: token, body: call.body)
                     seen.add(call.method, call.template, status)
@@ -177,31 +174,31 @@ struct APITests {
     @Test("malformed JSON, unknown fields, wrong types, bad parameters and huge pages are 4xx with a sentence, never a 500")
     func badInput() async throws {
         try await Self.withAPI { client, url in
-            let operatorToken = try await TestTokens.shared.token(for: TestPerson("Op Sai", .operator, districts: ["954"]), url: url)
+            let operatorToken = try await TestTokens.shared.token(for: TestPerson("Op Sai", .operator, districts: ["31825"]), url: url)
             let adminToken = try await TestTokens.shared.token(for: TestPerson("Admin Sai", .admin), url: url)
-            let financeToken = try await TestTokens.shared.token(for: TestPerson("Fin Sai", .finance, districts: ["954"]), url: url)
+            let financeToken = try await TestTokens.shared.token(for: TestPerson("Fin Sai", .finance, districts: ["31825"]), url: url)
             let cases: [(HTTPRequest.Method, String, String?, String, Int, String)] = [
                 (.post, "/api/v1/runs", "{not json", operatorToken, 400, "not a JSON object"),
-                (.post, "/api/v1/runs", #"{"period": "2026-05", "district": "954"}"#, operatorToken, 400, "Unknown field \"district\""),
+                (.post, "/api/v1/runs", #"{"period": "2026-05", "district": "31825"}"#, operatorToken, 400, "Unknown field \"district\""),
                 (.post, "/api/v1/runs", #"{"period": 202605}"#, operatorToken, 400, "Field \"period\" has the wrong type"),
-                (.post, "/api/v1/runs", #"{"districts": ["954"]}"#, operatorToken, 400, "Field \"period\" is missing"),
+                (.post, "/api/v1/runs", #"{"districts": ["31825"]}"#, operatorToken, 400, "Field \"period\" is missing"),
                 (.post, "/api/v1/runs", #"{"period": "May 2026"}"#, operatorToken, 400, "YYYY-MM"),
-                (.post, "/api/v1/runs", #"{"period": "1990-01", "districts": ["954"]}"#, operatorToken, 422, ""),
+                (.post, "/api/v1/runs", #"{"period": "1990-01", "districts": ["31825"]}"#, operatorToken, 422, ""),
                 (.post, "/api/v1/runs", "{\"period\": \"" + String(repeating: "x", count: 70_000) + "\"}", operatorToken, 413, "larger than"),
                 (.get, "/api/v1/runs/95/2026-05", nil, operatorToken, 400, "three digits"),
-                (.get, "/api/v1/runs/954/2026-13", nil, operatorToken, 400, "YYYY-MM"),
-                (.get, "/api/v1/runs/954/2026-05/disbursements?limit=100000", nil, operatorToken, 400, "from 1 to 1000"),
-                (.get, "/api/v1/runs/954/2026-05/disbursements?state=lost", nil, operatorToken, 400, "state must be one of"),
+                (.get, "/api/v1/runs/31825/2026-13", nil, operatorToken, 400, "YYYY-MM"),
+                (.get, "/api/v1/runs/31825/2026-05/disbursements?limit=100000", nil, operatorToken, 400, "from 1 to 1000"),
+                (.get, "/api/v1/runs/31825/2026-05/disbursements?state=lost", nil, operatorToken, 400, "state must be one of"),
                 (.get, "/api/v1/audit?since=yesterday", nil, operatorToken, 400, "YYYY-MM-DD"),
                 (.post, "/api/v1/imports", "beneficiary_id\nX", operatorToken, 400, "Name the register's district"),
-                (.post, "/api/v1/imports?district=954", "not,a,register\n1,2,3\n", operatorToken, 422, ""),
+                (.post, "/api/v1/imports?district=31825", "not,a,register\n1,2,3\n", operatorToken, 422, ""),
                 (.post, "/api/v1/tokens", #"{"name": "X", "role": "emperor"}"#, adminToken, 400, "role must be one of"),
                 (.post, "/api/v1/tokens", #"{"name": "X", "role": "operator"}"#, adminToken, 422, "needs its districts"),
                 (.delete, "/api/v1/tokens/abc", nil, adminToken, 400, "positive number"),
-                (.post, "/api/v1/runs/954/2026-05/retries", #"{"rail": "cash"}"#, financeToken, 400, "The rail must be bank or wallet."),
-                (.post, "/api/v1/runs/954/2026-05/cash/fallback", #"{"reason": "insufficient"}"#, financeToken, 400, "ISO 20022 reason code"),
-                (.post, "/api/v1/runs/954/2026-05/cash/close", #"{"now": true}"#, financeToken, 400, "Unknown field \"now\""),
-                (.get, "/api/v1/runs/954/2026-05/cash-list?commune=12", nil, operatorToken, 400, "five digits"),
+                (.post, "/api/v1/runs/31825/2026-05/retries", #"{"rail": "cash"}"#, financeToken, 400, "The rail must be bank or wallet."),
+                (.post, "/api/v1/runs/31825/2026-05/cash/fallback", #"{"reason": "insufficient"}"#, financeToken, 400, "ISO 20022 reason code"),
+                (.post, "/api/v1/runs/31825/2026-05/cash/close", #"{"now": true}"#, financeToken, 400, "Unknown field \"now\""),
+                (.get, "/api/v1/runs/31825/2026-05/cash-list?commune=12", nil, operatorToken, 400, "five digits"),
                 (.post, "/api/v1/cash/confirmations", "end_to_end_id,beneficiary_id\nE1,B1\n", financeToken, 422, ""),
                 (.get, "/api/v1/nothing-here", nil, operatorToken, 404, ""),
             ]
@@ -216,13 +213,13 @@ struct APITests {
     @Test("a run through the API: import (again: a no-op), trigger (again: nothing), its disbursements page by page once each, approval by finance only")
     func flow() async throws {
         try await Self.withAPI { client, url in
-            let operatorToken = try await TestTokens.shared.token(for: TestPerson("Op Luồng", .operator, districts: ["954"]), url: url)
-            var file = RegisterFileBuilder(district: "954")
+            let operatorToken = try await TestTokens.shared.token(for: TestPerson("Op Luồng", .operator, districts: ["31825"]), url: url)
+            var file = RegisterFileBuilder(district: "31825")
             for index in 1...5 { file.add("F\(index)") }
             let register = try String(contentsOfFile: try file.write(), encoding: .utf8)
-            var (status, text) = try await Self.send(client, .post, "/api/v1/imports?district=954", token: operatorToken, body: register)
+            var (status, text) = try await Self.send(client, .post, "/api/v1/imports?district=31825", token: operatorToken, body: register)
             #expect(status == 201 && text.contains("\"rows\":5"), "\(text)")
-            (status, text) = try await Self.send(client, .post, "/api/v1/imports?district=954", token: operatorToken, body: register)
+            (status, text) = try await Self.send(client, .post, "/api/v1/imports?district=31825", token: operatorToken, body: register)
             #expect(status == 200 && text.contains("\"already_imported\":true"), "\(text)")
             (status, text) = try await Self.send(client, .post, "/api/v1/runs", token: operatorToken, body: #"{"period": "2026-05"}"#)
             #expect(status == 201 && text.contains("\"started\":true"), "\(text)")
@@ -235,17 +232,17 @@ struct APITests {
             try await TestPostgres.withRunning(url) { database in
                 try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: try PolicyTable.bundled())) { _ in
                     try await eventually("run computed") {
-                        try await RunStatus.list(period: Period("2026-05")!, districts: ["954"], database: database).first?.state == .computed
+                        try await RunStatus.list(period: Period("2026-05")!, districts: ["31825"], database: database).first?.state == .computed
                     }
                 }
             }
-            (status, text) = try await Self.send(client, .get, "/api/v1/runs/954/2026-05", token: operatorToken)
+            (status, text) = try await Self.send(client, .get, "/api/v1/runs/31825/2026-05", token: operatorToken)
             #expect(status == 200 && text.contains("\"state\":\"computed\""), "\(text)")
             var seen: [String] = []
             var cursor: String?
             var pages = 0
             repeat {
-                let path = "/api/v1/runs/954/2026-05/disbursements?limit=2" + (cursor.map { "&after=\($0)" } ?? "")
+                let path = "/api/v1/runs/31825/2026-05/disbursements?limit=2" + (cursor.map { "&after=\($0)" } ?? "")
                 (status, text) = try await Self.send(client, .get, path, token: operatorToken)
                 #expect(status == 200, "\(text)")
                 let page = try JSONDecoder().decode(DisbursementPage.self, from: Data(text.utf8))
@@ -254,20 +251,20 @@ struct APITests {
                 pages += 1
             } while cursor != nil && pages < 10
             let total = try await TestPostgres.withRunning(url) { database in
-                try await RunStatus.list(period: Period("2026-05")!, districts: ["954"], database: database).first?.totals.count ?? -1
+                try await RunStatus.list(period: Period("2026-05")!, districts: ["31825"], database: database).first?.totals.count ?? -1
             }
             #expect(total > 2 && seen.count == total && seen == seen.sorted() && Set(seen).count == seen.count, "\(seen) of \(total)")
             #expect(pages == (total + 1) / 2)
             // The operator who triggered it cannot approve it (role), and finance can.
-            (status, _) = try await Self.send(client, .post, "/api/v1/runs/954/2026-05/approve", token: operatorToken)
+            (status, _) = try await Self.send(client, .post, "/api/v1/runs/31825/2026-05/approve", token: operatorToken)
             #expect(status == 403)
-            let financeToken = try await TestTokens.shared.token(for: TestPerson("Fin Luồng", .finance, districts: ["954"]), url: url)
-            (status, text) = try await Self.send(client, .post, "/api/v1/runs/954/2026-05/approve", token: financeToken)
+            let financeToken = try await TestTokens.shared.token(for: TestPerson("Fin Luồng", .finance, districts: ["31825"]), url: url)
+            (status, text) = try await Self.send(client, .post, "/api/v1/runs/31825/2026-05/approve", token: financeToken)
             #expect(status == 200 && text.contains("\"count\":\(total)"), "\(text)")
             // The month's report: the run approved, everything in flight, nobody paid yet.
-            (status, text) = try await Self.send(client, .get, "/api/v1/reports/2026-05?district=954", token: financeToken)
+            (status, text) = try await Self.send(client, .get, "/api/v1/reports/2026-05?district=31825", token: financeToken)
             let report = try JSONDecoder().decode(ProvinceReport.self, from: Data(text.utf8))
-            #expect(status == 200 && report.districts.map(\.district) == ["954"] && report.districts[0].runState == .approved, "\(text)")
+            #expect(status == 200 && report.districts.map(\.district) == ["31825"] && report.districts[0].runState == .approved, "\(text)")
             #expect(report.total.beneficiaries == total && report.total.inFlight.count == total && report.total.nonCashShare == nil)
             #expect(text.contains("\"non_cash_share\":null"), "\(text)")
         }
@@ -277,7 +274,7 @@ struct APITests {
     func metrics() async throws {
         ProcessMetrics.bootstrap()
         try await TestPostgres.withDatabase { database in
-            try await JobQueue(database: database).enqueue(NewJob(kind: "noop", districtCode: "954"))
+            try await JobQueue(database: database).enqueue(NewJob(kind: "noop", districtCode: "31825"))
             try await Database.withRunning(database.url, maximumConnections: 4, logger: TestPostgres.logger) { pool in
                 let server = APIServer(database: pool, requestsPerSecond: 10_000, burst: 10_000, logger: TestPostgres.logger)
                 try await Application(router: server.router()).test(.router) { client in
@@ -295,7 +292,7 @@ struct APITests {
                     #expect(text.contains(#"chitra_api_requests_total{route="GET /districts",status="401"}"#), "\(text)")
                     #expect(text.contains(#"chitra_queue_jobs{kind="noop",state="available"} 1"#), "\(text)")
                     // A second job: within the 10 s the scrape reads the last sample, after them a new one.
-                    try await JobQueue(database: database).enqueue(NewJob(kind: "noop", districtCode: "954"))
+                    try await JobQueue(database: database).enqueue(NewJob(kind: "noop", districtCode: "31825"))
                     clock.advance(by: .seconds(9))
                     (status, text) = try await Self.send(client, .get, "/metrics", token: nil)
                     #expect(text.contains(#"chitra_queue_jobs{kind="noop",state="available"} 1"#), "\(text)")

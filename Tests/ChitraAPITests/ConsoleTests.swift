@@ -53,11 +53,11 @@ struct ConsoleTests {
 
     static func withConsole(_ body: @Sendable (Browser, Browser, DatabaseURL) async throws -> Void) async throws {
         try await TestPostgres.withDatabase { database in
-            var file = RegisterFileBuilder(district: "954")
+            var file = RegisterFileBuilder(district: "31825")
             file.add("K1", [.accountNumber: "", .paymentMethod: "cash"])
             _ = try await RegisterImporter(database: database, policy: try PolicyTable.bundled())
-                .importFile(at: try file.write(), district: "954", by: .test("operator", role: .operator))
-            _ = try await RunCoordinator(database: database).trigger(period: Period("2026-05")!, districts: ["956"], by: .test("op", role: .operator), autoApprove: false)
+                .importFile(at: try file.write(), district: "31825", by: .test("operator", role: .operator))
+            _ = try await RunCoordinator(database: database).trigger(period: Period("2026-05")!, districts: ["31843"], by: .test("op", role: .operator), autoApprove: false)
             try await Database.withRunning(database.url, maximumConnections: 4, logger: TestPostgres.logger) { pool in
                 let server = APIServer(database: pool, requestsPerSecond: 10_000, burst: 10_000, console: try await ConsoleTemplates.load(),
                                        secureCookies: true, logger: TestPostgres.logger)
@@ -73,7 +73,7 @@ struct ConsoleTests {
         try await Self.withConsole { browser, _, url in
             var page = try await browser.send(.get, "/console/runs")
             #expect(page.status == 303 && page.headers[.location] == "/console/login?ended=1")
-            let token = try await TestTokens.shared.token(for: TestPerson("Op Console", .operator, districts: ["954"]), url: url)
+            let token = try await TestTokens.shared.token(for: TestPerson("Op Console", .operator, districts: ["31825"]), url: url)
             page = try await browser.login(token)
             #expect(page.status == 303 && page.headers[.location] == "/console/runs")
             let cookie = try #require(page.headers[values: .setCookie].first { $0.hasPrefix("chitra_session=") })
@@ -92,41 +92,41 @@ struct ConsoleTests {
     func csrf() async throws {
         try await Self.withConsole { browser, _, url in
             // Login without the login form's token: back to the form, no session.
-            let token = try await TestTokens.shared.token(for: TestPerson("Op CSRF", .operator, districts: ["954"]), url: url)
+            let token = try await TestTokens.shared.token(for: TestPerson("Op CSRF", .operator, districts: ["31825"]), url: url)
             var page = try await browser.send(.post, "/console/login", form: ["token": token, "csrf": "forged"])
             #expect(page.status == 303 && browser.cookies["chitra_session"] == nil)
             page = try await browser.login(token)
             #expect(browser.cookies["chitra_session"] != nil)
-            page = try await browser.send(.post, "/console/runs", form: ["district": "954", "period": "2026-05"])
+            page = try await browser.send(.post, "/console/runs", form: ["district": "31825", "period": "2026-05"])
             #expect(page.status == 403 && page.text.contains("expired"), "\(page.text)")
-            page = try await browser.send(.post, "/console/runs", form: ["district": "954", "period": "2026-05", "csrf": "forged"])
+            page = try await browser.send(.post, "/console/runs", form: ["district": "31825", "period": "2026-05", "csrf": "forged"])
             #expect(page.status == 403)
-            let runs = try await TestPostgres.withRunning(url) { try await RunStatus.list(period: Period("2026-05")!, districts: ["954"], database: $0) }
+            let runs = try await TestPostgres.withRunning(url) { try await RunStatus.list(period: Period("2026-05")!, districts: ["31825"], database: $0) }
             #expect(runs.isEmpty, "nothing was triggered")
             // With it, the run starts.
             let form = try await browser.send(.get, "/console/runs?period=2026-05")
-            page = try await browser.send(.post, "/console/runs", form: ["district": "954", "period": "2026-05", "csrf": Browser.csrf(form) ?? ""])
-            #expect(page.status == 303 && page.headers[.location] == "/console/runs/954/2026-05")
-            page = try await browser.send(.get, "/console/runs/954/2026-05")
-            #expect(page.text.contains("District 954: run") && page.text.contains("started"), "\(page.text)")
+            page = try await browser.send(.post, "/console/runs", form: ["district": "31825", "period": "2026-05", "csrf": Browser.csrf(form) ?? ""])
+            #expect(page.status == 303 && page.headers[.location] == "/console/runs/31825/2026-05")
+            page = try await browser.send(.get, "/console/runs/31825/2026-05")
+            #expect(page.text.contains("Commune 31825: run") && page.text.contains("started"), "\(page.text)")
         }
     }
 
     @Test("another district's run is not found; the province reads the report and has no buttons; a revoked token ends the session")
     func tenancy() async throws {
         try await Self.withConsole { operatorBrowser, provinceBrowser, url in
-            let token = try await TestTokens.shared.token(for: TestPerson("Op Tenancy", .operator, districts: ["954"]), url: url)
+            let token = try await TestTokens.shared.token(for: TestPerson("Op Tenancy", .operator, districts: ["31825"]), url: url)
             _ = try await operatorBrowser.login(token)
-            var page = try await operatorBrowser.send(.get, "/console/runs/956/2026-05")
+            var page = try await operatorBrowser.send(.get, "/console/runs/31843/2026-05")
             #expect(page.status == 404, "\(page.text)")
             page = try await operatorBrowser.send(.get, "/console/runs?period=2026-05")
-            #expect(!page.text.contains("Hồng Dân"), "district 956 is not listed to 954's operator")
+            #expect(!page.text.contains("Hồng Dân"), "commune 31843 is not listed to 31825's operator")
             page = try await operatorBrowser.send(.get, "/console/beneficiaries?q=K")
             #expect(page.text.contains("K1"))
 
-            let province = try await TestTokens.shared.token(for: TestPerson("Tỉnh Console", .province, province: "95"), url: url)
+            let province = try await TestTokens.shared.token(for: TestPerson("Tỉnh Console", .province, province: "96"), url: url)
             _ = try await provinceBrowser.login(province)
-            page = try await provinceBrowser.send(.get, "/console/runs/956/2026-05")
+            page = try await provinceBrowser.send(.get, "/console/runs/31843/2026-05")
             #expect(page.status == 200 && !page.text.contains("class=\"actions\""), "the province reads, with no actions")
             page = try await provinceBrowser.send(.get, "/console/report?period=2026-05")
             #expect(page.status == 200 && page.text.contains("<svg id=\"non-cash-chart\"") && page.text.contains("Hồng Dân"))

@@ -32,4 +32,22 @@ struct EndToEndIDTests {
             seen[e2e] = id
         }
     }
+
+    @Test("a commune's EndToEndIds (five-digit unit) keep to 35 characters, and never equal a district's")
+    func communes() {
+        let commune = { (id: String) in EndToEndID.make(district: "31825", period: period, beneficiaryID: id) }
+        #expect(commune("B12") == "CT31825202607NB12")
+        let plain = String(repeating: "A", count: 21)
+        #expect(commune(plain) == "CT31825202607N" + plain && commune(plain).utf8.count == 35)
+        #expect(commune(plain + "A").hasPrefix("CT31825202607H") && commune(plain + "A").utf8.count == 35)
+        #expect(commune("Nguyễn 1").utf8.count == 35)
+        // District 318, month 2520-26… cannot exist, but even its form letter would stand where the
+        // commune's month has a digit.
+        var generator = SplitMix(state: 96)
+        for _ in 0..<2_000 {
+            let id = String((0..<Int.random(in: 1...30, using: &generator)).map { _ in "AB1".randomElement(using: &generator)! })
+            #expect(commune(id) != EndToEndID.make(district: "318", period: period, beneficiaryID: id))
+            #expect(commune(id).utf8.count <= 35)
+        }
+    }
 }

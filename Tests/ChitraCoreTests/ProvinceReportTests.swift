@@ -35,7 +35,7 @@ struct ProvinceReportTests {
         #expect(VietnameseNumber.grouped(1_234_567) == "1.234.567")
         #expect(ReportTable.render(report).contains("non-cash share    50,0 % of people paid"))
         let csv = ReportCSV.render(report)
-        #expect(csv.hasPrefix("\u{FEFF}Mã huyện,Tên huyện,Kỳ,Trạng thái,Số người hưởng"))
+        #expect(csv.hasPrefix("\u{FEFF}Mã đơn vị,Tên đơn vị,Kỳ,Trạng thái,Số người hưởng"))
         #expect(csv.components(separatedBy: "\r\n").count == 5, "header, two districts, the province, and the last line's end")
     }
 

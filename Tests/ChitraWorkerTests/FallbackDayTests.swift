@@ -24,14 +24,14 @@ struct FallbackDayTests {
             let june = Period("2026-06")!
             // No setting: nothing, whatever the day.
             #expect(try await RunRails.fallBackOnFallbackDay(runID: runID, today: Day(period: june.next, day: 27), database: database) == 0)
-            try await DistrictSettings.setCashFallbackDay(20, district: "954", by: .test("admin", role: .admin), database: database)
+            try await DistrictSettings.setCashFallbackDay(20, district: "31825", by: .test("admin", role: .admin), database: database)
             #expect(try await RunRails.fallBackOnFallbackDay(runID: runID, today: Day(period: june, day: 19), database: database) == 0)
             #expect(try await PayoutTests.count("SELECT count(*) FROM disbursements WHERE state = 'failed'", database) == failed)
             #expect(try await RunRails.fallBackOnFallbackDay(runID: runID, today: Day(period: june, day: 20), database: database) == failed)
             #expect(try await PayoutTests.count(
                 "SELECT count(*) FROM disbursements WHERE state = 'cash_instructed' AND fallback_reason = 'fallback day 20 after AM04'", database) == failed)
-            await #expect(throws: DistrictSettings.Failure.badFallbackDay(district: "954", day: 31)) {
-                try await DistrictSettings.setCashFallbackDay(31, district: "954", by: .test("admin", role: .admin), database: database)
+            await #expect(throws: DistrictSettings.Failure.badFallbackDay(district: "31825", day: 31)) {
+                try await DistrictSettings.setCashFallbackDay(31, district: "31825", by: .test("admin", role: .admin), database: database)
             }
         }
     }

@@ -23,8 +23,8 @@ struct FinanceCommandTests {
                 let failed = try await PayoutTests.count("SELECT count(*) FROM disbursements WHERE state = 'failed'", database)
                 #expect(failed > 0)
                 let ids = try await PayoutTests.disbursements(database).filter { $0.state == "failed" }.map(\.endToEndID).sorted()
-                let base = ["--district", "954", "--period", "2026-06"]
-                let finance = TestPerson("Trần Thị Kế Toán", .finance, districts: ["954"])
+                let base = ["--district", "31825", "--period", "2026-06"]
+                let finance = TestPerson("Trần Thị Kế Toán", .finance, districts: ["31825"])
 
                 // No answer on standard input: nothing is sent.
                 var result = try await CommandLineTests.run(["retry"] + base + ["--rail", "bank"], url: url, as: finance)

@@ -62,8 +62,8 @@ struct PayoutCrashTests {
                 let settled = try await PayoutTests.railsSettled(runID, database)
                 let seen = try await PayoutTests.seen(database)
                 #expect(settled, "\(seen)")
-                _ = try await FinanceRerun.fallBack(FinanceScope(district: "954", period: PayoutTests.period), by: .test("finance", role: .finance), database: database)
-                let (file, _, _) = try await PostOffice.confirmations(district: "954", period: PayoutTests.period, paidOn: "2026-06-10",
+                _ = try await FinanceRerun.fallBack(FinanceScope(district: "31825", period: PayoutTests.period), by: .test("finance", role: .finance), database: database)
+                let (file, _, _) = try await PostOffice.confirmations(district: "31825", period: PayoutTests.period, paidOn: "2026-06-10",
                                                                      notFound: { $0.hasSuffix("3") }, database: database)
                 defer { try? FileManager.default.removeItem(atPath: file) }
                 _ = try await CashConfirmation.confirm(path: file, by: .test("post office", role: .finance), database: database)

@@ -14,15 +14,15 @@ import Testing
 struct PayoutTests {
     static let period = Period("2026-06")!
 
-    /// A synthetic register of `count` beneficiaries of 954 (the province's mix of methods), the
-    /// district's paying account set, the month triggered with auto-approve.
+    /// A synthetic register of `count` beneficiaries of commune 31825 (the province's mix of methods), the
+    /// commune's paying account set, the month triggered with auto-approve.
     static func approvedMonth(count: Int, _ database: Database) async throws -> Int64 {
-        let path = try await RegisterFileBuilder.synthetic(district: "954", count: count)
+        let path = try await RegisterFileBuilder.synthetic(district: "31825", count: count)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        _ = try await RegisterImporter(database: database, policy: RunFixture.policy).importFile(at: path, district: "954", by: .test("operator"))
-        try await DistrictSettings.setPayingAccount(.init(name: "Phòng LĐTBXH TP Bạc Liêu", account: "1234567890", bank: "970405"),
-                                                    district: "954", by: .test("admin", role: .admin), database: database)
-        return try await RunFixture.trigger(period.description, autoApprove: true, database)
+        _ = try await RegisterImporter(database: database, policy: RunFixture.policy).importFile(at: path, district: "31825", by: .test("operator"))
+        try await DistrictSettings.setPayingAccount(.init(name: "UBND Phường Bạc Liêu", account: "1234567890", bank: "970405"),
+                                                    district: "31825", by: .test("admin", role: .admin), database: database)
+        return try await RunFixture.trigger(period.description, unit: "31825", autoApprove: true, database)
     }
 
     static func rails(_ simulator: BankSimulatorProcess, batchSize: Int = TransferBatching.maximumTransfers) -> RailSet {
@@ -129,12 +129,12 @@ struct PayoutTests {
                         try await Self.railsSettled(runID, database)
                     }
                     // What is left failed waits for finance: to cash.
-                    _ = try await FinanceRerun.fallBack(FinanceScope(district: "954", period: Self.period), by: .test("finance", role: .finance), database: database)
+                    _ = try await FinanceRerun.fallBack(FinanceScope(district: "31825", period: Self.period), by: .test("finance", role: .finance), database: database)
                     let states = try await Self.byState(database)
                     #expect(states["paid", default: 0] > 0 && states["cash_instructed", default: 0] > 0 && states["stopped", default: 0] > 0,
                             "\(states)")
                     let (file, _, notFound) = try await PostOffice.confirmations(
-                        district: "954", period: Self.period, paidOn: "2026-06-10", notFound: { $0.hasSuffix("7") }, database: database)
+                        district: "31825", period: Self.period, paidOn: "2026-06-10", notFound: { $0.hasSuffix("7") }, database: database)
                     defer { try? FileManager.default.removeItem(atPath: file) }
                     #expect(notFound > 0)
                     _ = try await CashConfirmation.confirm(path: file, by: .test("post office", role: .finance), database: database)
@@ -187,7 +187,7 @@ struct PayoutTests {
             let runID = try await Self.approvedMonth(count: 600, database)
             try await BankSimulatorProcess.with(["--faults", faults, "--no-dedup"]) { simulator in
                 try await Self.settle(runID, simulator, database)
-                let scope = FinanceScope(district: "954", period: Self.period)
+                let scope = FinanceScope(district: "31825", period: Self.period)
                 let preview = try await scope.preview(database: database)
                 #expect(preview.count > 0 && preview.groups.allSatisfy { $0.reason == "AM04" }, "\(preview)")
                 let exhausted = try await Self.count("SELECT count(*) FROM disbursements WHERE state = 'failed' AND attempts = \(DisbursementStateMachine.maximumAttempts) AND retry_at IS NULL", database)

@@ -36,7 +36,7 @@ struct ReportCommandTests {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: csv))
             #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
             let lines = String(decoding: bytes.dropFirst(3), as: UTF8.self).components(separatedBy: "\r\n")
-            #expect(lines[0].hasPrefix("Mã huyện,Tên huyện,Kỳ,Trạng thái,Số người hưởng,Tổng tiền (đồng)"))
+            #expect(lines[0].hasPrefix("Mã đơn vị,Tên đơn vị,Kỳ,Trạng thái,Số người hưởng,Tổng tiền (đồng)"))
             #expect(lines[1].hasPrefix("954,TP Bạc Liêu,2024-09,computed,2,1000000"), "\(lines[1])")
 
             result = try await CommandLineTests.run(["report", "--period", "2024-09", "--format", "json", "--district", "954"], url: url)

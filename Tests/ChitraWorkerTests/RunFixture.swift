@@ -16,10 +16,10 @@ enum RunFixture {
         _ = try await RegisterImporter(database: database, policy: policy).importFile(at: try file.write(), district: file.district, by: .test("operator"))
     }
 
-    /// Triggers `period` for district 954; returns the run's id.
-    static func trigger(_ period: String, autoApprove: Bool = false, _ database: Database) async throws -> Int64 {
+    /// Triggers `period` for `unit` (district 954 for months before 2025-07); returns the run's id.
+    static func trigger(_ period: String, unit: String = "954", autoApprove: Bool = false, _ database: Database) async throws -> Int64 {
         let outcomes = try await RunCoordinator(database: database)
-            .trigger(period: Period(period)!, districts: ["954"], by: .test("operator", role: .operator), autoApprove: autoApprove)
+            .trigger(period: Period(period)!, districts: [unit], by: .test("operator", role: .operator), autoApprove: autoApprove)
         guard case .started(_, let runID, _) = outcomes.first else { throw Unexpected(outcomes.description) }
         return runID
     }

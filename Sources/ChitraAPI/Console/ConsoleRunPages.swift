@@ -94,7 +94,7 @@ struct ConsoleRunPages: Sendable {
                 let (district, period) = try Path.target(context)
                 if let refusal = AccessError(Access.decide(caller.identity, .read, districts: [district])) { throw refusal }
                 guard let run = try await RunStatus.list(period: period, districts: [district], database: caller.database).first else {
-                    throw APIError(.notFound, "District \(district) has no run for \(period).")
+                    throw APIError(.notFound, "\(PayoutUnitCode.named(district)) has no run for \(period).")
                 }
                 return try console.render("run", try await runContext(run, caller: caller, request: request))
             }

@@ -61,7 +61,7 @@ struct RunRoutes: Sendable {
                 let (district, period) = try Path.target(context)
                 let caller = try await Caller.authorize(request, .read, districts: [district], server: server)
                 guard let run = try await RunStatus.list(period: period, districts: [district], database: caller.database).first else {
-                    throw APIError(.notFound, "District \(district) has no run for \(period).")
+                    throw APIError(.notFound, "\(PayoutUnitCode.named(district)) has no run for \(period).")
                 }
                 return try JSONResponse.encode(run)
             }

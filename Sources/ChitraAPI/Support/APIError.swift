@@ -45,6 +45,7 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
             if case .alreadyRevoked = error { return APIError(.conflict, error.description) }
             return APIError(.unprocessableContent, error.description)
         case let error as RunPeriodRule.Refusal: return APIError(.unprocessableContent, error.description)
+        case let error as PayoutUnits.Refusal: return APIError(.unprocessableContent, error.description)
         case let error as FinanceRerun.Changed: return APIError(.conflict, error.description)
         case let error as FinanceScope.Refusal:
             if case .noRun = error { return APIError(.notFound, error.description) }

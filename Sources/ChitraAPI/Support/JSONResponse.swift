@@ -46,8 +46,8 @@ struct QueryParameters {
 /// Path parameters, checked.
 enum Path {
     static func district(_ text: some StringProtocol) throws -> String {
-        guard text.count == 3, text.allSatisfy(\.isASCII), text.allSatisfy(\.isNumber) else {
-            throw APIError.badRequest("A district is three digits, such as 954.")
+        guard text.count == 3 || text.count == 5, text.allSatisfy(\.isASCII), text.allSatisfy(\.isNumber) else {
+            throw APIError.badRequest("A payout unit is a district's three digits, such as 954, or a commune's five, such as 31825.")
         }
         return String(text)
     }

@@ -28,6 +28,9 @@ public enum AccessError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The most units a refusal lists (a province reaches a hundred, an admin thousands).
+    public static let unitsListed = 20
+
     public var description: String {
         switch self {
         case .noToken:
@@ -39,7 +42,9 @@ public enum AccessError: Error, Sendable, Equatable, CustomStringConvertible {
         case .revoked(let name):
             "The token of \(name) was revoked; ask an administrator for a new one."
         case .notFound(let district, let yours):
-            "There is no district \(district) among yours (\(yours.isEmpty ? "you have none" : yours.joined(separator: ", ")))."
+            yours.isEmpty ? "There is no payout unit \(district): `chitra units list` lists the districts and communes."
+                : "There is no payout unit \(district) among yours (" + (yours.count <= Self.unitsListed
+                    ? yours.joined(separator: ", ") : "\(yours.count) units: `chitra districts` lists them") + ")."
         case .forbidden(let action, let role):
             "A token of role \(role.rawValue) may not \(action.phrase)."
         }

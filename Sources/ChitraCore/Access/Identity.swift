@@ -31,4 +31,7 @@ public struct Identity: Sendable, Hashable {
 
     /// Whether this identity may see rows of no district (tokens, their audit).
     public var seesGlobal: Bool { role == .admin || role == .auditor }
+
+    /// Whether this identity reaches every payout unit of the country (whatever its list says).
+    public var seesEveryUnit: Bool { role == .admin || role == .auditor }
 }

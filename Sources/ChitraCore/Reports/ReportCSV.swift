@@ -2,7 +2,7 @@
 /// district and one for the province; amounts in whole đồng.
 public enum ReportCSV {
     public static let header = [
-        "Mã huyện", "Tên huyện", "Kỳ", "Trạng thái", "Số người hưởng", "Tổng tiền (đồng)",
+        "Mã đơn vị", "Tên đơn vị", "Kỳ", "Trạng thái", "Số người hưởng", "Tổng tiền (đồng)",
         "Ngân hàng (người)", "Ngân hàng (đồng)", "Ví điện tử (người)", "Ví điện tử (đồng)",
         "Tiền mặt (người)", "Tiền mặt (đồng)", "Tiền mặt tại nhà (người)", "Tiền mặt tại nhà (đồng)",
         "Tỷ lệ không dùng tiền mặt (%)", "Đang xử lý (người)", "Đang xử lý (đồng)", "Chờ phê duyệt (người)",

@@ -73,7 +73,8 @@ public final class Database: Sendable {
         let settings = scope.settings
         try await connection.send("""
             SELECT CASE WHEN \(role) = '' THEN '' ELSE set_config('role', \(role), true) END,
-                   set_config(\(settings[0].name), \(settings[0].value), true), set_config(\(settings[1].name), \(settings[1].value), true)
+                   set_config(\(settings[0].name), \(settings[0].value), true), set_config(\(settings[1].name), \(settings[1].value), true),
+                   set_config(\(settings[2].name), \(settings[2].value), true)
             """, logger: Self.quiet)
     }
 

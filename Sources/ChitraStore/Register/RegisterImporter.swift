@@ -199,7 +199,7 @@ public struct RegisterImporter: Sendable {
                         problemCount += found.count
                         problems.append(contentsOf: found.prefix(ImportFailure.shownLimit - min(problems.count, ImportFailure.shownLimit)))
                     } else if problemCount == 0 {
-                        encode(row, &buffer)
+                        encode(validator.assigningUnit(row), &buffer)
                     }
                 }
             }

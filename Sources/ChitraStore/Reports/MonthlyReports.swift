@@ -17,14 +17,18 @@ public enum MonthlyReports {
         }
     }
 
-    /// The report for `period` over `districts` (nil: every district the caller sees); an unknown
-    /// district is refused by name.
+    /// The report for `period` over `districts` (nil: every unit the caller sees that pays in
+    /// `period`); an unknown unit, or one that does not pay in `period`, is refused by name.
     public static func make(period: Period, districts codes: [String]? = nil, today: Day = VietnamTime.today(),
                             database: Database) async throws -> ProvinceReport {
         let reports = try await database.transaction("make the report of \(period)") { connection in
-            if let codes { try await DistrictSettings.requireKnown(codes, on: connection) }
+            if let codes {
+                try await DistrictSettings.requireKnown(codes, on: connection)
+                try await PayoutUnits.requirePaying(codes, in: period, on: connection)
+            }
             var names: [(code: String, name: String)] = []
-            for try await (code, name) in try await connection.send(ReportSQL.districts(codes), logger: Database.quiet).decode((String, String).self) {
+            for try await (code, name) in try await connection.send(ReportSQL.districts(codes, paying: period), logger: Database.quiet)
+                .decode((String, String).self) {
                 names.append((code, name))
             }
             var frozen: [String: DistrictReport] = [:]

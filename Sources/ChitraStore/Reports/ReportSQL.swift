@@ -3,9 +3,21 @@ import PostgresNIO
 
 /// The statements of the monthly report.
 enum ReportSQL {
-    static func districts(_ codes: [String]?) -> PostgresQuery {
-        if let codes { return "SELECT code, name FROM districts WHERE code = ANY(\(codes)::text[]) ORDER BY code" }
-        return "SELECT code, name FROM districts ORDER BY code"
+    /// The units of the report: those asked (or every one the caller sees) that pay in `period`.
+    static func districts(_ codes: [String]?, paying period: Period) -> PostgresQuery {
+        let day = RunSQL.date(period)
+        if let codes {
+            return """
+                SELECT code, name FROM districts WHERE code = ANY(\(codes)::text[])
+                  AND (valid_from IS NULL OR valid_from <= \(day)::date) AND (valid_to IS NULL OR \(day)::date < valid_to)
+                ORDER BY code
+                """
+        }
+        return """
+            SELECT code, name FROM districts
+            WHERE (valid_from IS NULL OR valid_from <= \(day)::date) AND (valid_to IS NULL OR \(day)::date < valid_to)
+            ORDER BY code
+            """
     }
 
     static func runs(_ codes: [String], period: Period) -> PostgresQuery {

@@ -13,7 +13,7 @@ public enum RunApproval {
 
         public var description: String {
             switch self {
-            case .noRun(let district, let period): "District \(district) has no run for \(period)."
+            case .noRun(let district, let period): "\(PayoutUnitCode.named(district)) has no run for \(period)."
             case .notComputed(let district, let period, let state):
                 "The run of district \(district) for \(period) is \(state); only a computed run can be approved."
             case .sameApprover(let name):

@@ -14,7 +14,7 @@ public enum RunCancellation {
 
         public var description: String {
             switch self {
-            case .noRun(let district, let period): "District \(district) has no run for \(period)."
+            case .noRun(let district, let period): "\(PayoutUnitCode.named(district)) has no run for \(period)."
             case .tooLate(let district, let period, let state):
                 "The run of district \(district) for \(period) is \(state); only a run not yet approved can be cancelled."
             }

@@ -12,9 +12,9 @@ public struct RunCoordinator: Sendable {
         public var description: String {
             switch self {
             case .started(let district, let runID, let job):
-                "District \(district): run \(runID) started (plan job \(job))."
+                "\(PayoutUnitCode.named(district)): run \(runID) started (plan job \(job))."
             case .alreadyTriggered(let district, let runID, let state):
-                "District \(district): run \(runID) was already triggered and is \(state.rawValue); nothing enqueued."
+                "\(PayoutUnitCode.named(district)): run \(runID) was already triggered and is \(state.rawValue); nothing enqueued."
                     + (state == .failed ? " Resume it with `chitra run resume` or cancel it with `chitra run cancel`." : "")
             }
         }
@@ -34,7 +34,8 @@ public struct RunCoordinator: Sendable {
         self.periodRule = periodRule
     }
 
-    /// Triggers `period` for `districts` (every district with a register when nil). A period outside
+    /// Triggers `period` for `districts` (every unit with a register that pays in `period` when nil);
+    /// a unit that does not pay in `period` is refused, naming who does. A period outside
     /// `periodRule` is refused unless `force`, and a forced run records it.
     /// Each run triggered (or triggered again) is audited with `by`, in its own transaction.
     public func trigger(period: Period, districts: [String]?, by: Identity, autoApprove: Bool, force: Bool = false) async throws -> [Outcome] {
@@ -46,10 +47,12 @@ public struct RunCoordinator: Sendable {
         let targets: [String]
         if let districts {
             try await DistrictSettings.requireKnown(districts, database: database)
+            try await PayoutUnits.requirePaying(districts, in: period, database: database)
             targets = districts
         } else {
             var found: [String] = []
-            for try await code in try await database.query(RunSQL.districtsWithRegister(), "list districts").decode(String.self) {
+            for try await code in try await database.query(RunSQL.unitsWithRegister(paying: period), "list the units paying \(period)")
+                .decode(String.self) {
                 found.append(code)
             }
             targets = found

@@ -27,7 +27,7 @@ public enum RunResumption {
 
         public var description: String {
             switch self {
-            case .noRun(let district, let period): "District \(district) has no run for \(period)."
+            case .noRun(let district, let period): "\(PayoutUnitCode.named(district)) has no run for \(period)."
             case .notFailed(let district, let period, let state):
                 "The run of district \(district) for \(period) is \(state.rawValue); only a failed run can be resumed."
             }

@@ -5,8 +5,13 @@ import PostgresNIO
 enum RunSQL {
     static func date(_ period: Period) -> String { "\(period)-01" }
 
-    static func districtsWithRegister() -> PostgresQuery {
-        "SELECT code FROM districts d WHERE EXISTS (SELECT 1 FROM beneficiaries b WHERE b.district_code = d.code) ORDER BY code"
+    static func unitsWithRegister(paying period: Period) -> PostgresQuery {
+        """
+        SELECT code FROM districts d
+        WHERE (d.valid_from IS NULL OR d.valid_from <= \(date(period))::date) AND (d.valid_to IS NULL OR \(date(period))::date < d.valid_to)
+          AND EXISTS (SELECT 1 FROM beneficiaries b WHERE b.district_code = d.code)
+        ORDER BY code
+        """
     }
 
     static func insertRun(district: String, period: Period, by: String, autoApprove: Bool, forced: Bool) -> PostgresQuery {

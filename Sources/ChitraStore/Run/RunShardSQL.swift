@@ -50,14 +50,18 @@ enum RunShardSQL {
     }
 
     /// What other runs wrote for the shard's members, as `TabText`: id, run period, month (days),
-    /// kind, amount.
+    /// kind, amount. Members who moved in from an abolished unit bring what its runs wrote for them
+    /// (`chitra_moved_in_lines`, which checks that the unit is in the scope).
     static func paidLines(_ shard: RunShard, district: String, period: Period) -> PostgresQuery {
         """
         SELECT coalesce(string_agg(beneficiary_id || E'\\t' || (run_period - \(unescaped: epoch)) || E'\\t'
                    || (month - \(unescaped: epoch)) || E'\\t' || kind || E'\\t' || amount_vnd, E'\\n'), '')
-        FROM entitlement_lines
-        WHERE district_code = \(district) AND run_period <> \(RunSQL.date(period))::date AND
-          beneficiary_id >= \(shard.lower) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))
+        FROM (SELECT beneficiary_id, run_period, month, kind, amount_vnd FROM entitlement_lines
+              WHERE district_code = \(district) AND run_period <> \(RunSQL.date(period))::date AND
+                beneficiary_id >= \(shard.lower) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))
+              UNION ALL
+              SELECT beneficiary_id, run_period, month, kind, amount_vnd FROM chitra_moved_in_lines(\(district), \(shard.lower), \(shard.upper))
+              WHERE run_period <> \(RunSQL.date(period))::date) AS lines
         """
     }
 
@@ -68,9 +72,13 @@ enum RunShardSQL {
         """
         SELECT coalesce(string_agg(beneficiary_id || E'\\t' || (period - \(unescaped: epoch)) || E'\\t' || state || E'\\t'
                    || pending_recovery_vnd, E'\\n' ORDER BY beneficiary_id, period), '')
-        FROM disbursements
-        WHERE district_code = \(district) AND period < \(RunSQL.date(period))::date AND
-          beneficiary_id >= \(shard.lower) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))
+        FROM (SELECT beneficiary_id, period, state, pending_recovery_vnd FROM disbursements
+              WHERE district_code = \(district) AND period < \(RunSQL.date(period))::date AND
+                beneficiary_id >= \(shard.lower) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))
+              UNION ALL
+              SELECT beneficiary_id, period, state, pending_recovery_vnd
+              FROM chitra_moved_in_disbursements(\(district), \(shard.lower), \(shard.upper))
+              WHERE period < \(RunSQL.date(period))::date) AS earlier
         """
     }
 

@@ -2,26 +2,41 @@
 /// these settings; see migration 0011). A transaction with no scope sees nothing.
 ///
 /// - `districts`: the tenants whose rows are visible and writable (`chitra.districts`);
+/// - `everyUnit`: every payout unit at once, an administrator's or an auditor's reach
+///   (`chitra.every_unit`; 4,017 codes would not fit a connection's startup packet);
 /// - `global`: rows of no district (tokens, the audit log's entries about tokens) (`chitra.global`);
 /// - `queue`: the queue's own statements (claim, heartbeat, outcomes, rescue), run as the role
 ///   `chitra_queue`, which sees the jobs of every district and may touch no other table; a job's
 ///   handler runs as `chitra_app` in its district.
 public struct Scope: Sendable, Hashable, CustomStringConvertible {
     public let districts: [String]
+    public let everyUnit: Bool
     public let global: Bool
     public let queue: Bool
 
     public init(districts: [String] = [], global: Bool = false) {
         self.districts = districts.sorted()
+        self.everyUnit = false
         self.global = global
         self.queue = false
     }
 
     private init(queue: Bool) {
         self.districts = []
+        self.everyUnit = false
         self.global = false
         self.queue = queue
     }
+
+    private init(everyUnit: Bool, global: Bool) {
+        self.districts = []
+        self.everyUnit = everyUnit
+        self.global = global
+        self.queue = false
+    }
+
+    /// Every payout unit (and, if `global`, the rows of none).
+    public static func everyUnit(global: Bool) -> Scope { Scope(everyUnit: true, global: global) }
 
     /// Sees nothing: what a connection has before anyone sets a scope.
     public static let nothing = Scope()
@@ -36,12 +51,13 @@ public struct Scope: Sendable, Hashable, CustomStringConvertible {
 
     /// The row-level security settings as PostgreSQL names and values.
     public var settings: [(name: String, value: String)] {
-        [("chitra.districts", districts.joined(separator: ",")), ("chitra.global", global ? "on" : "off")]
+        [("chitra.districts", districts.joined(separator: ",")), ("chitra.every_unit", everyUnit ? "on" : "off"),
+         ("chitra.global", global ? "on" : "off")]
     }
 
     public var description: String {
         if queue { return "the queue" }
-        var parts = districts.isEmpty ? [] : ["districts " + districts.joined(separator: ",")]
+        var parts = everyUnit ? ["every unit"] : districts.isEmpty ? [] : ["units " + districts.joined(separator: ",")]
         if global { parts.append("global") }
         return parts.isEmpty ? "nothing" : parts.joined(separator: ", ")
     }

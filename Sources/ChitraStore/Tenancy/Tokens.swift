@@ -26,8 +26,8 @@ public enum Tokens {
                 case .province: "A token of role province needs its province (--province CODE) and no districts."
                 case .everything: "A token of role \(role.rawValue) reaches every district: give neither --district nor --province."
                 }
-            case .unknownDistricts(let codes): "There is no district \(codes.joined(separator: ", "))."
-            case .unknownProvince(let code): "There is no district in province \(code)."
+            case .unknownDistricts(let codes): "There is no payout unit \(codes.joined(separator: ", "))."
+            case .unknownProvince(let code): "There is no payout unit in province \(code)."
             case .badExpiry(let days): "A token expires after 1 to 3650 days, not \(days)."
             case .notFound(let id): "There is no token \(id)."
             case .alreadyRevoked(let id): "Token \(id) is already revoked."
@@ -128,5 +128,6 @@ public enum Tokens {
 
 extension Identity {
     /// What this identity's transactions may see.
-    public var scope: Scope { Scope(districts: districts, global: seesGlobal) }
+    /// An administrator or an auditor sees every unit by one flag, not by a list of 4,017.
+    public var scope: Scope { seesEveryUnit ? .everyUnit(global: seesGlobal) : Scope(districts: districts, global: seesGlobal) }
 }

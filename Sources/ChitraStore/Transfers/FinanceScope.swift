@@ -48,7 +48,7 @@ public struct FinanceScope: Sendable, Hashable, CustomStringConvertible {
 
         public var description: String {
             switch self {
-            case .noRun(let district, let period): "District \(district) has no run for \(period)."
+            case .noRun(let district, let period): "\(PayoutUnitCode.named(district)) has no run for \(period)."
             case .notApproved(let district, let period, let state):
                 "The run of district \(district) for \(period) is \(state): nothing of it has been sent, so nothing has failed."
             case .cashRail: "Cash is not re-run: the post office's list is confirmed or closed (chitra cash confirm, chitra cash close)."

@@ -49,8 +49,7 @@ public enum ProcessMetrics {
     /// queue (as the queue's role) and the open runs of every district (a global scope).
     public static func apiText(_ database: Database) async throws -> String {
         try await sampleQueue(database.queueHandle)
-        let districts = try await DistrictSettings.list(database: database.scoped(Scope(global: true))).map(\.code)
-        try await sampleRuns(database.scoped(Scope(districts: districts, global: true)))
+        try await sampleRuns(database.scoped(.everyUnit(global: true)))
         return text()
     }
 }

@@ -80,7 +80,7 @@ struct APIBenchmark {
                 let bound = try await port.wait()
                 let script = folder + "/api-load.lua"
                 try """
-                    local paths = {"/api/v1/runs/954/\(period)", "/api/v1/runs/954/\(period)/disbursements?limit=100"}
+                    local paths = {"/api/v1/runs/31825/\(period)", "/api/v1/runs/31825/\(period)/disbursements?limit=100"}
                     local i = 0
                     request = function()
                       i = i + 1
@@ -95,7 +95,7 @@ struct APIBenchmark {
                 let (rest, restLog) = try load(seconds: 10)
                 _ = await rest.waitForExit()
                 let atRest = try WrkOutput((try? String(contentsOfFile: restLog, encoding: .utf8)) ?? "")
-                for district in BacLieu.districtCodes {
+                for district in CaMau.communeCodes {
                     _ = try await RunCancellation.cancel(district: district, period: period, by: people.operatorIdentity, database: database)
                 }
                 let (busy, log) = try load(seconds: max(20, Int(alone * 2) + 10))

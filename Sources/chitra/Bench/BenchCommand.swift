@@ -36,7 +36,7 @@ struct BenchCommand: AsyncParsableCommand {
             abstract: "Generate a synthetic register for the seven districts and import it; report rows/s and peak memory.")
 
         @Option(help: "Beneficiaries in all.") var beneficiaries: Int = 1_000_000
-        @Option(help: "7: one file per Bạc Liêu district, of unequal sizes; 1: one file for district 954.") var districts: Int = 7
+        @Option(help: "7: one file per commune (seven of Cà Mau), of unequal sizes; 1: one file for commune 31825.") var districts: Int = 7
         @Option(help: "Where the generated files go (removed after).") var work: String = "ops/bench/tmp"
         @Option(help: "Where to write the figures.") var out: String = "ops/bench/results"
 

@@ -4,7 +4,7 @@ import Foundation
 import Logging
 
 /// A private PostgreSQL holding a migrated database with a synthetic register spread over the
-/// first `districtCount` Bạc Liêu districts: what the run and payout benchmarks start from.
+/// first `districtCount` Cà Mau communes that took over Bạc Liêu's districts: what the run and payout benchmarks start from.
 struct BenchmarkProvince {
     var beneficiaries: Int
     var districtCount: Int
@@ -12,7 +12,7 @@ struct BenchmarkProvince {
     /// Extra settings for the private PostgreSQL; its log is kept as `postgres.log` in `folder`.
     var settings: [String: String] = [:]
 
-    var districts: [String] { Array(BacLieu.districtCodes.prefix(districtCount)) }
+    var districts: [String] { Array(CaMau.communeCodes.prefix(districtCount)) }
 
     /// The write settings of `ops/postgres/postgresql.conf` (shared buffers scaled to this
     /// machine): with the server's defaults (1 GB of WAL between checkpoints), a payout of a million

@@ -5,12 +5,12 @@ import ChitraWorker
 import Foundation
 import Logging
 
-/// The import benchmark: a synthetic register for Bạc Liêu's seven districts, one file per
-/// district, each imported by a real `chitra import` process on a private PostgreSQL.
+/// The import benchmark: a synthetic register for seven Cà Mau communes (Bạc Liêu's former districts), one file per
+/// commune, each imported by a real `chitra import` process on a private PostgreSQL.
 struct ImportBenchmark {
     var beneficiaries: Int
     var folder: String
-    /// Seven (Bạc Liêu, unequal sizes) or one (every beneficiary in district 954).
+    /// Seven (unequal sizes) or one (every beneficiary in commune 31825).
     var districtCount: Int = 7
 
     struct Result: Codable {
@@ -52,7 +52,7 @@ struct ImportBenchmark {
     func run() async throws -> Result {
         var logger = Logger(label: "chitra.bench")
         logger.logLevel = .error
-        let districts = Array(BacLieu.districtCodes.prefix(districtCount))
+        let districts = Array(CaMau.communeCodes.prefix(districtCount))
         // Unequal districts, as real ones are: the city has the most.
         let weights = districtCount == 1 ? [100] : [22, 16, 14, 13, 13, 11, 11]
         let policy = try PolicyTable.bundled()

@@ -82,7 +82,7 @@ struct PayoutBenchmark {
 
     private func measure(database: Database, url: DatabaseURL, people: ProvincePeople, owner: DatabaseURL) async throws -> Result {
         let period = Period(year: 2026, month: 6)!
-        let districts = Array(BacLieu.districtCodes.prefix(districtCount))
+        let districts = Array(CaMau.communeCodes.prefix(districtCount))
         for district in districts {
             try await DistrictSettings.setPayingAccount(.init(name: "Phòng LĐTBXH \(district)", account: "100000\(district)", bank: "970405"),
                                                         district: district, by: people.admin, database: database)

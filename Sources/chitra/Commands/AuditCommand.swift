@@ -9,7 +9,7 @@ struct AuditCommand: AsyncParsableCommand {
         commandName: "audit", abstract: "The audit log of your districts: who did what, when, before and after (newest first).")
 
     @OptionGroup var connection: ConnectionOptions
-    @Option(help: "Only this district.") var district: String?
+    @Option(name: [.customLong("unit"), .customLong("district")], help: "Only this payout unit (a district, 3 digits, or a commune, 5).") var district: String?
     @Option(help: "From this day on (YYYY-MM-DD, Vietnam time).") var since: String?
     @Option(help: "At most this many entries.") var limit: Int = 200
     @Flag(help: "Print JSON.") var json = false

@@ -5,23 +5,26 @@ import ChitraStore
 /// `chitra districts [list]` and `chitra districts approval --district CODE on|off`.
 struct DistrictsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "districts", abstract: "List the districts and change their settings.",
+        commandName: "districts", abstract: "List the payout units you reach (districts until 2025-06, communes from 2025-07) and change their settings.",
         subcommands: [List.self, Approval.self, Account.self, FallbackDay.self], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The districts, whether their runs need approval, and their last computed month.")
+        static let configuration = CommandConfiguration(
+            abstract: "The payout units, the months they pay, whether their runs need approval, and their last computed month.")
 
         @OptionGroup var connection: ConnectionOptions
 
         func run() async throws {
             let districts = try await connection.withCaller(.read) { database, _ in try await DistrictSettings.list(database: database) }
-            var table = TextTable("DISTRICT", "NAME", "APPROVAL", "COMPUTED THROUGH", "PAYS FROM", "CASH FALLBACK")
+            var table = TextTable("UNIT", "NAME", "PAYS", "APPROVAL", "COMPUTED THROUGH", "PAYS FROM", "CASH FALLBACK")
             for district in districts {
                 let account = district.payingAccount.map { "\($0.bank) ****\($0.account.suffix(4)) \($0.name)" } ?? "(not set)"
-                table.add(district.code, district.name, district.approvalRequired ? "required" : "off", district.computedThrough ?? "-", account,
-                          district.cashFallbackDay.map { "from day \($0)" } ?? "finance")
+                let months = district.lastMonth.map { "until \($0)" } ?? district.firstMonth.map { "from \($0)" } ?? "always"
+                table.add(district.code, district.name, months, district.approvalRequired ? "required" : "off", district.computedThrough ?? "-",
+                          account, district.cashFallbackDay.map { "from day \($0)" } ?? "finance")
             }
             print(table.rendered)
+            print("\(districts.count) payout unit\(districts.count == 1 ? "" : "s").")
         }
     }
 
@@ -32,7 +35,7 @@ struct DistrictsCommand: AsyncParsableCommand {
         enum Setting: String, ExpressibleByArgument, CaseIterable { case on, off }
 
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "The district (3 digits).") var district: String
+        @Option(name: [.customLong("unit"), .customLong("district")], help: "The payout unit: a district (3 digits) before 2025-07, a commune (5 digits) from it.") var district: String
         @Argument(help: "on (finance approves each computed run) or off (a computed run is approved at once).") var setting: Setting
 
         func run() async throws {
@@ -40,8 +43,8 @@ struct DistrictsCommand: AsyncParsableCommand {
             try await connection.withCaller(.changeSettings, districts: [district]) { database, caller in
                 try await DistrictSettings.setApprovalRequired(required, district: district, by: caller, database: database)
             }
-            print(required ? "District \(district): computed runs wait for finance's approval."
-                           : "District \(district): computed runs are approved at once, without finance's approval.")
+            print(required ? "\(PayoutUnitCode.named(district)): computed runs wait for finance's approval."
+                           : "\(PayoutUnitCode.named(district)): computed runs are approved at once, without finance's approval.")
         }
     }
 
@@ -50,7 +53,7 @@ struct DistrictsCommand: AsyncParsableCommand {
             abstract: "Set the account a district pays from: the debtor of its bank payment files.")
 
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "The district (3 digits).") var district: String
+        @Option(name: [.customLong("unit"), .customLong("district")], help: "The payout unit: a district (3 digits) before 2025-07, a commune (5 digits) from it.") var district: String
         @Option(help: "The account holder's name, as the bank knows it.") var name: String
         @Option(help: "The account number (6 to 19 digits).") var account: String
         @Option(help: "The bank, by its Napas code (Agribank 970405, Vietcombank 970436, …).") var bank: String
@@ -61,7 +64,7 @@ struct DistrictsCommand: AsyncParsableCommand {
             try await connection.withCaller(.changeSettings, districts: [district]) { database, caller in
                 try await DistrictSettings.setPayingAccount(paying, district: district, by: caller, database: database)
             }
-            print("District \(district) pays from account ****\(paying.account.suffix(4)) at bank \(paying.bank) (\(paying.name)).")
+            print("\(PayoutUnitCode.named(district)) pays from account ****\(paying.account.suffix(4)) at bank \(paying.bank) (\(paying.name)).")
         }
     }
 
@@ -71,7 +74,7 @@ struct DistrictsCommand: AsyncParsableCommand {
             abstract: "From this day of the month, a district's still-failed transfers fall back to cash by themselves (off: only finance does it).")
 
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "The district (3 digits).") var district: String
+        @Option(name: [.customLong("unit"), .customLong("district")], help: "The payout unit: a district (3 digits) before 2025-07, a commune (5 digits) from it.") var district: String
         @Argument(help: "A day from 1 to 28, or off.") var day: String
 
         func run() async throws {
@@ -85,8 +88,8 @@ struct DistrictsCommand: AsyncParsableCommand {
             try await connection.withCaller(.changeSettings, districts: [district]) { database, caller in
                 try await DistrictSettings.setCashFallbackDay(setting, district: district, by: caller, database: database)
             }
-            print(setting.map { "District \(district): from day \($0) of each month, failed transfers fall back to cash by themselves." }
-                  ?? "District \(district): failed transfers wait for finance (chitra retry, chitra cash fallback).")
+            print(setting.map { "\(PayoutUnitCode.named(district)): from day \($0) of each month, failed transfers fall back to cash by themselves." }
+                  ?? "\(PayoutUnitCode.named(district)): failed transfers wait for finance (chitra retry, chitra cash fallback).")
         }
     }
 }

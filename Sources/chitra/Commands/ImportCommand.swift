@@ -11,7 +11,7 @@ struct ImportCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @Argument(help: "The register file.") var file: String
-    @Option(help: "The district the file belongs to (3 digits).") var district: String
+    @Option(name: [.customLong("unit"), .customLong("district")], help: "The payout unit the file belongs to: a district (3 digits) or a commune (5 digits).") var district: String
     @Option(help: "A folder with the policy tables (default: those shipped with Chitra).") var policy: String?
     @Flag(help: "Show how long each step took.") var timings = false
 

@@ -12,7 +12,7 @@ struct JobsCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List jobs, newest first, with counts by state.")
         @OptionGroup var connection: ConnectionOptions
-        @Option(help: "Only this district (3 digits).") var district: String?
+        @Option(name: [.customLong("unit"), .customLong("district")], help: "Only this payout unit (3 or 5 digits).") var district: String?
         @Option(help: "Only this job kind.") var kind: String?
         @Option(help: "Only this state: available, running, retryable, completed, discarded or cancelled.")
         var state: JobState?
@@ -87,7 +87,7 @@ struct JobsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Enqueue jobs by hand (diagnostics and benchmarks).")
         @OptionGroup var connection: ConnectionOptions
         @Option(help: "The job kind, e.g. noop or probe.record.") var kind: String
-        @Option(help: "The district (3 digits).") var district: String
+        @Option(name: [.customLong("unit"), .customLong("district")], help: "The payout unit: a district (3 digits) before 2025-07, a commune (5 digits) from it.") var district: String
         @Option(help: "Arguments as JSON.") var args: String = "{}"
         @Option(help: "How many identical jobs.") var count: Int = 1
         @Option(help: "A unique key (only with --count 1).") var uniqueKey: String?

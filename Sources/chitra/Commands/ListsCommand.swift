@@ -9,7 +9,7 @@ struct ListsCommand: AsyncParsableCommand {
         commandName: "lists", abstract: "Write one of the plan's classification lists as CSV (opens in Excel).")
 
     @OptionGroup var connection: ConnectionOptions
-    @Option(help: "The district (3 digits).") var district: String
+    @Option(name: [.customLong("unit"), .customLong("district")], help: "The payout unit: a district (3 digits) before 2025-07, a commune (5 digits) from it.") var district: String
     @Option(help: "cash, can-open-account, missing-documents or recipient-missing-documents.") var kind: RegisterListKind
     @Option(help: "The month the list is for (YYYY-MM; default: this month).") var month: String?
     @Option(help: "Write to this file instead of standard output.") var out: String?

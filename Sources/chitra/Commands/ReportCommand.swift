@@ -15,7 +15,7 @@ struct ReportCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @Option(help: "The month, YYYY-MM.") var period: String
-    @Option(parsing: .upToNextOption, help: "Only these districts (default: every district you see).") var district: [String] = []
+    @Option(name: [.customLong("unit"), .customLong("district")], parsing: .upToNextOption, help: "Only these payout units (default: every unit you see).") var district: [String] = []
     @Option(help: "table, csv (UTF-8 with a BOM, Vietnamese headers, for Excel), json or html (printable, with charts).")
     var format: Format = .table
     @Option(help: "Write to this file instead of the standard output.") var out: String?

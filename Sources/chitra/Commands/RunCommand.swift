@@ -46,7 +46,7 @@ struct RunCommand: AsyncParsableCommand {
 
         @OptionGroup var connection: ConnectionOptions
         @Option(help: "The month to pay (YYYY-MM).") var period: String
-        @Option(help: "A district (3 digits); repeat for several. Default: every district with a register.") var district: [String] = []
+        @Option(name: [.customLong("unit"), .customLong("district")], help: "A payout unit (district 3 digits, commune 5); repeat for several. Default: every unit with a register paying that month.") var district: [String] = []
         @Flag(help: "Approve the run as soon as it is computed, without finance (an admin's token only; audited).") var autoApprove = false
         @Flag(help: "Show progress until the runs are computed; exit non-zero if one fails.") var wait = false
         @Flag(help: "Run a month before the policy tables or more than one month ahead (an admin's token only; recorded on the run and audited).") var force = false

@@ -3,7 +3,7 @@ import ChitraCore
 
 /// The run a command acts on: `--district CODE --period YYYY-MM`.
 struct RunTargetOptions: ParsableArguments {
-    @Option(help: "The district (3 digits).") var district: String
+    @Option(name: [.customLong("unit"), .customLong("district")], help: "The payout unit: a district (3 digits) before 2025-07, a commune (5 digits) from it.") var district: String
     @Option(help: "The month (YYYY-MM).") var period: String
 
     /// The period, or a sentence saying how to write it.

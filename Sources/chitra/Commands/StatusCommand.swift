@@ -9,7 +9,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @Option(help: "Only this month (YYYY-MM).") var period: String?
-    @Option(help: "Only this district; repeat for several.") var district: [String] = []
+    @Option(name: [.customLong("unit"), .customLong("district")], help: "Only this payout unit; repeat for several.") var district: [String] = []
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "List the shards of the run (with --district and --period): range, state, members, totals, job.") var shards = false
     @Flag(help: "List the run's payment files and wallet batches (with --district and --period): MsgId, rail, bank, state, transfers, failed now.")
@@ -69,7 +69,7 @@ struct StatusCommand: AsyncParsableCommand {
         if json {
             return print(try jsonText(batches))
         }
-        guard !batches.isEmpty else { return print("District \(district) has sent no batch for \(period).") }
+        guard !batches.isEmpty else { return print("\(PayoutUnitCode.named(district)) has sent no batch for \(period).") }
         var table = TextTable("MSGID", "RAIL", "TO", "STATE", "TRANSFERS", "TOTAL VND", "FAILED NOW", "RE-RUN BY")
         for batch in batches {
             table.add(batch.messageID, batch.rail, batch.institution, batch.state, "\(batch.transfers)", Money(dong: batch.amountVND).description,
@@ -85,7 +85,7 @@ struct StatusCommand: AsyncParsableCommand {
             }
             return (run, try await RunShardRecord.list(runID: run.runID, database: database))
         }
-        guard let run else { return print("District \(district) has no run for \(period).") }
+        guard let run else { return print("\(PayoutUnitCode.named(district)) has no run for \(period).") }
         if json {
             return print(try jsonText(records))
         }

@@ -15,7 +15,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         @OptionGroup var connection: ConnectionOptions
         @Option(help: "operator, finance, province, auditor or admin.") var role: String
-        @Option(help: "A district the token reaches (operator, finance); repeat for several.") var district: [String] = []
+        @Option(name: [.customLong("unit"), .customLong("district")], help: "A payout unit the token reaches (operator, finance); repeat for several.") var district: [String] = []
         @Option(help: "The province a province token reads (2 digits, e.g. 95).") var province: String?
         @Option(help: "The person it is for (recorded on everything they do).") var name: String
         @Option(help: "Days until it expires (1 to 3650).") var expires: Int = 90

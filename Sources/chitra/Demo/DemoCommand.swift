@@ -7,7 +7,8 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// `chitra demo`: one month of a synthetic Bạc Liêu province paid end to end on a private
+/// `chitra demo`: one month of a synthetic Cà Mau province (its 64 communes since the 2025 reform,
+/// Bạc Liêu's former districts among them) paid end to end on a private
 /// PostgreSQL (never DATABASE_URL's): the register imported, the month computed by two worker
 /// processes, approved by a second person, paid through `chitra-banksim` with realistic faults,
 /// failed transfers fallen back to cash, the post office's confirmations recorded, and the
@@ -17,14 +18,13 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Pay one month of a synthetic province end to end on a private PostgreSQL, and report.")
 
-    @Option(help: "Synthetic beneficiaries in the province, spread over its seven districts.") var beneficiaries: Int = 50_000
+    @Option(help: "Synthetic beneficiaries in the province, spread unequally over its 64 communes.") var beneficiaries: Int = 50_000
     @Option(help: "The folder of the private PostgreSQL, kept and reused next time.") var folder: String = "/tmp/chitra-demo"
     @Option(help: "Worker processes.") var workers: Int = 2
     @Option(help: "The console's port (0: a free one).") var port: Int = 0
     @Flag(help: "Leave the console, the bank simulator and the database up until Ctrl-C.") var keepRunning = false
     @Option(name: .customLong("log-level"), help: "Log level of the demo and its workers.") var logLevel: String = "error"
 
-    static let districts = BacLieu.districtCodes
     /// The month the demo pays: the synthetic register was paid before Chitra through May 2026.
     static let period = Period(year: 2026, month: 6)!
 
@@ -37,27 +37,30 @@ struct DemoCommand: AsyncParsableCommand {
         let logger = ProcessLogging.bootstrap(label: "chitra.demo", level: logLevel)
         let clock = ContinuousClock()
         let started = clock.now
-        print("Chitra demo: \(VietnameseNumber.grouped(beneficiaries)) beneficiaries of Bạc Liêu's seven districts, the month of \(Self.period), paid end to end")
+        print("Chitra demo: \(VietnameseNumber.grouped(beneficiaries)) beneficiaries of Cà Mau's 64 communes, the month of \(Self.period), paid end to end")
         let store = try await PrivateDatabase.make(name: "chitra_demo", folder: folder, logger: logger)
         print("• private PostgreSQL in \(folder) (kept for next time), database chitra_demo made afresh")
         do {
-            let people = try await Database.withRunning(store.url, logger: logger) { database in
+            let (people, communes) = try await Database.withRunning(store.url, logger: logger) { database in
                 let applied = try await Migrator(database: database).migrate()
                 print("• migrations: \(applied.count) applied; roles chitra_app (the product) and chitra_queue (the workers' queue)")
-                return try await ProvincePeople.make(districts: Self.districts, owner: database)
+                let communes = try await UnitCatalogueStore.list(.init(province: CaMau.provinceCode, level: .commune, on: Day(period: Self.period, day: 1)),
+                                                                 database: database)
+                print("• the unit catalogue: Cà Mau pays through \(communes.count) communes and wards in \(Self.period) (Bạc Liêu's seven districts were abolished on 2025-07-01)")
+                return (try await ProvincePeople.make(districts: communes.map(\.code), owner: database), communes)
             }
+            let codes = communes.map(\.code)
             // From here on as the application's role, row-level security applying, as in production.
-            try await Database.withRunning(store.applicationURL, scope: ProvincePeople.scope(Self.districts), logger: logger) { database in
-                try await DemoRegister.importProvince(database: database, districts: Self.districts, total: beneficiaries,
-                                                      by: people.operatorIdentity)
-                for district in Self.districts {
-                    try await DistrictSettings.setPayingAccount(.init(name: "Phòng LĐTBXH \(district)", account: "1000\(district)0001", bank: "970405"),
-                                                                district: district, by: people.admin, database: database)
+            try await Database.withRunning(store.applicationURL, scope: ProvincePeople.scope(codes), logger: logger) { database in
+                try await DemoRegister.importProvince(database: database, communes: communes, total: beneficiaries, by: people.operatorIdentity)
+                for commune in communes {
+                    try await DistrictSettings.setPayingAccount(.init(name: "UBND \(commune.nameWithType)", account: "1000\(commune.code)01", bank: "970405"),
+                                                                district: commune.code, by: people.admin, database: database)
                 }
                 let simulator = try await BankSimulatorProcess.start(["--faults", "realistic", "--no-dedup", "--seed", "7"], endsWithParent: true)
                 print("• bank and e-wallet simulator (realistic faults: timeouts, 5xx, rejections, a bank that does not deduplicate) at \(simulator.baseURL)")
                 let payout = try DemoPayout(database: database, url: store.applicationURL, people: people, period: Self.period,
-                                        districts: Self.districts, simulator: simulator, workers: workers, folder: folder, logLevel: logLevel)
+                                        districts: codes, simulator: simulator, workers: workers, folder: folder, logLevel: logLevel)
                 do {
                     let report = try await payout.run()
                     print(String(format: "• the whole month took %.0f s", (clock.now - started).seconds))

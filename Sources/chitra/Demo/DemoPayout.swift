@@ -55,12 +55,12 @@ final class DemoPayout: Sendable {
     private func compute() async throws {
         let outcomes = try await RunCoordinator(database: database)
             .trigger(period: period, districts: districts, by: people.operatorIdentity, autoApprove: false)
-        print("• \(people.operatorIdentity.name) triggered the month in \(outcomes.count) districts")
+        print("• \(people.operatorIdentity.name) triggered the month in \(outcomes.count) communes")
         let progress = ProgressLine()
         try await waitFor {
             let runs = try await RunStatus.list(period: self.period, districts: nil, database: self.database)
             if let failed = runs.first(where: { $0.state == .failed }) {
-                throw DemoFailure(text: "The run of district \(failed.district) failed: \(failed.lastError ?? "no reason recorded").")
+                throw DemoFailure(text: "The run of \(PayoutUnitCode.named(failed.district)) failed: \(failed.lastError ?? "no reason recorded").")
             }
             let members = runs.map { $0.members ?? 0 }.reduce(0, +), done = runs.map(\.membersDone).reduce(0, +)
             let computed = runs.filter { $0.state == .computed }.count
@@ -110,7 +110,7 @@ final class DemoPayout: Sendable {
     }
 
     private func show(_ report: ProvinceReport) async throws {
-        var table = TextTable("DISTRICT", "PEOPLE", "OWED", "BANK", "E-WALLET", "CASH", "CASH AT HOME", "NON-CASH", "RETURNED", "STOPPED", "FALLBACKS")
+        var table = TextTable("UNIT", "PEOPLE", "OWED", "BANK", "E-WALLET", "CASH", "CASH AT HOME", "NON-CASH", "RETURNED", "STOPPED", "FALLBACKS")
         for d in report.districts {
             table.add("\(d.district) \(d.districtName)", VietnameseNumber.grouped(d.beneficiaries), Money(dong: d.entitledVND).description,
                       VietnameseNumber.grouped(d.paid.bank.count), VietnameseNumber.grouped(d.paid.wallet.count),

@@ -4,9 +4,10 @@ import Foundation
 
 /// The demo's register: a synthetic province (the plan's mix of programmes, categories and
 /// methods, some without documents, some with accounts the banks will reject), one file per
-/// district, imported as operators would.
+/// commune, of unequal sizes as real communes are (a ward of the city has several times a remote
+/// commune's people), imported as operators would.
 enum DemoRegister {
-    static func importProvince(database: Database, districts: [String], total: Int, by identity: Identity) async throws {
+    static func importProvince(database: Database, communes: [AdministrativeUnit], total: Int, by identity: Identity) async throws {
         let policy = try PolicyTable.bundled()
         let generator = SyntheticRegister(policy: policy)
         let folder = NSTemporaryDirectory() + "chitra-demo-\(UUID().uuidString.prefix(8))"
@@ -16,18 +17,29 @@ enum DemoRegister {
         let clock = ContinuousClock()
         let start = clock.now
         let progress = ProgressLine()
+        let sizes = Self.sizes(total: total, communes: communes)
         var assigned = 0
-        for (index, district) in districts.enumerated() {
-            let rows = index == districts.count - 1 ? total - assigned : total / districts.count
-            let path = "\(folder)/register-\(district).csv"
-            _ = try SyntheticRegisterFile.write(district: district, range: (assigned + 1)..<(assigned + rows + 1), generator: generator, to: path)
-            _ = try await importer.importFile(at: path, district: district, by: identity)
+        for (commune, rows) in zip(communes, sizes) where rows > 0 {
+            let path = "\(folder)/register-\(commune.code).csv"
+            _ = try SyntheticRegisterFile.write(district: commune.code, range: (assigned + 1)..<(assigned + rows + 1), generator: generator,
+                                               province: commune.provinceCode, to: path)
+            _ = try await importer.importFile(at: path, district: commune.code, by: identity)
             assigned += rows
-            progress.show("• register: \(ProgressLine.bar(assigned, of: total)) \(VietnameseNumber.grouped(assigned)) imported (district \(district))")
+            progress.show("• register: \(ProgressLine.bar(assigned, of: total)) \(VietnameseNumber.grouped(assigned)) imported (\(commune.nameWithType))")
         }
         progress.finish()
         let seconds = (clock.now - start).seconds
-        print(String(format: "• register: %@ synthetic beneficiaries in %d district files, generated and imported in %.1f s, as the operator %@",
-                     VietnameseNumber.grouped(total), districts.count, seconds, identity.name))
+        print(String(format: "• register: %@ synthetic beneficiaries in %d commune files, generated and imported in %.1f s, as the operator %@",
+                     VietnameseNumber.grouped(total), communes.count, seconds, identity.name))
+    }
+
+    /// Each commune's share of `total`: wards three times a commune's weight, communes from one to
+    /// two by their code (deterministic), every commune at least one person.
+    static func sizes(total: Int, communes: [AdministrativeUnit]) -> [Int] {
+        let weights = communes.map { ($0.type == "ward" ? 3.0 : 1.0) * (1.0 + Double((Int($0.code) ?? 0) % 7) / 6.0) }
+        let sum = weights.reduce(0, +)
+        var sizes = weights.map { max(1, Int(Double(total) * $0 / sum)) }
+        sizes[sizes.count - 1] += total - sizes.reduce(0, +)
+        return sizes
     }
 }

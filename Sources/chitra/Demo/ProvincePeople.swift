@@ -2,7 +2,7 @@ import ChitraCore
 import ChitraStore
 
 /// The people of a self-contained command (the demo, a benchmark): an operator and a finance
-/// officer for the province's districts, and an admin, each with a real token made by the owner,
+/// officer for the province's payout units, and an admin, each with a real token made by the owner,
 /// so that the same checks hold as for anyone (maker–checker included).
 struct ProvincePeople: Sendable {
     let operatorIdentity: Identity
@@ -16,7 +16,7 @@ struct ProvincePeople: Sendable {
         func person(_ name: String, _ role: Role, _ districts: [String]) async throws -> Identity {
             try await Tokens.identity(TokenRequest(name: name, role: role, districts: districts, expiresInDays: 1), by: creator, database: owner).identity
         }
-        let reader = try await Tokens.create(TokenRequest(name: "Sở LĐTBXH Bạc Liêu (reader)", role: .province, province: BacLieu.provinceCode,
+        let reader = try await Tokens.create(TokenRequest(name: "Sở Nội vụ Cà Mau (reader)", role: .province, province: CaMau.provinceCode,
                                                           expiresInDays: 1), by: creator, database: owner).secret
         return ProvincePeople(operatorIdentity: try await person("Lê Văn An (operator)", .operator, districts),
                               finance: try await person("Trần Thị Bình (finance)", .finance, districts),

@@ -52,7 +52,7 @@ enum RunProgress {
     /// A failed run: why, and the two ways out.
     static func failure(_ run: RunStatus) -> String {
         let reason = run.lastError ?? "no reason was recorded"
-        return "District \(run.district): the run failed: \(reason)\(reason.hasSuffix(".") ? "" : ".") Once the cause is fixed, "
+        return "\(PayoutUnitCode.named(run.district)): the run failed: \(reason)\(reason.hasSuffix(".") ? "" : ".") Once the cause is fixed, "
             + "`chitra run resume --district \(run.district) --period \(run.period)` completes what did not; "
             + "`chitra run cancel --district \(run.district) --period \(run.period)` removes what it wrote."
     }
@@ -91,6 +91,6 @@ enum RunProgress {
         if cash > 0 {
             parts.append("\(cash) payment\(cash == 1 ? "" : "s") on the post office's list wait for its confirmations (chitra cash confirm, chitra cash close)")
         }
-        return "District \(run.district): " + (parts.isEmpty ? "every disbursement is settled." : parts.joined(separator: "; ") + ".")
+        return "\(PayoutUnitCode.named(run.district)): " + (parts.isEmpty ? "every disbursement is settled." : parts.joined(separator: "; ") + ".")
     }
 }

@@ -7,6 +7,11 @@ public enum DistrictSettings {
     public struct District: Sendable, Hashable, Codable {
         public var code: String
         public var name: String
+        /// district (months before the 2025 reform) or commune (from it).
+        public var level: String
+        /// The first month the unit pays (nil: since before the catalogue) and the last (nil: still).
+        public var firstMonth: String?
+        public var lastMonth: String?
         public var approvalRequired: Bool
         /// The last month a run computed (an import's change without change_from applies after it).
         public var computedThrough: String?
@@ -41,20 +46,20 @@ public enum DistrictSettings {
     }
 
     public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
-        /// A district code no district has, with the codes there are.
-        case unknownDistrict(String, known: [String])
+        /// A code no payout unit has.
+        case unknownDistrict(String)
         /// A paying account that cannot be used.
         case badPayingAccount(district: String, problem: String)
         case badFallbackDay(district: String, day: Int)
 
         public var description: String {
             switch self {
-            case .unknownDistrict(let code, let known):
-                "District \(code) is not known (known: \(known.joined(separator: ", ")))."
+            case .unknownDistrict(let code):
+                "There is no payout unit \(code) (a district of 3 digits or a commune of 5): `chitra units list` lists them."
             case .badPayingAccount(let district, let problem):
-                "District \(district)'s paying account was not changed: \(problem)."
+                "\(PayoutUnitCode.named(district))'s paying account was not changed: \(problem)."
             case .badFallbackDay(let district, let day):
-                "District \(district)'s fallback day was not changed: \(day) is not a day from 1 to 28 (every month has it)."
+                "\(PayoutUnitCode.named(district))'s fallback day was not changed: \(day) is not a day from 1 to 28 (every month has it)."
             }
         }
     }
@@ -79,17 +84,18 @@ public enum DistrictSettings {
     }
 
     private static func check(_ codes: [String], known: [String]) throws {
-        if let unknown = codes.first(where: { !known.contains($0) }) { throw Failure.unknownDistrict(unknown, known: known) }
+        let known = Set(known)
+        if let unknown = codes.first(where: { !known.contains($0) }) { throw Failure.unknownDistrict(unknown) }
     }
 
     public static func list(database: Database) async throws -> [District] {
         var districts: [District] = []
         let rows = try await database.query(DistrictSQL.list, "list districts")
-        for try await (code, name, approval, computed, accountName, account, bank, fallbackDay) in rows.decode(
-            (String, String, Bool, String?, String?, String?, String?, Int32?).self) {
+        for try await (code, name, approval, computed, accountName, account, bank, fallbackDay, level, first, last) in rows.decode(
+            (String, String, Bool, String?, String?, String?, String?, Int32?, String, String?, String?).self) {
             var paying: PayingAccount?
             if let accountName, let account, let bank { paying = PayingAccount(name: accountName, account: account, bank: bank) }
-            districts.append(District(code: code, name: name, approvalRequired: approval, computedThrough: computed, payingAccount: paying,
+            districts.append(District(code: code, name: name, level: level, firstMonth: first, lastMonth: last, approvalRequired: approval, computedThrough: computed, payingAccount: paying,
                                       cashFallbackDay: fallbackDay.map(Int.init)))
         }
         return districts

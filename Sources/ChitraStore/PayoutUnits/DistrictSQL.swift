@@ -6,8 +6,8 @@ enum DistrictSQL {
 
     static let list: PostgresQuery = """
         SELECT code, name, approval_required, to_char(computed_through, 'YYYY-MM'), paying_account_name, paying_account, paying_bank,
-               cash_fallback_day
-        FROM districts ORDER BY code
+               cash_fallback_day, level, to_char(valid_from, 'YYYY-MM'), to_char(valid_to - interval '1 month', 'YYYY-MM')
+        FROM districts ORDER BY level DESC, code
         """
 
     static func setPayingAccount(district: String, name: String, account: String, bank: String) -> PostgresQuery {
