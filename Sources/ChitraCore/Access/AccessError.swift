@@ -72,6 +72,7 @@ extension Action {
         case .manageTokens: "manage tokens (only an admin may)"
         case .manageJobs: "change jobs (only an admin may)"
         case .loadUnits: "load unit lists (only an admin may)"
+        case .moveRegister: "move a register to the units that took it over (only the province or an admin may)"
         }
     }
 }

@@ -24,6 +24,8 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case manageJobs = "jobs.manage"
     /// Load official unit lists into the unit catalogue.
     case loadUnits = "units.load"
+    /// Move an abolished unit's register to the units that took it over, and assign who waits.
+    case moveRegister = "register.move"
 
     /// Whether this action changes state (and is therefore audited).
     public var changesState: Bool { self != .read && self != .cashList }
@@ -37,6 +39,7 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
         case .cancelRun, .resumeRun: [.operator, .finance]
         case .cashList: [.operator, .finance]
         case .autoApprove, .forceRun, .changeSettings, .manageTokens, .manageJobs, .loadUnits: [.admin]
+        case .moveRegister: [.province, .admin]
         }
     }
 }

@@ -24,6 +24,8 @@ public enum UnitCatalogueStore {
     public static func load(_ files: UnitCatalogueFiles, by identity: Identity, database: Database) async throws -> LoadOutcome {
         try await database.transaction("load the unit lists of \(files.folder)") { connection in
             let outcome = try await load(files, by: identity.name, on: connection)
+            // The payout units follow the catalogue: a new list's communes become tenants.
+            if outcome.loadID != nil { try await connection.send("SELECT chitra_sync_payout_units()", logger: Database.quiet) }
             if let loadID = outcome.loadID {
                 var after: [String: AuditValue] = ["reform": .text(files.catalogue.reform.description)]
                 for (name, count) in outcome.diff.counts { after[name] = .number(Int64(count)) }

@@ -6,7 +6,7 @@ import ChitraStore
 struct UnitsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "units", abstract: "The catalogue of provinces, districts and communes, over time, and the lineage of the 2025 reform.",
-        subcommands: [List.self, Successors.self, Load.self, Loads.self], defaultSubcommand: List.self)
+        subcommands: [List.self, Successors.self, Load.self, Loads.self, Move.self], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List units: of a province, a level, valid on a day.")
