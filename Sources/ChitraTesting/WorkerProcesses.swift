@@ -12,6 +12,8 @@ public enum WorkerProcesses {
     public static var executable: String { ChildProcess.executableFolder + "/chitra-worker" }
 
     /// Starts one worker on `url` with the diagnostic job kinds and fast leases, logging to a file.
+    /// It ends with the test process: a test that fails before stopping its workers leaves none
+    /// polling a database that is gone.
     public static func spawn(url: DatabaseURL, arguments: [String] = [], logLevel: String = "warning") throws -> ChildProcess {
         guard FileManager.default.isExecutableFile(atPath: executable) else { throw Missing(path: executable) }
         let log = NSTemporaryDirectory() + "chitra-worker-\(UUID().uuidString.prefix(8)).log"
@@ -19,7 +21,7 @@ public enum WorkerProcesses {
             executable: executable,
             arguments: ["--diagnostics", "--lease-ms", "1500", "--maintenance-ms", "300", "--poll-ms", "200",
                         "--retry-base-ms", "20"] + arguments,
-            environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": logLevel], logPath: log)
+            environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": logLevel], logPath: log, endsWithParent: true)
     }
 
     /// Runs a worker to its exit and returns its status and what it printed.

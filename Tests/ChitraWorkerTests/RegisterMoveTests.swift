@@ -135,6 +135,14 @@ struct RegisterMoveTests {
                 #expect(paid - pending == owedMonths * Self.monthly(id), "\(id): paid \(paid), pending \(pending)")
                 #expect(try await Self.count("SELECT count(*) FROM entitlement_lines WHERE beneficiary_id = '\(id)' AND month < '\(id == "A2" ? "2025-03" : "2025-05")-01'", database) == 0)
             }
+            // The province compares each commune of August with the district(s) it came from in June.
+            let august = try await MonthlyReports.make(period: Period("2025-08")!, province: "96", database: database)
+            #expect(august.districts.count == 64, "Cà Mau's 64 communes pay in 2025-08")
+            let compared = try await MonthlyReports.compare(august, with: Period("2025-06")!, database: database)
+            let city = try #require(compared.first { $0.unit.district == "32002" })
+            #expect(city.formerUnits == ["964"] && city.unit.beneficiaries == 4 && city.before.beneficiaries == 6
+                    && city.before.paid.total.amountVND == 3_500_000 - 500_000, "\(city)")
+            #expect(compared.first { $0.unit.district == "32041" }?.formerUnits.contains("964") == true)
             // The move is audited on both sides.
             #expect(try await Self.count("SELECT count(*) FROM audit_log WHERE action = 'register.move' AND district_code = '964'", database) == 3)
             #expect(try await Self.count("SELECT count(*) FROM audit_log WHERE action = 'register.move' AND district_code = '32041'", database) == 1)

@@ -15,7 +15,7 @@ struct RunChaosTests {
 
     /// A private cluster with a migrated database holding `perDistrict` synthetic beneficiaries in
     /// each of `districts`.
-    static func withRegister(perDistrict: Int, districts: [String] = BacLieu.districtCodes, _ body: @Sendable (LocalCluster, DatabaseURL, Database) async throws -> Void) async throws {
+    static func withRegister(perDistrict: Int, districts: [String] = CaMau.communeCodes, _ body: @Sendable (LocalCluster, DatabaseURL, Database) async throws -> Void) async throws {
         let cluster = try await LocalCluster.start()
         do {
             try await AdminStatement.createDatabase("chitra", on: cluster.url(), logger: TestPostgres.logger)
@@ -39,7 +39,7 @@ struct RunChaosTests {
 
     static func allComputed(_ database: Database) async throws -> Bool {
         let runs = try await RunStatus.list(period: period, districts: nil, database: database)
-        return runs.count == BacLieu.districtCodes.count && runs.allSatisfy { $0.state == .computed }
+        return runs.count == CaMau.communeCodes.count && runs.allSatisfy { $0.state == .computed }
     }
 
     /// Alone on the machine: three workers, their restarts and a server restart load two cores
@@ -93,8 +93,8 @@ struct RunChaosTests {
     @Test("a worker killed after writing a shard's lines and disbursements, before its commit: the shard is written once, by another",
           .machine(limit: .minutes(5)))
     func dieAfterWriting() async throws {
-        try await Self.withRegister(perDistrict: 300, districts: ["954"]) { _, url, database in
-            _ = try await RunCoordinator(database: database).trigger(period: Self.period, districts: ["954"], by: .test("operator", role: .operator),
+        try await Self.withRegister(perDistrict: 300, districts: ["31825"]) { _, url, database in
+            _ = try await RunCoordinator(database: database).trigger(period: Self.period, districts: ["31825"], by: .test("operator", role: .operator),
                                                                      autoApprove: false)
             let dying = try WorkerProcesses.spawn(url: url, arguments: ["--shard-size", "100", "--concurrency", "1", "--die-after-writing-shard", "1"])
             #expect(await dying.waitForExit() == SIGKILL, "the worker killed itself after writing its first shard")
@@ -103,7 +103,7 @@ struct RunChaosTests {
 
             let worker = try WorkerProcesses.spawn(url: url)
             try await eventually("run computed") {
-                try await RunStatus.list(period: Self.period, districts: ["954"], database: database).first?.state == .computed
+                try await RunStatus.list(period: Self.period, districts: ["31825"], database: database).first?.state == .computed
             }
             worker.signal(SIGTERM)
             await worker.waitForExit()

@@ -19,7 +19,7 @@ public enum MonthlyReports {
 
     /// The report for `period` over `districts` (nil: every unit the caller sees that pays in
     /// `period`); an unknown unit, or one that does not pay in `period`, is refused by name.
-    public static func make(period: Period, districts codes: [String]? = nil, today: Day = VietnamTime.today(),
+    public static func make(period: Period, districts codes: [String]? = nil, province: String? = nil, today: Day = VietnamTime.today(),
                             database: Database) async throws -> ProvinceReport {
         let reports = try await database.transaction("make the report of \(period)") { connection in
             if let codes {
@@ -27,7 +27,7 @@ public enum MonthlyReports {
                 try await PayoutUnits.requirePaying(codes, in: period, on: connection)
             }
             var names: [(code: String, name: String)] = []
-            for try await (code, name) in try await connection.send(ReportSQL.districts(codes, paying: period), logger: Database.quiet)
+            for try await (code, name) in try await connection.send(ReportSQL.districts(codes, paying: period, province: province), logger: Database.quiet)
                 .decode((String, String).self) {
                 names.append((code, name))
             }
@@ -49,6 +49,31 @@ public enum MonthlyReports {
             return names.compactMap { name in frozen[name.code] ?? computed.first { $0.district == name.code } }
         }
         return ProvinceReport(period: period, madeOn: today, districts: reports, provinceName: "Toàn tỉnh")
+    }
+
+    /// Each unit of `report` beside the unit(s) it came from in `earlier`, through the lineage (the
+    /// same unit when no reform came between): the former units' report of `earlier`, summed.
+    public static func compare(_ report: ProvinceReport, with earlier: Period, database: Database) async throws -> [UnitComparison] {
+        let units = report.districts.map(\.district)
+        let (formers, asked) = try await database.transaction("find the units before \(report.period)") { connection in
+            var formers: [String: [String]] = [:]
+            for try await (unit, olds) in try await connection.send(ReportSQL.formerUnits(units, after: earlier, through: report.period),
+                                                                    logger: Database.quiet).decode((String, [String]).self) {
+                formers[unit] = olds
+            }
+            // The former units the caller sees that paid in `earlier`.
+            let before = Array(Set(units.map { formers[$0] ?? [$0] }.joined()))
+            let asked = try await PayoutUnits.units(before, on: connection).filter { $0.pays(in: earlier) }.map(\.code)
+            return (formers, asked)
+        }
+        let earlierReport = asked.isEmpty ? [] : try await make(period: earlier, districts: asked, database: database).districts
+        let byUnit = Dictionary(uniqueKeysWithValues: earlierReport.map { ($0.district, $0) })
+        return report.districts.map { unit in
+            let olds = formers[unit.district] ?? [unit.district]
+            var sum = DistrictReport(district: olds.joined(separator: " "), districtName: "", period: earlier)
+            for old in olds { if let figures = byUnit[old] { sum.add(figures) } }
+            return UnitComparison(unit: unit, formerUnits: formers[unit.district] ?? [], before: sum)
+        }
     }
 
     /// One district's payment figures for `period` as they stand, for a run's page (refreshed every

@@ -4,20 +4,24 @@ import PostgresNIO
 /// The statements of the monthly report.
 enum ReportSQL {
     /// The units of the report: those asked (or every one the caller sees) that pay in `period`.
-    static func districts(_ codes: [String]?, paying period: Period) -> PostgresQuery {
+    static func districts(_ codes: [String]?, paying period: Period, province: String?) -> PostgresQuery {
         let day = RunSQL.date(period)
-        if let codes {
-            return """
-                SELECT code, name FROM districts WHERE code = ANY(\(codes)::text[])
-                  AND (valid_from IS NULL OR valid_from <= \(day)::date) AND (valid_to IS NULL OR \(day)::date < valid_to)
-                ORDER BY code
-                """
-        }
         return """
             SELECT code, name FROM districts
-            WHERE (valid_from IS NULL OR valid_from <= \(day)::date) AND (valid_to IS NULL OR \(day)::date < valid_to)
+            WHERE (\(codes)::text[] IS NULL OR code = ANY(\(codes)::text[])) AND (\(province)::text IS NULL OR province_code = \(province))
+              AND (valid_from IS NULL OR valid_from <= \(day)::date) AND (valid_to IS NULL OR \(day)::date < valid_to)
             ORDER BY code
             """
+    }
+
+    /// The units each of `units` came from through a reform after `earlier`, up to `period`.
+    static func formerUnits(_ units: [String], after earlier: Period, through period: Period) -> PostgresQuery {
+        """
+        SELECT new_commune_code, array_agg(DISTINCT coalesce(old_district_code, old_commune_code) ORDER BY coalesce(old_district_code, old_commune_code))
+        FROM unit_lineage
+        WHERE new_commune_code = ANY(\(units)::text[]) AND effective > \(RunSQL.date(earlier))::date AND effective <= \(RunSQL.date(period))::date
+        GROUP BY new_commune_code
+        """
     }
 
     static func runs(_ codes: [String], period: Period) -> PostgresQuery {
