@@ -21,22 +21,26 @@ public struct SyntheticRegister: Sendable {
     /// Row `index` of the payout unit `district`, as a CSV line without its line break. A district's
     /// rows name it and one of twenty made-up communes; a commune's name the commune and no district.
     /// `province`: the first digits of the people's CCCDs (where their births were registered).
-    public func line(district: String, index: Int, province: String = "95") -> String {
+    /// `paidThrough`: the last month paid before Chitra (the newcomers, one in twenty, are entitled
+    /// from the five months before it and paid nothing yet); `communes`: a district's real communes
+    /// (the catalogue's), one picked per person, instead of made-up codes.
+    public func line(district: String, index: Int, province: String = "95", paidThrough lastPaid: Period = Period(year: 2026, month: 5)!,
+                     communes: [String] = []) -> String {
         var random = SplitMix(state: seed &+ UInt64(index) &* 0x9E37_79B9 &+ (UInt64(district) ?? 0) << 40)
         let program: Program = random.below(100) < 30 ? .ncc : .btxh
         let categories = program == .ncc ? Self.nccCategories : Self.btxhCategories
         let category = categories[random.below(categories.count)]
         let isCommune = district.utf8.count == 5
-        let commune = isCommune ? district : "\(district)\(10 + random.below(20))"
+        let commune = isCommune ? district : communes.isEmpty ? "\(district)\(10 + random.below(20))" : communes[random.below(communes.count)]
         let cccdPrefix = "0" + province
         let firstMonth = Period(year: 2022, month: 1)!.advanced(by: random.below(48))
         let cccd = random.below(100) < 5 ? "" : cccdPrefix + random.digits(9)
         let phone = random.below(100) < 70 ? "09" + random.digits(8) : ""
-        // Legacy data: most people were paid before Chitra through May 2026; one in twenty is new,
-        // with a few months of arrears (entitled from early 2026, nothing paid yet).
+        // Legacy data: most people were paid before Chitra through `lastPaid` (May 2026 by default); one in twenty is new,
+        // with a few months of arrears (entitled from the five months before it, nothing paid yet).
         let isNew = random.below(100) < 5
-        let paidThrough = isNew ? "" : Period(year: 2026, month: 5)!.description
-        let eligibleFrom = isNew ? Period(year: 2026, month: 1)!.advanced(by: random.below(5)) : firstMonth
+        let paidThrough = isNew ? "" : lastPaid.description
+        let eligibleFrom = isNew ? lastPaid.advanced(by: -4 + random.below(5)) : min(firstMonth, lastPaid)
         let ended = random.below(1000) < 15
         let eligibleUntil = ended ? eligibleFrom.advanced(by: 6 + random.below(12)).description : ""
         // Deaths from 2024 on, where every program's funeral allowance is in the policy table.

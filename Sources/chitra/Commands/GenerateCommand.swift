@@ -39,7 +39,7 @@ struct GenerateCommand: AsyncParsableCommand {
 enum SyntheticRegisterFile {
     /// Streams rows `range` of `district` to `path`; returns the bytes written.
     static func write(district: String, range: Range<Int>, generator: SyntheticRegister, province: String = BacLieu.provinceCode,
-                      to path: String) throws -> Int {
+                      paidThrough: Period = Period(year: 2026, month: 5)!, communes: [String] = [], to path: String) throws -> Int {
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
             throw ValidationError("Cannot write \(path).")
         }
@@ -47,7 +47,7 @@ enum SyntheticRegisterFile {
         var text = SyntheticRegister.header + "\n"
         var bytes = 0
         for index in range {
-            text += generator.line(district: district, index: index, province: province)
+            text += generator.line(district: district, index: index, province: province, paidThrough: paidThrough, communes: communes)
             text += "\n"
             if text.utf8.count >= 1 << 20 {
                 bytes += text.utf8.count

@@ -20,6 +20,8 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(help: "Synthetic beneficiaries in the province, spread unequally over its 64 communes.") var beneficiaries: Int = 50_000
     @Option(help: "The folder of the private PostgreSQL, kept and reused next time.") var folder: String = "/tmp/chitra-demo"
+    @Option(help: "People per district in the 2025 reform shown first (June 2025 by districts, the move, July by communes); 0: skip it.")
+    var reformPeople: Int = 150
     @Option(help: "Worker processes.") var workers: Int = 2
     @Option(help: "The console's port (0: a free one).") var port: Int = 0
     @Flag(help: "Leave the console, the bank simulator and the database up until Ctrl-C.") var keepRunning = false
@@ -31,6 +33,7 @@ struct DemoCommand: AsyncParsableCommand {
     func validate() throws {
         guard (70...2_000_000).contains(beneficiaries) else { throw ValidationError("--beneficiaries must be from 70 to 2000000.") }
         guard (1...16).contains(workers) else { throw ValidationError("--workers must be from 1 to 16.") }
+        guard (0...20_000).contains(reformPeople) else { throw ValidationError("--reform-people must be from 0 to 20000.") }
     }
 
     func run() async throws {
@@ -59,6 +62,16 @@ struct DemoCommand: AsyncParsableCommand {
                 }
                 let simulator = try await BankSimulatorProcess.start(["--faults", "realistic", "--no-dedup", "--seed", "7"], endsWithParent: true)
                 print("• bank and e-wallet simulator (realistic faults: timeouts, 5xx, rejections, a bank that does not deduplicate) at \(simulator.baseURL)")
+                if reformPeople > 0 {
+                    do {
+                        try await DemoReform(store: store, simulator: simulator, workers: workers, folder: folder, logLevel: logLevel, logger: logger,
+                                             perDistrict: reformPeople).run()
+                    } catch {
+                        await simulator.stop()
+                        throw error
+                    }
+                    print("Now the month of \(Self.period), the country as it is: Cà Mau's 64 communes")
+                }
                 let payout = try DemoPayout(database: database, url: store.applicationURL, people: people, period: Self.period,
                                         districts: codes, simulator: simulator, workers: workers, folder: folder, logLevel: logLevel)
                 do {

@@ -15,9 +15,12 @@ final class DemoPayout: Sendable {
     let simulator: BankSimulatorProcess
     let folder: String
     let processes: [ChildProcess]
+    /// Print the report's reconciliation only, not its table (the reform's months before the demo's).
+    let compact: Bool
 
     init(database: Database, url: DatabaseURL, people: ProvincePeople, period: Period, districts: [String],
-         simulator: BankSimulatorProcess, workers: Int, folder: String, logLevel: String) throws {
+         simulator: BankSimulatorProcess, workers: Int, folder: String, logLevel: String, compact: Bool = false) throws {
+        self.compact = compact
         self.database = database
         self.url = url
         self.people = people
@@ -55,7 +58,7 @@ final class DemoPayout: Sendable {
     private func compute() async throws {
         let outcomes = try await RunCoordinator(database: database)
             .trigger(period: period, districts: districts, by: people.operatorIdentity, autoApprove: false)
-        print("• \(people.operatorIdentity.name) triggered the month in \(outcomes.count) communes")
+        print("• \(people.operatorIdentity.name) triggered \(period) in \(outcomes.count) \(districts.first?.count == 3 ? "districts" : "communes")")
         let progress = ProgressLine()
         try await waitFor {
             let runs = try await RunStatus.list(period: self.period, districts: nil, database: self.database)
@@ -103,7 +106,7 @@ final class DemoPayout: Sendable {
 
     private func cash() async throws {
         // The post office finds almost everyone; a few are not found (returned: owed again next month).
-        let (paid, notFound) = try await month.confirmCash(folder: folder, paidOn: "2026-06-12") { $0.hasSuffix("7") && $0.dropLast().hasSuffix("3") }
+        let (paid, notFound) = try await month.confirmCash(folder: folder, paidOn: "\(period)-12") { $0.hasSuffix("7") && $0.dropLast().hasSuffix("3") }
         print("• the post office's confirmations recorded: \(VietnameseNumber.grouped(paid)) paid in cash (at home for the sick and the very old), \(VietnameseNumber.grouped(notFound)) not found")
         try await waitFor { try await RunStatus.list(period: self.period, districts: nil, database: self.database).allSatisfy { $0.state == .completed } }
         print("• every run completed; their reports are frozen")
@@ -118,9 +121,11 @@ final class DemoPayout: Sendable {
                       VietnameseNumber.percent(d.nonCashShare), VietnameseNumber.grouped(d.returned.count),
                       VietnameseNumber.grouped(d.stopped.count), VietnameseNumber.grouped(d.fallbacks))
         }
-        print("• the report to the province for \(period):")
-        print(table.rendered)
-        for line in ReportTable.section(report.total) { print(line) }
+        if !compact {
+            print("• the report to the province for \(period):")
+            print(table.rendered)
+            for line in ReportTable.section(report.total) { print(line) }
+        }
         let settled = report.total.paid.total + report.total.returned + report.total.stopped
         let reconciles = report.districts.allSatisfy(\.reconciles) && report.total.inFlight.count == 0 && report.total.awaitingApproval.count == 0
         print("• reconciliation: approved \(Money(dong: report.total.entitledVND)) = paid \(Money(dong: report.total.paid.total.amountVND)) + returned \(Money(dong: report.total.returned.amountVND)) + stopped \(Money(dong: report.total.stopped.amountVND)): \(reconciles && settled.amountVND == report.total.entitledVND ? "reconciles" : "DOES NOT RECONCILE")")

@@ -30,6 +30,13 @@ struct PrivateDatabase {
         return PrivateDatabase(url: url, cluster: cluster)
     }
 
+    /// Another database, made afresh, on the same server.
+    func another(name: String, logger: Logger) async throws -> PrivateDatabase {
+        try await AdminStatement.dropDatabase(name, on: cluster.url(), logger: logger)
+        try await AdminStatement.createDatabase(name, on: cluster.url(), logger: logger)
+        return PrivateDatabase(url: cluster.url(database: name), cluster: cluster)
+    }
+
     func stop() async {
         await cluster.stop(removingFolder: false)
     }
