@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChitraCore
 import ChitraStore
 import Foundation
 
@@ -59,6 +60,7 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Where to write the figures.") var out: String = "ops/bench/results"
         @Option(help: "Beneficiaries per compute job.") var shardSize: Int = RunPlanner.shardSize
         @Option(help: "Over how many of the seven districts to spread them (1 puts everyone in one district).") var districts: Int = 7
+        @Flag(help: "Spread them over every commune of the 34 provinces (3,321), sized as a real country's.") var national = false
         @Option(name: .customLong("postgres-setting"),
                 help: "A PostgreSQL setting for the private server, as name=value (repeatable), e.g. log_min_duration_statement=100.")
         var postgresSettings: [String] = []
@@ -71,8 +73,15 @@ struct BenchCommand: AsyncParsableCommand {
                 guard parts.count == 2 else { throw ValidationError("--postgres-setting takes name=value, not \(setting)") }
                 settings[parts[0]] = parts[1]
             }
-            let result = try await RunBenchmark(beneficiaries: beneficiaries, workers: workers, concurrency: concurrency, folder: work,
-                                                shardSize: shardSize, districtCount: districts, settings: settings).run()
+            var benchmark = RunBenchmark(beneficiaries: beneficiaries, workers: workers, concurrency: concurrency, folder: work,
+                                         shardSize: shardSize, districtCount: districts, settings: settings)
+            if national {
+                let country = try NationalRegister(total: beneficiaries, on: Day(period: Period(year: 2026, month: 6)!, day: 1))
+                let sizes = country.sizes
+                print("The country: \(country.units.count) communes, from \(sizes.smallest) to \(sizes.largest) beneficiaries (median \(sizes.median))")
+                benchmark.national = country
+            }
+            let result = try await benchmark.run()
             print(result.text)
             print("Written: \(try BenchmarkFiles.write(name: "run", text: result.text, json: result, to: out).joined(separator: ", "))")
         }

@@ -11,8 +11,10 @@ struct BenchmarkProvince {
     var folder: String
     /// Extra settings for the private PostgreSQL; its log is kept as `postgres.log` in `folder`.
     var settings: [String: String] = [:]
+    /// Every commune of the country instead (`--national`), with its people.
+    var national: NationalRegister?
 
-    var districts: [String] { Array(CaMau.communeCodes.prefix(districtCount)) }
+    var districts: [String] { national.map { $0.units.map(\.code) } ?? Array(CaMau.communeCodes.prefix(districtCount)) }
 
     /// The write settings of `ops/postgres/postgresql.conf` (shared buffers scaled to this
     /// machine): with the server's defaults (1 GB of WAL between checkpoints), a payout of a million
@@ -53,6 +55,9 @@ struct BenchmarkProvince {
             }
             try await Database.withRunning(url, scope: ProvincePeople.scope(districts), logger: logger) { database in
                 let importer = RegisterImporter(database: database, policy: policy)
+                if let national {
+                    return try await importNation(national, importer: importer, people: people, policy: policy)
+                }
                 var assigned = 0
                 for (index, district) in districts.enumerated() {
                     let rows = index == districts.count - 1 ? beneficiaries - assigned : beneficiaries / districts.count
@@ -75,6 +80,40 @@ struct BenchmarkProvince {
             await cluster.stop(removingFolder: false)
             keepLog(of: cluster)
             throw error
+        }
+    }
+
+    /// Every commune's file generated and imported, two at a time (two cores), with progress.
+    private func importNation(_ national: NationalRegister, importer: RegisterImporter, people: ProvincePeople, policy: PolicyTable) async throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let (folder, operatorIdentity) = (self.folder, people.operatorIdentity)
+        var next = national.units.makeIterator()
+        var first = 1, done = 0
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            func add(_ unit: NationalRegister.Unit, first: Int) {
+                group.addTask {
+                    let path = "\(folder)/register-\(unit.code).csv"
+                    _ = try SyntheticRegisterFile.write(district: unit.code, range: first..<(first + unit.people), generator: SyntheticRegister(policy: policy),
+                                                        province: unit.province, to: path)
+                    _ = try await importer.importFile(at: path, district: unit.code, by: operatorIdentity)
+                    try? FileManager.default.removeItem(atPath: path)
+                }
+            }
+            for _ in 0..<2 {
+                guard let unit = next.next() else { break }
+                add(unit, first: first)
+                first += unit.people
+            }
+            while try await group.next() != nil {
+                done += 1
+                if done % 250 == 0 {
+                    FileHandle.standardError.write(Data("imported \(done) of \(national.units.count) communes, \(String(format: "%.0f", (clock.now - start).seconds)) s\n".utf8))
+                }
+                guard let unit = next.next() else { continue }
+                add(unit, first: first)
+                first += unit.people
+            }
         }
     }
 

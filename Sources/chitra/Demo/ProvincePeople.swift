@@ -23,8 +23,9 @@ struct ProvincePeople: Sendable {
                               admin: try await person("Chitra admin", .admin, []), readerToken: reader)
     }
 
-    /// What a process acting for these people sees.
+    /// What a process acting for these people sees: the units listed, or for a whole country (the
+    /// national benchmark) every unit, which a connection's startup packet could not list.
     static func scope(_ districts: [String]) -> Scope {
-        Scope(districts: districts)
+        districts.count > 500 ? .everyUnit(global: false) : Scope(districts: districts)
     }
 }
