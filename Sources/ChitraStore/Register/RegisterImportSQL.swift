@@ -118,15 +118,27 @@ enum RegisterImportSQL {
     /// The columns a direct import COPYs into `beneficiaries`.
     static let beneficiaryCopyColumns = RegisterColumn.beneficiaryOrder.map(\.rawValue) + ["current_version", "first_import_id", "last_import_id"]
 
-    static func finishDirect(importID: Int64, rows: Int) -> PostgresQuery {
-        finishAllNew(importID: importID, rows: rows, source: "beneficiaries WHERE first_import_id = \(importID)")
-    }
-
-    static func finishAllNew(importID: Int64, rows: Int, source: String = "import_rows") -> PostgresQuery {
+    /// A unit's first register, counted among the unit's rows (its index), never the whole
+    /// register of the country: with 3,321 communes a count by import id alone read every
+    /// beneficiary of every commune at each import.
+    static func finishDirect(importID: Int64, rows: Int, district: String) -> PostgresQuery {
         """
         WITH counts AS (
             SELECT count(*) AS new_count, count(*) FILTER (WHERE eligible_until IS NOT NULL OR deceased_on IS NOT NULL) AS left_count
-            FROM \(unescaped: source)
+            FROM beneficiaries WHERE district_code = \(district) AND first_import_id = \(importID)
+        )
+        UPDATE register_imports SET new_count = counts.new_count, left_count = counts.left_count, row_count = \(rows)
+        FROM counts WHERE id = \(importID)
+        RETURNING register_imports.new_count, register_imports.changed_count, register_imports.unchanged_count,
+                  register_imports.left_count
+        """
+    }
+
+    static func finishAllNew(importID: Int64, rows: Int) -> PostgresQuery {
+        """
+        WITH counts AS (
+            SELECT count(*) AS new_count, count(*) FILTER (WHERE eligible_until IS NOT NULL OR deceased_on IS NOT NULL) AS left_count
+            FROM import_rows
         )
         UPDATE register_imports SET new_count = counts.new_count, left_count = counts.left_count, row_count = \(rows)
         FROM counts WHERE id = \(importID)

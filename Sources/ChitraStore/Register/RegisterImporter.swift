@@ -109,7 +109,7 @@ public struct RegisterImporter: Sendable {
             return nil
         }
         clock.lap("parse, validate, COPY into the register")
-        let summary = try await finish(RegisterImportSQL.finishDirect(importID: importID, rows: rows), importID: importID, rows: rows,
+        let summary = try await finish(RegisterImportSQL.finishDirect(importID: importID, rows: rows, district: validator.district), importID: importID, rows: rows,
                                        on: connection, clock: &clock)
         return summary
     }

@@ -2,7 +2,11 @@ import ChitraCore
 import PostgresNIO
 
 /// The statements of a `compute` step: five range reads and the writes of one shard. Every read is
-/// an index range scan of `[lower, upper)` on a table keyed by beneficiary first; dates come back
+/// an index range scan of `[lower, upper)` on a table keyed by beneficiary first, bounded above by
+/// the shard's greatest member id in the register as well (found by the unit's index, in the
+/// database's own collation): the last shard of a unit has no upper bound, and the tables keyed by
+/// beneficiary alone hold every unit's rows, so with 3,321 communes an open range read the rest of
+/// the country's lines for each; dates come back
 /// as days since 2000-01-01 (an integer subtraction). The large reads come back as one `TabText`
 /// value each: decoding thousands of rows one by one cost the worker more than computing them.
 enum RunShardSQL {
@@ -33,7 +37,8 @@ enum RunShardSQL {
                    || program || E'\\t' || category, E'\\n' ORDER BY beneficiary_id, version), '')
         FROM beneficiary_versions
         WHERE district_code = \(district) AND import_id <= \(registerImportID) AND
-          beneficiary_id >= \(shard.lower) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))
+          beneficiary_id >= \(shard.lower) AND beneficiary_id <= (SELECT max(u.beneficiary_id) FROM beneficiaries u WHERE u.district_code = \(district) AND u.beneficiary_id >= \(shard.lower)
+                                      AND (\(shard.upper)::text IS NULL OR u.beneficiary_id < \(shard.upper))) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))
         """
     }
 
@@ -58,7 +63,8 @@ enum RunShardSQL {
                    || (month - \(unescaped: epoch)) || E'\\t' || kind || E'\\t' || amount_vnd, E'\\n'), '')
         FROM (SELECT beneficiary_id, run_period, month, kind, amount_vnd FROM entitlement_lines
               WHERE district_code = \(district) AND run_period <> \(RunSQL.date(period))::date AND
-                beneficiary_id >= \(shard.lower) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))
+                beneficiary_id >= \(shard.lower) AND beneficiary_id <= (SELECT max(u.beneficiary_id) FROM beneficiaries u WHERE u.district_code = \(district) AND u.beneficiary_id >= \(shard.lower)
+                                    AND (\(shard.upper)::text IS NULL OR u.beneficiary_id < \(shard.upper))) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))
               UNION ALL
               SELECT beneficiary_id, run_period, month, kind, amount_vnd FROM chitra_moved_in_lines(\(district), \(shard.lower), \(shard.upper))
               WHERE run_period <> \(RunSQL.date(period))::date) AS lines
@@ -74,7 +80,8 @@ enum RunShardSQL {
                    || pending_recovery_vnd, E'\\n' ORDER BY beneficiary_id, period), '')
         FROM (SELECT beneficiary_id, period, state, pending_recovery_vnd FROM disbursements
               WHERE district_code = \(district) AND period < \(RunSQL.date(period))::date AND
-                beneficiary_id >= \(shard.lower) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))
+                beneficiary_id >= \(shard.lower) AND beneficiary_id <= (SELECT max(u.beneficiary_id) FROM beneficiaries u WHERE u.district_code = \(district) AND u.beneficiary_id >= \(shard.lower)
+                                    AND (\(shard.upper)::text IS NULL OR u.beneficiary_id < \(shard.upper))) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))
               UNION ALL
               SELECT beneficiary_id, period, state, pending_recovery_vnd
               FROM chitra_moved_in_disbursements(\(district), \(shard.lower), \(shard.upper))
