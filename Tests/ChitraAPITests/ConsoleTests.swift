@@ -112,6 +112,28 @@ struct ConsoleTests {
         }
     }
 
+    @Test("the runs page lists the units paying in the month, a hundred a page, and one province's when asked")
+    func runsOfACountry() async throws {
+        try await Self.withConsole { auditorBrowser, provinceBrowser, url in
+            _ = try await auditorBrowser.login(try await TestTokens.shared.token(for: .auditor, url: url))
+            var page = try await auditorBrowser.send(.get, "/console/runs?period=2026-05")
+            #expect(page.status == 200 && page.text.contains("3.321 đơn vị chi trả trong tháng") && page.text.contains("Trang 1 / 34"), "\(page.text.prefix(3000))")
+            #expect(page.text.components(separatedBy: "<tr><td>").count - 1 == 100, "a hundred units a page")
+            #expect(!page.text.contains(">954<") && !page.text.contains("TP Bạc Liêu"), "districts pay no month of 2026")
+            page = try await auditorBrowser.send(.get, "/console/runs?page=34&period=2026-05")
+            #expect(page.text.contains("Trang 34 / 34") && page.text.components(separatedBy: "<tr><td>").count - 1 == 21, "3,321 = 33 × 100 + 21")
+            page = try await auditorBrowser.send(.get, "/console/runs?period=2026-05&province=96")
+            #expect(page.text.contains("64 đơn vị chi trả trong tháng") && !page.text.contains("Trang 1 /"))
+            #expect(page.text.contains("31843") && page.text.contains("Xã Hồng Dân") && !page.text.contains("Phường Ba Đình"))
+            // The province of Cà Mau sees its 64 communes in 2026, and its districts (Bạc Liêu's too) in 2025-06.
+            _ = try await provinceBrowser.login(try await TestTokens.shared.token(for: .province, url: url))
+            page = try await provinceBrowser.send(.get, "/console/runs?period=2026-05")
+            #expect(page.text.contains("64 đơn vị chi trả trong tháng"), "\(page.text.prefix(2000))")
+            page = try await provinceBrowser.send(.get, "/console/runs?period=2025-06")
+            #expect(page.text.contains("16 đơn vị chi trả trong tháng") && page.text.contains("TP Bạc Liêu"), "\(page.text.prefix(2000))")
+        }
+    }
+
     @Test("another district's run is not found; the province reads the report and has no buttons; a revoked token ends the session")
     func tenancy() async throws {
         try await Self.withConsole { operatorBrowser, provinceBrowser, url in

@@ -30,14 +30,24 @@ struct ConsoleRunPages: Sendable {
 
     static func inProgress(_ state: RunState) -> Bool { state == .planning || state == .computing }
 
+    /// Units a page of the runs shows.
+    static let pageSize = 100
+
     func add(to group: RouterGroup<APIRequestContext>) {
         group.get("runs") { request, _ in
             try await console.page(request, "GET /console/runs") { caller in
                 let period = try Console.period(request)
                 let query = Console.query(request)
                 let language = caller.language
+                // The units paying in the month (of one province, if asked), a page at a time: a
+                // country has 3,321 communes.
+                let province = query["province"].flatMap { $0.count == 2 && $0.allSatisfy(\.isNumber) ? $0 : nil }
                 let runs = try await RunStatus.list(period: period, districts: nil, database: caller.database)
                 let districts = try await DistrictSettings.list(database: caller.database)
+                    .filter { $0.pays(in: period) && (province == nil || $0.province == province) }
+                let runOf = Dictionary(runs.map { ($0.district, $0) }, uniquingKeysWith: { first, _ in first })
+                let shown = Set(districts.map(\.code))
+                let counted = runs.filter { shown.contains($0.district) }
                 struct Row { var district: DistrictSettings.District; var run: RunStatus? }
                 let table = SortableTable([
                     .init(key: "district", label: language.text("district")), .init(key: "name", label: language.text("name")),
@@ -45,7 +55,7 @@ struct ConsoleRunPages: Sendable {
                     .init(key: "count", label: language.text("disbursements"), numeric: true),
                     .init(key: "amount", label: language.text("amount"), numeric: true),
                 ], query: query)
-                let rows = table.sorted(districts.map { d in Row(district: d, run: runs.first { $0.district == d.code }) }) { row, key in
+                let sorted = table.sorted(districts.map { d in Row(district: d, run: runOf[d.code]) }) { row, key in
                     switch key {
                     case "name": .text(row.district.name)
                     case "state": .text(row.run?.state.rawValue ?? "")
@@ -55,8 +65,24 @@ struct ConsoleRunPages: Sendable {
                     default: .text(row.district.code)
                     }
                 }
+                let pages = max(1, (sorted.count + Self.pageSize - 1) / Self.pageSize)
+                let page = min(max(1, query["page"].flatMap { Int($0) } ?? 1), pages)
+                let rows = sorted.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize)
                 var context = console.context(caller, language: language, title: "\(language.text("runsTitle")) \(period)", request: request, period: period)
-                context["columns"] = table.head(path: "/console/runs", query: query)
+                context["columns"] = table.head(path: "/console/runs", query: query.filter { $0.key != "page" })
+                context["province"] = province ?? ""
+                context["unitCount"] = VietnameseNumber.grouped(sorted.count)
+                if pages > 1 {
+                    func link(_ target: Int) -> String {
+                        var parameters = query
+                        parameters["page"] = String(target)
+                        return "/console/runs?" + parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\(ConsoleURL.encode($0.value))" }.joined(separator: "&")
+                    }
+                    var pagination: [String: Any] = ["page": page, "pages": pages]
+                    if page > 1 { pagination["previous"] = link(page - 1) }
+                    if page < pages { pagination["next"] = link(page + 1) }
+                    context["pagination"] = pagination
+                }
                 context["rows"] = rows.map { row -> [String: Any] in
                     var values: [String: Any] = ["district": row.district.code, "name": row.district.name,
                                                  "state": row.run?.state.rawValue ?? "none", "stateLabel": language.state(row.run?.state.rawValue ?? "none"),
@@ -65,12 +91,12 @@ struct ConsoleRunPages: Sendable {
                     if let run = row.run { values["run"] = Self.progress(run) }
                     return values
                 }
-                context["totalCount"] = VietnameseNumber.grouped(runs.map(\.disbursements).reduce(0, +))
-                context["totalAmount"] = Money(dong: runs.map(\.disbursedVND).reduce(0, +)).description
+                context["totalCount"] = VietnameseNumber.grouped(counted.map(\.disbursements).reduce(0, +))
+                context["totalAmount"] = Money(dong: counted.map(\.disbursedVND).reduce(0, +)).description
                 let triggerable = districts.filter { Access.decide(caller.identity, .triggerRun, districts: [$0.code]) == .allowed }
                 context["canTrigger"] = !triggerable.isEmpty
                 context["triggerDistricts"] = triggerable.map { ["code": $0.code, "name": $0.name] }
-                if runs.contains(where: { Self.inProgress($0.state) }) { context["refresh"] = "3" }
+                if counted.contains(where: { Self.inProgress($0.state) }) { context["refresh"] = "3" }
                 return try console.render("runs", context)
             }
         }

@@ -6,7 +6,7 @@ enum DistrictSQL {
 
     static let list: PostgresQuery = """
         SELECT code, name, approval_required, to_char(computed_through, 'YYYY-MM'), paying_account_name, paying_account, paying_bank,
-               cash_fallback_day, level, to_char(valid_from, 'YYYY-MM'), to_char(valid_to - interval '1 month', 'YYYY-MM')
+               cash_fallback_day, level, to_char(valid_from, 'YYYY-MM'), to_char(valid_to - interval '1 month', 'YYYY-MM'), province_code
         FROM districts ORDER BY level DESC, code
         """
 

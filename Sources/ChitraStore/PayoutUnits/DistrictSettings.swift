@@ -9,6 +9,8 @@ public enum DistrictSettings {
         public var name: String
         /// district (months before the 2025 reform) or commune (from it).
         public var level: String
+        /// Its province's code (of its own time: Bạc Liêu's districts are 95's).
+        public var province: String
         /// The first month the unit pays (nil: since before the catalogue) and the last (nil: still).
         public var firstMonth: String?
         public var lastMonth: String?
@@ -19,6 +21,11 @@ public enum DistrictSettings {
         public var payingAccount: PayingAccount?
         /// The day of the month from which failed transfers fall back to cash by themselves.
         public var cashFallbackDay: Int?
+
+        /// Whether the unit pays in `period`.
+        public func pays(in period: Period) -> Bool {
+            (firstMonth.flatMap { Period($0) }.map { $0 <= period } ?? true) && (lastMonth.flatMap { Period($0) }.map { period <= $0 } ?? true)
+        }
     }
 
     /// A district's paying account: name, account number (6 to 19 digits: Vietnamese account
@@ -91,11 +98,11 @@ public enum DistrictSettings {
     public static func list(database: Database) async throws -> [District] {
         var districts: [District] = []
         let rows = try await database.query(DistrictSQL.list, "list districts")
-        for try await (code, name, approval, computed, accountName, account, bank, fallbackDay, level, first, last) in rows.decode(
-            (String, String, Bool, String?, String?, String?, String?, Int32?, String, String?, String?).self) {
+        for try await (code, name, approval, computed, accountName, account, bank, fallbackDay, level, first, last, province) in rows.decode(
+            (String, String, Bool, String?, String?, String?, String?, Int32?, String, String?, String?, String).self) {
             var paying: PayingAccount?
             if let accountName, let account, let bank { paying = PayingAccount(name: accountName, account: account, bank: bank) }
-            districts.append(District(code: code, name: name, level: level, firstMonth: first, lastMonth: last, approvalRequired: approval, computedThrough: computed, payingAccount: paying,
+            districts.append(District(code: code, name: name, level: level, province: province, firstMonth: first, lastMonth: last, approvalRequired: approval, computedThrough: computed, payingAccount: paying,
                                       cashFallbackDay: fallbackDay.map(Int.init)))
         }
         return districts
