@@ -37,7 +37,8 @@ public struct RunCoordinator: Sendable {
     /// Triggers `period` for `districts` (every unit with a register that pays in `period` when nil);
     /// a unit that does not pay in `period` is refused, naming who does. A period outside
     /// `periodRule` is refused unless `force`, and a forced run records it.
-    /// Each run triggered (or triggered again) is audited with `by`, in its own transaction.
+    /// Each run triggered (or triggered again) is audited with `by`, in the transaction that
+    /// triggers it (up to `unitsPerTransaction` runs each).
     public func trigger(period: Period, districts: [String]?, by: Identity, autoApprove: Bool, force: Bool = false) async throws -> [Outcome] {
         let rule = try periodRule ?? RunPeriodRule(policy: try PolicyTable.bundled())
         try rule.check(period, force: force)
@@ -57,14 +58,27 @@ public struct RunCoordinator: Sendable {
             }
             targets = found
         }
+        // Units a transaction triggers: a province's or a country's month (3,321 communes) is not
+        // 3,321 commits; each run keeps its own audit entry. Triggering again is a no-op, so a
+        // group that fails is simply triggered again.
         var outcomes: [Outcome] = []
-        for district in targets {
-            outcomes.append(try await database.transaction("trigger the run of district \(district)") { connection in
-                try await Self.trigger(district: district, period: period, by: by, autoApprove: autoApprove, forced: forced, on: connection)
-            })
+        for start in stride(from: 0, to: targets.count, by: Self.unitsPerTransaction) {
+            let group = Array(targets[start..<min(start + Self.unitsPerTransaction, targets.count)])
+            let label = group.count == 1 ? "trigger the run of \(PayoutUnitCode.named(group[0]))" : "trigger the runs of \(group.count) units from \(group[0])"
+            outcomes += try await database.transaction(label) { connection in
+                var triggered: [Outcome] = []
+                for district in group {
+                    triggered.append(try await Self.trigger(district: district, period: period, by: by, autoApprove: autoApprove, forced: forced,
+                                                            on: connection))
+                }
+                return triggered
+            }
         }
         return outcomes
     }
+
+    /// Runs triggered in one transaction.
+    public static let unitsPerTransaction = 100
 
     static func trigger(district: String, period: Period, by identity: Identity, autoApprove: Bool, forced: Bool,
                         on connection: PostgresConnection) async throws -> Outcome {
