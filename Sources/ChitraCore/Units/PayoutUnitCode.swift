@@ -9,3 +9,19 @@ public enum PayoutUnitCode {
         (text.utf8.count == 3 || text.utf8.count == 5) && text.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
     }
 }
+
+/// The months a payout unit pays: from `first` (nil: since before the catalogue) through `last`
+/// (nil: still paying), both included.
+public struct PayoutMonths: Sendable, Hashable {
+    public var first: Period?
+    public var last: Period?
+
+    public init(first: Period?, last: Period?) {
+        self.first = first
+        self.last = last
+    }
+
+    public func contains(_ period: Period) -> Bool {
+        (first.map { $0 <= period } ?? true) && (last.map { period <= $0 } ?? true)
+    }
+}

@@ -16,6 +16,12 @@ extension PostgresConnection {
         return try await self.query(query, logger: logger, file: file, line: line)
     }
 
+    /// The first value `query` returns, or nil when it returns no row.
+    func first<T: PostgresDecodable & Sendable>(_ type: T.Type, _ query: PostgresQuery) async throws -> T? {
+        for try await value in try await send(query, logger: Database.quiet).decode(T.self) { return value }
+        return nil
+    }
+
     /// `body` between BEGIN and COMMIT, rolled back if it throws (unless the server closed the
     /// connection, which ended the transaction already). Errors say which step failed, as
     /// PostgresNIO's own `withTransaction` does.

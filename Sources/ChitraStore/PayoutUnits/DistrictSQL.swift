@@ -2,7 +2,10 @@ import PostgresNIO
 
 /// The statements on `districts`, the tenants.
 enum DistrictSQL {
-    static let codes: PostgresQuery = "SELECT code FROM districts ORDER BY code"
+    /// Which of `codes` are units the scope sees (an admin sees 4,017: never list them all to check a few).
+    static func known(_ codes: [String]) -> PostgresQuery {
+        "SELECT code FROM districts WHERE code = ANY (\(codes)::text[])"
+    }
 
     static let list: PostgresQuery = """
         SELECT code, name, approval_required, to_char(computed_through, 'YYYY-MM'), paying_account_name, paying_account, paying_bank,

@@ -24,7 +24,7 @@ public enum DistrictSettings {
 
         /// Whether the unit pays in `period`.
         public func pays(in period: Period) -> Bool {
-            (firstMonth.flatMap { Period($0) }.map { $0 <= period } ?? true) && (lastMonth.flatMap { Period($0) }.map { period <= $0 } ?? true)
+            PayoutMonths(first: firstMonth.flatMap { Period($0) }, last: lastMonth.flatMap { Period($0) }).contains(period)
         }
     }
 
@@ -74,12 +74,13 @@ public enum DistrictSettings {
     /// Throws `unknownDistrict` for the first of `codes` that is not a district.
     public static func requireKnown(_ codes: [String], database: Database) async throws {
         guard !codes.isEmpty else { return }
-        try check(codes, known: try await knownCodes(database.query(DistrictSQL.codes, "list districts")))
+        try check(codes, known: try await knownCodes(database.query(DistrictSQL.known(codes), "find units \(codes.joined(separator: ", "))")))
     }
 
     /// The same, inside a transaction.
     public static func requireKnown(_ codes: [String], on connection: PostgresConnection) async throws {
-        try check(codes, known: try await knownCodes(connection.send(DistrictSQL.codes, logger: Database.quiet)))
+        guard !codes.isEmpty else { return }
+        try check(codes, known: try await knownCodes(connection.send(DistrictSQL.known(codes), logger: Database.quiet)))
     }
 
     private static func knownCodes(_ rows: PostgresRowSequence) async throws -> [String] { try await knownCodes(QueryRows(rows)) }

@@ -14,7 +14,7 @@ public enum PayoutUnits {
         public var validTo: Day?
 
         public func pays(in period: Period) -> Bool {
-            (validFrom.map { $0.period <= period } ?? true) && (validTo.map { period < $0.period } ?? true)
+            PayoutMonths(first: validFrom?.period, last: validTo?.period.previous).contains(period)
         }
 
         var word: String { level == .district ? "District" : "Commune" }

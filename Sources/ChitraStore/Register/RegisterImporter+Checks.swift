@@ -30,9 +30,4 @@ extension RegisterImporter {
         }
         guard problems.isEmpty else { throw ImportFailure(problems: problems, total: total) }
     }
-
-    static func first<T: PostgresDecodable & Sendable>(_ type: T.Type, _ query: PostgresQuery, on connection: PostgresConnection) async throws -> T? {
-        for try await value in try await connection.send(query, logger: Database.quiet).decode(T.self) { return value }
-        return nil
-    }
 }

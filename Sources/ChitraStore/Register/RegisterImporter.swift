@@ -66,13 +66,13 @@ public struct RegisterImporter: Sendable {
             try await DistrictSettings.requireKnown([district], on: connection)
             // Imports and plans of a district take turns (a plan's snapshot is the last import).
             try await connection.send(RegisterImportSQL.lockDistrict(district), logger: Database.quiet)
-            if let previous = try await Self.first(Int64.self, RegisterImportSQL.previousImport(district: district, sha256: digest), on: connection) {
+            if let previous = try await connection.first(Int64.self, RegisterImportSQL.previousImport(district: district, sha256: digest)) {
                 return Summary(importID: previous, rows: 0, new: 0, changed: 0, unchanged: 0, left: 0, alreadyImported: true)
             }
-            let importID = try await Self.first(Int64.self, RegisterImportSQL.recordImport(
-                district: district, sha256: digest, fileName: fileName, rows: 0), on: connection)!
+            let importID = try await connection.first(Int64.self, RegisterImportSQL.recordImport(
+                district: district, sha256: digest, fileName: fileName, rows: 0))!
             var summary: Summary
-            if try await Self.first(Bool.self, RegisterImportSQL.districtIsEmpty(district), on: connection) == true,
+            if try await connection.first(Bool.self, RegisterImportSQL.districtIsEmpty(district)) == true,
                let direct = try await Self.importDirect(file: file, hashed: hashed, importID: importID, validator: validator,
                                                         on: connection, clock: &clock, progress: progress) {
                 summary = direct
@@ -128,7 +128,7 @@ public struct RegisterImporter: Sendable {
         try await checkDuplicates(on: connection)
         try await checkOtherDistricts(district, on: connection)
         clock.lap("duplicate and district checks")
-        let allNew = try await !(first(Bool.self, RegisterImportSQL.anyKnown, on: connection) ?? true)
+        let allNew = try await !(connection.first(Bool.self, RegisterImportSQL.anyKnown) ?? true)
         if allNew {
             try await connection.send(RegisterImportSQL.insertNew(importID: importID, allNew: true), logger: Database.quiet)
             clock.lap("insert new")

@@ -5,13 +5,12 @@ import PostgresNIO
 enum ReportSQL {
     /// The units of the report: those asked (or every one the caller sees) that pay in `period`.
     static func districts(_ codes: [String]?, paying period: Period, province: String?) -> PostgresQuery {
-        let day = RunSQL.date(period)
-        return """
-            SELECT code, name FROM districts
-            WHERE (\(codes)::text[] IS NULL OR code = ANY(\(codes)::text[])) AND (\(province)::text IS NULL OR province_code = \(province))
-              AND (valid_from IS NULL OR valid_from <= \(day)::date) AND (valid_to IS NULL OR \(day)::date < valid_to)
-            ORDER BY code
-            """
+        """
+        SELECT code, name FROM districts
+        WHERE (\(codes)::text[] IS NULL OR code = ANY(\(codes)::text[])) AND (\(province)::text IS NULL OR province_code = \(province))
+          AND months @> \(RunSQL.date(period))::date
+        ORDER BY code
+        """
     }
 
     /// The units each of `units` came from through a reform after `earlier`, up to `period`.

@@ -19,10 +19,11 @@ enum RunPlanSQL {
         """
     }
 
-    /// The district's last register import: the snapshot's mark.
-    static func lastImport(district: String) -> PostgresQuery {
-        "SELECT coalesce(max(id), 0)::int8 FROM register_imports WHERE district_code = \(district)"
-    }
+    /// The snapshot's mark: the last import id given out, of any unit. The unit's own imports wait
+    /// for the plan (they take the unit's row, as the plan does), so everyone in its register now —
+    /// imported here, or moved in from an abolished unit with an import id of that unit's — has an
+    /// id up to the mark, and whoever an import adds after the plan has a greater one.
+    static let snapshotMark: PostgresQuery = "SELECT (CASE WHEN is_called THEN last_value ELSE 0 END)::int8 FROM register_imports_id_seq"
 
     /// The district's members (everyone entitled from the period or earlier) in id order, as one
     /// `TabText` value: the plan keeps every `shardSize`-th id as a shard's first.

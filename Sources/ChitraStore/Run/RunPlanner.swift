@@ -2,7 +2,7 @@ import ChitraCore
 import Foundation
 import PostgresNIO
 
-/// The `plan` step: marks the run's snapshot (the district's last register import), splits the
+/// The `plan` step: marks the run's snapshot (the last import id given out), splits the
 /// members into ranges of ids and enqueues one `compute` job per range, all in the transaction
 /// that completes the plan job. Nothing is copied: an import arriving later keeps copies of what
 /// it changes (see `RunSnapshotSQL`).
@@ -47,7 +47,7 @@ public enum RunPlanner {
             throw DistrictBusy(district: run.district, period: period)
         }
         var importID: Int64 = 0
-        for try await id in try await connection.send(RunPlanSQL.lastImport(district: run.district), logger: Database.quiet)
+        for try await id in try await connection.send(RunPlanSQL.snapshotMark, logger: Database.quiet)
             .decode(Int64.self) { importID = id }
         var starts: [String] = []
         var members = 0

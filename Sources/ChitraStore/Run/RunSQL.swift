@@ -8,7 +8,7 @@ enum RunSQL {
     static func unitsWithRegister(paying period: Period) -> PostgresQuery {
         """
         SELECT code FROM districts d
-        WHERE (d.valid_from IS NULL OR d.valid_from <= \(date(period))::date) AND (d.valid_to IS NULL OR \(date(period))::date < d.valid_to)
+        WHERE d.months @> \(date(period))::date
           AND EXISTS (SELECT 1 FROM beneficiaries b WHERE b.district_code = d.code)
         ORDER BY code
         """

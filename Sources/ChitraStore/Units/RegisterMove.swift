@@ -84,7 +84,7 @@ public enum RegisterMove {
                 throw Failure.noLineage(unit: unit, effective: effective)
             }
             try await requireNoOpenRun([unit], settled: true, on: connection)
-            let moveID = try await first(Int64.self, RegisterMoveSQL.recordMove(from: unit, effective: day, by: identity.name), on: connection)
+            let moveID = try await count(RegisterMoveSQL.recordMove(from: unit, effective: day, by: identity.name), on: connection)
             let planned = try await count(RegisterMoveSQL.planPeople(moveID: moveID, from: unit, effective: day), on: connection)
             let movedNow = try await moveAssigned(moveID: moveID, from: unit, on: connection)
             let outcome = try await outcome(moveID: moveID, from: unit, effective: effective, movedNow: movedNow, on: connection)
@@ -157,18 +157,13 @@ public enum RegisterMove {
 
     /// Moves the rows of everyone of the move with a unit who is still in the old one; how many.
     static func moveAssigned(moveID: Int64, from unit: String, on connection: PostgresConnection) async throws -> Int {
-        var destinations: [String] = [], counts: [Int64] = []
-        for try await (code, count) in try await connection.send(RegisterMoveSQL.pendingDestinations(moveID: moveID, from: unit), logger: Database.quiet)
-            .decode((String, Int64).self) {
-            destinations.append(code)
-            counts.append(count)
-        }
+        var destinations: [String] = []
+        for try await code in try await connection.send(RegisterMoveSQL.pendingDestinations(moveID: moveID, from: unit), logger: Database.quiet)
+            .decode(String.self) { destinations.append(code) }
         guard !destinations.isEmpty else { return 0 }
         // The new units' plans and imports wait; none of their runs may be half done.
         try await connection.send(RegisterMoveSQL.lockUnits(destinations), logger: Database.quiet)
         try await requireNoOpenRun(destinations, settled: false, on: connection)
-        try await connection.send(RegisterMoveSQL.recordArrivals(moveID: moveID, from: unit, units: destinations, counts: counts),
-                                  logger: Database.quiet)
         try await connection.send(RegisterMoveSQL.moveVersions(moveID: moveID, from: unit), logger: Database.quiet)
         return Int(try await count(RegisterMoveSQL.moveBeneficiaries(moveID: moveID, from: unit), on: connection))
     }
@@ -210,12 +205,11 @@ public enum RegisterMove {
         }
     }
 
+    /// The one number `query` returns (a count, an id).
     static func count(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> Int64 {
-        try await first(Int64.self, query, on: connection)
-    }
-
-    static func first<T: PostgresDecodable & Sendable>(_ type: T.Type, _ query: PostgresQuery, on connection: PostgresConnection) async throws -> T {
-        for try await value in try await connection.send(query, logger: Database.quiet).decode(T.self) { return value }
-        throw StoreError.query(sqlState: nil, message: "no row came back", context: "move a register")
+        guard let value = try await connection.first(Int64.self, query) else {
+            throw StoreError.query(sqlState: nil, message: "no row came back", context: "move a register")
+        }
+        return value
     }
 }

@@ -67,23 +67,11 @@ enum RegisterMoveSQL {
         """
     }
 
-    /// The units people of the move go to and have not yet reached, with how many.
+    /// The units people of the move go to and have not yet reached.
     static func pendingDestinations(moveID: Int64, from unit: String) -> PostgresQuery {
         """
-        SELECT m.to_unit, count(*)::int8 FROM beneficiary_moves m JOIN beneficiaries b ON b.beneficiary_id = m.beneficiary_id
-        WHERE m.move_id = \(moveID) AND m.to_unit IS NOT NULL AND b.district_code = \(unit) GROUP BY 1 ORDER BY 1
-        """
-    }
-
-    /// The arrival of moved people recorded as a change of each new unit's register, beside its
-    /// imports: a run's snapshot is the register after its unit's last change, so the people who
-    /// arrived before a plan are its members, and those arriving after it are not.
-    static func recordArrivals(moveID: Int64, from unit: String, units: [String], counts: [Int64]) -> PostgresQuery {
-        """
-        INSERT INTO register_imports (district_code, content_sha256, file_name, row_count, new_count, changed_count, unchanged_count, left_count)
-        SELECT a.unit, 'move ' || \(moveID) || ' at ' || clock_timestamp()::text, 'register move ' || \(moveID) || ' from ' || \(unit),
-               a.n, a.n, 0, 0, 0
-        FROM unnest(\(units)::text[], \(counts)::int8[]) AS a(unit, n)
+        SELECT DISTINCT m.to_unit FROM beneficiary_moves m JOIN beneficiaries b ON b.beneficiary_id = m.beneficiary_id
+        WHERE m.move_id = \(moveID) AND m.to_unit IS NOT NULL AND b.district_code = \(unit) ORDER BY 1
         """
     }
 
