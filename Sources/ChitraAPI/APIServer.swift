@@ -50,6 +50,7 @@ public struct APIServer: Sendable {
         api.get("openapi.json") { _, _ in try OpenAPIDocument.response() }
         DistrictRoutes(server: self).add(to: api)
         UnitRoutes(server: self).add(to: api)
+        UnitMoveRoutes(server: self).add(to: api)
         RunRoutes(server: self).add(to: api)
         DisbursementRoutes(server: self).add(to: api)
         ImportRoutes(server: self).add(to: api)

@@ -61,7 +61,8 @@ struct Console: Sendable {
         ]
         if let caller {
             context["user"] = ["name": caller.identity.name, "role": caller.identity.role.rawValue,
-                               "districts": caller.identity.districts.joined(separator: ", ")]
+                               "districts": caller.identity.districts.joined(separator: ", "),
+                               "canMove": Access.decide(caller.identity, .moveRegister, districts: []) == .allowed]
             context["csrf"] = caller.csrf
             if let flash = sessions.takeFlash(caller.sessionID) { context[flash.isProblem ? "problem" : "notice"] = flash.text }
         }
@@ -133,5 +134,6 @@ struct Console: Sendable {
         ConsoleLogin(console: self).add(to: console)
         ConsoleRunPages(console: self).add(to: console)
         ConsoleLookupPages(console: self).add(to: console)
+        ConsoleMovePages(console: self).add(to: console)
     }
 }

@@ -31,6 +31,16 @@ enum ConsoleTexts {
         "state.none": "Chưa chạy", "state.submitted": "Đã gửi", "state.accepted": "Ngân hàng đã nhận", "state.pending": "Đang chờ",
         "state.paid": "Đã chi", "state.cash_instructed": "Chờ bưu điện chi", "state.paid_cash": "Đã chi tiền mặt",
         "state.returned": "Bị trả lại", "state.stopped": "Dừng chi",
+        "moves": "Chuyển danh sách", "movesTitle": "Chuyển danh sách đối tượng về đơn vị mới",
+        "movesIntro": "Đơn vị cũ đã giải thể; mỗi đối tượng chuyển về đơn vị kế thừa xã của mình theo danh mục chính thức. Người ở xã được chia cho nhiều đơn vị (nhập một phần) chờ cán bộ chọn đơn vị; trong khi chờ, không đơn vị nào chi cho họ và họ không mất khoản nào: đơn vị mới chi truy lĩnh khi được gán.",
+        "oldUnit": "Đơn vị cũ", "paysFrom": "Đơn vị mới chi từ tháng", "stillRegistered": "Còn trong danh sách cũ",
+        "movedPeople": "Đã chuyển", "toUnits": "sang đơn vị", "waitingPeople": "Chờ gán", "moveButton": "Chuyển danh sách",
+        "details": "Chi tiết", "noAbolished": "Không có đơn vị cũ nào còn danh sách cần chuyển.",
+        "moveTitle": "Chuyển danh sách đơn vị", "newUnit": "Đơn vị mới", "oldCommune": "Xã cũ", "chooseUnit": "Chọn đơn vị",
+        "assignButton": "Gán đơn vị đã chọn", "nobodyWaiting": "Không còn ai chờ gán.",
+        "waitingHint": "Chọn cho mỗi người một trong các đơn vị mà danh mục chính thức cho phép; để trống nếu chưa rõ. Một lựa chọn sai thì không ai được gán.",
+        "moreWaiting": "Còn những người khác chờ gán; họ hiện ra sau khi gán những người này.",
+        "nothingAssigned": "Chưa chọn đơn vị cho ai; không có gì thay đổi.", "allMoves": "← Các đơn vị cũ",
         "loggedOut": "Đã đăng xuất.", "sessionEnded": "Phiên làm việc đã hết; xin đăng nhập lại.", "sort": "Sắp xếp",
     ]
 
@@ -65,6 +75,16 @@ enum ConsoleTexts {
         "state.none": "Not triggered", "state.submitted": "Submitted", "state.accepted": "Accepted by the bank", "state.pending": "Pending",
         "state.paid": "Paid", "state.cash_instructed": "With the post office", "state.paid_cash": "Paid in cash",
         "state.returned": "Returned", "state.stopped": "Stopped",
+        "moves": "Register moves", "movesTitle": "Moving registers to the new units",
+        "movesIntro": "The old unit was abolished; each beneficiary moves to the successor of their commune by the official lineage. People in a commune split between several units wait for an official to choose; while they wait nobody pays them and they lose nothing: the new unit pays the months owed as arrears once they are assigned.",
+        "oldUnit": "Old unit", "paysFrom": "New units pay from", "stillRegistered": "Still in the old register",
+        "movedPeople": "Moved", "toUnits": "to units", "waitingPeople": "Waiting", "moveButton": "Move the register",
+        "details": "Details", "noAbolished": "No abolished unit holds a register to move.",
+        "moveTitle": "Register move of unit", "newUnit": "New unit", "oldCommune": "Old commune", "chooseUnit": "Choose a unit",
+        "assignButton": "Assign the units chosen", "nobodyWaiting": "Nobody waits.",
+        "waitingHint": "Choose for each person one of the units the official lineage allows; leave it blank if unsure. One wrong choice assigns nobody.",
+        "moreWaiting": "More people wait; they appear once these are assigned.",
+        "nothingAssigned": "No unit was chosen for anyone; nothing changed.", "allMoves": "← Old units",
         "loggedOut": "Logged out.", "sessionEnded": "Your session ended; please log in again.", "sort": "Sort",
     ]
 }

@@ -46,6 +46,13 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
             return APIError(.unprocessableContent, error.description)
         case let error as RunPeriodRule.Refusal: return APIError(.unprocessableContent, error.description)
         case let error as PayoutUnits.Refusal: return APIError(.unprocessableContent, error.description)
+        case let error as RegisterMove.Failure:
+            switch error {
+            case .noMove: return APIError(.notFound, error.description)
+            case .openRun: return APIError(.conflict, error.description)
+            case .assignment(let line, let problem): return APIError(.unprocessableContent, "Assignment \(line): \(problem) Nothing was assigned.")
+            default: return APIError(.unprocessableContent, error.description)
+            }
         case let error as FinanceRerun.Changed: return APIError(.conflict, error.description)
         case let error as FinanceScope.Refusal:
             if case .noRun = error { return APIError(.notFound, error.description) }

@@ -16,6 +16,8 @@ public enum RegisterMove {
         public var effective: Period
         /// People moved, by destination unit.
         public var moved: [String: Int]
+        /// The destination units' names.
+        public var names: [String: String] = [:]
         /// People waiting for a person to assign them.
         public var waiting: Int
         /// People this call moved (0 when everything was done before: the move is idempotent).
@@ -37,8 +39,30 @@ public enum RegisterMove {
         public var fullName: String
         public var oldCommune: String
         public var oldCommuneName: String
-        /// "31843 Xã Hồng Dân | 31849 Xã …"
-        public var candidates: String
+        /// The units the lineage offers, by code, with their names.
+        public var candidateUnits: [Candidate]
+
+        public struct Candidate: Sendable, Hashable {
+            public var code: String
+            public var name: String
+        }
+
+        /// "31843 Xã Hồng Dân | 31849 Xã …", as the review file writes them.
+        public var candidates: String {
+            candidateUnits.map { $0.name.isEmpty ? $0.code : "\($0.code) \($0.name)" }.joined(separator: " | ")
+        }
+    }
+
+    /// An abolished unit in the caller's scope, whose register moves (or moved) to its successors.
+    public struct Abolished: Sendable, Hashable {
+        public var unit: String
+        public var name: String
+        /// The first month its successors pay.
+        public var effective: Period
+        /// People still registered in it (those waiting for a person included).
+        public var registered: Int
+        /// The latest move, if one was made.
+        public var move: Outcome?
     }
 
     public enum Failure: Error, Sendable, Hashable, CustomStringConvertible {
@@ -145,11 +169,38 @@ public enum RegisterMove {
         try await database.transaction("list who waits in the move of \(PayoutUnitCode.named(unit))") { connection in
             let (moveID, _) = try await latestMove(from: unit, on: connection)
             var result: [Waiting] = []
-            for try await (id, name, commune, communeName, candidates) in try await connection.send(
-                RegisterMoveSQL.waiting(moveID: moveID), logger: Database.quiet).decode((String, String, String, String, String).self) {
-                result.append(Waiting(beneficiaryID: id, fullName: name, oldCommune: commune, oldCommuneName: communeName, candidates: candidates))
+            for try await (id, name, commune, communeName, codes, names) in try await connection.send(
+                RegisterMoveSQL.waiting(moveID: moveID), logger: Database.quiet).decode((String, String, String, String, [String], [String]).self) {
+                let candidates = zip(codes, names).map { Waiting.Candidate(code: $0.0, name: $0.1) }
+                result.append(Waiting(beneficiaryID: id, fullName: name, oldCommune: commune, oldCommuneName: communeName,
+                                      candidateUnits: candidates))
             }
             return result
+        }
+    }
+
+    /// Where `unit`'s latest move stands; nil when its register was never moved.
+    public static func status(from unit: String, database: Database) async throws -> Outcome? {
+        try await database.transaction("read the move of \(PayoutUnitCode.named(unit))") { connection in
+            guard let (moveID, effective) = try await latestMoveIfAny(from: unit, on: connection) else { return nil }
+            return try await outcome(moveID: moveID, from: unit, effective: effective, movedNow: 0, on: connection)
+        }
+    }
+
+    /// The abolished units of the caller's scope that hold a register or moved one, with where each stands.
+    public static func abolished(database: Database) async throws -> [Abolished] {
+        try await database.transaction("list the abolished units") { connection in
+            var units: [Abolished] = []
+            for try await (unit, name, month, registered, moveID) in try await connection.send(RegisterMoveSQL.abolished, logger: Database.quiet)
+                .decode((String, String, String, Int64, Int64?).self) {
+                guard let effective = Period(month) else { continue }
+                var row = Abolished(unit: unit, name: name, effective: effective, registered: Int(registered))
+                if let moveID {
+                    row.move = try await outcome(moveID: moveID, from: unit, effective: effective, movedNow: 0, on: connection)
+                }
+                units.append(row)
+            }
+            return units
         }
     }
 
@@ -176,18 +227,28 @@ public enum RegisterMove {
     }
 
     static func latestMove(from unit: String, on connection: PostgresConnection) async throws -> (Int64, Period) {
+        guard let move = try await latestMoveIfAny(from: unit, on: connection) else { throw Failure.noMove(unit: unit) }
+        return move
+    }
+
+    static func latestMoveIfAny(from unit: String, on connection: PostgresConnection) async throws -> (Int64, Period)? {
         for try await (id, month) in try await connection.send(RegisterMoveSQL.latestMove(from: unit), logger: Database.quiet)
             .decode((Int64, String).self) {
             if let period = Period(month) { return (id, period) }
         }
-        throw Failure.noMove(unit: unit)
+        return nil
     }
 
     static func outcome(moveID: Int64, from unit: String, effective: Period, movedNow: Int, on connection: PostgresConnection) async throws -> Outcome {
         var outcome = Outcome(moveID: moveID, from: unit, effective: effective, moved: [:], waiting: 0, movedNow: movedNow)
-        for try await (destination, count) in try await connection.send(RegisterMoveSQL.counts(moveID: moveID), logger: Database.quiet)
-            .decode((String, Int64).self) {
-            if destination.isEmpty { outcome.waiting = Int(count) } else { outcome.moved[destination] = Int(count) }
+        for try await (destination, name, count) in try await connection.send(RegisterMoveSQL.counts(moveID: moveID), logger: Database.quiet)
+            .decode((String, String, Int64).self) {
+            if destination.isEmpty {
+                outcome.waiting = Int(count)
+            } else {
+                outcome.moved[destination] = Int(count)
+                outcome.names[destination] = name
+            }
         }
         return outcome
     }

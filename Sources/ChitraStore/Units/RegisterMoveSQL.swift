@@ -100,21 +100,37 @@ enum RegisterMoveSQL {
         """
     }
 
-    /// Where the move's people are: by destination (empty: waiting), how many.
+    /// Where the move's people are: by destination (empty: waiting) with its name, how many.
     static func counts(moveID: Int64) -> PostgresQuery {
-        "SELECT coalesce(to_unit, ''), count(*)::int8 FROM beneficiary_moves WHERE move_id = \(moveID) GROUP BY 1 ORDER BY 1"
+        """
+        SELECT coalesce(m.to_unit, ''), coalesce(d.name, ''), count(*)::int8
+        FROM beneficiary_moves m LEFT JOIN districts d ON d.code = m.to_unit
+        WHERE m.move_id = \(moveID) GROUP BY 1, 2 ORDER BY 1
+        """
     }
 
     static func latestMove(from unit: String) -> PostgresQuery {
         "SELECT id, to_char(effective, 'YYYY-MM') FROM register_moves WHERE from_unit = \(unit) ORDER BY effective DESC LIMIT 1"
     }
 
+    /// The abolished units in scope that hold people or moved a register: code, name, the first
+    /// month their successors pay, people still registered, and their latest move's id.
+    static let abolished: PostgresQuery = """
+        SELECT u.code, u.name, to_char(u.valid_to, 'YYYY-MM'), u.registered, u.move_id
+        FROM (SELECT d.code, d.name, d.valid_to,
+                     (SELECT count(*) FROM beneficiaries b WHERE b.district_code = d.code)::int8 AS registered,
+                     (SELECT r.id FROM register_moves r WHERE r.from_unit = d.code ORDER BY r.effective DESC LIMIT 1) AS move_id
+              FROM districts d WHERE d.valid_to IS NOT NULL) AS u
+        WHERE u.registered > 0 OR u.move_id IS NOT NULL
+        ORDER BY u.code
+        """
+
     /// The people of a move waiting for a person, with their names and the candidates' names.
     static func waiting(moveID: Int64) -> PostgresQuery {
         """
         SELECT m.beneficiary_id, b.full_name, m.old_commune, coalesce(oc.name_with_type, ''),
-               array_to_string(ARRAY(SELECT c || ' ' || coalesce(d.name, '') FROM unnest(m.candidates) c
-                                     LEFT JOIN districts d ON d.code = c ORDER BY c), ' | ')
+               ARRAY(SELECT c FROM unnest(m.candidates) c ORDER BY c),
+               ARRAY(SELECT coalesce(d.name, '') FROM unnest(m.candidates) c LEFT JOIN districts d ON d.code = c ORDER BY c)
         FROM beneficiary_moves m
         JOIN beneficiaries b ON b.beneficiary_id = m.beneficiary_id
         JOIN register_moves r ON r.id = m.move_id

@@ -40,7 +40,7 @@ extension UnitsCommand {
                 guard let period = period.flatMap({ Period($0) }) else { return nil }
                 return try await RegisterMove.move(from: from, effective: period, by: identity, database: database)
             }
-            if let outcome { try await show(outcome) }
+            if let outcome { show(outcome) }
             if let reviewOut {
                 let waiting = try await connection.withCaller(.moveRegister, districts: [from]) { database, _ in
                     try await RegisterMove.waiting(from: from, database: database)
@@ -51,13 +51,10 @@ extension UnitsCommand {
             }
         }
 
-        private func show(_ outcome: RegisterMove.Outcome) async throws {
-            let names = try await connection.withCaller(.read) { database, _ in
-                try await UnitCatalogueStore.list(.init(level: .commune, on: Day(period: outcome.effective, day: 1)), database: database)
-            }.reduce(into: [String: String]()) { $0[$1.code] = $1.nameWithType }
+        private func show(_ outcome: RegisterMove.Outcome) {
             var table = TextTable("UNIT", "NAME", "BENEFICIARIES")
             for (unit, count) in outcome.moved.sorted(by: { $0.key < $1.key }) {
-                table.add(unit, names[unit] ?? "", VietnameseNumber.grouped(count))
+                table.add(unit, outcome.names[unit] ?? "", VietnameseNumber.grouped(count))
             }
             if outcome.waiting > 0 { table.add("-", "waiting for a person", VietnameseNumber.grouped(outcome.waiting)) }
             print(table.rendered)
