@@ -51,4 +51,18 @@ struct ProvinceReportTests {
         #expect(try JSONDecoder().decode(DistrictReport.self, from: data) == district)
         #expect(String(decoding: data, as: UTF8.self).contains(#""non_cash_share":0.5"#))
     }
+
+    @Test("a report names its unit as unit, unit_name and unit_level; one frozen before, with district and district_name, still reads")
+    func unitNames() throws {
+        let commune = Self.district("31825", bank: 1, cash: 0, state: .completed)
+        let text = String(decoding: try JSONEncoder().encode(commune), as: UTF8.self)
+        #expect(text.contains(#""unit":"31825""#) && text.contains(#""unit_level":"commune""#) && text.contains(#""unit_name":"#)
+                && !text.contains(#""district""#), "\(text)")
+        let district = Self.district("954", bank: 2, cash: 2, state: .completed)
+        let older = String(decoding: try JSONEncoder().encode(district), as: UTF8.self)
+            .replacingOccurrences(of: #""unit":"#, with: #""district":"#).replacingOccurrences(of: #""unit_name":"#, with: #""district_name":"#)
+            .replacingOccurrences(of: #","unit_level":"district""#, with: "")
+        #expect(!older.contains("unit"))
+        #expect(try JSONDecoder().decode(DistrictReport.self, from: Data(older.utf8)) == district)
+    }
 }

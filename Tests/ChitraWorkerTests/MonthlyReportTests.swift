@@ -63,7 +63,7 @@ struct MonthlyReportTests {
             #expect(report.notCompleted.isEmpty && report.daysToDeadline == -2)
             #expect(report.total.beneficiaries == 4 && report.total.paid == expected.paid && report.total.frozen)
             let json = String(decoding: try JSONEncoder().encode(report.districts[0]), as: UTF8.self)
-            for field in [#""district":"954""#, #""period":"2024-09""#, #""entitled_vnd":2000000"#, #""cash_home":{"#, #""in_flight":{"#,
+            for field in [#""unit":"954""#, #""unit_level":"district""#, #""period":"2024-09""#, #""entitled_vnd":2000000"#, #""cash_home":{"#, #""in_flight":{"#,
                           #""non_cash_share":0"#, #""failures_by_reason":{}"#, #""with_cccd":2"#, #""can_open":2"#, #""missing_documents":2"#] {
                 #expect(json.contains(field), "\(field) in \(json)")
             }

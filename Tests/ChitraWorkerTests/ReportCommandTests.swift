@@ -41,8 +41,9 @@ struct ReportCommandTests {
 
             result = try await CommandLineTests.run(["report", "--period", "2024-09", "--format", "json", "--district", "954"], url: url)
             let json = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any], "\(result.output)")
-            let district = try #require((json["districts"] as? [[String: Any]])?.first)
-            for field in ["district", "period", "beneficiaries", "entitled_vnd", "paid", "in_flight", "returned", "stopped", "fallbacks",
+            let district = try #require((json["units"] as? [[String: Any]])?.first)
+            #expect(district["unit"] as? String == "954" && district["unit_level"] as? String == "district" && district["unit_name"] as? String == "TP Bạc Liêu")
+            for field in ["unit", "period", "beneficiaries", "entitled_vnd", "paid", "in_flight", "returned", "stopped", "fallbacks",
                           "failures_by_reason", "non_cash_share", "accounts"] {
                 #expect(district[field] != nil, "\(field)")
             }

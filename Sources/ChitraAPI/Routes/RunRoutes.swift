@@ -10,11 +10,13 @@ struct RunRoutes: Sendable {
 
     struct Trigger: Decodable {
         var period: String
+        var units: [String]?
+        /// Another name for `units`.
         var districts: [String]?
         var autoApprove: Bool?
         var force: Bool?
-        enum CodingKeys: String, CodingKey { case period, districts, autoApprove = "auto_approve", force }
-        static let fields: Set<String> = ["period", "districts", "auto_approve", "force"]
+        enum CodingKeys: String, CodingKey { case period, units, districts, autoApprove = "auto_approve", force }
+        static let fields: Set<String> = ["period", "units", "districts", "auto_approve", "force"]
     }
 
     struct Triggered: Encodable {
@@ -23,7 +25,7 @@ struct RunRoutes: Sendable {
         var started: Bool
         var state: String
         var message: String
-        enum CodingKeys: String, CodingKey { case district, runID = "run_id", started, state, message }
+        enum CodingKeys: String, CodingKey { case district = "unit", runID = "run_id", started, state, message }
     }
 
     func add(to api: RouterGroup<APIRequestContext>) {
@@ -40,7 +42,10 @@ struct RunRoutes: Sendable {
             try await server.respond("POST /runs") {
                 let body = try await StrictJSON.decode(Trigger.self, from: request, fields: Trigger.fields)
                 let period = try Path.period(body.period)
-                let districts = try body.districts.map { try $0.map { try Path.district($0) } }
+                if body.units != nil, body.districts != nil {
+                    throw APIError.badRequest("Name the units once: \"units\" and \"districts\" are two names for the same field.")
+                }
+                let districts = try (body.units ?? body.districts).map { try $0.map { try Path.district($0) } }
                 let autoApprove = body.autoApprove ?? false
                 let action: Action = body.force == true ? .forceRun : autoApprove ? .autoApprove : .triggerRun
                 let caller = try await Caller.authorize(request, action, districts: districts ?? [], server: server)

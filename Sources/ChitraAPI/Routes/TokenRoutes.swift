@@ -10,11 +10,13 @@ struct TokenRoutes: Sendable {
     struct Create: Decodable {
         var name: String
         var role: String
+        var units: [String]?
+        /// Another name for `units`.
         var districts: [String]?
         var province: String?
         var expiresInDays: Int?
-        enum CodingKeys: String, CodingKey { case name, role, districts, province, expiresInDays = "expires_in_days" }
-        static let fields: Set<String> = ["name", "role", "districts", "province", "expires_in_days"]
+        enum CodingKeys: String, CodingKey { case name, role, units, districts, province, expiresInDays = "expires_in_days" }
+        static let fields: Set<String> = ["name", "role", "units", "districts", "province", "expires_in_days"]
     }
 
     struct Created: Encodable {
@@ -35,7 +37,10 @@ struct TokenRoutes: Sendable {
                 guard let role = Role(rawValue: body.role), Role.tokenRoles.contains(role) else {
                     throw APIError.badRequest("role must be one of \(Role.tokenRoles.map(\.rawValue).joined(separator: ", ")).")
                 }
-                let districts = try (body.districts ?? []).map { try Path.district($0) }
+                if body.units != nil, body.districts != nil {
+                    throw APIError.badRequest("Name the units once: \"units\" and \"districts\" are two names for the same field.")
+                }
+                let districts = try (body.units ?? body.districts ?? []).map { try Path.district($0) }
                 let caller = try await Caller.authorize(request, .manageTokens, server: server)
                 let (secret, record) = try await Tokens.create(
                     TokenRequest(name: body.name, role: role, districts: districts, province: body.province, expiresInDays: body.expiresInDays ?? 90),

@@ -29,8 +29,13 @@ struct QueryParameters {
         return period
     }
 
-    func district(_ name: String = "district") throws -> String? {
-        guard let text = text(name) else { return nil }
+    /// The payout unit asked: `?unit=` (or `?district=`, another name for it).
+    func district() throws -> String? {
+        let unit = text("unit"), district = text("district")
+        if unit != nil, district != nil, unit != district {
+            throw APIError.badRequest("Name the unit once: unit and district are two names for the same parameter.")
+        }
+        guard let text = unit ?? district else { return nil }
         return try Path.district(text)
     }
 

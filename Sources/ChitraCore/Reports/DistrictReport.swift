@@ -28,6 +28,15 @@ public struct DistrictReport: Sendable, Hashable, Codable {
     /// The month before, to compare with.
     public var previous: Previous?
 
+    /// commune, district, or province for a province's sum.
+    public var unitLevel: String {
+        switch district.utf8.count {
+        case 5: "commune"
+        case 3: "district"
+        default: "province"
+        }
+    }
+
     public struct Previous: Sendable, Hashable, Codable {
         public var beneficiaries: Int
         public var entitledVND: Int64
@@ -98,8 +107,11 @@ public struct DistrictReport: Sendable, Hashable, Codable {
         }
     }
 
+    /// The unit is `unit`, `unit_name` and `unit_level` in JSON (reports frozen before the names
+    /// changed say `district` and `district_name`, and are read as well).
     enum CodingKeys: String, CodingKey {
-        case district, districtName = "district_name", period, runState = "run_state", frozen, beneficiaries
+        case district = "unit", districtName = "unit_name", unitLevel = "unit_level", formerDistrict = "district"
+        case formerDistrictName = "district_name", period, runState = "run_state", frozen, beneficiaries
         case byProgram = "by_program", entitledVND = "entitled_vnd", paid, inFlight = "in_flight"
         case awaitingApproval = "awaiting_approval", returned, stopped, fallbacks, failuresByReason = "failures_by_reason"
         case nonCashShare = "non_cash_share", nonCashShareOfAmount = "non_cash_share_of_amount", accounts, previous
@@ -107,8 +119,8 @@ public struct DistrictReport: Sendable, Hashable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        district = try c.decode(String.self, forKey: .district)
-        districtName = try c.decode(String.self, forKey: .districtName)
+        district = try c.decodeIfPresent(String.self, forKey: .district) ?? c.decode(String.self, forKey: .formerDistrict)
+        districtName = try c.decodeIfPresent(String.self, forKey: .districtName) ?? c.decode(String.self, forKey: .formerDistrictName)
         period = try c.decode(Period.self, forKey: .period)
         runState = try c.decodeIfPresent(RunState.self, forKey: .runState)
         frozen = try c.decode(Bool.self, forKey: .frozen)
@@ -130,6 +142,7 @@ public struct DistrictReport: Sendable, Hashable, Codable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(district, forKey: .district)
         try c.encode(districtName, forKey: .districtName)
+        try c.encode(unitLevel, forKey: .unitLevel)
         try c.encode(period, forKey: .period)
         try c.encodeIfPresent(runState, forKey: .runState)
         try c.encode(frozen, forKey: .frozen)

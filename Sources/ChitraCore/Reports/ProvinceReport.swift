@@ -29,6 +29,6 @@ public struct ProvinceReport: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case period, madeOn = "made_on", districts, total, notCompleted = "not_completed", daysToDeadline = "days_to_deadline"
+        case period, madeOn = "made_on", districts = "units", total, notCompleted = "not_completed", daysToDeadline = "days_to_deadline"
     }
 }

@@ -16,6 +16,11 @@ public struct AuditEntry: Sendable, Hashable, Codable {
     public var before: [String: AuditValue]?
     public var after: [String: AuditValue]?
 
+    /// The payout unit acted on is `unit` in JSON.
+    enum CodingKeys: String, CodingKey {
+        case id, at, actor, actorRole, actorTokenID, action, district = "unit", period, subject, before, after
+    }
+
     public init(by identity: Identity, _ action: Action, district: String?, period: Period? = nil, subject: String,
                 before: [String: AuditValue]? = nil, after: [String: AuditValue]? = nil) {
         self.actor = identity.name

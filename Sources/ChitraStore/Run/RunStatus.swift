@@ -18,6 +18,11 @@ public struct RunStatus: Sendable, Hashable, Codable {
     /// Triggered with --force for a month outside the usual bounds.
     public var periodForced: Bool = false
 
+    /// The run's payout unit is `unit` in JSON, as everywhere a tenant is named.
+    enum CodingKeys: String, CodingKey {
+        case runID, district = "unit", period, state, members, membersDone, shards, shardsDone, totals, lastError, periodForced
+    }
+
     public var disbursements: Int { totals.count }
     public var disbursedVND: Int64 { totals.totalVND }
 

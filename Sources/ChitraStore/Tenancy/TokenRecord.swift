@@ -34,6 +34,11 @@ public struct TokenRecord: Sendable, Hashable, Codable {
     public let revokedAt: Date?
     public let revokedBy: String?
 
+    /// Operators' and finance officers' payout units are `units` in JSON.
+    enum CodingKeys: String, CodingKey {
+        case id, name, role, districts = "units", province, createdAt, createdBy, expiresAt, revokedAt, revokedBy
+    }
+
     public var isActive: Bool { revokedAt == nil && (expiresAt.map { $0 > Date() } ?? true) }
 
     /// Where it reaches, in words.
