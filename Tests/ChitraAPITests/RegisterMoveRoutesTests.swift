@@ -32,7 +32,7 @@ struct RegisterMoveRoutesTests {
 
     static func units(_ url: DatabaseURL) async throws -> String {
         try await TestPostgres.withRunning(url) { database in
-            try await database.query("SELECT string_agg(beneficiary_id || ':' || district_code, ',' ORDER BY beneficiary_id) FROM beneficiaries",
+            try await database.query("SELECT string_agg(beneficiary_id || ':' || unit_code, ',' ORDER BY beneficiary_id) FROM beneficiaries",
                                      "read").decode(String.self).reduce(into: "") { $0 = $1 }
         }
     }

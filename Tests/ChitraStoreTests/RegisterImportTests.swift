@@ -238,7 +238,7 @@ struct RegisterImportTests {
             defer { try? FileManager.default.removeItem(atPath: path) }
             let summary = try await Self.importer(database).importFile(at: path, district: "958", by: .test("operator"))
             #expect(summary.rows == 1_000_000 && summary.new == 1_000_000)
-            #expect(try await Self.count("SELECT count(*) FROM beneficiaries WHERE district_code = '958'", database) == 1_000_000)
+            #expect(try await Self.count("SELECT count(*) FROM beneficiaries WHERE unit_code = '958'", database) == 1_000_000)
             #expect(try await Self.count("SELECT count(*) FROM beneficiaries WHERE current_version = 1", database) == 1_000_000)
         }
     }

@@ -40,7 +40,7 @@ struct RegisterLineEndingTests {
             #expect(summary.rows == 97 && summary.new == 97)
             #expect(summary.description.hasPrefix("Read 97 records, imported all 97"))
             var ids: [String] = []
-            for try await id in try await database.client.query("SELECT beneficiary_id FROM beneficiaries WHERE district_code = '957'").decode(String.self) {
+            for try await id in try await database.client.query("SELECT beneficiary_id FROM beneficiaries WHERE unit_code = '957'").decode(String.self) {
                 ids.append(id)
             }
             #expect(ids.count == 97 && ids.contains("LE97"))

@@ -74,27 +74,27 @@ struct TenancyTests {
             try await Self.twoDistricts(database)
             try await Database.withRunning(database.url, maximumConnections: 2, logger: TestPostgres.logger) { (unscoped: Database) async throws in
                 #expect(unscoped.scope == .nothing)
-                for table in ["beneficiaries", "register_imports", "districts", "jobs", "audit_log", "api_tokens", "runs", "disbursements"] {
+                for table in ["beneficiaries", "register_imports", "payout_units", "jobs", "audit_log", "api_tokens", "runs", "disbursements"] {
                     #expect(try await Self.count("SELECT count(*) FROM \(table)", unscoped) == 0, "\(table) seen without a scope")
                 }
                 // Writing without a scope is refused by the policies' check.
-                #expect(await Self.sqlState("INSERT INTO jobs (kind, district_code) VALUES ('noop', '954')", unscoped) == "42501")
+                #expect(await Self.sqlState("INSERT INTO jobs (kind, unit_code) VALUES ('noop', '954')", unscoped) == "42501")
 
                 let a = unscoped.scoped(.district("954"))
                 #expect(try await Self.ids(a) == ["T954-1", "T954-2", "T954-3"])
-                #expect(try await Self.count("SELECT count(*) FROM districts", a) == 1)
-                #expect(try await Self.count("WITH c AS (UPDATE beneficiaries SET full_name = 'X' WHERE district_code = '956' RETURNING 1) SELECT count(*) FROM c", a) == 0)
-                #expect(try await Self.count("WITH c AS (UPDATE beneficiaries SET full_name = 'Y' WHERE district_code = '954' RETURNING 1) SELECT count(*) FROM c", a) == 3)
-                #expect(try await Self.count("WITH c AS (DELETE FROM register_imports WHERE district_code = '956' RETURNING 1) SELECT count(*) FROM c", a) == 0)
-                #expect(await Self.sqlState("INSERT INTO jobs (kind, district_code) VALUES ('noop', '956')", a) == "42501")
-                #expect(await Self.sqlState("UPDATE beneficiaries SET district_code = '956' WHERE district_code = '954'", a) == "42501")
+                #expect(try await Self.count("SELECT count(*) FROM payout_units", a) == 1)
+                #expect(try await Self.count("WITH c AS (UPDATE beneficiaries SET full_name = 'X' WHERE unit_code = '956' RETURNING 1) SELECT count(*) FROM c", a) == 0)
+                #expect(try await Self.count("WITH c AS (UPDATE beneficiaries SET full_name = 'Y' WHERE unit_code = '954' RETURNING 1) SELECT count(*) FROM c", a) == 3)
+                #expect(try await Self.count("WITH c AS (DELETE FROM register_imports WHERE unit_code = '956' RETURNING 1) SELECT count(*) FROM c", a) == 0)
+                #expect(await Self.sqlState("INSERT INTO jobs (kind, unit_code) VALUES ('noop', '956')", a) == "42501")
+                #expect(await Self.sqlState("UPDATE beneficiaries SET unit_code = '956' WHERE unit_code = '954'", a) == "42501")
                 #expect(try await Self.ids(unscoped.scoped(Scope(districts: ["954", "956"]))).count == 6)
                 try await JobQueue(database: unscoped.scoped(Scope(districts: ["954", "956"]))).enqueue(
                     [NewJob(kind: "noop", districtCode: "954"), NewJob(kind: "noop", districtCode: "956")])
                 // The queue's role sees jobs of every district and may read no other table.
                 let queue = unscoped.scoped(.queue)
-                #expect(try await Self.count("SELECT count(DISTINCT district_code) FROM jobs", queue) == 2)
-                for table in ["beneficiaries", "runs", "disbursements", "districts", "audit_log", "api_tokens"] {
+                #expect(try await Self.count("SELECT count(DISTINCT unit_code) FROM jobs", queue) == 2)
+                for table in ["beneficiaries", "runs", "disbursements", "payout_units", "audit_log", "api_tokens"] {
                     #expect(await Self.sqlState("SELECT count(*) FROM \(table)", queue) == "42501", "the queue's role read \(table)")
                 }
             }
@@ -113,7 +113,7 @@ struct TenancyTests {
                 try await context.withCompletingTransaction { connection in
                     // Even a handler asking for B by name, in its completing transaction, gets nothing of B.
                     var inTransaction: [String] = []
-                    for try await id in try await connection.query("SELECT beneficiary_id FROM beneficiaries WHERE district_code = '956'",
+                    for try await id in try await connection.query("SELECT beneficiary_id FROM beneficiaries WHERE unit_code = '956'",
                                                                    logger: TestPostgres.logger).decode(String.self) { inTransaction.append(id) }
                     seen.withLock { $0[context.job.districtCode] = ids + inTransaction }
                 }

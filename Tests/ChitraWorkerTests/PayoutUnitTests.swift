@@ -26,14 +26,14 @@ struct PayoutUnitTests {
     @Test("every district of the catalogue pays until 2025-07 and every commune since; none overlaps another of its code")
     func catalogueUnits() async throws {
         try await TestPostgres.withDatabase { database in
-            let districts = try await Self.count("SELECT count(*) FROM districts WHERE level = 'district' AND valid_to = '2025-07-01'", database)
+            let districts = try await Self.count("SELECT count(*) FROM payout_units WHERE level = 'district' AND valid_to = '2025-07-01'", database)
             let communes = try await Self.count(
-                "SELECT count(*) FROM districts WHERE level = 'commune' AND valid_from = '2025-07-01' AND valid_to IS NULL", database)
+                "SELECT count(*) FROM payout_units WHERE level = 'commune' AND valid_from = '2025-07-01' AND valid_to IS NULL", database)
             #expect(districts == 696 && communes == 3_321)
-            #expect(try await Self.count("SELECT count(*) FROM districts", database) == 696 + 3_321)
+            #expect(try await Self.count("SELECT count(*) FROM payout_units", database) == 696 + 3_321)
             // Each payout unit is the catalogue's unit of its code valid over the same months.
             #expect(try await Self.count("""
-                SELECT count(*) FROM districts d WHERE NOT EXISTS (
+                SELECT count(*) FROM payout_units d WHERE NOT EXISTS (
                     SELECT FROM units u WHERE u.level = d.level AND u.code = d.code
                       AND u.valid_from IS NOT DISTINCT FROM d.valid_from AND u.valid_to IS NOT DISTINCT FROM d.valid_to)
                 """, database) == 0)
@@ -71,7 +71,7 @@ struct PayoutUnitTests {
             #expect(try await Self.count("SELECT count(*) FROM runs", database) == 0)
             for (unit, period) in [("954", "2025-07-01"), ("31825", "2025-06-01")] {
                 do {
-                    try await database.client.query("INSERT INTO runs (district_code, period, triggered_by) VALUES (\(unit), \(period)::date, 'x')")
+                    try await database.client.query("INSERT INTO runs (unit_code, period, triggered_by) VALUES (\(unit), \(period)::date, 'x')")
                     Issue.record("the schema took a run of \(unit) for \(period)")
                 } catch let error as PSQLError {
                     #expect(error.serverInfo?[.constraintName] == "runs_unit_pays_in_period")
@@ -142,7 +142,7 @@ struct PayoutUnitTests {
             let province = try await Self.person("Sở Nội vụ Cà Mau", .province, province: "96", database)
             #expect(province.districts.contains("31825") && province.districts.contains("954") && !province.districts.contains("00004"))
             let communes = try await Self.count("""
-                SELECT count(*) FROM districts WHERE province_code = '96' AND level = 'commune'
+                SELECT count(*) FROM payout_units WHERE province_code = '96' AND level = 'commune'
                 """, database.scoped(province.scope))
             #expect(communes == 64)
             let runs = try await RunStatus.list(period: Period("2026-07")!, districts: nil, database: database.scoped(province.scope))
@@ -174,7 +174,7 @@ struct PayoutUnitTests {
             file.rows.removeLast(2)
             _ = try await RegisterImporter(database: database, policy: RunFixture.policy)
                 .importFile(at: try file.write(), district: "31825", by: .test("An"))
-            #expect(try await Self.count("SELECT count(*) FROM beneficiaries WHERE district_code = '31825' AND commune_code = '31825'",
+            #expect(try await Self.count("SELECT count(*) FROM beneficiaries WHERE unit_code = '31825' AND commune_code = '31825'",
                                          database) == 1)
         }
     }

@@ -144,8 +144,8 @@ struct RegisterMoveTests {
                     && city.before.paid.total.amountVND == 3_500_000 - 500_000, "\(city)")
             #expect(compared.first { $0.unit.district == "32041" }?.formerUnits.contains("964") == true)
             // The move is audited on both sides.
-            #expect(try await Self.count("SELECT count(*) FROM audit_log WHERE action = 'register.move' AND district_code = '964'", database) == 3)
-            #expect(try await Self.count("SELECT count(*) FROM audit_log WHERE action = 'register.move' AND district_code = '32041'", database) == 1)
+            #expect(try await Self.count("SELECT count(*) FROM audit_log WHERE action = 'register.move' AND unit_code = '964'", database) == 3)
+            #expect(try await Self.count("SELECT count(*) FROM audit_log WHERE action = 'register.move' AND unit_code = '32041'", database) == 1)
         }
     }
 
@@ -166,7 +166,7 @@ struct RegisterMoveTests {
                 _ = try await RegisterMove.move(from: "964", effective: Period("2025-07")!, by: Self.province, database: database)
             }
             #expect(try await Self.count("SELECT count(*) FROM register_moves", database) == 0)
-            #expect(try await Self.count("SELECT count(*) FROM beneficiaries WHERE district_code = '964'", database) == 1)
+            #expect(try await Self.count("SELECT count(*) FROM beneficiaries WHERE unit_code = '964'", database) == 1)
         }
     }
 }

@@ -175,14 +175,14 @@ struct RunFailurePathTests {
             // July's row was rewritten last (a correction), so the latest *written* is July's: the
             // pending recovery must come from the latest *period* not returned, August's.
             try await database.client.query("""
-                INSERT INTO disbursements (beneficiary_id, period, district_code, run_id, program, amount_vnd, pending_recovery_vnd,
+                INSERT INTO disbursements (beneficiary_id, period, unit_code, run_id, program, amount_vnd, pending_recovery_vnd,
                                            method, rail, end_to_end_id, state, created_at)
                 VALUES ('P1', '2024-08-01', '954', 0, 'btxh', 0, 300000, 'cash', 'cash', 'T8', 'paid_cash', '2024-08-25'),
                        ('P1', '2024-09-01', '954', 0, 'btxh', 200000, 0, 'cash', 'cash', 'T9', 'returned', '2024-09-25'),
                        ('P1', '2024-07-01', '954', 0, 'btxh', 0, 999000, 'cash', 'cash', 'T7', 'paid_cash', '2024-12-01')
                 """)
             try await database.client.query("""
-                INSERT INTO entitlement_lines (beneficiary_id, run_period, month, kind, amount_vnd, district_code, run_id)
+                INSERT INTO entitlement_lines (beneficiary_id, run_period, month, kind, amount_vnd, unit_code, run_id)
                 VALUES ('P1', '2024-08-01', '2024-08-01', 'regular', 500000, '954', 0),
                        ('P1', '2024-09-01', '2024-09-01', 'regular', 500000, '954', 0)
                 """)
@@ -236,7 +236,7 @@ struct RunFailurePathTests {
                     for to in DisbursementState.allCases {
                         try await owner.client.query("DELETE FROM disbursements")
                         try await owner.client.query("""
-                            INSERT INTO disbursements (beneficiary_id, period, district_code, run_id, program, amount_vnd, method, rail,
+                            INSERT INTO disbursements (beneficiary_id, period, unit_code, run_id, program, amount_vnd, method, rail,
                                                        end_to_end_id, state)
                             VALUES ('T1', '2024-09-01', '954', 0, 'btxh', 1, 'bank', 'bank', 'E1', \(from.rawValue))
                             """)
@@ -262,7 +262,7 @@ struct RunFailurePathTests {
                     for to in TransferBatchState.allCases {
                         try await owner.client.query("DELETE FROM transfer_batches")
                         try await owner.client.query("""
-                            INSERT INTO transfer_batches (message_id, run_id, district_code, rail, institution, state, transfers, amount_vnd)
+                            INSERT INTO transfer_batches (message_id, run_id, unit_code, rail, institution, state, transfers, amount_vnd)
                             VALUES ('B1', \(runID), '954', 'bank', '970405', \(from.rawValue), 1, 1)
                             """)
                         let accepted = (try? await owner.client.query("UPDATE transfer_batches SET state = \(to.rawValue)")) != nil
@@ -281,7 +281,7 @@ struct RunFailurePathTests {
     func transitionCheckScales() async throws {
         try await TestPostgres.withDatabase { database in
             try await database.client.query("""
-                INSERT INTO disbursements (beneficiary_id, period, district_code, run_id, program, amount_vnd, method, rail, end_to_end_id)
+                INSERT INTO disbursements (beneficiary_id, period, unit_code, run_id, program, amount_vnd, method, rail, end_to_end_id)
                 SELECT 'X' || g, '2024-09-01', '954', 0, 'btxh', 1000, 'cash', 'cash', 'E' || g FROM generate_series(1, 150000) g
                 """)
             try await database.client.query("UPDATE disbursements SET state = 'approved' WHERE run_id = 0")

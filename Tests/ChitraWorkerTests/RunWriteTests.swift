@@ -21,7 +21,7 @@ struct RunWriteTests {
                                    _ database: Database) async throws {
         let e2e = endToEndID ?? EndToEndID.make(district: "954", period: Period(period)!, beneficiaryID: id)
         try await database.client.query("""
-            INSERT INTO disbursements (beneficiary_id, period, district_code, run_id, program, amount_vnd, method, rail, end_to_end_id)
+            INSERT INTO disbursements (beneficiary_id, period, unit_code, run_id, program, amount_vnd, method, rail, end_to_end_id)
             VALUES (\(id), \(period + "-01")::date, '954', \(runID), 'btxh', \(amount), 'cash', 'cash', \(e2e))
             """)
     }
@@ -32,7 +32,7 @@ struct RunWriteTests {
             let (runID, shard) = try await Self.plannedShard(database)
             try await Self.insertDisbursement("W2", amount: 500_000, runID: runID, database)
             try await database.client.query("""
-                INSERT INTO entitlement_lines (beneficiary_id, run_period, month, kind, amount_vnd, district_code, run_id)
+                INSERT INTO entitlement_lines (beneficiary_id, run_period, month, kind, amount_vnd, unit_code, run_id)
                 VALUES ('W3', '2024-09-01', '2024-09-01', 'regular', 500000, '954', \(runID))
                 """)
             let result = try #require(try await RunFixture.compute(shard, database))
@@ -68,7 +68,7 @@ struct RunWriteTests {
         try await TestPostgres.withDatabase { database in
             let (runID, shard) = try await Self.plannedShard(database)
             try await database.client.query("""
-                INSERT INTO entitlement_lines (beneficiary_id, run_period, month, kind, amount_vnd, district_code, run_id)
+                INSERT INTO entitlement_lines (beneficiary_id, run_period, month, kind, amount_vnd, unit_code, run_id)
                 VALUES ('W3', '2024-09-01', '2024-09-01', 'regular', 400000, '954', \(runID))
                 """)
             await #expect(throws: RunShardConflict.line(beneficiaryID: "W3", month: "2024-09", kind: "regular", computed: 500_000,

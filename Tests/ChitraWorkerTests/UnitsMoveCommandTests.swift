@@ -41,7 +41,7 @@ extension CommandLineTests {
         result = try await Self.run(["units", "move", "--from", "964", "--assign", review], url: url, as: .province)
         #expect(result.status == 0 && result.output.contains("2 beneficiaries in 2 units; nobody waits."), "\(result.output)")
         let units = try await TestPostgres.withRunning(url) { database in
-            try await database.query("SELECT string_agg(beneficiary_id || ':' || district_code, ',' ORDER BY beneficiary_id) FROM beneficiaries",
+            try await database.query("SELECT string_agg(beneficiary_id || ':' || unit_code, ',' ORDER BY beneficiary_id) FROM beneficiaries",
                                      "read").decode(String.self).reduce(into: "") { $0 = $1 }
         }
         #expect(units == "M1:32002,M2:32041")

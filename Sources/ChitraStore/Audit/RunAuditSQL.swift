@@ -5,13 +5,13 @@ import PostgresNIO
 /// are, none of the run's own queries, so that the audit checks the run from outside.
 public enum RunAuditSQL {
     public static func runs(period: Period) -> PostgresQuery {
-        "SELECT id, district_code FROM runs WHERE period = \(RunSQL.date(period))::date"
+        "SELECT id, unit_code FROM runs WHERE period = \(RunSQL.date(period))::date"
     }
 
     /// Every beneficiary entitled by the period, as the register holds them.
     public static func register(period: Period) -> PostgresQuery {
         """
-        SELECT beneficiary_id, district_code, to_char(eligible_from, 'YYYY-MM'), to_char(eligible_until, 'YYYY-MM'),
+        SELECT beneficiary_id, unit_code, to_char(eligible_from, 'YYYY-MM'), to_char(eligible_until, 'YYYY-MM'),
                to_char(deceased_on, 'YYYY-MM-DD'), to_char(paid_through, 'YYYY-MM'), program, category, payment_method
         FROM beneficiaries WHERE eligible_from <= \(RunSQL.date(period))::date
         """

@@ -7,7 +7,7 @@ enum AuditLogSQL {
     static func append(_ entry: AuditEntry) -> PostgresQuery {
         let period = entry.period.map { RunSQL.date($0) }
         return """
-            INSERT INTO audit_log (actor, actor_role, actor_token_id, action, district_code, period, subject, before, after)
+            INSERT INTO audit_log (actor, actor_role, actor_token_id, action, unit_code, period, subject, before, after)
             VALUES (\(entry.actor), \(entry.actorRole.rawValue), \(entry.actorTokenID), \(entry.action.rawValue), \(entry.district),
                     \(period)::date, \(entry.subject), \(json(entry.before))::jsonb, \(json(entry.after))::jsonb)
             """
@@ -15,10 +15,10 @@ enum AuditLogSQL {
 
     static func list(district: String?, since: Date?, limit: Int) -> PostgresQuery {
         """
-        SELECT id, at, actor, actor_role, actor_token_id, action, district_code, to_char(period, 'YYYY-MM'), subject,
+        SELECT id, at, actor, actor_role, actor_token_id, action, unit_code, to_char(period, 'YYYY-MM'), subject,
                before::text, after::text
         FROM audit_log
-        WHERE (\(district)::text IS NULL OR district_code = \(district)) AND (\(since)::timestamptz IS NULL OR at >= \(since))
+        WHERE (\(district)::text IS NULL OR unit_code = \(district)) AND (\(since)::timestamptz IS NULL OR at >= \(since))
         ORDER BY id DESC LIMIT \(limit)
         """
     }

@@ -174,9 +174,9 @@ enum CashConfirmationSQL {
                     settled_on = CASE WHEN r.paid THEN r.day::date END, received_by = NULLIF(r.receiver, ''), confirmed_by = $11
                 FROM \(rows) WHERE d.end_to_end_id = ANY ($2::text[]) AND d.end_to_end_id = r.e2e AND d.state = $10
                   AND d.beneficiary_id = r.beneficiary AND d.amount_vnd = r.amount
-                RETURNING d.district_code, d.run_id, d.state
+                RETURNING d.unit_code, d.run_id, d.state
             )
-            SELECT district_code, run_id, count(*) FILTER (WHERE state = $8), count(*) FILTER (WHERE state = $9)
+            SELECT unit_code, run_id, count(*) FILTER (WHERE state = $8), count(*) FILTER (WHERE state = $9)
             FROM closed GROUP BY 1, 2 ORDER BY 1, 2
             """, binds: binds)
     }
@@ -184,7 +184,7 @@ enum CashConfirmationSQL {
     /// The file, with the districts whose disbursements it closed (who may see it).
     static func record(sha256: String, fileName: String, rows: Int, paid: Int, returned: Int, by: String, districts: [String]) -> PostgresQuery {
         """
-        INSERT INTO cash_confirmation_files (sha256, file_name, rows, paid, returned, confirmed_by, district_codes)
+        INSERT INTO cash_confirmation_files (sha256, file_name, rows, paid, returned, confirmed_by, unit_codes)
         VALUES (\(sha256), \(fileName), \(rows), \(paid), \(returned), \(by), \(districts)::text[])
         """
     }

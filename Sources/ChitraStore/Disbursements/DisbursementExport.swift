@@ -28,7 +28,7 @@ public struct DisbursementRow: Sendable, Hashable, Codable {
                             _ body: (DisbursementRow) throws -> Void) async throws {
         let rows = try await database.query("""
             SELECT beneficiary_id, to_char(period, 'YYYY-MM'), amount_vnd, method, state, end_to_end_id, attempts
-            FROM disbursements WHERE district_code = \(district) AND period = \("\(period)-01")::date
+            FROM disbursements WHERE unit_code = \(district) AND period = \("\(period)-01")::date
             ORDER BY beneficiary_id
             """, "export the disbursements of district \(district)")
         do {

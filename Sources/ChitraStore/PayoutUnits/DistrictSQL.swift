@@ -4,24 +4,24 @@ import PostgresNIO
 enum DistrictSQL {
     /// Which of `codes` are units the scope sees (an admin sees 4,017: never list them all to check a few).
     static func known(_ codes: [String]) -> PostgresQuery {
-        "SELECT code FROM districts WHERE code = ANY (\(codes)::text[])"
+        "SELECT code FROM payout_units WHERE code = ANY (\(codes)::text[])"
     }
 
     static let list: PostgresQuery = """
         SELECT code, name, approval_required, to_char(computed_through, 'YYYY-MM'), paying_account_name, paying_account, paying_bank,
                cash_fallback_day, level, to_char(valid_from, 'YYYY-MM'), to_char(valid_to - interval '1 month', 'YYYY-MM'), province_code
-        FROM districts ORDER BY level DESC, code
+        FROM payout_units ORDER BY level DESC, code
         """
 
     static func setPayingAccount(district: String, name: String, account: String, bank: String) -> PostgresQuery {
-        "UPDATE districts SET paying_account_name = \(name), paying_account = \(account), paying_bank = \(bank) WHERE code = \(district)"
+        "UPDATE payout_units SET paying_account_name = \(name), paying_account = \(account), paying_bank = \(bank) WHERE code = \(district)"
     }
 
     static func setApprovalRequired(_ required: Bool, district: String) -> PostgresQuery {
-        "UPDATE districts SET approval_required = \(required) WHERE code = \(district)"
+        "UPDATE payout_units SET approval_required = \(required) WHERE code = \(district)"
     }
 
     static func setCashFallbackDay(_ day: Int?, district: String) -> PostgresQuery {
-        "UPDATE districts SET cash_fallback_day = \(day.map(Int32.init)) WHERE code = \(district)"
+        "UPDATE payout_units SET cash_fallback_day = \(day.map(Int32.init)) WHERE code = \(district)"
     }
 }

@@ -5,7 +5,7 @@ enum PayoutUnitSQL {
     static func units(_ codes: [String]) -> PostgresQuery {
         """
         SELECT code, level, name, coalesce(to_char(valid_from, 'YYYY-MM-DD'), ''), coalesce(to_char(valid_to, 'YYYY-MM-DD'), '')
-        FROM districts WHERE code = ANY (\(codes)) ORDER BY code
+        FROM payout_units WHERE code = ANY (\(codes)) ORDER BY code
         """
     }
 

@@ -3,12 +3,12 @@ import PostgresNIO
 /// The statements behind `chitra jobs list|show|retry|cancel`.
 enum JobAdminSQL {
     static let columns: PostgresQuery = """
-        SELECT id, kind, district_code, state::text, args::text, unique_key, priority, attempt, max_attempts,
+        SELECT id, kind, unit_code, state::text, args::text, unique_key, priority, attempt, max_attempts,
                run_at, created_at, attempted_at, finalized_at, lease_owner, lease_expires_at, last_error, errors::text
         FROM jobs
         """
     static let returning = """
-        RETURNING id, kind, district_code, state::text, args::text, unique_key, priority, attempt, max_attempts,
+        RETURNING id, kind, unit_code, state::text, args::text, unique_key, priority, attempt, max_attempts,
                   run_at, created_at, attempted_at, finalized_at, lease_owner, lease_expires_at, last_error, errors::text
         """
 
@@ -18,7 +18,7 @@ enum JobAdminSQL {
         var binds = query.binds
         if let district = filter.districtCode {
             binds.append(district)
-            query.sql += " AND district_code = $\(binds.count)"
+            query.sql += " AND unit_code = $\(binds.count)"
         }
         if let kind = filter.kind {
             binds.append(kind)
@@ -62,7 +62,7 @@ enum JobAdminSQL {
     static func counts(districtCode: String?, kind: String?) -> PostgresQuery {
         """
         SELECT state::text, count(*) FROM jobs
-        WHERE (\(districtCode)::text IS NULL OR district_code = \(districtCode))
+        WHERE (\(districtCode)::text IS NULL OR unit_code = \(districtCode))
           AND (\(kind)::text IS NULL OR kind = \(kind))
         GROUP BY state
         """

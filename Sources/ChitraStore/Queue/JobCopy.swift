@@ -8,7 +8,7 @@ enum JobCopy {
         // Most jobs of a bulk enqueue share priority and attempts: format that tail once.
         var tailKey: (Int16, Int32)? = nil
         var tail: [UInt8] = []
-        try await CopyRows.copy(jobs, into: "jobs", columns: ["kind", "district_code", "args", "priority", "max_attempts"],
+        try await CopyRows.copy(jobs, into: "jobs", columns: ["kind", "unit_code", "args", "priority", "max_attempts"],
                                 on: connection) { job, bytes in
             CopyFormat.append(job.kind, to: &bytes)
             bytes.append(9)

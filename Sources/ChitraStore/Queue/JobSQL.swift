@@ -23,10 +23,10 @@ enum JobSQL {
             WITH input AS (
                 SELECT * FROM unnest(\(kinds)::text[], \(districts)::text[], \(args)::text[], \(keys)::text[],
                                      \(priorities)::int2[], \(attempts)::int4[], \(runAts)::timestamptz[])
-                    WITH ORDINALITY AS t(kind, district_code, args, unique_key, priority, max_attempts, run_at, n)
+                    WITH ORDINALITY AS t(kind, unit_code, args, unique_key, priority, max_attempts, run_at, n)
             ), inserted AS (
-                INSERT INTO jobs (kind, district_code, args, unique_key, priority, max_attempts, run_at)
-                SELECT kind, district_code, args::jsonb, NULLIF(unique_key, ''), priority, max_attempts,
+                INSERT INTO jobs (kind, unit_code, args, unique_key, priority, max_attempts, run_at)
+                SELECT kind, unit_code, args::jsonb, NULLIF(unique_key, ''), priority, max_attempts,
                        CASE WHEN run_at = 'epoch' THEN now() ELSE run_at END
                 FROM input ORDER BY n
                 ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state NOT IN ('cancelled', 'discarded')
@@ -52,25 +52,25 @@ enum JobSQL {
     /// wait on each other, and the attempt is counted now.
     static func claim(limit: Int, owner: String, lease: Duration, after cursor: String?) -> PostgresQuery {
         """
-        WITH RECURSIVE districts AS (
-            (SELECT district_code FROM jobs WHERE state IN ('available', 'retryable') AND run_at <= now()
-             ORDER BY district_code LIMIT 1)
+        WITH RECURSIVE units_due AS (
+            (SELECT unit_code FROM jobs WHERE state IN ('available', 'retryable') AND run_at <= now()
+             ORDER BY unit_code LIMIT 1)
             UNION ALL
-            SELECT (SELECT j.district_code FROM jobs j
-                    WHERE j.state IN ('available', 'retryable') AND j.run_at <= now() AND j.district_code > d.district_code
-                    ORDER BY j.district_code LIMIT 1)
-            FROM districts d WHERE d.district_code IS NOT NULL
+            SELECT (SELECT j.unit_code FROM jobs j
+                    WHERE j.state IN ('available', 'retryable') AND j.run_at <= now() AND j.unit_code > d.unit_code
+                    ORDER BY j.unit_code LIMIT 1)
+            FROM units_due d WHERE d.unit_code IS NOT NULL
         ), share AS (
             SELECT greatest(1, ceil(\(limit)::numeric / greatest(1, count(*))))::int AS n
-            FROM districts WHERE district_code IS NOT NULL
+            FROM units_due WHERE unit_code IS NOT NULL
         ), rotation AS (
-            SELECT district_code FROM districts WHERE district_code IS NOT NULL
-            ORDER BY district_code <= coalesce(\(cursor)::text, ''), district_code
+            SELECT unit_code FROM units_due WHERE unit_code IS NOT NULL
+            ORDER BY unit_code <= coalesce(\(cursor)::text, ''), unit_code
         ), picked AS (
             SELECT c.id FROM rotation d
             CROSS JOIN LATERAL (
                 SELECT j.id FROM jobs j
-                WHERE j.district_code = d.district_code AND j.state IN ('available', 'retryable')
+                WHERE j.unit_code = d.unit_code AND j.state IN ('available', 'retryable')
                   AND j.run_at <= now()
                 ORDER BY j.priority, j.run_at, j.id
                 LIMIT (SELECT n FROM share)
@@ -81,7 +81,7 @@ enum JobSQL {
         UPDATE jobs SET state = 'running', attempt = jobs.attempt + 1, attempted_at = now(),
                         lease_owner = \(owner), lease_expires_at = now() + \(lease.wholeMilliseconds) * interval '1 millisecond'
         FROM picked WHERE jobs.id = picked.id
-        RETURNING jobs.id, jobs.kind, jobs.district_code, jobs.args::text, jobs.attempt, jobs.max_attempts
+        RETURNING jobs.id, jobs.kind, jobs.unit_code, jobs.args::text, jobs.attempt, jobs.max_attempts
         """
     }
 

@@ -28,9 +28,9 @@ enum MaintenanceSQL {
                      'error', 'worker ' || coalesce(jobs.lease_owner, '?') || ' stopped renewing its lease')),
             lease_owner = NULL, lease_expires_at = NULL
         FROM expired WHERE jobs.id = expired.id
-        RETURNING jobs.id, jobs.kind, jobs.state, jobs.district_code, jobs.args, jobs.attempt, jobs.max_attempts
+        RETURNING jobs.id, jobs.kind, jobs.state, jobs.unit_code, jobs.args, jobs.attempt, jobs.max_attempts
         )
-        SELECT id, (state = 'discarded' AND kind IN ('plan', 'compute')), kind, district_code,
+        SELECT id, (state = 'discarded' AND kind IN ('plan', 'compute')), kind, unit_code,
                CASE WHEN args->>'runID' ~ '^[0-9]{1,18}$' THEN (args->>'runID')::bigint END,
                CASE WHEN args->>'generation' ~ '^[0-9]{1,9}$' THEN (args->>'generation')::int END,
                attempt, max_attempts

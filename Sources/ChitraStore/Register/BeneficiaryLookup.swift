@@ -66,7 +66,7 @@ enum BeneficiaryLookupSQL {
         let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
             .replacingOccurrences(of: "_", with: "\\_") + "%"
         return """
-            SELECT beneficiary_id, district_code, full_name, cccd, commune_code, program, category, payment_method,
+            SELECT beneficiary_id, unit_code, full_name, cccd, commune_code, program, category, payment_method,
                    coalesce(bank_code, wallet_provider), coalesce(account_number, wallet_id), recipient, recipient_name,
                    deceased_on IS NULL AND (eligible_until IS NULL OR eligible_until >= date_trunc('month', now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date),
                    account_review

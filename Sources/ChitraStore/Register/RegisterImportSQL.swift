@@ -3,22 +3,28 @@ import PostgresNIO
 
 /// The statements of a register import, in the order they run inside its one transaction.
 enum RegisterImportSQL {
-    static let textColumns = RegisterColumn.allCases.map(\.rawValue)
+    /// A file's column as the tables name it: the file's `district_code` holds the payout unit
+    /// (filled in for a commune's file), which the tables call `unit_code`.
+    static func column(_ column: RegisterColumn) -> String {
+        column == .districtCode ? "unit_code" : column.rawValue
+    }
+
+    static let textColumns = RegisterColumn.allCases.map(column)
 
     /// The staging table, typed: COPY parses the dates, and empty values arrive as NULL.
     static var createStaging: PostgresQuery {
         PostgresQuery(unsafeSQL: "CREATE TEMP TABLE import_rows (line integer NOT NULL, "
-            + RegisterColumn.allCases.map { "\($0.rawValue) \($0.sqlType)" }.joined(separator: ", ") + ") ON COMMIT DROP")
+            + RegisterColumn.allCases.map { "\(column($0)) \($0.sqlType)" }.joined(separator: ", ") + ") ON COMMIT DROP")
     }
 
     /// The district, locked for the import: plans and imports of a district take turns, so that a
     /// run's snapshot is exactly the imports committed before its plan (see `RunSnapshotSQL`).
     static func lockDistrict(_ code: String) -> PostgresQuery {
-        "SELECT 1 FROM districts WHERE code = \(code) FOR NO KEY UPDATE"
+        "SELECT 1 FROM payout_units WHERE code = \(code) FOR NO KEY UPDATE"
     }
 
     static func previousImport(district: String, sha256: String) -> PostgresQuery {
-        "SELECT id FROM register_imports WHERE district_code = \(district) AND content_sha256 = \(sha256)"
+        "SELECT id FROM register_imports WHERE unit_code = \(district) AND content_sha256 = \(sha256)"
     }
 
     /// Ids that appear on more than one line: (id, first line, every other line).
@@ -42,7 +48,7 @@ enum RegisterImportSQL {
 
     static func recordImport(district: String, sha256: String, fileName: String, rows: Int) -> PostgresQuery {
         """
-        INSERT INTO register_imports (district_code, content_sha256, file_name, row_count, new_count, changed_count,
+        INSERT INTO register_imports (unit_code, content_sha256, file_name, row_count, new_count, changed_count,
                                       unchanged_count, left_count)
         VALUES (\(district), \(sha256), \(fileName), \(rows), 0, 0, 0, 0) RETURNING id
         """
@@ -70,7 +76,7 @@ enum RegisterImportSQL {
                coalesce(t.change_from, (d.computed_through + interval '1 month')::date, t.eligible_from) AS change_valid_from
         FROM import_rows t
         LEFT JOIN beneficiaries b USING (beneficiary_id)
-        CROSS JOIN (SELECT computed_through FROM districts WHERE code = \(district)) d
+        CROSS JOIN (SELECT computed_through FROM payout_units WHERE code = \(district)) d
         """
     }
 
@@ -91,9 +97,9 @@ enum RegisterImportSQL {
     /// New beneficiaries from `import_merge` (classified) or straight from `import_rows` (all new).
     static func insertNew(importID: Int64, allNew: Bool) -> PostgresQuery {
         """
-        INSERT INTO beneficiaries (beneficiary_id, district_code, \(unescaped: personColumns), \(unescaped: versionColumns),
+        INSERT INTO beneficiaries (beneficiary_id, unit_code, \(unescaped: personColumns), \(unescaped: versionColumns),
                                    current_version, first_import_id, last_import_id)
-        SELECT beneficiary_id, district_code, \(unescaped: personColumns), \(unescaped: versionColumns), 1, \(importID), \(importID)
+        SELECT beneficiary_id, unit_code, \(unescaped: personColumns), \(unescaped: versionColumns), 1, \(importID), \(importID)
         FROM \(unescaped: allNew ? "import_rows" : "import_merge WHERE is_new")
         """
     }
@@ -102,8 +108,8 @@ enum RegisterImportSQL {
     /// written out, so that past months keep their category.
     static var materializeFirstVersions: PostgresQuery {
         """
-        INSERT INTO beneficiary_versions (beneficiary_id, version, district_code, valid_from, import_id, \(unescaped: versionColumns))
-        SELECT b.beneficiary_id, 1, b.district_code, b.eligible_from, b.first_import_id,
+        INSERT INTO beneficiary_versions (beneficiary_id, version, unit_code, valid_from, import_id, \(unescaped: versionColumns))
+        SELECT b.beneficiary_id, 1, b.unit_code, b.eligible_from, b.first_import_id,
                b.program, b.category, b.payment_method, b.bank_code, b.account_number, b.account_name, b.wallet_provider,
                b.wallet_id, b.recipient, b.recipient_name, b.recipient_cccd
         FROM beneficiaries b JOIN import_merge m USING (beneficiary_id)
@@ -112,11 +118,11 @@ enum RegisterImportSQL {
     }
 
     static func districtIsEmpty(_ district: String) -> PostgresQuery {
-        "SELECT NOT EXISTS (SELECT 1 FROM beneficiaries WHERE district_code = \(district))"
+        "SELECT NOT EXISTS (SELECT 1 FROM beneficiaries WHERE unit_code = \(district))"
     }
 
     /// The columns a direct import COPYs into `beneficiaries`.
-    static let beneficiaryCopyColumns = RegisterColumn.beneficiaryOrder.map(\.rawValue) + ["current_version", "first_import_id", "last_import_id"]
+    static let beneficiaryCopyColumns = RegisterColumn.beneficiaryOrder.map(column) + ["current_version", "first_import_id", "last_import_id"]
 
     /// A unit's first register, counted among the unit's rows (its index), never the whole
     /// register of the country: with 3,321 communes a count by import id alone read every
@@ -125,7 +131,7 @@ enum RegisterImportSQL {
         """
         WITH counts AS (
             SELECT count(*) AS new_count, count(*) FILTER (WHERE eligible_until IS NOT NULL OR deceased_on IS NOT NULL) AS left_count
-            FROM beneficiaries WHERE district_code = \(district) AND first_import_id = \(importID)
+            FROM beneficiaries WHERE unit_code = \(district) AND first_import_id = \(importID)
         )
         UPDATE register_imports SET new_count = counts.new_count, left_count = counts.left_count, row_count = \(rows)
         FROM counts WHERE id = \(importID)
@@ -164,8 +170,8 @@ enum RegisterImportSQL {
     /// yet computed. (New beneficiaries have only their implicit version 1.)
     static func insertVersions(importID: Int64) -> PostgresQuery {
         """
-        INSERT INTO beneficiary_versions (beneficiary_id, version, district_code, valid_from, import_id, \(unescaped: versionColumns))
-        SELECT beneficiary_id, current_version + 1, district_code, change_valid_from, \(importID), \(unescaped: versionColumns)
+        INSERT INTO beneficiary_versions (beneficiary_id, version, unit_code, valid_from, import_id, \(unescaped: versionColumns))
+        SELECT beneficiary_id, current_version + 1, unit_code, change_valid_from, \(importID), \(unescaped: versionColumns)
         FROM import_merge WHERE version_changed
         """
     }

@@ -40,7 +40,7 @@ public struct RegisterLists: Sendable {
             SELECT beneficiary_id, full_name, commune_code, program, category, payment_method, coalesce(cccd, ''),
                    coalesce(phone, ''), recipient, coalesce(recipient_name, '')
             FROM beneficiaries
-            WHERE district_code = $1 AND deceased_on IS NULL
+            WHERE unit_code = $1 AND deceased_on IS NULL
               AND (eligible_until IS NULL OR eligible_until >= to_date($2, 'YYYY-MM')) AND \(kind.condition)
             ORDER BY commune_code, beneficiary_id
             """

@@ -6,7 +6,7 @@ enum ReportSQL {
     /// The units of the report: those asked (or every one the caller sees) that pay in `period`.
     static func districts(_ codes: [String]?, paying period: Period, province: String?) -> PostgresQuery {
         """
-        SELECT code, name FROM districts
+        SELECT code, name FROM payout_units
         WHERE (\(codes)::text[] IS NULL OR code = ANY(\(codes)::text[])) AND (\(province)::text IS NULL OR province_code = \(province))
           AND months @> \(RunSQL.date(period))::date
         ORDER BY code
@@ -24,15 +24,15 @@ enum ReportSQL {
     }
 
     static func runs(_ codes: [String], period: Period) -> PostgresQuery {
-        "SELECT district_code, state, report::text FROM runs WHERE period = \(RunSQL.date(period))::date AND district_code = ANY(\(codes)::text[])"
+        "SELECT unit_code, state, report::text FROM runs WHERE period = \(RunSQL.date(period))::date AND unit_code = ANY(\(codes)::text[])"
     }
 
     /// The month's disbursements counted by everything the report splits them by.
     static func disbursements(_ codes: [String], period: Period) -> PostgresQuery {
         """
-        SELECT district_code, program, method, state, coalesce(failure_reason, ''), fallback_reason IS NOT NULL,
+        SELECT unit_code, program, method, state, coalesce(failure_reason, ''), fallback_reason IS NOT NULL,
                count(*), sum(amount_vnd)::int8
-        FROM disbursements WHERE period = \(RunSQL.date(period))::date AND district_code = ANY(\(codes)::text[])
+        FROM disbursements WHERE period = \(RunSQL.date(period))::date AND unit_code = ANY(\(codes)::text[])
         GROUP BY 1, 2, 3, 4, 5, 6
         """
     }
@@ -41,14 +41,14 @@ enum ReportSQL {
     /// own conditions (`chitra lists`), so that the numbers and the lists agree.
     static func accounts(_ codes: [String], period: Period) -> PostgresQuery {
         var query = PostgresQuery(unsafeSQL: """
-            SELECT district_code, count(*), count(cccd), count(phone),
+            SELECT unit_code, count(*), count(cccd), count(phone),
                    count(*) FILTER (WHERE account_number IS NOT NULL OR wallet_id IS NOT NULL),
                    count(*) FILTER (WHERE \(RegisterListKind.canOpenAccount.condition)),
                    count(*) FILTER (WHERE \(RegisterListKind.missingDocuments.condition)),
                    count(*) FILTER (WHERE recipient IN ('authorized', 'guardian')),
                    count(*) FILTER (WHERE \(RegisterListKind.recipientMissingDocuments.condition))
             FROM beneficiaries
-            WHERE district_code = ANY($1::text[]) AND deceased_on IS NULL AND eligible_from <= $2::date
+            WHERE unit_code = ANY($1::text[]) AND deceased_on IS NULL AND eligible_from <= $2::date
               AND (eligible_until IS NULL OR eligible_until >= $2::date)
             GROUP BY 1
             """)
@@ -58,7 +58,7 @@ enum ReportSQL {
     }
 
     static func runToFreeze(_ runID: Int64) -> PostgresQuery {
-        "SELECT r.district_code, d.name, to_char(r.period, 'YYYY-MM') FROM runs r JOIN districts d ON d.code = r.district_code WHERE r.id = \(runID)"
+        "SELECT r.unit_code, d.name, to_char(r.period, 'YYYY-MM') FROM runs r JOIN payout_units d ON d.code = r.unit_code WHERE r.id = \(runID)"
     }
 
     static func freeze(_ runID: Int64, report: String) -> PostgresQuery {

@@ -7,7 +7,7 @@ enum RunPlanSQL {
     /// import committed before it, and an import after the plan keeps copies of what it changes.
     /// (NO KEY UPDATE: a run inserted for the district, which only checks its key, is not blocked.)
     static func lockDistrict(_ district: String) -> PostgresQuery {
-        "SELECT code FROM districts WHERE code = \(district) FOR NO KEY UPDATE"
+        "SELECT code FROM payout_units WHERE code = \(district) FOR NO KEY UPDATE"
     }
 
     /// Another run of the district still computing: a run reads what earlier runs paid, so the
@@ -15,7 +15,7 @@ enum RunPlanSQL {
     static func otherRunComputing(district: String, runID: Int64) -> PostgresQuery {
         """
         SELECT to_char(period, 'YYYY-MM') FROM runs
-        WHERE district_code = \(district) AND id <> \(runID) AND state = 'computing' LIMIT 1
+        WHERE unit_code = \(district) AND id <> \(runID) AND state = 'computing' LIMIT 1
         """
     }
 
@@ -30,7 +30,7 @@ enum RunPlanSQL {
     static func memberIDs(district: String, period: Period) -> PostgresQuery {
         """
         SELECT coalesce(string_agg(beneficiary_id, E'\\n' ORDER BY beneficiary_id), '') FROM beneficiaries
-        WHERE district_code = \(district) AND eligible_from <= \(RunSQL.date(period))::date
+        WHERE unit_code = \(district) AND eligible_from <= \(RunSQL.date(period))::date
         """
     }
 }

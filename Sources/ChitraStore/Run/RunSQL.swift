@@ -7,18 +7,18 @@ enum RunSQL {
 
     static func unitsWithRegister(paying period: Period) -> PostgresQuery {
         """
-        SELECT code FROM districts d
+        SELECT code FROM payout_units d
         WHERE d.months @> \(date(period))::date
-          AND EXISTS (SELECT 1 FROM beneficiaries b WHERE b.district_code = d.code)
+          AND EXISTS (SELECT 1 FROM beneficiaries b WHERE b.unit_code = d.code)
         ORDER BY code
         """
     }
 
     static func insertRun(district: String, period: Period, by: String, autoApprove: Bool, forced: Bool) -> PostgresQuery {
         """
-        INSERT INTO runs (district_code, period, triggered_by, auto_approve, period_forced)
+        INSERT INTO runs (unit_code, period, triggered_by, auto_approve, period_forced)
         VALUES (\(district), \(date(period))::date, \(by), \(autoApprove), \(forced))
-        ON CONFLICT (district_code, period) DO NOTHING
+        ON CONFLICT (unit_code, period) DO NOTHING
         RETURNING id, generation
         """
     }
@@ -36,7 +36,7 @@ enum RunSQL {
     static func existingRun(district: String, period: Period) -> PostgresQuery {
         """
         SELECT id, generation, state::text, triggered_by, shards, resumes FROM runs
-        WHERE district_code = \(district) AND period = \(date(period))::date FOR UPDATE
+        WHERE unit_code = \(district) AND period = \(date(period))::date FOR UPDATE
         """
     }
 
@@ -84,14 +84,14 @@ enum RunSQL {
             RunShardRecordSQL.remove(runID: runID),
             """
             UPDATE jobs SET state = 'cancelled', finalized_at = now(), last_error = 'the run was cancelled'
-            WHERE kind IN ('plan', 'compute') AND district_code = \(district) AND state IN ('available', 'retryable')
+            WHERE kind IN ('plan', 'compute') AND unit_code = \(district) AND state IN ('available', 'retryable')
               AND (args->>'runID')::bigint = \(runID)
             """,
             "UPDATE runs SET state = 'cancelled', updated_at = now() WHERE id = \(runID)",
             // The district's last computed month is again that of its last run still standing.
             """
-            UPDATE districts SET computed_through = (
-                SELECT max(period) FROM runs WHERE district_code = \(district) AND state IN ('computed', 'approved', 'completed'))
+            UPDATE payout_units SET computed_through = (
+                SELECT max(period) FROM runs WHERE unit_code = \(district) AND state IN ('computed', 'approved', 'completed'))
             WHERE code = \(district)
             """,
         ]
@@ -139,7 +139,7 @@ enum RunSQL {
     /// the register import of its snapshot.
     static func run(id: Int64, generation: Int32, state: RunState, lock: Lock) -> PostgresQuery {
         """
-        SELECT district_code, to_char(period, 'YYYY-MM'), coalesce(register_import_id, 0)
+        SELECT unit_code, to_char(period, 'YYYY-MM'), coalesce(register_import_id, 0)
         FROM runs WHERE id = \(id) AND generation = \(generation) AND state = \(state.rawValue)::run_state
         \(unescaped: lock.rawValue)
         """

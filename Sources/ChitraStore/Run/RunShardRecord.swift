@@ -78,7 +78,7 @@ enum RunShardRecordSQL {
 
     static func insert(runID: Int64, generation: Int32, district: String, shards: [Int32], lowers: [String], uppers: [String]) -> PostgresQuery {
         """
-        INSERT INTO run_shards (run_id, shard, district_code, generation, lower_id, upper_id)
+        INSERT INTO run_shards (run_id, shard, unit_code, generation, lower_id, upper_id)
         SELECT \(runID), shard, \(district), \(generation), lower_id, NULLIF(upper_id, '')
         FROM unnest(\(shards)::int4[], \(lowers)::text[], \(uppers)::text[]) AS u(shard, lower_id, upper_id)
         """

@@ -23,7 +23,7 @@ enum RunShardSQL {
                    || coalesce((paid_through - \(unescaped: epoch))::text, '') || E'\\t'
                    || payment_method || E'\\t' || program || E'\\t' || category, E'\\n'), '')
         FROM beneficiaries
-        WHERE district_code = \(district) AND \(RunSQL.date(period))::date >= eligible_from
+        WHERE unit_code = \(district) AND \(RunSQL.date(period))::date >= eligible_from
           AND first_import_id <= \(registerImportID) AND
           beneficiary_id >= \(shard.lower) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))
         """
@@ -36,8 +36,8 @@ enum RunShardSQL {
         SELECT coalesce(string_agg(beneficiary_id || E'\\t' || version || E'\\t' || (valid_from - \(unescaped: epoch)) || E'\\t'
                    || program || E'\\t' || category, E'\\n' ORDER BY beneficiary_id, version), '')
         FROM beneficiary_versions
-        WHERE district_code = \(district) AND import_id <= \(registerImportID) AND
-          beneficiary_id >= \(shard.lower) AND beneficiary_id <= (SELECT max(u.beneficiary_id) FROM beneficiaries u WHERE u.district_code = \(district) AND u.beneficiary_id >= \(shard.lower)
+        WHERE unit_code = \(district) AND import_id <= \(registerImportID) AND
+          beneficiary_id >= \(shard.lower) AND beneficiary_id <= (SELECT max(u.beneficiary_id) FROM beneficiaries u WHERE u.unit_code = \(district) AND u.beneficiary_id >= \(shard.lower)
                                       AND (\(shard.upper)::text IS NULL OR u.beneficiary_id < \(shard.upper))) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))
         """
     }
@@ -62,8 +62,8 @@ enum RunShardSQL {
         SELECT coalesce(string_agg(beneficiary_id || E'\\t' || (run_period - \(unescaped: epoch)) || E'\\t'
                    || (month - \(unescaped: epoch)) || E'\\t' || kind || E'\\t' || amount_vnd, E'\\n'), '')
         FROM (SELECT beneficiary_id, run_period, month, kind, amount_vnd FROM entitlement_lines
-              WHERE district_code = \(district) AND run_period <> \(RunSQL.date(period))::date AND
-                beneficiary_id >= \(shard.lower) AND beneficiary_id <= (SELECT max(u.beneficiary_id) FROM beneficiaries u WHERE u.district_code = \(district) AND u.beneficiary_id >= \(shard.lower)
+              WHERE unit_code = \(district) AND run_period <> \(RunSQL.date(period))::date AND
+                beneficiary_id >= \(shard.lower) AND beneficiary_id <= (SELECT max(u.beneficiary_id) FROM beneficiaries u WHERE u.unit_code = \(district) AND u.beneficiary_id >= \(shard.lower)
                                     AND (\(shard.upper)::text IS NULL OR u.beneficiary_id < \(shard.upper))) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))
               UNION ALL
               SELECT beneficiary_id, run_period, month, kind, amount_vnd FROM chitra_moved_in_lines(\(district), \(shard.lower), \(shard.upper))
@@ -79,8 +79,8 @@ enum RunShardSQL {
         SELECT coalesce(string_agg(beneficiary_id || E'\\t' || (period - \(unescaped: epoch)) || E'\\t' || state || E'\\t'
                    || pending_recovery_vnd, E'\\n' ORDER BY beneficiary_id, period), '')
         FROM (SELECT beneficiary_id, period, state, pending_recovery_vnd FROM disbursements
-              WHERE district_code = \(district) AND period < \(RunSQL.date(period))::date AND
-                beneficiary_id >= \(shard.lower) AND beneficiary_id <= (SELECT max(u.beneficiary_id) FROM beneficiaries u WHERE u.district_code = \(district) AND u.beneficiary_id >= \(shard.lower)
+              WHERE unit_code = \(district) AND period < \(RunSQL.date(period))::date AND
+                beneficiary_id >= \(shard.lower) AND beneficiary_id <= (SELECT max(u.beneficiary_id) FROM beneficiaries u WHERE u.unit_code = \(district) AND u.beneficiary_id >= \(shard.lower)
                                     AND (\(shard.upper)::text IS NULL OR u.beneficiary_id < \(shard.upper))) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))
               UNION ALL
               SELECT beneficiary_id, period, state, pending_recovery_vnd
@@ -96,7 +96,7 @@ enum RunShardSQL {
     static func insertLines(runID: Int64, district: String, period: Period, ids: [String], months: [String],
                             kinds: [String], amounts: [Int64], skippingExisting: Bool) -> PostgresQuery {
         """
-        INSERT INTO entitlement_lines (beneficiary_id, run_period, month, kind, amount_vnd, district_code, run_id)
+        INSERT INTO entitlement_lines (beneficiary_id, run_period, month, kind, amount_vnd, unit_code, run_id)
         SELECT id, \(RunSQL.date(period))::date, (month || '-01')::date, kind, amount, \(district), \(runID)
         FROM unnest(\(ids)::text[], \(months)::text[], \(kinds)::text[], \(amounts)::int8[]) AS u(id, month, kind, amount)
         \(unescaped: skippingExisting ? "ON CONFLICT (beneficiary_id, run_period, month, kind) DO NOTHING" : "")
@@ -121,7 +121,7 @@ enum RunShardSQL {
                                     amounts: [Int64], pending: [Int64], methods: [String], rails: [String],
                                     endToEndIDs: [String], skippingExisting: Bool) -> PostgresQuery {
         """
-        INSERT INTO disbursements (beneficiary_id, period, district_code, run_id, program, amount_vnd, pending_recovery_vnd,
+        INSERT INTO disbursements (beneficiary_id, period, unit_code, run_id, program, amount_vnd, pending_recovery_vnd,
                                    method, rail, end_to_end_id)
         SELECT id, \(RunSQL.date(period))::date, \(district), \(runID), program, amount, pending, method, rail, e2e
         FROM unnest(\(ids)::text[], \(programs)::text[], \(amounts)::int8[], \(pending)::int8[], \(methods)::text[],
@@ -150,7 +150,7 @@ enum RunShardSQL {
     static func insertTotals(runID: Int64, shard: Int32, district: String, programs: [String], rails: [String], counts: [Int64],
                              amounts: [Int64]) -> PostgresQuery {
         """
-        INSERT INTO run_totals (run_id, shard, program, rail, district_code, count, amount_vnd)
+        INSERT INTO run_totals (run_id, shard, program, rail, unit_code, count, amount_vnd)
         SELECT \(runID), \(shard), program, rail, \(district), count, amount
         FROM unnest(\(programs)::text[], \(rails)::text[], \(counts)::int8[], \(amounts)::int8[]) AS u(program, rail, count, amount)
         """

@@ -11,13 +11,13 @@ enum RunSnapshotSQL {
     /// `beneficiaries` or `beneficiary_versions` changes.
     static func keepCopies(district: String) -> PostgresQuery {
         """
-        INSERT INTO run_members (run_id, beneficiary_id, district_code, eligible_from, eligible_until, deceased_on, paid_through,
+        INSERT INTO run_members (run_id, beneficiary_id, unit_code, eligible_from, eligible_until, deceased_on, paid_through,
                                  payment_method, version_numbers, version_from, version_programs, version_categories)
-        SELECT r.id, b.beneficiary_id, b.district_code, b.eligible_from, b.eligible_until, b.deceased_on, b.paid_through,
+        SELECT r.id, b.beneficiary_id, b.unit_code, b.eligible_from, b.eligible_until, b.deceased_on, b.paid_through,
                b.payment_method, coalesce(v.numbers, ARRAY[1]), coalesce(v.froms, ARRAY[b.eligible_from]),
                coalesce(v.programs, ARRAY[b.program]), coalesce(v.categories, ARRAY[b.category])
         FROM runs r
-        JOIN beneficiaries b ON b.district_code = r.district_code AND b.first_import_id <= r.register_import_id
+        JOIN beneficiaries b ON b.unit_code = r.unit_code AND b.first_import_id <= r.register_import_id
         JOIN import_merge m ON m.beneficiary_id = b.beneficiary_id AND NOT m.is_new AND (m.version_changed OR m.facts_changed)
         LEFT JOIN LATERAL (
             SELECT array_agg(version ORDER BY version) AS numbers, array_agg(valid_from ORDER BY version) AS froms,
@@ -25,7 +25,7 @@ enum RunSnapshotSQL {
             FROM beneficiary_versions bv WHERE bv.beneficiary_id = b.beneficiary_id AND bv.import_id <= r.register_import_id
             HAVING count(*) > 0
         ) v ON true
-        WHERE r.district_code = \(district) AND r.state = 'computing'
+        WHERE r.unit_code = \(district) AND r.state = 'computing'
         ON CONFLICT (run_id, beneficiary_id) DO NOTHING
         """
     }

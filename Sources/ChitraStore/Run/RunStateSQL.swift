@@ -18,7 +18,7 @@ enum RunStateSQL {
         UPDATE runs SET register_import_id = \(registerImportID), members = \(members), shards = \(shards), updated_at = now(),
                         state = (CASE WHEN \(members) > 0 THEN 'computing' ELSE state::text END)::run_state
         WHERE id = \(runID) AND state = 'planning'
-        RETURNING auto_approve, (SELECT approval_required FROM districts WHERE code = runs.district_code)
+        RETURNING auto_approve, (SELECT approval_required FROM payout_units WHERE code = runs.unit_code)
         """
     }
 
@@ -29,7 +29,7 @@ enum RunStateSQL {
         """
         UPDATE runs SET shards_done = shards_done + 1, members_done = members_done + \(members), updated_at = now()
         WHERE id = \(runID) AND generation = \(generation) AND state = 'computing'
-        RETURNING shards_done, shards, auto_approve, (SELECT approval_required FROM districts WHERE code = runs.district_code)
+        RETURNING shards_done, shards, auto_approve, (SELECT approval_required FROM payout_units WHERE code = runs.unit_code)
         """
     }
 
@@ -42,10 +42,10 @@ enum RunStateSQL {
             UPDATE runs SET state = \(state.rawValue)::run_state, approved_by = \(approvedBy),
                             approved_at = CASE WHEN \(approvedBy)::text IS NULL THEN NULL ELSE now() END, updated_at = now()
             WHERE id = \(runID) AND state IN ('planning', 'computing')
-            RETURNING district_code, period
+            RETURNING unit_code, period
         )
-        UPDATE districts SET computed_through = greatest(computed_through, moved.period)
-        FROM moved WHERE districts.code = moved.district_code
+        UPDATE payout_units SET computed_through = greatest(computed_through, moved.period)
+        FROM moved WHERE payout_units.code = moved.unit_code
         """
     }
 
@@ -62,7 +62,7 @@ enum RunStateSQL {
         """
         UPDATE runs SET state = \(state.rawValue)::run_state, last_error = NULL, resumes = resumes + 1, updated_at = now()
         WHERE id = \(runID) AND state = 'failed'
-        RETURNING resumes, auto_approve, (SELECT approval_required FROM districts WHERE code = runs.district_code)
+        RETURNING resumes, auto_approve, (SELECT approval_required FROM payout_units WHERE code = runs.unit_code)
         """
     }
 }

@@ -31,14 +31,14 @@ public struct RunStatus: Sendable, Hashable, Codable {
     public static func list(period: Period?, districts: [String]?, database: Database) async throws -> [RunStatus] {
         let periodDate = period.map { "\($0)-01" }
         let query: PostgresQuery = """
-            SELECT r.id, r.district_code, to_char(r.period, 'YYYY-MM'), r.state::text, r.members, r.members_done, r.shards,
+            SELECT r.id, r.unit_code, to_char(r.period, 'YYYY-MM'), r.state::text, r.members, r.members_done, r.shards,
                    r.shards_done, r.last_error, r.period_forced, t.program, t.rail, t.count, t.amount_vnd
             FROM runs r LEFT JOIN LATERAL (
                 SELECT program, rail, sum(count)::int8 AS count, sum(amount_vnd)::int8 AS amount_vnd FROM run_totals
                 WHERE run_id = r.id GROUP BY program, rail) t ON true
             WHERE (\(periodDate)::date IS NULL OR r.period = \(periodDate)::date)
-              AND (\(districts)::text[] IS NULL OR r.district_code = ANY(\(districts)::text[]))
-            ORDER BY r.period DESC, r.district_code, t.program, t.rail
+              AND (\(districts)::text[] IS NULL OR r.unit_code = ANY(\(districts)::text[]))
+            ORDER BY r.period DESC, r.unit_code, t.program, t.rail
             """
         var statuses: [RunStatus] = []
         let rows = try await database.query(query, "list runs")

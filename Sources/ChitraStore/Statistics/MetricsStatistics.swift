@@ -45,8 +45,8 @@ enum MetricsStatisticsSQL {
         FROM jobs GROUP BY kind, state
         """
     static let openRuns: PostgresQuery = """
-        SELECT district_code, sum(coalesce(members, 0))::int8, sum(members_done)::int8 FROM runs
-        WHERE state NOT IN ('completed', 'cancelled') GROUP BY district_code
+        SELECT unit_code, sum(coalesce(members, 0))::int8, sum(members_done)::int8 FROM runs
+        WHERE state NOT IN ('completed', 'cancelled') GROUP BY unit_code
         """
     static let disbursementsOfOpenRuns: PostgresQuery = """
         SELECT d.state, count(*) FROM disbursements d JOIN runs r ON r.id = d.run_id

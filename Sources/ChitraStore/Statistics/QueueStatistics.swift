@@ -91,8 +91,8 @@ public enum QueueStatistics {
 /// The statements of `QueueStatistics`.
 enum QueueStatisticsSQL {
     static let byDistrict: PostgresQuery = """
-        SELECT district_code, count(*) FILTER (WHERE state = 'completed'), count(*) FILTER (WHERE state = 'discarded'),
-               sum(attempt) FROM jobs GROUP BY district_code ORDER BY district_code
+        SELECT unit_code, count(*) FILTER (WHERE state = 'completed'), count(*) FILTER (WHERE state = 'discarded'),
+               sum(attempt) FROM jobs GROUP BY unit_code ORDER BY unit_code
         """
 
     static func drain(idleProbes: Bool?) -> PostgresQuery {
@@ -108,17 +108,17 @@ enum QueueStatisticsSQL {
         """
         WITH drain AS (SELECT min(attempted_at) AS start FROM jobs WHERE state = 'completed' AND NOT args ? 'idle'),
         units AS (
-            SELECT district_code, extract(epoch FROM min(attempted_at) - (SELECT start FROM drain))::float8 AS first_start,
+            SELECT unit_code, extract(epoch FROM min(attempted_at) - (SELECT start FROM drain))::float8 AS first_start,
                    extract(epoch FROM max(finalized_at) - (SELECT start FROM drain))::float8 AS last_finish
-            FROM jobs WHERE state = 'completed' AND NOT args ? 'idle' GROUP BY district_code
+            FROM jobs WHERE state = 'completed' AND NOT args ? 'idle' GROUP BY unit_code
         )
-        SELECT count(*) FILTER (WHERE district_code <> \(backlogUnit)),
-               (percentile_cont(0.5) WITHIN GROUP (ORDER BY first_start) FILTER (WHERE district_code <> \(backlogUnit)))::float8,
-               (percentile_cont(0.99) WITHIN GROUP (ORDER BY first_start) FILTER (WHERE district_code <> \(backlogUnit)))::float8,
-               max(first_start) FILTER (WHERE district_code <> \(backlogUnit)),
-               (percentile_cont(0.99) WITHIN GROUP (ORDER BY last_finish) FILTER (WHERE district_code <> \(backlogUnit)))::float8,
-               max(last_finish) FILTER (WHERE district_code <> \(backlogUnit)),
-               max(last_finish) FILTER (WHERE district_code = \(backlogUnit))
+        SELECT count(*) FILTER (WHERE unit_code <> \(backlogUnit)),
+               (percentile_cont(0.5) WITHIN GROUP (ORDER BY first_start) FILTER (WHERE unit_code <> \(backlogUnit)))::float8,
+               (percentile_cont(0.99) WITHIN GROUP (ORDER BY first_start) FILTER (WHERE unit_code <> \(backlogUnit)))::float8,
+               max(first_start) FILTER (WHERE unit_code <> \(backlogUnit)),
+               (percentile_cont(0.99) WITHIN GROUP (ORDER BY last_finish) FILTER (WHERE unit_code <> \(backlogUnit)))::float8,
+               max(last_finish) FILTER (WHERE unit_code <> \(backlogUnit)),
+               max(last_finish) FILTER (WHERE unit_code = \(backlogUnit))
         FROM units
         """
     }

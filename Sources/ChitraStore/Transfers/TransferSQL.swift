@@ -85,7 +85,7 @@ enum TransferSQL {
 
                 RETURNING d.batch_id, d.amount_vnd
             ), batch AS (
-                INSERT INTO transfer_batches (id, message_id, run_id, district_code, rail, institution, transfers, amount_vnd, requested_by)
+                INSERT INTO transfer_batches (id, message_id, run_id, unit_code, rail, institution, transfers, amount_vnd, requested_by)
                 OVERRIDING SYSTEM VALUE
                 SELECT parts.id, $\(bindsBefore + 1) || parts.id, $\(bindsBefore + 2), $\(bindsBefore + 3), $\(bindsBefore + 4), parts.institution,
                        m.transfers, m.amount, $\(bindsBefore + 5)
@@ -105,10 +105,10 @@ enum TransferSQL {
 
     static func loadBatch(id: Int64) -> PostgresQuery {
         """
-        SELECT t.message_id, t.run_id, t.district_code, t.rail, t.institution, t.state, r.period::text,
+        SELECT t.message_id, t.run_id, t.unit_code, t.rail, t.institution, t.state, r.period::text,
                coalesce(s.paying_account_name, s.name), s.paying_account, s.paying_bank,
                coalesce(extract(epoch FROM now() - t.posted_at) * 1000, 0)::int8
-        FROM transfer_batches t JOIN runs r ON r.id = t.run_id JOIN districts s ON s.code = t.district_code
+        FROM transfer_batches t JOIN runs r ON r.id = t.run_id JOIN payout_units s ON s.code = t.unit_code
         WHERE t.id = \(id)
         """
     }
@@ -219,7 +219,7 @@ enum TransferSQL {
     }
 
     static func fallbackDay(runID: Int64) -> PostgresQuery {
-        "SELECT s.cash_fallback_day, r.period::text FROM runs r JOIN districts s ON s.code = r.district_code WHERE r.id = \(runID)"
+        "SELECT s.cash_fallback_day, r.period::text FROM runs r JOIN payout_units s ON s.code = r.unit_code WHERE r.id = \(runID)"
     }
 }
 
@@ -231,12 +231,12 @@ extension TransferSQL {
         WITH picked AS (
             SELECT d.beneficiary_id, d.period, d.amount_vnd FROM disbursements d
             WHERE d.end_to_end_id = ANY(\(ids)::text[]) AND d.batch_id = \(batchID) AND d.state = 'submitted' FOR UPDATE
-        ), old AS (SELECT run_id, district_code, rail, institution FROM transfer_batches WHERE id = \(batchID)),
+        ), old AS (SELECT run_id, unit_code, rail, institution FROM transfer_batches WHERE id = \(batchID)),
         next AS (SELECT nextval(pg_get_serial_sequence('transfer_batches', 'id')) AS id),
         batch AS (
-            INSERT INTO transfer_batches (id, message_id, run_id, district_code, rail, institution, transfers, amount_vnd)
+            INSERT INTO transfer_batches (id, message_id, run_id, unit_code, rail, institution, transfers, amount_vnd)
             OVERRIDING SYSTEM VALUE
-            SELECT next.id, \(messagePrefix) || next.id, old.run_id, old.district_code, old.rail, old.institution,
+            SELECT next.id, \(messagePrefix) || next.id, old.run_id, old.unit_code, old.rail, old.institution,
                    (SELECT count(*) FROM picked), (SELECT sum(amount_vnd) FROM picked)
             FROM next, old WHERE EXISTS (SELECT 1 FROM picked)
             RETURNING id, message_id

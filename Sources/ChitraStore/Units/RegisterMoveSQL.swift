@@ -5,7 +5,7 @@ import PostgresNIO
 enum RegisterMoveSQL {
     /// The unit, locked against imports and plans, and the first month it no longer pays.
     static func lockUnit(_ unit: String) -> PostgresQuery {
-        "SELECT to_char(valid_to, 'YYYY-MM') FROM districts WHERE code = \(unit) FOR NO KEY UPDATE"
+        "SELECT to_char(valid_to, 'YYYY-MM') FROM payout_units WHERE code = \(unit) FOR NO KEY UPDATE"
     }
 
     /// A run of the units named that is not finished: not yet approved (`settled` false), or not
@@ -13,10 +13,10 @@ enum RegisterMoveSQL {
     /// so that nothing of the register it reads moves under it).
     static func openRun(units: [String], settled: Bool) -> PostgresQuery {
         """
-        SELECT district_code, to_char(period, 'YYYY-MM'), state::text FROM runs
-        WHERE district_code = ANY (\(units)::text[])
+        SELECT unit_code, to_char(period, 'YYYY-MM'), state::text FROM runs
+        WHERE unit_code = ANY (\(units)::text[])
           AND (state IN ('planning', 'computing', 'computed', 'failed') OR (\(settled) AND state = 'approved'))
-        ORDER BY district_code, period LIMIT 1
+        ORDER BY unit_code, period LIMIT 1
         """
     }
 
@@ -55,7 +55,7 @@ enum RegisterMoveSQL {
             SELECT b.beneficiary_id, b.commune_code, coalesce(e.candidates, w.candidates) AS candidates,
                    coalesce(e.ambiguous, true) OR cardinality(coalesce(e.candidates, w.candidates)) <> 1 AS waits
             FROM beneficiaries b LEFT JOIN edges e ON e.old_commune_code = b.commune_code CROSS JOIN everywhere w
-            WHERE b.district_code = \(unit)
+            WHERE b.unit_code = \(unit)
               AND NOT EXISTS (SELECT FROM beneficiary_moves m WHERE m.beneficiary_id = b.beneficiary_id AND m.effective = \(effective)::date)),
         planned AS (
             INSERT INTO beneficiary_moves (beneficiary_id, effective, move_id, from_unit, old_commune, candidates, to_unit, how)
@@ -71,12 +71,12 @@ enum RegisterMoveSQL {
     static func pendingDestinations(moveID: Int64, from unit: String) -> PostgresQuery {
         """
         SELECT DISTINCT m.to_unit FROM beneficiary_moves m JOIN beneficiaries b ON b.beneficiary_id = m.beneficiary_id
-        WHERE m.move_id = \(moveID) AND m.to_unit IS NOT NULL AND b.district_code = \(unit) ORDER BY 1
+        WHERE m.move_id = \(moveID) AND m.to_unit IS NOT NULL AND b.unit_code = \(unit) ORDER BY 1
         """
     }
 
     static func lockUnits(_ units: [String]) -> PostgresQuery {
-        "SELECT code FROM districts WHERE code = ANY (\(units)::text[]) ORDER BY code FOR NO KEY UPDATE"
+        "SELECT code FROM payout_units WHERE code = ANY (\(units)::text[]) ORDER BY code FOR NO KEY UPDATE"
     }
 
     /// Moves the register rows of the move's people who have a unit and are still in the old one.
@@ -84,9 +84,9 @@ enum RegisterMoveSQL {
     static func moveBeneficiaries(moveID: Int64, from unit: String) -> PostgresQuery {
         """
         WITH moved AS (
-            UPDATE beneficiaries b SET district_code = m.to_unit, commune_code = m.to_unit
+            UPDATE beneficiaries b SET unit_code = m.to_unit, commune_code = m.to_unit
             FROM beneficiary_moves m
-            WHERE m.move_id = \(moveID) AND m.beneficiary_id = b.beneficiary_id AND m.to_unit IS NOT NULL AND b.district_code = \(unit)
+            WHERE m.move_id = \(moveID) AND m.beneficiary_id = b.beneficiary_id AND m.to_unit IS NOT NULL AND b.unit_code = \(unit)
             RETURNING 1)
         SELECT count(*)::int8 FROM moved
         """
@@ -94,9 +94,9 @@ enum RegisterMoveSQL {
 
     static func moveVersions(moveID: Int64, from unit: String) -> PostgresQuery {
         """
-        UPDATE beneficiary_versions v SET district_code = m.to_unit
+        UPDATE beneficiary_versions v SET unit_code = m.to_unit
         FROM beneficiary_moves m
-        WHERE m.move_id = \(moveID) AND m.beneficiary_id = v.beneficiary_id AND m.to_unit IS NOT NULL AND v.district_code = \(unit)
+        WHERE m.move_id = \(moveID) AND m.beneficiary_id = v.beneficiary_id AND m.to_unit IS NOT NULL AND v.unit_code = \(unit)
         """
     }
 
@@ -104,7 +104,7 @@ enum RegisterMoveSQL {
     static func counts(moveID: Int64) -> PostgresQuery {
         """
         SELECT coalesce(m.to_unit, ''), coalesce(d.name, ''), count(*)::int8
-        FROM beneficiary_moves m LEFT JOIN districts d ON d.code = m.to_unit
+        FROM beneficiary_moves m LEFT JOIN payout_units d ON d.code = m.to_unit
         WHERE m.move_id = \(moveID) GROUP BY 1, 2 ORDER BY 1
         """
     }
@@ -118,9 +118,9 @@ enum RegisterMoveSQL {
     static let abolished: PostgresQuery = """
         SELECT u.code, u.name, to_char(u.valid_to, 'YYYY-MM'), u.registered, u.move_id
         FROM (SELECT d.code, d.name, d.valid_to,
-                     (SELECT count(*) FROM beneficiaries b WHERE b.district_code = d.code)::int8 AS registered,
+                     (SELECT count(*) FROM beneficiaries b WHERE b.unit_code = d.code)::int8 AS registered,
                      (SELECT r.id FROM register_moves r WHERE r.from_unit = d.code ORDER BY r.effective DESC LIMIT 1) AS move_id
-              FROM districts d WHERE d.valid_to IS NOT NULL) AS u
+              FROM payout_units d WHERE d.valid_to IS NOT NULL) AS u
         WHERE u.registered > 0 OR u.move_id IS NOT NULL
         ORDER BY u.code
         """
@@ -130,7 +130,7 @@ enum RegisterMoveSQL {
         """
         SELECT m.beneficiary_id, b.full_name, m.old_commune, coalesce(oc.name_with_type, ''),
                ARRAY(SELECT c FROM unnest(m.candidates) c ORDER BY c),
-               ARRAY(SELECT coalesce(d.name, '') FROM unnest(m.candidates) c LEFT JOIN districts d ON d.code = c ORDER BY c)
+               ARRAY(SELECT coalesce(d.name, '') FROM unnest(m.candidates) c LEFT JOIN payout_units d ON d.code = c ORDER BY c)
         FROM beneficiary_moves m
         JOIN beneficiaries b ON b.beneficiary_id = m.beneficiary_id
         JOIN register_moves r ON r.id = m.move_id
