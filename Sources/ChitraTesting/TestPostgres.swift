@@ -1,3 +1,4 @@
+import ChitraCore
 import ChitraStore
 import Foundation
 import Logging
@@ -64,8 +65,23 @@ public enum TestPostgres {
         try await Database.withRunning(url, scope: allScope, logger: logger, body)
     }
 
-    /// Every district and rows of no district: what a test's own handle sees.
-    public static let allScope = Scope.everyUnit(global: true)
+    /// Every district and rows of no district: what a test's own handle sees, with the test
+    /// process's service credential, which the database verifies as it verifies a worker's.
+    public static let allScope = Scope.everyUnit(global: true, credential: serviceCredential)
+
+    /// This test process's service credential: made in the migrated template, so every test
+    /// database knows it; workers the tests start present it too.
+    public static let serviceCredential = Credential(ServiceCredentials.prefix + SecretText.random(length: 40))
+
+    /// Migrates a database the test made itself (on a cluster of its own), as the owner, and records
+    /// the tests' service credential in it, as the template has it.
+    public static func migrate(_ database: Database) async throws {
+        try await Migrator(database: database).migrate()
+        try await ServiceCredentials.record(serviceCredential, name: "tests", database: database)
+    }
+
+    /// What a `chitra-worker` process of the tests needs in its environment besides its URL.
+    public static var workerEnvironment: [String: String] { [ServiceCredentials.environmentVariable: serviceCredential.secret] }
 
     public static func drop(_ url: DatabaseURL) async {
         try? await server.drop(url.database)
@@ -132,7 +148,7 @@ actor TestServer {
         // Migrate the template, then close every connection to it: CREATE DATABASE … TEMPLATE
         // refuses a template that anyone is connected to.
         try await Database.withRunning(url.with(database: template), maximumConnections: 2, logger: TestPostgres.logger) {
-            try await Migrator(database: $0).migrate()
+            try await TestPostgres.migrate($0)
         }
         if local == nil {
             // A server given by CHITRA_TEST_DATABASE_URL: the application role logs in with this

@@ -21,7 +21,8 @@ public enum WorkerProcesses {
             executable: executable,
             arguments: ["--diagnostics", "--lease-ms", "1500", "--maintenance-ms", "300", "--poll-ms", "200",
                         "--retry-base-ms", "20"] + arguments,
-            environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": logLevel], logPath: log, endsWithParent: true)
+            environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": logLevel].merging(TestPostgres.workerEnvironment) { $1 },
+            logPath: log, endsWithParent: true)
     }
 
     /// Runs a worker to its exit and returns its status and what it printed.

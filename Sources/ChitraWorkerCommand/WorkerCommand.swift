@@ -117,12 +117,17 @@ public struct WorkerOptions: ParsableArguments, Sendable {
         guard let text = environment["DATABASE_URL"], !text.isEmpty else {
             throw ValidationError("DATABASE_URL is not set: point it at the Chitra database.")
         }
+        guard let secret = try ServiceCredentials.fromEnvironment(environment) else {
+            throw ValidationError("\(ServiceCredentials.environmentVariable) is not set: the database shows a worker nothing without "
+                                  + "its credential (make one on the server with `chitra db credential --name worker-1`).")
+        }
+        let credential = try ServiceCredentials.parse(secret)
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
             var url = try DatabaseURL(parsing: text)
             // A URL without a password takes it from PGPASSFILE (.pgpass format, mode 0600), as the CLI does.
             if url.password == nil, let path = environment["PGPASSFILE"], !path.isEmpty { url = try PasswordFile(path: path).applied(to: url) }
-            try await serve(url: url, http: http, environment: environment, logger: logger)
+            try await serve(url: url, credential: credential, http: http, environment: environment, logger: logger)
             try await http.shutdown()
         } catch {
             try? await http.shutdown()
@@ -149,7 +154,7 @@ public struct WorkerOptions: ParsableArguments, Sendable {
                        batchSize: batchSize)
     }
 
-    func serve(url: DatabaseURL, http: HTTPClient, environment: [String: String], logger: Logger) async throws {
+    func serve(url: DatabaseURL, credential: Credential, http: HTTPClient, environment: [String: String], logger: Logger) async throws {
         var configuration = WorkerConfiguration(workerID: WorkerIdentity.make())
         configuration.concurrency = concurrency
         configuration.claimBatchSize = claimBatch
@@ -168,7 +173,8 @@ public struct WorkerOptions: ParsableArguments, Sendable {
             try await Migrator(database: $0).requireUpToDate()
         }
         // The pool's connections start in the queue's scope; each job's handler runs in its district's.
-        let database = Database(url: url, scope: .queue, logger: logger)
+        // The worker's credential goes with every handler's transaction: the database verifies it.
+        let database = Database(url: url, scope: Scope.queue.with(credential: credential), logger: logger)
         let policy = try self.policy.map { try PolicyTable.load(folder: $0) } ?? PolicyTable.bundled()
         guard shardSize > 0 else { throw ValidationError("--shard-size must be at least 1.") }
         var hooks = RunHandlers.Hooks()

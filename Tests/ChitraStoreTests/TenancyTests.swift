@@ -80,7 +80,9 @@ struct TenancyTests {
                 // Writing without a scope is refused by the policies' check.
                 #expect(await Self.sqlState("INSERT INTO jobs (kind, unit_code) VALUES ('noop', '954')", unscoped) == "42501")
 
-                let a = unscoped.scoped(.district("954"))
+                // Asked with the tests' service credential, which the database verifies (migration 24).
+                let credential = TestPostgres.serviceCredential
+                let a = unscoped.scoped(Scope(districts: ["954"], credential: credential))
                 #expect(try await Self.ids(a) == ["T954-1", "T954-2", "T954-3"])
                 #expect(try await Self.count("SELECT count(*) FROM payout_units", a) == 1)
                 #expect(try await Self.count("WITH c AS (UPDATE beneficiaries SET full_name = 'X' WHERE unit_code = '956' RETURNING 1) SELECT count(*) FROM c", a) == 0)
@@ -88,8 +90,8 @@ struct TenancyTests {
                 #expect(try await Self.count("WITH c AS (DELETE FROM register_imports WHERE unit_code = '956' RETURNING 1) SELECT count(*) FROM c", a) == 0)
                 #expect(await Self.sqlState("INSERT INTO jobs (kind, unit_code) VALUES ('noop', '956')", a) == "42501")
                 #expect(await Self.sqlState("UPDATE beneficiaries SET unit_code = '956' WHERE unit_code = '954'", a) == "42501")
-                #expect(try await Self.ids(unscoped.scoped(Scope(districts: ["954", "956"]))).count == 6)
-                try await JobQueue(database: unscoped.scoped(Scope(districts: ["954", "956"]))).enqueue(
+                #expect(try await Self.ids(unscoped.scoped(Scope(districts: ["954", "956"], credential: credential))).count == 6)
+                try await JobQueue(database: unscoped.scoped(Scope(districts: ["954", "956"], credential: credential))).enqueue(
                     [NewJob(kind: "noop", districtCode: "954"), NewJob(kind: "noop", districtCode: "956")])
                 // The queue's role sees jobs of every district and may read no other table.
                 let queue = unscoped.scoped(.queue)
@@ -118,7 +120,8 @@ struct TenancyTests {
                     seen.withLock { $0[context.job.districtCode] = ids + inTransaction }
                 }
             }
-            // The worker's process has no scope of its own: it connects as the application, unscoped.
+            // The worker's process has no scope of its own: it connects as the application, unscoped
+            // (with its service credential, as chitra-worker has it).
             try await Database.withRunning(database.url, maximumConnections: 6, logger: TestPostgres.logger) { (unscoped: Database) async throws in
                 try await JobQueue(database: database).enqueue(NewJob(kind: "peek", districtCode: "954"))
                 try await WorkerHarness.withWorker(database: unscoped, handlers: [handler]) { _ in

@@ -23,7 +23,7 @@ struct DatabaseRestartTests {
     static func restartUnderWorker(_ cluster: LocalCluster) async throws {
         try await AdminStatement.createDatabase("chitra", on: cluster.url(), logger: TestPostgres.logger)
         try await Database.withRunning(cluster.url(database: "chitra"), logger: TestPostgres.logger) { database in
-            try await Migrator(database: database).migrate()
+            try await TestPostgres.migrate(database)
             let queue = JobQueue(database: database)
             try await WorkerHarness.withWorker(database: database, handlers: DiagnosticHandlers.standard,
                                                configure: { $0.pollInterval = .seconds(600) }) { _ in

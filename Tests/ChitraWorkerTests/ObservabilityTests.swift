@@ -78,7 +78,8 @@ struct ObservabilityTests {
             let worker = try ChildProcess(executable: WorkerProcesses.executable,
                                           arguments: ["--log-format", "json", "--metrics-port", "0", "--poll-ms", "200",
                                                       "--bank-url", simulator.bankURL, "--inquiry-ms", "200"],
-                                          environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "debug"], logPath: log)
+                                          environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "debug"]
+                                              .merging(TestPostgres.workerEnvironment) { $1 }, logPath: log)
             defer { worker.signal(SIGKILL) }
             // Its metrics address, from its own log line.
             @Sendable func served() -> String? {

@@ -21,7 +21,7 @@ struct RunChaosTests {
             try await AdminStatement.createDatabase("chitra", on: cluster.url(), logger: TestPostgres.logger)
             let url = cluster.url(database: "chitra")
             try await TestPostgres.withRunning(url) { database in
-                try await Migrator(database: database).migrate()
+                try await TestPostgres.migrate(database)
                 let importer = RegisterImporter(database: database, policy: RunFixture.policy)
                 for district in districts {
                     let path = try await RegisterFileBuilder.synthetic(district: district, count: perDistrict)

@@ -107,16 +107,29 @@ struct WorkerProcessTests {
         ("mysql://x/y", "Error: DATABASE_URL is not a valid PostgreSQL URL: it must look like postgres://user:password@host:5432/database."),
     ])
     func badDatabaseURL(url: String, message: String) async throws {
-        let (status, output) = try await WorkerProcesses.runToExit(environment: ["DATABASE_URL": url])
+        let (status, output) = try await WorkerProcesses.runToExit(environment: ["DATABASE_URL": url].merging(TestPostgres.workerEnvironment) { $1 })
         #expect(status != 0)
         #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == message)
+    }
+
+    @Test("a worker without its service credential, or with one of another form, says so in one sentence and claims nothing")
+    func noCredential() async throws {
+        let url = try await TestPostgres.newDatabaseURL()
+        defer { Task { await TestPostgres.drop(url) } }
+        var (status, output) = try await WorkerProcesses.runToExit(environment: ["DATABASE_URL": url.connectionString])
+        #expect(status != 0 && output.contains("CHITRA_SERVICE_CREDENTIAL is not set: the database shows a worker nothing without its credential"),
+                "\(output)")
+        (status, output) = try await WorkerProcesses.runToExit(environment: ["DATABASE_URL": url.connectionString,
+                                                                             "CHITRA_SERVICE_CREDENTIAL": "chitra_an_api_token"])
+        #expect(status != 0 && output.contains("A service credential starts with chitrasvc_; this is not one."), "\(output)")
     }
 
     @Test("a worker refuses a database whose schema is behind")
     func unmigrated() async throws {
         let url = try await TestPostgres.newEmptyDatabaseURL()
         defer { Task { await TestPostgres.drop(url) } }
-        let (status, output) = try await WorkerProcesses.runToExit(environment: ["DATABASE_URL": url.connectionString])
+        let (status, output) = try await WorkerProcesses.runToExit(environment: ["DATABASE_URL": url.connectionString]
+                                                                   .merging(TestPostgres.workerEnvironment) { $1 })
         #expect(status != 0)
         let known = try Migration.load(from: Migration.bundledFolder!).count
         #expect(output.contains("The database schema is behind (0 of \(known) migrations applied); run `chitra migrate` first."))

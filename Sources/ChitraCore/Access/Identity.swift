@@ -8,12 +8,28 @@ public struct Identity: Sendable, Hashable {
     public let role: Role
     /// The districts this identity reaches (listed for a province, an auditor or an admin too).
     public let districts: [String]
+    /// The token this identity was verified from, presented again to the database with every
+    /// transaction (which checks it itself); nil for Chitra itself and for identities made in tests.
+    public let credential: Credential?
 
-    public init(tokenID: Int64?, name: String, role: Role, districts: [String]) {
+    public init(tokenID: Int64?, name: String, role: Role, districts: [String], credential: Credential? = nil) {
         self.tokenID = tokenID
         self.name = name
         self.role = role
         self.districts = districts.sorted()
+        self.credential = credential
+    }
+
+    /// Two identities are the same caller whatever credential they carry.
+    public static func == (lhs: Identity, rhs: Identity) -> Bool {
+        lhs.tokenID == rhs.tokenID && lhs.name == rhs.name && lhs.role == rhs.role && lhs.districts == rhs.districts
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(tokenID)
+        hasher.combine(name)
+        hasher.combine(role)
+        hasher.combine(districts)
     }
 
     /// Chitra itself, acting in `districts` (e.g. a worker approving a run with approval off).

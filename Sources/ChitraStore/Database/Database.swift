@@ -52,12 +52,13 @@ public final class Database: Sendable {
     /// The handle for the queue's own statements: this one when the pool was made for the queue
     /// (chitra-worker's), else this pool with the queue's role set in every transaction.
     public var queueHandle: Database {
-        connectionScope == .queue ? self : scoped(.queue)
+        connectionScope.queue ? self : scoped(.queue)
     }
 
-    /// This pool, with `scope` set in every transaction.
+    /// This pool, with `scope` set in every transaction; a scope without a credential presents
+    /// this handle's (a worker's pool carries the worker's, a request's handle its caller's token).
     public func scoped(_ scope: Scope) -> Database {
-        Database(sharing: self, scope: scope)
+        Database(sharing: self, scope: scope.credential == nil ? scope.with(credential: self.scope.credential) : scope)
     }
 
     static func startupOptions(_ scope: Scope) -> String {
@@ -74,7 +75,7 @@ public final class Database: Sendable {
         try await connection.send("""
             SELECT CASE WHEN \(role) = '' THEN '' ELSE set_config('role', \(role), true) END,
                    set_config(\(settings[0].name), \(settings[0].value), true), set_config(\(settings[1].name), \(settings[1].value), true),
-                   set_config(\(settings[2].name), \(settings[2].value), true)
+                   set_config(\(settings[2].name), \(settings[2].value), true), set_config(\(settings[3].name), \(settings[3].value), true)
             """, logger: Self.quiet)
     }
 

@@ -1,3 +1,5 @@
+import ChitraCore
+
 /// What a transaction may see, set with `SET LOCAL` (PostgreSQL's row-level security policies read
 /// these settings; see migration 0011). A transaction with no scope sees nothing.
 ///
@@ -5,6 +7,9 @@
 /// - `everyUnit`: every payout unit at once, an administrator's or an auditor's reach
 ///   (`chitra.every_unit`; 4,017 codes would not fit a connection's startup packet);
 /// - `global`: rows of no district (tokens, the audit log's entries about tokens) (`chitra.global`);
+/// - `credential`: the token or service secret the database verifies before it grants any of the
+///   above to the application's role (`chitra.credential`; migration 24): what is asked beyond
+///   what the credential reaches is not seen;
 /// - `queue`: the queue's own statements (claim, heartbeat, outcomes, rescue), run as the role
 ///   `chitra_queue`, which sees the jobs of every district and may touch no other table; a job's
 ///   handler runs as `chitra_app` in its district.
@@ -13,12 +18,14 @@ public struct Scope: Sendable, Hashable, CustomStringConvertible {
     public let everyUnit: Bool
     public let global: Bool
     public let queue: Bool
+    public let credential: Credential?
 
-    public init(districts: [String] = [], global: Bool = false) {
+    public init(districts: [String] = [], global: Bool = false, credential: Credential? = nil) {
         self.districts = districts.sorted()
         self.everyUnit = false
         self.global = global
         self.queue = false
+        self.credential = credential
     }
 
     private init(queue: Bool) {
@@ -26,17 +33,26 @@ public struct Scope: Sendable, Hashable, CustomStringConvertible {
         self.everyUnit = false
         self.global = false
         self.queue = queue
+        self.credential = nil
     }
 
-    private init(everyUnit: Bool, global: Bool) {
-        self.districts = []
+    private init(districts: [String], everyUnit: Bool, global: Bool, queue: Bool, credential: Credential?) {
+        self.districts = districts
         self.everyUnit = everyUnit
         self.global = global
-        self.queue = false
+        self.queue = queue
+        self.credential = credential
     }
 
     /// Every payout unit (and, if `global`, the rows of none).
-    public static func everyUnit(global: Bool) -> Scope { Scope(everyUnit: true, global: global) }
+    public static func everyUnit(global: Bool, credential: Credential? = nil) -> Scope {
+        Scope(districts: [], everyUnit: true, global: global, queue: false, credential: credential)
+    }
+
+    /// This scope, presenting `credential`.
+    public func with(credential: Credential?) -> Scope {
+        Scope(districts: districts, everyUnit: everyUnit, global: global, queue: queue, credential: credential)
+    }
 
     /// Sees nothing: what a connection has before anyone sets a scope.
     public static let nothing = Scope()
@@ -52,7 +68,7 @@ public struct Scope: Sendable, Hashable, CustomStringConvertible {
     /// The row-level security settings as PostgreSQL names and values.
     public var settings: [(name: String, value: String)] {
         [("chitra.districts", districts.joined(separator: ",")), ("chitra.every_unit", everyUnit ? "on" : "off"),
-         ("chitra.global", global ? "on" : "off")]
+         ("chitra.global", global ? "on" : "off"), ("chitra.credential", credential?.secret ?? "")]
     }
 
     public var description: String {

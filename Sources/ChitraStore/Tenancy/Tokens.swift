@@ -107,7 +107,7 @@ public enum Tokens {
         if revoked { throw AccessError.revoked(name: name) }
         if expired { throw AccessError.expired(name: name) }
         guard let known = Role(rawValue: role) else { throw AccessError.unknownToken }
-        return Identity(tokenID: id, name: name, role: known, districts: districts)
+        return Identity(tokenID: id, name: name, role: known, districts: districts, credential: Credential(secret))
     }
 
     static func records(_ rows: PostgresRowSequence) async throws -> [TokenRecord] { try await records(QueryRows(rows)) }
@@ -129,5 +129,8 @@ public enum Tokens {
 extension Identity {
     /// What this identity's transactions may see.
     /// An administrator or an auditor sees every unit by one flag, not by a list of 4,017.
-    public var scope: Scope { seesEveryUnit ? .everyUnit(global: seesGlobal) : Scope(districts: districts, global: seesGlobal) }
+    public var scope: Scope {
+        seesEveryUnit ? .everyUnit(global: seesGlobal, credential: credential)
+            : Scope(districts: districts, global: seesGlobal, credential: credential)
+    }
 }

@@ -63,7 +63,8 @@ struct APIBenchmark {
         let period = Period(year: 2026, month: 6)!
         let processes = try (0..<workers).map { _ in
             try ChitraProgram.worker.start(["--concurrency", "8"],
-                                           environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "error"])
+                                           environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "error"]
+                                               .merging(people.workerEnvironment) { $1 })
         }
         defer { for process in processes { process.signal(SIGKILL) } }
         let alone = try await computeOnce(period: period, database: database, people: people)

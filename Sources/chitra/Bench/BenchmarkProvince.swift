@@ -53,7 +53,7 @@ struct BenchmarkProvince {
                 try await Migrator(database: database).migrate()
                 return try await ProvincePeople.make(districts: districts, owner: database)
             }
-            try await Database.withRunning(url, scope: ProvincePeople.scope(districts), logger: logger) { database in
+            try await Database.withRunning(url, scope: people.scope(districts), logger: logger) { database in
                 let importer = RegisterImporter(database: database, policy: policy)
                 if let national {
                     return try await importNation(national, importer: importer, people: people, policy: policy)
@@ -70,7 +70,7 @@ struct BenchmarkProvince {
             }
             // Statistics and vacuum are the owner's work.
             try await Database.withRunning(owner, logger: logger) { try await RunBenchmarkStatistics.vacuumAnalyze($0) }
-            let result = try await Database.withRunning(url, scope: ProvincePeople.scope(districts), logger: logger) { database in
+            let result = try await Database.withRunning(url, scope: people.scope(districts), logger: logger) { database in
                 try await body(database, url, people, owner)
             }
             await cluster.stop(removingFolder: false)

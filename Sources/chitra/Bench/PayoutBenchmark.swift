@@ -93,7 +93,8 @@ struct PayoutBenchmark {
                              "--batch-size", "\(batchSize)", "--rail-timeout-ms", "5000", "--inquiry-ms", "500", "--transfer-retry-base-ms", "200"]
             let processes = try (0..<workers).map { _ in
                 try ChitraProgram.worker.start(arguments,
-                                               environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "error"])
+                                               environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "error"]
+                                               .merging(people.workerEnvironment) { $1 })
             }
             do {
                 let computeStart = clock.now

@@ -32,7 +32,8 @@ struct QueueBenchmark {
             let result = try await Database.withRunning(url, logger: logger) { database in
                 try await Migrator(database: database).migrate()
                 // Enqueueing and the statistics are the owner's; the workers connect as the application.
-                return try await self.measure(database: database, url: cluster.applicationURL(database: "chitra_bench"))
+                let credential = try await ServiceCredentials.create(name: "benchmark workers", database: database)
+                return try await self.measure(database: database, url: cluster.applicationURL(database: "chitra_bench"), credential: credential)
             }
             await cluster.stop()
             return result
@@ -42,7 +43,7 @@ struct QueueBenchmark {
         }
     }
 
-    private func measure(database: Database, url: DatabaseURL) async throws -> QueueBenchmarkResult {
+    private func measure(database: Database, url: DatabaseURL, credential: Credential) async throws -> QueueBenchmarkResult {
         let queue = JobQueue(database: database)
         let districts = national ? try Self.communes() : BacLieu.districtCodes
         let batch = national ? Self.skewed(jobs: jobs, over: districts, backlogShare: backlogShare)
@@ -56,7 +57,8 @@ struct QueueBenchmark {
         start = clock.now
         let processes = try (0..<workers).map { _ in
             try ChitraProgram.worker.start(["--concurrency", "\(concurrency)", "--claim-batch", "\(claimBatch)"],
-                                           environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "error"])
+                                           environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "error",
+                                                         ServiceCredentials.environmentVariable: credential.secret])
         }
         while try await !QueueStatistics.isEmpty(database) {
             try await Task.sleep(for: .milliseconds(100))

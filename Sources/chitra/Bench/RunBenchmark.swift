@@ -55,17 +55,17 @@ struct RunBenchmark {
                                                                  by: people.operatorIdentity, autoApprove: false)
         let processes = try (0..<workers).map { _ in
             try ChitraProgram.worker.start(["--concurrency", "\(concurrency)", "--shard-size", "\(shardSize)"],
-                                           environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "error"])
+                                           environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "error"]
+                                               .merging(people.workerEnvironment) { $1 })
         }
         var planSeconds = 0.0
         var peak = 0
         while true {
-            let runs = try await RunStatus.list(period: nil, districts: nil, database: database)
-            if planSeconds == 0, runs.allSatisfy({ $0.state != .planning }) { planSeconds = (clock.now - start).seconds }
+            let pending = try await RunBenchmarkStatistics.runsPending(database)
+            if planSeconds == 0, pending.planning == 0 { planSeconds = (clock.now - start).seconds }
             peak = max(peak, processes.compactMap(\.peakMemoryBytes).max() ?? 0)
-            if runs.allSatisfy({ $0.state == .computed }) { break }
-            // Polling 3,321 runs is a query of its own: not ten times a second.
-            try await Task.sleep(for: .milliseconds(national == nil ? 100 : 1_000))
+            if pending.notComputed == 0 { break }
+            try await Task.sleep(for: .milliseconds(national == nil ? 100 : 500))
         }
         let seconds = (clock.now - start).seconds
         for process in processes { process.signal(SIGTERM) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChitraCore
 import ChitraStore
 import Foundation
 
@@ -6,7 +7,7 @@ import Foundation
 struct DBCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db", abstract: "Start, stop or inspect a private PostgreSQL cluster.",
-        subcommands: [Start.self, Stop.self, Status.self])
+        subcommands: [Start.self, Stop.self, Status.self, MakeCredential.self])
 
     struct FolderOption: ParsableArguments {
         @Option(help: "The cluster's folder.")
@@ -39,6 +40,27 @@ struct DBCommand: AsyncParsableCommand {
             print("PostgreSQL is running in \(path) on 127.0.0.1:\(cluster.port); database \(DevelopmentCluster.database) is migrated.")
             if created { print("Made an admin token for development in \(development.adminTokenPath) (mode 0600).") }
             development.printExports(showPassword: showPassword)
+        }
+    }
+
+    /// `chitra db credential --name worker-1`: a service's credential, made by the owner of the tables.
+    struct MakeCredential: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "credential",
+            abstract: "Make the credential of a service (a worker, chitra serve) as the owner of the tables; print its secret once.",
+            discussion: """
+                The database shows the application's role nothing without a credential it verifies: people present their \
+                token, services this secret (set it as \(ServiceCredentials.environmentVariable) on the server only). A second \
+                credential of the same name replaces the first.
+                """)
+        @OptionGroup var connection: ConnectionOptions
+        @Option(help: "The service's name, e.g. worker-1.") var name: String
+
+        func run() async throws {
+            let credential = try await connection.withOwnerDatabase { database in
+                try await ServiceCredentials.create(name: name, database: database)
+            }
+            print(credential.secret)
         }
     }
 

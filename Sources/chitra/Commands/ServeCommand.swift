@@ -36,8 +36,14 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: database.client), .init(service: app)]
         if let metricsPort {
-            // Every district's figures, sampled at most every 10 s however often anyone scrapes.
-            let sample = CachedSample(lifetime: .seconds(10), clock: ContinuousClock()) { try await ProcessMetrics.apiText(database) }
+            // Every unit's figures, read with the server's own credential (never a caller's), sampled
+            // at most every 10 s however often anyone scrapes.
+            guard let secret = try ServiceCredentials.fromEnvironment(ProcessInfo.processInfo.environment) else {
+                throw ValidationError("--metrics-port reads every unit's figures: set \(ServiceCredentials.environmentVariable) "
+                                      + "(made with `chitra db credential --name serve`).")
+            }
+            let metrics = database.scoped(Scope.nothing.with(credential: try ServiceCredentials.parse(secret)))
+            let sample = CachedSample(lifetime: .seconds(10), clock: ContinuousClock()) { try await ProcessMetrics.apiText(metrics) }
             services.append(.init(service: MetricsEndpoint(host: "127.0.0.1", port: metricsPort, logger: logger) {
                 try await sample.text()
             }.application()))

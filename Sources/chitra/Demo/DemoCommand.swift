@@ -54,7 +54,7 @@ struct DemoCommand: AsyncParsableCommand {
             }
             let codes = communes.map(\.code)
             // From here on as the application's role, row-level security applying, as in production.
-            try await Database.withRunning(store.applicationURL, scope: ProvincePeople.scope(codes), logger: logger) { database in
+            try await Database.withRunning(store.applicationURL, scope: people.scope(codes), logger: logger) { database in
                 try await DemoRegister.importProvince(database: database, communes: communes, total: beneficiaries, by: people.operatorIdentity)
                 for commune in communes {
                     try await DistrictSettings.setPayingAccount(.init(name: "UBND \(commune.nameWithType)", account: "1000\(commune.code)01", bank: "970405"),

@@ -32,7 +32,8 @@ final class DemoPayout: Sendable {
                          "--inquiry-ms", "300", "--transfer-retry-base-ms", "200", "--batch-size", "2000"]
         processes = try (1...workers).map { index in
             try ChitraProgram.worker.start(arguments,
-                                           environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": logLevel],
+                                           environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": logLevel]
+                                               .merging(people.workerEnvironment) { $1 },
                                            logPath: "\(folder)/worker-\(index).log", endsWithParent: true)
         }
         print("• \(workers) `chitra worker` processes (pids \(processes.map { String($0.pid) }.joined(separator: ", ")); logs in \(folder)/worker-N.log)")

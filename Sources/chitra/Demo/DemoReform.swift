@@ -43,7 +43,7 @@ struct DemoReform {
             return (people, province, oldCommunes, successors.sorted())
         }
         let units = Self.districts + successors
-        try await Database.withRunning(reform.applicationURL, scope: ProvincePeople.scope(units), logger: logger) { database in
+        try await Database.withRunning(reform.applicationURL, scope: people.scope(units), logger: logger) { database in
             try await importDistricts(oldCommunes: oldCommunes, people: people, database: database)
             for unit in units {
                 try await DistrictSettings.setPayingAccount(.init(name: "Đơn vị chi trả \(unit)", account: "2000\(unit)01", bank: "970405"),

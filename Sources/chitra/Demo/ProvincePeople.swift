@@ -10,6 +10,9 @@ struct ProvincePeople: Sendable {
     let admin: Identity
     /// A province reader's token (for load on the API).
     let readerToken: String
+    /// The service credential of the command's own processes (its workers, its pools), made by the
+    /// owner: the database shows the application's role nothing without one.
+    let service: Credential
 
     static func make(districts: [String], owner: Database) async throws -> ProvincePeople {
         let creator = Identity.system("owner", districts: [])
@@ -20,12 +23,16 @@ struct ProvincePeople: Sendable {
                                                           expiresInDays: 1), by: creator, database: owner).secret
         return ProvincePeople(operatorIdentity: try await person("Lê Văn An (operator)", .operator, districts),
                               finance: try await person("Trần Thị Bình (finance)", .finance, districts),
-                              admin: try await person("Chitra admin", .admin, []), readerToken: reader)
+                              admin: try await person("Chitra admin", .admin, []), readerToken: reader,
+                              service: try await ServiceCredentials.create(name: "chitra workers", database: owner))
     }
 
     /// What a process acting for these people sees: the units listed, or for a whole country (the
     /// national benchmark) every unit, which a connection's startup packet could not list.
-    static func scope(_ districts: [String]) -> Scope {
-        districts.count > 500 ? .everyUnit(global: false) : Scope(districts: districts)
+    func scope(_ districts: [String]) -> Scope {
+        districts.count > 500 ? .everyUnit(global: false, credential: service) : Scope(districts: districts, credential: service)
     }
+
+    /// What a worker process of the command needs in its environment besides its URL.
+    var workerEnvironment: [String: String] { [ServiceCredentials.environmentVariable: service.secret] }
 }

@@ -1,0 +1,141 @@
+import ChitraCore
+import ChitraStore
+import ChitraTesting
+import Foundation
+import PostgresNIO
+import Testing
+
+/// The database checks who asks (migration 24): a session of the application's role sees and
+/// changes only what the credential it presents verifies to, whatever else it sets.
+@Suite("Verified credentials (an attacker with the application's password)", .machine(limit: .minutes(3)))
+struct VerifiedCredentialTests {
+    /// What an attacker sets in every transaction: every unit, rows of none, and the units by name.
+    static func attack(credential: String) -> String {
+        """
+        SELECT set_config('chitra.districts', '31825,31843,954', true), set_config('chitra.every_unit', 'on', true),
+               set_config('chitra.global', 'on', true), set_config('chitra.credential', '\(credential)', true)
+        """
+    }
+
+    /// Runs `sql` after `setup` in one transaction of the bare pool (the application's role, no
+    /// scope of Chitra's): the rows' count, or the SQLSTATE that refused it.
+    enum Outcome: Equatable { case rows(Int), refused(String) }
+
+    static func run(_ sql: String, after setup: String, _ pool: Database) async -> Outcome {
+        do {
+            let count = try await pool.transaction("attack") { connection -> Int in
+                try await connection.query(PostgresQuery(unsafeSQL: setup), logger: TestPostgres.logger)
+                var count = 0
+                for try await value in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: TestPostgres.logger).decode(Int64.self) {
+                    count = Int(value)
+                }
+                return count
+            }
+            return .rows(count)
+        } catch let error as StoreError {
+            if case .query(let state, _, _) = error { return .refused(state ?? "\(error)") }
+            return .refused("\(error)")
+        } catch {
+            return .refused((error as? PSQLError)?.serverInfo?[.sqlState] ?? "\(error)")
+        }
+    }
+
+    static let tables = ["beneficiaries", "beneficiary_versions", "register_imports", "runs", "run_members", "run_totals", "entitlement_lines",
+                         "disbursements", "run_shards", "transfer_batches", "jobs", "payout_units", "api_tokens", "audit_log",
+                         "cash_confirmation_files", "register_moves", "beneficiary_moves"]
+
+    /// A register of 31825 and a run of it triggered, a token of each kind, an audit entry.
+    static func victim(_ database: Database) async throws -> (operatorToken: String, revoked: String) {
+        var file = RegisterFileBuilder(district: "31825")
+        for index in 1...3 { file.add("V31825-\(index)") }
+        _ = try await RegisterImporter(database: database, policy: try PolicyTable.bundled())
+            .importFile(at: try file.write(), district: "31825", by: .test("operator", role: .operator))
+        _ = try await RunCoordinator(database: database).trigger(period: Period("2026-07")!, districts: ["31825"], by: .test("operator", role: .operator),
+                                                                 autoApprove: false)
+        let operatorToken = try await TestTokens.shared.token(for: TestPerson("Vận hành 31843", .operator, districts: ["31843"]), url: database.url)
+        let revoked = try await TestTokens.shared.token(for: TestPerson("Quản trị thu hồi", .admin), url: database.url)
+        let identity = try await Tokens.authenticate(revoked, database: database)
+        _ = try await Tokens.revoke(id: identity.tokenID!, by: .test("admin", role: .admin), database: database)
+        return (operatorToken, revoked)
+    }
+
+    @Test("no token, a forged one or a revoked admin's: every table reads nothing and every write is refused, whatever the session sets")
+    func noValidCredential() async throws {
+        try await TestPostgres.withDatabase { database in
+            let (_, revoked) = try await Self.victim(database)
+            try await Database.withRunning(database.url, maximumConnections: 2, logger: TestPostgres.logger) { pool in
+                for credential in ["", "chitra_" + String(repeating: "x", count: 40), TestPostgres.serviceCredential.secret + "x", revoked] {
+                    let setup = Self.attack(credential: credential)
+                    for table in Self.tables {
+                        #expect(await Self.run("SELECT count(*) FROM \(table)", after: setup, pool) == .rows(0), "\(table) with '\(credential.prefix(9))…'")
+                    }
+                    #expect(await Self.run("SELECT count(*) FROM service_credentials", after: setup, pool) == .refused("42501"))
+                    // No token minted, no audit entry forged, no approval changed, no job added.
+                    #expect(await Self.run("""
+                        INSERT INTO api_tokens (name, role, token_hash, created_by) VALUES ('Kẻ gian', 'admin', sha256('chitra_mine'), 'x') RETURNING 1::int8
+                        """, after: setup, pool) == .refused("42501"))
+                    #expect(await Self.run("""
+                        INSERT INTO audit_log (actor, actor_role, action, unit_code, subject) VALUES ('Trần Thị Bình', 'finance', 'run.approve', '31825', 'run 1')
+                        RETURNING 1::int8
+                        """, after: setup, pool) == .refused("42501"))
+                    #expect(await Self.run("WITH c AS (UPDATE runs SET approved_by = 'Kẻ gian' RETURNING 1::int8) SELECT count(*) FROM c", after: setup, pool)
+                            == .rows(0))
+                    #expect(await Self.run("INSERT INTO jobs (kind, unit_code) VALUES ('noop', '31825') RETURNING 1::int8", after: setup, pool) == .refused("42501"))
+                }
+            }
+            // Nothing changed.
+            #expect(try await TenancyTests.count("SELECT count(*) FROM api_tokens WHERE name = 'Kẻ gian'", database) == 0)
+            #expect(try await TenancyTests.count("SELECT count(*) FROM runs WHERE approved_by IS NOT NULL", database) == 0)
+        }
+    }
+
+    @Test("an operator's own token reaches only their unit, whatever else the session asks, and writes audit entries only in their own name")
+    func operatorToken() async throws {
+        try await TestPostgres.withDatabase { database in
+            let (operatorToken, _) = try await Self.victim(database)
+            var file = RegisterFileBuilder(district: "31843")
+            file.add("V31843-1")
+            _ = try await RegisterImporter(database: database, policy: try PolicyTable.bundled())
+                .importFile(at: try file.write(), district: "31843", by: .test("operator", role: .operator))
+            try await Database.withRunning(database.url, maximumConnections: 2, logger: TestPostgres.logger) { pool in
+                let setup = Self.attack(credential: operatorToken)
+                #expect(await Self.run("SELECT count(*) FROM beneficiaries", after: setup, pool) == .rows(1), "31843's one, not 31825's three")
+                #expect(await Self.run("SELECT count(*) FROM runs", after: setup, pool) == .rows(0))
+                #expect(await Self.run("SELECT count(*) FROM api_tokens", after: setup, pool) == .rows(0))
+                #expect(await Self.run("SELECT count(*) FROM payout_units", after: setup, pool) == .rows(1))
+                #expect(await Self.run("""
+                    INSERT INTO audit_log (actor, actor_role, action, unit_code, subject) VALUES ('Trần Thị Bình', 'finance', 'run.approve', '31843', 'run 1')
+                    RETURNING 1::int8
+                    """, after: setup, pool) == .refused("42501"), "not in another's name")
+                let identity = try await Tokens.authenticate(operatorToken, database: database)
+                #expect(await Self.run("""
+                    INSERT INTO audit_log (actor, actor_role, actor_token_id, action, unit_code, subject)
+                    VALUES ('Vận hành 31843', 'operator', \(identity.tokenID!), 'run.trigger', '31843', 'run 1') RETURNING 1::int8
+                    """, after: setup, pool) == .rows(1), "in their own")
+            }
+        }
+    }
+
+    @Test("maker–checker in the database: under a token, a run is triggered by an operator in their own name and approved only by another person of finance, in their own")
+    func makerChecker() async throws {
+        try await TestPostgres.withDatabase { database in
+            _ = try await Self.victim(database)
+            // One person holding both an operator's and a finance officer's token.
+            let finance = try await TestTokens.shared.token(for: TestPerson("Lâm Hai Vai", .finance, districts: ["31825"]), url: database.url)
+            let operatorToken = try await TestTokens.shared.token(for: TestPerson("Lâm Hai Vai", .operator, districts: ["31825"]), url: database.url)
+            try await Database.withRunning(database.url, maximumConnections: 2, logger: TestPostgres.logger) { pool in
+                let asFinance = Self.attack(credential: finance), asOperator = Self.attack(credential: operatorToken)
+                func approve(_ name: String) -> String { "WITH c AS (UPDATE runs SET approved_by = '\(name)' RETURNING 1::int8) SELECT count(*) FROM c" }
+                func trigger(_ name: String) -> String { "WITH c AS (UPDATE runs SET triggered_by = '\(name)' RETURNING 1::int8) SELECT count(*) FROM c" }
+                #expect(await Self.run(approve("Trần Thị Bình"), after: asFinance, pool) == .refused("42501"), "not in another's name")
+                #expect(await Self.run(approve("Lâm Hai Vai"), after: asOperator, pool) == .refused("42501"), "an operator does not approve")
+                #expect(await Self.run(trigger("Người khác"), after: asOperator, pool) == .refused("42501"), "nobody writes another as who triggered")
+                #expect(await Self.run(trigger("Lâm Hai Vai"), after: asFinance, pool) == .refused("42501"), "finance does not trigger")
+                // As the operator they trigger (their name on the run); as finance they may not approve it.
+                #expect(await Self.run(trigger("Lâm Hai Vai"), after: asOperator, pool) == .rows(1))
+                #expect(await Self.run(approve("Lâm Hai Vai"), after: asFinance, pool) == .refused("42501"), "who triggered a run may not approve it")
+            }
+            #expect(try await TenancyTests.count("SELECT count(*) FROM runs WHERE approved_by IS NOT NULL", database) == 0)
+        }
+    }
+}
