@@ -115,8 +115,8 @@ struct ConsoleRunPages: Sendable {
                 return outcomes.map(\.description).joined(separator: " ")
             }
         }
-        group.get("runs/:district/:period") { request, context in
-            try await console.page(request, "GET /console/runs/{district}/{period}") { caller in
+        group.get("runs/:unit/:period") { request, context in
+            try await console.page(request, "GET /console/runs/{unit}/{period}") { caller in
                 let (district, period) = try Path.target(context)
                 if let refusal = AccessError(Access.decide(caller.identity, .read, districts: [district])) { throw refusal }
                 guard let run = try await RunStatus.list(period: period, districts: [district], database: caller.database).first else {
@@ -125,9 +125,9 @@ struct ConsoleRunPages: Sendable {
                 return try console.render("run", try await runContext(run, caller: caller, request: request))
             }
         }
-        group.post("runs/:district/:period/:verb") { request, context in
-            let target = "/console/runs/\(context.parameters.get("district") ?? "")/\(context.parameters.get("period") ?? "")"
-            return try await console.action(request, "POST /console/runs/{district}/{period}/{verb}",
+        group.post("runs/:unit/:period/:verb") { request, context in
+            let target = "/console/runs/\(context.parameters.get("unit") ?? "")/\(context.parameters.get("period") ?? "")"
+            return try await console.action(request, "POST /console/runs/{unit}/{period}/{verb}",
                                             back: { _ in (try? Path.target(context)).map { "/console/runs/\($0.district)/\($0.period)" } ?? "/console/runs" }) { caller, _ in
                 let (district, period) = try Path.target(context)
                 guard let verb = Verb(rawValue: context.parameters.get("verb") ?? "") else { throw APIError(.notFound, "No such action on \(target).") }

@@ -27,8 +27,8 @@ struct CashRoutes: Sendable {
     }
 
     func add(to api: RouterGroup<APIRequestContext>) {
-        api.get("runs/:district/:period/cash-list") { request, context in
-            try await server.respond("GET /runs/{district}/{period}/cash-list") {
+        api.get("runs/:unit/:period/cash-list") { request, context in
+            try await server.respond("GET /runs/{unit}/{period}/cash-list") {
                 let (district, period) = try Path.target(context)
                 let commune = QueryParameters(request: request).text("commune")
                 if let commune, commune.count != 5 || !commune.allSatisfy({ $0.isASCII && $0.isNumber }) {
@@ -57,8 +57,8 @@ struct CashRoutes: Sendable {
                                                          alreadyConfirmed: outcome.alreadyConfirmedBy != nil, message: outcome.description))
             }
         }
-        api.post("runs/:district/:period/cash/close") { request, context in
-            try await server.respond("POST /runs/{district}/{period}/cash/close") {
+        api.post("runs/:unit/:period/cash/close") { request, context in
+            try await server.respond("POST /runs/{unit}/{period}/cash/close") {
                 let (district, period) = try Path.target(context)
                 _ = try await StrictJSON.decode([String: String].self, from: request, fields: [])
                 let caller = try await Caller.authorize(request, .closeCash, districts: [district], server: server)
@@ -67,8 +67,8 @@ struct CashRoutes: Sendable {
                                                       message: outcome.description))
             }
         }
-        api.post("runs/:district/:period/cash/fallback") { request, context in
-            try await server.respond("POST /runs/{district}/{period}/cash/fallback") {
+        api.post("runs/:unit/:period/cash/fallback") { request, context in
+            try await server.respond("POST /runs/{unit}/{period}/cash/fallback") {
                 let (district, period) = try Path.target(context)
                 let body = try await StrictJSON.decode(FinanceScopeBody.self, from: request, fields: FinanceScopeBody.fields)
                 let scope = try body.scope(district: district, period: period)

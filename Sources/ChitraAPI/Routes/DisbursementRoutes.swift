@@ -14,8 +14,8 @@ struct DisbursementRoutes: Sendable {
     }
 
     func add(to api: RouterGroup<APIRequestContext>) {
-        api.get("runs/:district/:period/disbursements") { request, context in
-            try await server.respond("GET /runs/{district}/{period}/disbursements") {
+        api.get("runs/:unit/:period/disbursements") { request, context in
+            try await server.respond("GET /runs/{unit}/{period}/disbursements") {
                 let (district, period) = try Path.target(context)
                 let query = QueryParameters(request: request)
                 var filter = DisbursementPage.Filter()
@@ -46,8 +46,8 @@ struct DisbursementRoutes: Sendable {
                 return try JSONResponse.encode(try await DisbursementPage.read(district: district, period: period, filter, database: caller.database))
             }
         }
-        api.post("runs/:district/:period/retries") { request, context in
-            try await server.respond("POST /runs/{district}/{period}/retries") {
+        api.post("runs/:unit/:period/retries") { request, context in
+            try await server.respond("POST /runs/{unit}/{period}/retries") {
                 let (district, period) = try Path.target(context)
                 let body = try await StrictJSON.decode(FinanceScopeBody.self, from: request, fields: FinanceScopeBody.fields)
                 let scope = try body.scope(district: district, period: period)

@@ -61,8 +61,8 @@ struct RunRoutes: Sendable {
                 }, status: outcomes.contains { if case .started = $0 { true } else { false } } ? .created : .ok)
             }
         }
-        api.get("runs/:district/:period") { request, context in
-            try await server.respond("GET /runs/{district}/{period}") {
+        api.get("runs/:unit/:period") { request, context in
+            try await server.respond("GET /runs/{unit}/{period}") {
                 let (district, period) = try Path.target(context)
                 let caller = try await Caller.authorize(request, .read, districts: [district], server: server)
                 guard let run = try await RunStatus.list(period: period, districts: [district], database: caller.database).first else {
@@ -71,8 +71,8 @@ struct RunRoutes: Sendable {
                 return try JSONResponse.encode(run)
             }
         }
-        api.post("runs/:district/:period/approve") { request, context in
-            try await server.respond("POST /runs/{district}/{period}/approve") {
+        api.post("runs/:unit/:period/approve") { request, context in
+            try await server.respond("POST /runs/{unit}/{period}/approve") {
                 let (district, period) = try Path.target(context)
                 _ = try await StrictJSON.decode([String: String].self, from: request, fields: [])
                 let caller = try await Caller.authorize(request, .approveRun, districts: [district], server: server)
@@ -80,8 +80,8 @@ struct RunRoutes: Sendable {
                                                                              database: caller.database))
             }
         }
-        api.post("runs/:district/:period/cancel") { request, context in
-            try await server.respond("POST /runs/{district}/{period}/cancel") {
+        api.post("runs/:unit/:period/cancel") { request, context in
+            try await server.respond("POST /runs/{unit}/{period}/cancel") {
                 let (district, period) = try Path.target(context)
                 _ = try await StrictJSON.decode([String: String].self, from: request, fields: [])
                 let caller = try await Caller.authorize(request, .cancelRun, districts: [district], server: server)
@@ -89,8 +89,8 @@ struct RunRoutes: Sendable {
                 return try JSONResponse.encode(["disbursements_removed": removed])
             }
         }
-        api.post("runs/:district/:period/resume") { request, context in
-            try await server.respond("POST /runs/{district}/{period}/resume") {
+        api.post("runs/:unit/:period/resume") { request, context in
+            try await server.respond("POST /runs/{unit}/{period}/resume") {
                 let (district, period) = try Path.target(context)
                 _ = try await StrictJSON.decode([String: String].self, from: request, fields: [])
                 let caller = try await Caller.authorize(request, .resumeRun, districts: [district], server: server)

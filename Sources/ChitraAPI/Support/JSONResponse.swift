@@ -63,6 +63,6 @@ enum Path {
     }
 
     static func target(_ context: APIRequestContext) throws -> (district: String, period: Period) {
-        (try district(context.parameters.require("district")), try period(context.parameters.require("period")))
+        (try district(context.parameters.require("unit")), try period(context.parameters.require("period")))
     }
 }
