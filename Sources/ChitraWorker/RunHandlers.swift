@@ -5,7 +5,7 @@ import ChitraStore
 /// its job: a worker dying half-way leaves nothing behind, and the rescued job starts clean.
 public enum RunHandlers {
     /// The kinds of job that compute a run (plan, then one compute per shard).
-    public static let computeKinds = ["plan", "compute"]
+    public static let computeKinds = RunJobKind.computing
 
     public static func all(policy: PolicyTable, shardSize: Int = RunPlanner.shardSize,
                            computeMaxAttempts: Int32 = NewJob.defaultMaxAttempts, rails: RailSet = .none, hooks: Hooks = Hooks()) -> [any JobHandler] {
@@ -45,7 +45,7 @@ public enum RunHandlers {
     /// Marks the run's snapshot and enqueues a `compute` job per shard. While another run of the
     /// district computes, the plan waits (snoozed): runs read what earlier runs paid.
     public struct Plan: JobHandler {
-        public let kind = "plan"
+        public let kind = RunJobKind.plan
         public static let busyWait = Duration.seconds(5)
         let shardSize: Int
         let computeMaxAttempts: Int32
@@ -75,7 +75,7 @@ public enum RunHandlers {
 
     /// Computes one shard: lines and disbursements, then counts the shard done.
     public struct Compute: JobHandler {
-        public let kind = "compute"
+        public let kind = RunJobKind.compute
         let calculator: EntitlementCalculator
         let hooks: Hooks
 

@@ -62,7 +62,7 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
         case let error as DistrictSettings.Failure: return APIError(.unprocessableContent, error.description)
         case let error as StoreError:
             if case .migrationsMissing = error { return APIError(.serviceUnavailable, error.description) }
-            if case .query(sqlState: "57014", _, _) = error {
+            if case .query(sqlState: SQLState.queryCanceled, _, _) = error {
                 return APIError(.serviceUnavailable, "The request took too long and was stopped; nothing of it was kept. Try again.")
             }
             return APIError(.internalServerError, "The database could not do this; it is logged for the operators.")

@@ -51,7 +51,7 @@ public enum AdminStatement {
         checkIdentifier(name)
         do {
             try await execute("CREATE DATABASE \(name)", on: url, logger: logger)
-        } catch StoreError.query(sqlState: "42P04", _, _) {
+        } catch StoreError.query(sqlState: SQLState.duplicateDatabase, _, _) {
             // Already there.
         }
     }

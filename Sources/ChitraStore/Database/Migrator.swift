@@ -66,7 +66,7 @@ public struct Migrator: Sendable {
         do {
             for try await version in try await database.query("SELECT version FROM schema_migrations", "read the applied migrations")
                 .decode(Int.self) { applied.insert(version) }
-        } catch StoreError.query(sqlState: "42P01", _, _) {
+        } catch StoreError.query(sqlState: SQLState.undefinedTable, _, _) {
             // No record table: nothing applied.
         } catch let error as StoreError {
             throw error

@@ -104,3 +104,17 @@ extension StoreError {
         return "the connection failed"
     }
 }
+
+/// The SQLSTATEs Chitra tells apart, by name: matched here and nowhere as bare strings.
+public enum SQLState {
+    public static let uniqueViolation = "23505"
+    public static let queryCanceled = "57014"
+    public static let undefinedTable = "42P01"
+    public static let duplicateDatabase = "42P04"
+    public static let insufficientPrivilege = "42501"
+}
+
+extension PSQLError {
+    /// The server's SQLSTATE, if the server answered.
+    var sqlState: String? { serverInfo?[.sqlState] }
+}

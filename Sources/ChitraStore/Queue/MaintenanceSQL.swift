@@ -30,7 +30,7 @@ enum MaintenanceSQL {
         FROM expired WHERE jobs.id = expired.id
         RETURNING jobs.id, jobs.kind, jobs.state, jobs.unit_code, jobs.args, jobs.attempt, jobs.max_attempts
         )
-        SELECT id, (state = 'discarded' AND kind IN ('plan', 'compute')), kind, unit_code,
+        SELECT id, (state = 'discarded' AND kind = ANY (\(RunJobKind.computing))), kind, unit_code,
                CASE WHEN args->>'runID' ~ '^[0-9]{1,18}$' THEN (args->>'runID')::bigint END,
                CASE WHEN args->>'generation' ~ '^[0-9]{1,9}$' THEN (args->>'generation')::int END,
                attempt, max_attempts

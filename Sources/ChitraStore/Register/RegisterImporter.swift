@@ -103,7 +103,7 @@ public struct RegisterImporter: Sendable {
                     $0.appendBeneficiaryCopyLine(importID: importID, to: &$1)
                 }
             }
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+        } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
             try await connection.send("ROLLBACK TO SAVEPOINT direct_import", logger: Database.quiet)
             clock.lap("first try, straight into the register (an id repeats)")
             return nil

@@ -56,7 +56,7 @@ struct RunShardWriter {
         do {
             try await insertLines(lineColumns, skippingExisting: false, on: connection)
             try await insertDisbursements(disbursementColumns, skippingExisting: false, on: connection)
-        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+        } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
             try await connection.send("ROLLBACK TO SAVEPOINT shard_rows", logger: Database.quiet)
             try await insertLines(lineColumns, skippingExisting: true, on: connection)
             try await insertDisbursements(disbursementColumns, skippingExisting: true, on: connection)
