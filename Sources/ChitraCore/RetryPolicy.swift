@@ -35,7 +35,12 @@ public struct RetryPolicy: Sendable, Hashable {
 
     /// The delay with jitter drawn from `generator`.
     public func delay(afterAttempt attempt: Int, using generator: inout some RandomNumberGenerator) -> Duration {
-        let nominal = nominalDelay(afterAttempt: attempt).wholeMilliseconds
+        jittered(nominalDelay(afterAttempt: attempt), using: &generator)
+    }
+
+    /// A nominal delay (e.g. the one a state machine decided) with this policy's jitter.
+    public func jittered(_ delay: Duration, using generator: inout some RandomNumberGenerator) -> Duration {
+        let nominal = delay.wholeMilliseconds
         guard jitter > 0, nominal > 0 else { return .milliseconds(nominal) }
         let factor = Double.random(in: (1 - jitter)...1, using: &generator)
         return .milliseconds(Int64((Double(nominal) * factor).rounded()))

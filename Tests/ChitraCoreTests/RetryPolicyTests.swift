@@ -23,6 +23,20 @@ struct RetryPolicyTests {
         #expect(seen.count > 50, "jitter spreads retries out")
     }
 
+    @Test("a delay a state machine decided gets the same jitter: within its band, as the attempt's own delay draws it")
+    func jitteredDecision() {
+        let policy = RetryPolicy(base: .seconds(10), cap: .seconds(100), jitter: 0.25)
+        var a = SeededGenerator(seed: 7), b = SeededGenerator(seed: 7)
+        for attempt in 1...5 {
+            let decided = policy.nominalDelay(afterAttempt: attempt)
+            let jittered = policy.jittered(decided, using: &a)
+            #expect(jittered == policy.delay(afterAttempt: attempt, using: &b))
+            #expect(jittered <= decided && jittered.wholeMilliseconds >= decided.wholeMilliseconds * 3 / 4)
+        }
+        var c = SeededGenerator(seed: 7)
+        #expect(RetryPolicy(jitter: 0).jittered(.seconds(3), using: &c) == .seconds(3))
+    }
+
     @Test("no jitter gives the nominal delay; attempt 0 or less counts as the first")
     func edges() {
         let policy = RetryPolicy(base: .milliseconds(250), cap: .seconds(1), jitter: 0)

@@ -63,9 +63,9 @@ public enum TransferOutcomes {
             case .send where next == .submitted:
                 resends.append(transfer.endToEndID)
                 continue
-            case .send:
-                // The machine's nominal backoff, with jitter so that a batch's retries spread out.
-                retryIn = retry.delay(afterAttempt: transfer.attempts, using: &generator).wholeMilliseconds
+            case .send(let after):
+                // The delay the machine decided, with jitter so that a batch's retries spread out.
+                retryIn = retry.jittered(after, using: &generator).wholeMilliseconds
                 summary.retrying += 1
             case .fallBackToCash(let why):
                 fallbacks.append((transfer.endToEndID, why))
