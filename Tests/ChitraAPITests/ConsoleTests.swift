@@ -79,7 +79,7 @@ struct ConsoleTests {
             let cookie = try #require(page.headers[values: .setCookie].first { $0.hasPrefix("chitra_session=") })
             for attribute in ["HttpOnly", "SameSite=Strict", "Secure", "Path=/console"] { #expect(cookie.contains(attribute), "\(cookie)") }
             page = try await browser.send(.get, "/console/runs?period=2026-05")
-            #expect(page.status == 200 && page.text.contains("Các đợt chi tháng 2026-05"))
+            #expect(page.status == 200 && page.text.contains("Các đợt chi tháng 5/2026"))
             #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
             #expect(page.headers[.contentSecurityPolicy]?.contains("frame-ancestors 'none'") == true)
             #expect(page.headers[.cacheControl] == "no-store")
@@ -108,7 +108,29 @@ struct ConsoleTests {
             page = try await browser.send(.post, "/console/runs", form: ["district": "31825", "period": "2026-05", "csrf": Browser.csrf(form) ?? ""])
             #expect(page.status == 303 && page.headers[.location] == "/console/runs/31825/2026-05")
             page = try await browser.send(.get, "/console/runs/31825/2026-05")
-            #expect(page.text.contains("Commune 31825: run") && page.text.contains("started"), "\(page.text)")
+            #expect(page.text.contains("Đơn vị 31825: đã khởi chạy đợt chi tháng 5/2026"), "\(page.text)")
+        }
+    }
+
+    @Test("months as officials write them (07/2026), the role and the refusals in Vietnamese, a wrong month a page with its menu")
+    func officialsWords() async throws {
+        try await Self.withConsole { browser, _, url in
+            _ = try await browser.login(try await TestTokens.shared.token(for: TestPerson("Op Lời", .operator, districts: ["31825"]), url: url))
+            var page = try await browser.send(.get, "/console/runs?period=05/2026")
+            #expect(page.status == 200 && page.text.contains("Các đợt chi tháng 5/2026") && page.text.contains("Cán bộ vận hành"), "\(page.text.prefix(2000))")
+            page = try await browser.send(.get, "/console/runs?period=13/2026")
+            #expect(page.status == 400 && page.text.contains("Tháng viết dạng 07/2026 (hoặc 2026-07).") && page.text.contains("/console/failed"),
+                    "a wrong month says how to write it, and the menu stays: \(page.text)")
+            let form = try await browser.send(.get, "/console/runs?period=2026-05")
+            page = try await browser.send(.post, "/console/runs", form: ["district": "31825", "period": "5/2026", "csrf": Browser.csrf(form) ?? ""])
+            #expect(page.status == 303 && page.headers[.location] == "/console/runs/31825/2026-05")
+            page = try await browser.send(.get, "/console/runs/31825/2026-05")
+            #expect(page.text.contains("Đơn vị 31825: đã khởi chạy đợt chi tháng 5/2026"), "\(page.text)")
+            page = try await browser.send(.post, "/console/runs/31825/2026-05/approve", form: ["csrf": Browser.csrf(form) ?? ""])
+            page = try await browser.send(.get, "/console/runs/31825/2026-05")
+            #expect(page.text.contains("Cán bộ vận hành không có quyền phê duyệt đợt chi."), "\(page.text)")
+            page = try await browser.send(.get, "/console/runs/31843/2026-05")
+            #expect(page.status == 404 && page.text.contains("Không có đơn vị 31843 trong phạm vi của bạn."), "\(page.text)")
         }
     }
 

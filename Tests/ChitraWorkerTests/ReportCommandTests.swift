@@ -57,7 +57,7 @@ struct ReportCommandTests {
             result = try await CommandLineTests.run(["report", "--period", "2024-09", "--format", "html", "--out", html], url: url)
             #expect(result.status == 0, "\(result.output)")
             let page = try String(contentsOfFile: html, encoding: .utf8)
-            #expect(page.contains("<svg id=\"non-cash-chart\"") && page.contains("@page { size: A4") && page.contains("Báo cáo tháng 2024-09"))
+            #expect(page.contains("<svg id=\"non-cash-chart\"") && page.contains("@page { size: A4") && page.contains("Báo cáo tháng 9/2024"))
             // Chromium renders it (a screenshot as the test's artifact).
             let screenshot = Self.artifacts + "/report-html.png"
             try? FileManager.default.removeItem(atPath: screenshot)

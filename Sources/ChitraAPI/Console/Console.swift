@@ -60,7 +60,7 @@ struct Console: Sendable {
             "period": (period ?? VietnamTime.today().period).description,
         ]
         if let caller {
-            context["user"] = ["name": caller.identity.name, "role": caller.identity.role.rawValue,
+            context["user"] = ["name": caller.identity.name, "role": language.text("role." + caller.identity.role.rawValue),
                                "districts": caller.identity.districts.joined(separator: ", "),
                                "canMove": Access.decide(caller.identity, .moveRegister, districts: []) == .allowed]
             context["csrf"] = caller.csrf
@@ -75,17 +75,20 @@ struct Console: Sendable {
             guard let caller = try await caller(request) else { return ConsoleResponse.redirect("/console/login?ended=1") }
             return try await body(caller)
         } catch {
-            return try failure(error, route: route, request: request)
+            return try await failure(error, route: route, request: request)
         }
     }
 
-    func failure(_ error: any Error, route: String, request: Request) throws -> Response {
+    func failure(_ error: any Error, route: String, request: Request) async throws -> Response {
         let answer = APIError.from(error)
         if answer.status == .internalServerError {
             server.logger.error("console request failed", metadata: ["chitra.route": "\(route)", "error": "\(error)"])
         }
-        var context = context(nil, language: language(request), title: "Chitra", request: request)
-        context["problem"] = answer.message
+        let language = language(request)
+        // The menu stays when the person is logged in, so that a wrong month is not a dead end.
+        let caller = try? await caller(request)
+        var context = context(caller, language: language, title: "Chitra", request: request)
+        context["problem"] = ConsoleMessages.refusal(error, language) ?? answer.message
         return ConsoleResponse.html(try templates.render("error", context), status: answer.status)
     }
 
@@ -105,11 +108,11 @@ struct Console: Sendable {
                 if answer.status == .internalServerError {
                     server.logger.error("console action failed", metadata: ["chitra.route": "\(route)", "error": "\(error)"])
                 }
-                sessions.flash(caller.sessionID, answer.message, isProblem: true)
+                sessions.flash(caller.sessionID, ConsoleMessages.refusal(error, caller.language) ?? answer.message, isProblem: true)
             }
             return ConsoleResponse.redirect(back(form))
         } catch {
-            return try failure(error, route: route, request: request)
+            return try await failure(error, route: route, request: request)
         }
     }
 
@@ -117,9 +120,15 @@ struct Console: Sendable {
         ConsoleResponse.html(try templates.render(template, context))
     }
 
-    static func period(_ request: Request) throws -> Period {
+    /// The month asked (07/2026, 7/2026 or 2026-07; none: this month).
+    static func period(_ request: Request, language: ConsoleLanguage = .vi) throws -> Period {
         guard let text = request.uri.queryParameters.get("period"), !text.isEmpty else { return VietnamTime.today().period }
-        return try Path.period(text)
+        return try period(text, language: language)
+    }
+
+    static func period(_ text: String, language: ConsoleLanguage) throws -> Period {
+        guard let period = ConsoleMessages.period(text) else { throw APIError.badRequest(ConsoleMessages.badMonth(language)) }
+        return period
     }
 
     static func query(_ request: Request) -> [String: String] {

@@ -11,7 +11,7 @@ struct ConsoleLookupPages: Sendable {
     func add(to group: RouterGroup<APIRequestContext>) {
         group.get("failed") { request, _ in
             try await console.page(request, "GET /console/failed") { caller in
-                let period = try Console.period(request)
+                let period = try Console.period(request, language: caller.language)
                 let query = Console.query(request)
                 let language = caller.language
                 var codes = try await DistrictSettings.list(database: caller.database).map(\.code)
@@ -41,7 +41,7 @@ struct ConsoleLookupPages: Sendable {
                     default: .text(row.district + row.item.beneficiaryID)
                     }
                 }
-                var context = console.context(caller, language: language, title: "\(language.text("failedTitle")) \(period)", request: request, period: period)
+                var context = console.context(caller, language: language, title: "\(language.text("failedTitle")) \(ConsoleMessages.monthNumber(period, language))", request: request, period: period)
                 context["columns"] = table.head(path: "/console/failed", query: query)
                 context["rows"] = rows.map { row -> [String: Any] in
                     ["district": row.district, "beneficiary": row.item.beneficiaryID, "amount": Money(dong: row.item.amountVND).description,
@@ -77,10 +77,10 @@ struct ConsoleLookupPages: Sendable {
         }
         group.get("report") { request, _ in
             try await console.page(request, "GET /console/report") { caller in
-                let period = try Console.period(request)
+                let period = try Console.period(request, language: caller.language)
                 let language = caller.language
                 let report = try await MonthlyReports.make(period: period, database: caller.database)
-                var context = console.context(caller, language: language, title: "\(language.text("reportTitle")) \(period)", request: request, period: period)
+                var context = console.context(caller, language: language, title: "\(language.text("reportTitle")) \(ConsoleMessages.monthNumber(period, language))", request: request, period: period)
                 context.merge(ReportPage.body(report, language: language)) { mine, _ in mine }
                 return try console.render("report", context)
             }

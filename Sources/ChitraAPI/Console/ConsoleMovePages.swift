@@ -66,7 +66,7 @@ struct ConsoleMovePages: Sendable {
         group.post("moves/:unit") { request, context in
             try await console.action(request, "POST /console/moves/{unit}", back: { _ in Self.back(context) }) { caller, form in
                 let unit = try Path.district(context.parameters.require("unit"))
-                let period = try Path.period(form["period"] ?? "")
+                let period = try Console.period(form["period"] ?? "", language: caller.language)
                 if let refusal = AccessError(Access.decide(caller.identity, .moveRegister, districts: [unit])) { throw refusal }
                 let outcome = try await RegisterMove.move(from: unit, effective: period, by: caller.identity, database: caller.database)
                 return Self.sentence(outcome, language: caller.language)

@@ -36,7 +36,7 @@ struct ConsoleRunPages: Sendable {
     func add(to group: RouterGroup<APIRequestContext>) {
         group.get("runs") { request, _ in
             try await console.page(request, "GET /console/runs") { caller in
-                let period = try Console.period(request)
+                let period = try Console.period(request, language: caller.language)
                 let query = Console.query(request)
                 let language = caller.language
                 // The units paying in the month (of one province, if asked), a page at a time: a
@@ -68,7 +68,7 @@ struct ConsoleRunPages: Sendable {
                 let pages = max(1, (sorted.count + Self.pageSize - 1) / Self.pageSize)
                 let page = min(max(1, query["page"].flatMap { Int($0) } ?? 1), pages)
                 let rows = sorted.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize)
-                var context = console.context(caller, language: language, title: "\(language.text("runsTitle")) \(period)", request: request, period: period)
+                var context = console.context(caller, language: language, title: "\(language.text("runsTitle")) \(ConsoleMessages.monthNumber(period, language))", request: request, period: period)
                 context["columns"] = table.head(path: "/console/runs", query: query.filter { $0.key != "page" })
                 context["province"] = province ?? ""
                 context["unitCount"] = VietnameseNumber.grouped(sorted.count)
@@ -102,17 +102,17 @@ struct ConsoleRunPages: Sendable {
         }
         group.post("runs") { request, _ in
             try await console.action(request, "POST /console/runs", back: { form in
-                guard let district = form["district"], let period = form["period"], (try? Path.district(district)) != nil, Period(period) != nil else {
+                guard let district = form["district"], let period = form["period"], (try? Path.district(district)) != nil, let month = ConsoleMessages.period(period) else {
                     return "/console/runs"
                 }
-                return "/console/runs/\(district)/\(period)"
+                return "/console/runs/\(district)/\(month)"
             }) { caller, form in
                 let district = try Path.district(form["district"] ?? "")
-                let period = try Path.period(form["period"] ?? "")
+                let period = try Console.period(form["period"] ?? "", language: caller.language)
                 if let refusal = AccessError(Access.decide(caller.identity, .triggerRun, districts: [district])) { throw refusal }
                 let outcomes = try await RunCoordinator(database: caller.database)
                     .trigger(period: period, districts: [district], by: caller.identity, autoApprove: false, force: false)
-                return outcomes.map(\.description).joined(separator: " ")
+                return outcomes.map { ConsoleMessages.triggered($0, period: period, caller.language) }.joined(separator: " ")
             }
         }
         group.get("runs/:unit/:period") { request, context in
@@ -135,15 +135,16 @@ struct ConsoleRunPages: Sendable {
                 switch verb {
                 case .approve:
                     let totals = try await RunApproval.approve(district: district, period: period, by: caller.identity, database: caller.database)
-                    return "Approved: \(VietnameseNumber.grouped(totals.count)) disbursements, \(Money(dong: totals.totalVND))."
+                    return ConsoleMessages.approved(count: totals.count, total: totals.totalVND, caller.language)
                 case .retry:
                     let outcome = try await FinanceRerun.retry(FinanceScope(district: district, period: period), by: caller.identity, database: caller.database)
-                    return "Sent again: \(outcome.moved) of \(outcome.preview.count) failed transfers."
+                    return ConsoleMessages.retried(moved: outcome.moved, of: outcome.preview.count, caller.language)
                 case .resume:
-                    return try await RunResumption.resume(district: district, period: period, by: caller.identity, database: caller.database).description
+                    return ConsoleMessages.resumed(try await RunResumption.resume(district: district, period: period, by: caller.identity,
+                                                                                  database: caller.database), caller.language)
                 case .cancel:
                     let removed = try await RunCancellation.cancel(district: district, period: period, by: caller.identity, database: caller.database)
-                    return "Cancelled; \(removed) computed disbursements removed."
+                    return ConsoleMessages.cancelled(removed: removed, caller.language)
                 }
             }
         }
@@ -154,7 +155,7 @@ struct ConsoleRunPages: Sendable {
         let period = Period(run.period) ?? VietnamTime.today().period
         let byState = try await RunSettlement.of(runIDs: [run.runID], database: caller.database)[run.runID]?.byState ?? [:]
         let report = try await MonthlyReports.payments(district: run.district, period: period, database: caller.database)
-        var context = console.context(caller, language: language, title: "\(language.text("runs")) \(run.district) · \(run.period)",
+        var context = console.context(caller, language: language, title: "\(language.text("runs")) \(run.district) · \(ConsoleMessages.month(run.period, language))",
                                       request: request, period: period)
         context.merge(Self.progress(run)) { $1 }
         context["district"] = run.district

@@ -41,6 +41,8 @@ enum ConsoleTexts {
         "waitingHint": "Chọn cho mỗi người một trong các đơn vị mà danh mục chính thức cho phép; để trống nếu chưa rõ. Một lựa chọn sai thì không ai được gán.",
         "moreWaiting": "Còn những người khác chờ gán; họ hiện ra sau khi gán những người này.",
         "nothingAssigned": "Chưa chọn đơn vị cho ai; không có gì thay đổi.", "allMoves": "← Các đơn vị cũ",
+        "role.operator": "Cán bộ vận hành", "role.finance": "Kế toán", "role.province": "Cấp tỉnh", "role.auditor": "Kiểm toán",
+        "role.admin": "Quản trị", "role.system": "Hệ thống",
         "loggedOut": "Đã đăng xuất.", "sessionEnded": "Phiên làm việc đã hết; xin đăng nhập lại.", "sort": "Sắp xếp",
     ]
 
@@ -85,6 +87,8 @@ enum ConsoleTexts {
         "waitingHint": "Choose for each person one of the units the official lineage allows; leave it blank if unsure. One wrong choice assigns nobody.",
         "moreWaiting": "More people wait; they appear once these are assigned.",
         "nothingAssigned": "No unit was chosen for anyone; nothing changed.", "allMoves": "← Old units",
+        "role.operator": "Operator", "role.finance": "Finance", "role.province": "Province", "role.auditor": "Auditor",
+        "role.admin": "Administrator", "role.system": "System",
         "loggedOut": "Logged out.", "sessionEnded": "Your session ended; please log in again.", "sort": "Sort",
     ]
 }

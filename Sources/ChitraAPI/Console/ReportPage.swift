@@ -7,7 +7,7 @@ public enum ReportPage {
     /// A standalone page, printable on A4.
     public static func document(_ report: ProvinceReport, language: ConsoleLanguage = .vi, templates: ConsoleTemplates) throws -> String {
         var context = body(report, language: language)
-        context["title"] = "\(language.text("reportTitle")) \(report.period)"
+        context["title"] = "\(language.text("reportTitle")) \(ConsoleMessages.monthNumber(report.period, language))"
         return try templates.render("report-document", context)
     }
 
