@@ -83,11 +83,13 @@ struct RegisterMoveRoutesTests {
             _ = try await browser.login(try await TestTokens.shared.token(for: .province, url: url))
             var page = try await browser.send(.get, "/console/moves")
             #expect(page.status == 200 && page.text.contains("Chuyển danh sách đối tượng về đơn vị mới") && page.text.contains("id=\"move-964\"")
-                    && page.text.contains("07/2025"), "\(page.text)")
+                    && page.text.contains("7/2025"), "\(page.text)")
             page = try await browser.send(.post, "/console/moves/964", form: ["csrf": ConsoleTests.Browser.csrf(page) ?? "", "period": "2025-07"])
             #expect(page.status == 303 && page.headers[.location] == "/console/moves/964")
+            page = try await browser.send(.get, "/console/moves")
+            #expect(page.text.contains(">1 (1 sang đơn vị)<") && !page.text.contains("id=\"move-964\""), "moved once, to one unit, one waiting: \(page.text)")
             page = try await browser.send(.get, "/console/moves/964")
-            #expect(page.text.contains("Danh sách của đơn vị 964 chuyển từ tháng 07/2025: 1 người sang 1 đơn vị; 1 người chờ gán đơn vị."),
+            #expect(page.text.contains("Danh sách của đơn vị 964 chuyển từ tháng 7/2025: 1 người sang 1 đơn vị; 1 người chờ gán đơn vị."),
                     "\(page.text)")
             #expect(page.text.contains("Trần Thị Chờ") && page.text.contains("<option value=\"32025\">") && page.text.contains("<option value=\"32041\">"),
                     "\(page.text)")

@@ -71,32 +71,42 @@ struct Console: Sendable {
 
     /// A page for a logged-in caller; not logged in: the login page; a failure: the error page with its sentence.
     func page(_ request: Request, _ route: String, _ body: (Caller) async throws -> Response) async throws -> Response {
+        var known: Caller?
         do {
             guard let caller = try await caller(request) else { return ConsoleResponse.redirect("/console/login?ended=1") }
+            known = caller
             return try await body(caller)
         } catch {
-            return try await failure(error, route: route, request: request)
+            return try failure(error, route: route, request: request, caller: known)
         }
     }
 
-    func failure(_ error: any Error, route: String, request: Request) async throws -> Response {
+    /// The error page; with the menu when the person is known, so that a wrong month is not a dead end.
+    func failure(_ error: any Error, route: String, request: Request, caller: Caller?) throws -> Response {
+        let language = caller?.language ?? language(request)
+        let (status, sentence) = said(error, route: route, language: language)
+        var context = context(caller, language: language, title: "Chitra", request: request)
+        context["problem"] = sentence
+        return ConsoleResponse.html(try templates.render("error", context), status: status)
+    }
+
+    /// An error as the console says it, in the page's language where it has the words (logged when
+    /// it is Chitra's own fault).
+    func said(_ error: any Error, route: String, language: ConsoleLanguage) -> (status: HTTPResponse.Status, sentence: String) {
         let answer = APIError.from(error)
         if answer.status == .internalServerError {
             server.logger.error("console request failed", metadata: ["chitra.route": "\(route)", "error": "\(error)"])
         }
-        let language = language(request)
-        // The menu stays when the person is logged in, so that a wrong month is not a dead end.
-        let caller = try? await caller(request)
-        var context = context(caller, language: language, title: "Chitra", request: request)
-        context["problem"] = ConsoleMessages.refusal(error, language) ?? answer.message
-        return ConsoleResponse.html(try templates.render("error", context), status: answer.status)
+        return (answer.status, ConsoleMessages.refusal(error, language) ?? answer.message)
     }
 
     /// A form's action: the CSRF token checked, `body` done, what it said kept for the next page, and a redirect to `back`.
     func action(_ request: Request, _ route: String, back: (FormBody) -> String,
                 _ body: (Caller, FormBody) async throws -> String) async throws -> Response {
+        var known: Caller?
         do {
             guard let caller = try await caller(request) else { return ConsoleResponse.redirect("/console/login?ended=1") }
+            known = caller
             let form = try await FormBody.read(request)
             guard let token = form["csrf"], ConsoleSessions.same(token, caller.csrf) else {
                 throw APIError(.forbidden, "This form has expired; reload the page and try again.")
@@ -104,15 +114,11 @@ struct Console: Sendable {
             do {
                 sessions.flash(caller.sessionID, try await body(caller, form), isProblem: false)
             } catch {
-                let answer = APIError.from(error)
-                if answer.status == .internalServerError {
-                    server.logger.error("console action failed", metadata: ["chitra.route": "\(route)", "error": "\(error)"])
-                }
-                sessions.flash(caller.sessionID, ConsoleMessages.refusal(error, caller.language) ?? answer.message, isProblem: true)
+                sessions.flash(caller.sessionID, said(error, route: route, language: caller.language).sentence, isProblem: true)
             }
             return ConsoleResponse.redirect(back(form))
         } catch {
-            return try await failure(error, route: route, request: request)
+            return try failure(error, route: route, request: request, caller: known)
         }
     }
 
@@ -121,7 +127,7 @@ struct Console: Sendable {
     }
 
     /// The month asked (07/2026, 7/2026 or 2026-07; none: this month).
-    static func period(_ request: Request, language: ConsoleLanguage = .vi) throws -> Period {
+    static func period(_ request: Request, language: ConsoleLanguage) throws -> Period {
         guard let text = request.uri.queryParameters.get("period"), !text.isEmpty else { return VietnamTime.today().period }
         return try period(text, language: language)
     }

@@ -20,11 +20,11 @@ struct ConsoleMovePages: Sendable {
                 let units = try await RegisterMove.abolished(database: caller.database)
                 var context = console.context(caller, language: language, title: language.text("movesTitle"), request: request)
                 context["units"] = units.map { unit -> [String: Any] in
-                    var row: [String: Any] = ["unit": unit.unit, "name": unit.name, "effective": Self.month(unit.effective),
+                    var row: [String: Any] = ["unit": unit.unit, "name": unit.name, "effective": ConsoleMessages.monthNumber(unit.effective, language),
                                               "period": unit.effective.description, "registered": VietnameseNumber.grouped(unit.registered)]
                     if let move = unit.move {
-                        row["moved"] = VietnameseNumber.grouped(move.moved.values.reduce(0, +))
-                        row["destinations"] = VietnameseNumber.grouped(move.moved.count)
+                        row["moved"] = VietnameseNumber.grouped(move.moved)
+                        row["destinations"] = VietnameseNumber.grouped(move.destinations)
                         row["waiting"] = VietnameseNumber.grouped(move.waiting)
                         row["hasWaiting"] = move.waiting > 0
                     } else {
@@ -47,7 +47,6 @@ struct ConsoleMovePages: Sendable {
                 let language = caller.language
                 var page = console.context(caller, language: language, title: "\(language.text("moveTitle")) \(unit)", request: request)
                 page["unit"] = unit
-                page["effective"] = Self.month(outcome.effective)
                 page["summary"] = Self.sentence(outcome, language: language)
                 page["destinations"] = outcome.moved.keys.sorted().map {
                     ["unit": $0, "name": outcome.names[$0] ?? "", "count": VietnameseNumber.grouped(outcome.moved[$0] ?? 0)]
@@ -97,17 +96,11 @@ struct ConsoleMovePages: Sendable {
         (try? Path.district(context.parameters.require("unit"))).map { "/console/moves/\($0)" } ?? "/console/moves"
     }
 
-    /// 07/2025, as officials write a month.
-    static func month(_ period: Period) -> String {
-        String(format: "%02d/%04d", period.month, period.year)
-    }
-
     /// What a move did, in the console's language.
     static func sentence(_ outcome: RegisterMove.Outcome, language: ConsoleLanguage) -> String {
-        let moved = outcome.moved.values.reduce(0, +)
         guard language == .vi else { return outcome.summary }
-        var text = "Danh sách của đơn vị \(outcome.from) chuyển từ tháng \(month(outcome.effective)): "
-            + "\(VietnameseNumber.grouped(moved)) người sang \(VietnameseNumber.grouped(outcome.moved.count)) đơn vị"
+        var text = "Danh sách của đơn vị \(outcome.from) chuyển từ \(ConsoleMessages.month(outcome.effective, language)): "
+            + "\(VietnameseNumber.grouped(outcome.movedTotal)) người sang \(VietnameseNumber.grouped(outcome.moved.count)) đơn vị"
         text += outcome.waiting == 0 ? "; không còn ai chờ gán." : "; \(VietnameseNumber.grouped(outcome.waiting)) người chờ gán đơn vị."
         if outcome.movedNow == 0 { text += " Lần này không thay đổi gì." }
         return text

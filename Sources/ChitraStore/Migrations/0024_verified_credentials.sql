@@ -98,24 +98,30 @@ BEGIN
 END
 $$;
 
--- Every unit at once (chitra.every_unit), if the credential reaches every unit.
-CREATE OR REPLACE FUNCTION chitra_every_unit() RETURNS boolean LANGUAGE plpgsql STABLE PARALLEL RESTRICTED AS $$
+-- A flag the transaction set ('chitra.every_unit', 'chitra.global'), if its credential may set it.
+CREATE FUNCTION chitra_flag_granted(setting text) RETURNS boolean LANGUAGE plpgsql STABLE PARALLEL RESTRICTED AS $$
+DECLARE
+    verified record;
 BEGIN
-    IF coalesce(current_setting('chitra.every_unit', true), '') <> 'on' THEN
+    IF coalesce(current_setting(setting, true), '') <> 'on' THEN
         RETURN false;
     END IF;
-    RETURN chitra_trusted() OR coalesce((SELECT v.every_unit FROM chitra_verified() v LIMIT 1), false);
+    IF chitra_trusted() THEN
+        RETURN true;
+    END IF;
+    SELECT * INTO verified FROM chitra_verified() LIMIT 1;
+    RETURN coalesce(CASE setting WHEN 'chitra.every_unit' THEN verified.every_unit WHEN 'chitra.global' THEN verified.global END, false);
 END
 $$;
 
+-- Every unit at once (chitra.every_unit), if the credential reaches every unit.
+CREATE OR REPLACE FUNCTION chitra_every_unit() RETURNS boolean LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$
+    SELECT chitra_flag_granted('chitra.every_unit')
+$$;
+
 -- Rows of no unit (chitra.global), if the credential may see them.
-CREATE OR REPLACE FUNCTION chitra_global() RETURNS boolean LANGUAGE plpgsql STABLE PARALLEL RESTRICTED AS $$
-BEGIN
-    IF coalesce(current_setting('chitra.global', true), '') <> 'on' THEN
-        RETURN false;
-    END IF;
-    RETURN chitra_trusted() OR coalesce((SELECT v.global FROM chitra_verified() v LIMIT 1), false);
-END
+CREATE OR REPLACE FUNCTION chitra_global() RETURNS boolean LANGUAGE sql STABLE PARALLEL RESTRICTED AS $$
+    SELECT chitra_flag_granted('chitra.global')
 $$;
 
 -- An audit entry names the person whose token the transaction verified: nobody writes one in

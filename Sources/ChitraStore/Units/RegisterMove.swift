@@ -23,8 +23,11 @@ public enum RegisterMove {
         /// People this call moved (0 when everything was done before: the move is idempotent).
         public var movedNow: Int
 
+        /// People moved, to every unit.
+        public var movedTotal: Int { moved.values.reduce(0, +) }
+
         public var summary: String {
-            let total = moved.values.reduce(0, +)
+            let total = movedTotal
             var text = "\(PayoutUnitCode.named(from))'s register moved from \(effective): \(total) beneficiar\(total == 1 ? "y" : "ies") "
                 + "in \(moved.count) unit\(moved.count == 1 ? "" : "s")"
             text += waiting == 0 ? "; nobody waits." : "; \(waiting) wait\(waiting == 1 ? "s" : "") for a person to choose among the units the lineage offers."
@@ -61,8 +64,16 @@ public enum RegisterMove {
         public var effective: Period
         /// People still registered in it (those waiting for a person included).
         public var registered: Int
-        /// The latest move, if one was made.
-        public var move: Outcome?
+        /// Where the latest move stands, if one was made.
+        public var move: Standing?
+
+        public struct Standing: Sendable, Hashable {
+            /// People moved, in all, and to how many units.
+            public var moved: Int
+            public var destinations: Int
+            /// People waiting for a person.
+            public var waiting: Int
+        }
     }
 
     public enum Failure: Error, Sendable, Hashable, CustomStringConvertible {
@@ -191,12 +202,12 @@ public enum RegisterMove {
     public static func abolished(database: Database) async throws -> [Abolished] {
         try await database.transaction("list the abolished units") { connection in
             var units: [Abolished] = []
-            for try await (unit, name, month, registered, moveID) in try await connection.send(RegisterMoveSQL.abolished, logger: Database.quiet)
-                .decode((String, String, String, Int64, Int64?).self) {
+            for try await (unit, name, month, registered, moved, moveCounts) in try await connection.send(RegisterMoveSQL.abolished, logger: Database.quiet)
+                .decode((String, String, String, Int64, Bool, [Int64]).self) {
                 guard let effective = Period(month) else { continue }
                 var row = Abolished(unit: unit, name: name, effective: effective, registered: Int(registered))
-                if let moveID {
-                    row.move = try await outcome(moveID: moveID, from: unit, effective: effective, movedNow: 0, on: connection)
+                if moved, moveCounts.count == 3 {
+                    row.move = .init(moved: Int(moveCounts[0]), destinations: Int(moveCounts[1]), waiting: Int(moveCounts[2]))
                 }
                 units.append(row)
             }

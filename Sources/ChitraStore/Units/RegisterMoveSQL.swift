@@ -114,13 +114,19 @@ enum RegisterMoveSQL {
     }
 
     /// The abolished units in scope that hold people or moved a register: code, name, the first
-    /// month their successors pay, people still registered, and their latest move's id.
+    /// month their successors pay, people still registered, whether a move was made, and its
+    /// people moved, destinations and people waiting — one statement for every unit.
     static let abolished: PostgresQuery = """
-        SELECT u.code, u.name, to_char(u.valid_to, 'YYYY-MM'), u.registered, u.move_id
+        SELECT u.code, u.name, to_char(u.valid_to, 'YYYY-MM'), u.registered, u.move_id IS NOT NULL,
+               ARRAY[coalesce(m.moved, 0), coalesce(m.destinations, 0), coalesce(m.waiting, 0)]::int8[]
         FROM (SELECT d.code, d.name, d.valid_to,
                      (SELECT count(*) FROM beneficiaries b WHERE b.unit_code = d.code)::int8 AS registered,
                      (SELECT r.id FROM register_moves r WHERE r.from_unit = d.code ORDER BY r.effective DESC LIMIT 1) AS move_id
               FROM payout_units d WHERE d.valid_to IS NOT NULL) AS u
+        LEFT JOIN LATERAL (
+            SELECT count(*) FILTER (WHERE bm.to_unit IS NOT NULL) AS moved, count(DISTINCT bm.to_unit) AS destinations,
+                   count(*) FILTER (WHERE bm.to_unit IS NULL) AS waiting
+            FROM beneficiary_moves bm WHERE bm.move_id = u.move_id) m ON u.move_id IS NOT NULL
         WHERE u.registered > 0 OR u.move_id IS NOT NULL
         ORDER BY u.code
         """

@@ -99,7 +99,7 @@ struct DemoReform {
         for district in Self.districts {
             let outcome = try await RegisterMove.move(from: district, effective: Self.after, by: province, database: database)
             destinations.formUnion(outcome.moved.keys)
-            moved += outcome.moved.values.reduce(0, +)
+            moved += outcome.movedTotal
             waited += outcome.waiting
         }
         print("• the province moved the registers through the lineage: \(VietnameseNumber.grouped(moved)) people to "
