@@ -9,7 +9,7 @@ public enum RunHandlers {
 
     public static func all(policy: PolicyTable, shardSize: Int = RunPlanner.shardSize,
                            computeMaxAttempts: Int32 = NewJob.defaultMaxAttempts, rails: RailSet = .none, hooks: Hooks = Hooks()) -> [any JobHandler] {
-        [Plan(shardSize: shardSize, computeMaxAttempts: computeMaxAttempts),
+        [Plan(shardSize: shardSize, computeMaxAttempts: computeMaxAttempts, calculator: EntitlementCalculator(policy: policy), hooks: hooks),
          Compute(calculator: EntitlementCalculator(policy: policy), hooks: hooks),
          SubmitHandler(rails: rails), TransferHandler(rails: rails, hooks: hooks)]
     }
@@ -42,35 +42,52 @@ public enum RunHandlers {
         public init() {}
     }
 
-    /// Marks the run's snapshot and enqueues a `compute` job per shard. While another run of the
-    /// district computes, the plan waits (snoozed): runs read what earlier runs paid.
+    /// Marks the run's snapshot and enqueues a `compute` job per shard; a run of one shard (most
+    /// communes) is computed here, in the plan's transaction. While another run of the district
+    /// computes, the plan waits (snoozed): runs read what earlier runs paid.
     public struct Plan: JobHandler {
         public let kind = RunJobKind.plan
         public static let busyWait = Duration.seconds(5)
         let shardSize: Int
         let computeMaxAttempts: Int32
+        let calculator: EntitlementCalculator
+        let hooks: Hooks
 
-        public init(shardSize: Int = RunPlanner.shardSize, computeMaxAttempts: Int32 = NewJob.defaultMaxAttempts) {
+        public init(shardSize: Int = RunPlanner.shardSize, computeMaxAttempts: Int32 = NewJob.defaultMaxAttempts,
+                    calculator: EntitlementCalculator, hooks: Hooks = Hooks()) {
             self.shardSize = shardSize
             self.computeMaxAttempts = computeMaxAttempts
+            self.calculator = calculator
+            self.hooks = hooks
         }
 
         public func run(_ context: JobContext) async throws {
             let args = try context.job.decodeArgs(RunCoordinator.PlanArgs.self)
+            let job = RunComputer.Job(id: context.job.id, attempt: context.job.attempt)
             do {
                 let plan = try await failingRunOnLastAttempt(context, runID: args.runID, generation: args.generation) {
                     try await context.withCompletingTransaction { connection in
                         try await RunPlanner.plan(runID: args.runID, generation: args.generation, shardSize: shardSize,
-                                                  computeMaxAttempts: computeMaxAttempts, on: connection)
+                                                  computeMaxAttempts: computeMaxAttempts,
+                                                  computingLoneShard: .init(calculator: calculator, job: job, afterWrites: hooks.afterShardWrites),
+                                                  on: connection)
                     }
                 }
                 context.logger.info("run planned", metadata: ["chitra.run_id": "\(args.runID)", "members": "\(plan?.members ?? 0)",
-                                                              "shards": "\(plan?.shards.count ?? 0)"])
+                                                              "shards": "\(plan?.shards.count ?? 0)",
+                                                              "computed": "\(plan?.computed != nil)"])
             } catch let busy as RunPlanner.DistrictBusy {
                 context.logger.info("run waits", metadata: ["chitra.run_id": "\(args.runID)", "reason": "\(busy)"])
                 throw JobSnooze(for: Self.busyWait)
             }
         }
+    }
+
+    /// A shard that retrying cannot mend (a policy table without the month, a conflicting row):
+    /// the run fails with the reason, and the job is to be discarded with it.
+    static func stopped(runID: Int64, generation: Int32, reason: String, database: Database) async throws -> JobDiscard {
+        try await RunFailure.markFailed(runID: runID, generation: generation, reason: reason, database: database)
+        return JobDiscard(reason)
     }
 
     /// Computes one shard: lines and disbursements, then counts the shard done.
@@ -100,10 +117,8 @@ public enum RunHandlers {
                                           metadata: ["chitra.run_id": "\(args.runID)", "chitra.shard": "\(args.shard)"])
                 }
             } catch let error as any RunStoppingError {
-                // Retrying cannot mend it: the run fails with the reason, and the job is discarded.
-                let reason = "shard \(args.shard) stopped: \(error.description)"
-                try await RunFailure.markFailed(runID: args.runID, generation: args.generation, reason: reason, database: context.database)
-                throw JobDiscard(reason)
+                throw try await stopped(runID: args.runID, generation: args.generation,
+                                        reason: "shard \(args.shard) stopped: \(error.description)", database: context.database)
             } catch let unknown as RunShardRecord.Unknown {
                 // A job for a shard the plan never recorded: nothing to compute, and the run is not at fault.
                 throw JobDiscard(unknown.description)

@@ -13,13 +13,15 @@ extension CommandLineTests {
         defer { Task { await TestPostgres.drop(url) } }
         var file = RegisterFileBuilder(district: "959")
         file.add("K1", [.eligibleFrom: "2024-09"])
+        file.add("K2", [.eligibleFrom: "2024-09"])
         _ = try await Self.run(["import", try file.write(), "--district", "959"], url: url)
         // Each worker dies (SIGKILL) at its first shard write; a new one is started after each death,
-        // as systemd would. Three attempts, a lease of 1.5 s.
+        // as systemd would. Three attempts, a lease of 1.5 s. Two shards of one: compute jobs (a run
+        // of one shard is computed by its plan job).
         let keepWorking = Task {
             var deaths = 0
             while !Task.isCancelled {
-                let worker = try WorkerProcesses.spawn(url: url, arguments: ["--die-after-writing-shard", "1", "--compute-max-attempts", "3"])
+                let worker = try WorkerProcesses.spawn(url: url, arguments: ["--die-after-writing-shard", "1", "--compute-max-attempts", "3", "--shard-size", "1"])
                 let status = await withTaskCancellationHandler {
                     await worker.waitForExit()
                 } onCancel: {

@@ -15,6 +15,21 @@ public enum RunPlanner {
     public struct Plan: Sendable, Hashable {
         public var members: Int
         public var shards: [RunShard]
+        /// The run's one shard was computed by the plan itself, in its transaction (no compute job).
+        public var computed: RunComputer.Result?
+    }
+
+    /// What a plan needs to compute a run of one shard itself: the calculator, the plan's job (recorded
+    /// on the shard) and a hook called once the shard is written, before the plan commits (crash tests).
+    public struct LoneShard: Sendable {
+        public var calculator: EntitlementCalculator
+        public var job: RunComputer.Job
+        public var afterWrites: (@Sendable () -> Void)?
+        public init(calculator: EntitlementCalculator, job: RunComputer.Job, afterWrites: (@Sendable () -> Void)? = nil) {
+            self.calculator = calculator
+            self.job = job
+            self.afterWrites = afterWrites
+        }
     }
 
     /// Another run of the district is computing; the plan waits for it.
@@ -36,9 +51,14 @@ public enum RunPlanner {
     }
 
     /// Returns the plan; nil when the run is not planning any more (cancelled, or planned by an
-    /// earlier attempt of this job).
+    /// earlier attempt of this job). With `computingLoneShard`, a run of one shard is computed by
+    /// the plan itself, in its transaction, instead of by a compute job: most communes are one
+    /// shard, and their month is then one transaction and one job instead of two of each. A shard
+    /// that stops there (a policy gap, a conflicting row) is rolled back to before it and left to a
+    /// compute job as any other, which fails the run with the reason; `run resume` finds its shard.
     public static func plan(runID: Int64, generation: Int32, shardSize: Int = shardSize,
-                            computeMaxAttempts: Int32 = NewJob.defaultMaxAttempts, on connection: PostgresConnection) async throws -> Plan? {
+                            computeMaxAttempts: Int32 = NewJob.defaultMaxAttempts, computingLoneShard lone: LoneShard? = nil,
+                            on connection: PostgresConnection) async throws -> Plan? {
         guard let run = try await RunSQL.jobRun(id: runID, generation: generation, state: .planning, lock: .update,
                                                 on: connection) else { return nil }
         try await connection.send(RunPlanSQL.lockDistrict(run.district), logger: Database.quiet)
@@ -74,8 +94,26 @@ public enum RunPlanner {
                                                on: connection)
         }
         try await RunShardRecord.insert(shards, district: run.district, on: connection)
+        if let lone, shards.count == 1, let computed = try await computeHere(shards[0], lone, on: connection) {
+            return Plan(members: members, shards: shards, computed: computed)
+        }
         try await JobQueue.enqueue(try computeJobs(shards, district: run.district, resumes: 0, maxAttempts: computeMaxAttempts),
                                    on: connection)
         return Plan(members: members, shards: shards)
+    }
+
+    /// The lone shard computed in the plan's transaction; nil when it stopped (rolled back: a
+    /// compute job will do it).
+    private static func computeHere(_ shard: RunShard, _ lone: LoneShard, on connection: PostgresConnection) async throws -> RunComputer.Result? {
+        try await connection.send("SAVEPOINT lone_shard", logger: Database.quiet)
+        do {
+            let result = try await RunComputer.compute(shard, job: lone.job, calculator: lone.calculator, on: connection)
+            try await connection.send("RELEASE SAVEPOINT lone_shard", logger: Database.quiet)
+            if result?.alreadyDone != true { lone.afterWrites?() }
+            return result
+        } catch is any RunStoppingError {
+            try await connection.send("ROLLBACK TO SAVEPOINT lone_shard", logger: Database.quiet)
+            return nil
+        }
     }
 }
