@@ -99,4 +99,10 @@ public struct Entitlement: Sendable, Hashable, Codable {
     public var disbursement: Money
     /// What could not be recovered, carried to the next run.
     public var pendingRecovery: Money
+
+    /// The month is one regular line of `period` itself, of exactly the disbursement's amount (most
+    /// people, most months): the disbursement says all the line says, and implies it.
+    public func isOneRegularLine(of period: Period) -> Bool {
+        lines.count == 1 && lines[0].kind == .regular && lines[0].month == period && lines[0].amount == disbursement
+    }
 }

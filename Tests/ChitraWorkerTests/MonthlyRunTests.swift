@@ -129,7 +129,7 @@ extension MonthlyRunTests {
                     throw Crash()
                 }
             }
-            #expect(try await RunFixture.count("SELECT count(*) FROM entitlement_lines", database) == 0)
+            #expect(try await RunFixture.count("SELECT count(*) FROM all_entitlement_lines", database) == 0)
             #expect(try await RunFixture.count("SELECT count(*) FROM disbursements", database) == 0)
             #expect(try await RunFixture.count("SELECT shards_done::int8 FROM runs", database) == 0)
 
@@ -142,7 +142,7 @@ extension MonthlyRunTests {
                 try await RunComputer.compute(shard, calculator: calculator, on: connection)
             }
             #expect(again == nil)
-            #expect(try await RunFixture.count("SELECT count(*) FROM entitlement_lines", database) == 40)
+            #expect(try await RunFixture.count("SELECT count(*) FROM all_entitlement_lines", database) == 40)
             #expect(try await RunFixture.count("SELECT sum(amount_vnd)::int8 FROM disbursements", database) == 20_000_000)
         }
     }
@@ -189,7 +189,7 @@ extension MonthlyRunTests {
             _ = try await RunFixture.compute(shard, database)
             #expect(try await RunCancellation.cancel(district: "954", period: Period("2024-09")!, by: .test("operator"), database: database) == 1)
             #expect(try await RunFixture.count("SELECT count(*) FROM disbursements", database) == 0)
-            #expect(try await RunFixture.count("SELECT count(*) FROM entitlement_lines", database) == 0)
+            #expect(try await RunFixture.count("SELECT count(*) FROM all_entitlement_lines", database) == 0)
             await #expect(throws: RunCancellation.Failure.tooLate(district: "954", period: "2024-09", state: "cancelled")) {
                 try await RunCancellation.cancel(district: "954", period: Period("2024-09")!, by: .test("operator"), database: database)
             }

@@ -120,7 +120,7 @@ struct RegisterMoveTests {
             for id in Self.everyone {
                 let months = try await Self.count("""
                     SELECT count(*) FROM (
-                        SELECT l.month FROM entitlement_lines l
+                        SELECT l.month FROM all_entitlement_lines l
                         JOIN disbursements d ON d.beneficiary_id = l.beneficiary_id AND d.period = l.run_period AND d.state <> 'returned'
                         WHERE l.beneficiary_id = '\(id)' GROUP BY l.month HAVING sum(l.amount_vnd) <> \(Self.monthly(id))) wrong
                     """, database)
@@ -133,7 +133,7 @@ struct RegisterMoveTests {
                     """, database)
                 let owedMonths = id == "A2" ? 6 : 4
                 #expect(paid - pending == owedMonths * Self.monthly(id), "\(id): paid \(paid), pending \(pending)")
-                #expect(try await Self.count("SELECT count(*) FROM entitlement_lines WHERE beneficiary_id = '\(id)' AND month < '\(id == "A2" ? "2025-03" : "2025-05")-01'", database) == 0)
+                #expect(try await Self.count("SELECT count(*) FROM all_entitlement_lines WHERE beneficiary_id = '\(id)' AND month < '\(id == "A2" ? "2025-03" : "2025-05")-01'", database) == 0)
             }
             // The province compares each commune of August with the district(s) it came from in June.
             let august = try await MonthlyReports.make(period: Period("2025-08")!, province: "96", database: database)

@@ -99,7 +99,7 @@ struct RunChaosTests {
             let dying = try WorkerProcesses.spawn(url: url, arguments: ["--shard-size", "100", "--concurrency", "1", "--die-after-writing-shard", "1"])
             #expect(await dying.waitForExit() == SIGKILL, "the worker killed itself after writing its first shard")
             #expect(try await RunFixture.count("SELECT count(*) FROM disbursements", database) == 0, "nothing of the shard committed")
-            #expect(try await RunFixture.count("SELECT count(*) FROM entitlement_lines", database) == 0)
+            #expect(try await RunFixture.count("SELECT count(*) FROM all_entitlement_lines", database) == 0)
 
             let worker = try WorkerProcesses.spawn(url: url)
             try await eventually("run computed") {

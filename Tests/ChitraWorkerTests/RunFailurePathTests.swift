@@ -219,7 +219,7 @@ struct RunFailurePathTests {
                 try await group.waitForAll()
             }
             #expect(try await Self.status(database).state == .cancelled)
-            for table in ["disbursements", "entitlement_lines", "run_totals", "run_shards"] {
+            for table in ["disbursements", "entitlement_lines", "all_entitlement_lines", "run_totals", "run_shards"] {
                 #expect(try await RunFixture.count("SELECT count(*) FROM \(table)", database) == 0, "\(table)")
             }
             // A shard starting after the cancel finds the run cancelled.

@@ -38,10 +38,40 @@ struct RunWriteTests {
             let result = try #require(try await RunFixture.compute(shard, database))
             #expect(result.disbursements == 4 && result.lines == 4)
             #expect(try await RunFixture.disbursements("2024-09", database) == ["W1": 500_000, "W2": 500_000, "W3": 500_000, "W4": 500_000])
-            #expect(try await RunFixture.count("SELECT count(*) FROM entitlement_lines", database) == 4)
+            #expect(try await RunFixture.count("SELECT count(*) FROM all_entitlement_lines", database) == 4)
             let status = try #require(try await RunStatus.list(period: Period("2024-09")!, districts: ["954"], database: database).first)
             #expect(status.totals.count == 4 && status.totals.totalVND == 2_000_000)
             try await RunFixture.expectTotalsHold(runID, database)
+        }
+    }
+
+    @Test("a month of one regular line of the disbursement's amount is implied by the disbursement; months that say more keep their rows")
+    func impliedLines() async throws {
+        try await TestPostgres.withDatabase { database in
+            var file = RegisterFileBuilder(district: "954")
+            file.add("I1", [.eligibleFrom: "2024-09"])          // September alone: implied
+            file.add("I2", [.eligibleFrom: "2024-07"])          // July and August as arrears, and September
+            try await RunFixture.importRegister(file, database)
+            let runID = try await RunFixture.trigger("2024-09", database)
+            let plan = try await RunFixture.plan(runID, shardSize: 10, database)
+            let result = try #require(try await RunFixture.compute(plan.shards[0], database))
+            #expect(result.lines == 4 && result.disbursements == 2)
+            #expect(try await RunFixture.count("SELECT count(*) FROM entitlement_lines WHERE beneficiary_id = 'I1'", database) == 0)
+            #expect(try await RunFixture.count("SELECT count(*) FROM entitlement_lines WHERE beneficiary_id = 'I2'", database) == 3)
+            #expect(try await RunFixture.count("SELECT count(*) FROM disbursements WHERE lines_implied", database) == 1)
+            var lines: [String] = []
+            for try await (id, month, kind, amount) in try await database.client.query("""
+                SELECT beneficiary_id, to_char(month, 'YYYY-MM'), kind, amount_vnd FROM all_entitlement_lines ORDER BY 1, 2
+                """).decode((String, String, String, Int64).self) {
+                lines.append("\(id) \(month) \(kind) \(amount)")
+            }
+            #expect(lines == ["I1 2024-09 regular 500000", "I2 2024-07 arrear 500000", "I2 2024-08 arrear 500000",
+                              "I2 2024-09 regular 500000"])
+            // October reads September's implied line as paid: one regular line again, nothing owed twice.
+            let october = try await RunFixture.trigger("2024-10", database)
+            _ = try await RunFixture.compute(try await RunFixture.plan(october, shardSize: 10, database).shards[0], database)
+            #expect(try await RunFixture.disbursements("2024-10", database) == ["I1": 500_000, "I2": 500_000])
+            #expect(try await RunFixture.count("SELECT count(*) FROM disbursements WHERE period = '2024-10-01' AND lines_implied", database) == 2)
         }
     }
 

@@ -18,7 +18,7 @@ public enum RunAuditSQL {
     }
 
     public static func lines(period: Period) -> PostgresQuery {
-        "SELECT beneficiary_id, to_char(month, 'YYYY-MM'), kind, amount_vnd FROM entitlement_lines WHERE run_period = \(RunSQL.date(period))::date"
+        "SELECT beneficiary_id, to_char(month, 'YYYY-MM'), kind, amount_vnd FROM all_entitlement_lines WHERE run_period = \(RunSQL.date(period))::date"
     }
 
     public static func disbursements(period: Period) -> PostgresQuery {

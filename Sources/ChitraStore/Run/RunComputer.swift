@@ -4,7 +4,8 @@ import PostgresNIO
 
 /// The `compute` step for one shard: takes the shard's record (a shard already done makes the job
 /// a no-op), reads its members and what other runs paid them in five range scans, computes every
-/// member with the calculator, writes lines and disbursements (one `unnest` insert each), records
+/// member with the calculator, writes lines and disbursements (one `unnest` insert each; a month of
+/// one regular line of the disbursement's amount is implied by the disbursement), records
 /// the shard done with its totals, and counts it on the run; the last shard moves the run on — all
 /// in the transaction that completes the compute job.
 public enum RunComputer {
@@ -50,17 +51,19 @@ public enum RunComputer {
         var writer = RunShardWriter(runID: shard.runID, shard: shard.shard, district: run.district, period: run.period)
         for member in members {
             let result = try calculator.compute(period: run.period, facts: member.facts, versions: member.versions,
-                                                history: history[member.id] ?? PaymentHistory())
+                                                history: history.paid[member.id] ?? PaymentHistory())
             // Nothing owed and nothing to correct (e.g. a month another run already settled): no disbursement.
             guard !result.lines.isEmpty,
                   let program = RegisterVersion.inForce(at: run.period, among: member.versions)?.program else { continue }
+            let implied = result.isOneRegularLine(of: run.period)
             for line in result.lines {
-                writer.lines.append(.init(beneficiaryID: member.id, month: line.month, kind: line.kind, amount: line.amount.dong))
+                writer.lines.append(.init(beneficiaryID: member.id, month: line.month, kind: line.kind, amount: line.amount.dong,
+                                          implied: implied))
             }
             writer.disbursements.append(.init(beneficiaryID: member.id, program: program, amount: result.disbursement.dong,
-                                              pendingRecovery: result.pendingRecovery.dong, method: member.method))
+                                              pendingRecovery: result.pendingRecovery.dong, method: member.method, linesImplied: implied))
         }
-        let written = try await writer.write(on: connection)
+        let written = try await writer.write(rowsMayBeThere: history.ownPeriodLines, on: connection)
         try await RunShardRecord.complete(runID: shard.runID, shard: shard.shard, members: members.count,
                                           disbursements: written.disbursements, amount: written.totals.amount, job: job, on: connection)
         let state = try await RunCompletion.shardCounted(runID: shard.runID, generation: shard.generation, district: run.district,

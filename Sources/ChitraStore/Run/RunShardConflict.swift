@@ -5,6 +5,8 @@ import ChitraCore
 /// sentence, naming the beneficiary and both values.
 public enum RunShardConflict: Error, Sendable, Hashable, CustomStringConvertible {
     case line(beneficiaryID: String, month: String, kind: String, computed: Int64, recorded: Int64, recordedRun: Int64, runID: Int64)
+    /// The beneficiary's disbursement is recorded, but the tables neither hold nor imply this line.
+    case missingLine(beneficiaryID: String, month: String, kind: String, computed: Int64, runID: Int64)
     case disbursement(beneficiaryID: String, period: String, computed: Int64, recorded: Int64?, recordedRun: Int64?,
                       endToEndHolder: String?, runID: Int64)
 
@@ -13,6 +15,10 @@ public enum RunShardConflict: Error, Sendable, Hashable, CustomStringConvertible
         case .line(let id, let month, let kind, let computed, let recorded, let recordedRun, let runID):
             return "beneficiary \(id): run \(runID) computes a \(kind) line of \(Money(dong: computed)) for \(month), but a line of "
                 + "\(Money(dong: recorded)) is already recorded (by run \(recordedRun)); the shard stops, since a row that differs "
+                + "from what the run computes is a bug or a tampering."
+        case .missingLine(let id, let month, let kind, let computed, let runID):
+            return "beneficiary \(id): run \(runID) computes a \(kind) line of \(Money(dong: computed)) for \(month), but the tables "
+                + "neither hold nor imply it beside the disbursement already recorded; the shard stops, since a row that differs "
                 + "from what the run computes is a bug or a tampering."
         case .disbursement(let id, let period, let computed, let recorded?, let recordedRun, _, let runID):
             return "beneficiary \(id): run \(runID) computes a disbursement of \(Money(dong: computed)) for \(period), but one of "

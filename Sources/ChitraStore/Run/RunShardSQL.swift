@@ -54,15 +54,16 @@ enum RunShardSQL {
         """
     }
 
-    /// What other runs wrote for the shard's members, as `TabText`: id, run period, month (days),
-    /// kind, amount. Members who moved in from an abolished unit bring what its runs wrote for them
+    /// What runs wrote for the shard's members (their lines written or implied), as `TabText`: id,
+    /// run period (days), month (days), kind, amount. Lines of the run's own period are read too:
+    /// normally there are none, and one there means the shard's rows must be written the slow way. Members who moved in from an abolished unit bring what its runs wrote for them
     /// (`chitra_moved_in_lines`, which checks that the unit is in the scope).
     static func paidLines(_ shard: RunShard, district: String, period: Period) -> PostgresQuery {
         """
         SELECT coalesce(string_agg(beneficiary_id || E'\\t' || (run_period - \(unescaped: epoch)) || E'\\t'
                    || (month - \(unescaped: epoch)) || E'\\t' || kind || E'\\t' || amount_vnd, E'\\n'), '')
-        FROM (SELECT beneficiary_id, run_period, month, kind, amount_vnd FROM entitlement_lines
-              WHERE unit_code = \(district) AND run_period <> \(RunSQL.date(period))::date AND
+        FROM (SELECT beneficiary_id, run_period, month, kind, amount_vnd FROM all_entitlement_lines
+              WHERE unit_code = \(district) AND
                 beneficiary_id >= \(shard.lower) AND beneficiary_id <= (SELECT max(u.beneficiary_id) FROM beneficiaries u WHERE u.unit_code = \(district) AND u.beneficiary_id >= \(shard.lower)
                                     AND (\(shard.upper)::text IS NULL OR u.beneficiary_id < \(shard.upper))) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))
               UNION ALL
@@ -91,27 +92,36 @@ enum RunShardSQL {
 
     /// The shard's lines in one statement (measured as fast as COPY through a temporary table in a
     /// release build, and free of the driver's COPY precondition when the server goes away).
-    /// `skippingExisting` is the slow way, taken only when the plain insert met a row already
-    /// there: it inserts what is missing (a row already there is compared afterwards, never trusted).
+    /// `skippingExisting` is the slow way, taken only when rows are already there: it inserts what
+    /// the tables neither hold nor imply (a row already there is compared afterwards, never trusted).
     static func insertLines(runID: Int64, district: String, period: Period, ids: [String], months: [String],
                             kinds: [String], amounts: [Int64], skippingExisting: Bool) -> PostgresQuery {
         """
         INSERT INTO entitlement_lines (beneficiary_id, run_period, month, kind, amount_vnd, unit_code, run_id)
         SELECT id, \(RunSQL.date(period))::date, (month || '-01')::date, kind, amount, \(district), \(runID)
         FROM unnest(\(ids)::text[], \(months)::text[], \(kinds)::text[], \(amounts)::int8[]) AS u(id, month, kind, amount)
-        \(unescaped: skippingExisting ? "ON CONFLICT (beneficiary_id, run_period, month, kind) DO NOTHING" : "")
+        \(unescaped: skippingExisting ? Self.lineNotThere(period: period) + " ON CONFLICT (beneficiary_id, run_period, month, kind) DO NOTHING" : "")
         """
     }
 
-    /// The computed lines whose row in the table differs (another amount, or another run's).
+    /// Neither written nor implied by a disbursement already there.
+    private static func lineNotThere(period: Period) -> String {
+        """
+        WHERE NOT EXISTS (SELECT FROM all_entitlement_lines l WHERE l.beneficiary_id = u.id AND l.run_period = '\(period.description)-01'::date
+                                                                AND l.month = (u.month || '-01')::date AND l.kind = u.kind)
+        """
+    }
+
+    /// The computed lines (written or implied) that the tables hold otherwise (another amount,
+    /// another run's) or not at all.
     static func differingLines(runID: Int64, period: Period, ids: [String], months: [String], kinds: [String],
                                amounts: [Int64]) -> PostgresQuery {
         """
         SELECT u.id, u.month, u.kind, u.amount, l.amount_vnd, l.run_id
         FROM unnest(\(ids)::text[], \(months)::text[], \(kinds)::text[], \(amounts)::int8[]) AS u(id, month, kind, amount)
-        JOIN entitlement_lines l ON l.beneficiary_id = u.id AND l.run_period = \(RunSQL.date(period))::date
-                                AND l.month = (u.month || '-01')::date AND l.kind = u.kind
-        WHERE l.amount_vnd <> u.amount OR l.run_id <> \(runID)
+        LEFT JOIN all_entitlement_lines l ON l.beneficiary_id = u.id AND l.run_period = \(RunSQL.date(period))::date
+                                         AND l.month = (u.month || '-01')::date AND l.kind = u.kind
+        WHERE l.beneficiary_id IS NULL OR l.amount_vnd <> u.amount OR l.run_id <> \(runID)
         ORDER BY u.id LIMIT 1
         """
     }
@@ -119,13 +129,14 @@ enum RunShardSQL {
     /// The shard's disbursements in one statement; `skippingExisting` as for the lines.
     static func insertDisbursements(runID: Int64, district: String, period: Period, ids: [String], programs: [String],
                                     amounts: [Int64], pending: [Int64], methods: [String], rails: [String],
-                                    endToEndIDs: [String], skippingExisting: Bool) -> PostgresQuery {
+                                    endToEndIDs: [String], linesImplied: [Bool], skippingExisting: Bool) -> PostgresQuery {
         """
         INSERT INTO disbursements (beneficiary_id, period, unit_code, run_id, program, amount_vnd, pending_recovery_vnd,
-                                   method, rail, end_to_end_id)
-        SELECT id, \(RunSQL.date(period))::date, \(district), \(runID), program, amount, pending, method, rail, e2e
+                                   method, rail, end_to_end_id, lines_implied)
+        SELECT id, \(RunSQL.date(period))::date, \(district), \(runID), program, amount, pending, method, rail, e2e, implied
         FROM unnest(\(ids)::text[], \(programs)::text[], \(amounts)::int8[], \(pending)::int8[], \(methods)::text[],
-                    \(rails)::text[], \(endToEndIDs)::text[]) AS u(id, program, amount, pending, method, rail, e2e)
+                    \(rails)::text[], \(endToEndIDs)::text[], \(linesImplied)::bool[])
+             AS u(id, program, amount, pending, method, rail, e2e, implied)
         \(unescaped: skippingExisting ? "ON CONFLICT DO NOTHING" : "")
         """
     }

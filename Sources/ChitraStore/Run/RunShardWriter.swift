@@ -2,7 +2,8 @@ import ChitraCore
 import PostgresNIO
 
 /// What one shard computed, and how it is written: lines and disbursements in one `unnest` insert
-/// each, then the shard's control totals. An insert that meets a row already there (which only a
+/// each (lines implied by their disbursement are not written: `all_entitlement_lines`), then the
+/// shard's control totals. An insert that meets a row already there (which only a
 /// bug or a hand edit leaves behind: a shard is computed once) rolls back to its savepoint; the
 /// missing rows are inserted, and every row the shard computed is then compared with the row the table holds. A row
 /// that differs (another amount, method or run, or an EndToEndId held by someone else) stops the
@@ -13,6 +14,8 @@ struct RunShardWriter {
         var month: Period
         var kind: LineKind
         var amount: Int64
+        /// Implied by the beneficiary's disbursement (`Entitlement.isOneRegularLine(of:)`): no row of its own.
+        var implied: Bool
     }
 
     struct Disbursement {
@@ -21,6 +24,7 @@ struct RunShardWriter {
         var amount: Int64
         var pendingRecovery: Int64
         var method: PaymentMethod
+        var linesImplied: Bool
         var rail: Rail { Rail(method: method) }
     }
 
@@ -49,20 +53,23 @@ struct RunShardWriter {
     var lines: [Line] = []
     var disbursements: [Disbursement] = []
 
-    /// Writes everything; returns the totals of what was written.
-    func write(on connection: PostgresConnection) async throws -> (lines: Int, disbursements: Int, totals: Totals) {
-        let lineColumns = self.lineColumns, disbursementColumns = self.disbursementColumns
-        try await connection.send("SAVEPOINT shard_rows", logger: Database.quiet)
-        do {
-            try await insertLines(lineColumns, skippingExisting: false, on: connection)
-            try await insertDisbursements(disbursementColumns, skippingExisting: false, on: connection)
-        } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
-            try await connection.send("ROLLBACK TO SAVEPOINT shard_rows", logger: Database.quiet)
-            try await insertLines(lineColumns, skippingExisting: true, on: connection)
-            try await insertDisbursements(disbursementColumns, skippingExisting: true, on: connection)
-            try await compare(lineColumns, disbursementColumns, on: connection)
+    /// Writes everything; returns the totals of what was written. `rowsMayBeThere`: the reads
+    /// found a line of this run's period already written for a member (a line implied by a
+    /// disbursement collides with nothing on insert, so the reads say so instead).
+    func write(rowsMayBeThere: Bool = false, on connection: PostgresConnection) async throws -> (lines: Int, disbursements: Int, totals: Totals) {
+        if rowsMayBeThere {
+            try await writeSkippingExisting(on: connection)
+        } else {
+            try await connection.send("SAVEPOINT shard_rows", logger: Database.quiet)
+            do {
+                try await insertLines(lineColumns, skippingExisting: false, on: connection)
+                try await insertDisbursements(disbursementColumns(implying: true), skippingExisting: false, on: connection)
+                try await connection.send("RELEASE SAVEPOINT shard_rows", logger: Database.quiet)
+            } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
+                try await connection.send("ROLLBACK TO SAVEPOINT shard_rows", logger: Database.quiet)
+                try await writeSkippingExisting(on: connection)
+            }
         }
-        try await connection.send("RELEASE SAVEPOINT shard_rows", logger: Database.quiet)
         // Every row the shard computed is now in the tables, as computed.
         var totals = Totals()
         for disbursement in disbursements {
@@ -72,6 +79,16 @@ struct RunShardWriter {
         return (lines.count, disbursements.count, totals)
     }
 
+    /// The slow way, when rows are already there: the missing disbursements, then every line the
+    /// tables neither hold nor imply (each written as a row: what is there already decides nothing),
+    /// then every row computed compared with the one the tables hold.
+    private func writeSkippingExisting(on connection: PostgresConnection) async throws {
+        let disbursementColumns = disbursementColumns(implying: false), allLineColumns = allLineColumns
+        try await insertDisbursements(disbursementColumns, skippingExisting: true, on: connection)
+        try await insertLines(allLineColumns, skippingExisting: true, on: connection)
+        try await compare(allLineColumns, disbursementColumns, on: connection)
+    }
+
     /// The lines as the statements bind them: one array a column.
     private struct LineColumns {
         var ids: [String] = [], months: [String] = [], kinds: [String] = [], amounts: [Int64] = []
@@ -79,10 +96,16 @@ struct RunShardWriter {
 
     private struct DisbursementColumns {
         var ids: [String] = [], programs: [String] = [], amounts: [Int64] = [], pending: [Int64] = []
-        var methods: [String] = [], rails: [String] = [], endToEndIDs: [String] = []
+        var methods: [String] = [], rails: [String] = [], endToEndIDs: [String] = [], linesImplied: [Bool] = []
     }
 
-    private var lineColumns: LineColumns {
+    /// The lines to write: those their disbursement does not imply.
+    private var lineColumns: LineColumns { columns(of: lines.filter { !$0.implied }) }
+
+    /// Every line computed, implied ones included: what the tables must hold.
+    private var allLineColumns: LineColumns { columns(of: lines) }
+
+    private func columns(of lines: [Line]) -> LineColumns {
         var columns = LineColumns()
         for line in lines {
             columns.ids.append(line.beneficiaryID)
@@ -93,7 +116,8 @@ struct RunShardWriter {
         return columns
     }
 
-    private var disbursementColumns: DisbursementColumns {
+    /// `implying`: each disbursement implies its line as computed; else none does (every line a row).
+    private func disbursementColumns(implying: Bool) -> DisbursementColumns {
         var columns = DisbursementColumns()
         for disbursement in disbursements {
             columns.ids.append(disbursement.beneficiaryID)
@@ -103,12 +127,13 @@ struct RunShardWriter {
             columns.methods.append(disbursement.method.rawValue)
             columns.rails.append(disbursement.rail.rawValue)
             columns.endToEndIDs.append(EndToEndID.make(district: district, period: period, beneficiaryID: disbursement.beneficiaryID))
+            columns.linesImplied.append(implying && disbursement.linesImplied)
         }
         return columns
     }
 
     private func insertLines(_ columns: LineColumns, skippingExisting: Bool, on connection: PostgresConnection) async throws {
-        guard !lines.isEmpty else { return }
+        guard !columns.ids.isEmpty else { return }
         try await connection.send(RunShardSQL.insertLines(runID: runID, district: district, period: period, ids: columns.ids,
                                                            months: columns.months, kinds: columns.kinds, amounts: columns.amounts,
                                                            skippingExisting: skippingExisting), logger: Database.quiet)
@@ -120,17 +145,21 @@ struct RunShardWriter {
         try await connection.send(RunShardSQL.insertDisbursements(
             runID: runID, district: district, period: period, ids: columns.ids, programs: columns.programs, amounts: columns.amounts,
             pending: columns.pending, methods: columns.methods, rails: columns.rails, endToEndIDs: columns.endToEndIDs,
-            skippingExisting: skippingExisting), logger: Database.quiet)
+            linesImplied: columns.linesImplied, skippingExisting: skippingExisting), logger: Database.quiet)
     }
 
-    /// Compares every row the shard computed with the one the table holds; throws
-    /// `RunShardConflict` at the first that differs.
+    /// Compares every row the shard computed with the one the table holds (every line, written or
+    /// implied, with what `all_entitlement_lines` holds); throws `RunShardConflict` at the first
+    /// that differs or is missing.
     private func compare(_ lineColumns: LineColumns, _ columns: DisbursementColumns, on connection: PostgresConnection) async throws {
         if !lines.isEmpty {
             let rows = try await connection.send(RunShardSQL.differingLines(runID: runID, period: period, ids: lineColumns.ids,
                                                                              months: lineColumns.months, kinds: lineColumns.kinds,
                                                                              amounts: lineColumns.amounts), logger: Database.quiet)
-            for try await (id, month, kind, computed, recorded, otherRun) in rows.decode((String, String, String, Int64, Int64, Int64).self) {
+            for try await (id, month, kind, computed, recorded, otherRun) in rows.decode((String, String, String, Int64, Int64?, Int64?).self) {
+                guard let recorded, let otherRun else {
+                    throw RunShardConflict.missingLine(beneficiaryID: id, month: month, kind: kind, computed: computed, runID: runID)
+                }
                 throw RunShardConflict.line(beneficiaryID: id, month: month, kind: kind, computed: computed, recorded: recorded,
                                             recordedRun: otherRun, runID: runID)
             }

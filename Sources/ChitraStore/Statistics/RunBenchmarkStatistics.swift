@@ -21,7 +21,7 @@ public enum RunBenchmarkStatistics {
 
     /// Entitlement lines written in all.
     public static func lineCount(_ database: Database) async throws -> Int {
-        for try await count in try await database.query("SELECT count(*) FROM entitlement_lines", "count lines").decode(Int64.self) {
+        for try await count in try await database.query("SELECT count(*) FROM all_entitlement_lines", "count lines").decode(Int64.self) {
             return Int(count)
         }
         return 0
