@@ -15,11 +15,15 @@ public struct RegisterRowValidator: Sendable {
     /// Whether the file is a commune's.
     var isCommune: Bool { district.utf8.count == 5 }
 
-    /// The row as the register holds it: its unit in district_code (a commune's file names none).
-    public func assigningUnit(_ row: RegisterRow) -> RegisterRow {
-        guard isCommune else { return row }
+    /// The row as the register holds it: its unit in district_code (a commune's file names none),
+    /// and its wallet provider by code, however the file wrote it.
+    public func asRegistered(_ row: RegisterRow) -> RegisterRow {
         var row = row
-        row.values[RegisterColumn.districtCode.ordinal] = district
+        if isCommune { row.values[RegisterColumn.districtCode.ordinal] = district }
+        let provider = row[.walletProvider]
+        if !provider.isEmpty, let known = WalletProvider.named(provider) {
+            row.values[RegisterColumn.walletProvider.ordinal] = known.code
+        }
         return row
     }
 
@@ -123,9 +127,8 @@ public struct RegisterRowValidator: Sendable {
                 report(column, "payment by e-wallet needs \(column.rawValue).")
             }
             let provider = row[.walletProvider]
-            if !provider.isEmpty, !(2...32).contains(provider.utf8.count)
-                || !provider.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }) {
-                report(.walletProvider, "'\(provider)' is not a wallet provider: 2 to 32 lowercase letters, digits or _ (momo, viettelmoney).")
+            if !provider.isEmpty, WalletProvider.named(provider) == nil {
+                report(.walletProvider, "'\(provider)' is not a wallet provider Chitra pays to: \(WalletProvider.listed).")
             }
             let wallet = row[.walletID]
             if !wallet.isEmpty, wallet.utf8.count > 34 || !wallet.utf8.allSatisfy({ $0 > 32 && $0 < 127 && $0 != 47 }) {

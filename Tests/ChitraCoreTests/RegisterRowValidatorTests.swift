@@ -26,6 +26,25 @@ struct RegisterRowValidatorTests {
                                                       .recipientCCCD: "095987654321", .deceasedOn: "2024-08-31"])).isEmpty)
     }
 
+    @Test("a wallet provider written as a spreadsheet would is read as its code; the row is registered with it",
+          arguments: [("MOMO", "momo"), ("MoMo", "momo"), ("Mo Mo", "momo"), ("Ví MoMo", "momo"), (" momo ", "momo"),
+                      ("Viettel Money", "viettelmoney"), ("viettel-money", "viettelmoney"), ("ViettelPay", "viettelmoney"),
+                      ("VNPT_MONEY", "vnpt_money"), ("vnpt money", "vnpt_money"), ("Zalo Pay", "zalopay")])
+    func walletProviderByName(written: String, code: String) {
+        let row = Self.row([.paymentMethod: "wallet", .bankCode: "", .accountNumber: "", .accountName: "", .walletProvider: written,
+                            .walletID: "0912345678"])
+        #expect(Self.validator.problems(in: row).isEmpty)
+        #expect(Self.validator.asRegistered(row)[.walletProvider] == code)
+        #expect(WalletProvider.named(written)?.code == code)
+    }
+
+    @Test("providers Chitra does not pay to are not guessed")
+    func unknownProviders() {
+        for text in ["PayMe", "momo2", "Viettel Bank", "", "ví", "Vietcombank"] {
+            #expect(WalletProvider.named(text) == nil, "\(text)")
+        }
+    }
+
     @Test("each problem names the line and the column in one sentence", arguments: [
         ([RegisterColumn.cccd: "09512345678"], "Line 7, column cccd: a CCCD is 12 digits; this one is not."),
         ([.cccd: "999123456789"], "Line 7, column cccd: a CCCD starts with a province code; 999 is none."),
@@ -41,8 +60,9 @@ struct RegisterRowValidatorTests {
         ([.accountNumber: ""], "Line 7, column account_number: payment by bank needs account_number."),
         ([.accountNumber: "12AB"], "Line 7, column account_number: an account number is 6 to 19 digits."),
         ([.bankCode: "VCB"], "Line 7, column bank_code: 'VCB' is not a bank code: give the bank's Napas BIN, six digits (Vietcombank is 970436)."),
-        ([.paymentMethod: "wallet", .bankCode: "", .accountNumber: "", .accountName: "", .walletProvider: "Mo Mo", .walletID: "0912345678"],
-         "Line 7, column wallet_provider: 'Mo Mo' is not a wallet provider: 2 to 32 lowercase letters, digits or _ (momo, viettelmoney)."),
+        ([.paymentMethod: "wallet", .bankCode: "", .accountNumber: "", .accountName: "", .walletProvider: "PayMe", .walletID: "0912345678"],
+         "Line 7, column wallet_provider: 'PayMe' is not a wallet provider Chitra pays to: MoMo (momo), Viettel Money (viettelmoney), "
+            + "VNPT Money (vnpt_money), MobiFone Money (mobifone_money), ZaloPay (zalopay), ShopeePay (shopeepay), VNPAY (vnpay)."),
         ([.paymentMethod: "wallet", .bankCode: "", .accountNumber: "", .accountName: "", .walletProvider: "momo", .walletID: "09/12"],
          "Line 7, column wallet_id: a wallet id is at most 34 characters, without spaces or slashes."),
         ([.paymentMethod: "wallet"], "Line 7, column wallet_provider: payment by e-wallet needs wallet_provider."),

@@ -52,6 +52,26 @@ struct RegisterImportTests {
         }
     }
 
+    @Test("wallet providers written by name are registered by code, and the summary says how each was read")
+    func walletProvidersByName() async throws {
+        try await TestPostgres.withDatabase { database in
+            var file = RegisterFileBuilder(district: "954")
+            for (index, written) in ["MOMO", "MOMO", "Ví MoMo", "momo", "Viettel Money"].enumerated() {
+                file.add("P\(index)", [.paymentMethod: "wallet", .walletProvider: written, .walletID: "09120000\(index)0"])
+            }
+            let summary = try await Self.importer(database).importFile(at: try file.write(), district: "954", by: .test("operator"))
+            #expect(summary.description.hasSuffix(
+                "Wallet providers read by name: 'MOMO' as momo (2 rows), 'Viettel Money' as viettelmoney (1 row), 'Ví MoMo' as momo (1 row)."),
+                "\(summary)")
+            var providers: [String: Int] = [:]
+            for try await (provider, count) in try await database.client.query(
+                "SELECT wallet_provider, count(*) FROM beneficiaries GROUP BY 1").decode((String, Int64).self) {
+                providers[provider] = Int(count)
+            }
+            #expect(providers == ["momo": 4, "viettelmoney": 1])
+        }
+    }
+
     @Test("a later file adds, changes (with a version from change_from), keeps and ends beneficiaries")
     func changes() async throws {
         try await TestPostgres.withDatabase { database in

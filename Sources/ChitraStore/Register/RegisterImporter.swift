@@ -23,16 +23,20 @@ public struct RegisterImporter: Sendable {
         public var alreadyImported: Bool
         /// Seconds spent in each step, for benchmarks.
         public var timings: [(step: String, seconds: Double)] = []
+        /// Wallet providers the file named otherwise than by code, and the code each was read as.
+        public var walletProviders = WalletProviderReadings()
 
         public static func == (lhs: Summary, rhs: Summary) -> Bool {
             lhs.importID == rhs.importID && lhs.rows == rhs.rows && lhs.new == rhs.new && lhs.changed == rhs.changed
                 && lhs.unchanged == rhs.unchanged && lhs.left == rhs.left && lhs.alreadyImported == rhs.alreadyImported
+                && lhs.walletProviders == rhs.walletProviders
         }
 
         public var description: String {
             alreadyImported
                 ? "This file was already imported (import \(importID)); nothing changed."
                 : "Read \(rows) records, imported all \(rows) (import \(importID)): \(new) new, \(changed) changed, \(unchanged) unchanged, \(left) left (ended or deceased)."
+                    + (walletProviders.rows.isEmpty ? "" : " \(walletProviders)")
         }
     }
 
@@ -94,9 +98,9 @@ public struct RegisterImporter: Sendable {
     static func importDirect(file: RegisterFile, hashed: RegisterFile.Digest, importID: Int64, validator: RegisterRowValidator, on connection: PostgresConnection,
                              clock: inout StepClock, progress: @escaping @Sendable (Int) -> Void) async throws -> Summary? {
         try await connection.send("SAVEPOINT direct_import", logger: Database.quiet)
-        let rows: Int
+        let staged: Staged
         do {
-            rows = try await CopyRows.throughStaging(into: "beneficiaries", columns: RegisterImportSQL.beneficiaryCopyColumns,
+            staged = try await CopyRows.throughStaging(into: "beneficiaries", columns: RegisterImportSQL.beneficiaryCopyColumns,
                                                      on: connection) { staging in
                 try await stage(file: file, hashed: hashed, validator: validator, table: staging,
                                 columns: RegisterImportSQL.beneficiaryCopyColumns, on: connection, progress: progress) {
@@ -109,8 +113,9 @@ public struct RegisterImporter: Sendable {
             return nil
         }
         clock.lap("parse, validate, COPY into the register")
-        let summary = try await finish(RegisterImportSQL.finishDirect(importID: importID, rows: rows, district: validator.district), importID: importID, rows: rows,
-                                       on: connection, clock: &clock)
+        var summary = try await finish(RegisterImportSQL.finishDirect(importID: importID, rows: staged.rows, district: validator.district),
+                                       importID: importID, rows: staged.rows, on: connection, clock: &clock)
+        summary.walletProviders = staged.walletProviders
         return summary
     }
 
@@ -120,7 +125,7 @@ public struct RegisterImporter: Sendable {
                              on connection: PostgresConnection, clock: inout StepClock,
                              progress: @escaping @Sendable (Int) -> Void) async throws -> Summary {
         try await connection.send(RegisterImportSQL.createStaging, logger: Database.quiet)
-        let rows = try await stage(file: file, hashed: hashed, validator: validator, table: "import_rows",
+        let staged = try await stage(file: file, hashed: hashed, validator: validator, table: "import_rows",
                                    columns: ["line"] + RegisterImportSQL.textColumns, on: connection, progress: progress) {
             $0.appendCopyLine(to: &$1)
         }
@@ -144,9 +149,11 @@ public struct RegisterImporter: Sendable {
             try await connection.send(RegisterImportSQL.insertVersions(importID: importID), logger: Database.quiet)
             clock.lap("insert versions")
         }
-        let counts = allNew ? RegisterImportSQL.finishAllNew(importID: importID, rows: rows)
-            : RegisterImportSQL.finishImport(importID: importID, rows: rows)
-        return try await finish(counts, importID: importID, rows: rows, on: connection, clock: &clock)
+        let counts = allNew ? RegisterImportSQL.finishAllNew(importID: importID, rows: staged.rows)
+            : RegisterImportSQL.finishImport(importID: importID, rows: staged.rows)
+        var summary = try await finish(counts, importID: importID, rows: staged.rows, on: connection, clock: &clock)
+        summary.walletProviders = staged.walletProviders
+        return summary
     }
 
     static func finish(_ query: PostgresQuery, importID: Int64, rows: Int, on connection: PostgresConnection,
@@ -166,12 +173,18 @@ public struct RegisterImporter: Sendable {
         throw StoreError.query(sqlState: nil, message: "the import was not recorded", context: "import")
     }
 
+    /// What staging read: the rows, and the wallet providers it read by name.
+    struct Staged {
+        var rows = 0
+        var walletProviders = WalletProviderReadings()
+    }
+
     /// Parses and validates the file, streaming valid rows, as `encode` writes them, into `table`
     /// by COPY. Throws `ImportFailure` with every problem (the first hundred shown) if any row is bad.
     static func stage(file: RegisterFile, hashed: RegisterFile.Digest, validator: RegisterRowValidator, table: String,
                       columns: [String], on connection: PostgresConnection, progress: @escaping @Sendable (Int) -> Void,
-                      encode: (RegisterRow, inout [UInt8]) -> Void) async throws -> Int {
-        var staged = 0
+                      encode: (RegisterRow, inout [UInt8]) -> Void) async throws -> Staged {
+        var staged = Staged()
         // PostgresNIO never answers COPY, nor COPY data, sent on a closed connection (ClosedConnectionGuard).
         guard !connection.isClosed else { throw StoreError.connectionClosed }
         try await connection.copyFrom(table: table, columns: columns, logger: Database.quiet) { writer in
@@ -181,6 +194,7 @@ public struct RegisterImporter: Sendable {
             var problemCount = 0
             var rows = 0
             var buffer: [UInt8] = []
+            var walletProviders = WalletProviderReadings()
             buffer.reserveCapacity(chunkBytes + 64 * 1024)
             func handle(_ record: CSVParser.Record) throws {
                 guard let known = header else {
@@ -199,7 +213,9 @@ public struct RegisterImporter: Sendable {
                         problemCount += found.count
                         problems.append(contentsOf: found.prefix(ImportFailure.shownLimit - min(problems.count, ImportFailure.shownLimit)))
                     } else if problemCount == 0 {
-                        encode(validator.assigningUnit(row), &buffer)
+                        let registered = validator.asRegistered(row)
+                        if !row[.walletProvider].isEmpty { walletProviders.read(row[.walletProvider], as: registered[.walletProvider]) }
+                        encode(registered, &buffer)
                     }
                 }
             }
@@ -225,9 +241,9 @@ public struct RegisterImporter: Sendable {
                 guard !connection.isClosed else { throw StoreError.connectionClosed }
                 try await writer.write(ByteBuffer(bytes: buffer))
             }
-            staged = rows
+            staged = Staged(rows: rows, walletProviders: walletProviders)
         }
-        progress(staged)
+        progress(staged.rows)
         return staged
     }
 
