@@ -1,5 +1,6 @@
 @testable import ChitraAPI
 import ChitraCore
+import ChitraRails
 import ChitraStore
 import ChitraTesting
 import Foundation
@@ -181,6 +182,36 @@ struct ConsoleTests {
             }
             page = try await operatorBrowser.send(.get, "/console/runs")
             #expect(page.status == 303 && page.headers[.location] == "/console/login?ended=1")
+        }
+    }
+
+    @Test("a failed transfer's reason in words with what to do next, in both languages; a reason code filters the list")
+    func reasonsInWords() async throws {
+        #expect(ReasonTexts.temporaryCodes == RejectionReason.temporaryCodes, "the console's kinds are the rails' kinds")
+        #expect(Set(ReasonTexts.vietnamese.keys) == Set(ReasonTexts.english.keys))
+        try await Self.withConsole { browser, _, url in
+            try await TestPostgres.withRunning(url) { database in
+                try await database.client.query("""
+                    INSERT INTO disbursements (beneficiary_id, period, unit_code, run_id, program, amount_vnd, method, rail, end_to_end_id,
+                                               state, failure_reason)
+                    SELECT f.person, '2026-05-01', '31843', r.id, 'btxh', 500000, 'bank', 'bank', 'CT31843202605N' || f.person, 'failed', f.reason
+                    FROM runs r, (VALUES ('F1', 'AC06'), ('F2', 'AM04'), ('F3', 'XY99')) AS f(person, reason) WHERE r.unit_code = '31843'
+                    """)
+            }
+            _ = try await browser.login(try await TestTokens.shared.token(for: TestPerson("Kế toán", .finance, districts: ["31843"]), url: url))
+            var page = try await browser.send(.get, "/console/failed?period=05/2026")
+            #expect(page.status == 200 && page.text.contains("Tài khoản bị phong tỏa.") && page.text.contains("CCCD hết hạn")
+                    && page.text.contains("Tài khoản chi của đơn vị không đủ tiền.") && page.text.contains("Nạp thêm tiền")
+                    && page.text.contains("Ngân hàng từ chối khoản này"), "\(page.text)")
+            page = try await browser.send(.get, "/console/failed?period=05/2026&reason=AM04")
+            #expect(page.text.contains("F2") && !page.text.contains("F1") && !page.text.contains("F3"), "\(page.text)")
+            page = try await browser.send(.get, "/console/failed?period=05/2026&reason=am4")
+            #expect(page.status == 400 && page.text.contains("Mã lý do gồm 4 chữ in hoa hoặc chữ số, ví dụ AC01."), "\(page.text)")
+            page = try await browser.send(.get, "/console/runs/31843/2026-05")
+            #expect(page.text.contains("reason=AC06\">Tài khoản bị phong tỏa.</a>"), "\(page.text)")
+            _ = try await browser.send(.get, "/console/language?to=en&back=/console/failed")
+            page = try await browser.send(.get, "/console/failed?period=2026-05")
+            #expect(page.text.contains("The account is blocked.") && page.text.contains("payment account, then retry the failed transfers"), "\(page.text)")
         }
     }
 

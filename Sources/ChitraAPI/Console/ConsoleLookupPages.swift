@@ -20,9 +20,14 @@ struct ConsoleLookupPages: Sendable {
                     if let refusal = AccessError(Access.decide(caller.identity, .read, districts: [district])) { throw refusal }
                     codes = [district]
                 }
+                var reason: String?
+                if let asked = query["reason"], !asked.isEmpty {
+                    guard ReasonTexts.isCode(asked) else { throw APIError.badRequest(ConsoleMessages.notAReasonCode(language)) }
+                    reason = asked
+                }
                 var items: [(district: String, item: DisbursementPage.Item)] = []
                 for code in codes {
-                    let page = try await DisbursementPage.read(district: code, period: period, .init(state: .failed, limit: DisbursementPage.largestPage),
+                    let page = try await DisbursementPage.read(district: code, period: period, .init(state: .failed, reason: reason, limit: DisbursementPage.largestPage),
                                                                database: caller.database)
                     items += page.items.map { (code, $0) }
                 }
@@ -43,9 +48,18 @@ struct ConsoleLookupPages: Sendable {
                 }
                 var context = console.context(caller, language: language, title: "\(language.text("failedTitle")) \(ConsoleMessages.monthNumber(period, language))", request: request, period: period)
                 context["columns"] = table.head(path: "/console/failed", query: query)
+                context["reason"] = reason ?? ""
                 context["rows"] = rows.map { row -> [String: Any] in
-                    ["district": row.district, "beneficiary": row.item.beneficiaryID, "amount": Money(dong: row.item.amountVND).description,
-                     "reason": row.item.failureReason ?? "", "attempts": row.item.attempts, "endToEnd": row.item.endToEndID]
+                    var cells: [String: Any] = [
+                        "district": row.district, "beneficiary": row.item.beneficiaryID, "amount": Money(dong: row.item.amountVND).description,
+                        "reason": row.item.failureReason ?? "", "attempts": row.item.attempts, "endToEnd": row.item.endToEndID,
+                    ]
+                    if let code = row.item.failureReason {
+                        let text = ReasonTexts.text(code, language)
+                        cells["reasonMeaning"] = text.meaning
+                        cells["reasonNext"] = text.nextStep
+                    }
+                    return cells
                 }
                 return try console.render("failed", context)
             }
@@ -68,7 +82,8 @@ struct ConsoleLookupPages: Sendable {
                         "activeLabel": language.text(person.active ? "yes" : "no"), "hasPayments": !person.disbursements.isEmpty,
                         "payments": person.disbursements.prefix(12).map { payment -> [String: Any] in
                             ["period": payment.period, "amount": Money(dong: payment.amountVND).description, "method": payment.method,
-                             "state": payment.state.rawValue, "stateLabel": language.state(payment.state.rawValue), "reason": payment.failureReason ?? ""]
+                             "state": payment.state.rawValue, "stateLabel": language.state(payment.state.rawValue), "reason": payment.failureReason ?? "",
+                             "reasonMeaning": payment.failureReason.map { ReasonTexts.text($0, language).meaning } ?? ""]
                         },
                     ]
                 }

@@ -103,6 +103,10 @@ enum ConsoleMessages {
         return Period(year: year, month: month)
     }
 
+    static func notAReasonCode(_ language: ConsoleLanguage) -> String {
+        language == .vi ? "Mã lý do gồm 4 chữ in hoa hoặc chữ số, ví dụ AC01." : "A reason code is four capital letters or digits, such as AC01."
+    }
+
     static func badMonth(_ language: ConsoleLanguage) -> String {
         language == .vi ? "Tháng viết dạng 07/2026 (hoặc 2026-07)." : "Write the month as 07/2026 (or 2026-07)."
     }

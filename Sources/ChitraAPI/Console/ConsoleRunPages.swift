@@ -177,7 +177,9 @@ struct ConsoleRunPages: Sendable {
                                                 ("cashHome", report.paid.cashHome)]
         context["methods"] = methods.map { ["label": language.text($0.0), "count": VietnameseNumber.grouped($0.1.count),
                                             "amount": Money(dong: $0.1.amountVND).description] }
-        context["reasons"] = report.failuresByReason.keys.sorted().map { ["code": $0, "count": VietnameseNumber.grouped(report.failuresByReason[$0]!)] }
+        context["reasons"] = report.failuresByReason.keys.sorted().map {
+            ["code": $0, "meaning": ReasonTexts.text($0, language).meaning, "count": VietnameseNumber.grouped(report.failuresByReason[$0]!)]
+        }
         context["hasReasons"] = !report.failuresByReason.isEmpty
         let failed = byState[DisbursementState.failed.rawValue]?.count ?? 0
         let possible: [Verb: Bool] = [
