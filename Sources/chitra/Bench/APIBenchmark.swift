@@ -31,7 +31,7 @@ struct APIBenchmark {
         var restRequestsPerSecond: Double
         var restLatencyP50Ms: Double
         var restLatencyP99Ms: Double
-        var machine = "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB"
+        var machine = MachineState.current
         var date = ISO8601DateFormatter().string(from: Date())
 
         var slowdown: Double { runSecondsUnderLoad / max(runSecondsAlone, 1e-9) - 1 }

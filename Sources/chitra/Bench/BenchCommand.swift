@@ -25,7 +25,7 @@ struct BenchCommand: AsyncParsableCommand {
         func run() async throws {
             let benchmark = QueueBenchmark(jobs: jobs, workers: workers, concurrency: concurrency,
                                            claimBatch: claimBatch, idleJobs: idleJobs, national: national, backlogShare: backlogShare)
-            let result = try await benchmark.run()
+            let result = try await MachineState.probing { try await benchmark.run() }
             print(result.text)
             let files = try result.write(to: out)
             print("Written: \(files.joined(separator: ", "))")
@@ -43,7 +43,10 @@ struct BenchCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard districts == 1 || districts == 7 else { throw ValidationError("--districts is 1 or 7.") }
-            let result = try await ImportBenchmark(beneficiaries: beneficiaries, folder: work, districtCount: districts).run()
+            let (beneficiaries, work, districts) = (beneficiaries, work, districts)
+            let result = try await MachineState.probing {
+                try await ImportBenchmark(beneficiaries: beneficiaries, folder: work, districtCount: districts).run()
+            }
             print(result.text)
             print("Written: \(try BenchmarkFiles.write(name: "import", text: result.text, json: result, to: out).joined(separator: ", "))")
         }
@@ -81,7 +84,8 @@ struct BenchCommand: AsyncParsableCommand {
                 print("The country: \(country.units.count) communes, from \(sizes.smallest) to \(sizes.largest) beneficiaries (median \(sizes.median))")
                 benchmark.national = country
             }
-            let result = try await benchmark.run()
+            let prepared = benchmark
+            let result = try await MachineState.probing { try await prepared.run() }
             print(result.text)
             print("Written: \(try BenchmarkFiles.write(name: "run", text: result.text, json: result, to: out).joined(separator: ", "))")
         }
@@ -99,7 +103,10 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Where to write the figures.") var out: String = "ops/bench/results"
 
         func run() async throws {
-            let result = try await APIBenchmark(beneficiaries: beneficiaries, workers: workers, connections: connections, folder: work).run()
+            let (beneficiaries, workers, connections, work) = (beneficiaries, workers, connections, work)
+            let result = try await MachineState.probing {
+                try await APIBenchmark(beneficiaries: beneficiaries, workers: workers, connections: connections, folder: work).run()
+            }
             print(result.text)
             print("Written: \(try BenchmarkFiles.write(name: "api", text: result.text, json: result, to: out).joined(separator: ", "))")
         }
@@ -118,8 +125,11 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Where to write the figures.") var out: String = "ops/bench/results"
 
         func run() async throws {
-            let result = try await PayoutBenchmark(beneficiaries: beneficiaries, workers: workers, concurrency: concurrency, faults: faults,
-                                                   folder: work, batchSize: batchSize).run()
+            let (beneficiaries, workers, concurrency, faults, work, batchSize) = (beneficiaries, workers, concurrency, faults, work, batchSize)
+            let result = try await MachineState.probing {
+                try await PayoutBenchmark(beneficiaries: beneficiaries, workers: workers, concurrency: concurrency, faults: faults,
+                                          folder: work, batchSize: batchSize).run()
+            }
             print(result.text)
             print("Written: \(try BenchmarkFiles.write(name: "payout", text: result.text, json: result, to: out).joined(separator: ", "))")
         }

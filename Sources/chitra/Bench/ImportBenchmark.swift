@@ -26,7 +26,7 @@ struct ImportBenchmark {
         var files: [File]
         var totalSeconds: Double
         var peakImportMemoryBytes: Int
-        var machine = "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB"
+        var machine = MachineState.current
         var date = ISO8601DateFormatter().string(from: Date())
 
         var rate: Double { Double(beneficiaries) / max(totalSeconds, 1e-9) }

@@ -40,7 +40,7 @@ struct PayoutBenchmark {
         var creditedTwice: Int
         /// The statements that took the database's time after approval, the most first.
         var statements: [StatementStatistics.Statement]
-        var machine = "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB"
+        var machine = MachineState.current
         var date = ISO8601DateFormatter().string(from: Date())
 
         /// The first five statements, one short line each.

@@ -22,7 +22,7 @@ struct QueueBenchmarkResult: Codable {
     var statements: [Statement]
     /// With `--national`: how long the units without a backlog waited.
     var unitWaits: QueueStatistics.UnitWaits?
-    var machine = "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB"
+    var machine = MachineState.current
     var date = ISO8601DateFormatter().string(from: Date())
 
     var enqueueRate: Double { Double(jobs) / max(enqueueSeconds, 1e-9) }

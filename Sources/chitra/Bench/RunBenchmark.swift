@@ -30,7 +30,7 @@ struct RunBenchmark {
         var lines: Int
         var disbursements: Int
         var workerPeakMemoryBytes: Int
-        var machine = "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory >> 30) GiB"
+        var machine = MachineState.current
         var date = ISO8601DateFormatter().string(from: Date())
 
         var text: String {
