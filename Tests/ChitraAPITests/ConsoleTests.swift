@@ -3,6 +3,7 @@ import ChitraCore
 import ChitraRails
 import ChitraStore
 import ChitraTesting
+import ChitraWorker
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -76,7 +77,7 @@ struct ConsoleTests {
             #expect(page.status == 303 && page.headers[.location] == "/console/login?ended=1")
             let token = try await TestTokens.shared.token(for: TestPerson("Op Console", .operator, districts: ["31825"]), url: url)
             page = try await browser.login(token)
-            #expect(page.status == 303 && page.headers[.location] == "/console/runs")
+            #expect(page.status == 303 && page.headers[.location] == "/console/home")
             let cookie = try #require(page.headers[values: .setCookie].first { $0.hasPrefix("chitra_session=") })
             for attribute in ["HttpOnly", "SameSite=Strict", "Secure", "Path=/console"] { #expect(cookie.contains(attribute), "\(cookie)") }
             page = try await browser.send(.get, "/console/runs?period=2026-05")
@@ -182,6 +183,36 @@ struct ConsoleTests {
             }
             page = try await operatorBrowser.send(.get, "/console/runs")
             #expect(page.status == 303 && page.headers[.location] == "/console/login?ended=1")
+        }
+    }
+
+    @Test("the home page lists what waits for the person first (finance: the run to approve, with its amount), others' work after, nothing when nothing waits")
+    func homePage() async throws {
+        try await Self.withConsole { browser, other, url in
+            try await TestPostgres.withRunning(url) { database in
+                _ = try await RunCoordinator(database: database).trigger(period: Period("2026-05")!, districts: ["31825"],
+                                                                         by: .test("op", role: .operator), autoApprove: false)
+                try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: try PolicyTable.bundled())) { _ in
+                    try await eventually("the run computed") {
+                        try await RunStatus.list(period: Period("2026-05")!, districts: ["31825"], database: database).first?.state == .computed
+                    }
+                }
+            }
+            _ = try await browser.login(try await TestTokens.shared.token(for: TestPerson("Kế toán Nhà", .finance, districts: ["31825"]), url: url))
+            var page = try await browser.send(.get, "/console")
+            #expect(page.status == 303 && page.headers[.location] == "/console/home")
+            page = try await browser.send(.get, "/console/home")
+            #expect(page.status == 200 && page.text.contains("Đợt chi chờ phê duyệt</h2>") && page.text.contains("tháng 5/2026")
+                    && page.text.contains("/console/runs/31825/2026-05") && page.text.contains("1 khoản chi") && page.text.contains("người khởi chạy op"),
+                    "\(page.text)")
+            #expect(!page.text.contains("việc của người khác"), "finance's own work: \(page.text)")
+            _ = try await other.login(try await TestTokens.shared.token(for: TestPerson("Op Nhà", .operator, districts: ["31825"]), url: url))
+            page = try await other.send(.get, "/console/home")
+            #expect(page.text.contains("Đợt chi chờ phê duyệt <small>(việc của người khác)</small>"), "\(page.text)")
+            let idle = Browser(browser.client)
+            _ = try await idle.login(try await TestTokens.shared.token(for: TestPerson("Op Rảnh", .operator, districts: ["00004"]), url: url))
+            page = try await idle.send(.get, "/console/home")
+            #expect(page.text.contains("Không có việc nào đang chờ.") && !page.text.contains("31825"), "\(page.text)")
         }
     }
 

@@ -145,8 +145,9 @@ struct Console: Sendable {
 
     func add(to router: Router<APIRequestContext>) {
         let console = router.group("console")
-        router.get("console") { _, _ in ConsoleResponse.redirect("/console/runs") }
+        router.get("console") { _, _ in ConsoleResponse.redirect("/console/home") }
         ConsoleLogin(console: self).add(to: console)
+        ConsoleHomePage(console: self).add(to: console)
         ConsoleRunPages(console: self).add(to: console)
         ConsoleLookupPages(console: self).add(to: console)
         ConsoleMovePages(console: self).add(to: console)

@@ -29,7 +29,7 @@ struct ConsoleLogin: Sendable {
                 guard let token = form["token"] else { throw AccessError.noToken }
                 _ = try await Tokens.authenticate(token, database: console.server.database)
                 let session = console.sessions.open(token: token)
-                return ConsoleResponse.redirect("/console/runs", cookies: [
+                return ConsoleResponse.redirect("/console/home", cookies: [
                     console.cookie(Console.sessionCookie, session.id, maxAge: Int(console.sessions.lifetime)),
                     console.cookie(Console.loginCookie, "", path: "/console/login", maxAge: 0),
                 ])

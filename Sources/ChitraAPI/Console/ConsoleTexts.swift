@@ -1,6 +1,11 @@
 /// Every word the console shows, in Vietnamese and English. A test checks both have the same keys.
 enum ConsoleTexts {
     static let vietnamese: [String: String] = [
+        "home": "Việc cần làm", "homeTitle": "Việc cần làm", "home.toApprove": "Đợt chi chờ phê duyệt",
+        "home.failedTransfers": "Chuyển khoản lỗi cần quyết định", "home.failedRuns": "Đợt chi bị lỗi",
+        "home.cashWaiting": "Tiền mặt chờ bưu điện xác nhận", "home.cashReturned": "Tiền mặt bị trả lại",
+        "forOthers": "việc của người khác", "nothingToDo": "Không có việc nào đang chờ.", "triggeredBy": "người khởi chạy",
+        "disbursementsShort": "khoản chi", "transfersShort": "chuyển khoản", "peopleShort": "người",
         "otherLanguage": "English", "login": "Đăng nhập", "logout": "Đăng xuất", "token": "Mã truy cập",
         "tokenHint": "Dán mã truy cập do quản trị viên cấp (bắt đầu bằng chitra_).", "loginTitle": "Đăng nhập Chitra",
         "runs": "Đợt chi", "runsTitle": "Các đợt chi tháng", "failed": "Chuyển khoản lỗi", "failedTitle": "Chuyển khoản lỗi tháng",
@@ -47,6 +52,11 @@ enum ConsoleTexts {
     ]
 
     static let english: [String: String] = [
+        "home": "To do", "homeTitle": "To do", "home.toApprove": "Runs to approve",
+        "home.failedTransfers": "Failed transfers to decide", "home.failedRuns": "Runs that failed",
+        "home.cashWaiting": "Cash awaiting the post office's confirmation", "home.cashReturned": "Cash returned",
+        "forOthers": "someone else's", "nothingToDo": "Nothing is waiting.", "triggeredBy": "triggered by",
+        "disbursementsShort": "disbursements", "transfersShort": "transfers", "peopleShort": "people",
         "otherLanguage": "Tiếng Việt", "login": "Log in", "logout": "Log out", "token": "Access token",
         "tokenHint": "Paste the access token an administrator gave you (it starts with chitra_).", "loginTitle": "Log in to Chitra",
         "runs": "Runs", "runsTitle": "The month's runs", "failed": "Failed transfers", "failedTitle": "Failed transfers of",

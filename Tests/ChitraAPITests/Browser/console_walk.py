@@ -136,6 +136,8 @@ try:
     # The operator logs in and triggers the month.
     login(operator_token)
     seen["after_login_url"] = evaluate("location.pathname")
+    seen["home_page"] = text()
+    navigate(f"/console/runs?period={period}")
     seen["runs_page"] = text()
     seen["session_cookie_visible_to_scripts"] = "chitra_session" in evaluate("document.cookie")
     act(f"document.querySelector('#trigger-district').value = {json.dumps(district)};"
