@@ -83,6 +83,28 @@ public enum TestPostgres {
     /// What a `chitra-worker` process of the tests needs in its environment besides its URL.
     public static var workerEnvironment: [String: String] { [ServiceCredentials.environmentVariable: serviceCredential.secret] }
 
+    /// A new migrated database (its application URL) for `body`, dropped once `body` ends, however
+    /// it ends: the drop is awaited, not left to a task nothing waits for.
+    public static func withNewDatabase<T>(_ body: (DatabaseURL) async throws -> T) async throws -> T {
+        try await dropping(try await newDatabaseURL(), body)
+    }
+
+    /// The owner's URL of a new empty, unmigrated database for `body` (for `chitra migrate`), dropped once it ends.
+    public static func withNewEmptyDatabase<T>(_ body: (DatabaseURL) async throws -> T) async throws -> T {
+        try await dropping(try await newEmptyDatabaseURL(), body)
+    }
+
+    private static func dropping<T>(_ url: DatabaseURL, _ body: (DatabaseURL) async throws -> T) async throws -> T {
+        do {
+            let value = try await body(url)
+            await drop(url)
+            return value
+        } catch {
+            await drop(url)
+            throw error
+        }
+    }
+
     public static func drop(_ url: DatabaseURL) async {
         try? await server.drop(url.database)
     }

@@ -67,63 +67,63 @@ struct ConsoleBrowserTests {
 
     @Test("operator triggers and watches the run compute, is refused the approval; finance approves; the report shows its chart; numbers masked")
     func walkThrough() async throws {
-        let url = try await TestPostgres.newDatabaseURL()
-        defer { Task { await TestPostgres.drop(url) } }
-        let period = VietnamTime.today().period
-        let seen = try await TestPostgres.withRunning(url) { database in
-            var file = RegisterFileBuilder(district: "31825")
-            file.add("W1", [.eligibleFrom: .init(period.description), .paymentMethod: "bank", .bankCode: "970436", .accountNumber: "0123456789012",
-                            .accountName: "NGUYEN VAN W1"])
-            file.add("W2", [.eligibleFrom: .init(period.description), .paymentMethod: "wallet", .walletProvider: "momo", .walletID: "0912000111"])
-            for id in ["W3", "W4", "W5"] { file.add(id, [.eligibleFrom: .init(period.description)]) }
-            file.add("W6", [.eligibleFrom: .init(period.description), .cccd: "", .paymentMethod: "cash_home"])
-            _ = try await RegisterImporter(database: database, policy: try PolicyTable.bundled())
-                .importFile(at: try file.write(), district: "31825", by: .test("operator", role: .operator))
-            let operatorToken = try await TestTokens.shared.token(for: TestPerson("Lê Văn An", .operator, districts: ["31825"]), url: url)
-            let financeToken = try await TestTokens.shared.token(for: TestPerson("Trần Thị Bình", .finance, districts: ["31825"]), url: url)
-            return try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: try PolicyTable.bundled())) { _ in
-                try await Self.serving(database) { base in
-                    try FileManager.default.createDirectory(atPath: Self.artifacts, withIntermediateDirectories: true)
-                    let log = Self.artifacts + "/walk.log"
-                    try? FileManager.default.removeItem(atPath: Self.artifacts + "/seen.json")
-                    let walk = try ChildProcess(executable: "/usr/bin/env", arguments: ["python3", Self.walk, base, operatorToken, financeToken,
-                                                                                        "31825", period.description, Self.artifacts], logPath: log)
-                    let status = await walk.waitForExit()
-                    guard status == 0 else {
-                        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-                        throw Failure(text: "the browser walk failed (\(status)): \(output.suffix(2000))")
+        try await TestPostgres.withNewDatabase { url in
+            let period = VietnamTime.today().period
+            let seen = try await TestPostgres.withRunning(url) { database in
+                var file = RegisterFileBuilder(district: "31825")
+                file.add("W1", [.eligibleFrom: .init(period.description), .paymentMethod: "bank", .bankCode: "970436", .accountNumber: "0123456789012",
+                                .accountName: "NGUYEN VAN W1"])
+                file.add("W2", [.eligibleFrom: .init(period.description), .paymentMethod: "wallet", .walletProvider: "momo", .walletID: "0912000111"])
+                for id in ["W3", "W4", "W5"] { file.add(id, [.eligibleFrom: .init(period.description)]) }
+                file.add("W6", [.eligibleFrom: .init(period.description), .cccd: "", .paymentMethod: "cash_home"])
+                _ = try await RegisterImporter(database: database, policy: try PolicyTable.bundled())
+                    .importFile(at: try file.write(), district: "31825", by: .test("operator", role: .operator))
+                let operatorToken = try await TestTokens.shared.token(for: TestPerson("Lê Văn An", .operator, districts: ["31825"]), url: url)
+                let financeToken = try await TestTokens.shared.token(for: TestPerson("Trần Thị Bình", .finance, districts: ["31825"]), url: url)
+                return try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: try PolicyTable.bundled())) { _ in
+                    try await Self.serving(database) { base in
+                        try FileManager.default.createDirectory(atPath: Self.artifacts, withIntermediateDirectories: true)
+                        let log = Self.artifacts + "/walk.log"
+                        try? FileManager.default.removeItem(atPath: Self.artifacts + "/seen.json")
+                        let walk = try ChildProcess(executable: "/usr/bin/env", arguments: ["python3", Self.walk, base, operatorToken, financeToken,
+                                                                                            "31825", period.description, Self.artifacts], logPath: log)
+                        let status = await walk.waitForExit()
+                        guard status == 0 else {
+                            let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+                            throw Failure(text: "the browser walk failed (\(status)): \(output.suffix(2000))")
+                        }
+                        return try JSONDecoder().decode(Seen.self, from: Data(contentsOf: URL(fileURLWithPath: Self.artifacts + "/seen.json")))
                     }
-                    return try JSONDecoder().decode(Seen.self, from: Data(contentsOf: URL(fileURLWithPath: Self.artifacts + "/seen.json")))
                 }
             }
-        }
-        #expect(seen.unauthenticated_url == "/console/login")
-        #expect(seen.bad_login.contains("token"), "\(seen.bad_login)")
-        #expect(seen.after_login_url == "/console/home" && seen.home_page.contains("Việc cần làm"), "\(seen.home_page)")
-        #expect(seen.runs_page.contains("Các đợt chi tháng \(period.month)/\(period.year)"), "\(seen.runs_page)")
-        #expect(!seen.session_cookie_visible_to_scripts, "the session cookie is HttpOnly")
-        #expect(seen.after_trigger_url == "/console/runs/31825/\(period)")
-        #expect(seen.trigger_notice.contains("31825"), "\(seen.trigger_notice)")
-        #expect(seen.states_seen.last == "computed", "\(seen.states_seen)")
-        #expect(seen.operator_buttons == ["cancel"], "an operator may cancel, not approve: \(seen.operator_buttons)")
-        #expect(seen.control_totals.contains("6"), "\(seen.control_totals)")
-        #expect(seen.operator_approve == "Cán bộ vận hành không có quyền phê duyệt đợt chi.", "\(seen.operator_approve)")
-        #expect(seen.state_after_operator_approve.contains("computed"))
-        #expect(seen.without_csrf.contains("expired"), "\(seen.without_csrf)")
-        #expect(seen.after_logout.contains("Đã đăng xuất"), "\(seen.after_logout)")
-        #expect(seen.finance_buttons == ["approve", "cancel"], "\(seen.finance_buttons)")
-        #expect(seen.approve_notice == "Đã phê duyệt: 6 khoản chi, 3.000.000 ₫.", "\(seen.approve_notice)")
-        #expect(seen.state_after_approve.contains("approved") || seen.state_after_approve.contains("completed"))
-        #expect(seen.run_problems.isEmpty, "\(seen.run_problems)")
-        #expect(seen.report.contains("Tỷ lệ chi không dùng tiền mặt theo đơn vị") && seen.report.contains("Phường Bạc Liêu"), "\(seen.report)")
-        #expect(seen.chart_bars >= 1)
-        #expect(seen.lookup.contains("*********9012") && !seen.lookup_html.contains("0123456789012"), "account numbers masked")
-        #expect(seen.lookup.contains("********6789") && !seen.lookup_html.contains("095123456789"), "CCCDs masked")
-        #expect(seen.failed.contains("Chuyển khoản lỗi"), "\(seen.failed)")
-        #expect(seen.english_heading.hasPrefix("Failed transfers of"), "\(seen.english_heading)")
-        for screenshot in [seen.run_screenshot, seen.report_screenshot] {
-            let size = (try FileManager.default.attributesOfItem(atPath: screenshot)[.size] as? NSNumber)?.intValue ?? 0
-            #expect(size > 10_000, "a real screenshot at \(screenshot)")
+            #expect(seen.unauthenticated_url == "/console/login")
+            #expect(seen.bad_login.contains("token"), "\(seen.bad_login)")
+            #expect(seen.after_login_url == "/console/home" && seen.home_page.contains("Việc cần làm"), "\(seen.home_page)")
+            #expect(seen.runs_page.contains("Các đợt chi tháng \(period.month)/\(period.year)"), "\(seen.runs_page)")
+            #expect(!seen.session_cookie_visible_to_scripts, "the session cookie is HttpOnly")
+            #expect(seen.after_trigger_url == "/console/runs/31825/\(period)")
+            #expect(seen.trigger_notice.contains("31825"), "\(seen.trigger_notice)")
+            #expect(seen.states_seen.last == "computed", "\(seen.states_seen)")
+            #expect(seen.operator_buttons == ["cancel"], "an operator may cancel, not approve: \(seen.operator_buttons)")
+            #expect(seen.control_totals.contains("6"), "\(seen.control_totals)")
+            #expect(seen.operator_approve == "Cán bộ vận hành không có quyền phê duyệt đợt chi.", "\(seen.operator_approve)")
+            #expect(seen.state_after_operator_approve.contains("computed"))
+            #expect(seen.without_csrf.contains("expired"), "\(seen.without_csrf)")
+            #expect(seen.after_logout.contains("Đã đăng xuất"), "\(seen.after_logout)")
+            #expect(seen.finance_buttons == ["approve", "cancel"], "\(seen.finance_buttons)")
+            #expect(seen.approve_notice == "Đã phê duyệt: 6 khoản chi, 3.000.000 ₫.", "\(seen.approve_notice)")
+            #expect(seen.state_after_approve.contains("approved") || seen.state_after_approve.contains("completed"))
+            #expect(seen.run_problems.isEmpty, "\(seen.run_problems)")
+            #expect(seen.report.contains("Tỷ lệ chi không dùng tiền mặt theo đơn vị") && seen.report.contains("Phường Bạc Liêu"), "\(seen.report)")
+            #expect(seen.chart_bars >= 1)
+            #expect(seen.lookup.contains("*********9012") && !seen.lookup_html.contains("0123456789012"), "account numbers masked")
+            #expect(seen.lookup.contains("********6789") && !seen.lookup_html.contains("095123456789"), "CCCDs masked")
+            #expect(seen.failed.contains("Chuyển khoản lỗi"), "\(seen.failed)")
+            #expect(seen.english_heading.hasPrefix("Failed transfers of"), "\(seen.english_heading)")
+            for screenshot in [seen.run_screenshot, seen.report_screenshot] {
+                let size = (try FileManager.default.attributesOfItem(atPath: screenshot)[.size] as? NSNumber)?.intValue ?? 0
+                #expect(size > 10_000, "a real screenshot at \(screenshot)")
+            }
         }
     }
 

@@ -7,7 +7,7 @@ struct EndToEndIDTests {
 
     func make(_ id: String) -> String { EndToEndID.make(district: "954", period: period, beneficiaryID: id) }
 
-    @Test("issue 8, item 9: a short id of letters and digits is written as it is; anything else is hashed; the form letter keeps them apart")
+    @Test("a short id of letters and digits is written as it is; anything else is hashed; the form letter keeps them apart")
     func forms() {
         #expect(make("B12") == "CT954202607NB12")
         #expect(make("Nguyễn 1").hasPrefix("CT954202607H"))
@@ -18,7 +18,7 @@ struct EndToEndIDTests {
         #expect(make(lookalike) != hashed && make(lookalike).hasPrefix("CT954202607N"))
     }
 
-    @Test("issue 8, item 9: every id gives at most 35 letters and digits, and distinct ids give distinct EndToEndIds")
+    @Test("every id gives at most 35 letters and digits, and distinct ids give distinct EndToEndIds")
     func charactersAndUniqueness() {
         var generator = SplitMix(state: 2026)
         let alphabet = Array("abcXYZ019 _-/.,'+()?:đĐưƯễ")

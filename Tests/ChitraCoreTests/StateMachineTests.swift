@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Run and disbursement state machines")
 struct StateMachineTests {
-    @Test("issue 8, item 10: a run can be cancelled before approval, failed ones included; resumed only when failed")
+    @Test("a run can be cancelled before approval, failed ones included; resumed only when failed")
     func run() throws {
         for state in RunState.allCases {
             let machine = RunStateMachine(state)

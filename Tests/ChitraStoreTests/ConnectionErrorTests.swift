@@ -17,14 +17,14 @@ struct ConnectionErrorTests {
 
     @Test("a wrong password is reported as such")
     func wrongPassword() async throws {
-        let url = try await TestPostgres.newDatabaseURL()
-        defer { Task { await TestPostgres.drop(url) } }
-        // A server that trusts every connection (some DATABASE_URL setups) checks no password.
-        try #require(url.password != nil, "the test server must check passwords")
-        var wrong = url
-        wrong.password = "not-the-password"
-        await #expect(throws: StoreError.authenticationFailed(user: url.user, server: url.serverDescription)) {
-            try await Database.probe(wrong, logger: TestPostgres.logger)
+        try await TestPostgres.withNewDatabase { url in
+            // A server that trusts every connection (some DATABASE_URL setups) checks no password.
+            try #require(url.password != nil, "the test server must check passwords")
+            var wrong = url
+            wrong.password = "not-the-password"
+            await #expect(throws: StoreError.authenticationFailed(user: url.user, server: url.serverDescription)) {
+                try await Database.probe(wrong, logger: TestPostgres.logger)
+            }
         }
     }
 

@@ -136,7 +136,7 @@ struct JobQueueTests {
         }
     }
 
-    @Test("districts whose jobs are all snoozed take no share of a claim (issue 8, item 8)")
+    @Test("districts whose jobs are all snoozed take no share of a claim")
     func snoozedJobsTakeNoShare() async throws {
         try await TestPostgres.withDatabase { database in
             let queue = JobQueue(database: database)

@@ -80,87 +80,87 @@ struct AccessMatrixTests {
         // Alone: some 250 command-line processes, four at a time, load both cores for half a
         // minute; tests sharing the machine meanwhile (in-process workers with 30 s deadlines) were
         // starved past those deadlines on CI.
-        let url = try await TestPostgres.newDatabaseURL()
-        defer { Task { await TestPostgres.drop(url) } }
-        var file = RegisterFileBuilder(district: "31825")
-        file.add("M1")
-        let register = try file.write()
-        let confirmations = NSTemporaryDirectory() + "chitra-access-\(UUID().uuidString.prefix(8)).csv"
-        try "end_to_end_id,beneficiary_id,amount_vnd,status,paid_on,received_by\n".write(toFile: confirmations, atomically: true, encoding: .utf8)
-        defer {
-            try? FileManager.default.removeItem(atPath: register)
-            try? FileManager.default.removeItem(atPath: confirmations)
-        }
-        let cashList = NSTemporaryDirectory() + "chitra-access-list-\(UUID().uuidString.prefix(8)).csv"
-        defer { try? FileManager.default.removeItem(atPath: cashList) }
-        let commands = Self.commands(register: register, confirmations: confirmations, cashList: cashList)
+        try await TestPostgres.withNewDatabase { url in
+            var file = RegisterFileBuilder(district: "31825")
+            file.add("M1")
+            let register = try file.write()
+            let confirmations = NSTemporaryDirectory() + "chitra-access-\(UUID().uuidString.prefix(8)).csv"
+            try "end_to_end_id,beneficiary_id,amount_vnd,status,paid_on,received_by\n".write(toFile: confirmations, atomically: true, encoding: .utf8)
+            defer {
+                try? FileManager.default.removeItem(atPath: register)
+                try? FileManager.default.removeItem(atPath: confirmations)
+            }
+            let cashList = NSTemporaryDirectory() + "chitra-access-list-\(UUID().uuidString.prefix(8)).csv"
+            defer { try? FileManager.default.removeItem(atPath: cashList) }
+            let commands = Self.commands(register: register, confirmations: confirmations, cashList: cashList)
 
-        var cases: [(label: String, arguments: [String], person: TestPerson?, environment: [String: String], expected: Answer)] = []
-        for (person, own, other) in Self.people {
+            var cases: [(label: String, arguments: [String], person: TestPerson?, environment: [String: String], expected: Answer)] = []
+            for (person, own, other) in Self.people {
+                for command in commands {
+                    let allowed = command.allowed.contains(person.role)
+                    cases.append(("\(person.role) own", command.with(district: own), person, [:], allowed ? .allowed : .forbidden))
+                    if command.takesDistrict, let other {
+                        cases.append(("\(person.role) other", command.with(district: other), person, [:], .notFound))
+                    }
+                }
+            }
+            let revoked = try await TestTokens.shared.token(for: TestPerson("Đã Thu Hồi", .admin), url: url)
+            let expired = try await TestTokens.shared.token(for: TestPerson("Hết Hạn", .admin), url: url)
+            try await TestPostgres.withRunning(url) { database in
+                let id = try await Tokens.authenticate(revoked, database: database).tokenID!
+                _ = try await Tokens.revoke(id: id, by: .test("admin", role: .admin), database: database)
+            }
+            try await Database.withRunning(try await TestPostgres.ownerURL(of: url), maximumConnections: 1, logger: TestPostgres.logger) {
+                try await $0.query("UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE name = 'Hết Hạn'", "expire a token")
+            }
             for command in commands {
-                let allowed = command.allowed.contains(person.role)
-                cases.append(("\(person.role) own", command.with(district: own), person, [:], allowed ? .allowed : .forbidden))
-                if command.takesDistrict, let other {
-                    cases.append(("\(person.role) other", command.with(district: other), person, [:], .notFound))
-                }
+                let arguments = command.with(district: "31825")
+                cases.append(("no token", arguments, nil, ["CHITRA_TOKEN": ""], .unauthenticated))
+                cases.append(("revoked", arguments, nil, ["CHITRA_TOKEN": revoked], .unauthenticated))
+                cases.append(("expired", arguments, nil, ["CHITRA_TOKEN": expired], .unauthenticated))
             }
-        }
-        let revoked = try await TestTokens.shared.token(for: TestPerson("Đã Thu Hồi", .admin), url: url)
-        let expired = try await TestTokens.shared.token(for: TestPerson("Hết Hạn", .admin), url: url)
-        try await TestPostgres.withRunning(url) { database in
-            let id = try await Tokens.authenticate(revoked, database: database).tokenID!
-            _ = try await Tokens.revoke(id: id, by: .test("admin", role: .admin), database: database)
-        }
-        try await Database.withRunning(try await TestPostgres.ownerURL(of: url), maximumConnections: 1, logger: TestPostgres.logger) {
-            try await $0.query("UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE name = 'Hết Hạn'", "expire a token")
-        }
-        for command in commands {
-            let arguments = command.with(district: "31825")
-            cases.append(("no token", arguments, nil, ["CHITRA_TOKEN": ""], .unauthenticated))
-            cases.append(("revoked", arguments, nil, ["CHITRA_TOKEN": revoked], .unauthenticated))
-            cases.append(("expired", arguments, nil, ["CHITRA_TOKEN": expired], .unauthenticated))
-        }
 
-        // Four at a time: each case is a process of its own.
-        let results = try await withThrowingTaskGroup(of: (Int, Int32, String).self) { group in
-            var results: [(Int, Int32, String)] = []
-            var next = 0
-            func start() {
-                guard next < cases.count else { return }
-                let index = next, item = cases[index]
-                next += 1
-                group.addTask {
-                    let result = try await CommandLineTests.run(item.arguments, url: url, as: item.person ?? .admin,
-                                                                environment: item.environment)
-                    return (index, result.status, result.output)
+            // Four at a time: each case is a process of its own.
+            let results = try await withThrowingTaskGroup(of: (Int, Int32, String).self) { group in
+                var results: [(Int, Int32, String)] = []
+                var next = 0
+                func start() {
+                    guard next < cases.count else { return }
+                    let index = next, item = cases[index]
+                    next += 1
+                    group.addTask {
+                        let result = try await CommandLineTests.run(item.arguments, url: url, as: item.person ?? .admin,
+                                                                    environment: item.environment)
+                        return (index, result.status, result.output)
+                    }
+                }
+                for _ in 0..<4 { start() }
+                while let result = try await group.next() {
+                    results.append(result)
+                    start()
+                }
+                return results
+            }
+            #expect(results.count == cases.count)
+            for (index, status, output) in results.sorted(by: { $0.0 < $1.0 }) {
+                let item = cases[index]
+                #expect(Answer(status) == item.expected,
+                        "\(item.label): chitra \(item.arguments.joined(separator: " ")) → exit \(status): \(output)")
+                switch item.expected {
+                case .notFound: #expect(output.hasPrefix("Error: There is no payout unit "), "\(output)")
+                case .forbidden: #expect(output.hasPrefix("Error: A token of role \(item.person!.role.rawValue) may not "), "\(output)")
+                case .unauthenticated: #expect(output.hasPrefix("Error: ") && output.contains("token"), "\(output)")
+                case .allowed: break
                 }
             }
-            for _ in 0..<4 { start() }
-            while let result = try await group.next() {
-                results.append(result)
-                start()
+            // Every refusal left nothing behind: the audit log holds only what allowed commands did.
+            try await TestPostgres.withRunning(url) { database in
+                let entries = try await AuditLog.list(database: database)
+                #expect(entries.allSatisfy { ["Op Một", "Fin Hai", "Admin Năm", "test owner", "admin"].contains($0.actor) },
+                        "\(Set(entries.map(\.actor)))")
+                #expect(entries.contains { $0.action == .importRegister && $0.actor == "Op Một" })
+                #expect(!entries.contains { $0.actor == "Tỉnh Ba" || $0.actor == "Kiểm Bốn" })
             }
-            return results
-        }
-        #expect(results.count == cases.count)
-        for (index, status, output) in results.sorted(by: { $0.0 < $1.0 }) {
-            let item = cases[index]
-            #expect(Answer(status) == item.expected,
-                    "\(item.label): chitra \(item.arguments.joined(separator: " ")) → exit \(status): \(output)")
-            switch item.expected {
-            case .notFound: #expect(output.hasPrefix("Error: There is no payout unit "), "\(output)")
-            case .forbidden: #expect(output.hasPrefix("Error: A token of role \(item.person!.role.rawValue) may not "), "\(output)")
-            case .unauthenticated: #expect(output.hasPrefix("Error: ") && output.contains("token"), "\(output)")
-            case .allowed: break
-            }
-        }
-        // Every refusal left nothing behind: the audit log holds only what allowed commands did.
-        try await TestPostgres.withRunning(url) { database in
-            let entries = try await AuditLog.list(database: database)
-            #expect(entries.allSatisfy { ["Op Một", "Fin Hai", "Admin Năm", "test owner", "admin"].contains($0.actor) },
-                    "\(Set(entries.map(\.actor)))")
-            #expect(entries.contains { $0.action == .importRegister && $0.actor == "Op Một" })
-            #expect(!entries.contains { $0.actor == "Tỉnh Ba" || $0.actor == "Kiểm Bốn" })
         }
     }
 }

@@ -28,7 +28,7 @@ struct RunFailurePathTests {
         try #require(try await RunStatus.list(period: Period(period)!, districts: ["954"], database: database).first)
     }
 
-    @Test("item 1: a run failed by a policy gap, resumed after the table is extended, pays every member exactly once")
+    @Test("a run failed by a policy gap, resumed after the table is extended, pays every member exactly once")
     func failedRunResumes() async throws {
         try await TestPostgres.withDatabase { database in
             var file = RegisterFileBuilder(district: "954")
@@ -73,7 +73,7 @@ struct RunFailurePathTests {
         }
     }
 
-    @Test("item 1: a failed run can be cancelled, and triggered again computes afresh")
+    @Test("a failed run can be cancelled, and triggered again computes afresh")
     func failedRunCancels() async throws {
         try await TestPostgres.withDatabase { database in
             var file = RegisterFileBuilder(district: "954")
@@ -92,7 +92,7 @@ struct RunFailurePathTests {
         }
     }
 
-    @Test("item 2: a compute job the rescuer discards fails its run, in the same transaction")
+    @Test("a compute job the rescuer discards fails its run, in the same transaction")
     func rescuerDiscardFailsRun() async throws {
         try await TestPostgres.withDatabase { database in
             _ = try await RunFixture.planned("R", count: 1, database)
@@ -109,7 +109,7 @@ struct RunFailurePathTests {
         }
     }
 
-    @Test("item 3: a second compute job for a done shard completes as a no-op; the run moves on only when every shard is done")
+    @Test("a second compute job for a done shard completes as a no-op; the run moves on only when every shard is done")
     func duplicateShardJob() async throws {
         try await TestPostgres.withDatabase { database in
             let (runID, plan) = try await RunFixture.planned("D", count: 4, shardSize: 2, database)
@@ -131,7 +131,7 @@ struct RunFailurePathTests {
         }
     }
 
-    @Test("item 3: a duplicate compute job run by a worker completes as a no-op and the run's totals are exact")
+    @Test("a duplicate compute job run by a worker completes as a no-op and the run's totals are exact")
     func duplicateShardJobThroughWorker() async throws {
         try await TestPostgres.withDatabase { database in
             let (runID, plan) = try await RunFixture.planned("D", count: 4, shardSize: 2, database)
@@ -147,7 +147,7 @@ struct RunFailurePathTests {
         }
     }
 
-    @Test("item 5: a member with a payment method the run does not know stops the shard, naming the beneficiary")
+    @Test("a member with a payment method the run does not know stops the shard, naming the beneficiary")
     func unreadableMemberStops() async throws {
         try await TestPostgres.withDatabase { database in
             let (_, plan) = try await RunFixture.planned("U", count: 3, database)
@@ -164,7 +164,7 @@ struct RunFailurePathTests {
         }
     }
 
-    @Test("item 6: the pending recovery comes from the latest period not returned; a returned disbursement's recovery is pending still")
+    @Test("the pending recovery comes from the latest period not returned; a returned disbursement's recovery is pending still")
     func pendingRecoveryByPeriod() async throws {
         try await TestPostgres.withDatabase { database in
             var file = RegisterFileBuilder(district: "954")
@@ -195,7 +195,7 @@ struct RunFailurePathTests {
         }
     }
 
-    @Test("item 7: cancelling while shards compute waits for them (one lock order) and leaves nothing behind")
+    @Test("cancelling while shards compute waits for them (one lock order) and leaves nothing behind")
     func cancelWhileComputing() async throws {
         try await TestPostgres.withDatabase { database in
             let (_, plan) = try await RunFixture.planned("C", count: 6, shardSize: 2, database)
@@ -227,7 +227,7 @@ struct RunFailurePathTests {
         }
     }
 
-    @Test("item 10: the schema allows exactly the transitions of RunState and DisbursementState")
+    @Test("the schema allows exactly the transitions of RunState and DisbursementState")
     func schemaChecksTransitions() async throws {
         try await TestPostgres.withDatabase { database in
             // The schema's own checks, as its owner: a trigger set aside to reach each state.

@@ -26,7 +26,7 @@ struct RunWriteTests {
             """)
     }
 
-    @Test("rows already there that are identical to what the shard computes are skipped, and the totals count every member (item 4)")
+    @Test("rows already there that are identical to what the shard computes are skipped, and the totals count every member")
     func identicalRowsSkipped() async throws {
         try await TestPostgres.withDatabase { database in
             let (runID, shard) = try await Self.plannedShard(database)
@@ -75,7 +75,7 @@ struct RunWriteTests {
         }
     }
 
-    @Test("a disbursement already there that differs stops the shard, naming the beneficiary and both amounts (item 4)")
+    @Test("a disbursement already there that differs stops the shard, naming the beneficiary and both amounts")
     func differingDisbursementStops() async throws {
         try await TestPostgres.withDatabase { database in
             let (runID, shard) = try await Self.plannedShard(database)
@@ -93,7 +93,7 @@ struct RunWriteTests {
         }
     }
 
-    @Test("a line already there that differs stops the shard (item 4)")
+    @Test("a line already there that differs stops the shard")
     func differingLineStops() async throws {
         try await TestPostgres.withDatabase { database in
             let (runID, shard) = try await Self.plannedShard(database)
@@ -108,7 +108,7 @@ struct RunWriteTests {
         }
     }
 
-    @Test("an EndToEndId already held by another beneficiary's disbursement stops the shard, naming both (item 4)")
+    @Test("an EndToEndId already held by another beneficiary's disbursement stops the shard, naming both")
     func endToEndClashStops() async throws {
         try await TestPostgres.withDatabase { database in
             let (runID, shard) = try await Self.plannedShard(database)
