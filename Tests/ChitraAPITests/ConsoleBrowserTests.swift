@@ -34,6 +34,7 @@ struct ConsoleBrowserTests {
         var without_csrf: String
         var after_logout: String
         var finance_buttons: [String]
+        var approve_confirm_page: String
         var approve_notice: String
         var state_after_approve: String
         var run_problems: [String]
@@ -111,6 +112,8 @@ struct ConsoleBrowserTests {
             #expect(seen.without_csrf.contains("expired"), "\(seen.without_csrf)")
             #expect(seen.after_logout.contains("Đã đăng xuất"), "\(seen.after_logout)")
             #expect(seen.finance_buttons == ["approve", "cancel"], "\(seen.finance_buttons)")
+            #expect(seen.approve_confirm_page.contains("Xác nhận phê duyệt") && seen.approve_confirm_page.contains("3.000.000 ₫")
+                    && seen.approve_confirm_page.contains("Người khởi chạy"), "approving shows what will move first: \(seen.approve_confirm_page)")
             #expect(seen.approve_notice == "Đã phê duyệt: 6 khoản chi, 3.000.000 ₫.", "\(seen.approve_notice)")
             #expect(seen.state_after_approve.contains("approved") || seen.state_after_approve.contains("completed"))
             #expect(seen.run_problems.isEmpty, "\(seen.run_problems)")

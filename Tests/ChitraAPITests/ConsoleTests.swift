@@ -216,6 +216,41 @@ struct ConsoleTests {
         }
     }
 
+    @Test("approving shows the count, amount, split, who triggered and the month before, and asks; an approval without those figures or with others approves nothing")
+    func approvalConfirmed() async throws {
+        try await Self.withConsole { browser, _, url in
+            try await TestPostgres.withRunning(url) { database in
+                _ = try await RunCoordinator(database: database).trigger(period: Period("2026-05")!, districts: ["31825"],
+                                                                         by: .test("op", role: .operator), autoApprove: false)
+                try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: try PolicyTable.bundled())) { _ in
+                    try await eventually("the run computed") {
+                        try await RunStatus.list(period: Period("2026-05")!, districts: ["31825"], database: database).first?.state == .computed
+                    }
+                }
+            }
+            _ = try await browser.login(try await TestTokens.shared.token(for: TestPerson("Kế toán Duyệt", .finance, districts: ["31825"]), url: url))
+            var page = try await browser.send(.get, "/console/runs/31825/2026-05")
+            #expect(page.text.contains(#"<form method="get" action="/console/runs/31825/2026-05/approve"><button type="submit" id="approve">"#), "\(page.text)")
+            page = try await browser.send(.get, "/console/runs/31825/2026-05/approve")
+            let amount = try #require(page.text.firstMatch(of: /name="amount" value="(\d+)"/)?.1).description
+            #expect(page.status == 200 && page.text.contains("Xác nhận phê duyệt") && page.text.contains("Tiền mặt")
+                    && page.text.contains("Bảo trợ xã hội") && page.text.contains("Người khởi chạy: op")
+                    && page.text.contains("Đơn vị không có đợt chi tháng trước để so sánh.") && page.text.contains(#"name="count" value="1""#),
+                    "\(page.text)")
+            let csrf = Browser.csrf(page) ?? ""
+            page = try await browser.send(.post, "/console/runs/31825/2026-05/approve", form: ["csrf": csrf])
+            page = try await browser.send(.get, "/console/runs/31825/2026-05")
+            #expect(page.text.contains("Xin xem lại số liệu và bấm xác nhận trước khi tiền được chuyển.") && page.text.contains("state computed"),
+                    "\(page.text)")
+            page = try await browser.send(.post, "/console/runs/31825/2026-05/approve", form: ["csrf": csrf, "count": "2", "amount": amount])
+            page = try await browser.send(.get, "/console/runs/31825/2026-05")
+            #expect(page.text.contains("Đợt chi đã thay đổi từ lúc bạn xem") && page.text.contains("state computed"), "\(page.text)")
+            page = try await browser.send(.post, "/console/runs/31825/2026-05/approve", form: ["csrf": csrf, "count": "1", "amount": amount])
+            page = try await browser.send(.get, "/console/runs/31825/2026-05")
+            #expect(page.text.contains("Đã phê duyệt: 1 khoản chi"), "\(page.text)")
+        }
+    }
+
     @Test("a failed transfer's reason in words with what to do next, in both languages; a reason code filters the list")
     func reasonsInWords() async throws {
         #expect(ReasonTexts.temporaryCodes == RejectionReason.temporaryCodes, "the console's kinds are the rails' kinds")

@@ -149,6 +149,7 @@ struct Console: Sendable {
         ConsoleLogin(console: self).add(to: console)
         ConsoleHomePage(console: self).add(to: console)
         ConsoleRunPages(console: self).add(to: console)
+        ConsoleConfirmPages(console: self).add(to: console)
         ConsoleLookupPages(console: self).add(to: console)
         ConsoleMovePages(console: self).add(to: console)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import ChitraCore
 import ChitraStore
 
@@ -60,7 +61,16 @@ enum ConsoleMessages {
 
     /// The refusals of access in the console's language; nil for any other error (said as the API says it).
     static func refusal(_ error: any Error, _ language: ConsoleLanguage) -> String? {
-        guard language == .vi, let access = error as? AccessError else { return nil }
+        guard language == .vi else { return nil }
+        if case RunApproval.Failure.changedSinceShown(_, _, let shown, let now)? = error as? RunApproval.Failure {
+            return "Đợt chi đã thay đổi từ lúc bạn xem (\(VietnameseNumber.grouped(shown.count)) khoản chi, \(Money(dong: shown.totalVND)); "
+                + "nay \(VietnameseNumber.grouped(now.count)) khoản chi, \(Money(dong: now.totalVND))): chưa phê duyệt; xin xem lại."
+        }
+        if let changed = error as? FinanceRerun.Changed {
+            return "Các chuyển khoản lỗi đã thay đổi từ lúc bạn xem (\(changed.expected) khoản; nay \(changed.found)): chưa gửi lại khoản nào; xin xem lại."
+        }
+        if error is Unconfirmed { return "Xin xem lại số liệu và bấm xác nhận trước khi tiền được chuyển." }
+        guard let access = error as? AccessError else { return nil }
         switch access {
         case .forbidden(let action, let role):
             return "\(language.text("role." + role.rawValue)) không có quyền \(vietnamese(action))."
@@ -103,6 +113,13 @@ enum ConsoleMessages {
         return Period(year: year, month: month)
     }
 
+    /// A moment in Vietnam's time: "08:15 ngày 5/6/2026", "2026-06-05 08:15".
+    static func moment(_ date: Date, _ language: ConsoleLanguage) -> String {
+        let stamp = VietnamTime.timestamp(date)                      // YYYY-MM-DDTHH:MM:SS
+        let day = VietnamTime.today(date), time = String(stamp.dropFirst(11).prefix(5))
+        return language == .vi ? "\(time) ngày \(day.day)/\(day.period.month)/\(day.period.year)" : "\(stamp.prefix(10)) \(time)"
+    }
+
     static func notAReasonCode(_ language: ConsoleLanguage) -> String {
         language == .vi ? "Mã lý do gồm 4 chữ in hoa hoặc chữ số, ví dụ AC01." : "A reason code is four capital letters or digits, such as AC01."
     }
@@ -110,4 +127,9 @@ enum ConsoleMessages {
     static func badMonth(_ language: ConsoleLanguage) -> String {
         language == .vi ? "Tháng viết dạng 07/2026 (hoặc 2026-07)." : "Write the month as 07/2026 (or 2026-07)."
     }
+}
+
+/// An action that moves money posted without the confirmation page's figures.
+struct Unconfirmed: Error, CustomStringConvertible {
+    var description: String { "Look at the figures and confirm before money moves." }
 }

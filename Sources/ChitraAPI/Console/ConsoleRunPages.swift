@@ -11,6 +11,9 @@ struct ConsoleRunPages: Sendable {
     enum Verb: String, CaseIterable {
         case approve, retry, resume, cancel
 
+        /// Moves money: a page shows what will move and asks first.
+        var needsConfirmation: Bool { self == .approve || self == .retry }
+
         var action: Action {
             switch self {
             case .approve: .approveRun
@@ -128,16 +131,20 @@ struct ConsoleRunPages: Sendable {
         group.post("runs/:unit/:period/:verb") { request, context in
             let target = "/console/runs/\(context.parameters.get("unit") ?? "")/\(context.parameters.get("period") ?? "")"
             return try await console.action(request, "POST /console/runs/{unit}/{period}/{verb}",
-                                            back: { _ in (try? Path.target(context)).map { "/console/runs/\($0.district)/\($0.period)" } ?? "/console/runs" }) { caller, _ in
+                                            back: { _ in (try? Path.target(context)).map { "/console/runs/\($0.district)/\($0.period)" } ?? "/console/runs" }) { caller, form in
                 let (district, period) = try Path.target(context)
                 guard let verb = Verb(rawValue: context.parameters.get("verb") ?? "") else { throw APIError(.notFound, "No such action on \(target).") }
                 if let refusal = AccessError(Access.decide(caller.identity, verb.action, districts: [district])) { throw refusal }
                 switch verb {
                 case .approve:
-                    let totals = try await RunApproval.approve(district: district, period: period, by: caller.identity, database: caller.database)
+                    guard let count = form["count"].flatMap({ Int($0) }), let amount = form["amount"].flatMap({ Int64($0) }) else { throw Unconfirmed() }
+                    let totals = try await RunApproval.approve(district: district, period: period, by: caller.identity,
+                                                               shown: .init(count: count, totalVND: amount), database: caller.database)
                     return ConsoleMessages.approved(count: totals.count, total: totals.totalVND, caller.language)
                 case .retry:
-                    let outcome = try await FinanceRerun.retry(FinanceScope(district: district, period: period), by: caller.identity, database: caller.database)
+                    guard let count = form["count"].flatMap({ Int($0) }) else { throw Unconfirmed() }
+                    let outcome = try await FinanceRerun.retry(FinanceScope(district: district, period: period), by: caller.identity,
+                                                               expecting: count, database: caller.database)
                     return ConsoleMessages.retried(moved: outcome.moved, of: outcome.preview.count, caller.language)
                 case .resume:
                     return ConsoleMessages.resumed(try await RunResumption.resume(district: district, period: period, by: caller.identity,
@@ -189,7 +196,8 @@ struct ConsoleRunPages: Sendable {
             .cancel: (try? RunStateMachine(run.state).cancel()) != nil,
         ]
         let actions = Verb.allCases.filter { possible[$0] == true && Access.decide(caller.identity, $0.action, districts: [run.district]) == .allowed }
-        context["actions"] = actions.map { ["verb": $0.rawValue, "label": language.text($0.rawValue), "secondary": $0 == .cancel] }
+        context["actions"] = actions.map { ["verb": $0.rawValue, "label": language.text($0.rawValue), "secondary": $0 == .cancel,
+                                            "confirmFirst": $0.needsConfirmation] }
         context["hasActions"] = !actions.isEmpty
         if Self.inProgress(run.state) { context["refresh"] = "3" } else if run.state == .approved { context["refresh"] = "10" }
         return context

@@ -1,6 +1,9 @@
 /// Every word the console shows, in Vietnamese and English. A test checks both have the same keys.
 enum ConsoleTexts {
     static let vietnamese: [String: String] = [
+        "confirm.approve": "Phê duyệt đợt chi", "confirm.approve.button": "Xác nhận phê duyệt",
+        "confirm.retry": "Chuyển lại các khoản lỗi", "confirm.retry.button": "Xác nhận chuyển lại", "back": "Quay lại",
+        "program.ncc": "Người có công", "program.btxh": "Bảo trợ xã hội",
         "home": "Việc cần làm", "homeTitle": "Việc cần làm", "home.toApprove": "Đợt chi chờ phê duyệt",
         "home.failedTransfers": "Chuyển khoản lỗi cần quyết định", "home.failedRuns": "Đợt chi bị lỗi",
         "home.cashWaiting": "Tiền mặt chờ bưu điện xác nhận", "home.cashReturned": "Tiền mặt bị trả lại",
@@ -52,6 +55,9 @@ enum ConsoleTexts {
     ]
 
     static let english: [String: String] = [
+        "confirm.approve": "Approve the run", "confirm.approve.button": "Confirm the approval",
+        "confirm.retry": "Retry the failed transfers", "confirm.retry.button": "Confirm the retry", "back": "Back",
+        "program.ncc": "Persons with meritorious service", "program.btxh": "Social assistance",
         "home": "To do", "homeTitle": "To do", "home.toApprove": "Runs to approve",
         "home.failedTransfers": "Failed transfers to decide", "home.failedRuns": "Runs that failed",
         "home.cashWaiting": "Cash awaiting the post office's confirmation", "home.cashReturned": "Cash returned",

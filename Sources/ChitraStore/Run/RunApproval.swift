@@ -10,6 +10,8 @@ public enum RunApproval {
         case notComputed(district: String, period: String, state: String)
         case sameApprover(name: String)
         case totalsDisagree(district: String, period: String, recorded: ControlTotals, counted: ControlTotals)
+        /// The person confirmed other totals than the run holds now (it was computed again meanwhile).
+        case changedSinceShown(district: String, period: String, shown: Shown, now: Shown)
 
         public var description: String {
             switch self {
@@ -21,7 +23,20 @@ public enum RunApproval {
             case .totalsDisagree(let district, let period, let recorded, let counted):
                 "The run of district \(district) for \(period) records \(recorded.count) disbursements of \(Money(dong: recorded.totalVND)) "
                     + "but holds \(counted.count) of \(Money(dong: counted.totalVND)); it is not approved."
+            case .changedSinceShown(let district, let period, let shown, let now):
+                "The run of district \(district) for \(period) was shown with \(shown.count) disbursements of \(Money(dong: shown.totalVND)) "
+                    + "but now holds \(now.count) of \(Money(dong: now.totalVND)); look at it again before approving."
             }
+        }
+    }
+
+    /// The count and sum a person saw and confirmed.
+    public struct Shown: Sendable, Hashable {
+        public var count: Int
+        public var totalVND: Int64
+        public init(count: Int, totalVND: Int64) {
+            self.count = count
+            self.totalVND = totalVND
         }
     }
 
@@ -53,7 +68,9 @@ public enum RunApproval {
 
     /// Maker–checker compares people (`Identity.person`: the name on the token, whatever its case),
     /// so that one person holding two tokens cannot approve their own run. Audited.
-    public static func approve(district: String, period: Period, by identity: Identity, database: Database) async throws -> ControlTotals {
+    /// `shown`: the totals the person confirmed; approving other totals is refused.
+    public static func approve(district: String, period: Period, by identity: Identity, shown: Shown? = nil,
+                               database: Database) async throws -> ControlTotals {
         let approver = identity.name
         return try await database.transaction("approve the run of district \(district)") { connection in
             guard let run = try await RunSQL.lockExisting(district: district, period: period, on: connection) else { throw Failure.noRun(district: district, period: period.description) }
@@ -68,6 +85,10 @@ public enum RunApproval {
             let counted = try await totals(RunSQL.disbursementTotals(runID: run.id), on: connection)
             guard recorded == counted else {
                 throw Failure.totalsDisagree(district: district, period: period.description, recorded: recorded, counted: counted)
+            }
+            let now = Shown(count: recorded.count, totalVND: recorded.totalVND)
+            if let shown, shown != now {
+                throw Failure.changedSinceShown(district: district, period: period.description, shown: shown, now: now)
             }
             try await connection.send(RunSQL.approve(runID: run.id, by: approver), logger: Database.quiet)
             try await approveDisbursements(runID: run.id, on: connection)

@@ -177,6 +177,8 @@ try:
     navigate(f"/console/runs/{district}/{period}")
     seen["finance_buttons"] = evaluate("[...document.querySelectorAll('.actions button')].map(b => b.id)")
     act("document.querySelector('#approve').click()")
+    seen["approve_confirm_page"] = text()
+    act("document.querySelector('#confirm').click()")
     seen["approve_notice"] = evaluate("(document.querySelector('.notice') || {}).innerText || ''")
     seen["state_after_approve"] = evaluate("document.querySelector('#run-state .state').className")
     seen["run_problems"] = evaluate("[...document.querySelectorAll('.problem')].map(p => p.innerText)")

@@ -1,0 +1,86 @@
+import ChitraCore
+import ChitraStore
+import Foundation
+import Hummingbird
+
+/// Before money moves, the console shows what will move and asks: approving a run shows its count
+/// and amount, split by rail and programme, who triggered it and when, and the change from the
+/// month before; retrying failed transfers shows them by rail and reason. The confirming form
+/// carries what was shown, and the action refuses if the run changed since (nothing moves).
+struct ConsoleConfirmPages: Sendable {
+    let console: Console
+
+    func add(to group: RouterGroup<APIRequestContext>) {
+        group.get("runs/:unit/:period/:verb") { request, context in
+            try await console.page(request, "GET /console/runs/{unit}/{period}/{verb}") { caller in
+                let (district, period) = try Path.target(context)
+                guard let verb = ConsoleRunPages.Verb(rawValue: context.parameters.get("verb") ?? ""), verb.needsConfirmation else {
+                    throw APIError(.notFound, "No such page.")
+                }
+                if let refusal = AccessError(Access.decide(caller.identity, verb.action, districts: [district])) { throw refusal }
+                let language = caller.language
+                var page = console.context(caller, language: language, title: "\(language.text("confirm.\(verb.rawValue)")) · \(district) · "
+                                           + ConsoleMessages.month(period, language), request: request, period: period)
+                page["district"] = district
+                page["verb"] = verb.rawValue
+                page["button"] = language.text("confirm.\(verb.rawValue).button")
+                switch verb {
+                case .approve: try await approval(district: district, period: period, language: language, caller: caller, into: &page)
+                case .retry: try await retry(district: district, period: period, language: language, caller: caller, into: &page)
+                case .resume, .cancel: break
+                }
+                return try console.render("confirm", page)
+            }
+        }
+    }
+
+    private func approval(district: String, period: Period, language: ConsoleLanguage, caller: Console.Caller,
+                          into page: inout [String: Any]) async throws {
+        guard let preview = try await RunApprovalPreview.read(district: district, period: period, database: caller.database) else {
+            throw APIError(.notFound, "\(PayoutUnitCode.named(district)) has no run for \(period).")
+        }
+        let totals = preview.totals
+        page["rows"] = totals.countByRail.keys.sorted().map { rail in
+            row(language.text(rail), count: totals.countByRail[rail] ?? 0, amount: totals.byRail[rail] ?? 0)
+        } + totals.countByProgram.keys.sorted().map { program in
+            row(language.text("program." + program), count: totals.countByProgram[program] ?? 0, amount: totals.byProgram[program] ?? 0)
+        }
+        page["totalCount"] = VietnameseNumber.grouped(totals.count)
+        page["totalAmount"] = Money(dong: totals.totalVND).description
+        var notes = [language == .vi
+            ? "Người khởi chạy: \(preview.triggeredBy), lúc \(ConsoleMessages.moment(preview.triggeredAt, language))."
+            : "Triggered by \(preview.triggeredBy) at \(ConsoleMessages.moment(preview.triggeredAt, language))."]
+        if let before = preview.previous {
+            let change = totals.totalVND - before.totalVND
+            let sign = change > 0 ? "+" : (change < 0 ? "−" : "±")
+            notes.append(language == .vi
+                ? "Tháng trước (\(ConsoleMessages.monthNumber(period.previous, language))): \(VietnameseNumber.grouped(before.count)) khoản chi, "
+                    + "\(Money(dong: before.totalVND)); chênh lệch \(sign)\(Money(dong: abs(change)))."
+                : "The month before (\(period.previous)): \(before.count) disbursements, \(Money(dong: before.totalVND)); "
+                    + "change \(sign)\(Money(dong: abs(change))).")
+        } else {
+            notes.append(language == .vi ? "Đơn vị không có đợt chi tháng trước để so sánh." : "The unit has no run the month before to compare with.")
+        }
+        page["notes"] = notes
+        page["fields"] = [["name": "count", "value": String(totals.count)], ["name": "amount", "value": String(totals.totalVND)]]
+    }
+
+    private func retry(district: String, period: Period, language: ConsoleLanguage, caller: Console.Caller,
+                       into page: inout [String: Any]) async throws {
+        let preview = try await FinanceScope(district: district, period: period).preview(database: caller.database)
+        page["rows"] = preview.groups.map { group in
+            row("\(language.text(group.rail.rawValue)) · \(ReasonTexts.text(group.reason, language).meaning) (\(group.reason))",
+                count: group.count, amount: group.amount.dong)
+        }
+        page["totalCount"] = VietnameseNumber.grouped(preview.count)
+        page["totalAmount"] = preview.amount.description
+        page["notes"] = [language == .vi
+            ? "Các khoản này được gửi lại với đúng mã giao dịch cũ; ngân hàng không chi hai lần cho một mã."
+            : "They are sent again with their EndToEndIds; the bank does not pay one id twice."]
+        page["fields"] = [["name": "count", "value": String(preview.count)]]
+    }
+
+    private func row(_ label: String, count: Int, amount: Int64) -> [String: Any] {
+        ["label": label, "count": VietnameseNumber.grouped(count), "amount": Money(dong: amount).description]
+    }
+}
