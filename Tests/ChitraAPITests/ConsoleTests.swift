@@ -70,6 +70,19 @@ struct ConsoleTests {
         }
     }
 
+    /// The unit's May 2026 triggered by "op" and computed by a worker (the fixture's 31843 run too).
+    static func computeMay(of unit: String, _ url: DatabaseURL) async throws {
+        try await TestPostgres.withRunning(url) { database in
+            _ = try await RunCoordinator(database: database).trigger(period: Period("2026-05")!, districts: [unit],
+                                                                     by: .test("op", role: .operator), autoApprove: false)
+            try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: try PolicyTable.bundled())) { _ in
+                try await eventually("the run computed") {
+                    try await RunStatus.list(period: Period("2026-05")!, districts: [unit], database: database).first?.state == .computed
+                }
+            }
+        }
+    }
+
     @Test("the session cookie is HttpOnly, SameSite=Strict and Secure; pages forbid framing and scripts; without a session, the login page")
     func cookiesAndHeaders() async throws {
         try await Self.withConsole { browser, _, url in
@@ -189,15 +202,7 @@ struct ConsoleTests {
     @Test("the home page lists what waits for the person first (finance: the run to approve, with its amount), others' work after, nothing when nothing waits")
     func homePage() async throws {
         try await Self.withConsole { browser, other, url in
-            try await TestPostgres.withRunning(url) { database in
-                _ = try await RunCoordinator(database: database).trigger(period: Period("2026-05")!, districts: ["31825"],
-                                                                         by: .test("op", role: .operator), autoApprove: false)
-                try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: try PolicyTable.bundled())) { _ in
-                    try await eventually("the run computed") {
-                        try await RunStatus.list(period: Period("2026-05")!, districts: ["31825"], database: database).first?.state == .computed
-                    }
-                }
-            }
+            try await Self.computeMay(of: "31825", url)
             _ = try await browser.login(try await TestTokens.shared.token(for: TestPerson("Kế toán Nhà", .finance, districts: ["31825"]), url: url))
             var page = try await browser.send(.get, "/console")
             #expect(page.status == 303 && page.headers[.location] == "/console/home")
@@ -219,15 +224,7 @@ struct ConsoleTests {
     @Test("approving shows the count, amount, split, who triggered and the month before, and asks; an approval without those figures or with others approves nothing")
     func approvalConfirmed() async throws {
         try await Self.withConsole { browser, _, url in
-            try await TestPostgres.withRunning(url) { database in
-                _ = try await RunCoordinator(database: database).trigger(period: Period("2026-05")!, districts: ["31825"],
-                                                                         by: .test("op", role: .operator), autoApprove: false)
-                try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: try PolicyTable.bundled())) { _ in
-                    try await eventually("the run computed") {
-                        try await RunStatus.list(period: Period("2026-05")!, districts: ["31825"], database: database).first?.state == .computed
-                    }
-                }
-            }
+            try await Self.computeMay(of: "31825", url)
             _ = try await browser.login(try await TestTokens.shared.token(for: TestPerson("Kế toán Duyệt", .finance, districts: ["31825"]), url: url))
             var page = try await browser.send(.get, "/console/runs/31825/2026-05")
             #expect(page.text.contains(#"<form method="get" action="/console/runs/31825/2026-05/approve"><button type="submit" id="approve">"#), "\(page.text)")
