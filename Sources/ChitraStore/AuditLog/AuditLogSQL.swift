@@ -5,11 +5,11 @@ import PostgresNIO
 /// The audit log's statements: append one entry, read entries newest first.
 enum AuditLogSQL {
     static func append(_ entry: AuditEntry) -> PostgresQuery {
-        let period = entry.period.map { RunSQL.date($0) }
+        let period = entry.period
         return """
             INSERT INTO audit_log (actor, actor_role, actor_token_id, action, unit_code, period, subject, before, after)
             VALUES (\(entry.actor), \(entry.actorRole.rawValue), \(entry.actorTokenID), \(entry.action.rawValue), \(entry.district),
-                    \(period)::date, \(entry.subject), \(json(entry.before))::jsonb, \(json(entry.after))::jsonb)
+                    \(period), \(entry.subject), \(json(entry.before))::jsonb, \(json(entry.after))::jsonb)
             """
     }
 

@@ -44,7 +44,7 @@ enum CashClosingSQL {
         """
         WITH closed AS (
             UPDATE disbursements SET state = \(to.rawValue), confirmed_by = \(by)
-            WHERE unit_code = \(district) AND period = \(RunSQL.date(period))::date AND state = \(from.rawValue)
+            WHERE unit_code = \(district) AND period = \(period) AND state = \(from.rawValue)
             RETURNING amount_vnd
         )
         SELECT count(*), coalesce(sum(amount_vnd), 0)::int8 FROM closed

@@ -49,8 +49,8 @@ enum CashSQL {
         SELECT d.end_to_end_id, d.beneficiary_id, b.full_name, coalesce(b.cccd, ''), b.commune_code, d.amount_vnd,
                b.recipient, coalesce(b.recipient_name, ''), d.method = 'cash_home'
         FROM runs r JOIN disbursements d ON d.run_id = r.id JOIN beneficiaries b ON b.beneficiary_id = d.beneficiary_id
-        WHERE r.unit_code = \(district) AND r.period = \(RunSQL.date(period))::date
-          AND d.unit_code = \(district) AND d.period = \(RunSQL.date(period))::date AND d.state = 'cash_instructed'
+        WHERE r.unit_code = \(district) AND r.period = \(period)
+          AND d.unit_code = \(district) AND d.period = \(period) AND d.state = 'cash_instructed'
           AND (\(commune)::text IS NULL OR b.commune_code = \(commune))
         ORDER BY b.commune_code, d.beneficiary_id
         """

@@ -50,7 +50,7 @@ public struct DisbursementPage: Sendable, Hashable, Codable {
         let rows = try await database.query("""
             SELECT beneficiary_id, amount_vnd, method, rail, state, end_to_end_id, attempts, failure_reason
             FROM disbursements
-            WHERE unit_code = \(district) AND period = \(RunSQL.date(period))::date
+            WHERE unit_code = \(district) AND period = \(period)
               AND (\(filter.after)::text IS NULL OR beneficiary_id > \(filter.after))
               AND (\(filter.state?.rawValue)::text IS NULL OR state = \(filter.state?.rawValue))
               AND (\(filter.method)::text IS NULL OR method = \(filter.method))

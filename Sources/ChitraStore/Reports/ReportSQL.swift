@@ -8,7 +8,7 @@ enum ReportSQL {
         """
         SELECT code, name FROM payout_units
         WHERE (\(codes)::text[] IS NULL OR code = ANY(\(codes)::text[])) AND (\(province)::text IS NULL OR province_code = \(province))
-          AND months @> \(RunSQL.date(period))::date
+          AND months @> \(period)
         ORDER BY code
         """
     }
@@ -18,13 +18,13 @@ enum ReportSQL {
         """
         SELECT new_commune_code, array_agg(DISTINCT coalesce(old_district_code, old_commune_code) ORDER BY coalesce(old_district_code, old_commune_code))
         FROM unit_lineage
-        WHERE new_commune_code = ANY(\(units)::text[]) AND effective > \(RunSQL.date(earlier))::date AND effective <= \(RunSQL.date(period))::date
+        WHERE new_commune_code = ANY(\(units)::text[]) AND effective > \(earlier) AND effective <= \(period)
         GROUP BY new_commune_code
         """
     }
 
     static func runs(_ codes: [String], period: Period) -> PostgresQuery {
-        "SELECT unit_code, state, report::text FROM runs WHERE period = \(RunSQL.date(period))::date AND unit_code = ANY(\(codes)::text[])"
+        "SELECT unit_code, state, report::text FROM runs WHERE period = \(period) AND unit_code = ANY(\(codes)::text[])"
     }
 
     /// The month's disbursements counted by everything the report splits them by.
@@ -32,7 +32,7 @@ enum ReportSQL {
         """
         SELECT unit_code, program, method, state, coalesce(failure_reason, ''), fallback_reason IS NOT NULL,
                count(*), sum(amount_vnd)::int8
-        FROM disbursements WHERE period = \(RunSQL.date(period))::date AND unit_code = ANY(\(codes)::text[])
+        FROM disbursements WHERE period = \(period) AND unit_code = ANY(\(codes)::text[])
         GROUP BY 1, 2, 3, 4, 5, 6
         """
     }
@@ -53,7 +53,7 @@ enum ReportSQL {
             GROUP BY 1
             """)
         query.binds.append(codes)
-        query.binds.append(RunSQL.date(period))
+        query.binds.append(period)
         return query
     }
 

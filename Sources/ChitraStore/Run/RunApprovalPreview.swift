@@ -37,6 +37,6 @@ public struct RunApprovalPreview: Sendable {
 
 enum RunApprovalPreviewSQL {
     static func run(district: String, period: Period) -> PostgresQuery {
-        "SELECT id, state::text, triggered_by, created_at FROM runs WHERE unit_code = \(district) AND period = \(RunSQL.date(period))::date"
+        "SELECT id, state::text, triggered_by, created_at FROM runs WHERE unit_code = \(district) AND period = \(period)"
     }
 }

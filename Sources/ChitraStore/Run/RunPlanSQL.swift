@@ -30,7 +30,7 @@ enum RunPlanSQL {
     static func memberIDs(district: String, period: Period) -> PostgresQuery {
         """
         SELECT coalesce(string_agg(beneficiary_id, E'\\n' ORDER BY beneficiary_id), '') FROM beneficiaries
-        WHERE unit_code = \(district) AND eligible_from <= \(RunSQL.date(period))::date
+        WHERE unit_code = \(district) AND eligible_from <= \(period)
         """
     }
 }

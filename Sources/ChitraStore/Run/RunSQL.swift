@@ -3,12 +3,10 @@ import PostgresNIO
 
 /// The statements of the monthly run.
 enum RunSQL {
-    static func date(_ period: Period) -> String { "\(period)-01" }
-
     static func unitsWithRegister(paying period: Period) -> PostgresQuery {
         """
         SELECT code FROM payout_units d
-        WHERE d.months @> \(date(period))::date
+        WHERE d.months @> \(period)
           AND EXISTS (SELECT 1 FROM beneficiaries b WHERE b.unit_code = d.code)
         ORDER BY code
         """
@@ -17,7 +15,7 @@ enum RunSQL {
     static func insertRun(district: String, period: Period, by: String, autoApprove: Bool, forced: Bool) -> PostgresQuery {
         """
         INSERT INTO runs (unit_code, period, triggered_by, auto_approve, period_forced)
-        VALUES (\(district), \(date(period))::date, \(by), \(autoApprove), \(forced))
+        VALUES (\(district), \(period), \(by), \(autoApprove), \(forced))
         ON CONFLICT (unit_code, period) DO NOTHING
         RETURNING id, generation
         """
@@ -36,7 +34,7 @@ enum RunSQL {
     static func existingRun(district: String, period: Period) -> PostgresQuery {
         """
         SELECT id, generation, state::text, triggered_by, shards, resumes FROM runs
-        WHERE unit_code = \(district) AND period = \(date(period))::date FOR UPDATE
+        WHERE unit_code = \(district) AND period = \(period) FOR UPDATE
         """
     }
 

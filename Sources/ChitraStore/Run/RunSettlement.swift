@@ -76,6 +76,6 @@ enum RunSettlementSQL {
 
     /// The runs of the disbursements named by EndToEndId.
     static func runOf(district: String, period: Period) -> PostgresQuery {
-        "SELECT id FROM runs WHERE unit_code = \(district) AND period = \(RunSQL.date(period))::date"
+        "SELECT id FROM runs WHERE unit_code = \(district) AND period = \(period)"
     }
 }

@@ -23,7 +23,7 @@ enum RunShardSQL {
                    || coalesce((paid_through - \(unescaped: epoch))::text, '') || E'\\t'
                    || payment_method || E'\\t' || program || E'\\t' || category, E'\\n'), '')
         FROM beneficiaries
-        WHERE unit_code = \(district) AND \(RunSQL.date(period))::date >= eligible_from
+        WHERE unit_code = \(district) AND \(period) >= eligible_from
           AND first_import_id <= \(registerImportID) AND
           beneficiary_id >= \(shard.lower) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))
         """
@@ -68,7 +68,7 @@ enum RunShardSQL {
                                     AND (\(shard.upper)::text IS NULL OR u.beneficiary_id < \(shard.upper))) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))
               UNION ALL
               SELECT beneficiary_id, run_period, month, kind, amount_vnd FROM chitra_moved_in_lines(\(district), \(shard.lower), \(shard.upper))
-              WHERE run_period <> \(RunSQL.date(period))::date) AS lines
+              WHERE run_period <> \(period)) AS lines
         """
     }
 
@@ -80,13 +80,13 @@ enum RunShardSQL {
         SELECT coalesce(string_agg(beneficiary_id || E'\\t' || (period - \(unescaped: epoch)) || E'\\t' || state || E'\\t'
                    || pending_recovery_vnd, E'\\n' ORDER BY beneficiary_id, period), '')
         FROM (SELECT beneficiary_id, period, state, pending_recovery_vnd FROM disbursements
-              WHERE unit_code = \(district) AND period < \(RunSQL.date(period))::date AND
+              WHERE unit_code = \(district) AND period < \(period) AND
                 beneficiary_id >= \(shard.lower) AND beneficiary_id <= (SELECT max(u.beneficiary_id) FROM beneficiaries u WHERE u.unit_code = \(district) AND u.beneficiary_id >= \(shard.lower)
                                     AND (\(shard.upper)::text IS NULL OR u.beneficiary_id < \(shard.upper))) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))
               UNION ALL
               SELECT beneficiary_id, period, state, pending_recovery_vnd
               FROM chitra_moved_in_disbursements(\(district), \(shard.lower), \(shard.upper))
-              WHERE period < \(RunSQL.date(period))::date) AS earlier
+              WHERE period < \(period)) AS earlier
         """
     }
 
@@ -98,7 +98,7 @@ enum RunShardSQL {
                             kinds: [String], amounts: [Int64], skippingExisting: Bool) -> PostgresQuery {
         """
         INSERT INTO entitlement_lines (beneficiary_id, run_period, month, kind, amount_vnd, unit_code, run_id)
-        SELECT id, \(RunSQL.date(period))::date, (month || '-01')::date, kind, amount, \(district), \(runID)
+        SELECT id, \(period), (month || '-01')::date, kind, amount, \(district), \(runID)
         FROM unnest(\(ids)::text[], \(months)::text[], \(kinds)::text[], \(amounts)::int8[]) AS u(id, month, kind, amount)
         \(unescaped: skippingExisting ? Self.lineNotThere(period: period) + " ON CONFLICT (beneficiary_id, run_period, month, kind) DO NOTHING" : "")
         """
@@ -119,7 +119,7 @@ enum RunShardSQL {
         """
         SELECT u.id, u.month, u.kind, u.amount, l.amount_vnd, l.run_id
         FROM unnest(\(ids)::text[], \(months)::text[], \(kinds)::text[], \(amounts)::int8[]) AS u(id, month, kind, amount)
-        LEFT JOIN all_entitlement_lines l ON l.beneficiary_id = u.id AND l.run_period = \(RunSQL.date(period))::date
+        LEFT JOIN all_entitlement_lines l ON l.beneficiary_id = u.id AND l.run_period = \(period)
                                          AND l.month = (u.month || '-01')::date AND l.kind = u.kind
         WHERE l.beneficiary_id IS NULL OR l.amount_vnd <> u.amount OR l.run_id <> \(runID)
         ORDER BY u.id LIMIT 1
@@ -133,7 +133,7 @@ enum RunShardSQL {
         """
         INSERT INTO disbursements (beneficiary_id, period, unit_code, run_id, program, amount_vnd, pending_recovery_vnd,
                                    method, rail, end_to_end_id, lines_implied)
-        SELECT id, \(RunSQL.date(period))::date, \(district), \(runID), program, amount, pending, method, rail, e2e, implied
+        SELECT id, \(period), \(district), \(runID), program, amount, pending, method, rail, e2e, implied
         FROM unnest(\(ids)::text[], \(programs)::text[], \(amounts)::int8[], \(pending)::int8[], \(methods)::text[],
                     \(rails)::text[], \(endToEndIDs)::text[], \(linesImplied)::bool[])
              AS u(id, program, amount, pending, method, rail, e2e, implied)
@@ -150,7 +150,7 @@ enum RunShardSQL {
                (SELECT h.beneficiary_id FROM disbursements h WHERE h.end_to_end_id = u.e2e)
         FROM unnest(\(ids)::text[], \(programs)::text[], \(amounts)::int8[], \(pending)::int8[], \(methods)::text[],
                     \(endToEndIDs)::text[]) AS u(id, program, amount, pending, method, e2e)
-        LEFT JOIN disbursements d ON d.beneficiary_id = u.id AND d.period = \(RunSQL.date(period))::date
+        LEFT JOIN disbursements d ON d.beneficiary_id = u.id AND d.period = \(period)
         WHERE d.beneficiary_id IS NULL OR d.amount_vnd <> u.amount OR d.pending_recovery_vnd <> u.pending OR d.method <> u.method
            OR d.program <> u.program OR d.end_to_end_id <> u.e2e OR d.run_id <> \(runID)
         ORDER BY u.id LIMIT 1

@@ -94,7 +94,7 @@ public struct FinanceScope: Sendable, Hashable, CustomStringConvertible {
 
 enum FinanceSQL {
     static func run(district: String, period: Period) -> PostgresQuery {
-        "SELECT id, state::text FROM runs WHERE unit_code = \(district) AND period = \(RunSQL.date(period))::date"
+        "SELECT id, state::text FROM runs WHERE unit_code = \(district) AND period = \(period)"
     }
 
     static func failed(_ scope: TransferScope) -> PostgresQuery {
