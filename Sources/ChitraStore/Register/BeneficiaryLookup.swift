@@ -1,3 +1,4 @@
+import Foundation
 import ChitraCore
 import PostgresNIO
 
@@ -36,7 +37,8 @@ public enum BeneficiaryLookup {
     /// The largest number of people one search shows.
     public static let limit = 50
 
-    /// People whose id is `text`, whose CCCD is `text`, or whose name contains it (case-insensitive).
+    /// People whose id is `text`, whose CCCD is `text`, or whose name contains it, whatever the case
+    /// and the marks ("nguyen van duc" finds "Nguyễn Văn Đức": `chitra_fold`).
     public static func find(_ text: String, database: Database) async throws -> [Person] {
         let query = text.trimmingCharacters(in: .whitespaces)
         guard !query.isEmpty else { return [] }
@@ -63,6 +65,8 @@ public enum BeneficiaryLookup {
 
 enum BeneficiaryLookupSQL {
     static func find(_ text: String, limit: Int) -> PostgresQuery {
+        // Composed as the register holds names (a keyboard may send "e" and a combining mark apart).
+        let text = text.precomposedStringWithCanonicalMapping
         let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
             .replacingOccurrences(of: "_", with: "\\_") + "%"
         return """
@@ -71,7 +75,7 @@ enum BeneficiaryLookupSQL {
                    deceased_on IS NULL AND (eligible_until IS NULL OR eligible_until >= date_trunc('month', now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date),
                    account_review
             FROM beneficiaries
-            WHERE beneficiary_id = \(text) OR cccd = \(text) OR full_name ILIKE \(pattern)
+            WHERE beneficiary_id = \(text) OR cccd = \(text) OR chitra_fold(full_name) LIKE chitra_fold(\(pattern))
             ORDER BY beneficiary_id = \(text) DESC, full_name, beneficiary_id
             LIMIT \(limit)
             """
