@@ -265,7 +265,7 @@ struct ConsoleTests {
             var page = try await browser.send(.get, "/console/failed?period=05/2026")
             #expect(page.status == 200 && page.text.contains("Tài khoản bị phong tỏa.") && page.text.contains("CCCD hết hạn")
                     && page.text.contains("Tài khoản chi của đơn vị không đủ tiền.") && page.text.contains("Nạp thêm tiền")
-                    && page.text.contains("Ngân hàng từ chối khoản này"), "\(page.text)")
+                    && page.text.contains("Ngân hàng từ chối khoản này") && page.text.contains("Tổng: 3 chuyển khoản, 1.500.000 ₫"), "\(page.text)")
             page = try await browser.send(.get, "/console/failed?period=05/2026&reason=AM04")
             // Names as the page links them (a token's hex may hold "F3" anywhere).
             #expect(page.text.contains("?q=F2\"") && !page.text.contains("?q=F1\"") && !page.text.contains("?q=F3\""), "\(page.text)")

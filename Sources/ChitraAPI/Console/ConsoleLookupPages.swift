@@ -14,52 +14,56 @@ struct ConsoleLookupPages: Sendable {
                 let period = try Console.period(request, language: caller.language)
                 let query = Console.query(request)
                 let language = caller.language
-                var codes = try await DistrictSettings.list(database: caller.database).map(\.code)
+                var unit: String?
                 if let asked = query["district"], !asked.isEmpty {
                     let district = try Path.district(asked)
                     if let refusal = AccessError(Access.decide(caller.identity, .read, districts: [district])) { throw refusal }
-                    codes = [district]
+                    unit = district
                 }
                 var reason: String?
                 if let asked = query["reason"], !asked.isEmpty {
                     guard ReasonTexts.isCode(asked) else { throw APIError.badRequest(ConsoleMessages.notAReasonCode(language)) }
                     reason = asked
                 }
-                var items: [(district: String, item: DisbursementPage.Item)] = []
-                for code in codes {
-                    let page = try await DisbursementPage.read(district: code, period: period, .init(state: .failed, reason: reason, limit: DisbursementPage.largestPage),
-                                                               database: caller.database)
-                    items += page.items.map { (code, $0) }
-                }
+                let after = query["after"].flatMap { $0.isEmpty ? nil : $0 }
+                let failed = try await FailedTransfers.read(period: period, unit: unit, reason: reason, after: after, database: caller.database)
                 let table = SortableTable([
                     .init(key: "district", label: language.text("district")), .init(key: "beneficiary", label: language.text("beneficiary")),
-                    .init(key: "amount", label: language.text("amount"), numeric: true), .init(key: "reason", label: language.text("reason")),
+                    .init(key: "name", label: language.text("name")),
+                    .init(key: "amount", label: language.text("amount"), numeric: true), .init(key: "rail", label: language.text("method")),
+                    .init(key: "reason", label: language.text("reason")),
                     .init(key: "attempts", label: language.text("attempts"), numeric: true), .init(key: "e2e", label: language.text("endToEnd")),
                 ], query: query)
-                let rows = table.sorted(items) { row, key in
+                let rows = table.sorted(failed.items) { item, key in
                     switch key {
-                    case "beneficiary": .text(row.item.beneficiaryID)
-                    case "amount": .number(row.item.amountVND)
-                    case "reason": .text(row.item.failureReason ?? "")
-                    case "attempts": .number(Int64(row.item.attempts))
-                    case "e2e": .text(row.item.endToEndID)
-                    default: .text(row.district + row.item.beneficiaryID)
+                    case "beneficiary": .text(item.beneficiaryID)
+                    case "name": .text(item.fullName)
+                    case "amount": .number(item.amountVND)
+                    case "rail": .text(item.rail + item.institution)
+                    case "reason": .text(item.reason)
+                    case "attempts": .number(Int64(item.attempts))
+                    case "e2e": .text(item.endToEndID)
+                    default: .text(item.unit + item.beneficiaryID)
                     }
                 }
                 var context = console.context(caller, language: language, title: "\(language.text("failedTitle")) \(ConsoleMessages.monthNumber(period, language))", request: request, period: period)
-                context["columns"] = table.head(path: "/console/failed", query: query)
+                context["columns"] = table.head(path: "/console/failed", query: query.filter { $0.key != "after" })
                 context["reason"] = reason ?? ""
-                context["rows"] = rows.map { row -> [String: Any] in
-                    var cells: [String: Any] = [
-                        "district": row.district, "beneficiary": row.item.beneficiaryID, "amount": Money(dong: row.item.amountVND).description,
-                        "reason": row.item.failureReason ?? "", "attempts": row.item.attempts, "endToEnd": row.item.endToEndID,
-                    ]
-                    if let code = row.item.failureReason {
-                        let text = ReasonTexts.text(code, language)
-                        cells["reasonMeaning"] = text.meaning
-                        cells["reasonNext"] = text.nextStep
-                    }
-                    return cells
+                context["district"] = unit ?? ""
+                context["totalCount"] = VietnameseNumber.grouped(failed.count)
+                context["totalAmount"] = Money(dong: failed.amountVND).description
+                if let next = failed.next {
+                    var link = query
+                    link["after"] = next
+                    context["nextPage"] = "/console/failed?" + link.sorted { $0.key < $1.key }.map { "\($0.key)=\(ConsoleURL.encode($0.value))" }.joined(separator: "&")
+                }
+                context["rows"] = rows.map { item -> [String: Any] in
+                    let text = ReasonTexts.text(item.reason, language)
+                    return ["district": item.unit, "beneficiary": item.beneficiaryID, "name": item.fullName,
+                            "amount": Money(dong: item.amountVND).description,
+                            "rail": language.text(item.rail) + (item.institution.isEmpty ? "" : " · \(item.institution)"),
+                            "reason": item.reason, "reasonMeaning": item.reason.isEmpty ? "" : text.meaning, "reasonNext": text.nextStep,
+                            "attempts": item.attempts, "endToEnd": item.endToEndID]
                 }
                 return try console.render("failed", context)
             }
