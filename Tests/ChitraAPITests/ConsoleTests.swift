@@ -254,6 +254,10 @@ struct ConsoleTests {
         #expect(Set(ReasonTexts.vietnamese.keys) == Set(ReasonTexts.english.keys))
         try await Self.withConsole { browser, _, url in
             try await TestPostgres.withRunning(url) { database in
+                var file = RegisterFileBuilder(district: "31843")
+                file.add("F1", [.fullName: "=HYPERLINK(\"http://x\")"])
+                _ = try await RegisterImporter(database: database, policy: try PolicyTable.bundled())
+                    .importFile(at: try file.write(), district: "31843", by: .test("operator", role: .operator))
                 try await database.client.query("""
                     INSERT INTO disbursements (beneficiary_id, period, unit_code, run_id, program, amount_vnd, method, rail, end_to_end_id,
                                                state, failure_reason)
@@ -269,6 +273,13 @@ struct ConsoleTests {
             page = try await browser.send(.get, "/console/failed?period=05/2026&reason=AM04")
             // Names as the page links them (a token's hex may hold "F3" anywhere).
             #expect(page.text.contains("?q=F2\"") && !page.text.contains("?q=F1\"") && !page.text.contains("?q=F3\""), "\(page.text)")
+            // The whole list as a spreadsheet opens it: a BOM, the header in the page's language, no cell taken for a formula.
+            page = try await browser.send(.get, "/console/failed.csv?period=05/2026")
+            #expect(page.status == 200 && page.headers[.contentType] == "text/csv; charset=utf-8", "\(page.headers)")
+            let lines = page.text.split(separator: "\r\n").map(String.init)
+            #expect(lines.count == 4 && lines[0] == "\u{FEFF}Đơn vị,Mã đối tượng,Họ tên,Số tiền (đồng),Hình thức,Ngân hàng hoặc ví,Mã lý do,Lý do,Số lần gửi,Mã giao dịch",
+                    "\(lines)")
+            #expect(lines[1].hasPrefix("31843,F1,\"'=HYPERLINK(\"\"http://x\"\")\",500000,Ngân hàng,,AC06,Tài khoản bị phong tỏa.,0,"), "\(lines[1])")
             page = try await browser.send(.get, "/console/failed?period=05/2026&reason=am4")
             #expect(page.status == 400 && page.text.contains("Mã lý do gồm 4 chữ in hoa hoặc chữ số, ví dụ AC01."), "\(page.text)")
             page = try await browser.send(.get, "/console/runs/31843/2026-05")

@@ -50,6 +50,8 @@ struct ConsoleLookupPages: Sendable {
                 context["columns"] = table.head(path: "/console/failed", query: query.filter { $0.key != "after" })
                 context["reason"] = reason ?? ""
                 context["district"] = unit ?? ""
+                context["csvLink"] = "/console/failed.csv?" + query.filter { $0.key == "period" || $0.key == "district" || $0.key == "reason" }
+                    .sorted { $0.key < $1.key }.map { "\($0.key)=\(ConsoleURL.encode($0.value))" }.joined(separator: "&")
                 context["totalCount"] = VietnameseNumber.grouped(failed.count)
                 context["totalAmount"] = Money(dong: failed.amountVND).description
                 if let next = failed.next {
@@ -66,6 +68,42 @@ struct ConsoleLookupPages: Sendable {
                             "attempts": item.attempts, "endToEnd": item.endToEndID]
                 }
                 return try console.render("failed", context)
+            }
+        }
+        group.get("failed.csv") { request, _ in
+            try await console.page(request, "GET /console/failed.csv") { caller in
+                let period = try Console.period(request, language: caller.language)
+                let query = Console.query(request)
+                let language = caller.language
+                var unit: String?
+                if let asked = query["district"], !asked.isEmpty {
+                    let district = try Path.district(asked)
+                    if let refusal = AccessError(Access.decide(caller.identity, .read, districts: [district])) { throw refusal }
+                    unit = district
+                }
+                var reason: String?
+                if let asked = query["reason"], !asked.isEmpty {
+                    guard ReasonTexts.isCode(asked) else { throw APIError.badRequest(ConsoleMessages.notAReasonCode(language)) }
+                    reason = asked
+                }
+                // Every page, in unit and beneficiary order; cells a spreadsheet would take for a formula made text.
+                var csv = CSVText.byteOrderMark + CSVText.line(["district", "beneficiary", "name", "amount", "method", "institution", "reason",
+                                                                 "reasonMeaning", "attempts", "endToEnd"].map { language.text("csv." + $0) })
+                var after: String?
+                repeat {
+                    let page = try await FailedTransfers.read(period: period, unit: unit, reason: reason, after: after, limit: 5_000,
+                                                              database: caller.database)
+                    for item in page.items {
+                        csv += CSVText.line([item.unit, item.beneficiaryID, item.fullName, String(item.amountVND), language.text(item.rail),
+                                             item.institution, item.reason, item.reason.isEmpty ? "" : ReasonTexts.text(item.reason, language).meaning,
+                                             String(item.attempts), item.endToEndID].map(CSVText.neutralised))
+                    }
+                    after = page.next
+                } while after != nil
+                var headers = ConsoleResponse.headers()
+                headers[.contentType] = "text/csv; charset=utf-8"
+                headers[.contentDisposition] = "attachment; filename=\"chuyen-khoan-loi-\(period)\(unit.map { "-" + $0 } ?? "").csv\""
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: csv)))
             }
         }
         group.get("beneficiaries") { request, _ in

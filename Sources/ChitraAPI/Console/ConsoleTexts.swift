@@ -1,6 +1,9 @@
 /// Every word the console shows, in Vietnamese and English. A test checks both have the same keys.
 enum ConsoleTexts {
     static let vietnamese: [String: String] = [
+        "downloadCSV": "Tải về (CSV, mở bằng Excel)", "csv.district": "Đơn vị", "csv.beneficiary": "Mã đối tượng", "csv.name": "Họ tên",
+        "csv.amount": "Số tiền (đồng)", "csv.method": "Hình thức", "csv.institution": "Ngân hàng hoặc ví", "csv.reason": "Mã lý do",
+        "csv.reasonMeaning": "Lý do", "csv.attempts": "Số lần gửi", "csv.endToEnd": "Mã giao dịch",
         "confirm.approve": "Phê duyệt đợt chi", "confirm.approve.button": "Xác nhận phê duyệt",
         "confirm.retry": "Chuyển lại các khoản lỗi", "confirm.retry.button": "Xác nhận chuyển lại", "back": "Quay lại",
         "program.ncc": "Người có công", "program.btxh": "Bảo trợ xã hội",
@@ -55,6 +58,9 @@ enum ConsoleTexts {
     ]
 
     static let english: [String: String] = [
+        "downloadCSV": "Download (CSV, opens in Excel)", "csv.district": "Unit", "csv.beneficiary": "Beneficiary", "csv.name": "Name",
+        "csv.amount": "Amount (dong)", "csv.method": "Method", "csv.institution": "Bank or wallet", "csv.reason": "Reason code",
+        "csv.reasonMeaning": "Reason", "csv.attempts": "Attempts", "csv.endToEnd": "EndToEndId",
         "confirm.approve": "Approve the run", "confirm.approve.button": "Confirm the approval",
         "confirm.retry": "Retry the failed transfers", "confirm.retry.button": "Confirm the retry", "back": "Back",
         "program.ncc": "Persons with meritorious service", "program.btxh": "Social assistance",
