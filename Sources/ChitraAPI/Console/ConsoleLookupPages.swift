@@ -8,23 +8,29 @@ import Hummingbird
 struct ConsoleLookupPages: Sendable {
     let console: Console
 
+    /// The failed list's filter: a unit the caller may read, and a reason code.
+    static func failedFilter(_ query: [String: String], caller: Console.Caller) throws -> (unit: String?, reason: String?) {
+        var unit: String?
+        if let asked = query["district"], !asked.isEmpty {
+            let district = try Path.district(asked)
+            if let refusal = AccessError(Access.decide(caller.identity, .read, districts: [district])) { throw refusal }
+            unit = district
+        }
+        var reason: String?
+        if let asked = query["reason"], !asked.isEmpty {
+            guard ReasonTexts.isCode(asked) else { throw APIError.badRequest(ConsoleMessages.notAReasonCode(caller.language)) }
+            reason = asked
+        }
+        return (unit, reason)
+    }
+
     func add(to group: RouterGroup<APIRequestContext>) {
         group.get("failed") { request, _ in
             try await console.page(request, "GET /console/failed") { caller in
                 let period = try Console.period(request, language: caller.language)
                 let query = Console.query(request)
                 let language = caller.language
-                var unit: String?
-                if let asked = query["district"], !asked.isEmpty {
-                    let district = try Path.district(asked)
-                    if let refusal = AccessError(Access.decide(caller.identity, .read, districts: [district])) { throw refusal }
-                    unit = district
-                }
-                var reason: String?
-                if let asked = query["reason"], !asked.isEmpty {
-                    guard ReasonTexts.isCode(asked) else { throw APIError.badRequest(ConsoleMessages.notAReasonCode(language)) }
-                    reason = asked
-                }
+                let (unit, reason) = try Self.failedFilter(query, caller: caller)
                 let after = query["after"].flatMap { $0.isEmpty ? nil : $0 }
                 let failed = try await FailedTransfers.read(period: period, unit: unit, reason: reason, after: after, database: caller.database)
                 let table = SortableTable([
@@ -75,17 +81,7 @@ struct ConsoleLookupPages: Sendable {
                 let period = try Console.period(request, language: caller.language)
                 let query = Console.query(request)
                 let language = caller.language
-                var unit: String?
-                if let asked = query["district"], !asked.isEmpty {
-                    let district = try Path.district(asked)
-                    if let refusal = AccessError(Access.decide(caller.identity, .read, districts: [district])) { throw refusal }
-                    unit = district
-                }
-                var reason: String?
-                if let asked = query["reason"], !asked.isEmpty {
-                    guard ReasonTexts.isCode(asked) else { throw APIError.badRequest(ConsoleMessages.notAReasonCode(language)) }
-                    reason = asked
-                }
+                let (unit, reason) = try Self.failedFilter(query, caller: caller)
                 // Every page, in unit and beneficiary order; cells a spreadsheet would take for a formula made text.
                 var csv = CSVText.byteOrderMark + CSVText.line(["district", "beneficiary", "name", "amount", "method", "institution", "reason",
                                                                  "reasonMeaning", "attempts", "endToEnd"].map { language.text("csv." + $0) })
