@@ -67,6 +67,11 @@ struct RunWriteTests {
             }
             #expect(lines == ["I1 2024-09 regular 500000", "I2 2024-07 arrear 500000", "I2 2024-08 arrear 500000",
                               "I2 2024-09 regular 500000"])
+            // The lookup breaks each month into its lines, implied or written.
+            for (id, expected) in [("I1", ["2024-09 regular 500000"]), ("I2", ["2024-07 arrear 500000", "2024-08 arrear 500000", "2024-09 regular 500000"])] {
+                let person = try #require(try await BeneficiaryLookup.find(id, database: database).first)
+                #expect(person.disbursements.first?.lines.map { "\($0.month) \($0.kind) \($0.amountVND)" } == expected, "\(id)")
+            }
             // October reads September's implied line as paid: one regular line again, nothing owed twice.
             let october = try await RunFixture.trigger("2024-10", database)
             _ = try await RunFixture.compute(try await RunFixture.plan(october, shardSize: 10, database).shards[0], database)

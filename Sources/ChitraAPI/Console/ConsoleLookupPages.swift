@@ -121,7 +121,10 @@ struct ConsoleLookupPages: Sendable {
                         "payments": person.disbursements.prefix(12).map { payment -> [String: Any] in
                             ["period": payment.period, "amount": Money(dong: payment.amountVND).description, "method": payment.method,
                              "state": payment.state.rawValue, "stateLabel": language.state(payment.state.rawValue), "reason": payment.failureReason ?? "",
-                             "reasonMeaning": payment.failureReason.map { ReasonTexts.text($0, language).meaning } ?? ""]
+                             "reasonMeaning": payment.failureReason.map { ReasonTexts.text($0, language).meaning } ?? "",
+                             "lines": payment.lines.map { line in
+                                 "\(language.text("line." + line.kind)) \(ConsoleMessages.month(line.month, language)): \(Money(dong: line.amountVND))"
+                             }.joined(separator: "; ")]
                         },
                     ]
                 }

@@ -1,6 +1,7 @@
 /// Every word the console shows, in Vietnamese and English. A test checks both have the same keys.
 enum ConsoleTexts {
     static let vietnamese: [String: String] = [
+        "madeOf": "Gồm", "line.regular": "thường kỳ", "line.arrear": "truy lĩnh", "line.recovery": "truy thu", "line.funeral": "mai táng phí",
         "downloadCSV": "Tải về (CSV, mở bằng Excel)", "csv.district": "Đơn vị", "csv.beneficiary": "Mã đối tượng", "csv.name": "Họ tên",
         "csv.amount": "Số tiền (đồng)", "csv.method": "Hình thức", "csv.institution": "Ngân hàng hoặc ví", "csv.reason": "Mã lý do",
         "csv.reasonMeaning": "Lý do", "csv.attempts": "Số lần gửi", "csv.endToEnd": "Mã giao dịch",
@@ -58,6 +59,7 @@ enum ConsoleTexts {
     ]
 
     static let english: [String: String] = [
+        "madeOf": "Made of", "line.regular": "regular", "line.arrear": "arrears", "line.recovery": "recovery", "line.funeral": "funeral allowance",
         "downloadCSV": "Download (CSV, opens in Excel)", "csv.district": "Unit", "csv.beneficiary": "Beneficiary", "csv.name": "Name",
         "csv.amount": "Amount (dong)", "csv.method": "Method", "csv.institution": "Bank or wallet", "csv.reason": "Reason code",
         "csv.reasonMeaning": "Reason", "csv.attempts": "Attempts", "csv.endToEnd": "EndToEndId",

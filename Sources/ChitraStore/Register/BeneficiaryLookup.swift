@@ -26,12 +26,21 @@ public enum BeneficiaryLookup {
         public var disbursements: [Payment] = []
     }
 
+    /// One line of a month: the month it pays, its kind, its amount (negative for a recovery).
+    public struct Line: Sendable, Hashable, Codable {
+        public var month: String
+        public var kind: String
+        public var amountVND: Int64
+    }
+
     public struct Payment: Sendable, Hashable, Codable {
         public var period: String
         public var amountVND: Int64
         public var method: String
         public var state: DisbursementState
         public var failureReason: String?
+        /// What the amount is made of.
+        public var lines: [Line] = []
     }
 
     /// The largest number of people one search shows.
@@ -58,6 +67,13 @@ public enum BeneficiaryLookup {
                 guard let index = people.firstIndex(where: { $0.beneficiaryID == id }), let state = DisbursementState(rawValue: state) else { continue }
                 people[index].disbursements.append(Payment(period: period, amountVND: amount, method: method, state: state, failureReason: reason))
             }
+            // Each month's amount broken into its lines (written or implied by the disbursement).
+            let lines = try await connection.send(BeneficiaryLookupSQL.lines(people.map(\.beneficiaryID)), logger: Database.quiet)
+            for try await (id, period, month, kind, amount) in lines.decode((String, String, String, String, Int64).self) {
+                guard let person = people.firstIndex(where: { $0.beneficiaryID == id }),
+                      let payment = people[person].disbursements.firstIndex(where: { $0.period == period }) else { continue }
+                people[person].disbursements[payment].lines.append(Line(month: month, kind: kind, amountVND: amount))
+            }
             return people
         }
     }
@@ -79,6 +95,13 @@ enum BeneficiaryLookupSQL {
             ORDER BY beneficiary_id = \(text) DESC, full_name, beneficiary_id
             LIMIT \(limit)
             """
+    }
+
+    static func lines(_ ids: [String]) -> PostgresQuery {
+        """
+        SELECT beneficiary_id, to_char(run_period, 'YYYY-MM'), to_char(month, 'YYYY-MM'), kind, amount_vnd
+        FROM all_entitlement_lines WHERE beneficiary_id = ANY(\(ids)::text[]) ORDER BY run_period DESC, month, kind
+        """
     }
 
     static func payments(_ ids: [String]) -> PostgresQuery {
