@@ -9,9 +9,10 @@ public enum RunHandlers {
 
     public static func all(policy: PolicyTable, shardSize: Int = RunPlanner.shardSize,
                            computeMaxAttempts: Int32 = NewJob.defaultMaxAttempts, rails: RailSet = .none, hooks: Hooks = Hooks()) -> [any JobHandler] {
-        [Plan(shardSize: shardSize, computeMaxAttempts: computeMaxAttempts, calculator: EntitlementCalculator(policy: policy), hooks: hooks),
-         Compute(calculator: EntitlementCalculator(policy: policy), hooks: hooks),
-         SubmitHandler(rails: rails), TransferHandler(rails: rails, hooks: hooks)]
+        let calculator = EntitlementCalculator(policy: policy)
+        return [Plan(shardSize: shardSize, computeMaxAttempts: computeMaxAttempts, calculator: calculator, hooks: hooks),
+                Compute(calculator: calculator, hooks: hooks),
+                SubmitHandler(rails: rails), TransferHandler(rails: rails, hooks: hooks)]
     }
 
     /// Runs a step; when it fails on the job's last attempt, the run fails too, with the reason,
@@ -83,13 +84,6 @@ public enum RunHandlers {
         }
     }
 
-    /// A shard that retrying cannot mend (a policy table without the month, a conflicting row):
-    /// the run fails with the reason, and the job is to be discarded with it.
-    static func stopped(runID: Int64, generation: Int32, reason: String, database: Database) async throws -> JobDiscard {
-        try await RunFailure.markFailed(runID: runID, generation: generation, reason: reason, database: database)
-        return JobDiscard(reason)
-    }
-
     /// Computes one shard: lines and disbursements, then counts the shard done.
     public struct Compute: JobHandler {
         public let kind = RunJobKind.compute
@@ -117,8 +111,10 @@ public enum RunHandlers {
                                           metadata: ["chitra.run_id": "\(args.runID)", "chitra.shard": "\(args.shard)"])
                 }
             } catch let error as any RunStoppingError {
-                throw try await stopped(runID: args.runID, generation: args.generation,
-                                        reason: "shard \(args.shard) stopped: \(error.description)", database: context.database)
+                // Retrying cannot mend it: the run fails with the reason, and the job is discarded.
+                let reason = "shard \(args.shard) stopped: \(error.description)"
+                try await RunFailure.markFailed(runID: args.runID, generation: args.generation, reason: reason, database: context.database)
+                throw JobDiscard(reason)
             } catch let unknown as RunShardRecord.Unknown {
                 // A job for a shard the plan never recorded: nothing to compute, and the run is not at fault.
                 throw JobDiscard(unknown.description)

@@ -245,6 +245,10 @@ struct ConsoleTests {
             page = try await browser.send(.post, "/console/runs/31825/2026-05/approve", form: ["csrf": csrf, "count": "1", "amount": amount])
             page = try await browser.send(.get, "/console/runs/31825/2026-05")
             #expect(page.text.contains("Đã phê duyệt: 1 khoản chi"), "\(page.text)")
+            // Approved, it has nothing left to confirm: the page says so instead of offering the button.
+            page = try await browser.send(.get, "/console/runs/31825/2026-05/approve")
+            #expect(page.status == 409 && page.text.contains("only a computed run can be approved") && !page.text.contains(#"id="confirm""#),
+                    "\(page.text)")
         }
     }
 

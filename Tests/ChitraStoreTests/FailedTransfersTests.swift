@@ -24,12 +24,12 @@ struct FailedTransfersTests {
                 """)
             let first = try await FailedTransfers.read(period: Period("2024-09")!, unit: nil, reason: nil, after: nil, limit: 2, database: database)
             #expect(first.items.map(\.fullName) == ["Lê Văn Một", "Lê Thị Hai"] && first.next == "959/G2")
-            #expect(first.count == 3 && first.amountVND == 600_000 && first.items[0].institution == "970405")
+            #expect(first.totals == .init(count: 3, amountVND: 600_000) && first.items[0].institution == "970405")
             let second = try await FailedTransfers.read(period: Period("2024-09")!, unit: nil, reason: nil, after: first.next, limit: 2,
                                                         database: database)
             #expect(second.items.map(\.beneficiaryID) == ["G3"] && second.next == nil)
             let ac01 = try await FailedTransfers.read(period: Period("2024-09")!, unit: "959", reason: "AC01", after: nil, database: database)
-            #expect(ac01.items.map(\.beneficiaryID) == ["G1", "G3"] && ac01.count == 2 && ac01.amountVND == 400_000)
+            #expect(ac01.items.map(\.beneficiaryID) == ["G1", "G3"] && ac01.totals == .init(count: 2, amountVND: 400_000))
         }
     }
 }

@@ -39,6 +39,10 @@ struct ConsoleConfirmPages: Sendable {
         guard let preview = try await RunApprovalPreview.read(district: district, period: period, database: caller.database) else {
             throw APIError(.notFound, "\(PayoutUnitCode.named(district)) has no run for \(period).")
         }
+        guard preview.state == .computed else {
+            throw APIError(.conflict, RunApproval.Failure.notComputed(district: district, period: period.description,
+                                                                      state: preview.state.rawValue).description)
+        }
         let totals = preview.totals
         page["rows"] = totals.countByRail.keys.sorted().map { rail in
             row(language.text(rail), count: totals.countByRail[rail] ?? 0, amount: totals.byRail[rail] ?? 0)
@@ -75,8 +79,8 @@ struct ConsoleConfirmPages: Sendable {
         page["totalCount"] = VietnameseNumber.grouped(preview.count)
         page["totalAmount"] = preview.amount.description
         page["notes"] = [language == .vi
-            ? "Các khoản này được gửi lại với đúng mã giao dịch cũ; ngân hàng không chi hai lần cho một mã."
-            : "They are sent again with their EndToEndIds; the bank does not pay one id twice."]
+            ? "Chỉ các khoản bị từ chối được gửi lại, với mã giao dịch cũ; không khoản nào đã chi, đang chờ hoặc chưa rõ kết quả được gửi lại."
+            : "Only the rejected transfers are sent again, with their EndToEndIds; none paid, pending or of unknown outcome is sent again."]
         page["fields"] = [["name": "count", "value": String(preview.count)]]
     }
 

@@ -40,8 +40,6 @@ struct ConsoleHomePage: Sendable {
             try await console.page(request, "GET /console/home") { caller in
                 let language = caller.language
                 let runs = try await RunNeedingPeople.list(database: caller.database)
-                let names = Dictionary(try await DistrictSettings.list(database: caller.database).map { ($0.code, $0.name) },
-                                       uniquingKeysWith: { first, _ in first })
                 let mine = Section.allCases.filter { Access.decide(caller.identity, $0.action, districts: []) == .allowed }
                 let ordered = mine + Section.allCases.filter { !mine.contains($0) }
                 var context = console.context(caller, language: language, title: language.text("homeTitle"), request: request)
@@ -49,15 +47,15 @@ struct ConsoleHomePage: Sendable {
                     let held = runs.filter(section.holds)
                     guard !held.isEmpty else { return nil }
                     return ["id": section.rawValue, "title": language.text("home." + section.rawValue), "yours": mine.contains(section),
-                            "rows": held.map { row(section, $0, name: names[$0.district] ?? "", language: language) }]
+                            "rows": held.map { row(section, $0, language: language) }]
                 }
                 return try console.render("home", context)
             }
         }
     }
 
-    private func row(_ section: Section, _ run: RunNeedingPeople, name: String, language: ConsoleLanguage) -> [String: Any] {
-        var row: [String: Any] = ["district": run.district, "name": name, "period": run.period,
+    private func row(_ section: Section, _ run: RunNeedingPeople, language: ConsoleLanguage) -> [String: Any] {
+        var row: [String: Any] = ["district": run.district, "name": run.name, "period": run.period,
                                   "month": ConsoleMessages.month(run.period, language), "link": "/console/runs/\(run.district)/\(run.period)"]
         switch section {
         case .toApprove:

@@ -8,8 +8,11 @@ import Hummingbird
 struct ConsoleLookupPages: Sendable {
     let console: Console
 
-    /// The failed list's filter: a unit the caller may read, and a reason code.
-    static func failedFilter(_ query: [String: String], caller: Console.Caller) throws -> (unit: String?, reason: String?) {
+    /// The failed list's filter: the month, a unit the caller may read, and a reason code (and the query they came in).
+    static func failedFilter(_ request: Request, caller: Console.Caller) throws
+        -> (period: Period, query: [String: String], unit: String?, reason: String?) {
+        let period = try Console.period(request, language: caller.language)
+        let query = Console.query(request)
         var unit: String?
         if let asked = query["district"], !asked.isEmpty {
             let district = try Path.district(asked)
@@ -21,16 +24,14 @@ struct ConsoleLookupPages: Sendable {
             guard ReasonTexts.isCode(asked) else { throw APIError.badRequest(ConsoleMessages.notAReasonCode(caller.language)) }
             reason = asked
         }
-        return (unit, reason)
+        return (period, query, unit, reason)
     }
 
     func add(to group: RouterGroup<APIRequestContext>) {
         group.get("failed") { request, _ in
             try await console.page(request, "GET /console/failed") { caller in
-                let period = try Console.period(request, language: caller.language)
-                let query = Console.query(request)
+                let (period, query, unit, reason) = try Self.failedFilter(request, caller: caller)
                 let language = caller.language
-                let (unit, reason) = try Self.failedFilter(query, caller: caller)
                 let after = query["after"].flatMap { $0.isEmpty ? nil : $0 }
                 let failed = try await FailedTransfers.read(period: period, unit: unit, reason: reason, after: after, database: caller.database)
                 let table = SortableTable([
@@ -56,15 +57,10 @@ struct ConsoleLookupPages: Sendable {
                 context["columns"] = table.head(path: "/console/failed", query: query.filter { $0.key != "after" })
                 context["reason"] = reason ?? ""
                 context["district"] = unit ?? ""
-                context["csvLink"] = "/console/failed.csv?" + query.filter { $0.key == "period" || $0.key == "district" || $0.key == "reason" }
-                    .sorted { $0.key < $1.key }.map { "\($0.key)=\(ConsoleURL.encode($0.value))" }.joined(separator: "&")
-                context["totalCount"] = VietnameseNumber.grouped(failed.count)
-                context["totalAmount"] = Money(dong: failed.amountVND).description
-                if let next = failed.next {
-                    var link = query
-                    link["after"] = next
-                    context["nextPage"] = "/console/failed?" + link.sorted { $0.key < $1.key }.map { "\($0.key)=\(ConsoleURL.encode($0.value))" }.joined(separator: "&")
-                }
+                context["csvLink"] = ConsoleURL.link("/console/failed.csv", query.filter { ["period", "district", "reason"].contains($0.key) })
+                context["totalCount"] = VietnameseNumber.grouped(failed.totals?.count ?? 0)
+                context["totalAmount"] = Money(dong: failed.totals?.amountVND ?? 0).description
+                if let next = failed.next { context["nextPage"] = ConsoleURL.link("/console/failed", query.merging(["after": next]) { $1 }) }
                 context["rows"] = rows.map { item -> [String: Any] in
                     let text = ReasonTexts.text(item.reason, language)
                     return ["district": item.unit, "beneficiary": item.beneficiaryID, "name": item.fullName,
@@ -78,17 +74,15 @@ struct ConsoleLookupPages: Sendable {
         }
         group.get("failed.csv") { request, _ in
             try await console.page(request, "GET /console/failed.csv") { caller in
-                let period = try Console.period(request, language: caller.language)
-                let query = Console.query(request)
+                let (period, _, unit, reason) = try Self.failedFilter(request, caller: caller)
                 let language = caller.language
-                let (unit, reason) = try Self.failedFilter(query, caller: caller)
                 // Every page, in unit and beneficiary order; cells a spreadsheet would take for a formula made text.
                 var csv = CSVText.byteOrderMark + CSVText.line(["district", "beneficiary", "name", "amount", "method", "institution", "reason",
                                                                  "reasonMeaning", "attempts", "endToEnd"].map { language.text("csv." + $0) })
                 var after: String?
                 repeat {
                     let page = try await FailedTransfers.read(period: period, unit: unit, reason: reason, after: after, limit: 5_000,
-                                                              database: caller.database)
+                                                              totals: false, database: caller.database)
                     for item in page.items {
                         csv += CSVText.line([item.unit, item.beneficiaryID, item.fullName, String(item.amountVND), language.text(item.rail),
                                              item.institution, item.reason, item.reason.isEmpty ? "" : ReasonTexts.text(item.reason, language).meaning,

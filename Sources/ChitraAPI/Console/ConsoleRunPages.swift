@@ -79,7 +79,7 @@ struct ConsoleRunPages: Sendable {
                     func link(_ target: Int) -> String {
                         var parameters = query
                         parameters["page"] = String(target)
-                        return "/console/runs?" + parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\(ConsoleURL.encode($0.value))" }.joined(separator: "&")
+                        return ConsoleURL.link("/console/runs", parameters)
                     }
                     var pagination: [String: Any] = ["page": page, "pages": pages]
                     if page > 1 { pagination["previous"] = link(page - 1) }

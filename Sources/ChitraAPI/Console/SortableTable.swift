@@ -28,7 +28,7 @@ struct SortableTable {
             parameters["sort"] = column.key
             let reverse = column.key == sortKey && !descending
             if reverse { parameters["dir"] = "desc" }
-            let link = path + "?" + parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\(ConsoleURL.encode($0.value))" }.joined(separator: "&")
+            let link = ConsoleURL.link(path, parameters)
             return ["link": link, "label": column.label, "numeric": column.numeric,
                     "arrow": column.key == sortKey ? (descending ? " ▼" : " ▲") : ""]
         }
@@ -52,5 +52,10 @@ enum ConsoleURL {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+
+    /// `path` with `query` as its query string, keys in order (one link for one page, whatever the order asked).
+    static func link(_ path: String, _ query: [String: String]) -> String {
+        path + "?" + query.sorted { $0.key < $1.key }.map { "\($0.key)=\(encode($0.value))" }.joined(separator: "&")
     }
 }

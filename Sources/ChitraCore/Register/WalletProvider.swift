@@ -28,8 +28,10 @@ public struct WalletProvider: Sendable, Hashable {
 
     /// The provider `text` names, or nil.
     public static func named(_ text: String) -> WalletProvider? {
-        byKey[key(text)]
+        byCode[text] ?? byKey[key(text)]          // a code as it is (most rows) needs no folding
     }
+
+    private static let byCode = Dictionary(uniqueKeysWithValues: known.map { ($0.code, $0) })
 
     /// One sentence listing the providers, for a refusal.
     public static var listed: String {

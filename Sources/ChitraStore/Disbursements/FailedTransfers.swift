@@ -22,16 +22,25 @@ public enum FailedTransfers {
         public var items: [Item]
         /// The cursor of the next page (`unit/beneficiary`), if there is one.
         public var next: String?
-        /// All the failed transfers the filter holds, not only this page's.
+        /// All the failed transfers the filter holds, not only this page's (when asked for).
+        public var totals: Totals?
+    }
+
+    public struct Totals: Sendable, Hashable {
         public var count: Int
         public var amountVND: Int64
+        public init(count: Int, amountVND: Int64) {
+            self.count = count
+            self.amountVND = amountVND
+        }
     }
 
     public static let pageSize = 500
 
-    /// `units` nil: every unit in scope. `after`: a page's `next`.
+    /// `unit` nil: every unit in scope. `after`: a page's `next`. `totals`: count them all too (not
+    /// for each page of a list read page after page).
     public static func read(period: Period, unit: String?, reason: String?, after: String?, limit: Int = pageSize,
-                            database: Database) async throws -> Page {
+                            totals: Bool = true, database: Database) async throws -> Page {
         let cursor = after.flatMap { text -> (String, String)? in
             let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
             return parts.count == 2 ? (parts[0], parts[1]) : nil
@@ -49,12 +58,13 @@ public enum FailedTransfers {
                 items.removeLast()
                 next = items.last.map { "\($0.unit)/\($0.beneficiaryID)" }
             }
-            var count = 0, amount: Int64 = 0
+            var page = Page(items: items, next: next)
+            guard totals else { return page }
             for try await (all, sum) in try await connection.send(FailedTransfersSQL.totals(period: period, unit: unit, reason: reason),
                                                                    logger: Database.quiet).decode((Int64, Int64).self) {
-                (count, amount) = (Int(all), sum)
+                page.totals = Totals(count: Int(all), amountVND: sum)
             }
-            return Page(items: items, next: next, count: count, amountVND: amount)
+            return page
         }
     }
 }

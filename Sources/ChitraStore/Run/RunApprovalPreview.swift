@@ -6,15 +6,12 @@ import PostgresNIO
 /// triggered it and when, and the unit's month before for comparison. The approval then carries the
 /// count and sum shown (`RunApproval.Shown`): if the run changed meanwhile, nothing is approved.
 public struct RunApprovalPreview: Sendable {
-    public var runID: Int64
     public var state: RunState
     public var triggeredBy: String
     public var triggeredAt: Date
     public var totals: RunApproval.ControlTotals
     /// The unit's run of the month before, if it had one.
     public var previous: RunApproval.Shown?
-
-    public var shown: RunApproval.Shown { .init(count: totals.count, totalVND: totals.totalVND) }
 
     /// Nil when the unit has no run for `period`.
     public static func read(district: String, period: Period, database: Database) async throws -> RunApprovalPreview? {
@@ -23,7 +20,7 @@ public struct RunApprovalPreview: Sendable {
                                                                             logger: Database.quiet).decode((Int64, String, String, Date).self) {
                 guard let state = RunState(rawValue: state) else { return nil }
                 let totals = try await RunApproval.controlTotals(runID: id, on: connection)
-                return RunApprovalPreview(runID: id, state: state, triggeredBy: by, triggeredAt: at, totals: totals)
+                return RunApprovalPreview(state: state, triggeredBy: by, triggeredAt: at, totals: totals)
             }
             return nil
         }

@@ -92,23 +92,26 @@ enum RunShardSQL {
 
     /// The shard's lines in one statement (measured as fast as COPY through a temporary table in a
     /// release build, and free of the driver's COPY precondition when the server goes away).
-    /// `skippingExisting` is the slow way, taken only when rows are already there: it inserts what
-    /// the tables neither hold nor imply (a row already there is compared afterwards, never trusted).
     static func insertLines(runID: Int64, district: String, period: Period, ids: [String], months: [String],
-                            kinds: [String], amounts: [Int64], skippingExisting: Bool) -> PostgresQuery {
+                            kinds: [String], amounts: [Int64]) -> PostgresQuery {
         """
         INSERT INTO entitlement_lines (beneficiary_id, run_period, month, kind, amount_vnd, unit_code, run_id)
         SELECT id, \(period), (month || '-01')::date, kind, amount, \(district), \(runID)
         FROM unnest(\(ids)::text[], \(months)::text[], \(kinds)::text[], \(amounts)::int8[]) AS u(id, month, kind, amount)
-        \(unescaped: skippingExisting ? Self.lineNotThere(period: period) + " ON CONFLICT (beneficiary_id, run_period, month, kind) DO NOTHING" : "")
         """
     }
 
-    /// Neither written nor implied by a disbursement already there.
-    private static func lineNotThere(period: Period) -> String {
+    /// The slow way, taken only when rows are already there: the lines the tables neither hold nor
+    /// imply by a disbursement (a row already there is compared afterwards, never trusted).
+    static func insertMissingLines(runID: Int64, district: String, period: Period, ids: [String], months: [String],
+                                   kinds: [String], amounts: [Int64]) -> PostgresQuery {
         """
-        WHERE NOT EXISTS (SELECT FROM all_entitlement_lines l WHERE l.beneficiary_id = u.id AND l.run_period = '\(period.description)-01'::date
+        INSERT INTO entitlement_lines (beneficiary_id, run_period, month, kind, amount_vnd, unit_code, run_id)
+        SELECT id, \(period), (month || '-01')::date, kind, amount, \(district), \(runID)
+        FROM unnest(\(ids)::text[], \(months)::text[], \(kinds)::text[], \(amounts)::int8[]) AS u(id, month, kind, amount)
+        WHERE NOT EXISTS (SELECT FROM all_entitlement_lines l WHERE l.beneficiary_id = u.id AND l.run_period = \(period)
                                                                 AND l.month = (u.month || '-01')::date AND l.kind = u.kind)
+        ON CONFLICT (beneficiary_id, run_period, month, kind) DO NOTHING
         """
     }
 

@@ -134,9 +134,9 @@ struct RunShardWriter {
 
     private func insertLines(_ columns: LineColumns, skippingExisting: Bool, on connection: PostgresConnection) async throws {
         guard !columns.ids.isEmpty else { return }
-        try await connection.send(RunShardSQL.insertLines(runID: runID, district: district, period: period, ids: columns.ids,
-                                                           months: columns.months, kinds: columns.kinds, amounts: columns.amounts,
-                                                           skippingExisting: skippingExisting), logger: Database.quiet)
+        let insert = skippingExisting ? RunShardSQL.insertMissingLines : RunShardSQL.insertLines
+        try await connection.send(insert(runID, district, period, columns.ids, columns.months, columns.kinds, columns.amounts),
+                                  logger: Database.quiet)
     }
 
     private func insertDisbursements(_ columns: DisbursementColumns, skippingExisting: Bool,
