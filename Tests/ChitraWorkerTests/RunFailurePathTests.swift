@@ -213,8 +213,13 @@ struct RunFailurePathTests {
                 }
                 await gate.wait("written")
                 group.addTask { _ = try await RunCancellation.cancel(district: "954", period: Period("2024-09")!, by: .test("operator"), database: database) }
-                // The cancel waits on the shard (the run's row first, for both); then the shard commits.
-                try await Task.sleep(for: .milliseconds(300))
+                // The cancel waits on the shard (the run's row first, for both): seen waiting on a lock
+                // (however slow the machine), the shard commits.
+                try await eventually("the cancel waits for the shard's lock") {
+                    try await RunFixture.count("""
+                        SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+                        """, database) > 0
+                }
                 await gate.open("release")
                 try await group.waitForAll()
             }
