@@ -127,7 +127,8 @@ let package = Package(
         .target(
             name: "ChitraTesting",
             dependencies: [
-                "ChitraCore", "ChitraStore", "ChitraWorker", "ChitraRails",
+                "ChitraCore", "ChitraStore", "ChitraWorker", "ChitraRails", "ChitraAPI",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -143,6 +144,11 @@ let package = Package(
             dependencies: [
                 "ChitraCore", "ChitraStore", "ChitraWorker", "ChitraAPI", "ChitraWorkerCommand", "ChitraBankSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -1,30 +1,41 @@
 import ChitraCore
 import ChitraStore
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 
 /// The post office's side: the cash list of a district's month (CSV, CCCDs masked), its
 /// confirmations (all or nothing), closing the month's cash, and failed transfers sent to cash.
-struct CashRoutes: Sendable {
+public struct CashRoutes: Sendable {
     let server: APIServer
 
-    struct Confirmed: Encodable {
-        var paid: Int
-        var returned: Int
-        var completedRuns: [Int64]
-        var alreadyConfirmed: Bool
-        var message: String
+    public struct Confirmed: Codable, Sendable {
+        public var paid: Int
+        public var returned: Int
+        public var completedRuns: [Int64]
+        public var alreadyConfirmed: Bool
+        public var message: String
         enum CodingKeys: String, CodingKey { case paid, returned, completedRuns = "completed_runs", alreadyConfirmed = "already_confirmed", message }
     }
 
-    struct Closed: Encodable {
-        var returned: Int
-        var returnedVND: Int64
-        var completedRun: Int64?
-        var message: String
+    public struct Closed: Codable, Sendable {
+        public var returned: Int
+        public var returnedVND: Int64
+        public var completedRun: Int64?
+        public var message: String
         enum CodingKeys: String, CodingKey { case returned, returnedVND = "returned_vnd", completedRun = "completed_run", message }
     }
+
+    /// Failed transfers sent to the post office's list, and who decided it.
+    public struct FellBack: Codable, Sendable {
+        public var failed: Int
+        public var moved: Int
+        public var by: String
+    }
+
+    /// The cash list's header of their sum (`Chitra-Count` says how many).
+    public static let totalHeader = "Chitra-Total-VND"
 
     func add(to api: RouterGroup<APIRequestContext>) {
         api.get("runs/:unit/:period/cash-list") { request, context in
@@ -35,15 +46,16 @@ struct CashRoutes: Sendable {
                     throw APIError.badRequest("commune must be a commune's five digits.")
                 }
                 let caller = try await Caller.authorize(request, .cashList, districts: [district], server: server)
-                let path = NSTemporaryDirectory() + "chitra-cash-\(UUID().uuidString).csv"
-                defer { try? FileManager.default.removeItem(atPath: path) }
-                let output = try PrivateFile.create(path)
-                _ = try await CashList.write(district: district, period: period, commune: commune, database: caller.database, to: output)
-                try output.close()
-                var headers = HTTPFields()
-                headers[.contentType] = "text/csv; charset=utf-8"
-                headers[.contentDisposition] = "attachment; filename=\"cash-\(district)-\(period).csv\""
-                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: try Data(contentsOf: URL(fileURLWithPath: path)))))
+                var total = Money.zero
+                return try await FileResponse.csv(named: "cash-\(district)-\(period).csv", headers: { _, headers in
+                    var headers = headers
+                    headers[HTTPField.Name(Self.totalHeader)!] = "\(total.dong)"
+                    return headers
+                }) { output in
+                    let written = try await CashList.write(district: district, period: period, commune: commune, database: caller.database, to: output)
+                    total = written.total
+                    return written.count
+                }
             }
         }
         api.post("cash/confirmations") { request, _ in
@@ -74,7 +86,7 @@ struct CashRoutes: Sendable {
                 let scope = try body.scope(district: district, period: period)
                 let caller = try await Caller.authorize(request, .cashFallback, districts: [district], server: server)
                 let outcome = try await FinanceRerun.fallBack(scope, by: caller.identity, expecting: body.expectedCount, database: caller.database)
-                return try JSONResponse.encode(["failed": outcome.preview.count, "moved": outcome.moved])
+                return try JSONResponse.encode(FellBack(failed: outcome.preview.count, moved: outcome.moved, by: caller.identity.name))
             }
         }
     }

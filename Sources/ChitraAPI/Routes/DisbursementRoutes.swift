@@ -4,13 +4,15 @@ import Foundation
 import Hummingbird
 
 /// A run's disbursements, filtered and keyset-paginated; finance's re-run of failed transfers.
-struct DisbursementRoutes: Sendable {
+public struct DisbursementRoutes: Sendable {
     let server: APIServer
 
-    struct Retried: Encodable {
-        var failed: Int
-        var moved: Int
-        var batches: [String]
+    public struct Retried: Codable, Sendable {
+        public var failed: Int
+        public var moved: Int
+        public var batches: [String]
+        /// Who is recorded as having re-run them.
+        public var by: String
     }
 
     func add(to api: RouterGroup<APIRequestContext>) {
@@ -46,6 +48,26 @@ struct DisbursementRoutes: Sendable {
                 return try JSONResponse.encode(try await DisbursementPage.read(district: district, period: period, filter, database: caller.database))
             }
         }
+        api.get("runs/:unit/:period/failed") { request, context in
+            try await server.respond("GET /runs/{unit}/{period}/failed") {
+                let (district, period) = try Path.target(context)
+                let query = QueryParameters(request: request)
+                let body = FinanceScopeBody(batch: query.text("batch"), reason: query.text("reason"), rail: query.text("rail"))
+                let scope = try body.scope(district: district, period: period)
+                let caller = try await Caller.authorize(request, .read, districts: [district], server: server)
+                return try JSONResponse.encode(try await scope.preview(database: caller.database))
+            }
+        }
+        api.get("runs/:unit/:period/export") { request, context in
+            try await server.respond("GET /runs/{unit}/{period}/export") {
+                let (district, period) = try Path.target(context)
+                let format = QueryParameters(request: request).text("format") ?? "csv"
+                guard format == "csv" || format == "json" else { throw APIError.badRequest("format must be csv or json.") }
+                let caller = try await Caller.authorize(request, .read, districts: [district], server: server)
+                return DisbursementExportBody.response(district: district, period: period, json: format == "json", database: caller.database,
+                                                       logger: server.logger)
+            }
+        }
         api.post("runs/:unit/:period/retries") { request, context in
             try await server.respond("POST /runs/{unit}/{period}/retries") {
                 let (district, period) = try Path.target(context)
@@ -53,7 +75,8 @@ struct DisbursementRoutes: Sendable {
                 let scope = try body.scope(district: district, period: period)
                 let caller = try await Caller.authorize(request, .retryTransfers, districts: [district], server: server)
                 let outcome = try await FinanceRerun.retry(scope, by: caller.identity, expecting: body.expectedCount, database: caller.database)
-                return try JSONResponse.encode(Retried(failed: outcome.preview.count, moved: outcome.moved, batches: outcome.batches.map(\.messageID)))
+                return try JSONResponse.encode(Retried(failed: outcome.preview.count, moved: outcome.moved, batches: outcome.batches.map(\.messageID),
+                                                       by: caller.identity.name))
             }
         }
     }

@@ -3,7 +3,8 @@ import ChitraStore
 import Foundation
 import Hummingbird
 
-/// The month's report to the province: each district the caller sees (or the one asked for) and their sum.
+/// The month's report to the province: each unit the caller sees (or those asked for, or those of a
+/// province) and their sum; and each unit compared with the unit(s) it came from in an earlier month.
 struct ReportRoutes: Sendable {
     let server: APIServer
 
@@ -11,10 +12,34 @@ struct ReportRoutes: Sendable {
         api.get("reports/:period") { request, context in
             try await server.respond("GET /reports/{period}") {
                 let period = try Path.period(context.parameters.require("period"))
-                let district = try QueryParameters(request: request).district()
-                let caller = try await Caller.authorize(request, .read, districts: district.map { [$0] } ?? [], server: server)
-                return try JSONResponse.encode(try await MonthlyReports.make(period: period, districts: district.map { [$0] }, database: caller.database))
+                let (units, province) = try Self.scope(request)
+                let caller = try await Caller.authorize(request, .read, districts: units ?? [], server: server)
+                return try JSONResponse.encode(try await MonthlyReports.make(period: period, districts: units, province: province,
+                                                                             database: caller.database))
             }
         }
+        api.get("reports/:period/comparison") { request, context in
+            try await server.respond("GET /reports/{period}/comparison") {
+                let period = try Path.period(context.parameters.require("period"))
+                let (units, province) = try Self.scope(request)
+                guard let earlier = try QueryParameters(request: request).period("compare") else {
+                    throw APIError.badRequest("Name the earlier month: ?compare=YYYY-MM.")
+                }
+                guard earlier < period else { throw APIError.badRequest("compare takes a month before the report's.") }
+                let caller = try await Caller.authorize(request, .read, districts: units ?? [], server: server)
+                let report = try await MonthlyReports.make(period: period, districts: units, province: province, database: caller.database)
+                return try JSONResponse.encode(try await MonthlyReports.compare(report, with: earlier, database: caller.database))
+            }
+        }
+    }
+
+    /// `?unit=` (several, by commas) and `?province=` (2 digits).
+    static func scope(_ request: Request) throws -> (units: [String]?, province: String?) {
+        let query = QueryParameters(request: request)
+        let province = query.text("province")
+        if let province, province.count != 2 || !province.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            throw APIError.badRequest("province must be a province's code of 2 digits, such as 96.")
+        }
+        return (try query.units(), province)
     }
 }

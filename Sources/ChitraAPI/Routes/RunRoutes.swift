@@ -5,27 +5,58 @@ import Hummingbird
 
 /// Runs: list and status (everyone, in their districts), trigger (operator; with auto-approval an
 /// admin), approve (finance), cancel and resume (operator, finance).
-struct RunRoutes: Sendable {
+public struct RunRoutes: Sendable {
     let server: APIServer
 
-    struct Trigger: Decodable {
-        var period: String
-        var units: [String]?
+    public struct Trigger: Codable, Sendable {
+        public var period: String
+        public var units: [String]?
         /// Another name for `units`.
-        var districts: [String]?
-        var autoApprove: Bool?
-        var force: Bool?
+        public var districts: [String]?
+        public var autoApprove: Bool?
+        public var force: Bool?
+
+        public init(period: String, units: [String]?, autoApprove: Bool?, force: Bool?) {
+            self.period = period
+            self.units = units
+            self.autoApprove = autoApprove
+            self.force = force
+        }
+
         enum CodingKeys: String, CodingKey { case period, units, districts, autoApprove = "auto_approve", force }
         static let fields: Set<String> = ["period", "units", "districts", "auto_approve", "force"]
     }
 
-    struct Triggered: Encodable {
-        var district: String
-        var runID: Int64
-        var started: Bool
-        var state: String
-        var message: String
+    public struct Triggered: Codable, Sendable {
+        public var district: String
+        public var runID: Int64
+        public var started: Bool
+        public var state: String
+        public var message: String
         enum CodingKeys: String, CodingKey { case district = "unit", runID = "run_id", started, state, message }
+    }
+
+    /// An approval's answer: the run's control totals and who approved it.
+    public struct Approved: Codable, Sendable {
+        public var totals: RunApproval.ControlTotals
+        public var approvedBy: String
+        enum CodingKeys: String, CodingKey { case approvedBy = "approved_by" }
+
+        init(totals: RunApproval.ControlTotals, approvedBy: String) {
+            self.totals = totals
+            self.approvedBy = approvedBy
+        }
+
+        public init(from decoder: any Decoder) throws {
+            totals = try RunApproval.ControlTotals(from: decoder)
+            approvedBy = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .approvedBy)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            try totals.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(approvedBy, forKey: .approvedBy)
+        }
     }
 
     func add(to api: RouterGroup<APIRequestContext>) {
@@ -36,6 +67,32 @@ struct RunRoutes: Sendable {
                 let period = try query.period()
                 let caller = try await Caller.authorize(request, .read, districts: district.map { [$0] } ?? [], server: server)
                 return try JSONResponse.encode(try await RunStatus.list(period: period, districts: district.map { [$0] }, database: caller.database))
+            }
+        }
+        api.get("runs/progress") { request, _ in
+            try await server.respond("GET /runs/progress") {
+                let query = QueryParameters(request: request)
+                let units = try query.units()
+                let period = try query.period()
+                let caller = try await Caller.authorize(request, .read, districts: units ?? [], server: server)
+                return try JSONResponse.encode(try await RunProgressSnapshot.read(period: period, districts: units, database: caller.database))
+            }
+        }
+        api.get("runs/:unit/:period/shards") { request, context in
+            try await server.respond("GET /runs/{unit}/{period}/shards") {
+                let (district, period) = try Path.target(context)
+                let caller = try await Caller.authorize(request, .read, districts: [district], server: server)
+                guard let run = try await RunStatus.list(period: period, districts: [district], database: caller.database).first else {
+                    throw APIError(.notFound, "\(PayoutUnitCode.named(district)) has no run for \(period).")
+                }
+                return try JSONResponse.encode(try await RunShardRecord.list(runID: run.runID, database: caller.database))
+            }
+        }
+        api.get("runs/:unit/:period/batches") { request, context in
+            try await server.respond("GET /runs/{unit}/{period}/batches") {
+                let (district, period) = try Path.target(context)
+                let caller = try await Caller.authorize(request, .read, districts: [district], server: server)
+                return try JSONResponse.encode(try await TransferBatchSummary.list(district: district, period: period, database: caller.database))
             }
         }
         api.post("runs") { request, _ in
@@ -76,8 +133,8 @@ struct RunRoutes: Sendable {
                 let (district, period) = try Path.target(context)
                 _ = try await StrictJSON.decode([String: String].self, from: request, fields: [])
                 let caller = try await Caller.authorize(request, .approveRun, districts: [district], server: server)
-                return try JSONResponse.encode(try await RunApproval.approve(district: district, period: period, by: caller.identity,
-                                                                             database: caller.database))
+                let totals = try await RunApproval.approve(district: district, period: period, by: caller.identity, database: caller.database)
+                return try JSONResponse.encode(Approved(totals: totals, approvedBy: caller.identity.name))
             }
         }
         api.post("runs/:unit/:period/cancel") { request, context in

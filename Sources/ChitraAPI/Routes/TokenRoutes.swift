@@ -4,24 +4,33 @@ import Foundation
 import Hummingbird
 
 /// Tokens (an admin's): list, create (the secret shown in this answer only), revoke.
-struct TokenRoutes: Sendable {
+public struct TokenRoutes: Sendable {
     let server: APIServer
 
-    struct Create: Decodable {
-        var name: String
-        var role: String
-        var units: [String]?
+    public struct Create: Codable, Sendable {
+        public var name: String
+        public var role: String
+        public var units: [String]?
         /// Another name for `units`.
-        var districts: [String]?
-        var province: String?
-        var expiresInDays: Int?
+        public var districts: [String]?
+        public var province: String?
+        public var expiresInDays: Int?
+
+        public init(name: String, role: String, units: [String]?, province: String?, expiresInDays: Int?) {
+            self.name = name
+            self.role = role
+            self.units = units
+            self.province = province
+            self.expiresInDays = expiresInDays
+        }
+
         enum CodingKeys: String, CodingKey { case name, role, units, districts, province, expiresInDays = "expires_in_days" }
         static let fields: Set<String> = ["name", "role", "units", "districts", "province", "expires_in_days"]
     }
 
-    struct Created: Encodable {
-        var token: String
-        var record: TokenRecord
+    public struct Created: Codable, Sendable {
+        public var token: String
+        public var record: TokenRecord
     }
 
     func add(to api: RouterGroup<APIRequestContext>) {

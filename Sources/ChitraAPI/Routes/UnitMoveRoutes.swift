@@ -4,7 +4,7 @@ import Hummingbird
 
 /// Moving an abolished unit's register to its successors by the lineage (province or admin): the
 /// move, who waits with their candidate units, and their assignment. As `chitra units move`.
-struct UnitMoveRoutes: Sendable {
+public struct UnitMoveRoutes: Sendable {
     let server: APIServer
 
     struct MoveBody: Decodable {
@@ -16,26 +16,28 @@ struct UnitMoveRoutes: Sendable {
         struct Assignment: Decodable {
             var beneficiaryID: String
             var unit: String
-            enum CodingKeys: String, CodingKey { case beneficiaryID = "beneficiary_id", unit }
+            /// Where the assignment came from in the sender's file (a refusal names that line).
+            var line: Int?
+            enum CodingKeys: String, CodingKey { case beneficiaryID = "beneficiary_id", unit, line }
         }
         var assignments: [Assignment]
         static let fields: Set<String> = ["assignments"]
     }
 
     /// A move as JSON: where its people went, how many wait.
-    struct Moved: Encodable {
-        struct Destination: Encodable {
-            var unit: String
-            var unitName: String
-            var beneficiaries: Int
+    public struct Moved: Codable, Sendable {
+        public struct Destination: Codable, Sendable {
+            public var unit: String
+            public var unitName: String
+            public var beneficiaries: Int
             enum CodingKeys: String, CodingKey { case unit, unitName = "unit_name", beneficiaries }
         }
-        var unit: String
-        var effective: String
-        var moved: [Destination]
-        var waiting: Int
-        var movedNow: Int
-        var message: String
+        public var unit: String
+        public var effective: String
+        public var moved: [Destination]
+        public var waiting: Int
+        public var movedNow: Int
+        public var message: String
         enum CodingKeys: String, CodingKey { case unit, effective, moved, waiting, movedNow = "moved_now", message }
 
         init(_ outcome: RegisterMove.Outcome) {
@@ -50,17 +52,17 @@ struct UnitMoveRoutes: Sendable {
         }
     }
 
-    struct Waiting: Encodable {
-        struct Candidate: Encodable {
-            var unit: String
-            var unitName: String
+    public struct Waiting: Codable, Sendable {
+        public struct Candidate: Codable, Sendable {
+            public var unit: String
+            public var unitName: String
             enum CodingKeys: String, CodingKey { case unit, unitName = "unit_name" }
         }
-        var beneficiaryID: String
-        var fullName: String
-        var oldCommune: String
-        var oldCommuneName: String
-        var candidates: [Candidate]
+        public var beneficiaryID: String
+        public var fullName: String
+        public var oldCommune: String
+        public var oldCommuneName: String
+        public var candidates: [Candidate]
         enum CodingKeys: String, CodingKey {
             case beneficiaryID = "beneficiary_id", fullName = "full_name", oldCommune = "old_commune", oldCommuneName = "old_commune_name", candidates
         }
@@ -107,8 +109,18 @@ struct UnitMoveRoutes: Sendable {
                     throw APIError.badRequest("Give at least one assignment: {\"assignments\": [{\"beneficiary_id\": \"…\", \"unit\": \"31843\"}]}.")
                 }
                 let caller = try await Caller.authorize(request, .moveRegister, districts: [unit], server: server)
-                let assignments = body.assignments.enumerated().map { (line: $0.offset + 1, beneficiaryID: $0.element.beneficiaryID, unit: $0.element.unit) }
-                let outcome = try await RegisterMove.assign(assignments, from: unit, by: caller.identity, database: caller.database)
+                let fileLines = body.assignments.allSatisfy { $0.line != nil }
+                let assignments = body.assignments.enumerated().map {
+                    (line: fileLines ? $0.element.line! : $0.offset + 1, beneficiaryID: $0.element.beneficiaryID, unit: $0.element.unit)
+                }
+                let outcome: RegisterMove.Outcome
+                do {
+                    outcome = try await RegisterMove.assign(assignments, from: unit, by: caller.identity, database: caller.database)
+                } catch let failure as RegisterMove.Failure where fileLines {
+                    // Lines of the sender's file: named as the file's lines.
+                    guard case .assignment = failure else { throw failure }
+                    throw APIError(.unprocessableContent, failure.description)
+                }
                 return try JSONResponse.encode(Moved(outcome), status: outcome.movedNow > 0 ? .created : .ok)
             }
         }

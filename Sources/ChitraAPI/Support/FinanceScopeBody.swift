@@ -8,6 +8,14 @@ struct FinanceScopeBody: Decodable {
     var reason: String?
     var rail: String?
     var expectedCount: Int?
+
+    init(batch: String?, reason: String?, rail: String?, expectedCount: Int? = nil) {
+        self.batch = batch
+        self.reason = reason
+        self.rail = rail
+        self.expectedCount = expectedCount
+    }
+
     enum CodingKeys: String, CodingKey { case batch, reason, rail, expectedCount = "expected_count" }
     static let fields: Set<String> = ["batch", "reason", "rail", "expected_count"]
 

@@ -39,6 +39,16 @@ struct QueryParameters {
         return try Path.district(text)
     }
 
+    /// The payout units asked: `?unit=954,956` (or `?district=`), nil when none is named.
+    func units() throws -> [String]? {
+        let unit = text("unit"), district = text("district")
+        if unit != nil, district != nil, unit != district {
+            throw APIError.badRequest("Name the units once: unit and district are two names for the same parameter.")
+        }
+        guard let text = unit ?? district else { return nil }
+        return try text.split(separator: ",", omittingEmptySubsequences: false).map { try Path.district($0) }
+    }
+
     func integer(_ name: String, in range: ClosedRange<Int>, default value: Int) throws -> Int {
         guard let text = text(name) else { return value }
         guard let number = Int(text), range.contains(number) else {

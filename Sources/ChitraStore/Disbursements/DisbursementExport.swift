@@ -25,7 +25,7 @@ public struct DisbursementRow: Sendable, Hashable, Codable {
 
     /// Streams the rows of `district` and `period` to `body`, in beneficiary order.
     public static func each(district: String, period: Period, database: Database,
-                            _ body: (DisbursementRow) throws -> Void) async throws {
+                            _ body: (DisbursementRow) async throws -> Void) async throws {
         let rows = try await database.query("""
             SELECT beneficiary_id, to_char(period, 'YYYY-MM'), amount_vnd, method, state, end_to_end_id, attempts
             FROM disbursements WHERE unit_code = \(district) AND period = \("\(period)-01")::date
@@ -34,7 +34,7 @@ public struct DisbursementRow: Sendable, Hashable, Codable {
         do {
             for try await (id, month, amount, method, state, e2e, attempts) in rows.decode(
                 (String, String, Int64, String, String, String, Int32).self) {
-                try body(DisbursementRow(beneficiaryID: id, period: month, amountVND: amount, method: method, state: state,
+                try await body(DisbursementRow(beneficiaryID: id, period: month, amountVND: amount, method: method, state: state,
                                          endToEndID: e2e, attempts: Int(attempts)))
             }
         } catch let error as PSQLError {

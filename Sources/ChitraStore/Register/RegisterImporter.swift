@@ -54,7 +54,9 @@ public struct RegisterImporter: Sendable {
     }
 
     /// Imports the file as `identity` (audited with its counts, in the import's transaction).
-    public func importFile(at path: String, district: String, by identity: Identity,
+    /// `name`: the file's name as its sender knows it (recorded with the import), when `path` is a
+    /// copy (an upload).
+    public func importFile(at path: String, named name: String? = nil, district: String, by identity: Identity,
                            progress: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> Summary {
         var clock = StepClock()
         let file = RegisterFile(path: path)
@@ -64,7 +66,7 @@ public struct RegisterImporter: Sendable {
         guard hashed.bytes > 0 else { throw ImportFailure(ImportProblem(line: 1, "the file is empty.")) }
         let digest = hashed.sha256
         clock.lap("hash")
-        let fileName = URL(fileURLWithPath: path).lastPathComponent
+        let fileName = name ?? URL(fileURLWithPath: path).lastPathComponent
         let validator = RegisterRowValidator(policy: policy, district: district)
         return try await database.transaction("import the register of district \(district)") { connection in
             try await DistrictSettings.requireKnown([district], on: connection)

@@ -63,7 +63,7 @@ public struct RunStatus: Sendable, Hashable, Codable {
 extension RunStatus {
     /// Whether workers are at a set of runs' jobs: how many run now, how many wait (due), and
     /// how long ago one of them was last claimed (nil: never).
-    public struct Activity: Sendable, Hashable {
+    public struct Activity: Sendable, Hashable, Codable {
         public var running: Int
         public var due: Int
         public var secondsSinceLastClaim: Double?

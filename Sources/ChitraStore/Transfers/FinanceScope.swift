@@ -27,8 +27,8 @@ public struct FinanceScope: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The failed transfers in scope: count and amount by rail and reason.
-    public struct Preview: Sendable, Hashable {
-        public struct Group: Sendable, Hashable {
+    public struct Preview: Sendable, Hashable, Codable {
+        public struct Group: Sendable, Hashable, Codable {
             public var rail: Rail
             public var reason: String
             public var count: Int

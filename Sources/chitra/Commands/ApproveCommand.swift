@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChitraAPI
 import ChitraCore
 import ChitraStore
 import Foundation
@@ -8,14 +9,15 @@ import Foundation
 struct ApproveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "approve", abstract: "Approve a computed run (maker–checker).")
 
-    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var server: ServerOptions
     @OptionGroup var target: RunTargetOptions
 
     func run() async throws {
         let (district, period) = (target.district, try target.month())
-        let (totals, by) = try await connection.withCaller(.approveRun, districts: [district]) { database, caller in
-            (try await RunApproval.approve(district: district, period: period, by: caller, database: database), caller.name)
+        let approved = try await ClientFailure.exiting {
+            try await server.client().post("/runs/\(district)/\(period)/approve", json: [String: String](), as: RunRoutes.Approved.self)
         }
+        let (totals, by) = (approved.totals, approved.approvedBy)
         print("Approved the run of district \(district) for \(period) by \(by): \(totals.count) disbursements, \(Money(dong: totals.totalVND)).")
         for line in ControlTotalsText.lines(totals) { print("  \(line)") }
     }

@@ -8,22 +8,17 @@ struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit", abstract: "The audit log of your districts: who did what, when, before and after (newest first).")
 
-    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var server: ServerOptions
     @Option(name: [.customLong("unit"), .customLong("district")], help: "Only this payout unit (a district, 3 digits, or a commune, 5).") var district: String?
     @Option(help: "From this day on (YYYY-MM-DD, Vietnam time).") var since: String?
     @Option(help: "At most this many entries.") var limit: Int = 200
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        var from: Date?
-        if let since {
-            guard let day = Day(since) else { throw ValidationError("--since must be written YYYY-MM-DD.") }
-            from = VietnamTime.startOfDay(day)
-        }
-        guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be from 1 to 10000.") }
-        let (district, start, limit) = (self.district, from, self.limit)
-        let entries = try await connection.withCaller(.read, districts: district.map { [$0] } ?? []) { database, _ in
-            try await AuditLog.list(district: district, since: start, limit: limit, database: database)
+        if let since, Day(since) == nil { throw ValidationError("--since must be written YYYY-MM-DD.") }
+        guard (1...1_000).contains(limit) else { throw ValidationError("--limit must be from 1 to 1000.") }
+        let entries = try await ClientFailure.exiting {
+            try await server.client().get("/audit", query: [("unit", district), ("since", since), ("limit", "\(limit)")], as: [AuditEntry].self)
         }
         if json {
             return print(try jsonText(entries))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChitraAPI
 import ChitraCore
 import ChitraStore
 import Foundation
@@ -13,7 +14,7 @@ struct CashCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The post office's list of a district and month, per commune: CSV with a BOM for Excel, CCCDs masked.")
 
-        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var server: ServerOptions
         @OptionGroup var target: RunTargetOptions
         @Option(help: "Only this commune (5 digits).") var commune: String?
         @Option(help: "The file to write (readable by its owner only: it holds names).") var out: String
@@ -21,10 +22,12 @@ struct CashCommand: AsyncParsableCommand {
         func run() async throws {
             let (district, period, commune) = (target.district, try target.month(), self.commune)
             let output = try PrivateFile.create(out)
-            let (count, total) = try await connection.withCaller(.cashList, districts: [district]) { database, _ in
-                try await CashList.write(district: district, period: period, commune: commune, database: database, to: output)
+            let headers = try await ClientFailure.exiting {
+                try await server.client().download("/runs/\(district)/\(period)/cash-list", query: [("commune", commune)], to: output)
             }
             try output.close()
+            let count = headers.first(name: FileResponse.countHeader) ?? "?"
+            let total = Money(dong: headers.first(name: CashRoutes.totalHeader).flatMap { Int64($0) } ?? 0)
             print("Wrote \(count) cash payments of district \(district) for \(period), \(total), to \(out).")
         }
     }
@@ -34,15 +37,14 @@ struct CashCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record the post office's confirmations (CSV: end_to_end_id, beneficiary_id, amount_vnd, status, paid_on, received_by), all or nothing.")
 
-        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var server: ServerOptions
         @Argument(help: "The confirmation file.") var file: String
 
         func run() async throws {
-            let path = file
-            let outcome = try await connection.withCaller(.confirmCash) { database, caller in
-                try await CashConfirmation.confirm(path: path, by: caller, database: database)
+            let outcome = try await ClientFailure.exiting {
+                try await server.client().upload("/cash/confirmations", label: "confirmation file", file: file, as: CashRoutes.Confirmed.self)
             }
-            print(outcome.description)
+            print(outcome.message)
         }
     }
 
@@ -51,15 +53,15 @@ struct CashCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "After the post office's deadline: cash still unconfirmed is returned (owed again next month).")
 
-        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var server: ServerOptions
         @OptionGroup var target: RunTargetOptions
 
         func run() async throws {
             let (district, period) = (target.district, try target.month())
-            let outcome = try await connection.withCaller(.closeCash, districts: [district]) { database, caller in
-                try await CashClosing.close(district: district, period: period, by: caller, database: database)
+            let outcome = try await ClientFailure.exiting {
+                try await server.client().post("/runs/\(district)/\(period)/cash/close", json: [String: String](), as: CashRoutes.Closed.self)
             }
-            print(outcome.description)
+            print(outcome.message)
         }
     }
 
@@ -68,14 +70,13 @@ struct CashCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Send failed transfers to the post office's cash list instead of the bank or wallet.")
 
-        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var server: ServerOptions
         @OptionGroup var finance: FinanceScopeOptions
 
         func run() async throws {
-            try await finance.perform(connection, .cashFallback, doing: "Will pay in cash") { scope, caller, shown, database in
-                let outcome = try await FinanceRerun.fallBack(scope, by: caller, expecting: shown, database: database)
-                return "Put \(outcome.moved) payment\(outcome.moved == 1 ? "" : "s") on the post office's list (chitra cash list). "
-                    + "Recorded as decided by \(caller.name)."
+            try await finance.perform(server, "cash/fallback", doing: "Will pay in cash", answer: CashRoutes.FellBack.self) { outcome in
+                "Put \(outcome.moved) payment\(outcome.moved == 1 ? "" : "s") on the post office's list (chitra cash list). "
+                    + "Recorded as decided by \(outcome.by)."
             }
         }
     }

@@ -5,18 +5,14 @@ import ChitraWorker
 import Foundation
 import Logging
 
-/// How a command finds the database and who calls it: `--database-url` or `DATABASE_URL` (the
-/// application's role), and the caller's token from `CHITRA_TOKEN`, `--token-file` or
-/// `CHITRA_TOKEN_FILE`. The person recorded on every action comes from the token.
-struct ConnectionOptions: ParsableArguments {
+/// How a server-side command finds the database: `--database-url` or `DATABASE_URL` (the
+/// application's role), or for migrations and the first token the owner's URL.
+struct DatabaseOptions: ParsableArguments {
     @Option(name: .customLong("database-url"), help: "PostgreSQL URL (default: the DATABASE_URL environment variable). Put no password in it: arguments are visible to every local user; use --password-file or DATABASE_URL.")
     var databaseURL: String?
 
     @Option(name: .customLong("password-file"), help: "A password file in .pgpass format (default: the PGPASSFILE environment variable), for a URL without a password.")
     var passwordFile: String?
-
-    @Option(name: .customLong("token-file"), help: "A file holding your token (default: the CHITRA_TOKEN environment variable, then the file named by CHITRA_TOKEN_FILE).")
-    var tokenFile: String?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = ProcessInfo.processInfo.environment["CHITRA_LOG_LEVEL"] ?? "warning"
@@ -50,21 +46,30 @@ struct ConnectionOptions: ParsableArguments {
         if let logFormat, ProcessLogging.Format(rawValue: logFormat) == nil { throw ValidationError("--log-format must be text or json.") }
     }
 
-    /// The caller's token: `CHITRA_TOKEN`, else the file of `--token-file` or `CHITRA_TOKEN_FILE`.
-    func token() throws -> String {
-        let environment = ProcessInfo.processInfo.environment
-        if tokenFile == nil, let token = environment["CHITRA_TOKEN"], !token.isEmpty { return token }
-        guard let path = tokenFile ?? environment["CHITRA_TOKEN_FILE"], !path.isEmpty else { return "" }
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw ValidationError("The token file \(path) cannot be read.")
-        }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    /// Connects as the owner (migrations) and runs `body` with the pool running.
+    /// Connects as the owner (migrations, the first admin token) and runs `body` with the pool running.
     func withOwnerDatabase<T: Sendable>(_ body: @Sendable (Database) async throws -> T) async throws -> T {
         try await Database.withRunning(try url(owner: true), logger: logger(), body)
     }
+}
+
+/// The database and the caller's token, for the administrators' commands still run beside the
+/// database (`jobs`, `districts`, `units load`): the token from `CHITRA_TOKEN`, `--token-file` or
+/// `CHITRA_TOKEN_FILE`, the person recorded on every action.
+struct ConnectionOptions: ParsableArguments {
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .customLong("token-file"), help: "A file holding your token (default: the CHITRA_TOKEN environment variable, then the file named by CHITRA_TOKEN_FILE).")
+    var tokenFile: String?
+
+    func url(owner: Bool = false) throws -> DatabaseURL { try database.url(owner: owner) }
+    func logger() -> Logger { database.logger() }
+
+    func withOwnerDatabase<T: Sendable>(_ body: @Sendable (Database) async throws -> T) async throws -> T {
+        try await database.withOwnerDatabase(body)
+    }
+
+    /// The caller's token: `CHITRA_TOKEN`, else the file of `--token-file` or `CHITRA_TOKEN_FILE`.
+    func token() throws -> String { try ServerOptions.token(file: tokenFile) }
 
     /// Checks the caller's token and that they may do `action` in `districts` (another district:
     /// "not found", exit 4; a forbidden action: exit 5; no, unknown, expired or revoked token:

@@ -39,16 +39,30 @@ struct FinanceScopeOptions: ParsableArguments {
         return true
     }
 
-    /// Checks that the caller may do `permission`, shows what is in scope, asks, then does `action`
-    /// (with the count shown, so that a scope that changed meanwhile is refused; the caller recorded
-    /// on each disbursement) and prints what it says.
-    func perform(_ connection: ConnectionOptions, _ permission: Action, doing: String,
-                 _ action: @escaping @Sendable (FinanceScope, Identity, Int, Database) async throws -> String) async throws {
+    /// The scope as the API's body, with the count the person was shown (a scope that changed
+    /// meanwhile is refused).
+    struct Body: Encodable {
+        var batch: String?
+        var reason: String?
+        var rail: String?
+        var expectedCount: Int
+        enum CodingKeys: String, CodingKey { case batch, reason, rail, expectedCount = "expected_count" }
+    }
+
+    /// Shows what is in scope, asks, then POSTs the scope to `path` under the run (`retries`,
+    /// `cash/fallback`), the caller recorded on each disbursement, and prints what `said` makes of
+    /// the answer.
+    func perform<Answer: Decodable>(_ server: ServerOptions, _ path: String, doing: String, answer: Answer.Type,
+                                    said: (Answer) -> String) async throws {
         let scope = try scope()
-        try await connection.withCaller(permission, districts: [scope.district]) { database, caller in
-            let preview = try await scope.preview(database: database)
+        let client = try server.client()
+        let run = "/runs/\(scope.district)/\(scope.period)"
+        try await ClientFailure.exiting {
+            let preview = try await client.get(run + "/failed", query: [("batch", batch), ("reason", reason), ("rail", rail)],
+                                               as: FinanceScope.Preview.self)
             guard confirm(preview, scope: scope, doing: doing) else { return }
-            print(try await action(scope, caller, preview.count, database))
+            let body = Body(batch: batch, reason: reason, rail: rail, expectedCount: preview.count)
+            print(said(try await client.post(run + "/" + path, json: body, as: Answer.self)))
         }
     }
 }

@@ -13,7 +13,7 @@ struct ReportCommand: AsyncParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, html }
 
-    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var server: ServerOptions
     @Option(help: "The month, YYYY-MM.") var period: String
     @Option(name: [.customLong("unit"), .customLong("district")], parsing: .upToNextOption, help: "Only these payout units (default: every unit you see).") var district: [String] = []
     @Option(help: "table, csv (UTF-8 with a BOM, Vietnamese headers, for Excel), json or html (printable, with charts).")
@@ -38,16 +38,16 @@ struct ReportCommand: AsyncParsableCommand {
     func run() async throws {
         guard let period = Period(period) else { throw ValidationError("--period must be written YYYY-MM.") }
         guard let language = ConsoleLanguage(rawValue: language) else { throw ValidationError("--language must be vi or en.") }
-        let codes = district
-        let province = self.province
-        let report = try await connection.withCaller(.read, districts: codes) { database, _ in
-            try await MonthlyReports.make(period: period, districts: codes.isEmpty ? nil : codes, province: province, database: database)
-        }
+        let client = try server.client()
+        let scope = [("unit", district.isEmpty ? nil : district.joined(separator: ",")), ("province", province)]
         if let earlier = compare.flatMap({ Period($0) }) {
-            let comparisons = try await connection.withCaller(.read) { database, _ in
-                try await MonthlyReports.compare(report, with: earlier, database: database)
+            let comparisons = try await ClientFailure.exiting {
+                try await client.get("/reports/\(period)/comparison", query: scope + [("compare", "\(earlier)")], as: [UnitComparison].self)
             }
             return try write(Self.comparison(comparisons, format: format, period: period, earlier: earlier), period: period)
+        }
+        let report = try await ClientFailure.exiting {
+            try await client.get("/reports/\(period)", query: scope, as: ProvinceReport.self)
         }
         let text: String
         switch format {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChitraAPI
 import ChitraCore
 import ChitraStore
 
@@ -9,15 +10,14 @@ struct RetryCommand: AsyncParsableCommand {
         commandName: "retry",
         abstract: "Send failed transfers again (same EndToEndIds); never one paid, pending, of unknown outcome or in cash.")
 
-    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var server: ServerOptions
     @OptionGroup var finance: FinanceScopeOptions
 
     func run() async throws {
-        try await finance.perform(connection, .retryTransfers, doing: "Will send again") { scope, caller, shown, database in
-            let outcome = try await FinanceRerun.retry(scope, by: caller, expecting: shown, database: database)
-            let batches = outcome.batches.map(\.messageID).joined(separator: ", ")
-            return "Queued \(outcome.moved) transfer\(outcome.moved == 1 ? "" : "s") in \(outcome.batches.count) "
-                + "batch\(outcome.batches.count == 1 ? "" : "es") (\(batches)); the workers send them. Recorded as re-run by \(caller.name)."
+        try await finance.perform(server, "retries", doing: "Will send again", answer: DisbursementRoutes.Retried.self) { outcome in
+            "Queued \(outcome.moved) transfer\(outcome.moved == 1 ? "" : "s") in \(outcome.batches.count) "
+                + "batch\(outcome.batches.count == 1 ? "" : "es") (\(outcome.batches.joined(separator: ", "))); the workers send them. "
+                + "Recorded as re-run by \(outcome.by)."
         }
     }
 }

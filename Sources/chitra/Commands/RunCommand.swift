@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChitraAPI
 import ChitraCore
 import ChitraStore
 import Foundation
@@ -13,29 +14,30 @@ struct RunCommand: AsyncParsableCommand {
     struct Resume: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Resume a failed run once its cause is fixed: the steps that did not complete run again; what committed stays.")
-        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var server: ServerOptions
         @OptionGroup var target: RunTargetOptions
 
         func run() async throws {
             let (district, period) = (target.district, try target.month())
-            let outcome = try await connection.withCaller(.resumeRun, districts: [district]) { database, caller in
-                try await RunResumption.resume(district: district, period: period, by: caller, database: database)
+            let outcome = try await ClientFailure.exiting {
+                try await server.client().post("/runs/\(district)/\(period)/resume", json: [String: String](), as: [String: String].self)
             }
-            print(outcome.description)
+            print(outcome["message"] ?? "")
         }
     }
 
     /// `chitra run cancel --district CODE --period YYYY-MM`.
     struct Cancel: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cancel a run that is not yet approved (a failed one included).")
-        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var server: ServerOptions
         @OptionGroup var target: RunTargetOptions
 
         func run() async throws {
             let (district, period) = (target.district, try target.month())
-            let removed = try await connection.withCaller(.cancelRun, districts: [district]) { database, caller in
-                try await RunCancellation.cancel(district: district, period: period, by: caller, database: database)
+            let answer = try await ClientFailure.exiting {
+                try await server.client().post("/runs/\(district)/\(period)/cancel", json: [String: String](), as: [String: Int].self)
             }
+            let removed = answer["disbursements_removed"] ?? 0
             print("Cancelled the run of district \(district) for \(period): \(removed) disbursements removed. Triggering it again computes afresh.")
         }
     }
@@ -44,7 +46,7 @@ struct RunCommand: AsyncParsableCommand {
     struct Start: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Trigger the monthly run of districts (once per district and month).")
 
-        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var server: ServerOptions
         @Option(help: "The month to pay (YYYY-MM).") var period: String
         @Option(name: [.customLong("unit"), .customLong("district")], help: "A payout unit (district 3 digits, commune 5); repeat for several. Default: every unit with a register paying that month.") var district: [String] = []
         @Flag(help: "Approve the run as soon as it is computed, without finance (an admin's token only; audited).") var autoApprove = false
@@ -56,15 +58,19 @@ struct RunCommand: AsyncParsableCommand {
         func run() async throws {
             guard let period = Period(self.period) else { throw ValidationError("--period must be written YYYY-MM.") }
             let districts = district.isEmpty ? nil : district
-            let (autoApprove, force, wait, stall) = (self.autoApprove, self.force, self.wait, stallSeconds)
-            let action: Action = force ? .forceRun : autoApprove ? .autoApprove : .triggerRun
-            let failed = try await connection.withCaller(action, districts: districts ?? []) { database, caller in
-                let outcomes = try await RunCoordinator(database: database).trigger(period: period, districts: districts, by: caller,
-                                                                                    autoApprove: autoApprove, force: force)
-                if outcomes.isEmpty { print("No district of yours has a register yet; import one first.") }
-                for outcome in outcomes { print(outcome.description) }
-                guard wait, !outcomes.isEmpty else { return 0 }
-                return try await RunProgress.follow(period: period, districts: districts, stallSeconds: stall, database: database)
+            let client = try server.client()
+            let trigger = RunRoutes.Trigger(period: "\(period)", units: districts, autoApprove: autoApprove ? true : nil, force: force ? true : nil)
+            let outcomes = try await ClientFailure.exiting {
+                try await client.post("/runs", json: trigger, as: [RunRoutes.Triggered].self)
+            }
+            if outcomes.isEmpty { print("No district of yours has a register yet; import one first.") }
+            for outcome in outcomes { print(outcome.message) }
+            guard wait, !outcomes.isEmpty else { return }
+            let failed = try await ClientFailure.exiting {
+                try await RunProgress.follow(stallSeconds: stallSeconds) {
+                    try await client.get("/runs/progress", query: [("period", "\(period)"), ("unit", districts?.joined(separator: ","))],
+                                         as: RunProgressSnapshot.self)
+                }
             }
             if failed > 0 { throw ExitCode(1) }
         }

@@ -7,7 +7,7 @@ import Foundation
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "status", abstract: "Show runs, their progress and control totals.")
 
-    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var server: ServerOptions
     @Option(help: "Only this month (YYYY-MM).") var period: String?
     @Option(name: [.customLong("unit"), .customLong("district")], help: "Only this payout unit; repeat for several.") var district: [String] = []
     @Flag(help: "Print JSON.") var json = false
@@ -28,12 +28,11 @@ struct StatusCommand: AsyncParsableCommand {
         let districts = district.isEmpty ? nil : district
         if shards, let period { return try await printShards(district: district[0], period: period) }
         if batches, let period { return try await printBatches(district: district[0], period: period) }
-        let (runs, settlements) = try await connection.withCaller(.read, districts: district) { database, _ in
-            let runs = try await RunStatus.list(period: period, districts: districts, database: database)
-            // Where the money stands, for runs past approval (counted: a look at every disbursement of those runs).
-            let paying = runs.filter { $0.state == .approved || $0.state == .completed }.map(\.runID)
-            return (runs, paying.isEmpty ? [:] : try await RunSettlement.of(runIDs: paying, database: database))
+        let snapshot = try await ClientFailure.exiting {
+            try await server.client().get("/runs/progress", query: [("period", period?.description), ("unit", districts?.joined(separator: ","))],
+                                          as: RunProgressSnapshot.self)
         }
+        let (runs, settlements) = (snapshot.statuses, snapshot.settlements)
         if json {
             return print(try jsonText(runs))
         }
@@ -63,8 +62,8 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     private func printBatches(district: String, period: Period) async throws {
-        let batches = try await connection.withCaller(.read, districts: [district]) { database, _ in
-            try await TransferBatchSummary.list(district: district, period: period, database: database)
+        let batches = try await ClientFailure.exiting {
+            try await server.client().get("/runs/\(district)/\(period)/batches", as: [TransferBatchSummary].self)
         }
         if json {
             return print(try jsonText(batches))
@@ -79,13 +78,14 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     private func printShards(district: String, period: Period) async throws {
-        let (run, records) = try await connection.withCaller(.read, districts: [district]) { database, _ in
-            guard let run = try await RunStatus.list(period: period, districts: [district], database: database).first else {
-                return (RunStatus?.none, [RunShardRecord]())
-            }
-            return (run, try await RunShardRecord.list(runID: run.runID, database: database))
+        let client = try server.client()
+        let snapshot = try await ClientFailure.exiting {
+            try await client.get("/runs/progress", query: [("period", "\(period)"), ("unit", district)], as: RunProgressSnapshot.self)
         }
-        guard let run else { return print("\(PayoutUnitCode.named(district)) has no run for \(period).") }
+        guard let run = snapshot.statuses.first else { return print("\(PayoutUnitCode.named(district)) has no run for \(period).") }
+        let records = try await ClientFailure.exiting {
+            try await client.get("/runs/\(district)/\(period)/shards", as: [RunShardRecord].self)
+        }
         if json {
             return print(try jsonText(records))
         }

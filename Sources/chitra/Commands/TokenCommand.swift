@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChitraAPI
 import ChitraCore
 import ChitraStore
 import Foundation
@@ -13,7 +14,8 @@ struct TokenCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Make a token and print it once (only its SHA-256 is kept).")
 
-        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var server: ServerOptions
+        @OptionGroup var database: DatabaseOptions
         @Option(help: "operator, finance, province, auditor or admin.") var role: String
         @Option(name: [.customLong("unit"), .customLong("district")], help: "A payout unit the token reaches (operator, finance); repeat for several.") var district: [String] = []
         @Option(help: "The province a province token reads (2 digits, e.g. 95).") var province: String?
@@ -29,13 +31,16 @@ struct TokenCommand: AsyncParsableCommand {
             let request = TokenRequest(name: name, role: role, districts: district, province: province, expiresInDays: expires)
             let (secret, record): (String, TokenRecord)
             if asOwner {
-                (secret, record) = try await connection.withOwnerDatabase { database in
+                (secret, record) = try await database.withOwnerDatabase { database in
                     try await Tokens.create(request, by: .system("owner", districts: []), database: database)
                 }
             } else {
-                (secret, record) = try await connection.withCaller(.manageTokens) { database, caller in
-                    try await Tokens.create(request, by: caller, database: database)
+                let body = TokenRoutes.Create(name: name, role: role.rawValue, units: district.isEmpty ? nil : district, province: province,
+                                              expiresInDays: expires)
+                let created = try await ClientFailure.exiting {
+                    try await server.client().post("/tokens", json: body, as: TokenRoutes.Created.self)
                 }
+                (secret, record) = (created.token, created.record)
             }
             let expiry = record.expiresAt.map { " until " + VietnamTime.timestamp($0) } ?? ""
             if let out {
@@ -50,14 +55,13 @@ struct TokenCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The tokens (never their secrets).")
-        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var server: ServerOptions
         @Flag(help: "Revoked tokens too.") var all = false
 
         func run() async throws {
-            let all = self.all
-            let tokens = try await connection.withCaller(.manageTokens) { database, _ in
-                try await Tokens.list(includeRevoked: all, database: database)
-            }
+            let tokens = try await ClientFailure.exiting {
+                try await server.client().get("/tokens", as: [TokenRecord].self)
+            }.filter { all || $0.revokedAt == nil }
             var table = TextTable("ID", "NAME", "ROLE", "REACH", "CREATED", "EXPIRES", "STATE")
             for token in tokens {
                 let state = token.revokedAt != nil ? "revoked by \(token.revokedBy ?? "?")" : (token.isActive ? "active" : "expired")
@@ -70,13 +74,12 @@ struct TokenCommand: AsyncParsableCommand {
 
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a token at once.")
-        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var server: ServerOptions
         @Argument(help: "The token's id (chitra token list).") var id: Int64
 
         func run() async throws {
-            let id = self.id
-            let record = try await connection.withCaller(.manageTokens) { database, caller in
-                try await Tokens.revoke(id: id, by: caller, database: database)
+            let record = try await ClientFailure.exiting {
+                try await server.client().delete("/tokens/\(id)", as: TokenRecord.self)
             }
             print("Token \(record.id) of \(record.name) is revoked.")
         }

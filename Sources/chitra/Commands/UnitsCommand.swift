@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChitraAPI
 import ChitraCore
 import ChitraStore
 
@@ -11,7 +12,7 @@ struct UnitsCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List units: of a province, a level, valid on a day.")
 
-        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var server: ServerOptions
         @Option(help: "A province's code (2 digits).") var province: String?
         @Option(help: "province, district or commune.") var level: UnitLevel?
         @Option(help: "Only the units that existed on this day (YYYY-MM-DD).") var on: String?
@@ -28,10 +29,12 @@ struct UnitsCommand: AsyncParsableCommand {
 
         func run() async throws {
             if let successors {
-                return try await Successors.print(code: successors, connection: connection, json: json)
+                return try await Successors.print(code: successors, server: server, json: json)
             }
-            let filter = UnitCatalogueStore.Filter(province: province, level: level, on: on.flatMap { Day($0) })
-            let units = try await connection.withCaller(.read) { database, _ in try await UnitCatalogueStore.list(filter, database: database) }
+            let units = try await ClientFailure.exiting {
+                try await server.client().get("/units", query: [("province", province), ("level", level?.rawValue), ("on", on)],
+                                              as: [AdministrativeUnit].self)
+            }
             if json { return print(try jsonText(units)) }
             var table = TextTable("LEVEL", "CODE", "NAME", "PROVINCE", "DISTRICT", "FROM", "UNTIL")
             for unit in units {
@@ -47,27 +50,29 @@ struct UnitsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Where an old district's or commune's people went: its lineage edges to the new communes.")
 
-        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var server: ServerOptions
         @Argument(help: "The old district (3 digits) or commune (5 digits).") var code: String
         @Flag(help: "Print JSON.") var json = false
 
-        func run() async throws { try await Self.print(code: code, connection: connection, json: json) }
+        func run() async throws { try await Self.print(code: code, server: server, json: json) }
 
-        static func print(code: String, connection: ConnectionOptions, json: Bool) async throws {
-            let edges = try await connection.withCaller(.read) { database, _ in
-                try await UnitCatalogueStore.successors(of: code, database: database)
+        static func print(code: String, server: ServerOptions, json: Bool) async throws {
+            guard PayoutUnitCode.isValid(code) else { throw ValidationError("A unit's code is a district's 3 digits or a commune's 5.") }
+            let edges: [UnitRoutes.Successor]
+            do {
+                edges = try await server.client().get("/units/\(code)/successors", as: [UnitRoutes.Successor].self)
+            } catch let failure as ClientFailure where failure.status == 404 {
+                throw ValidationError(failure.message)
             }
-            guard !edges.isEmpty else { throw ValidationError("Unit \(code) has no successor in the catalogue: no reform changed it.") }
-            if json { return chitra.print(try jsonText(edges.map(SuccessorJSON.init))) }
+            if json { return chitra.print(try jsonText(edges)) }
             var table = TextTable("DAY", "OLD DISTRICT", "OLD COMMUNE", "NEW COMMUNE", "NAME", "KIND")
-            for successor in edges {
-                let edge = successor.edge
-                table.add(edge.effective.description, edge.oldDistrictCode ?? "", edge.oldCommuneCode ?? "", edge.newCommuneCode,
-                          successor.successorName, edge.kind.rawValue)
+            for edge in edges {
+                table.add(edge.effective, edge.oldDistrictCode ?? "", edge.oldCommuneCode ?? "", edge.newCommuneCode,
+                          edge.newCommuneName, edge.kind.rawValue)
             }
             chitra.print(table.rendered)
-            let communes = Set(edges.map(\.edge.newCommuneCode)).count
-            let ambiguous = edges.filter { $0.edge.kind == .ambiguous }.count
+            let communes = Set(edges.map(\.newCommuneCode)).count
+            let ambiguous = edges.filter { $0.kind == .ambiguous }.count
             chitra.print("\(communes) successor commune\(communes == 1 ? "" : "s")"
                          + (ambiguous > 0 ? "; \(ambiguous) edge\(ambiguous == 1 ? "" : "s") ambiguous (a person assigns who goes where)." : "."))
         }
@@ -120,21 +125,3 @@ struct UnitsCommand: AsyncParsableCommand {
 }
 
 extension UnitLevel: ExpressibleByArgument {}
-
-struct SuccessorJSON: Encodable {
-    var effective: String, oldDistrictCode: String?, oldCommuneCode: String?, newCommuneCode: String, newCommuneName: String, kind: String
-
-    init(_ successor: UnitCatalogueStore.Successor) {
-        effective = successor.edge.effective.description
-        oldDistrictCode = successor.edge.oldDistrictCode
-        oldCommuneCode = successor.edge.oldCommuneCode
-        newCommuneCode = successor.edge.newCommuneCode
-        newCommuneName = successor.successorName
-        kind = successor.edge.kind.rawValue
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case effective, oldDistrictCode = "old_district_code", oldCommuneCode = "old_commune_code", newCommuneCode = "new_commune_code"
-        case newCommuneName = "new_commune_name", kind
-    }
-}

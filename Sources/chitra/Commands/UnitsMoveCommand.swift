@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChitraAPI
 import ChitraCore
 import ChitraStore
 import Foundation
@@ -15,7 +16,7 @@ extension UnitsCommand {
                 is paid by nobody and loses nothing: their commune pays the months owed as arrears once they are assigned.
                 """)
 
-        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var server: ServerOptions
         @Option(help: "The abolished unit whose register moves (a district, 3 digits).") var from: String
         @Option(help: "The first month its successors pay (YYYY-MM), e.g. 2025-07.") var period: String?
         @Option(help: "Write the people who wait for a person to this CSV file, with their candidate communes.") var reviewOut: String?
@@ -33,17 +34,20 @@ extension UnitsCommand {
 
         func run() async throws {
             let assignments = try assign.map(Self.readAssignments)
-            let outcome: RegisterMove.Outcome? = try await connection.withCaller(.moveRegister, districts: [from]) { database, identity in
+            let client = try server.client()
+            let move = "/units/\(from)/move"
+            let outcome: UnitMoveRoutes.Moved? = try await ClientFailure.exiting {
                 if let assignments {
-                    return try await RegisterMove.assign(assignments, from: from, by: identity, database: database)
+                    let body = AssignBody(assignments: assignments.map { .init(beneficiaryID: $0.beneficiaryID, unit: $0.unit, line: $0.line) })
+                    return try await client.post(move + "/assignments", json: body, as: UnitMoveRoutes.Moved.self)
                 }
-                guard let period = period.flatMap({ Period($0) }) else { return nil }
-                return try await RegisterMove.move(from: from, effective: period, by: identity, database: database)
+                guard let period else { return nil }
+                return try await client.post(move, json: ["period": period], as: UnitMoveRoutes.Moved.self)
             }
             if let outcome { show(outcome) }
             if let reviewOut {
-                let waiting = try await connection.withCaller(.moveRegister, districts: [from]) { database, _ in
-                    try await RegisterMove.waiting(from: from, database: database)
+                let waiting = try await ClientFailure.exiting {
+                    try await client.get(move + "/waiting", as: [UnitMoveRoutes.Waiting].self)
                 }
                 try Self.writeReview(waiting, to: reviewOut)
                 print("Wrote \(waiting.count) beneficiar\(waiting.count == 1 ? "y" : "ies") waiting for a person to \(reviewOut): "
@@ -51,21 +55,33 @@ extension UnitsCommand {
             }
         }
 
-        private func show(_ outcome: RegisterMove.Outcome) {
+        /// The assignments as the API takes them.
+        struct AssignBody: Encodable {
+            struct Assignment: Encodable {
+                var beneficiaryID: String
+                var unit: String
+                var line: Int
+                enum CodingKeys: String, CodingKey { case beneficiaryID = "beneficiary_id", unit, line }
+            }
+            var assignments: [Assignment]
+        }
+
+        private func show(_ outcome: UnitMoveRoutes.Moved) {
             var table = TextTable("UNIT", "NAME", "BENEFICIARIES")
-            for (unit, count) in outcome.moved.sorted(by: { $0.key < $1.key }) {
-                table.add(unit, outcome.names[unit] ?? "", VietnameseNumber.grouped(count))
+            for destination in outcome.moved {
+                table.add(destination.unit, destination.unitName, VietnameseNumber.grouped(destination.beneficiaries))
             }
             if outcome.waiting > 0 { table.add("-", "waiting for a person", VietnameseNumber.grouped(outcome.waiting)) }
             print(table.rendered)
-            print(outcome.summary)
+            print(outcome.message)
         }
 
         /// The review file: UTF-8 with a BOM and CRLF for Excel; cells neutralised.
-        static func writeReview(_ waiting: [RegisterMove.Waiting], to path: String) throws {
+        static func writeReview(_ waiting: [UnitMoveRoutes.Waiting], to path: String) throws {
             var text = CSVText.byteOrderMark + CSVText.line(["beneficiary_id", "full_name", "old_commune", "old_commune_name", "candidates", "commune_code"])
             for person in waiting {
-                text += CSVText.line([person.beneficiaryID, person.fullName, person.oldCommune, person.oldCommuneName, person.candidates, ""]
+                let candidates = person.candidates.map { $0.unitName.isEmpty ? $0.unit : "\($0.unit) \($0.unitName)" }.joined(separator: " | ")
+                text += CSVText.line([person.beneficiaryID, person.fullName, person.oldCommune, person.oldCommuneName, candidates, ""]
                     .map(CSVText.neutralised))
             }
             guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {

@@ -12,19 +12,17 @@ enum RunProgress {
     static let defaultStallSeconds = 120
     static let done: Set<RunState> = [.computed, .completed, .failed, .cancelled]
 
-    static func follow(period: Period, districts: [String]?, stallSeconds: Int = defaultStallSeconds, database: Database) async throws -> Int {
+    static func follow(stallSeconds: Int = defaultStallSeconds, read: () async throws -> RunProgressSnapshot) async throws -> Int {
         let interactive = isatty(STDOUT_FILENO) != 0
         let clock = ContinuousClock()
         let start = clock.now
         var lastText = ""
         var shownLines = 0
         while true {
-            let runs = try await RunStatus.list(period: period, districts: districts, database: database)
-                .sorted { $0.district < $1.district }
-            let approved = runs.filter { $0.state == .approved }.map(\.runID)
-            let settlements = approved.isEmpty ? [:] : try await RunSettlement.of(runIDs: approved, database: database)
-            var moving: Set<Int64> = []
-            for id in approved where try await RunRails.motion(runID: id, database: database).isMoving { moving.insert(id) }
+            let snapshot = try await read()
+            let runs = snapshot.statuses.sorted { $0.district < $1.district }
+            let settlements = snapshot.settlements.filter { id, _ in runs.contains { $0.runID == id && $0.state == .approved } }
+            let moving = snapshot.moving
             let text = runs.map { run in
                 [line(run)] + (settlements[run.runID].map { [settledLine(run, $0)] } ?? [])
             }.joined().joined(separator: "\n")
@@ -39,7 +37,7 @@ enum RunProgress {
                 for run in runs where run.state == .approved { if let settlement = settlements[run.runID] { print(waiting(run, settlement)) } }
                 return runs.filter { $0.state == .failed || $0.state == .cancelled }.count
             }
-            let activity = try await RunStatus.activity(runIDs: runs.map(\.runID), database: database)
+            let activity = snapshot.activity
             let idle = min(activity.secondsSinceLastClaim ?? .infinity, (clock.now - start).seconds)
             if activity.due > 0, activity.running == 0, idle >= Double(stallSeconds) {
                 print("No worker has claimed a job of these runs for \(Int(idle)) s while \(activity.due) wait: no worker is running; start chitra-worker.")
