@@ -55,6 +55,8 @@ struct APITests {
                  takesDistrict: true),
             Call(method: .get, template: "/api/v1/runs/{unit}/{period}/failed", path: "/api/v1/runs/\(d)/2026-05/failed?rail=bank", allowed: everyone,
                  takesDistrict: true),
+            Call(method: .get, template: "/api/v1/runs/{unit}/{period}/failed", path: "/api/v1/runs/\(d)/2026-05/failed?for=retries",
+                 allowed: [.finance], takesDistrict: true),
             Call(method: .get, template: "/api/v1/runs/{unit}/{period}/export", path: "/api/v1/runs/\(d)/2026-05/export?format=json", allowed: everyone,
                  takesDistrict: true),
             Call(method: .get, template: "/api/v1/units/{unit}/successors", path: "/api/v1/units/954/successors", allowed: everyone, takesDistrict: false),

@@ -80,7 +80,14 @@ struct AccessMatrixTests {
             default: self = .allowed
             }
         }
-        var description: String { "\(self)" }
+        var description: String {
+            switch self {
+            case .allowed: "allowed"
+            case .notFound: "not found"
+            case .forbidden: "forbidden"
+            case .unauthenticated: "unauthenticated"
+            }
+        }
     }
 
     @Test("every role × every command × own and other district, and no, revoked and expired tokens, answer as specified")

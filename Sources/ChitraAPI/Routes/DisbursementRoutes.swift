@@ -54,7 +54,15 @@ public struct DisbursementRoutes: Sendable {
                 let query = QueryParameters(request: request)
                 let body = FinanceScopeBody(batch: query.text("batch"), reason: query.text("reason"), rail: query.text("rail"))
                 let scope = try body.scope(district: district, period: period)
-                let caller = try await Caller.authorize(request, .read, districts: [district], server: server)
+                // `?for=retries` or `?for=cash-fallback`: the preview of that action, refused (403) to whoever may not do it.
+                let action: Action
+                switch query.text("for") {
+                case nil: action = .read
+                case "retries": action = .retryTransfers
+                case "cash-fallback": action = .cashFallback
+                default: throw APIError.badRequest("for must be retries or cash-fallback.")
+                }
+                let caller = try await Caller.authorize(request, action, districts: [district], server: server)
                 return try JSONResponse.encode(try await scope.preview(database: caller.database))
             }
         }

@@ -51,5 +51,7 @@ struct DevelopmentCluster {
         if !showPassword { print("export PGPASSFILE='\(passwordFilePath)'") }
         print("export CHITRA_TOKEN_FILE='\(adminTokenPath)'")
         print("export \(ServiceCredentials.environmentVariable)_FILE='\(serviceCredentialPath)'")
+        print("# People's commands talk to the API: start `chitra serve` (it reads DATABASE_URL), then they reach it at")
+        print("export CHITRA_URL='http://127.0.0.1:8080'")
     }
 }

@@ -58,7 +58,8 @@ struct FinanceScopeOptions: ParsableArguments {
         let client = try server.client()
         let run = "/runs/\(scope.district)/\(scope.period)"
         try await ClientFailure.exiting {
-            let preview = try await client.get(run + "/failed", query: [("batch", batch), ("reason", reason), ("rail", rail)],
+            let preview = try await client.get(run + "/failed", query: [("batch", batch), ("reason", reason), ("rail", rail),
+                                                                        ("for", path == "retries" ? "retries" : "cash-fallback")],
                                                as: FinanceScope.Preview.self)
             guard confirm(preview, scope: scope, doing: doing) else { return }
             let body = Body(batch: batch, reason: reason, rail: rail, expectedCount: preview.count)
