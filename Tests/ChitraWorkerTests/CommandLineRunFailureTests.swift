@@ -97,6 +97,11 @@ extension CommandLineTests {
             #expect(result.status == 0 && result.output == "Wrote 1 cash payments of district 957 for 2024-09, 500.000 ₫, to \(out).")
             let mode = try FileManager.default.attributesOfItem(atPath: out)[.posixPermissions] as? NSNumber
             #expect(mode?.intValue == 0o600)
+            // A list the server refuses leaves no file behind, not even an empty one.
+            let refusedOut = out + ".refused"
+            let refused = try await Self.run(["cash", "list", "--district", "954", "--period", "2024-09", "--out", refusedOut], url: url,
+                                             as: TestPerson("Op Khác", .operator, districts: ["957"]))
+            #expect(refused.status == 4 && !FileManager.default.fileExists(atPath: refusedOut), "\(refused.output)")
             // The post office's answer closes it; the same file again changes nothing.
             let confirmations = try RegisterFileBuilder.temporaryFile(Data(
                 "end_to_end_id,beneficiary_id,amount_vnd,status,paid_on,received_by\nCT957202409NQ1,Q1,500000,paid,2024-10-02,Q1\n".utf8))

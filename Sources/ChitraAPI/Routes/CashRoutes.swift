@@ -47,15 +47,13 @@ public struct CashRoutes: Sendable {
                 }
                 let caller = try await Caller.authorize(request, .cashList, districts: [district], server: server)
                 var total = Money.zero
-                return try await FileResponse.csv(named: "cash-\(district)-\(period).csv", headers: { _, headers in
-                    var headers = headers
-                    headers[HTTPField.Name(Self.totalHeader)!] = "\(total.dong)"
-                    return headers
-                }) { output in
+                var response = try await FileResponse.csv(named: "cash-\(district)-\(period).csv") { output in
                     let written = try await CashList.write(district: district, period: period, commune: commune, database: caller.database, to: output)
                     total = written.total
                     return written.count
                 }
+                response.headers[HTTPField.Name(Self.totalHeader)!] = "\(total.dong)"
+                return response
             }
         }
         api.post("cash/confirmations") { request, _ in

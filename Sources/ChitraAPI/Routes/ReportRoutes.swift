@@ -36,10 +36,6 @@ struct ReportRoutes: Sendable {
     /// `?unit=` (several, by commas) and `?province=` (2 digits).
     static func scope(_ request: Request) throws -> (units: [String]?, province: String?) {
         let query = QueryParameters(request: request)
-        let province = query.text("province")
-        if let province, province.count != 2 || !province.allSatisfy({ $0.isASCII && $0.isNumber }) {
-            throw APIError.badRequest("province must be a province's code of 2 digits, such as 96.")
-        }
-        return (try query.units(), province)
+        return (try query.units(), try query.province())
     }
 }

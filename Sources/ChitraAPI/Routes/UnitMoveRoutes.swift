@@ -109,20 +109,27 @@ public struct UnitMoveRoutes: Sendable {
                     throw APIError.badRequest("Give at least one assignment: {\"assignments\": [{\"beneficiary_id\": \"…\", \"unit\": \"31843\"}]}.")
                 }
                 let caller = try await Caller.authorize(request, .moveRegister, districts: [unit], server: server)
-                let fileLines = body.assignments.allSatisfy { $0.line != nil }
-                let assignments = body.assignments.enumerated().map {
-                    (line: fileLines ? $0.element.line! : $0.offset + 1, beneficiaryID: $0.element.beneficiaryID, unit: $0.element.unit)
+                // Each assignment is named by its line in the sender's file when all say it ("Line 7: …"),
+                // else by its place in the list ("Assignment 2: …", as APIError says).
+                let given = body.assignments.compactMap(\.line)
+                let fileLines = given.count == body.assignments.count
+                let assignments = zip(fileLines ? given : Array(1...body.assignments.count), body.assignments).map {
+                    (line: $0, beneficiaryID: $1.beneficiaryID, unit: $1.unit)
                 }
                 let outcome: RegisterMove.Outcome
                 do {
                     outcome = try await RegisterMove.assign(assignments, from: unit, by: caller.identity, database: caller.database)
-                } catch let failure as RegisterMove.Failure where fileLines {
-                    // Lines of the sender's file: named as the file's lines.
-                    guard case .assignment = failure else { throw failure }
+                } catch let failure as RegisterMove.Failure where fileLines && failure.isAssignment {
                     throw APIError(.unprocessableContent, failure.description)
                 }
                 return try JSONResponse.encode(Moved(outcome), status: outcome.movedNow > 0 ? .created : .ok)
             }
         }
+    }
+}
+
+private extension RegisterMove.Failure {
+    var isAssignment: Bool {
+        if case .assignment = self { true } else { false }
     }
 }

@@ -37,12 +37,7 @@ public struct UnitRoutes: Sendable {
                 let caller = try await Caller.authorize(request, .read, server: server)
                 let query = QueryParameters(request: request)
                 var filter = UnitCatalogueStore.Filter()
-                if let province = query.text("province") {
-                    guard province.count == 2, province.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-                        throw APIError.badRequest("province must be a province's code of 2 digits, such as 96.")
-                    }
-                    filter.province = province
-                }
+                filter.province = try query.province()
                 if let level = query.text("level") {
                     guard let value = UnitLevel(rawValue: level) else {
                         throw APIError.badRequest("level must be province, district or commune.")

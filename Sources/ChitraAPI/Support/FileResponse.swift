@@ -12,8 +12,8 @@ public enum FileResponse {
     /// How many rows the file holds.
     public static let countHeader = "Chitra-Count"
 
-    static func csv(named filename: String, headers extra: (Int, HTTPFields) -> HTTPFields = { $1 },
-                    _ write: (FileHandle) async throws -> Int) async throws -> Response {
+    /// `write` writes the rows and returns how many it wrote.
+    static func csv(named filename: String, _ write: (FileHandle) async throws -> Int) async throws -> Response {
         let path = NSTemporaryDirectory() + "chitra-list-\(UUID().uuidString).csv"
         defer { try? FileManager.default.removeItem(atPath: path) }
         let output = try PrivateFile.create(path)
@@ -27,26 +27,19 @@ public enum FileResponse {
         }
         let input = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
         try? FileManager.default.removeItem(atPath: path)
-        let size = Int((try? input.seekToEnd()) ?? 0)
+        let size = Int(try input.seekToEnd())
         try input.seek(toOffset: 0)
         var headers = HTTPFields()
         headers[.contentType] = "text/csv; charset=utf-8"
         headers[.contentDisposition] = "attachment; filename=\"\(filename)\""
         headers[HTTPField.Name(countHeader)!] = "\(count)"
-        let handle = UncheckedFileHandle(input)
         let body = ResponseBody(contentLength: size) { writer in
-            defer { try? handle.file.close() }
-            while let data = try handle.file.read(upToCount: 64 * 1024), !data.isEmpty {
+            defer { try? input.close() }
+            while let data = try input.read(upToCount: 64 * 1024), !data.isEmpty {
                 try await writer.write(ByteBuffer(data: data))
             }
             try await writer.finish(nil)
         }
-        return Response(status: .ok, headers: extra(count, headers), body: body)
+        return Response(status: .ok, headers: headers, body: body)
     }
-}
-
-/// A file handle read by one response body alone.
-private struct UncheckedFileHandle: @unchecked Sendable {
-    let file: FileHandle
-    init(_ file: FileHandle) { self.file = file }
 }

@@ -49,6 +49,15 @@ struct QueryParameters {
         return try text.split(separator: ",", omittingEmptySubsequences: false).map { try Path.district($0) }
     }
 
+    /// `?province=`: a province's 2 digits.
+    func province() throws -> String? {
+        guard let province = text("province") else { return nil }
+        guard province.count == 2, province.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw APIError.badRequest("province must be a province's code of 2 digits, such as 96.")
+        }
+        return province
+    }
+
     func integer(_ name: String, in range: ClosedRange<Int>, default value: Int) throws -> Int {
         guard let text = text(name) else { return value }
         guard let number = Int(text), range.contains(number) else {

@@ -23,16 +23,7 @@ public enum FailedTransfers {
         /// The cursor of the next page (`unit/beneficiary`), if there is one.
         public var next: String?
         /// All the failed transfers the filter holds, not only this page's (when asked for).
-        public var totals: Totals?
-    }
-
-    public struct Totals: Sendable, Hashable {
-        public var count: Int
-        public var amountVND: Int64
-        public init(count: Int, amountVND: Int64) {
-            self.count = count
-            self.amountVND = amountVND
-        }
+        public var totals: CountAmount?
     }
 
     public static let pageSize = 500
@@ -62,7 +53,7 @@ public enum FailedTransfers {
             guard totals else { return page }
             for try await (all, sum) in try await connection.send(FailedTransfersSQL.totals(period: period, unit: unit, reason: reason),
                                                                    logger: Database.quiet).decode((Int64, Int64).self) {
-                page.totals = Totals(count: Int(all), amountVND: sum)
+                page.totals = CountAmount(count: Int(all), amountVND: sum)
             }
             return page
         }

@@ -16,12 +16,6 @@ public struct RunProgressSnapshot: Sendable, Hashable, Codable {
     public var runs: [Run]
     public var activity: RunStatus.Activity
 
-    public var statuses: [RunStatus] { runs.map(\.status) }
-    public var settlements: [Int64: RunSettlement] {
-        Dictionary(uniqueKeysWithValues: runs.compactMap { run in run.settlement.map { (run.status.runID, $0) } })
-    }
-    public var moving: Set<Int64> { Set(runs.filter(\.moving).map(\.status.runID)) }
-
     public static func read(period: Period?, districts: [String]?, database: Database) async throws -> RunProgressSnapshot {
         let statuses = try await RunStatus.list(period: period, districts: districts, database: database)
         let paying = statuses.filter { $0.state == .approved || $0.state == .completed }.map(\.runID)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import ChitraStore
 import Foundation
 import NIOCore
 import NIOFoundationCompat
@@ -57,19 +58,31 @@ struct ChitraClient: Sendable {
         return try decode(T.self, from: try await send(request))
     }
 
-    /// GETs `path` and writes its body to `output` as it arrives; returns the answer's headers.
+    /// GETs `path` and writes its body as it arrives to the file `out` (readable by its owner
+    /// alone: lists hold names), or to the standard output; returns the answer's headers. The file
+    /// is made only once the server has said yes, and removed if the answer is cut off: nothing
+    /// half-written stays.
     @discardableResult
-    func download(_ path: String, query: [(String, String?)] = [], to output: FileHandle) async throws -> HTTPHeaders {
+    func download(_ path: String, query: [(String, String?)] = [], to out: String?) async throws -> HTTPHeaders {
         let response = try await execute(try request(.GET, path, query: query))
         guard (200..<300).contains(response.status.code) else { throw try await failure(response) }
-        for try await piece in response.body {
-            do {
+        let output = try out.map { try PrivateFile.create($0) } ?? FileHandle.standardOutput
+        do {
+            for try await piece in response.body {
                 try output.write(contentsOf: Data(buffer: piece))
-            } catch {
-                // A reader that stopped reading (`| head`) ends the command quietly, as a pipe does.
-                if ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.code == Int(EPIPE) { throw ExitCode.success }
-                throw FileFailure("Cannot write what Chitra sent: \(error.localizedDescription).")
             }
+            if out != nil { try output.close() }
+        } catch {
+            if let out {
+                try? output.close()
+                if FileManager.default.isRegularFile(out) { try? FileManager.default.removeItem(atPath: out) }
+            }
+            // A reader that stopped reading (`| head`) ends the command quietly, as a pipe does.
+            if ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.code == Int(EPIPE) { throw ExitCode.success }
+            if error is HTTPClientError || error is NIOConnectionError || error is IOError {
+                throw ClientFailure(status: 0, message: "Chitra's answer from \(base) was cut off\(out.map { "; \($0) was removed" } ?? ""). Try again.")
+            }
+            throw FileFailure("Cannot write what Chitra sent\(out.map { " to \($0)" } ?? ""): \(error.localizedDescription).")
         }
         return response.headers
     }
@@ -95,10 +108,6 @@ struct ChitraClient: Sendable {
             return try await HTTPClient.shared.execute(request, timeout: Self.timeout)
         } catch let error as HTTPClientError where error == .connectTimeout || error == .remoteConnectionClosed || error == .deadlineExceeded {
             throw ClientFailure(status: 0, message: "Chitra's server at \(base) did not answer (\(error.shortDescription)); try again, or ask who runs it.")
-        } catch let error as ValidationError {
-            throw error
-        } catch let error as FileChunks.Changed {
-            throw FileFailure(error.description)
         } catch is NIOConnectionError {
             throw unreachable
         } catch let error as IOError where error.errnoCode == ECONNREFUSED {
@@ -144,5 +153,11 @@ private extension HTTPClientError {
         case .deadlineExceeded: "no answer in time"
         default: "the connection closed"
         }
+    }
+}
+
+private extension FileManager {
+    func isRegularFile(_ path: String) -> Bool {
+        (try? attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular
     }
 }

@@ -6,38 +6,22 @@ import NIOCore
 struct FileChunks: AsyncSequence, Sendable {
     typealias Element = ByteBuffer
 
-    struct Changed: Error, CustomStringConvertible {
-        var path: String
-        var description: String { "\(path) changed while it was sent; nothing was imported. Send it again once nothing writes to it." }
-    }
-
-    let handle: UncheckedHandle
+    let handle: FileHandle
     let path: String
     let size: UInt64
     let progress: @Sendable (Int64) -> Void
-
-    init(handle: FileHandle, path: String, size: UInt64, progress: @escaping @Sendable (Int64) -> Void) {
-        self.handle = UncheckedHandle(file: handle)
-        self.path = path
-        self.size = size
-        self.progress = progress
-    }
-
-    /// One upload reads its file alone.
-    struct UncheckedHandle: @unchecked Sendable { let file: FileHandle }
 
     struct AsyncIterator: AsyncIteratorProtocol {
         let chunks: FileChunks
         var sent: UInt64 = 0
 
         mutating func next() async throws -> ByteBuffer? {
-            let data = try chunks.handle.file.read(upToCount: 256 * 1024) ?? Data()
-            if data.isEmpty {
-                guard sent == chunks.size else { throw Changed(path: chunks.path) }
-                return nil
-            }
+            let data = try chunks.handle.read(upToCount: 256 * 1024) ?? Data()
             sent += UInt64(data.count)
-            guard sent <= chunks.size else { throw Changed(path: chunks.path) }
+            guard data.isEmpty ? sent == chunks.size : sent <= chunks.size else {
+                throw FileFailure("\(chunks.path) changed while it was sent; nothing of it was kept. Send it again once nothing writes to it.")
+            }
+            if data.isEmpty { return nil }
             chunks.progress(Int64(sent))
             return ByteBuffer(data: data)
         }

@@ -21,11 +21,9 @@ struct CashCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (district, period, commune) = (target.district, try target.month(), self.commune)
-            let output = try PrivateFile.create(out)
             let headers = try await ClientFailure.exiting {
-                try await server.client().download("/runs/\(district)/\(period)/cash-list", query: [("commune", commune)], to: output)
+                try await server.client().download("/runs/\(district)/\(period)/cash-list", query: [("commune", commune)], to: out)
             }
-            try output.close()
             let count = headers.first(name: FileResponse.countHeader) ?? "?"
             let total = Money(dong: headers.first(name: CashRoutes.totalHeader).flatMap { Int64($0) } ?? 0)
             print("Wrote \(count) cash payments of district \(district) for \(period), \(total), to \(out).")

@@ -20,11 +20,9 @@ struct ExportCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (district, period, format) = (target.district, try target.month(), self.format)
-            let output = try out.map { try PrivateFile.create($0) } ?? FileHandle.standardOutput
             try await ClientFailure.exiting {
-                try await server.client().download("/runs/\(district)/\(period)/export", query: [("format", format.rawValue)], to: output)
+                try await server.client().download("/runs/\(district)/\(period)/export", query: [("format", format.rawValue)], to: out)
             }
-            if out != nil { try output.close() }
         }
     }
 }

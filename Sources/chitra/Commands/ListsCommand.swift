@@ -17,19 +17,11 @@ struct ListsCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let month, Period(month) == nil { throw ValidationError("--month must be written YYYY-MM.") }
-        let output: FileHandle
-        if let out {
-            // Names and phone numbers: readable by the owner alone.
-            output = try PrivateFile.create(out)
-        } else {
-            output = FileHandle.standardOutput
-        }
         // The month defaults to this month in Vietnam, as the server keeps it.
         let headers = try await ClientFailure.exiting {
-            try await server.client().download("/units/\(district)/lists/\(kind.rawValue)", query: [("month", month)], to: output)
+            try await server.client().download("/units/\(district)/lists/\(kind.rawValue)", query: [("month", month)], to: out)
         }
         if let out {
-            try output.close()
             print("Wrote \(headers.first(name: FileResponse.countHeader) ?? "?") beneficiaries to \(out).")
         }
     }

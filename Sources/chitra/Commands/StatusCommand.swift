@@ -32,7 +32,7 @@ struct StatusCommand: AsyncParsableCommand {
             try await server.client().get("/runs/progress", query: [("period", period?.description), ("unit", districts?.joined(separator: ","))],
                                           as: RunProgressSnapshot.self)
         }
-        let (runs, settlements) = (snapshot.statuses, snapshot.settlements)
+        let runs = snapshot.runs.map(\.status)
         if json {
             return print(try jsonText(runs))
         }
@@ -48,9 +48,8 @@ struct StatusCommand: AsyncParsableCommand {
         for run in runs where run.totals.count > 0 {
             print("  \(run.district) \(run.period): " + ControlTotalsText.lines(run.totals).joined(separator: "; "))
         }
-        if !settlements.isEmpty { print("Settlement (disbursements by state):") }
-        for run in runs {
-            guard let settlement = settlements[run.runID] else { continue }
+        if snapshot.runs.contains(where: { $0.settlement != nil }) { print("Settlement (disbursements by state):") }
+        for case let (run, settlement?) in snapshot.runs.map({ ($0.status, $0.settlement) }) {
             let flight = settlement.inFlight
             print("  \(run.district) \(run.period): \(settlement.line)"
                   + (flight.count > 0 ? " (in flight \(flight.count) · \(Money(dong: flight.amountVND)))" : " (all settled)"))
@@ -82,7 +81,7 @@ struct StatusCommand: AsyncParsableCommand {
         let snapshot = try await ClientFailure.exiting {
             try await client.get("/runs/progress", query: [("period", "\(period)"), ("unit", district)], as: RunProgressSnapshot.self)
         }
-        guard let run = snapshot.statuses.first else { return print("\(PayoutUnitCode.named(district)) has no run for \(period).") }
+        guard let run = snapshot.runs.first?.status else { return print("\(PayoutUnitCode.named(district)) has no run for \(period).") }
         let records = try await ClientFailure.exiting {
             try await client.get("/runs/\(district)/\(period)/shards", as: [RunShardRecord].self)
         }

@@ -20,11 +20,10 @@ enum RunProgress {
         var shownLines = 0
         while true {
             let snapshot = try await read()
-            let runs = snapshot.statuses.sorted { $0.district < $1.district }
-            let settlements = snapshot.settlements.filter { id, _ in runs.contains { $0.runID == id && $0.state == .approved } }
-            let moving = snapshot.moving
-            let text = runs.map { run in
-                [line(run)] + (settlements[run.runID].map { [settledLine(run, $0)] } ?? [])
+            let entries = snapshot.runs.sorted { $0.status.district < $1.status.district }
+            let runs = entries.map(\.status)
+            let text = entries.map { entry in
+                [line(entry.status)] + (settling(entry).map { [settledLine(entry.status, $0)] } ?? [])
             }.joined().joined(separator: "\n")
             if text != lastText {
                 if interactive, shownLines > 0 { print("\u{1B}[\(shownLines)A\u{1B}[J", terminator: "") }
@@ -32,9 +31,9 @@ enum RunProgress {
                 shownLines = text.split(separator: "\n").count
                 lastText = text
             }
-            if runs.allSatisfy({ done.contains($0.state) || ($0.state == .approved && !moving.contains($0.runID)) }) {
+            if entries.allSatisfy({ done.contains($0.status.state) || ($0.status.state == .approved && !$0.moving) }) {
                 for run in runs where run.state == .failed { print(RunProgress.failure(run)) }
-                for run in runs where run.state == .approved { if let settlement = settlements[run.runID] { print(waiting(run, settlement)) } }
+                for entry in entries { if let settlement = settling(entry) { print(waiting(entry.status, settlement)) } }
                 return runs.filter { $0.state == .failed || $0.state == .cancelled }.count
             }
             let activity = snapshot.activity
@@ -45,6 +44,11 @@ enum RunProgress {
             }
             try await Task.sleep(for: interactive ? .milliseconds(300) : .seconds(1))
         }
+    }
+
+    /// An approved run's disbursements by state: its second bar, and what it waits for.
+    static func settling(_ entry: RunProgressSnapshot.Run) -> RunSettlement? {
+        entry.status.state == .approved ? entry.settlement : nil
     }
 
     /// A failed run: why, and the two ways out.
