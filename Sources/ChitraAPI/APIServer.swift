@@ -57,6 +57,7 @@ public struct APIServer: Sendable {
         CashRoutes(server: self).add(to: api)
         AuditRoutes(server: self).add(to: api)
         TokenRoutes(server: self).add(to: api)
+        JobRoutes(server: self).add(to: api)
         ReportRoutes(server: self).add(to: api)
         if let console {
             Console(server: self, templates: console, sessions: ConsoleSessions(), secureCookies: secureCookies).add(to: router)

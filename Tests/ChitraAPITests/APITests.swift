@@ -86,6 +86,18 @@ struct APITests {
             Call(method: .post, template: "/api/v1/tokens", path: "/api/v1/tokens", body: #"{"name": "Người Mới", "role": "auditor"}"#,
                  allowed: [.admin], takesDistrict: false),
             Call(method: .delete, template: "/api/v1/tokens/{id}", path: "/api/v1/tokens/999999", allowed: [.admin], takesDistrict: false),
+            Call(method: .get, template: "/api/v1/jobs", path: "/api/v1/jobs?unit=\(d)&state=available&limit=5", allowed: everyone, takesDistrict: true),
+            Call(method: .post, template: "/api/v1/jobs", path: "/api/v1/jobs", body: #"{"kind": "noop", "unit": "\#(d)"}"#, allowed: [.admin],
+                 takesDistrict: true),
+            Call(method: .get, template: "/api/v1/jobs/{id}", path: "/api/v1/jobs/999999", allowed: everyone, takesDistrict: false),
+            Call(method: .post, template: "/api/v1/jobs/{id}/retry", path: "/api/v1/jobs/999999/retry", allowed: [.admin], takesDistrict: false),
+            Call(method: .post, template: "/api/v1/jobs/{id}/cancel", path: "/api/v1/jobs/999999/cancel", allowed: [.admin], takesDistrict: false),
+            Call(method: .put, template: "/api/v1/units/{unit}/approval", path: "/api/v1/units/\(d)/approval", body: #"{"required": true}"#,
+                 allowed: [.admin], takesDistrict: true),
+            Call(method: .put, template: "/api/v1/units/{unit}/paying-account", path: "/api/v1/units/\(d)/paying-account",
+                 body: #"{"name": "UBND", "account": "1234567890", "bank": "970405"}"#, allowed: [.admin], takesDistrict: true),
+            Call(method: .put, template: "/api/v1/units/{unit}/cash-fallback-day", path: "/api/v1/units/\(d)/cash-fallback-day", body: #"{"day": 20}"#,
+                 allowed: [.admin], takesDistrict: true),
         ]
     }
 

@@ -40,7 +40,7 @@ struct CommandLineTests {
     /// over the API.
     static func serverSide(_ arguments: [String]) -> Bool {
         let words = arguments.prefix(2).joined(separator: " ")
-        return ["migrate", "db", "jobs", "districts", "demo", "generate", "serve", "worker", "bench"].contains(arguments.first ?? "")
+        return ["migrate", "db", "demo", "generate", "serve", "worker", "bench"].contains(arguments.first ?? "")
             || ["units load", "units loads"].contains(words) || arguments.contains("--as-owner")
     }
 
@@ -96,7 +96,7 @@ struct CommandLineTests {
     @Test("migrate is idempotent and names a missing folder")
     func migrate() async throws {
         try await TestPostgres.withNewEmptyDatabase { url in
-            var result = try await Self.run(["jobs", "list"], url: url)
+            var result = try await Self.run(["units", "loads"], url: url)
             #expect(result.status != 0)
             #expect(result.output.hasSuffix("run `chitra migrate` first."))
             result = try await Self.run(["migrate"], url: url, environment: ["CHITRA_OWNER_DATABASE_URL": url.connectionString])
@@ -109,9 +109,9 @@ struct CommandLineTests {
         }
     }
 
-    @Test("without DATABASE_URL a command says what to do")
+    @Test("without DATABASE_URL a command run beside the database says what to do")
     func noDatabase() async throws {
-        let result = try await Self.run(["jobs", "list"], url: nil)
+        let result = try await Self.run(["units", "loads"], url: nil)
         #expect(result.status != 0)
         #expect(result.output.contains("DATABASE_URL is not set: run `chitra db start` and export the URL it prints, or pass --database-url."))
     }
@@ -328,7 +328,10 @@ extension CommandLineTests {
                 guard line.hasPrefix("export "), let equals = line.firstIndex(of: "=") else { return nil }
                 return (String(line.dropFirst(7).prefix(upTo: equals)), String(line[line.index(after: equals)...]).trimmingCharacters(in: CharacterSet(charactersIn: "'")))
             })
-            let districts = try await Self.run(["districts"], url: nil, environment: exports)
+            let database = try PasswordFile(path: try #require(exports["PGPASSFILE"])).applied(to: try DatabaseURL(parsing: try #require(exports["DATABASE_URL"])))
+            let districts = try await TestAPIServer.withServer(database) { server in
+                try await Self.spawn(["districts"], environment: exports.merging(["CHITRA_URL": server]) { $1 }, asOtherUser: false)
+            }
             #expect(districts.status == 0 && districts.output.contains("954"), "\(districts.output)")
             let shown = try await Self.run(["db", "status", "--folder", folder], url: nil)
             #expect(!shown.output.contains(password))

@@ -61,7 +61,13 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
         case let error as RegisterFile.Failure: return APIError(.unprocessableContent, error.description)
         case let error as DistrictSettings.Failure: return APIError(.unprocessableContent, error.description)
         case let error as StoreError:
-            if case .migrationsMissing = error { return APIError(.serviceUnavailable, error.description) }
+            switch error {
+            case .migrationsMissing: return APIError(.serviceUnavailable, error.description)
+            case .jobNotFound: return APIError(.notFound, error.description)
+            case .jobNotInState: return APIError(.conflict, error.description)
+            case .invalidJob: return APIError(.unprocessableContent, error.description)
+            default: break
+            }
             if case .query(sqlState: SQLState.queryCanceled, _, _) = error {
                 return APIError(.serviceUnavailable, "The request took too long and was stopped; nothing of it was kept. Try again.")
             }

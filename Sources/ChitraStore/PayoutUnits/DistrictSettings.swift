@@ -41,6 +41,9 @@ public enum DistrictSettings {
             self.bank = bank
         }
 
+        /// As lists show it: the bank, the number's last four digits, the holder (`970405 ****0123 UBND …`).
+        public var masked: String { "\(bank) ****\(account.suffix(4)) \(name)" }
+
         /// Why the account cannot be used, or nil.
         public var problem: String? {
             if name.trimmingCharacters(in: .whitespaces).isEmpty || name.count > 140 { return "the account name must be 1 to 140 characters" }

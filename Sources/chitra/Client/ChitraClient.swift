@@ -25,7 +25,16 @@ struct ChitraClient: Sendable {
     }
 
     func post<T: Decodable>(_ path: String, query: [(String, String?)] = [], json body: some Encodable, as type: T.Type = T.self) async throws -> T {
-        var request = try request(.POST, path, query: query)
+        try await send(.POST, path, query: query, json: body, as: T.self)
+    }
+
+    func put<T: Decodable>(_ path: String, json body: some Encodable, as type: T.Type = T.self) async throws -> T {
+        try await send(.PUT, path, json: body, as: T.self)
+    }
+
+    private func send<T: Decodable>(_ method: HTTPMethod, _ path: String, query: [(String, String?)] = [], json body: some Encodable,
+                                    as type: T.Type) async throws -> T {
+        var request = try request(method, path, query: query)
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(data: try JSONEncoder().encode(body)))
         return try decode(T.self, from: try await send(request))

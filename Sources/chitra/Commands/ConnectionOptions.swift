@@ -52,8 +52,8 @@ struct DatabaseOptions: ParsableArguments {
     }
 }
 
-/// The database and the caller's token, for the administrators' commands still run beside the
-/// database (`jobs`, `districts`, `units load`): the token from `CHITRA_TOKEN`, `--token-file` or
+/// The database and the caller's token, for the administrators' commands run beside the database
+/// (`units load`, `units loads`: the official lists are read from the server's disk): the token from `CHITRA_TOKEN`, `--token-file` or
 /// `CHITRA_TOKEN_FILE`, the person recorded on every action.
 struct ConnectionOptions: ParsableArguments {
     @OptionGroup var database: DatabaseOptions

@@ -1,8 +1,9 @@
 import ArgumentParser
+import ChitraAPI
 import ChitraCore
 import ChitraStore
 
-/// `chitra districts [list]` and `chitra districts approval --district CODE on|off`.
+/// `chitra districts [list]`, and an admin's `approval`, `account` and `fallback-day` of a unit.
 struct DistrictsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "districts", abstract: "List the payout units you reach (districts until 2025-06, communes from 2025-07) and change their settings.",
@@ -12,16 +13,17 @@ struct DistrictsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The payout units, the months they pay, whether their runs need approval, and their last computed month.")
 
-        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var server: ServerOptions
 
         func run() async throws {
-            let districts = try await connection.withCaller(.read) { database, _ in try await DistrictSettings.list(database: database) }
+            let districts = try await ClientFailure.exiting {
+                try await server.client().get("/districts", as: [DistrictRoutes.Listed].self)
+            }
             var table = TextTable("UNIT", "NAME", "PAYS", "APPROVAL", "COMPUTED THROUGH", "PAYS FROM", "CASH FALLBACK")
             for district in districts {
-                let account = district.payingAccount.map { "\($0.bank) ****\($0.account.suffix(4)) \($0.name)" } ?? "(not set)"
                 let months = district.lastMonth.map { "until \($0)" } ?? district.firstMonth.map { "from \($0)" } ?? "always"
                 table.add(district.code, district.name, months, district.approvalRequired ? "required" : "off", district.computedThrough ?? "-",
-                          account, district.cashFallbackDay.map { "from day \($0)" } ?? "finance")
+                          district.payingAccount ?? "(not set)", district.cashFallbackDay.map { "from day \($0)" } ?? "finance")
             }
             print(table.rendered)
             print("\(districts.count) payout unit\(districts.count == 1 ? "" : "s").")
@@ -34,14 +36,15 @@ struct DistrictsCommand: AsyncParsableCommand {
 
         enum Setting: String, ExpressibleByArgument, CaseIterable { case on, off }
 
-        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var server: ServerOptions
         @Option(name: [.customLong("unit"), .customLong("district")], help: "The payout unit: a district (3 digits) before 2025-07, a commune (5 digits) from it.") var district: String
         @Argument(help: "on (finance approves each computed run) or off (a computed run is approved at once).") var setting: Setting
 
         func run() async throws {
-            let (district, required) = (self.district, setting == .on)
-            try await connection.withCaller(.changeSettings, districts: [district]) { database, caller in
-                try await DistrictSettings.setApprovalRequired(required, district: district, by: caller, database: database)
+            let required = setting == .on
+            try await ClientFailure.exiting {
+                try await server.client().put("/units/\(district)/approval", json: DistrictRoutes.ApprovalBody(required: required),
+                                              as: DistrictRoutes.ApprovalBody.self)
             }
             print(required ? "\(PayoutUnitCode.named(district)): computed runs wait for finance's approval."
                            : "\(PayoutUnitCode.named(district)): computed runs are approved at once, without finance's approval.")
@@ -52,17 +55,16 @@ struct DistrictsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Set the account a district pays from: the debtor of its bank payment files.")
 
-        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var server: ServerOptions
         @Option(name: [.customLong("unit"), .customLong("district")], help: "The payout unit: a district (3 digits) before 2025-07, a commune (5 digits) from it.") var district: String
         @Option(help: "The account holder's name, as the bank knows it.") var name: String
         @Option(help: "The account number (6 to 19 digits).") var account: String
         @Option(help: "The bank, by its Napas code (Agribank 970405, Vietcombank 970436, …).") var bank: String
 
         func run() async throws {
-            let district = self.district
             let paying = DistrictSettings.PayingAccount(name: name, account: account, bank: bank)
-            try await connection.withCaller(.changeSettings, districts: [district]) { database, caller in
-                try await DistrictSettings.setPayingAccount(paying, district: district, by: caller, database: database)
+            try await ClientFailure.exiting {
+                try await server.client().put("/units/\(district)/paying-account", json: paying, as: [String: String].self)
             }
             print("\(PayoutUnitCode.named(district)) pays from account ****\(paying.account.suffix(4)) at bank \(paying.bank) (\(paying.name)).")
         }
@@ -73,20 +75,20 @@ struct DistrictsCommand: AsyncParsableCommand {
             commandName: "fallback-day",
             abstract: "From this day of the month, a district's still-failed transfers fall back to cash by themselves (off: only finance does it).")
 
-        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var server: ServerOptions
         @Option(name: [.customLong("unit"), .customLong("district")], help: "The payout unit: a district (3 digits) before 2025-07, a commune (5 digits) from it.") var district: String
         @Argument(help: "A day from 1 to 28, or off.") var day: String
 
         func run() async throws {
-            let district = self.district
             var chosen: Int?
             if day != "off" {
                 guard let value = Int(day) else { throw ValidationError("Give a day from 1 to 28, or off.") }
                 chosen = value
             }
             let setting = chosen
-            try await connection.withCaller(.changeSettings, districts: [district]) { database, caller in
-                try await DistrictSettings.setCashFallbackDay(setting, district: district, by: caller, database: database)
+            try await ClientFailure.exiting {
+                try await server.client().put("/units/\(district)/cash-fallback-day", json: DistrictRoutes.FallbackDayBody(day: setting),
+                                              as: DistrictRoutes.FallbackDayBody.self)
             }
             print(setting.map { "\(PayoutUnitCode.named(district)): from day \($0) of each month, failed transfers fall back to cash by themselves." }
                   ?? "\(PayoutUnitCode.named(district)): failed transfers wait for finance (chitra retry, chitra cash fallback).")

@@ -1,9 +1,10 @@
 import ArgumentParser
+import ChitraAPI
 import ChitraCore
 import ChitraStore
 import Foundation
 
-/// `chitra jobs list|show|retry|cancel|enqueue`: the queue, for operators.
+/// `chitra jobs list|show|retry|cancel|enqueue`: the queue, for operators (an admin steers it).
 struct JobsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jobs", abstract: "Inspect and steer the job queue.",
@@ -11,7 +12,7 @@ struct JobsCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List jobs, newest first, with counts by state.")
-        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var server: ServerOptions
         @Option(name: [.customLong("unit"), .customLong("district")], help: "Only this payout unit (3 or 5 digits).") var district: String?
         @Option(help: "Only this job kind.") var kind: String?
         @Option(help: "Only this state: available, running, retryable, completed, discarded or cancelled.")
@@ -20,16 +21,16 @@ struct JobsCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let filter = JobQueue.Filter(districtCode: district, kind: kind, state: state, limit: limit)
-            let (jobs, counts) = try await connection.withCaller(.read, districts: district.map { [$0] } ?? []) { database, _ in
-                let queue = JobQueue(database: database)
-                return (try await queue.list(filter), try await queue.countsByState(districtCode: filter.districtCode, kind: filter.kind))
+            let listed = try await ClientFailure.exiting {
+                try await server.client().get("/jobs", query: [("unit", district), ("kind", kind), ("state", state?.rawValue), ("limit", "\(limit)")],
+                                              as: JobRoutes.Listed.self)
             }
+            let (jobs, counts) = (listed.jobs, listed.counts)
             if json {
                 print(try JobsOutput.json(jobs))
                 return
             }
-            print(JobState.allCases.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: " · "))
+            print(JobState.allCases.map { "\($0.rawValue) \(counts[$0.rawValue] ?? 0)" }.joined(separator: " · "))
             guard !jobs.isEmpty else {
                 print("No jobs match.")
                 return
@@ -45,25 +46,23 @@ struct JobsCommand: AsyncParsableCommand {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one job in full, with every error.")
-        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var server: ServerOptions
         @Argument(help: "The job id.") var id: Int64
 
         func run() async throws {
-            let id = self.id
-            let job = try await connection.withCaller(.read) { database, _ in try await JobQueue(database: database).show(id: id) }
+            let job = try await ClientFailure.exiting { try await server.client().get("/jobs/\(id)", as: JobRecord.self) }
             print(try JobsOutput.json([job]).dropFirst().dropLast().trimmingCharacters(in: .whitespacesAndNewlines))
         }
     }
 
     struct Retry: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Make a failed, cancelled or scheduled job run now.")
-        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var server: ServerOptions
         @Argument(help: "The job id.") var id: Int64
 
         func run() async throws {
-            let id = self.id
-            let job = try await connection.withCaller(.manageJobs) { database, caller in
-                try await JobQueue(database: database).retry(id: id, by: caller)
+            let job = try await ClientFailure.exiting {
+                try await server.client().post("/jobs/\(id)/retry", json: [String: String](), as: JobRecord.self)
             }
             print("Job \(job.id) (\(job.kind), district \(job.districtCode)) is available again; attempt \(job.attempt) of \(job.maxAttempts) used.")
         }
@@ -71,13 +70,12 @@ struct JobsCommand: AsyncParsableCommand {
 
     struct Cancel: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cancel a job that has not finished.")
-        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var server: ServerOptions
         @Argument(help: "The job id.") var id: Int64
 
         func run() async throws {
-            let id = self.id
-            let job = try await connection.withCaller(.manageJobs) { database, caller in
-                try await JobQueue(database: database).cancel(id: id, by: caller)
+            let job = try await ClientFailure.exiting {
+                try await server.client().post("/jobs/\(id)/cancel", json: [String: String](), as: JobRecord.self)
             }
             print("Job \(job.id) (\(job.kind), district \(job.districtCode)) is cancelled.")
         }
@@ -85,7 +83,7 @@ struct JobsCommand: AsyncParsableCommand {
 
     struct Enqueue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Enqueue jobs by hand (diagnostics and benchmarks).")
-        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var server: ServerOptions
         @Option(help: "The job kind, e.g. noop or probe.record.") var kind: String
         @Option(name: [.customLong("unit"), .customLong("district")], help: "The payout unit: a district (3 digits) before 2025-07, a commune (5 digits) from it.") var district: String
         @Option(help: "Arguments as JSON.") var args: String = "{}"
@@ -102,14 +100,10 @@ struct JobsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let job = NewJob(kind: kind, districtCode: district, args: args, uniqueKey: uniqueKey, maxAttempts: maxAttempts)
-            let count = self.count
-            let message = try await connection.withCaller(.manageJobs, districts: [district]) { database, caller in
-                let (inserted, id) = try await JobQueue(database: database).enqueue(job, count: count, by: caller)
-                guard count == 1, let id else { return "Enqueued \(inserted) jobs." }
-                return inserted == 1 ? "Enqueued job \(id)." : "Nothing enqueued: job \(id) already holds that unique key."
-            }
-            print(message)
+            let body = JobRoutes.Enqueue(kind: kind, unit: district, args: args, count: count, uniqueKey: uniqueKey, maxAttempts: maxAttempts)
+            let enqueued = try await ClientFailure.exiting { try await server.client().post("/jobs", json: body, as: JobRoutes.Enqueued.self) }
+            guard count == 1, let id = enqueued.id else { return print("Enqueued \(enqueued.inserted) jobs.") }
+            print(enqueued.inserted == 1 ? "Enqueued job \(id)." : "Nothing enqueued: job \(id) already holds that unique key.")
         }
     }
 }
