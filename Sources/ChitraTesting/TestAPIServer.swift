@@ -5,11 +5,11 @@ import Hummingbird
 import Logging
 
 /// `chitra serve` inside the test process: the API on a free port of 127.0.0.1, over its own pool of
-/// the application's role, for as long as `body` runs. The command line's tests reach the database
+/// the API's role (`chitra_api`: no queue, no owner), for as long as `body` runs. The command line's tests reach the database
 /// only through it, as people do.
 public enum TestAPIServer {
     public static func withServer<T: Sendable>(_ url: DatabaseURL, _ body: @Sendable (_ base: String) async throws -> T) async throws -> T {
-        try await Database.withRunning(url, maximumConnections: 4, logger: TestPostgres.logger) { pool in
+        try await Database.withRunning(try await TestPostgres.apiURL(of: url), maximumConnections: 4, logger: TestPostgres.logger) { pool in
             let server = APIServer(database: pool, requestsPerSecond: 10_000, burst: 10_000, logger: TestPostgres.logger)
             let (ports, port) = AsyncStream<Int>.makeStream()
             let application = server.application(host: "127.0.0.1", port: 0) { bound in port.yield(bound) }

@@ -8,9 +8,11 @@ import Logging
 /// once per test process from the installed binaries (stopped by its watchdog when the process
 /// ends, however it ends). Each test gets its own database, copied from a migrated template.
 ///
-/// Tests use Chitra as production does: connected as the application's role (`chitra_app`, bound by
-/// row-level security), never as the owner, with a scope that reaches every unit (`allScope`).
-/// The owner's URL (`ownerURL(of:)`) is for tests of migrations and of what the owner alone may do.
+/// Tests use Chitra as production does: connected as a role of the application (the worker's,
+/// `chitra_worker`, which holds the API's privileges and the queue's; bound by row-level security),
+/// never as the owner, with a scope that reaches every unit (`allScope`). An API the tests start
+/// connects as `chitra_api` (`apiURL(of:)`). The owner's URL (`ownerURL(of:)`) is for tests of
+/// migrations and of what the owner alone may do; the owner is not a superuser.
 public enum TestPostgres {
     /// Runs `body` with a fresh, migrated database and its pool running; drops the database after.
     /// It holds the machine's gate (`QuietMachine`; once only, if the test holds it already).
@@ -44,18 +46,32 @@ public enum TestPostgres {
         try await server.ownerURL(of: try await server.newDatabase(template: "template0"))
     }
 
-    /// The owner's (the superuser's) URL of the same database: for migrations and for tests of
-    /// what only the owner may do. Never hand it to a product process.
+    /// The owner's URL of the same database: for migrations and for tests of what only the owner
+    /// may do. Never hand it to a product process.
     public static func ownerURL(of url: DatabaseURL) async throws -> DatabaseURL {
         try await server.ownerURL(of: url)
     }
 
-    /// Runs `body` with a pool on the same database as its owner (a superuser here): for tests that
-    /// change the schema under the product (a constraint that makes writes fail, a trigger set
-    /// aside to reach a state), which the application's role may not.
+    /// The same database as the API's role (`chitra_api`): what `chitra serve` connects with (a URL
+    /// of that role already, e.g. another cluster's, is kept as it is).
+    public static func apiURL(of url: DatabaseURL) async throws -> DatabaseURL {
+        guard url.user != LocalCluster.LoginRole.api.rawValue else { return url }
+        return try await server.url(of: url, as: LocalCluster.LoginRole.api.rawValue)
+    }
+
+    /// Runs `body` with a pool on the same database as its owner, which sees every unit: for tests
+    /// that change the schema under the product (a constraint that makes writes fail, a trigger set
+    /// aside to reach a state), which the application's roles may not.
     @discardableResult
     public static func withOwner<T: Sendable>(of database: Database, _ body: @Sendable (Database) async throws -> T) async throws -> T {
-        try await Database.withRunning(try await ownerURL(of: database.url), maximumConnections: 2, logger: logger, body)
+        try await withOwner(of: database.url, body)
+    }
+
+    /// The same, for a database given by URL.
+    @discardableResult
+    public static func withOwner<T: Sendable>(of url: DatabaseURL, _ body: @Sendable (Database) async throws -> T) async throws -> T {
+        try await Database.withRunning(try await ownerURL(of: url), maximumConnections: 2, scope: .everyUnit(global: true),
+                                       logger: logger, body)
     }
 
     /// A handle on a database given by URL (one the test passes to worker processes too) that
@@ -69,19 +85,24 @@ public enum TestPostgres {
     /// process's service credential, which the database verifies as it verifies a worker's.
     public static let allScope = Scope.everyUnit(global: true, credential: serviceCredential)
 
-    /// This test process's service credential: made in the migrated template, so every test
-    /// database knows it; workers the tests start present it too.
+    /// This test process's service credential, which reaches every unit: made in the migrated
+    /// template, so every test database knows it.
     public static let serviceCredential = Credential(ServiceCredentials.prefix + SecretText.random(length: 40))
 
+    /// The workers' credential (the queue, and the unit of each job they hold): what the workers the
+    /// tests start present, in the test process or as processes.
+    public static let workerCredential = Credential(ServiceCredentials.prefix + SecretText.random(length: 40))
+
     /// Migrates a database the test made itself (on a cluster of its own), as the owner, and records
-    /// the tests' service credential in it, as the template has it.
+    /// the tests' service credentials in it, as the template has them.
     public static func migrate(_ database: Database) async throws {
         try await Migrator(database: database).migrate()
-        try await ServiceCredentials.record(serviceCredential, name: "tests", database: database)
+        try await ServiceCredentials.record(serviceCredential, name: "tests", reach: .everyUnit, database: database)
+        try await ServiceCredentials.record(workerCredential, name: "test workers", reach: .jobs, database: database)
     }
 
     /// What a `chitra-worker` process of the tests needs in its environment besides its URL.
-    public static var workerEnvironment: [String: String] { [ServiceCredentials.environmentVariable: serviceCredential.secret] }
+    public static var workerEnvironment: [String: String] { [ServiceCredentials.environmentVariable: workerCredential.secret] }
 
     /// A new migrated database (its application URL) for `body`, dropped once `body` ends, however
     /// it ends: the drop is awaited, not left to a task nothing waits for.
@@ -124,18 +145,24 @@ public enum TestPostgres {
 actor TestServer {
     private var starting: Task<DatabaseURL, any Error>?
     private var local: LocalCluster?
-    private var applicationPassword = ""
+    /// The passwords of the application's login roles, by role name.
+    private var passwords: [String: String] = [:]
     private let template = "chitra_template_\(getpid())"
 
     /// A new database copied from `requested` (the migrated template by default), as the
-    /// application role's URL.
+    /// worker role's URL.
     func newDatabase(template requested: String? = nil) async throws -> DatabaseURL {
         let admin = try await adminURL()
         let name = "t_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20))"
         try await AdminStatement.createDatabase(name, template: requested ?? template, on: admin, logger: TestPostgres.logger)
-        var url = admin.with(database: name)
-        url.user = LocalCluster.applicationRole
-        url.password = applicationPassword
+        return try url(of: admin.with(database: name), as: LocalCluster.LoginRole.worker.rawValue)
+    }
+
+    /// Database `url`'s as login role `role`.
+    func url(of url: DatabaseURL, as role: String) throws -> DatabaseURL {
+        var url = url
+        url.user = role
+        url.password = passwords[role]
         return url
     }
 
@@ -162,9 +189,11 @@ actor TestServer {
         } else {
             let cluster = try await LocalCluster.start(settings: Self.throwawaySettings)
             local = cluster
-            url = cluster.url()
+            url = cluster.ownerURL()
         }
-        applicationPassword = local?.applicationPassword ?? SecretText.random(length: 32)
+        for role in [LocalCluster.LoginRole.api, .worker] {
+            passwords[role.rawValue] = local?.passwords[role] ?? SecretText.random(length: 32)
+        }
         try await AdminStatement.dropDatabase(template, on: url, logger: TestPostgres.logger)
         try await AdminStatement.createDatabase(template, on: url, logger: TestPostgres.logger)
         // Migrate the template, then close every connection to it: CREATE DATABASE … TEMPLATE
@@ -173,9 +202,11 @@ actor TestServer {
             try await TestPostgres.migrate($0)
         }
         if local == nil {
-            // A server given by CHITRA_TEST_DATABASE_URL: the application role logs in with this
-            // process's password (the URL's user must be allowed to set it).
-            try await AdminStatement.setApplicationPassword(applicationPassword, on: url, logger: TestPostgres.logger)
+            // A server given by CHITRA_TEST_DATABASE_URL: the API's and the worker's roles log in with
+            // this process's passwords (the URL's user must be allowed to set them).
+            for role in [LocalCluster.LoginRole.api, .worker] {
+                try await AdminStatement.setPassword(passwords[role.rawValue] ?? "", of: role.rawValue, on: url, logger: TestPostgres.logger)
+            }
         }
         return url
     }

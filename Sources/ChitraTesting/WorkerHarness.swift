@@ -22,7 +22,7 @@ public enum WorkerHarness {
         // The worker's own pool, as chitra-worker has it: queue statements as the queue's role,
         // handlers in their job's district. It runs beside the worker's service group, not in it, as
         // the test's own pool does.
-        return try await Database.withRunning(database.url, maximumConnections: 10, scope: Scope.queue.with(credential: TestPostgres.serviceCredential),
+        return try await Database.withRunning(database.url, maximumConnections: 10, scope: Scope.queue.with(credential: TestPostgres.workerCredential),
                                                 logger: TestPostgres.logger) { queuePool in
             let worker = try Worker(database: queuePool, handlers: handlers, configuration: settings, logger: TestPostgres.logger)
             var services: [any Service] = [worker]

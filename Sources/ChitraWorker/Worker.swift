@@ -129,7 +129,8 @@ public final class Worker: Service {
     }
 
     private func execute(_ job: ClaimedJob, threshold: Int) async {
-        let scoped = database.scoped(.district(job.districtCode))
+        // The handler presents the job's lease: the database grants it the job's unit, nothing else.
+        let scoped = database.scoped(Scope.district(job.districtCode).with(credential: job.lease))
         let context = JobContext(job: job, database: scoped, owner: configuration.workerID, logger: logger,
                                  period: await runPeriods.period(of: job, database: scoped))
         let clock = ContinuousClock()

@@ -114,8 +114,10 @@ public struct WorkerOptions: ParsableArguments, Sendable {
         }
         let logger = ProcessLogging.bootstrap(label: "chitra-worker", level: environment["CHITRA_LOG_LEVEL"], format: format)
         if metricsPort != nil { ProcessMetrics.bootstrap() }
-        guard let text = environment["DATABASE_URL"], !text.isEmpty else {
-            throw ValidationError("DATABASE_URL is not set: point it at the Chitra database.")
+        // A shell that runs both the API and workers (`chitra db start`'s exports) names the worker's
+        // role apart; a worker's own environment file says DATABASE_URL.
+        guard let text = [environment["CHITRA_WORKER_DATABASE_URL"], environment["DATABASE_URL"]].compactMap({ $0 }).first(where: { !$0.isEmpty }) else {
+            throw ValidationError("DATABASE_URL is not set: point it at the Chitra database, as the role chitra_worker.")
         }
         guard let secret = try ServiceCredentials.fromEnvironment(environment) else {
             throw ValidationError("\(ServiceCredentials.environmentVariable) is not set: the database shows a worker nothing without "

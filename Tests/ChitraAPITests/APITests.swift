@@ -170,7 +170,7 @@ struct APITests {
             try await TestPostgres.withRunning(url) { database in
                 _ = try await Tokens.revoke(id: try await Tokens.authenticate(revoked, database: database).tokenID!, by: .test("admin", role: .admin), database: database)
             }
-            try await Database.withRunning(try await TestPostgres.ownerURL(of: url), maximumConnections: 1, logger: TestPostgres.logger) {
+            try await TestPostgres.withOwner(of: url) {
                 try await $0.query("UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE name = 'Hết Hạn API'", "expire")
             }
             for call in Self.calls(district: "31825") {
@@ -313,7 +313,7 @@ struct APITests {
         ProcessMetrics.bootstrap()
         try await TestPostgres.withDatabase { database in
             try await JobQueue(database: database).enqueue(NewJob(kind: "noop", districtCode: "31825"))
-            try await Database.withRunning(database.url, maximumConnections: 4, logger: TestPostgres.logger) { pool in
+            try await Database.withRunning(try await TestPostgres.apiURL(of: database.url), maximumConnections: 4, logger: TestPostgres.logger) { pool in
                 let server = APIServer(database: pool, requestsPerSecond: 10_000, burst: 10_000, logger: TestPostgres.logger)
                 try await Application(router: server.router()).test(.router) { client in
                     let (refused, _) = try await Self.send(client, .get, "/api/v1/districts", token: nil)
@@ -322,7 +322,9 @@ struct APITests {
                     #expect(status == 404)
                 }
                 let clock = ManualClock()
-                let sample = CachedSample(lifetime: .seconds(10), clock: clock) { try await ProcessMetrics.apiText(pool) }
+                // Read with the server's own credential, as `chitra serve --metrics-port` does.
+                let metrics = pool.scoped(Scope.nothing.with(credential: TestPostgres.serviceCredential))
+                let sample = CachedSample(lifetime: .seconds(10), clock: clock) { try await ProcessMetrics.apiText(metrics) }
                 let endpoint = MetricsEndpoint(host: "127.0.0.1", port: 0, logger: TestPostgres.logger) { try await sample.text() }
                 try await endpoint.application().test(.router) { client in
                     var (status, text) = try await Self.send(client, .get, "/metrics", token: nil)

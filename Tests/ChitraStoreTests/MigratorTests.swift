@@ -80,7 +80,7 @@ extension MigratorTests {
     @Test("a database upgraded while a run computes gets its shards' records from the compute jobs (migration 5)")
     func shardsBackfilled() async throws {
         try await TestPostgres.withNewEmptyDatabase { url in
-            try await Database.withRunning(url, logger: TestPostgres.logger) { database in
+            try await Database.withRunning(url, scope: .owner, logger: TestPostgres.logger) { database in
                 let all = try Migration.load(from: Migration.bundledFolder!)
                 _ = try await Migrator(database: database, migrations: all.filter { $0.version <= 4 }).migrate()
                 try await database.client.query("""

@@ -46,16 +46,25 @@ struct TenancyTests {
         }
     }
 
-    @Test("the product connects as a role that is neither owner nor superuser, and tenant tables force row-level security")
+    @Test("the API and the workers connect as roles that are neither owner nor superuser, the owner is no superuser, and tenant tables force row-level security")
     func role() async throws {
         try await TestPostgres.withDatabase { database in
-            #expect(database.url.user == LocalCluster.applicationRole)
+            #expect(database.url.user == LocalCluster.LoginRole.worker.rawValue)
             let rows = try await database.query("""
-                SELECT r.rolsuper, r.rolbypassrls, (SELECT count(*) FROM pg_tables t WHERE t.schemaname = 'public' AND t.tableowner = current_user)
-                FROM pg_roles r WHERE r.rolname = current_user
-                """, "read the role")
-            for try await (superuser, bypass, owned) in rows.decode((Bool, Bool, Int64).self) {
-                #expect(!superuser && !bypass && owned == 0)
+                SELECT r.rolname, r.rolsuper, r.rolbypassrls, r.rolcreaterole,
+                       (SELECT count(*) FROM pg_tables t WHERE t.schemaname = 'public' AND t.tableowner = r.rolname),
+                       pg_has_role(r.rolname, 'chitra_queue', 'MEMBER')
+                FROM pg_roles r WHERE r.rolname IN ('chitra_api', 'chitra_worker', 'chitra_owner') ORDER BY r.rolname
+                """, "read the roles")
+            var seen: [String] = []
+            for try await (name, superuser, bypass, createRole, owned, queue) in rows.decode((String, Bool, Bool, Bool, Int64, Bool).self) {
+                seen.append(name)
+                #expect(!superuser && !bypass && !createRole, "\(name)")
+                #expect((owned > 0) == (name == "chitra_owner"), "\(name) owns \(owned) tables")
+                #expect(queue == (name != "chitra_api"), "\(name) may act as the queue: \(queue)")
+            }
+            if ProcessInfo.processInfo.environment["CHITRA_TEST_DATABASE_URL"] == nil {
+                #expect(seen == ["chitra_api", "chitra_owner", "chitra_worker"])
             }
             let unforced = try await database.query("""
                 SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -154,7 +163,7 @@ struct TenancyTests {
             ] {
                 #expect(await Self.sqlState(statement, database) == "42501", "not refused: \(statement)")
             }
-            try await Database.withRunning(try await TestPostgres.ownerURL(of: database.url), maximumConnections: 1, logger: TestPostgres.logger) { (owner: Database) async throws in
+            try await TestPostgres.withOwner(of: database.url) { (owner: Database) async throws in
                 #expect(await Self.sqlState("UPDATE audit_log SET actor = 'someone else'", owner) == "42501")
                 #expect(await Self.sqlState("DELETE FROM audit_log", owner) == "42501")
                 #expect(await Self.sqlState("TRUNCATE audit_log", owner) == "42501")

@@ -24,7 +24,8 @@ struct VerifiedCredentialTests {
     static func run(_ sql: String, after setup: String, _ pool: Database) async -> Outcome {
         do {
             let count = try await pool.transaction("attack") { connection -> Int in
-                try await connection.query(PostgresQuery(unsafeSQL: setup), logger: TestPostgres.logger)
+                // Read to the end: a setting refused is refused as its row is read.
+                for try await _ in try await connection.query(PostgresQuery(unsafeSQL: setup), logger: TestPostgres.logger) {}
                 var count = 0
                 for try await value in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: TestPostgres.logger).decode(Int64.self) {
                     count = Int(value)
@@ -136,6 +137,72 @@ struct VerifiedCredentialTests {
                 #expect(await Self.run(approve("Lâm Hai Vai"), after: asFinance, pool) == .refused("42501"), "who triggered a run may not approve it")
             }
             #expect(try await TenancyTests.count("SELECT count(*) FROM runs WHERE approved_by IS NOT NULL", database) == 0)
+        }
+    }
+
+    /// A role an attacker's session switches to, in the same transaction.
+    static func becoming(_ role: String) -> String { "SELECT set_config('role', '\(role)', true)" }
+
+    @Test("with the API's password there is no role to switch to: the queue's, the worker's and the owner's are refused, and every table still reads nothing")
+    func apiRole() async throws {
+        try await TestPostgres.withDatabase { database in
+            _ = try await Self.victim(database)
+            try await Database.withRunning(try await TestPostgres.apiURL(of: database.url), maximumConnections: 2, logger: TestPostgres.logger) { pool in
+                for role in ["chitra_queue", "chitra_worker", "chitra_owner", LocalCluster.superuser] {
+                    let outcome = await Self.run("SELECT count(*) FROM jobs", after: Self.becoming(role), pool)
+                    #expect(outcome == .refused("42501"), "SET ROLE \(role): \(outcome)")
+                }
+                #expect(await Self.run("SELECT count(*) FROM jobs", after: Self.becoming("chitra_app"), pool) == .rows(0))
+                for table in Self.tables {
+                    #expect(await Self.run("SELECT count(*) FROM \(table)", after: Self.attack(credential: ""), pool) == .rows(0), "\(table)")
+                }
+            }
+            #expect(try await TenancyTests.count("SELECT count(*) FROM jobs", database) == 1, "the run's plan job is there")
+        }
+    }
+
+    @Test("a worker reaches only the unit of the job it holds: its credential alone reads nothing, a job's lease reads that unit while the job runs, and the queue's role adds no job, moves none and takes no lease without a credential")
+    func workerReach() async throws {
+        try await TestPostgres.withDatabase { database in
+            _ = try await Self.victim(database)
+            var file = RegisterFileBuilder(district: "31843")
+            file.add("V31843-1")
+            _ = try await RegisterImporter(database: database, policy: try PolicyTable.bundled())
+                .importFile(at: try file.write(), district: "31843", by: .test("operator", role: .operator))
+            let queueScope = Scope.queue.with(credential: TestPostgres.workerCredential)
+            let claimed = try await Database.withRunning(database.url, maximumConnections: 1, scope: queueScope, logger: TestPostgres.logger) {
+                try await JobQueue(database: $0).claim(limit: 10, owner: "worker-x", lease: .seconds(300))
+            }
+            let job = try #require(claimed.first { $0.districtCode == "31825" }, "the run's plan job")
+            let count = "SELECT count(*) FROM beneficiaries"
+            try await Database.withRunning(database.url, maximumConnections: 2, logger: TestPostgres.logger) { pool in
+                #expect(await Self.run(count, after: Self.attack(credential: TestPostgres.workerCredential.secret), pool) == .rows(0),
+                        "the worker's own credential")
+                #expect(await Self.run(count, after: Self.attack(credential: job.lease.secret), pool) == .rows(3), "31825's three, not 31843's one")
+                #expect(await Self.run("SELECT count(*) FROM api_tokens", after: Self.attack(credential: job.lease.secret), pool) == .rows(0))
+                let secret = String(job.lease.secret.split(separator: "_").last ?? "")
+                for forged in ["chitrajob_\(job.id)_" + String(repeating: "A", count: 40), "chitrajob_\(job.id + 1)_\(secret)"] {
+                    #expect(await Self.run(count, after: Self.attack(credential: forged), pool) == .rows(0), "\(forged.prefix(14))…")
+                }
+                let queue = Self.becoming("chitra_queue")
+                #expect(await Self.run("SELECT count(*) FROM jobs", after: queue, pool) == .rows(1), "the queue sees jobs (ids and states only)")
+                #expect(await Self.run(count, after: queue, pool) == .refused("42501"))
+                #expect(await Self.run("INSERT INTO jobs (kind, unit_code) VALUES ('noop', '31843') RETURNING 1::int8", after: queue, pool)
+                        == .refused("42501"))
+                #expect(await Self.run("WITH c AS (UPDATE jobs SET unit_code = '31843' RETURNING 1::int8) SELECT count(*) FROM c", after: queue, pool)
+                        == .refused("42501"))
+                #expect(await Self.run("""
+                    WITH c AS (UPDATE jobs SET lease_secret_hash = sha256('mine'::bytea), lease_credential_id = 1 RETURNING 1::int8) SELECT count(*) FROM c
+                    """, after: queue, pool) == .refused("42501"), "no lease without a service credential")
+            }
+            // Done, the job's lease reaches nothing.
+            let finished = try await Database.withRunning(database.url, maximumConnections: 1, scope: queueScope, logger: TestPostgres.logger) {
+                try await JobQueue(database: $0).finish([JobOutcome(jobID: job.id, attempt: job.attempt, result: .completed)], owner: "worker-x")
+            }
+            #expect(finished == 1)
+            try await Database.withRunning(database.url, maximumConnections: 1, logger: TestPostgres.logger) { pool in
+                #expect(await Self.run(count, after: Self.attack(credential: job.lease.secret), pool) == .rows(0))
+            }
         }
     }
 }

@@ -125,7 +125,7 @@ struct AccessMatrixTests {
                 let id = try await Tokens.authenticate(revoked, database: database).tokenID!
                 _ = try await Tokens.revoke(id: id, by: .test("admin", role: .admin), database: database)
             }
-            try await Database.withRunning(try await TestPostgres.ownerURL(of: url), maximumConnections: 1, logger: TestPostgres.logger) {
+            try await TestPostgres.withOwner(of: url) {
                 try await $0.query("UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE name = 'Hết Hạn'", "expire a token")
             }
             for command in commands {

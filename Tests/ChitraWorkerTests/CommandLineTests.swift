@@ -18,7 +18,7 @@ struct CommandLineTests {
     static func run(_ arguments: [String], url: DatabaseURL?, as person: TestPerson? = nil, environment: [String: String] = [:],
                     asOtherUser: Bool = false) async throws -> (status: Int32, output: String) {
         var base: [String: String] = [:]
-        if let url, url.user == LocalCluster.applicationRole {
+        if let url, url.user != LocalCluster.LoginRole.owner.rawValue {
             base["CHITRA_TOKEN"] = try await TestTokens.shared.token(for: person ?? Self.person(for: arguments), url: url)
         }
         guard !serverSide(arguments) else {
@@ -312,12 +312,15 @@ extension CommandLineTests {
     static func checkPrivateCluster(folder: String, result: (status: Int32, output: String)) async throws {
         do {
             #expect(result.status == 0, "\(result.output)")
-            let password = try String(contentsOfFile: folder + "/application.password", encoding: .utf8)
+            let password = try String(contentsOfFile: folder + "/api.password", encoding: .utf8)
             #expect(!result.output.contains(password), "a password was printed: \(result.output)")
-            #expect(result.output.contains("export DATABASE_URL='postgres://chitra_app@127.0.0.1:"))
+            #expect(result.output.contains("export DATABASE_URL='postgres://chitra_api@127.0.0.1:"))
+            #expect(result.output.contains("export CHITRA_WORKER_DATABASE_URL='postgres://chitra_worker@127.0.0.1:"))
+            #expect(result.output.contains("export CHITRA_OWNER_DATABASE_URL='postgres://chitra_owner@127.0.0.1:"))
             func mode(_ path: String) throws -> Int { (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? -1 }
             #expect(try mode(folder) == 0o700)
-            for file in ["pgpass", "admin.token", "application.password", "superuser.password"] {
+            for file in ["pgpass", "admin.token", "service.credential", "serve.credential", "api.password", "worker.password", "owner.password",
+                         "superuser.password"] {
                 #expect(try mode(folder + "/" + file) == 0o600, "\(file)")
             }
             let hba = try String(contentsOfFile: folder + "/data/pg_hba.conf", encoding: .utf8)

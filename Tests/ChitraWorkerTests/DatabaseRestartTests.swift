@@ -21,9 +21,11 @@ struct DatabaseRestartTests {
     }
 
     static func restartUnderWorker(_ cluster: LocalCluster) async throws {
-        try await AdminStatement.createDatabase("chitra", on: cluster.url(), logger: TestPostgres.logger)
-        try await Database.withRunning(cluster.url(database: "chitra"), logger: TestPostgres.logger) { database in
-            try await TestPostgres.migrate(database)
+        try await AdminStatement.createDatabase("chitra", on: cluster.ownerURL(), logger: TestPostgres.logger)
+        try await Database.withRunning(cluster.ownerURL(database: "chitra"), scope: .owner, logger: TestPostgres.logger) {
+            try await TestPostgres.migrate($0)
+        }
+        try await TestPostgres.withRunning(cluster.url(.worker, database: "chitra")) { database in
             let queue = JobQueue(database: database)
             try await WorkerHarness.withWorker(database: database, handlers: DiagnosticHandlers.standard,
                                                configure: { $0.pollInterval = .seconds(600) }) { _ in

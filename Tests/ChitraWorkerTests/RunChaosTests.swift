@@ -18,10 +18,12 @@ struct RunChaosTests {
     static func withRegister(perDistrict: Int, districts: [String] = CaMau.communeCodes, _ body: @Sendable (LocalCluster, DatabaseURL, Database) async throws -> Void) async throws {
         let cluster = try await LocalCluster.start()
         do {
-            try await AdminStatement.createDatabase("chitra", on: cluster.url(), logger: TestPostgres.logger)
-            let url = cluster.url(database: "chitra")
+            try await AdminStatement.createDatabase("chitra", on: cluster.ownerURL(), logger: TestPostgres.logger)
+            try await Database.withRunning(cluster.ownerURL(database: "chitra"), scope: .owner, logger: TestPostgres.logger) {
+                try await TestPostgres.migrate($0)
+            }
+            let url = cluster.url(.worker, database: "chitra")
             try await TestPostgres.withRunning(url) { database in
-                try await TestPostgres.migrate(database)
                 let importer = RegisterImporter(database: database, policy: RunFixture.policy)
                 for district in districts {
                     let path = try await RegisterFileBuilder.synthetic(district: district, count: perDistrict)

@@ -7,38 +7,63 @@ import Glibc
 /// A private PostgreSQL cluster started from the installed server binaries: for the tests, the
 /// demo and `chitra db start`. It listens on a Unix socket in its own folder (mode 0700) and on
 /// 127.0.0.1 only, asks every connection for a password (`scram-sha-256`, local ones included), and
-/// runs as the `postgres` user when the caller is root. It has two roles: the superuser, who owns
-/// the tables and runs migrations, and `chitra_app`, the application's role (see migration 0011);
-/// their passwords are in files of mode 0600 in the folder.
+/// runs as the `postgres` user when the caller is root. Its roles, each with only its privileges:
+///
+/// - `chitra`, the bootstrap superuser: `initdb`, and the roles below; nothing of Chitra's runs as it;
+/// - `chitra_owner`, the owner of the tables: migrations, service credentials, the first admin
+///   token; not a superuser (row-level security and the audit log's triggers bind it too), it may
+///   create databases and end sessions;
+/// - `chitra_api`, what `chitra serve` logs in as, and `chitra_worker`, what workers log in as: both
+///   hold the application's privileges (`chitra_app`, migration 11), bound by row-level security;
+///   only the worker may act as the queue (`chitra_queue`, migration 27).
+///
+/// Their passwords are in files of mode 0600 in the folder.
 public struct LocalCluster: Sendable {
     /// The folder holding `data/` (the cluster) and the socket.
     public let folder: String
     public let port: Int
     public let binaries: PostgresBinaries
-    /// The superuser's password.
+    /// The bootstrap superuser's password.
     public let password: String
-    /// The application role's password.
-    public let applicationPassword: String
+    /// The passwords of the roles that log in: owner, API, worker.
+    public let passwords: [LoginRole: String]
+
     /// The superuser the cluster was created with.
     public static let superuser = "chitra"
-    /// The role every product process connects as.
-    public static let applicationRole = "chitra_app"
 
-    public var dataFolder: String { folder + "/data" }
-    public var logPath: String { folder + "/postgres.log" }
+    /// The roles Chitra's processes log in as.
+    public enum LoginRole: String, Sendable, CaseIterable {
+        case owner = "chitra_owner"
+        case api = "chitra_api"
+        case worker = "chitra_worker"
 
-    /// The superuser's URL of database `name` on this cluster, through 127.0.0.1: for migrations
-    /// and administration only.
-    public func url(database: String = "postgres") -> DatabaseURL {
+        var passwordFile: String {
+            switch self {
+            case .owner: "owner.password"
+            case .api: "api.password"
+            case .worker: "worker.password"
+            }
+        }
+    }
+
+    /// The bootstrap superuser's URL: for what only a superuser may do to the cluster (its settings,
+    /// a base backup), never for Chitra's own statements.
+    public func superuserURL(database: String = "postgres") -> DatabaseURL {
         DatabaseURL(user: Self.superuser, password: password, host: "127.0.0.1", port: port,
                     database: database, sslMode: "disable")
     }
 
-    /// The application role's URL of database `name`: what the product connects with.
-    public func applicationURL(database: String) -> DatabaseURL {
-        DatabaseURL(user: Self.applicationRole, password: applicationPassword, host: "127.0.0.1", port: port,
+    /// The URL of database `database` as `role`.
+    public func url(_ role: LoginRole, database: String = "postgres") -> DatabaseURL {
+        DatabaseURL(user: role.rawValue, password: passwords[role] ?? "", host: "127.0.0.1", port: port,
                     database: database, sslMode: "disable")
     }
+
+    /// The owner's URL: creating and dropping databases, migrations.
+    public func ownerURL(database: String = "postgres") -> DatabaseURL { url(.owner, database: database) }
+
+    public var dataFolder: String { folder + "/data" }
+    public var logPath: String { folder + "/postgres.log" }
 
     /// Server settings for a private cluster. Durability stays on (`fsync`, `synchronous_commit`)
     /// so that figures measured on it hold for a real server; `max_connections` is raised because
@@ -73,14 +98,15 @@ public struct LocalCluster: Sendable {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
             try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: folder)
+            var passwords: [LoginRole: String] = [:]
+            for role in LoginRole.allCases { passwords[role] = try readOrMakePassword(in: folder, file: role.passwordFile) }
             let cluster = LocalCluster(folder: folder, port: port, binaries: binaries,
-                                       password: try readOrMakePassword(in: folder, file: passwordFile),
-                                       applicationPassword: try readOrMakePassword(in: folder, file: applicationPasswordFile))
+                                       password: try readOrMakePassword(in: folder, file: passwordFile), passwords: passwords)
             if ephemeral { try cluster.startWatchdog(removingFolder: !keepFolder) }
             let fresh = !FileManager.default.fileExists(atPath: cluster.dataFolder + "/PG_VERSION")
             if fresh { try await cluster.initialize() }
             try await cluster.launch(settings: defaultSettings.merging(settings) { $1 }, detached: !ephemeral)
-            try await cluster.ensureApplicationRole()
+            try await cluster.ensureRoles()
             return cluster
         } catch let error as StoreError {
             throw error
@@ -122,12 +148,13 @@ public struct LocalCluster: Sendable {
         func read(_ file: String) -> String {
             ((try? String(contentsOfFile: folder + "/" + file, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         }
+        var passwords: [LoginRole: String] = [:]
+        for role in LoginRole.allCases { passwords[role] = read(role.passwordFile) }
         return LocalCluster(folder: folder, port: port, binaries: try PostgresBinaries.locate(),
-                            password: read(passwordFile), applicationPassword: read(applicationPasswordFile))
+                            password: read(passwordFile), passwords: passwords)
     }
 
     static let passwordFile = "superuser.password"
-    static let applicationPasswordFile = "application.password"
 
     private static func readOrMakePassword(in folder: String, file: String) throws -> String {
         let path = folder + "/" + file
@@ -139,20 +166,30 @@ public struct LocalCluster: Sendable {
         return password
     }
 
-    /// The application's role, able to log in with its password (migration 0011 creates it
-    /// without login when a cluster has none, and grants it its privileges).
-    func ensureApplicationRole() async throws {
-        let role = Self.applicationRole
-        let password = applicationPassword.replacingOccurrences(of: "'", with: "''")
+    /// Chitra's roles (migrations 11 and 27 create those that do not log in when a superuser runs
+    /// them, and grant them their privileges), made by the bootstrap superuser: the owner may create
+    /// databases, end sessions, read statements' statistics, grant the application's roles and name
+    /// the scope's settings in its functions (so that it migrates without being a superuser); the API and the worker log in with their passwords.
+    func ensureRoles() async throws {
+        func quoted(_ role: LoginRole) -> String { (passwords[role] ?? "").replacingOccurrences(of: "'", with: "''") }
         try await AdminStatement.execute("""
             DO $$ BEGIN
-                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '\(role)') THEN
-                    CREATE ROLE \(role) LOGIN PASSWORD '\(password)';
-                ELSE
-                    ALTER ROLE \(role) LOGIN PASSWORD '\(password)';
-                END IF;
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'chitra_app') THEN CREATE ROLE chitra_app NOLOGIN; END IF;
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'chitra_queue') THEN CREATE ROLE chitra_queue NOLOGIN BYPASSRLS; END IF;
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'chitra_owner') THEN CREATE ROLE chitra_owner; END IF;
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'chitra_api') THEN CREATE ROLE chitra_api; END IF;
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'chitra_worker') THEN CREATE ROLE chitra_worker; END IF;
+                ALTER ROLE chitra_app NOLOGIN;
+                ALTER ROLE chitra_owner LOGIN NOSUPERUSER CREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD '\(quoted(.owner))';
+                ALTER ROLE chitra_api LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD '\(quoted(.api))';
+                ALTER ROLE chitra_worker LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD '\(quoted(.worker))';
+                GRANT chitra_app, chitra_queue, chitra_api, chitra_worker TO chitra_owner WITH ADMIN OPTION;
+                GRANT pg_signal_backend, pg_read_all_stats TO chitra_owner;
+                -- Functions that set the scope's settings for themselves (SECURITY DEFINER … SET chitra.global)
+                -- are made by the owner: a non-superuser may name a custom setting there only if granted.
+                GRANT SET ON PARAMETER chitra.global, chitra.every_unit, chitra.districts, chitra.credential TO chitra_owner;
             END $$
-            """, on: url(), logger: Logger(label: "chitra.cluster", factory: { _ in SwiftLogNoOpLogHandler() }))
+            """, on: superuserURL(), logger: Logger(label: "chitra.cluster", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
     private static func makeTemporaryFolder() throws(StoreError) -> String {

@@ -40,10 +40,11 @@ public enum AdminStatement {
         try await execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", on: url, logger: logger)
     }
 
-    /// Lets the application's role log in with `password` (a superuser's or CREATEROLE's statement).
-    public static func setApplicationPassword(_ password: String, on url: DatabaseURL, logger: Logger) async throws {
+    /// Lets `role` log in with `password` (a superuser's or CREATEROLE's statement).
+    public static func setPassword(_ password: String, of role: String, on url: DatabaseURL, logger: Logger) async throws {
+        checkIdentifier(role)
         let quoted = password.replacingOccurrences(of: "'", with: "''")
-        try await execute("ALTER ROLE \(LocalCluster.applicationRole) LOGIN PASSWORD '\(quoted)'", on: url, logger: logger)
+        try await execute("ALTER ROLE \(role) LOGIN PASSWORD '\(quoted)'", on: url, logger: logger)
     }
 
     /// Creates database `name` (letters, digits, underscores) if it does not exist yet.

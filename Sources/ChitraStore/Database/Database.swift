@@ -62,7 +62,9 @@ public final class Database: Sendable {
     }
 
     static func startupOptions(_ scope: Scope) -> String {
-        if scope.queue { return "-c role=\(Scope.queueRole)" }
+        if scope.queue {
+            return "-c role=\(Scope.queueRole)" + (scope.credential.map { " -c chitra.credential=\($0.secret)" } ?? "")
+        }
         return scope.settings.filter { !$0.value.isEmpty }.map { "-c \($0.name)=\($0.value)" }.joined(separator: " ")
     }
 

@@ -1,3 +1,4 @@
+import ChitraCore
 import Foundation
 
 /// The states of a job, as River has them.
@@ -69,6 +70,9 @@ public struct ClaimedJob: Sendable, Hashable {
     /// This attempt's number, 1 for the first.
     public var attempt: Int32
     public var maxAttempts: Int32
+    /// What the job's handler presents to the database: it reaches the job's unit only, while
+    /// this claim holds the job (migration 28).
+    public var lease: Credential
 
     /// Decodes the arguments.
     public func decodeArgs<T: Decodable>(_ type: T.Type) throws -> T {

@@ -20,19 +20,15 @@ extension JobQueue {
             }
             guard led else { return MaintenanceReport(led: false, rescued: 0, pruned: 0) }
             var rescued = 0
-            var discarded: [MaintenanceSQL.DiscardedRunJob] = []
-            for try await (id, ofRun, kind, district, runID, generation, attempt, maxAttempts) in try await connection.send(
+            var discarded: [Int64] = []
+            for try await (id, ofRun) in try await connection.send(
                 MaintenanceSQL.rescue(limit: Self.maintenanceBatchSize), logger: Database.quiet
-            ).decode((Int64, Bool, String, String, Int64?, Int32?, Int32, Int32).self) {
+            ).decode((Int64, Bool).self) {
                 rescued += 1
-                if ofRun, let runID, let generation {
-                    discarded.append(.init(id: id, kind: kind, district: district, runID: runID, generation: generation,
-                                           attempt: attempt, maxAttempts: maxAttempts))
-                }
+                if ofRun { discarded.append(id) }
             }
             if !discarded.isEmpty {
-                try await database.scoped(Scope(districts: Array(Set(discarded.map(\.district))))).setScope(on: connection)
-                try await connection.send(MaintenanceSQL.failRuns(discarded), logger: Database.quiet)
+                try await connection.send(MaintenanceSQL.failRuns(jobIDs: discarded), logger: Database.quiet)
             }
             let pruned = prune ? try await Self.count(connection.send(
                 MaintenanceSQL.prune(completedFor: completedRetention, failedFor: failedRetention,

@@ -1,3 +1,4 @@
+import ChitraCore
 import Foundation
 import PostgresNIO
 import Logging
@@ -85,14 +86,17 @@ public struct JobQueue: Sendable {
     /// the units are taken in turn from the one after `cursor` (see `ClaimCursor`).
     public func claim(limit: Int, owner: String, lease: Duration, after cursor: String? = nil) async throws(StoreError) -> [ClaimedJob] {
         guard limit > 0 else { return [] }
-        let rows = try await database.query(JobSQL.claim(limit: limit, owner: owner, lease: lease, after: cursor), "claim jobs")
+        // The claim's secret: its SHA-256 goes with the jobs, the secret stays in this process.
+        let secret = SecretText.random(length: 40)
+        let rows = try await database.query(JobSQL.claim(limit: limit, owner: owner, lease: lease, leaseHash: SecretText.sha256(secret),
+                                                         after: cursor), "claim jobs")
         var jobs: [ClaimedJob] = []
         jobs.reserveCapacity(limit)
         do {
             for try await (id, kind, district, args, attempt, maxAttempts) in rows.decode(
                 (Int64, String, String, String, Int32, Int32).self) {
                 jobs.append(ClaimedJob(id: id, kind: kind, districtCode: district, args: args, attempt: attempt,
-                                       maxAttempts: maxAttempts))
+                                       maxAttempts: maxAttempts, lease: Credential("chitrajob_\(id)_\(secret)")))
             }
         } catch {
             throw StoreError.from(error, context: "claim jobs", url: database.url)

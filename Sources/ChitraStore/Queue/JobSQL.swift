@@ -52,7 +52,9 @@ enum JobSQL {
     /// `limit` units' first rows, never every unit's (a walk over all 3,321 took 38 ms a claim, most
     /// of the database's time in a month of the whole country). Rows are locked with SKIP LOCKED so
     /// workers never wait on each other, and the attempt is counted now.
-    static func claim(limit: Int, owner: String, lease: Duration, after cursor: String?) -> PostgresQuery {
+    /// The jobs' lease is `leaseHash`, the SHA-256 of the claim's secret; the database records which
+    /// service credential claimed them (migration 28).
+    static func claim(limit: Int, owner: String, lease: Duration, leaseHash: [UInt8], after cursor: String?) -> PostgresQuery {
         """
         WITH RECURSIVE after_cursor AS (
             (SELECT unit_code FROM jobs WHERE state IN ('available', 'retryable') AND run_at <= now()
@@ -93,7 +95,8 @@ enum JobSQL {
             LIMIT \(limit)
         )
         UPDATE jobs SET state = 'running', attempt = jobs.attempt + 1, attempted_at = now(),
-                        lease_owner = \(owner), lease_expires_at = now() + \(lease.wholeMilliseconds) * interval '1 millisecond'
+                        lease_owner = \(owner), lease_expires_at = now() + \(lease.wholeMilliseconds) * interval '1 millisecond',
+                        lease_secret_hash = \(ByteBuffer(bytes: leaseHash))
         FROM picked WHERE jobs.id = picked.id
         RETURNING jobs.id, jobs.kind, jobs.unit_code, jobs.args::text, jobs.attempt, jobs.max_attempts
         """

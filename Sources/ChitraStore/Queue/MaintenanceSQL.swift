@@ -11,8 +11,8 @@ enum MaintenanceSQL {
     }
 
     /// Jobs whose lease expired go back to the queue with their attempt counted (it was made at
-    /// claim time), or are discarded when that was the last attempt. Returns the discarded jobs of
-    /// runs (plans and shards' computes), which `failRuns` then fails in the same transaction.
+    /// claim time), or are discarded when that was the last attempt. Returns each job's id and whether it
+    /// was a run's (a plan or a shard's compute) and discarded, which `failRuns` then fails in the same transaction.
     static func rescue(limit: Int) -> PostgresQuery {
         """
         WITH expired AS (
@@ -28,33 +28,19 @@ enum MaintenanceSQL {
                      'error', 'worker ' || coalesce(jobs.lease_owner, '?') || ' stopped renewing its lease')),
             lease_owner = NULL, lease_expires_at = NULL
         FROM expired WHERE jobs.id = expired.id
-        RETURNING jobs.id, jobs.kind, jobs.state, jobs.unit_code, jobs.args, jobs.attempt, jobs.max_attempts
+        RETURNING jobs.id, jobs.kind, jobs.state
         )
-        SELECT id, (state = 'discarded' AND kind = ANY (\(RunJobKind.computing))), kind, unit_code,
-               CASE WHEN args->>'runID' ~ '^[0-9]{1,18}$' THEN (args->>'runID')::bigint END,
-               CASE WHEN args->>'generation' ~ '^[0-9]{1,9}$' THEN (args->>'generation')::int END,
-               attempt, max_attempts
+        SELECT id, (state = 'discarded' AND kind = ANY (\(RunJobKind.computing)))
         FROM rescued
         """
     }
 
     /// A discarded job of a run fails that run with the reason: its worker died on every attempt,
-    /// and the run must not wait for a job that will never come back. (Runs are tenant rows: the
-    /// transaction's scope names their districts first.)
-    static func failRuns(_ jobs: [DiscardedRunJob]) -> PostgresQuery {
-        """
-        UPDATE runs SET state = 'failed', updated_at = now(),
-            last_error = 'its ' || r.kind || ' job ' || r.id || ' was discarded: the worker running it died or stopped on every '
-                         || 'attempt (' || r.attempt || ' of ' || r.max_attempts || ')'
-        FROM unnest(\(jobs.map(\.id))::int8[], \(jobs.map(\.kind))::text[], \(jobs.map(\.runID))::int8[],
-                    \(jobs.map(\.generation))::int4[], \(jobs.map(\.attempt))::int4[], \(jobs.map(\.maxAttempts))::int4[])
-             AS r(id, kind, run_id, generation, attempt, max_attempts)
-        WHERE runs.state IN ('planning', 'computing') AND runs.id = r.run_id AND runs.generation = r.generation
-        """
-    }
-
-    struct DiscardedRunJob {
-        var id: Int64, kind: String, district: String, runID: Int64, generation: Int32, attempt: Int32, maxAttempts: Int32
+    /// and the run must not wait for a job that will never come back. The database's function checks
+    /// each job (discarded, of a run, of that run's unit): the queue needs no scope of the runs' units
+    /// (migration 28).
+    static func failRuns(jobIDs: [Int64]) -> PostgresQuery {
+        "SELECT chitra_fail_runs_of_discarded_jobs(\(jobIDs)::int8[])"
     }
 
     /// Deletes finished jobs older than their retention, a bounded batch at a time.

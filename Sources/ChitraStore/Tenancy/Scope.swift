@@ -54,6 +54,11 @@ public struct Scope: Sendable, Hashable, CustomStringConvertible {
         Scope(districts: districts, everyUnit: everyUnit, global: global, queue: queue, credential: credential)
     }
 
+    /// The owner's pools (migrations, the first token, benchmarks' statistics): every unit and the
+    /// rows of none. The owner is not a superuser: row-level security binds it too, and the database
+    /// trusts it with these settings (migration 24).
+    public static let owner = Scope.everyUnit(global: true)
+
     /// Sees nothing: what a connection has before anyone sets a scope.
     public static let nothing = Scope()
     /// The queue's own statements, as `chitra_queue`.

@@ -45,11 +45,13 @@ public enum ProcessMetrics {
         }
     }
 
-    /// What the API's `/metrics` answers, sampled at each scrape from its application pool: the
-    /// queue (as the queue's role) and the open runs of every district (a global scope).
+    /// What the API's `/metrics` answers, sampled from its application pool in a scope of every unit
+    /// (the API's role is not the queue's: it counts the jobs as an administrator would): the queue
+    /// and the open runs of every unit.
     public static func apiText(_ database: Database) async throws -> String {
-        try await sampleQueue(database.queueHandle)
-        try await sampleRuns(database.scoped(.everyUnit(global: true)))
+        let everyUnit = database.scoped(.everyUnit(global: true))
+        try await sampleQueue(everyUnit)
+        try await sampleRuns(everyUnit)
         return text()
     }
 }

@@ -45,11 +45,11 @@ struct BenchmarkProvince {
         let districts = self.districts
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let cluster = try await LocalCluster.start(settings: Self.workloadSettings.merging(settings) { $1 })
-        let owner = cluster.url(database: "chitra_bench")
-        let url = cluster.applicationURL(database: "chitra_bench")
+        let owner = cluster.ownerURL(database: "chitra_bench")
+        let url = cluster.url(.worker, database: "chitra_bench")
         do {
-            try await AdminStatement.createDatabase("chitra_bench", on: cluster.url(), logger: logger)
-            let people = try await Database.withRunning(owner, logger: logger) { database in
+            try await AdminStatement.createDatabase("chitra_bench", on: cluster.ownerURL(), logger: logger)
+            let people = try await Database.withRunning(owner, scope: .owner, logger: logger) { database in
                 try await Migrator(database: database).migrate()
                 return try await ProvincePeople.make(districts: districts, owner: database)
             }
@@ -69,7 +69,7 @@ struct BenchmarkProvince {
                 }
             }
             // Statistics and vacuum are the owner's work.
-            try await Database.withRunning(owner, logger: logger) { try await RunBenchmarkStatistics.vacuumAnalyze($0) }
+            try await Database.withRunning(owner, scope: .owner, logger: logger) { try await RunBenchmarkStatistics.vacuumAnalyze($0) }
             let result = try await Database.withRunning(url, scope: people.scope(districts), logger: logger) { database in
                 try await body(database, url, people, owner)
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChitraAPI
 import ChitraCore
 import ChitraStore
 import ChitraWorker
@@ -6,7 +7,7 @@ import Foundation
 import Logging
 
 /// The import benchmark: a synthetic register for seven Cà Mau communes (Bạc Liêu's former districts), one file per
-/// commune, each imported by a real `chitra import` process on a private PostgreSQL.
+/// commune, each imported by a real `chitra import` process through the API (in this process) on a private PostgreSQL.
 struct ImportBenchmark {
     var beneficiaries: Int
     var folder: String
@@ -34,7 +35,7 @@ struct ImportBenchmark {
         var text: String {
             var lines = [
                 "Import benchmark, \(date), \(machine), PostgreSQL local with synchronous_commit on",
-                String(format: "%d beneficiaries in %d files: %.1f s = %.0f rows/s; peak memory of an import process %.0f MB",
+                String(format: "%d beneficiaries in %d files: %.1f s = %.0f rows/s; peak memory of a `chitra import` client %.0f MB",
                        beneficiaries, files.count, totalSeconds, rate, Double(peakImportMemoryBytes) / 1e6),
             ]
             for file in files {
@@ -67,58 +68,73 @@ struct ImportBenchmark {
             plan.append((district, path, rows))
         }
 
+        let (files, quiet) = (plan, logger)
         let cluster = try await LocalCluster.start()
-        let url = cluster.url(database: "chitra_bench")
+        let url = cluster.ownerURL(database: "chitra_bench")
         do {
-            try await AdminStatement.createDatabase("chitra_bench", on: cluster.url(), logger: logger)
-            // Migrated by the owner; imported by an operator's token over the application's role.
-            let token = try await Database.withRunning(url, logger: logger) { database in
+            try await AdminStatement.createDatabase("chitra_bench", on: cluster.ownerURL(), logger: logger)
+            // Migrated by the owner; imported by an operator's token, through the API (`chitra serve`'s
+            // role), as people import.
+            let token = try await Database.withRunning(url, scope: .owner, logger: logger) { database in
                 try await Migrator(database: database).migrate()
                 return try await Tokens.create(TokenRequest(name: "Benchmark operator", role: .operator, districts: districts, expiresInDays: 1),
                                                by: .system("owner", districts: []), database: database).secret
             }
-            let application = cluster.applicationURL(database: "chitra_bench")
-            var files: [Result.File] = []
-            var peakMemory = 0
-            let clock = ContinuousClock()
-            let start = clock.now
-            for (district, path, rows) in plan {
-                let fileStart = clock.now
-                let log = "\(folder)/import-\(district).log"
-                let process = try ChildProcess(executable: ChildProcess.executablePath,
-                                               arguments: ["import", path, "--district", district, "--timings"],
-                                               environment: ["DATABASE_URL": application.connectionString, "CHITRA_TOKEN": token], logPath: log)
-                // Sample the importer's peak memory (VmHWM) until it exits.
-                let (status, peak) = await withTaskGroup(of: (status: Int32?, peak: Int?).self) { group in
-                    group.addTask { (await process.waitForExit(), nil) }
-                    group.addTask {
-                        var peak = 0
-                        while !Task.isCancelled {
-                            peak = max(peak, process.peakMemoryBytes ?? 0)
-                            try? await Task.sleep(for: .milliseconds(50))
-                        }
-                        return (nil, peak)
-                    }
-                    let exited = await group.next()!
-                    group.cancelAll()
-                    let sampled = await group.next()!
-                    return (exited.status ?? -1, sampled.peak ?? 0)
+            let result = try await Database.withRunning(cluster.url(.api, database: "chitra_bench"), statementTimeout: .seconds(30), logger: quiet) { pool in
+                let server = APIServer(database: pool, requestsPerSecond: 100_000, burst: 100_000, logger: quiet)
+                let port = Port()
+                let app = server.application(host: "127.0.0.1", port: 0) { bound in await port.set(bound) }
+                return try await withThrowingTaskGroup(of: Result?.self) { tasks in
+                    tasks.addTask { try await app.runService(); return nil }
+                    defer { tasks.cancelAll() }
+                    return try await importAll(files, api: "http://127.0.0.1:\(try await port.wait())", token: token)
                 }
-                peakMemory = max(peakMemory, peak)
-                let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-                guard status == 0 else { throw ValidationError("the import of district \(district) failed: \(output)") }
-                let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-                files.append(.init(district: district, rows: rows, megabytes: Double(size) / 1e6,
-                                   seconds: (clock.now - fileStart).seconds, output: output))
-                try? FileManager.default.removeItem(atPath: path)
             }
-            let total = (clock.now - start).seconds
             await cluster.stop()
-            return Result(beneficiaries: beneficiaries, files: files, totalSeconds: total,
-                          peakImportMemoryBytes: peakMemory)
+            return result
         } catch {
             await cluster.stop()
             throw error
         }
+    }
+
+    /// Each file imported by a `chitra import` process, one after another, through the API at `api`.
+    private func importAll(_ plan: [(district: String, path: String, rows: Int)], api: String, token: String) async throws -> Result {
+        var files: [Result.File] = []
+        var peakMemory = 0
+        let clock = ContinuousClock()
+        let start = clock.now
+        for (district, path, rows) in plan {
+            let fileStart = clock.now
+            let log = "\(folder)/import-\(district).log"
+            let process = try ChildProcess(executable: ChildProcess.executablePath,
+                                           arguments: ["import", path, "--district", district, "--timings"],
+                                           environment: ["CHITRA_URL": api, "CHITRA_TOKEN": token], logPath: log)
+            // Sample the importer's peak memory (VmHWM) until it exits.
+            let (status, peak) = await withTaskGroup(of: (status: Int32?, peak: Int?).self) { group in
+                group.addTask { (await process.waitForExit(), nil) }
+                group.addTask {
+                    var peak = 0
+                    while !Task.isCancelled {
+                        peak = max(peak, process.peakMemoryBytes ?? 0)
+                        try? await Task.sleep(for: .milliseconds(50))
+                    }
+                    return (nil, peak)
+                }
+                let exited = await group.next()!
+                group.cancelAll()
+                let sampled = await group.next()!
+                return (exited.status ?? -1, sampled.peak ?? 0)
+            }
+            peakMemory = max(peakMemory, peak)
+            let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            guard status == 0 else { throw ValidationError("the import of district \(district) failed: \(output)") }
+            let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            files.append(.init(district: district, rows: rows, megabytes: Double(size) / 1e6,
+                               seconds: (clock.now - fileStart).seconds, output: output))
+            try? FileManager.default.removeItem(atPath: path)
+        }
+        let total = (clock.now - start).seconds
+        return Result(beneficiaries: beneficiaries, files: files, totalSeconds: total, peakImportMemoryBytes: peakMemory)
     }
 }

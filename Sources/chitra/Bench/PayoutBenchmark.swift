@@ -105,7 +105,7 @@ struct PayoutBenchmark {
                 let month = ProvinceMonth(database: database, people: people, period: period, districts: districts)
                 // One in a hundred not found by the post office: returned, owed again next month.
                 let notFound: @Sendable (String) -> Bool = { $0.hasSuffix("00") }
-                try await Database.withRunning(owner, logger: BenchmarkProvince.logger) { try await StatementStatistics.reset($0) }
+                try await Database.withRunning(owner, scope: .owner, logger: BenchmarkProvince.logger) { try await StatementStatistics.reset($0) }
                 let runIDs = try await RunStatus.list(period: period, districts: nil, database: database).map(\.runID)
                 let start = clock.now
                 _ = try await month.approveAll()
@@ -133,7 +133,7 @@ struct PayoutBenchmark {
                 let end = clock.now
                 for process in processes { process.signal(SIGTERM) }
                 for process in processes { await process.waitForExit() }
-                let statements = try await Database.withRunning(owner, logger: BenchmarkProvince.logger) {
+                let statements = try await Database.withRunning(owner, scope: .owner, logger: BenchmarkProvince.logger) {
                     try await StatementStatistics.top($0, limit: 20)
                 }
                 let statistics = try await PayoutStatistics.read(database)

@@ -26,14 +26,14 @@ struct QueueBenchmark {
         let cluster = try await LocalCluster.start(settings: [
             "shared_preload_libraries": "pg_stat_statements", "pg_stat_statements.track": "top",
         ])
-        let url = cluster.url(database: "chitra_bench")
+        let url = cluster.ownerURL(database: "chitra_bench")
         do {
-            try await AdminStatement.createDatabase("chitra_bench", on: cluster.url(), logger: logger)
-            let result = try await Database.withRunning(url, logger: logger) { database in
+            try await AdminStatement.createDatabase("chitra_bench", on: cluster.ownerURL(), logger: logger)
+            let result = try await Database.withRunning(url, scope: .owner, logger: logger) { database in
                 try await Migrator(database: database).migrate()
                 // Enqueueing and the statistics are the owner's; the workers connect as the application.
-                let credential = try await ServiceCredentials.create(name: "benchmark workers", database: database)
-                return try await self.measure(database: database, url: cluster.applicationURL(database: "chitra_bench"), credential: credential)
+                let credential = try await ServiceCredentials.create(name: "benchmark workers", reach: .jobs, database: database)
+                return try await self.measure(database: database, url: cluster.url(.worker, database: "chitra_bench"), credential: credential)
             }
             await cluster.stop()
             return result

@@ -46,9 +46,10 @@ struct DatabaseOptions: ParsableArguments {
         if let logFormat, ProcessLogging.Format(rawValue: logFormat) == nil { throw ValidationError("--log-format must be text or json.") }
     }
 
-    /// Connects as the owner (migrations, the first admin token) and runs `body` with the pool running.
+    /// Connects as the owner (migrations, the first admin token) and runs `body` with the pool
+    /// running, in a scope of every unit (row-level security binds the owner too).
     func withOwnerDatabase<T: Sendable>(_ body: @Sendable (Database) async throws -> T) async throws -> T {
-        try await Database.withRunning(try url(owner: true), logger: logger(), body)
+        try await Database.withRunning(try url(owner: true), scope: .owner, logger: logger(), body)
     }
 }
 

@@ -43,7 +43,8 @@ struct DBCommand: AsyncParsableCommand {
         }
     }
 
-    /// `chitra db credential --name worker-1`: a service's credential, made by the owner of the tables.
+    /// `chitra db credential --name worker-1` (or `--name serve --every-unit`): a service's
+    /// credential, made by the owner of the tables.
     struct MakeCredential: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "credential",
@@ -51,14 +52,16 @@ struct DBCommand: AsyncParsableCommand {
             discussion: """
                 The database shows the application's role nothing without a credential it verifies: people present their \
                 token, services this secret (set it as \(ServiceCredentials.environmentVariable) on the server only). A second \
-                credential of the same name replaces the first.
+                credential of the same name replaces the first. A worker's credential reaches the queue, and the unit of each \
+                job it holds while it holds it; --every-unit makes one that reads every unit (chitra serve's --metrics-port).
                 """)
         @OptionGroup var connection: ConnectionOptions
         @Option(help: "The service's name, e.g. worker-1.") var name: String
+        @Flag(help: "Reach every unit (for chitra serve's metrics), not only the units of the jobs a worker holds.") var everyUnit = false
 
         func run() async throws {
             let credential = try await connection.withOwnerDatabase { database in
-                try await ServiceCredentials.create(name: name, database: database)
+                try await ServiceCredentials.create(name: name, reach: everyUnit ? .everyUnit : .jobs, database: database)
             }
             print(credential.secret)
         }

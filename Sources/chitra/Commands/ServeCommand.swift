@@ -40,7 +40,7 @@ struct ServeCommand: AsyncParsableCommand {
             // at most every 10 s however often anyone scrapes.
             guard let secret = try ServiceCredentials.fromEnvironment(ProcessInfo.processInfo.environment) else {
                 throw ValidationError("--metrics-port reads every unit's figures: set \(ServiceCredentials.environmentVariable) "
-                                      + "(made with `chitra db credential --name serve`).")
+                                      + "(made with `chitra db credential --name serve --every-unit`).")
             }
             let metrics = database.scoped(Scope.nothing.with(credential: try ServiceCredentials.parse(secret)))
             let sample = CachedSample(lifetime: .seconds(10), clock: ContinuousClock()) { try await ProcessMetrics.apiText(metrics) }

@@ -44,9 +44,9 @@ struct DemoCommand: AsyncParsableCommand {
         let store = try await PrivateDatabase.make(name: "chitra_demo", folder: folder, logger: logger)
         print("• private PostgreSQL in \(folder) (kept for next time), database chitra_demo made afresh")
         do {
-            let (people, communes) = try await Database.withRunning(store.url, logger: logger) { database in
+            let (people, communes) = try await Database.withRunning(store.url, scope: .owner, logger: logger) { database in
                 let applied = try await Migrator(database: database).migrate()
-                print("• migrations: \(applied.count) applied; roles chitra_app (the product) and chitra_queue (the workers' queue)")
+                print("• migrations: \(applied.count) applied; the API and the workers log in as chitra_api and chitra_worker, the owner is not a superuser")
                 let communes = try await UnitCatalogueStore.list(.init(province: CaMau.provinceCode, level: .commune, on: Day(period: Self.period, day: 1)),
                                                                  database: database)
                 print("• the unit catalogue: Cà Mau pays through \(communes.count) communes and wards in \(Self.period) (Bạc Liêu's seven districts were abolished on 2025-07-01)")
@@ -54,7 +54,7 @@ struct DemoCommand: AsyncParsableCommand {
             }
             let codes = communes.map(\.code)
             // From here on as the application's role, row-level security applying, as in production.
-            try await Database.withRunning(store.applicationURL, scope: people.scope(codes), logger: logger) { database in
+            try await Database.withRunning(store.apiURL, scope: people.scope(codes), logger: logger) { database in
                 try await DemoRegister.importProvince(database: database, communes: communes, total: beneficiaries, by: people.operatorIdentity)
                 for commune in communes {
                     try await DistrictSettings.setPayingAccount(.init(name: "UBND \(commune.nameWithType)", account: "1000\(commune.code)01", bank: "970405"),
@@ -72,7 +72,7 @@ struct DemoCommand: AsyncParsableCommand {
                     }
                     print("Now the month of \(Self.period), the country as it is: Cà Mau's 64 communes")
                 }
-                let payout = try DemoPayout(database: database, url: store.applicationURL, people: people, period: Self.period,
+                let payout = try DemoPayout(database: database, url: store.workerURL, people: people, period: Self.period,
                                         districts: codes, simulator: simulator, workers: workers, folder: folder, logLevel: logLevel)
                 do {
                     let report = try await payout.run()

@@ -28,7 +28,7 @@ struct DemoReform {
         print("The 2025 reform first, on a small scale (database chitra_demo_reform): \(Self.districts.count) districts pay \(Self.before), "
               + "their registers move to the communes, the communes pay \(Self.after)")
         let reform = try await store.another(name: "chitra_demo_reform", logger: logger)
-        let (people, province, oldCommunes, successors) = try await Database.withRunning(reform.url, logger: logger) { database in
+        let (people, province, oldCommunes, successors) = try await Database.withRunning(reform.url, scope: .owner, logger: logger) { database in
             _ = try await Migrator(database: database).migrate()
             let old = try await UnitCatalogueStore.list(.init(level: .commune, on: Day(period: Self.before, day: 30)), database: database)
             var oldCommunes: [String: [String]] = [:]
@@ -43,17 +43,17 @@ struct DemoReform {
             return (people, province, oldCommunes, successors.sorted())
         }
         let units = Self.districts + successors
-        try await Database.withRunning(reform.applicationURL, scope: people.scope(units), logger: logger) { database in
+        try await Database.withRunning(reform.apiURL, scope: people.scope(units), logger: logger) { database in
             try await importDistricts(oldCommunes: oldCommunes, people: people, database: database)
             for unit in units {
                 try await DistrictSettings.setPayingAccount(.init(name: "Đơn vị chi trả \(unit)", account: "2000\(unit)01", bank: "970405"),
                                                             district: unit, by: people.admin, database: database)
             }
-            let june = try DemoPayout(database: database, url: reform.applicationURL, people: people, period: Self.before, districts: Self.districts,
+            let june = try DemoPayout(database: database, url: reform.workerURL, people: people, period: Self.before, districts: Self.districts,
                                       simulator: simulator, workers: workers, folder: folder, logLevel: logLevel, compact: true)
             try await finish(june) { try await june.run() }
             let arrived = try await move(province: province, database: database)
-            let july = try DemoPayout(database: database, url: reform.applicationURL, people: people, period: Self.after, districts: arrived,
+            let july = try DemoPayout(database: database, url: reform.workerURL, people: people, period: Self.after, districts: arrived,
                                       simulator: simulator, workers: workers, folder: folder, logLevel: logLevel, compact: true)
             let report = try await finish(july) { try await july.run() }
             try await compare(report, database: database)

@@ -11,8 +11,10 @@ struct PrivateDatabase {
     let url: DatabaseURL
     let cluster: LocalCluster
 
-    /// What the product connects with.
-    var applicationURL: DatabaseURL { cluster.applicationURL(database: url.database) }
+    /// What `chitra serve` connects with (the demo's own steps, which act as its people would through the API).
+    var apiURL: DatabaseURL { cluster.url(.api, database: url.database) }
+    /// What workers connect with.
+    var workerURL: DatabaseURL { cluster.url(.worker, database: url.database) }
 
     struct InUse: Error, CustomStringConvertible {
         var folder: String
@@ -24,17 +26,17 @@ struct PrivateDatabase {
     static func make(name: String, folder: String, logger: Logger) async throws -> PrivateDatabase {
         if LocalCluster.status(of: folder).running { throw InUse(folder: folder) }
         let cluster = try await LocalCluster.start(in: folder, ephemeral: true, keepFolder: true)
-        let url = cluster.url(database: name)
-        try await AdminStatement.dropDatabase(name, on: cluster.url(), logger: logger)
-        try await AdminStatement.createDatabase(name, on: cluster.url(), logger: logger)
+        let url = cluster.ownerURL(database: name)
+        try await AdminStatement.dropDatabase(name, on: cluster.ownerURL(), logger: logger)
+        try await AdminStatement.createDatabase(name, on: cluster.ownerURL(), logger: logger)
         return PrivateDatabase(url: url, cluster: cluster)
     }
 
     /// Another database, made afresh, on the same server.
     func another(name: String, logger: Logger) async throws -> PrivateDatabase {
-        try await AdminStatement.dropDatabase(name, on: cluster.url(), logger: logger)
-        try await AdminStatement.createDatabase(name, on: cluster.url(), logger: logger)
-        return PrivateDatabase(url: cluster.url(database: name), cluster: cluster)
+        try await AdminStatement.dropDatabase(name, on: cluster.ownerURL(), logger: logger)
+        try await AdminStatement.createDatabase(name, on: cluster.ownerURL(), logger: logger)
+        return PrivateDatabase(url: cluster.ownerURL(database: name), cluster: cluster)
     }
 
     func stop() async {

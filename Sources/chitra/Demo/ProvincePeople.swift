@@ -10,9 +10,11 @@ struct ProvincePeople: Sendable {
     let admin: Identity
     /// A province reader's token (for load on the API).
     let readerToken: String
-    /// The service credential of the command's own processes (its workers, its pools), made by the
-    /// owner: the database shows the application's role nothing without one.
+    /// The service credential of the command's own pools (every unit), made by the owner: the
+    /// database shows the application's roles nothing without one.
     let service: Credential
+    /// Its worker processes' (the queue, and the unit of each job they hold).
+    let worker: Credential
 
     static func make(districts: [String], owner: Database) async throws -> ProvincePeople {
         let creator = Identity.system("owner", districts: [])
@@ -24,7 +26,8 @@ struct ProvincePeople: Sendable {
         return ProvincePeople(operatorIdentity: try await person("Lê Văn An (operator)", .operator, districts),
                               finance: try await person("Trần Thị Bình (finance)", .finance, districts),
                               admin: try await person("Chitra admin", .admin, []), readerToken: reader,
-                              service: try await ServiceCredentials.create(name: "chitra workers", database: owner))
+                              service: try await ServiceCredentials.create(name: "chitra", reach: .everyUnit, database: owner),
+                              worker: try await ServiceCredentials.create(name: "chitra workers", reach: .jobs, database: owner))
     }
 
     /// What a process acting for these people sees: the units listed, or for a whole country (the
@@ -34,5 +37,5 @@ struct ProvincePeople: Sendable {
     }
 
     /// What a worker process of the command needs in its environment besides its URL.
-    var workerEnvironment: [String: String] { [ServiceCredentials.environmentVariable: service.secret] }
+    var workerEnvironment: [String: String] { [ServiceCredentials.environmentVariable: worker.secret] }
 }
