@@ -51,6 +51,7 @@ public struct APIServer: Sendable {
         DistrictRoutes(server: self).add(to: api)
         UnitRoutes(server: self).add(to: api)
         UnitMoveRoutes(server: self).add(to: api)
+        UnitLoadRoutes(server: self).add(to: api)
         RunRoutes(server: self).add(to: api)
         DisbursementRoutes(server: self).add(to: api)
         ImportRoutes(server: self).add(to: api)

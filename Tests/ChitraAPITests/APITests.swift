@@ -59,6 +59,9 @@ struct APITests {
                  allowed: [.finance], takesDistrict: true),
             Call(method: .get, template: "/api/v1/runs/{unit}/{period}/export", path: "/api/v1/runs/\(d)/2026-05/export?format=json", allowed: everyone,
                  takesDistrict: true),
+            Call(method: .post, template: "/api/v1/units/loads", path: "/api/v1/units/loads", body: #"{"files": {}}"#, allowed: [.admin],
+                 takesDistrict: false),
+            Call(method: .get, template: "/api/v1/units/loads", path: "/api/v1/units/loads", allowed: everyone, takesDistrict: false),
             Call(method: .get, template: "/api/v1/units/{unit}/successors", path: "/api/v1/units/954/successors", allowed: everyone, takesDistrict: false),
             Call(method: .get, template: "/api/v1/units/{unit}/lists/{kind}", path: "/api/v1/units/\(d)/lists/cash?month=2026-05",
                  allowed: [.operator, .finance], takesDistrict: true),
@@ -119,8 +122,8 @@ struct APITests {
 
     static func withAPI(_ body: @Sendable (any TestClientProtocol, DatabaseURL) async throws -> Void) async throws {
         try await TestPostgres.withDatabase { database in
-            // The server's own pool, as `chitra serve` has it: no scope until a request's caller gives one.
-            try await Database.withRunning(database.url, maximumConnections: 10, logger: TestPostgres.logger) { pool in
+            // The server's own pool, as `chitra serve` has it (the API's role): no scope until a request's caller gives one.
+            try await Database.withRunning(try await TestPostgres.apiURL(of: database.url), maximumConnections: 10, logger: TestPostgres.logger) { pool in
                 let server = APIServer(database: pool, requestsPerSecond: 10_000, burst: 10_000, logger: TestPostgres.logger)
                 try await Application(router: server.router()).test(.router) { client in try await body(client, database.url) }
             }

@@ -60,7 +60,7 @@ struct ConsoleTests {
             _ = try await RegisterImporter(database: database, policy: try PolicyTable.bundled())
                 .importFile(at: try file.write(), district: "31825", by: .test("operator", role: .operator))
             _ = try await RunCoordinator(database: database).trigger(period: Period("2026-05")!, districts: ["31843"], by: .test("op", role: .operator), autoApprove: false)
-            try await Database.withRunning(database.url, maximumConnections: 4, logger: TestPostgres.logger) { pool in
+            try await Database.withRunning(try await TestPostgres.apiURL(of: database.url), maximumConnections: 4, logger: TestPostgres.logger) { pool in
                 let server = APIServer(database: pool, requestsPerSecond: 10_000, burst: 10_000, console: try await ConsoleTemplates.load(),
                                        secureCookies: true, logger: TestPostgres.logger)
                 try await Application(router: server.router()).test(.router) { client in

@@ -31,7 +31,7 @@ struct RateLimitTests {
     static func withServer(requestsPerSecond: Double, burst: Int,
                            _ body: @Sendable (APIServer, any TestClientProtocol, DatabaseURL) async throws -> Void) async throws {
         try await TestPostgres.withDatabase { database in
-            try await Database.withRunning(database.url, maximumConnections: 4, logger: TestPostgres.logger) { pool in
+            try await Database.withRunning(try await TestPostgres.apiURL(of: database.url), maximumConnections: 4, logger: TestPostgres.logger) { pool in
                 // The limiters' clock stands still: no bucket refills however slowly the machine answers.
                 let clock = ManualClock()
                 let server = APIServer(database: pool, requestsPerSecond: requestsPerSecond, burst: burst,

@@ -20,7 +20,7 @@ struct RegisterMoveRoutesTests {
             file.add("M2", [.communeCode: "32017", .fullName: "Trần Thị Chờ"])
             _ = try await RegisterImporter(database: database, policy: try PolicyTable.bundled())
                 .importFile(at: try file.write(), district: "964", by: .test("operator", role: .operator))
-            try await Database.withRunning(database.url, maximumConnections: 4, logger: TestPostgres.logger) { pool in
+            try await Database.withRunning(try await TestPostgres.apiURL(of: database.url), maximumConnections: 4, logger: TestPostgres.logger) { pool in
                 let server = APIServer(database: pool, requestsPerSecond: 10_000, burst: 10_000, console: try await ConsoleTemplates.load(),
                                        secureCookies: true, logger: TestPostgres.logger)
                 try await Application(router: server.router()).test(.router) { client in

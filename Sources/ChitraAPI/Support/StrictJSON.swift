@@ -3,16 +3,17 @@ import Hummingbird
 import NIOCore
 
 /// Request bodies: JSON objects of known fields only (an unknown field is a 400 naming it, not
-/// silently ignored), of at most `APIServer.maximumBody` bytes, decoded into `T` with each wrong
-/// type named.
+/// silently ignored), of at most `limit` bytes (`APIServer.maximumBody` unless a route says more),
+/// decoded into `T` with each wrong type named.
 enum StrictJSON {
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, fields: Set<String>) async throws -> T {
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, fields: Set<String>,
+                                     limit: Int = APIServer.maximumBody) async throws -> T {
         var request = request
         let body: ByteBuffer
         do {
-            body = try await request.collectBody(upTo: APIServer.maximumBody)
+            body = try await request.collectBody(upTo: limit)
         } catch {
-            throw APIError(.contentTooLarge, "The request body is larger than \(APIServer.maximumBody / 1024) KiB.")
+            throw APIError(.contentTooLarge, "The request body is larger than \(limit / 1024) KiB.")
         }
         let data = Data(buffer: body)
         guard let object = try? JSONSerialization.jsonObject(with: data.isEmpty ? Data("{}".utf8) : data) as? [String: Any] else {

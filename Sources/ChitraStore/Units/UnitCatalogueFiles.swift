@@ -20,14 +20,33 @@ public struct UnitCatalogueFiles: Sendable {
     }
 
     public static func read(folder: String) throws -> UnitCatalogueFiles {
+        try make(contents: try contents(ofFolder: folder), source: folder)
+    }
+
+    /// The files of `folder` that make a catalogue (by name), as they are on disk: what
+    /// `chitra units load` sends.
+    public static func contents(ofFolder folder: String) throws -> [String: Data] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
             throw UnitCatalogueError.badFile(file: folder, line: 0, problem: "the folder cannot be read")
         }
         let reform = try UnitCatalogue.reformDay(fileNames: names, folder: folder)
-        var texts: [String: String] = [:], hashes: [String: String] = [:]
+        var contents: [String: Data] = [:]
         for name in UnitCatalogue.fileNames(reform: reform) {
             guard let data = FileManager.default.contents(atPath: folder + "/" + name) else {
                 throw UnitCatalogueError.missingFile(name, folder: folder)
+            }
+            contents[name] = data
+        }
+        return contents
+    }
+
+    /// The catalogue of `contents` (file name → bytes, e.g. uploaded), from `source` (named in errors).
+    public static func make(contents: [String: Data], source: String) throws -> UnitCatalogueFiles {
+        let reform = try UnitCatalogue.reformDay(fileNames: Array(contents.keys), folder: source)
+        var texts: [String: String] = [:], hashes: [String: String] = [:]
+        for name in UnitCatalogue.fileNames(reform: reform) {
+            guard let data = contents[name] else {
+                throw UnitCatalogueError.missingFile(name, folder: source)
             }
             guard let text = String(data: data, encoding: .utf8) else {
                 throw UnitCatalogueError.badFile(file: name, line: 0, problem: "it is not UTF-8 text")
@@ -35,6 +54,6 @@ public struct UnitCatalogueFiles: Sendable {
             texts[name] = text
             hashes[name] = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
         }
-        return UnitCatalogueFiles(folder: folder, catalogue: try UnitCatalogue.parse(files: texts, folder: folder), sha256: hashes)
+        return UnitCatalogueFiles(folder: source, catalogue: try UnitCatalogue.parse(files: texts, folder: source), sha256: hashes)
     }
 }

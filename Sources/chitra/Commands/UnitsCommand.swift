@@ -3,7 +3,7 @@ import ChitraAPI
 import ChitraCore
 import ChitraStore
 
-/// `chitra units list|successors|load|loads`: the catalogue of administrative units.
+/// `chitra units list|successors|load|loads|move`: the catalogue of administrative units, over the API.
 struct UnitsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "units", abstract: "The catalogue of provinces, districts and communes, over time, and the lineage of the 2025 reform.",
@@ -80,45 +80,46 @@ struct UnitsCommand: AsyncParsableCommand {
 
     struct Load: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Load official unit lists from a folder (the six files of data/units): prints what changes, then changes it.")
+            abstract: "Load official unit lists from a folder (the six files of data/units): prints what changes, then changes it.",
+            discussion: "The lists are sent to chitra serve (an admin's token); the server keeps each file's SHA-256 with the load.")
 
-        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var server: ServerOptions
         @Argument(help: "The folder of the lists.") var folder: String
         @Flag(help: "Print what would change and change nothing.") var dryRun = false
 
         func run() async throws {
-            let files = try UnitCatalogueFiles.read(folder: folder)
-            let catalogue = files.catalogue
-            print("Lists of \(folder): reform on \(catalogue.reform); \(catalogue.units.count) units, \(catalogue.lineage.count) lineage edges.")
-            for name in files.sha256.keys.sorted() { print("  \(name)  sha256 \(files.sha256[name]!)") }
-            for warning in catalogue.warnings { print("Corrected: \(warning).") }
-            let diff = try await connection.withCaller(dryRun ? .read : .loadUnits) { database, _ in
-                try await UnitCatalogueStore.preview(files, database: database)
+            var files: [String: String] = [:]
+            for (name, data) in try UnitCatalogueFiles.contents(ofFolder: folder) {
+                guard let text = String(data: data, encoding: .utf8) else {
+                    throw ValidationError("\(folder)/\(name) is not UTF-8 text.")
+                }
+                files[name] = text
             }
-            for line in diff.lines() { print(line) }
-            guard !dryRun, !diff.isEmpty else { return }
-            let outcome = try await connection.withCaller(.loadUnits) { database, identity in
-                try await UnitCatalogueStore.load(files, by: identity, database: database)
+            let report = try await ClientFailure.exiting {
+                try await server.client().post("/units/loads", json: UnitLoadRoutes.Upload(files: files, dryRun: dryRun),
+                                               as: UnitLoadRoutes.Report.self)
             }
-            if let id = outcome.loadID {
-                print("Loaded (load \(id)).")
-            } else {
-                print("No change: the catalogue already held these lists.")
-            }
+            print("Lists of \(folder): reform on \(report.reform); \(report.units) units, \(report.edges) lineage edges.")
+            for name in report.sha256.keys.sorted() { print("  \(name)  sha256 \(report.sha256[name]!)") }
+            for warning in report.corrected { print("Corrected: \(warning).") }
+            for line in report.changes { print(line) }
+            if let id = report.loadID { print("Loaded (load \(id)).") }
         }
     }
 
     struct Loads: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Every load of unit lists: when, by whom, the files' SHA-256.")
 
-        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var server: ServerOptions
 
         func run() async throws {
-            let loads = try await connection.withCaller(.read) { database, _ in try await UnitCatalogueStore.loads(database: database) }
+            let loads = try await ClientFailure.exiting {
+                try await server.client().get("/units/loads", as: [UnitLoadRoutes.Load].self)
+            }
             for load in loads {
                 let c = load.counts
                 print("load \(load.id) · \(load.loadedAt) · \(load.loadedBy) · reform \(load.reform) · units +\(c[0]) ~\(c[1]) -\(c[2]) · edges +\(c[3]) ~\(c[4]) -\(c[5])")
-                print("  \(load.filesJSON)")
+                for name in load.sha256.keys.sorted() { print("  \(name)  sha256 \(load.sha256[name]!)") }
             }
         }
     }
