@@ -34,7 +34,7 @@ struct ClosedConnectionTests {
         try await TestPostgres.withDatabase { database in
             let connection = try await Self.closedConnection(database)
             await #expect(throws: StoreError.connectionClosed) {
-                try await connection.send("SELECT 1", logger: TestPostgres.logger)
+                try await connection.execute("SELECT 1", logger: TestPostgres.logger)
             }
             #expect(StoreError.connectionClosed.description
                 == "PostgreSQL closed the connection (the server restarted or ended the session); what was under way in it was rolled back.")
@@ -49,9 +49,9 @@ struct ClosedConnectionTests {
                                                                   logger: TestPostgres.logger)
             let failure = await #expect(throws: TransactionFailure.self) {
                 try await connection.guardedTransaction(logger: TestPostgres.logger) { connection in
-                    try await connection.send("SELECT 1", logger: TestPostgres.logger)
+                    try await connection.execute("SELECT 1", logger: TestPostgres.logger)
                     try await Self.end(connection, of: database)
-                    try await connection.send("SELECT 2", logger: TestPostgres.logger)
+                    try await connection.execute("SELECT 2", logger: TestPostgres.logger)
                 }
             }
             #expect(failure?.closureError as? StoreError == .connectionClosed)

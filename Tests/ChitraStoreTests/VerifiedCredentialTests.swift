@@ -80,7 +80,13 @@ struct VerifiedCredentialTests {
                         RETURNING 1::int8
                         """, after: setup, pool) == .refused("42501"))
                     #expect(await Self.run("WITH c AS (UPDATE runs SET approved_by = 'Kẻ gian' RETURNING 1::int8) SELECT count(*) FROM c", after: setup, pool)
-                            == .rows(0))
+                            == .refused("42501"), "no approval written but through the database's function")
+                    #expect(await Self.run("SELECT count(*) FROM (SELECT chitra_record_approval(1, 'Kẻ gian')) a", after: setup, pool) == .refused("42501"))
+                    #expect(await Self.run("SELECT count(*) FROM chitra_create_token('Kẻ gian', 'admin', '{}', NULL, sha256('x'::bytea), 1, 'x')",
+                                           after: setup, pool) == .refused("42501"))
+                    #expect(await Self.run("""
+                        SELECT count(*) FROM (SELECT chitra_append_audit('Trần Thị Bình', 'finance', NULL, 'run.approve', '31825', NULL, 'run 1', NULL, NULL)) a
+                        """, after: setup, pool) == .refused("42501"))
                     #expect(await Self.run("INSERT INTO jobs (kind, unit_code) VALUES ('noop', '31825') RETURNING 1::int8", after: setup, pool) == .refused("42501"))
                 }
             }
@@ -112,31 +118,46 @@ struct VerifiedCredentialTests {
                 #expect(await Self.run("""
                     INSERT INTO audit_log (actor, actor_role, actor_token_id, action, unit_code, subject)
                     VALUES ('Vận hành 31843', 'operator', \(identity.tokenID!), 'run.trigger', '31843', 'run 1') RETURNING 1::int8
-                    """, after: setup, pool) == .rows(1), "in their own")
+                    """, after: setup, pool) == .refused("42501"), "not even in their own: entries go through the database's function")
+                // Through it, the entry names the token's holder, whoever the call names; within their unit only.
+                #expect(await Self.run("""
+                    SELECT count(*) FROM (SELECT chitra_append_audit('Trần Thị Bình', 'finance', NULL, 'run.trigger', '31843', NULL, 'run 1', NULL, NULL)) a
+                    """, after: setup, pool) == .rows(1))
+                #expect(await Self.run("""
+                    SELECT count(*) FROM (SELECT chitra_append_audit('Vận hành 31843', 'operator', NULL, 'run.trigger', '31825', NULL, 'run 1', NULL, NULL)) a
+                    """, after: setup, pool) == .refused("42501"), "not in another unit")
+                #expect(await Self.run("SELECT count(*) FROM chitra_create_token('Kẻ gian', 'admin', '{}', NULL, sha256('y'::bytea), 1, 'x')",
+                                       after: setup, pool) == .refused("42501"), "an operator makes no token")
             }
+            let actors = try await AuditLog.list(district: "31843", database: database).filter { $0.action == .triggerRun }.map(\.actor)
+            #expect(actors == ["Vận hành 31843"], "the entry the call said was Trần Thị Bình's is the operator's")
         }
     }
 
-    @Test("maker–checker in the database: under a token, a run is triggered by an operator in their own name and approved only by another person of finance, in their own")
+    @Test("maker–checker in the database: a run is triggered by an operator in their own name, and its approval is written only by the database's function, in the name of a finance officer who did not trigger it")
     func makerChecker() async throws {
         try await TestPostgres.withDatabase { database in
             _ = try await Self.victim(database)
-            // One person holding both an operator's and a finance officer's token.
+            // One person holding both an operator's and a finance officer's token; and another officer.
             let finance = try await TestTokens.shared.token(for: TestPerson("Lâm Hai Vai", .finance, districts: ["31825"]), url: database.url)
             let operatorToken = try await TestTokens.shared.token(for: TestPerson("Lâm Hai Vai", .operator, districts: ["31825"]), url: database.url)
+            let checker = try await TestTokens.shared.token(for: TestPerson("Trần Thị Bình", .finance, districts: ["31825"]), url: database.url)
             try await Database.withRunning(database.url, maximumConnections: 2, logger: TestPostgres.logger) { pool in
                 let asFinance = Self.attack(credential: finance), asOperator = Self.attack(credential: operatorToken)
-                func approve(_ name: String) -> String { "WITH c AS (UPDATE runs SET approved_by = '\(name)' RETURNING 1::int8) SELECT count(*) FROM c" }
+                func approve(_ name: String) -> String { "SELECT count(*) FROM (SELECT chitra_record_approval(r.id, '\(name)') FROM runs r) a" }
                 func trigger(_ name: String) -> String { "WITH c AS (UPDATE runs SET triggered_by = '\(name)' RETURNING 1::int8) SELECT count(*) FROM c" }
-                #expect(await Self.run(approve("Trần Thị Bình"), after: asFinance, pool) == .refused("42501"), "not in another's name")
+                #expect(await Self.run("WITH c AS (UPDATE runs SET approved_by = 'Lâm Hai Vai' RETURNING 1::int8) SELECT count(*) FROM c",
+                                       after: asFinance, pool) == .refused("42501"), "no approval written but through the function")
                 #expect(await Self.run(approve("Lâm Hai Vai"), after: asOperator, pool) == .refused("42501"), "an operator does not approve")
                 #expect(await Self.run(trigger("Người khác"), after: asOperator, pool) == .refused("42501"), "nobody writes another as who triggered")
                 #expect(await Self.run(trigger("Lâm Hai Vai"), after: asFinance, pool) == .refused("42501"), "finance does not trigger")
                 // As the operator they trigger (their name on the run); as finance they may not approve it.
                 #expect(await Self.run(trigger("Lâm Hai Vai"), after: asOperator, pool) == .rows(1))
-                #expect(await Self.run(approve("Lâm Hai Vai"), after: asFinance, pool) == .refused("42501"), "who triggered a run may not approve it")
+                #expect(await Self.run(approve("Trần Thị Bình"), after: asFinance, pool) == .refused("42501"), "who triggered a run may not approve it, under any name")
+                // Another officer approves, in their own name whatever the call says.
+                #expect(await Self.run(approve("Kẻ gian"), after: Self.attack(credential: checker), pool) == .rows(1))
             }
-            #expect(try await TenancyTests.count("SELECT count(*) FROM runs WHERE approved_by IS NOT NULL", database) == 0)
+            #expect(try await TenancyTests.count("SELECT count(*) FROM runs WHERE approved_by = 'Trần Thị Bình' AND approved_by_token IS NOT NULL", database) == 1)
         }
     }
 

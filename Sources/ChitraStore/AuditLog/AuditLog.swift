@@ -7,7 +7,7 @@ import PostgresNIO
 public enum AuditLog {
     /// Appends `entry` in the caller's open transaction.
     public static func append(_ entry: AuditEntry, on connection: PostgresConnection) async throws {
-        try await connection.send(AuditLogSQL.append(entry), logger: Database.quiet)
+        try await connection.execute(AuditLogSQL.append(entry), logger: Database.quiet)
     }
 
     /// Appends `entry` alone.

@@ -4,12 +4,13 @@ import PostgresNIO
 
 /// The audit log's statements: append one entry, read entries newest first.
 enum AuditLogSQL {
+    /// Through the database's function (migration 29): under a person's token the entry names the
+    /// token's holder, whatever `entry` says; the unit must be within the credential's reach.
     static func append(_ entry: AuditEntry) -> PostgresQuery {
         let period = entry.period
         return """
-            INSERT INTO audit_log (actor, actor_role, actor_token_id, action, unit_code, period, subject, before, after)
-            VALUES (\(entry.actor), \(entry.actorRole.rawValue), \(entry.actorTokenID), \(entry.action.rawValue), \(entry.district),
-                    \(period), \(entry.subject), \(json(entry.before))::jsonb, \(json(entry.after))::jsonb)
+            SELECT chitra_append_audit(\(entry.actor), \(entry.actorRole.rawValue), \(entry.actorTokenID), \(entry.action.rawValue),
+                                       \(entry.district), \(period)::date, \(entry.subject), \(json(entry.before))::jsonb, \(json(entry.after))::jsonb)
             """
     }
 

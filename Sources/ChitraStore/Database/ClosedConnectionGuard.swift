@@ -9,11 +9,18 @@ import PostgresNIO
 /// deadline's exit). So no statement of Chitra's goes to a connection the driver knows is closed:
 /// `send` refuses it at once, and `transaction` does not roll back what the server already did.
 extension PostgresConnection {
-    /// `query`, unless the server closed this connection: then a `StoreError` at once.
-    @discardableResult
+    /// `query`, unless the server closed this connection: then a `StoreError` at once. Its rows must
+    /// be read: a statement whose rows are not wanted goes through `execute`.
     public func send(_ query: PostgresQuery, logger: Logger, file: String = #fileID, line: Int = #line) async throws -> PostgresRowSequence {
         guard !isClosed else { throw StoreError.connectionClosed }
         return try await self.query(query, logger: logger, file: file, line: line)
+    }
+
+    /// A statement whose rows, if any, are not wanted: read to the end, so that an error the server
+    /// raises while making them (a function's RAISE, a check) is thrown here. Left unread, the error
+    /// was lost, the transaction stayed aborted, and its COMMIT rolled everything back without a word.
+    public func execute(_ query: PostgresQuery, logger: Logger, file: String = #fileID, line: Int = #line) async throws {
+        for try await _ in try await send(query, logger: logger, file: file, line: line) {}
     }
 
     /// The first value `query` returns, or nil when it returns no row.
@@ -29,7 +36,7 @@ extension PostgresConnection {
                                     _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         var failure = TransactionFailure()
         do {
-            try await send("BEGIN;", logger: logger)
+            try await execute("BEGIN;", logger: logger)
         } catch {
             failure.beginError = error
             throw failure
@@ -40,12 +47,12 @@ extension PostgresConnection {
         } catch {
             failure.closureError = error
             if !isClosed {
-                do { try await send("ROLLBACK;", logger: logger) } catch { failure.rollbackError = error }
+                do { try await execute("ROLLBACK;", logger: logger) } catch { failure.rollbackError = error }
             }
             throw failure
         }
         do {
-            try await send("COMMIT;", logger: logger)
+            try await execute("COMMIT;", logger: logger)
         } catch {
             failure.commitError = error
             throw failure

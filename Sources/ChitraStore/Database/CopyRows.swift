@@ -43,12 +43,12 @@ enum CopyRows {
                      "table and column names are plain identifiers")
         let staging = "copy_" + table
         let list = columns.joined(separator: ", ")
-        try await connection.send(PostgresQuery(unsafeSQL:
+        try await connection.execute(PostgresQuery(unsafeSQL:
             "CREATE TEMP TABLE IF NOT EXISTS \(staging) AS SELECT \(list) FROM \(table) WITH NO DATA"), logger: Database.quiet)
         let result = try await copy(staging)
-        try await connection.send(PostgresQuery(unsafeSQL: "INSERT INTO \(table) (\(list)) SELECT \(list) FROM \(staging)"),
+        try await connection.execute(PostgresQuery(unsafeSQL: "INSERT INTO \(table) (\(list)) SELECT \(list) FROM \(staging)"),
                                    logger: Database.quiet)
-        try await connection.send(PostgresQuery(unsafeSQL: "TRUNCATE \(staging)"), logger: Database.quiet)
+        try await connection.execute(PostgresQuery(unsafeSQL: "TRUNCATE \(staging)"), logger: Database.quiet)
         return result
     }
 }

@@ -74,7 +74,7 @@ public final class Database: Sendable {
     public func setScope(on connection: PostgresConnection) async throws {
         let role = scope.queue != connectionScope.queue ? (scope.queue ? Scope.queueRole : Scope.applicationRole) : ""
         let settings = scope.settings
-        try await connection.send("""
+        try await connection.execute("""
             SELECT CASE WHEN \(role) = '' THEN '' ELSE set_config('role', \(role), true) END,
                    set_config(\(settings[0].name), \(settings[0].value), true), set_config(\(settings[1].name), \(settings[1].value), true),
                    set_config(\(settings[2].name), \(settings[2].value), true), set_config(\(settings[3].name), \(settings[3].value), true)

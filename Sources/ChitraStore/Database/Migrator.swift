@@ -30,7 +30,7 @@ public struct Migrator: Sendable {
         let migrations = self.migrations
         do {
             return try await database.client.withConnection { connection in
-                try await connection.send("SELECT pg_advisory_lock(\(Self.lockKey))", logger: logger)
+                try await connection.execute("SELECT pg_advisory_lock(\(Self.lockKey))", logger: logger)
                 do {
                     let applied = try await Self.appliedVersions(connection, logger: logger)
                     var done: [Migration] = []
@@ -39,7 +39,7 @@ public struct Migrator: Sendable {
                         logger.info("applied migration", metadata: ["chitra.migration": "\(migration.version)_\(migration.name)"])
                         done.append(migration)
                     }
-                    try await connection.send("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
+                    try await connection.execute("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
                     return done
                 } catch {
                     _ = try? await connection.send("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
@@ -80,7 +80,7 @@ public struct Migrator: Sendable {
     }
 
     static func appliedVersions(_ connection: PostgresConnection, logger: Logger) async throws -> Set<Int> {
-        try await connection.send("""
+        try await connection.execute("""
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
             """, logger: logger)
@@ -98,7 +98,7 @@ public struct Migrator: Sendable {
                 switch migration.body {
                 case .sql(let sql):
                     for statement in SQLScript.statements(sql) {
-                        try await connection.send(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        try await connection.execute(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }
                 case .unitLists(let folder):
                     let files = try UnitCatalogueFiles.read(folder: folder)
@@ -106,10 +106,10 @@ public struct Migrator: Sendable {
                         logger.notice("unit lists corrected", metadata: ["chitra.migration": "\(migration.version)", "chitra.warning": "\(warning)"])
                     }
                     // The catalogue's tables bind their owner too: the load is a global change.
-                    try await connection.send("SELECT set_config('chitra.global', 'on', true)", logger: logger)
+                    try await connection.execute("SELECT set_config('chitra.global', 'on', true)", logger: logger)
                     try await UnitCatalogueStore.load(files, by: "migration \(migration.version)_\(migration.name)", on: connection)
                 }
-                try await connection.send(
+                try await connection.execute(
                     "INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
                     logger: logger)
             }

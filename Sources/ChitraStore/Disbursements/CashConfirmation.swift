@@ -66,7 +66,7 @@ public enum CashConfirmation {
                 let paid = rows.filter(\.paid).count
                 let fileName = URL(fileURLWithPath: path).lastPathComponent
                 let districts = Array(Set(closed.map(\.district))).sorted()
-                try await connection.send(CashConfirmationSQL.record(sha256: digest.sha256, fileName: fileName, rows: rows.count, paid: paid,
+                try await connection.execute(CashConfirmationSQL.record(sha256: digest.sha256, fileName: fileName, rows: rows.count, paid: paid,
                                                                       returned: rows.count - paid, by: person, districts: districts),
                                            logger: Database.quiet)
                 for district in districts {

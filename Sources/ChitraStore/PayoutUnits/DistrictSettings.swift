@@ -142,7 +142,7 @@ public enum DistrictSettings {
     private static func change(district: String, by identity: Identity, setting: String, to value: AuditValue,
                                _ statement: PostgresQuery, database: Database) async throws {
         try await database.transaction("change district \(district)") { connection in
-            try await connection.send(statement, logger: Database.quiet)
+            try await connection.execute(statement, logger: Database.quiet)
             try await AuditLog.append(AuditEntry(by: identity, .changeSettings, district: district, subject: "district \(district)",
                                                  after: [setting: value]), on: connection)
         }

@@ -28,13 +28,13 @@ extension JobQueue {
                 if ofRun { discarded.append(id) }
             }
             if !discarded.isEmpty {
-                try await connection.send(MaintenanceSQL.failRuns(jobIDs: discarded), logger: Database.quiet)
+                try await connection.execute(MaintenanceSQL.failRuns(jobIDs: discarded), logger: Database.quiet)
             }
             let pruned = prune ? try await Self.count(connection.send(
                 MaintenanceSQL.prune(completedFor: completedRetention, failedFor: failedRetention,
                                      limit: Self.maintenanceBatchSize), logger: Database.quiet)) : 0
             if rescued > 0 {
-                try await connection.send("SELECT pg_notify('\(unescaped: JobSQL.channel)', '')", logger: Database.quiet)
+                try await connection.execute("SELECT pg_notify('\(unescaped: JobSQL.channel)', '')", logger: Database.quiet)
             }
             return MaintenanceReport(led: true, rescued: rescued, pruned: pruned)
         }

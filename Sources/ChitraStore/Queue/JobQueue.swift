@@ -51,7 +51,7 @@ public struct JobQueue: Sendable {
         if jobs.count >= copyThreshold, jobs.allSatisfy({ $0.uniqueKey == nil && $0.runAt == nil }) {
             for job in jobs { try job.validate() }
             try await JobCopy.copy(jobs, on: connection)
-            try await connection.send("SELECT pg_notify('\(unescaped: JobSQL.channel)', '')", logger: Database.quiet)
+            try await connection.execute("SELECT pg_notify('\(unescaped: JobSQL.channel)', '')", logger: Database.quiet)
             return jobs.count
         }
         var inserted = 0

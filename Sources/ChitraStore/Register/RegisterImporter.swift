@@ -71,7 +71,7 @@ public struct RegisterImporter: Sendable {
         return try await database.transaction("import the register of district \(district)") { connection in
             try await DistrictSettings.requireKnown([district], on: connection)
             // Imports and plans of a district take turns (a plan's snapshot is the last import).
-            try await connection.send(RegisterImportSQL.lockDistrict(district), logger: Database.quiet)
+            try await connection.execute(RegisterImportSQL.lockDistrict(district), logger: Database.quiet)
             if let previous = try await connection.first(Int64.self, RegisterImportSQL.previousImport(district: district, sha256: digest)) {
                 return Summary(importID: previous, rows: 0, new: 0, changed: 0, unchanged: 0, left: 0, alreadyImported: true)
             }
@@ -99,7 +99,7 @@ public struct RegisterImporter: Sendable {
     /// rolled back to its savepoint, and the staged way finds and reports each offending line.
     static func importDirect(file: RegisterFile, hashed: RegisterFile.Digest, importID: Int64, validator: RegisterRowValidator, on connection: PostgresConnection,
                              clock: inout StepClock, progress: @escaping @Sendable (Int) -> Void) async throws -> Summary? {
-        try await connection.send("SAVEPOINT direct_import", logger: Database.quiet)
+        try await connection.execute("SAVEPOINT direct_import", logger: Database.quiet)
         let staged: Staged
         do {
             staged = try await CopyRows.throughStaging(into: "beneficiaries", columns: RegisterImportSQL.beneficiaryCopyColumns,
@@ -110,7 +110,7 @@ public struct RegisterImporter: Sendable {
                 }
             }
         } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
-            try await connection.send("ROLLBACK TO SAVEPOINT direct_import", logger: Database.quiet)
+            try await connection.execute("ROLLBACK TO SAVEPOINT direct_import", logger: Database.quiet)
             clock.lap("first try, straight into the register (an id repeats)")
             return nil
         }
@@ -126,7 +126,7 @@ public struct RegisterImporter: Sendable {
     static func importStaged(file: RegisterFile, hashed: RegisterFile.Digest, district: String, importID: Int64, validator: RegisterRowValidator,
                              on connection: PostgresConnection, clock: inout StepClock,
                              progress: @escaping @Sendable (Int) -> Void) async throws -> Summary {
-        try await connection.send(RegisterImportSQL.createStaging, logger: Database.quiet)
+        try await connection.execute(RegisterImportSQL.createStaging, logger: Database.quiet)
         let staged = try await stage(file: file, hashed: hashed, validator: validator, table: "import_rows",
                                    columns: ["line"] + RegisterImportSQL.textColumns, on: connection, progress: progress) {
             $0.appendCopyLine(to: &$1)
@@ -137,18 +137,18 @@ public struct RegisterImporter: Sendable {
         clock.lap("duplicate and district checks")
         let allNew = try await !(connection.first(Bool.self, RegisterImportSQL.anyKnown) ?? true)
         if allNew {
-            try await connection.send(RegisterImportSQL.insertNew(importID: importID, allNew: true), logger: Database.quiet)
+            try await connection.execute(RegisterImportSQL.insertNew(importID: importID, allNew: true), logger: Database.quiet)
             clock.lap("insert new")
         } else {
-            try await connection.send(RegisterImportSQL.classify(district: district), logger: Database.quiet)
+            try await connection.execute(RegisterImportSQL.classify(district: district), logger: Database.quiet)
             clock.lap("classify")
-            try await connection.send(RunSnapshotSQL.keepCopies(district: district), logger: Database.quiet)
-            try await connection.send(RegisterImportSQL.insertNew(importID: importID, allNew: false), logger: Database.quiet)
+            try await connection.execute(RunSnapshotSQL.keepCopies(district: district), logger: Database.quiet)
+            try await connection.execute(RegisterImportSQL.insertNew(importID: importID, allNew: false), logger: Database.quiet)
             clock.lap("insert new")
-            try await connection.send(RegisterImportSQL.materializeFirstVersions, logger: Database.quiet)
-            try await connection.send(RegisterImportSQL.updateChanged(importID: importID), logger: Database.quiet)
+            try await connection.execute(RegisterImportSQL.materializeFirstVersions, logger: Database.quiet)
+            try await connection.execute(RegisterImportSQL.updateChanged(importID: importID), logger: Database.quiet)
             clock.lap("update changed")
-            try await connection.send(RegisterImportSQL.insertVersions(importID: importID), logger: Database.quiet)
+            try await connection.execute(RegisterImportSQL.insertVersions(importID: importID), logger: Database.quiet)
             clock.lap("insert versions")
         }
         let counts = allNew ? RegisterImportSQL.finishAllNew(importID: importID, rows: staged.rows)

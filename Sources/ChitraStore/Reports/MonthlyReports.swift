@@ -100,7 +100,7 @@ public enum MonthlyReports {
             report.frozen = true
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
-            try await connection.send(ReportSQL.freeze(runID, report: String(decoding: try encoder.encode(report), as: UTF8.self)),
+            try await connection.execute(ReportSQL.freeze(runID, report: String(decoding: try encoder.encode(report), as: UTF8.self)),
                                        logger: Database.quiet)
         }
     }

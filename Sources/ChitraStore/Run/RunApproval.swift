@@ -90,10 +90,10 @@ public enum RunApproval {
             if let shown, shown != now {
                 throw Failure.changedSinceShown(district: district, period: period.description, shown: shown, now: now)
             }
-            try await connection.send(RunSQL.approve(runID: run.id, by: approver), logger: Database.quiet)
+            try await connection.execute(RunSQL.approve(runID: run.id), logger: Database.quiet)
+            try await connection.execute(RunSQL.recordApproval(runID: run.id, by: approver), logger: Database.quiet)
             try await approveDisbursements(runID: run.id, on: connection)
             try await RunSubmission.enqueue(runID: run.id, generation: run.generation, district: district, on: connection)
-            try await connection.send(RunSQL.recordApprovalToken(runID: run.id, token: identity.tokenID), logger: Database.quiet)
             try await AuditLog.append(AuditEntry(by: identity, .approveRun, district: district, period: period, subject: "run \(run.id)",
                                                  before: ["state": .text(run.state.rawValue), "triggered_by": .text(run.triggeredBy)],
                                                  after: ["state": "approved", "disbursements": .number(Int64(recorded.count)),
@@ -108,7 +108,7 @@ public enum RunApproval {
         let transfer = try DisbursementStateMachine(state: .computed, attempts: 0, rail: .bank).handle(.approve).next
         let cash = try DisbursementStateMachine(state: .computed, attempts: 0, rail: .cash).handle(.approve).next
         for statement in RunSQL.approveDisbursements(runID: runID, transfer: transfer, cash: cash) {
-            try await connection.send(statement, logger: Database.quiet)
+            try await connection.execute(statement, logger: Database.quiet)
         }
     }
 

@@ -31,14 +31,14 @@ public enum RunCancellation {
             } catch {
                 throw Failure.tooLate(district: district, period: period.description, state: run.state.rawValue)
             }
-            try await connection.send(RunSQL.removeLines(runID: run.id), logger: Database.quiet)
+            try await connection.execute(RunSQL.removeLines(runID: run.id), logger: Database.quiet)
             var removed = 0
             for try await count in try await connection.send(
                 RunSQL.removeUnapprovedDisbursements(runID: run.id), logger: Database.quiet).decode(Int64.self) {
                 removed = Int(count)
             }
             for statement in RunSQL.cancelStatements(runID: run.id, district: district) {
-                try await connection.send(statement, logger: Database.quiet)
+                try await connection.execute(statement, logger: Database.quiet)
             }
             try await AuditLog.append(AuditEntry(by: identity, .cancelRun, district: district, period: period, subject: "run \(run.id)",
                                                  before: ["state": .text(run.state.rawValue)],

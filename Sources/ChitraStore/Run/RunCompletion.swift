@@ -24,8 +24,8 @@ enum RunCompletion {
                        on connection: PostgresConnection) async throws -> RunState {
         let finished = RunStateMachine.finished(autoApprove: settings.autoApprove, approvalRequired: settings.approvalRequired)
         let approvedBy: String? = if case .approved(let by) = finished { by } else { nil }
-        try await connection.send(RunStateSQL.finishComputing(runID: runID, state: finished.state, approvedBy: approvedBy),
-                                   logger: Database.quiet)
+        try await connection.execute(RunStateSQL.finishComputing(runID: runID, state: finished.state), logger: Database.quiet)
+        if let approvedBy { try await connection.execute(RunSQL.recordApproval(runID: runID, by: approvedBy), logger: Database.quiet) }
         if finished.state == .approved {
             try await RunApproval.approveDisbursements(runID: runID, on: connection)
             try await RunSubmission.enqueue(runID: runID, generation: generation, district: district, on: connection)

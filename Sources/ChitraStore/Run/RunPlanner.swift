@@ -61,7 +61,7 @@ public enum RunPlanner {
                             on connection: PostgresConnection) async throws -> Plan? {
         guard let run = try await RunSQL.jobRun(id: runID, generation: generation, state: .planning, lock: .update,
                                                 on: connection) else { return nil }
-        try await connection.send(RunPlanSQL.lockDistrict(run.district), logger: Database.quiet)
+        try await connection.execute(RunPlanSQL.lockDistrict(run.district), logger: Database.quiet)
         for try await period in try await connection.send(RunPlanSQL.otherRunComputing(district: run.district, runID: runID),
                                                            logger: Database.quiet).decode(String.self) {
             throw DistrictBusy(district: run.district, period: period)
@@ -105,14 +105,14 @@ public enum RunPlanner {
     /// The lone shard computed in the plan's transaction; nil when it stopped (rolled back: a
     /// compute job will do it).
     private static func computeHere(_ shard: RunShard, _ lone: LoneShard, on connection: PostgresConnection) async throws -> RunComputer.Result? {
-        try await connection.send("SAVEPOINT lone_shard", logger: Database.quiet)
+        try await connection.execute("SAVEPOINT lone_shard", logger: Database.quiet)
         do {
             let result = try await RunComputer.compute(shard, job: lone.job, calculator: lone.calculator, on: connection)
-            try await connection.send("RELEASE SAVEPOINT lone_shard", logger: Database.quiet)
+            try await connection.execute("RELEASE SAVEPOINT lone_shard", logger: Database.quiet)
             if result?.alreadyDone != true { lone.afterWrites?() }
             return result
         } catch is any RunStoppingError {
-            try await connection.send("ROLLBACK TO SAVEPOINT lone_shard", logger: Database.quiet)
+            try await connection.execute("ROLLBACK TO SAVEPOINT lone_shard", logger: Database.quiet)
             return nil
         }
     }

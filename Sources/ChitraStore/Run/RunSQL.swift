@@ -23,12 +23,9 @@ enum RunSQL {
 
     /// The token behind the run's trigger (maker–checker compares people; the token says which).
     static func recordTrigger(runID: Int64, token: Int64?, on connection: PostgresConnection) async throws {
-        try await connection.send("UPDATE runs SET triggered_by_token = \(token) WHERE id = \(runID)", logger: Database.quiet)
+        try await connection.execute("UPDATE runs SET triggered_by_token = \(token) WHERE id = \(runID)", logger: Database.quiet)
     }
 
-    static func recordApprovalToken(runID: Int64, token: Int64?) -> PostgresQuery {
-        "UPDATE runs SET approved_by_token = \(token) WHERE id = \(runID)"
-    }
 
     /// The run of a district and month, locked for a change of state.
     static func existingRun(district: String, period: Period) -> PostgresQuery {
@@ -57,8 +54,15 @@ enum RunSQL {
         return nil
     }
 
-    static func approve(runID: Int64, by approver: String) -> PostgresQuery {
-        "UPDATE runs SET state = 'approved', approved_by = \(approver), approved_at = now(), updated_at = now() WHERE id = \(runID)"
+    static func approve(runID: Int64) -> PostgresQuery {
+        "UPDATE runs SET state = 'approved', updated_at = now() WHERE id = \(runID)"
+    }
+
+    /// Who approved, through the database's function (migration 29): under a finance officer's
+    /// token, that officer (not the one who triggered the run), with their token; under a worker's
+    /// lease, the rule `by` names.
+    static func recordApproval(runID: Int64, by: String) -> PostgresQuery {
+        "SELECT chitra_record_approval(\(runID), \(by))"
     }
 
     /// Approval writes each disbursement's state in one pass per kind of rail: bank and wallet
@@ -116,7 +120,7 @@ enum RunSQL {
         """
         UPDATE runs SET state = 'planning', generation = generation + 1, triggered_by = \(by), auto_approve = \(autoApprove),
                         period_forced = \(forced),
-                        approved_by = NULL, approved_at = NULL, register_import_id = NULL, members = NULL, members_done = 0,
+                        register_import_id = NULL, members = NULL, members_done = 0,
                         shards = NULL, shards_done = 0, resumes = 0,
                         last_error = NULL, updated_at = now()
         WHERE id = \(id) RETURNING generation

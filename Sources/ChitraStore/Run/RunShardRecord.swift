@@ -29,7 +29,7 @@ public struct RunShardRecord: Sendable, Hashable, Codable {
     /// The plan records its shards.
     static func insert(_ shards: [RunShard], district: String, on connection: PostgresConnection) async throws {
         guard let first = shards.first else { return }
-        try await connection.send(RunShardRecordSQL.insert(runID: first.runID, generation: first.generation, district: district,
+        try await connection.execute(RunShardRecordSQL.insert(runID: first.runID, generation: first.generation, district: district,
                                                             shards: shards.map(\.shard), lowers: shards.map(\.lower),
                                                             uppers: shards.map { $0.upper ?? "" }), logger: Database.quiet)
     }
@@ -43,7 +43,7 @@ public struct RunShardRecord: Sendable, Hashable, Codable {
 
     static func complete(runID: Int64, shard: Int32, members: Int, disbursements: Int, amount: Int64, job: RunComputer.Job?,
                          on connection: PostgresConnection) async throws {
-        try await connection.send(RunShardRecordSQL.complete(runID: runID, shard: shard, members: members, disbursements: disbursements,
+        try await connection.execute(RunShardRecordSQL.complete(runID: runID, shard: shard, members: members, disbursements: disbursements,
                                                               amount: amount, jobID: job?.id, attempt: job?.attempt),
                                    logger: Database.quiet)
     }

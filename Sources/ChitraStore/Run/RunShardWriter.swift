@@ -60,13 +60,13 @@ struct RunShardWriter {
         if rowsMayBeThere {
             try await writeSkippingExisting(on: connection)
         } else {
-            try await connection.send("SAVEPOINT shard_rows", logger: Database.quiet)
+            try await connection.execute("SAVEPOINT shard_rows", logger: Database.quiet)
             do {
                 try await insertLines(lineColumns, skippingExisting: false, on: connection)
                 try await insertDisbursements(disbursementColumns(implying: true), skippingExisting: false, on: connection)
-                try await connection.send("RELEASE SAVEPOINT shard_rows", logger: Database.quiet)
+                try await connection.execute("RELEASE SAVEPOINT shard_rows", logger: Database.quiet)
             } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
-                try await connection.send("ROLLBACK TO SAVEPOINT shard_rows", logger: Database.quiet)
+                try await connection.execute("ROLLBACK TO SAVEPOINT shard_rows", logger: Database.quiet)
                 try await writeSkippingExisting(on: connection)
             }
         }
@@ -135,14 +135,14 @@ struct RunShardWriter {
     private func insertLines(_ columns: LineColumns, skippingExisting: Bool, on connection: PostgresConnection) async throws {
         guard !columns.ids.isEmpty else { return }
         let insert = skippingExisting ? RunShardSQL.insertMissingLines : RunShardSQL.insertLines
-        try await connection.send(insert(runID, district, period, columns.ids, columns.months, columns.kinds, columns.amounts),
+        try await connection.execute(insert(runID, district, period, columns.ids, columns.months, columns.kinds, columns.amounts),
                                   logger: Database.quiet)
     }
 
     private func insertDisbursements(_ columns: DisbursementColumns, skippingExisting: Bool,
                                      on connection: PostgresConnection) async throws {
         guard !disbursements.isEmpty else { return }
-        try await connection.send(RunShardSQL.insertDisbursements(
+        try await connection.execute(RunShardSQL.insertDisbursements(
             runID: runID, district: district, period: period, ids: columns.ids, programs: columns.programs, amounts: columns.amounts,
             pending: columns.pending, methods: columns.methods, rails: columns.rails, endToEndIDs: columns.endToEndIDs,
             linesImplied: columns.linesImplied, skippingExisting: skippingExisting), logger: Database.quiet)
@@ -177,7 +177,7 @@ struct RunShardWriter {
     private func insertTotals(_ totals: Totals, on connection: PostgresConnection) async throws {
         guard !totals.byKey.isEmpty else { return }
         let keys = totals.byKey.keys.sorted()
-        try await connection.send(RunShardSQL.insertTotals(runID: runID, shard: shard, district: district, programs: keys.map(\.program),
+        try await connection.execute(RunShardSQL.insertTotals(runID: runID, shard: shard, district: district, programs: keys.map(\.program),
                                                             rails: keys.map(\.rail), counts: keys.map { totals.byKey[$0]!.count },
                                                             amounts: keys.map { totals.byKey[$0]!.amount }), logger: Database.quiet)
     }

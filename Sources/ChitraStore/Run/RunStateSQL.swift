@@ -33,14 +33,13 @@ enum RunStateSQL {
         """
     }
 
-    /// Every shard done: the run becomes `state` (computed, or approved at once by `approvedBy`),
-    /// and the district counts the period as computed (an import's change without change_from then
-    /// applies from the month after).
-    static func finishComputing(runID: Int64, state: RunState, approvedBy: String?) -> PostgresQuery {
+    /// Every shard done: the run becomes `state` (computed, or approved at once: who approved is
+    /// recorded by `RunSQL.recordApproval`), and the district counts the period as computed (an
+    /// import's change without change_from then applies from the month after).
+    static func finishComputing(runID: Int64, state: RunState) -> PostgresQuery {
         """
         WITH moved AS (
-            UPDATE runs SET state = \(state.rawValue)::run_state, approved_by = \(approvedBy),
-                            approved_at = CASE WHEN \(approvedBy)::text IS NULL THEN NULL ELSE now() END, updated_at = now()
+            UPDATE runs SET state = \(state.rawValue)::run_state, updated_at = now()
             WHERE id = \(runID) AND state IN ('planning', 'computing')
             RETURNING unit_code, period
         )

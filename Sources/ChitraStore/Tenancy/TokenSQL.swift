@@ -17,12 +17,12 @@ enum TokenSQL {
         "SELECT EXISTS (SELECT FROM payout_units WHERE province_code = \(code))"
     }
 
+    /// Through the database's function (migration 29): only an administrator's token (or the owner)
+    /// makes one, recorded in the name the database verified.
     static func insert(_ request: TokenRequest, hash: [UInt8], by: String) -> PostgresQuery {
         """
-        INSERT INTO api_tokens (name, role, unit_codes, province_code, token_hash, created_by, expires_at)
-        VALUES (\(request.name), \(request.role.rawValue), \(request.districts)::text[], \(request.province), \(ByteBuffer(bytes: hash)), \(by),
-                CASE WHEN \(request.expiresInDays)::int IS NULL THEN NULL ELSE now() + make_interval(days => \(request.expiresInDays)::int) END)
-        RETURNING \(unescaped: columns)
+        SELECT \(unescaped: columns) FROM chitra_create_token(\(request.name), \(request.role.rawValue), \(request.districts)::text[],
+            \(request.province), \(ByteBuffer(bytes: hash)), \(request.expiresInDays)::int, \(by))
         """
     }
 
@@ -32,11 +32,9 @@ enum TokenSQL {
         "SELECT \(unescaped: columns) FROM api_tokens WHERE \(includeRevoked) OR revoked_at IS NULL ORDER BY id"
     }
 
+    /// Through the database's function, as `insert`.
     static func revoke(id: Int64, by: String) -> PostgresQuery {
-        """
-        UPDATE api_tokens SET revoked_at = now(), revoked_by = \(by) WHERE id = \(id) AND revoked_at IS NULL
-        RETURNING \(unescaped: columns)
-        """
+        "SELECT \(unescaped: columns) FROM chitra_revoke_token(\(id), \(by))"
     }
 
     static func byID(_ id: Int64) -> PostgresQuery {

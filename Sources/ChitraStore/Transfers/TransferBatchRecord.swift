@@ -96,7 +96,7 @@ extension TransferBatchRecord {
     public func record(_ answers: [(OpenTransfer, DisbursementStateMachine.Answer)], problem: String?, retry: RetryPolicy,
                        inquiryInterval: Duration, on connection: PostgresConnection) async throws -> TransferOutcomes.Summary {
         let summary = try await TransferOutcomes.record(answers, batch: self, retry: retry, inquiryInterval: inquiryInterval, on: connection)
-        try await connection.send(TransferSQL.markAnsweredIfDone(batchID: id, runID: runID, error: problem), logger: Database.quiet)
+        try await connection.execute(TransferSQL.markAnsweredIfDone(batchID: id, runID: runID, error: problem), logger: Database.quiet)
         return summary
     }
 }

@@ -30,7 +30,7 @@ public enum TransferBatching {
     public static func batchDue(runID: Int64, district: String, period: Period, rail: Rail, maximumTransfers: Int = maximumTransfers,
                                 database: Database) async throws -> [Batch] {
         try await database.transaction("batch run \(runID)'s \(rail.rawValue) transfers") { connection in
-            try await connection.send(TransferSQL.fillCreditors(runID: runID), logger: Database.quiet)
+            try await connection.execute(TransferSQL.fillCreditors(runID: runID), logger: Database.quiet)
             let scope = TransferScope(runID: runID, district: district, rail: rail, selection: .due)
             return try await batch(scope, period: period, limit: maximumTransfers, requestedBy: nil, on: connection)
         }

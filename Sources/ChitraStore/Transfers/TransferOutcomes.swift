@@ -105,10 +105,10 @@ public enum TransferOutcomes {
         }
         if !fallbacks.isEmpty {
             summary.fallenBack = try await fallBack(fallbacks, by: nil, on: connection)
-            try await connection.send(TransferSQL.flagAccountReview(ids: fallbacks.map(\.0)), logger: Database.quiet)
+            try await connection.execute(TransferSQL.flagAccountReview(ids: fallbacks.map(\.0)), logger: Database.quiet)
         }
         if !deceased.isEmpty {
-            try await connection.send(TransferSQL.reportDeceased(ids: deceased), logger: Database.quiet)
+            try await connection.execute(TransferSQL.reportDeceased(ids: deceased), logger: Database.quiet)
         }
         if !resends.isEmpty, let batch {
             summary.resent = try await TransferBatching.resend(endToEndIDs: resends, from: batch, on: connection)?.transfers ?? 0

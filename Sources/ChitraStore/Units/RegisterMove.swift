@@ -165,7 +165,7 @@ public enum RegisterMove {
                 pending.append((assignment.beneficiaryID, assignment.unit))
             }
             if !pending.isEmpty {
-                try await connection.send(RegisterMoveSQL.assign(moveID: moveID, ids: pending.map(\.id), units: pending.map(\.unit), by: identity.name),
+                try await connection.execute(RegisterMoveSQL.assign(moveID: moveID, ids: pending.map(\.id), units: pending.map(\.unit), by: identity.name),
                                           logger: Database.quiet)
             }
             let movedNow = try await moveAssigned(moveID: moveID, from: unit, on: connection)
@@ -224,9 +224,9 @@ public enum RegisterMove {
             .decode(String.self) { destinations.append(code) }
         guard !destinations.isEmpty else { return 0 }
         // The new units' plans and imports wait; none of their runs may be half done.
-        try await connection.send(RegisterMoveSQL.lockUnits(destinations), logger: Database.quiet)
+        try await connection.execute(RegisterMoveSQL.lockUnits(destinations), logger: Database.quiet)
         try await requireNoOpenRun(destinations, settled: false, on: connection)
-        try await connection.send(RegisterMoveSQL.moveVersions(moveID: moveID, from: unit), logger: Database.quiet)
+        try await connection.execute(RegisterMoveSQL.moveVersions(moveID: moveID, from: unit), logger: Database.quiet)
         return Int(try await count(RegisterMoveSQL.moveBeneficiaries(moveID: moveID, from: unit), on: connection))
     }
 

@@ -25,7 +25,7 @@ public enum UnitCatalogueStore {
         try await database.transaction("load the unit lists of \(files.folder)") { connection in
             let outcome = try await load(files, by: identity.name, on: connection)
             // The payout units follow the catalogue: a new list's communes become tenants.
-            if outcome.loadID != nil { try await connection.send("SELECT chitra_sync_payout_units()", logger: Database.quiet) }
+            if outcome.loadID != nil { try await connection.execute("SELECT chitra_sync_payout_units()", logger: Database.quiet) }
             if let loadID = outcome.loadID {
                 var after: [String: AuditValue] = ["reform": .text(files.catalogue.reform.description)]
                 for (name, count) in outcome.diff.counts { after[name] = .number(Int64(count)) }
@@ -44,10 +44,10 @@ public enum UnitCatalogueStore {
         guard !diff.isEmpty else { return LoadOutcome(diff: diff, loadID: nil) }
         // Removals first: a corrected list may give a removed unit's code and validity to another.
         let (units, edges) = (diff.units, diff.edges)
-        if !edges.removed.isEmpty { try await connection.send(UnitCatalogueSQL.deleteEdges(edges.removed), logger: Database.quiet) }
-        if !units.removed.isEmpty { try await connection.send(UnitCatalogueSQL.deleteUnits(units.removed), logger: Database.quiet) }
-        if !units.written.isEmpty { try await connection.send(UnitCatalogueSQL.upsertUnits(units.written), logger: Database.quiet) }
-        if !edges.written.isEmpty { try await connection.send(UnitCatalogueSQL.upsertEdges(edges.written), logger: Database.quiet) }
+        if !edges.removed.isEmpty { try await connection.execute(UnitCatalogueSQL.deleteEdges(edges.removed), logger: Database.quiet) }
+        if !units.removed.isEmpty { try await connection.execute(UnitCatalogueSQL.deleteUnits(units.removed), logger: Database.quiet) }
+        if !units.written.isEmpty { try await connection.execute(UnitCatalogueSQL.upsertUnits(units.written), logger: Database.quiet) }
+        if !edges.written.isEmpty { try await connection.execute(UnitCatalogueSQL.upsertEdges(edges.written), logger: Database.quiet) }
         let json = String(decoding: try JSONEncoder.sorted.encode(files.sha256), as: UTF8.self)
         var loadID: Int64?
         for try await id in try await connection.send(

@@ -39,7 +39,7 @@ enum RunProgress {
             let activity = snapshot.activity
             let idle = min(activity.secondsSinceLastClaim ?? .infinity, (clock.now - start).seconds)
             if activity.due > 0, activity.running == 0, idle >= Double(stallSeconds) {
-                print("No worker has claimed a job of these runs for \(Int(idle)) s while \(activity.due) wait: no worker is running; start chitra-worker.")
+                print("No worker has claimed a job of these runs for \(stallSeconds) s while \(activity.due) wait: no worker is running; start chitra-worker.")
                 return 1
             }
             try await Task.sleep(for: interactive ? .milliseconds(300) : .seconds(1))
