@@ -75,6 +75,11 @@ public struct UnitLoadRoutes: Sendable {
             try await server.respond("POST /units/loads") {
                 // Who asks, before megabytes are read; whether they may load, once the body says what they ask.
                 let reader = try await Caller.authorize(request, .read, server: server)
+                // Read whole (it is parsed whole): counted among the caller's files being sent.
+                guard server.uploads.take(reader.identity.limiterKey) else {
+                    throw APIError(.tooManyRequests, "You are already sending \(UploadSlots.perCaller) files; wait for one to finish.")
+                }
+                defer { server.uploads.give(reader.identity.limiterKey) }
                 let upload = try await StrictJSON.decode(Upload.self, from: request, fields: Upload.fields, limit: Self.maximumBody)
                 let dryRun = upload.dryRun ?? false
                 let caller = dryRun ? reader : try await Caller.authorize(request, .loadUnits, server: server)
