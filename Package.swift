@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "ChitraStore", targets: ["ChitraStore"]),
         .library(name: "ChitraWorker", targets: ["ChitraWorker"]),
         .library(name: "ChitraTesting", targets: ["ChitraTesting"]),
+        .library(name: "ChitraLocal", targets: ["ChitraLocal"]),
         .library(name: "ChitraRails", targets: ["ChitraRails"]),
         .library(name: "ChitraAPI", targets: ["ChitraAPI"]),
     ],
@@ -50,6 +51,22 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Migrations")],
+            swiftSettings: strict
+        ),
+        // The workbench wing: a private PostgreSQL, child processes, the simulated post office and the
+        // benchmarks' statistics, for the tests, the demo, `chitra db` and `chitra bench`. No product
+        // target (Core, Store, Rails, Worker, API) depends on it.
+        .target(
+            name: "ChitraLocal",
+            dependencies: [
+                "ChitraCore", "ChitraStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -127,7 +144,7 @@ let package = Package(
         .target(
             name: "ChitraTesting",
             dependencies: [
-                "ChitraCore", "ChitraStore", "ChitraWorker", "ChitraRails", "ChitraAPI",
+                "ChitraCore", "ChitraStore", "ChitraWorker", "ChitraRails", "ChitraAPI", "ChitraLocal",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
@@ -142,7 +159,7 @@ let package = Package(
         .executableTarget(
             name: "chitra",
             dependencies: [
-                "ChitraCore", "ChitraStore", "ChitraWorker", "ChitraAPI", "ChitraWorkerCommand", "ChitraBankSimulator",
+                "ChitraCore", "ChitraStore", "ChitraWorker", "ChitraAPI", "ChitraWorkerCommand", "ChitraBankSimulator", "ChitraLocal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -163,7 +180,7 @@ let package = Package(
         .testTarget(name: "ChitraCoreTests", dependencies: ["ChitraCore"], swiftSettings: strict),
         .testTarget(
             name: "ChitraAPITests",
-            dependencies: ["ChitraAPI", "ChitraStore", "ChitraCore", "ChitraTesting", "ChitraWorker",
+            dependencies: ["ChitraAPI", "ChitraStore", "ChitraCore", "ChitraTesting", "ChitraWorker", "ChitraLocal",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HummingbirdTesting", package: "hummingbird")],
             exclude: ["Browser"],
@@ -172,12 +189,12 @@ let package = Package(
         .testTarget(name: "ChitraRailsTests", dependencies: ["ChitraRails", "ChitraCore", "ChitraTesting"], swiftSettings: strict),
         .testTarget(
             name: "ChitraStoreTests",
-            dependencies: ["ChitraStore", "ChitraTesting", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: ["ChitraStore", "ChitraTesting", "ChitraLocal", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ChitraWorkerTests",
-            dependencies: ["ChitraWorker", "ChitraStore", "ChitraRails", "ChitraTesting", .product(name: "PostgresNIO", package: "postgres-nio"),
+            dependencies: ["ChitraWorker", "ChitraStore", "ChitraRails", "ChitraTesting", "ChitraLocal", .product(name: "PostgresNIO", package: "postgres-nio"),
                            .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: strict
         ),

@@ -1,3 +1,4 @@
+import ChitraLocal
 import ChitraStore
 import Foundation
 

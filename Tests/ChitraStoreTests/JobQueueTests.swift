@@ -202,12 +202,15 @@ struct JobQueueTests {
     @Test("an expired lease is rescued with its attempt counted; a late report from the dead worker is ignored")
     func rescue() async throws {
         try await TestPostgres.withDatabase { database in
-            let queue = JobQueue(database: database)
+            let time = MovingTime()
+            let queue = JobQueue(database: database, time: time.queueTime)
             try await queue.enqueue([NewJob(kind: "a", districtCode: "954"),
                                      NewJob(kind: "b", districtCode: "954", maxAttempts: 1)])
             let jobs = try await queue.claim(limit: 2, owner: "dead", lease: .milliseconds(200))
             #expect(jobs.count == 2)
-            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await queue.maintain(completedRetention: .seconds(3600), failedRetention: .seconds(3600)).rescued == 0,
+                    "within its lease a job is not rescued")
+            time.advance(by: .milliseconds(300))
             let report = try await queue.maintain(completedRetention: .seconds(3600), failedRetention: .seconds(3600))
             #expect(report.led && report.rescued == 2)
             let a = try #require(jobs.first { $0.kind == "a" }), b = try #require(jobs.first { $0.kind == "b" })
@@ -226,15 +229,33 @@ struct JobQueueTests {
     @Test("heartbeats keep a lease alive; release hands jobs back uncounted")
     func heartbeatAndRelease() async throws {
         try await TestPostgres.withDatabase { database in
-            let queue = JobQueue(database: database)
+            let time = MovingTime()
+            let queue = JobQueue(database: database, time: time.queueTime)
             try await queue.enqueue(NewJob(kind: "a", districtCode: "954"))
             // Beats every 500 ms keep a 2 s lease alive for 3 s, longer than the lease itself.
             let job = try #require(try await queue.claim(limit: 1, owner: owner, lease: .seconds(2)).first)
             for _ in 0..<6 {
-                try await Task.sleep(for: .milliseconds(500))
+                time.advance(by: .milliseconds(500))
                 try await queue.heartbeat(ids: [job.id], owner: owner, lease: .seconds(2))
             }
             #expect(try await queue.maintain(completedRetention: .seconds(1), failedRetention: .seconds(1)).rescued == 0)
+            // Without its beats, the lease runs out 2 s after the last one.
+            time.advance(by: .milliseconds(2_100))
+            #expect(try await queue.maintain(completedRetention: .seconds(3600), failedRetention: .seconds(3600)).rescued == 1)
+            #expect(try await queue.show(id: job.id).state == .retryable)
+            let again = try #require(try await queue.claim(limit: 1, owner: owner, lease: .seconds(2)).first)
+            #expect(again.id == job.id)
+            try await queue.release(ids: [job.id], owner: owner)
+            #expect(try await queue.show(id: job.id).attempt == 1, "the rescued attempt counted, the released one not")
+        }
+    }
+
+    @Test("release hands jobs back uncounted")
+    func release() async throws {
+        try await TestPostgres.withDatabase { database in
+            let queue = JobQueue(database: database)
+            try await queue.enqueue(NewJob(kind: "a", districtCode: "954"))
+            let job = try #require(try await queue.claim(limit: 1, owner: owner, lease: .seconds(2)).first)
             try await queue.release(ids: [job.id], owner: owner)
             let record = try await queue.show(id: job.id)
             #expect(record.state == .available && record.attempt == 0)

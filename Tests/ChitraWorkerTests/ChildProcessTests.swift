@@ -1,3 +1,4 @@
+import ChitraLocal
 import ChitraTesting
 import ChitraWorker
 import Foundation

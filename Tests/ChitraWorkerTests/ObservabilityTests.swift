@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import ChitraCore
+import ChitraLocal
 import ChitraStore
 import ChitraTesting
 import ChitraWorker

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import ChitraCore
+import ChitraLocal
 import ChitraRails
 import ChitraStore
 import ChitraTesting

@@ -22,7 +22,7 @@ extension JobQueue {
             var rescued = 0
             var discarded: [Int64] = []
             for try await (id, ofRun) in try await connection.send(
-                MaintenanceSQL.rescue(limit: Self.maintenanceBatchSize), logger: Database.quiet
+                MaintenanceSQL.rescue(limit: Self.maintenanceBatchSize, at: time.now), logger: Database.quiet
             ).decode((Int64, Bool).self) {
                 rescued += 1
                 if ofRun { discarded.append(id) }
@@ -32,7 +32,7 @@ extension JobQueue {
             }
             let pruned = prune ? try await Self.count(connection.send(
                 MaintenanceSQL.prune(completedFor: completedRetention, failedFor: failedRetention,
-                                     limit: Self.maintenanceBatchSize), logger: Database.quiet)) : 0
+                                     limit: Self.maintenanceBatchSize, at: time.now), logger: Database.quiet)) : 0
             if rescued > 0 {
                 try await connection.execute("SELECT pg_notify('\(unescaped: JobSQL.channel)', '')", logger: Database.quiet)
             }

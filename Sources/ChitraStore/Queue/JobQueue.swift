@@ -7,9 +7,12 @@ import Logging
 /// batched outcomes, heartbeats and release. Workers and the coordinator call this, never SQL.
 public struct JobQueue: Sendable {
     public let database: Database
+    /// The clock leases, delays and retention count by: the database's unless a test moves one.
+    public let time: QueueTime
 
-    public init(database: Database) {
+    public init(database: Database, time: QueueTime = .database) {
         self.database = database
+        self.time = time
     }
 
     /// The NOTIFY channel that wakes sleeping workers.
@@ -21,19 +24,19 @@ public struct JobQueue: Sendable {
     /// holder's id with `inserted == false`.
     @discardableResult
     public func enqueue(_ job: NewJob) async throws -> EnqueueResult {
-        try await database.transaction("enqueue a \(job.kind) job") { try await Self.enqueue(job, on: $0) }
+        try await database.transaction("enqueue a \(job.kind) job") { try await Self.enqueue(job, on: $0, at: time.now) }
     }
 
     /// The same, inside the caller's open transaction: the job exists only if that commits.
     @discardableResult
-    public static func enqueue(_ job: NewJob, on connection: PostgresConnection) async throws -> EnqueueResult {
-        let (count, firstID) = try await insert([job], on: connection)
+    public static func enqueue(_ job: NewJob, on connection: PostgresConnection, at now: Date? = nil) async throws -> EnqueueResult {
+        let (count, firstID) = try await insert([job], on: connection, at: now)
         if count == 1, let firstID { return EnqueueResult(id: firstID, inserted: true) }
         guard let key = job.uniqueKey else { throw StoreError.invalidJob("the database inserted nothing") }
         let rows = try await connection.send(JobSQL.holderOfKey(key), logger: Database.quiet)
         for try await id in rows.decode(Int64.self) { return EnqueueResult(id: id, inserted: false) }
         // The holder was finalised between the two statements: try once more.
-        return try await enqueue(job, on: connection)
+        return try await enqueue(job, on: connection, at: now)
     }
 
     /// Enqueues many jobs in one statement; returns how many were inserted (jobs whose unique key
@@ -41,14 +44,15 @@ public struct JobQueue: Sendable {
     @discardableResult
     public func enqueue(_ jobs: [NewJob]) async throws -> Int {
         guard !jobs.isEmpty else { return 0 }
-        return try await database.transaction("enqueue \(jobs.count) jobs") { try await Self.enqueue(jobs, on: $0) }
+        return try await database.transaction("enqueue \(jobs.count) jobs") { try await Self.enqueue(jobs, on: $0, at: time.now) }
     }
 
     /// Many jobs in the caller's transaction: jobs with neither unique key nor start time stream
     /// through COPY; the others go in `unnest` statements of at most `insertBatchSize`.
     @discardableResult
-    public static func enqueue(_ jobs: [NewJob], on connection: PostgresConnection) async throws -> Int {
-        if jobs.count >= copyThreshold, jobs.allSatisfy({ $0.uniqueKey == nil && $0.runAt == nil }) {
+    /// (COPY dates its rows by the database's clock: a queue given another time enqueues with `unnest`.)
+    public static func enqueue(_ jobs: [NewJob], on connection: PostgresConnection, at now: Date? = nil) async throws -> Int {
+        if now == nil, jobs.count >= copyThreshold, jobs.allSatisfy({ $0.uniqueKey == nil && $0.runAt == nil }) {
             for job in jobs { try job.validate() }
             try await JobCopy.copy(jobs, on: connection)
             try await connection.execute("SELECT pg_notify('\(unescaped: JobSQL.channel)', '')", logger: Database.quiet)
@@ -58,7 +62,7 @@ public struct JobQueue: Sendable {
         var start = jobs.startIndex
         while start < jobs.endIndex {
             let end = min(start + insertBatchSize, jobs.endIndex)
-            inserted += try await insert(Array(jobs[start..<end]), on: connection).count
+            inserted += try await insert(Array(jobs[start..<end]), on: connection, at: now).count
             start = end
         }
         return inserted
@@ -71,9 +75,9 @@ public struct JobQueue: Sendable {
     /// while amortising the round trip; larger batches measured no faster.
     public static let insertBatchSize = 20_000
 
-    private static func insert(_ jobs: [NewJob], on connection: PostgresConnection) async throws -> (count: Int, firstID: Int64?) {
+    private static func insert(_ jobs: [NewJob], on connection: PostgresConnection, at now: Date?) async throws -> (count: Int, firstID: Int64?) {
         for job in jobs { try job.validate() }
-        let rows = try await connection.send(JobSQL.insert(jobs), logger: Database.quiet)
+        let rows = try await connection.send(JobSQL.insert(jobs, at: now), logger: Database.quiet)
         for try await (count, firstID, _) in rows.decode((Int64, Int64?, String?).self) {
             return (Int(count), firstID)
         }
@@ -89,7 +93,7 @@ public struct JobQueue: Sendable {
         // The claim's secret: its SHA-256 goes with the jobs, the secret stays in this process.
         let secret = SecretText.random(length: 40)
         let rows = try await database.query(JobSQL.claim(limit: limit, owner: owner, lease: lease, leaseHash: SecretText.sha256(secret),
-                                                         after: cursor), "claim jobs")
+                                                         after: cursor, at: time.now), "claim jobs")
         var jobs: [ClaimedJob] = []
         jobs.reserveCapacity(limit)
         do {
@@ -126,12 +130,12 @@ public struct JobQueue: Sendable {
         }
         var changed = 0
         if !completedIDs.isEmpty {
-            let rows = try await database.query(JobSQL.complete(ids: completedIDs, attempts: completedAttempts, owner: owner),
+            let rows = try await database.query(JobSQL.complete(ids: completedIDs, attempts: completedAttempts, owner: owner, at: time.now),
                                                 "record job outcomes")
             changed += try await Self.drain(rows, context: "record job outcomes", url: database.url)
         }
         if !others.isEmpty {
-            let rows = try await database.query(JobSQL.finish(others, owner: owner), "record job outcomes")
+            let rows = try await database.query(JobSQL.finish(others, owner: owner, at: time.now), "record job outcomes")
             changed += try await Self.drain(rows, context: "record job outcomes", url: database.url)
         }
         return changed
@@ -149,13 +153,13 @@ public struct JobQueue: Sendable {
 
     public func heartbeat(ids: [Int64], owner: String, lease: Duration) async throws(StoreError) {
         guard !ids.isEmpty else { return }
-        let rows = try await database.query(JobSQL.heartbeat(ids: ids, owner: owner, lease: lease), "extend job leases")
+        let rows = try await database.query(JobSQL.heartbeat(ids: ids, owner: owner, lease: lease, at: time.now), "extend job leases")
         _ = try await Self.drain(rows, context: "extend job leases", url: database.url)
     }
 
     public func release(ids: [Int64], owner: String) async throws(StoreError) {
         guard !ids.isEmpty else { return }
-        let rows = try await database.query(JobSQL.release(ids: ids, owner: owner), "release jobs")
+        let rows = try await database.query(JobSQL.release(ids: ids, owner: owner, at: time.now), "release jobs")
         _ = try await Self.drain(rows, context: "release jobs", url: database.url)
     }
 

@@ -10,7 +10,7 @@ enum JobSQL {
 
     /// Bulk insert through `unnest`; a unique key already held is skipped. NOTIFY fires once per
     /// statement (delivered at commit), not once per job.
-    static func insert(_ jobs: [NewJob]) -> PostgresQuery {
+    static func insert(_ jobs: [NewJob], at now: Date?) -> PostgresQuery {
         let epoch = Date(timeIntervalSince1970: 0)
         let kinds = jobs.map(\.kind)
         let districts = jobs.map(\.districtCode)
@@ -27,7 +27,7 @@ enum JobSQL {
             ), inserted AS (
                 INSERT INTO jobs (kind, unit_code, args, unique_key, priority, max_attempts, run_at)
                 SELECT kind, unit_code, args::jsonb, NULLIF(unique_key, ''), priority, max_attempts,
-                       CASE WHEN run_at = 'epoch' THEN now() ELSE run_at END
+                       CASE WHEN run_at = 'epoch' THEN coalesce(\(now)::timestamptz, now()) ELSE run_at END
                 FROM input ORDER BY n
                 ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state NOT IN ('cancelled', 'discarded')
                 DO NOTHING
@@ -54,23 +54,23 @@ enum JobSQL {
     /// workers never wait on each other, and the attempt is counted now.
     /// The jobs' lease is `leaseHash`, the SHA-256 of the claim's secret; the database records which
     /// service credential claimed them (migration 28).
-    static func claim(limit: Int, owner: String, lease: Duration, leaseHash: [UInt8], after cursor: String?) -> PostgresQuery {
+    static func claim(limit: Int, owner: String, lease: Duration, leaseHash: [UInt8], after cursor: String?, at now: Date?) -> PostgresQuery {
         """
         WITH RECURSIVE after_cursor AS (
-            (SELECT unit_code FROM jobs WHERE state IN ('available', 'retryable') AND run_at <= now()
+            (SELECT unit_code FROM jobs WHERE state IN ('available', 'retryable') AND run_at <= coalesce(\(now)::timestamptz, now())
                AND unit_code > coalesce(\(cursor)::text, '')
              ORDER BY unit_code LIMIT 1)
             UNION ALL
             SELECT (SELECT j.unit_code FROM jobs j
-                    WHERE j.state IN ('available', 'retryable') AND j.run_at <= now() AND j.unit_code > d.unit_code
+                    WHERE j.state IN ('available', 'retryable') AND j.run_at <= coalesce(\(now)::timestamptz, now()) AND j.unit_code > d.unit_code
                     ORDER BY j.unit_code LIMIT 1)
             FROM after_cursor d WHERE d.unit_code IS NOT NULL
         ), from_start AS (
-            (SELECT unit_code FROM jobs WHERE state IN ('available', 'retryable') AND run_at <= now()
+            (SELECT unit_code FROM jobs WHERE state IN ('available', 'retryable') AND run_at <= coalesce(\(now)::timestamptz, now())
              ORDER BY unit_code LIMIT 1)
             UNION ALL
             SELECT (SELECT j.unit_code FROM jobs j
-                    WHERE j.state IN ('available', 'retryable') AND j.run_at <= now() AND j.unit_code > d.unit_code
+                    WHERE j.state IN ('available', 'retryable') AND j.run_at <= coalesce(\(now)::timestamptz, now()) AND j.unit_code > d.unit_code
                     ORDER BY j.unit_code LIMIT 1)
             FROM from_start d WHERE d.unit_code < coalesce(\(cursor)::text, '')
         ), rotation AS MATERIALIZED (
@@ -87,15 +87,15 @@ enum JobSQL {
             CROSS JOIN LATERAL (
                 SELECT j.id FROM jobs j
                 WHERE j.unit_code = d.unit_code AND j.state IN ('available', 'retryable')
-                  AND j.run_at <= now()
+                  AND j.run_at <= coalesce(\(now)::timestamptz, now())
                 ORDER BY j.priority, j.run_at, j.id
                 LIMIT (SELECT n FROM share)
                 FOR UPDATE SKIP LOCKED
             ) c
             LIMIT \(limit)
         )
-        UPDATE jobs SET state = 'running', attempt = jobs.attempt + 1, attempted_at = now(),
-                        lease_owner = \(owner), lease_expires_at = now() + \(lease.wholeMilliseconds) * interval '1 millisecond',
+        UPDATE jobs SET state = 'running', attempt = jobs.attempt + 1, attempted_at = coalesce(\(now)::timestamptz, now()),
+                        lease_owner = \(owner), lease_expires_at = coalesce(\(now)::timestamptz, now()) + \(lease.wholeMilliseconds) * interval '1 millisecond',
                         lease_secret_hash = \(ByteBuffer(bytes: leaseHash))
         FROM picked WHERE jobs.id = picked.id
         RETURNING jobs.id, jobs.kind, jobs.unit_code, jobs.args::text, jobs.attempt, jobs.max_attempts
@@ -104,7 +104,7 @@ enum JobSQL {
 
     /// Records a batch of outcomes. Fenced on (owner, attempt, running): a job rescued from this
     /// worker and claimed by another is not touched.
-    static func finish(_ outcomes: [JobOutcome], owner: String) -> PostgresQuery {
+    static func finish(_ outcomes: [JobOutcome], owner: String, at now: Date?) -> PostgresQuery {
         var ids: [Int64] = [], attempts: [Int32] = [], states: [String] = []
         var delays: [Int64] = [], errors: [String] = [], snoozed: [Bool] = []
         ids.reserveCapacity(outcomes.count)
@@ -130,14 +130,14 @@ enum JobSQL {
                               THEN 'discarded' ELSE u.state END)::job_state,
                 finalized_at = CASE WHEN u.state IN ('completed', 'discarded', 'cancelled')
                                       OR (u.state = 'retryable' AND jobs.attempt >= jobs.max_attempts)
-                                    THEN now() END,
+                                    THEN coalesce(\(now)::timestamptz, now()) END,
                 run_at = CASE WHEN u.state IN ('retryable', 'available')
-                              THEN now() + u.delay_ms * interval '1 millisecond' ELSE jobs.run_at END,
+                              THEN coalesce(\(now)::timestamptz, now()) + u.delay_ms * interval '1 millisecond' ELSE jobs.run_at END,
                 attempt = CASE WHEN u.snoozed THEN jobs.attempt - 1 ELSE jobs.attempt END,
                 last_error = CASE WHEN u.error <> '' THEN u.error ELSE jobs.last_error END,
                 errors = CASE WHEN u.error <> '' AND u.state <> 'cancelled'
                               THEN jobs.errors || jsonb_build_array(jsonb_build_object(
-                                   'attempt', jobs.attempt, 'at', now(), 'error', u.error))
+                                   'attempt', jobs.attempt, 'at', coalesce(\(now)::timestamptz, now()), 'error', u.error))
                               ELSE jobs.errors END,
                 lease_owner = NULL, lease_expires_at = NULL
             FROM unnest(\(ids)::int8[], \(attempts)::int4[], \(states)::text[], \(delays)::int8[],
@@ -149,9 +149,9 @@ enum JobSQL {
     }
 
     /// Completes jobs that succeeded, fenced like `finish`.
-    static func complete(ids: [Int64], attempts: [Int32], owner: String) -> PostgresQuery {
+    static func complete(ids: [Int64], attempts: [Int32], owner: String, at now: Date?) -> PostgresQuery {
         """
-        UPDATE jobs SET state = 'completed', finalized_at = now(), lease_owner = NULL, lease_expires_at = NULL
+        UPDATE jobs SET state = 'completed', finalized_at = coalesce(\(now)::timestamptz, now()), lease_owner = NULL, lease_expires_at = NULL
         FROM unnest(\(ids)::int8[], \(attempts)::int4[]) AS u(id, attempt)
         WHERE jobs.id = u.id AND jobs.attempt = u.attempt AND jobs.state = 'running' AND jobs.lease_owner = \(owner)
         RETURNING jobs.id
@@ -159,26 +159,26 @@ enum JobSQL {
     }
 
     /// Completes one job inside the handler's own transaction.
-    static func completeOne(id: Int64, attempt: Int32, owner: String) -> PostgresQuery {
+    static func completeOne(id: Int64, attempt: Int32, owner: String, at now: Date? = nil) -> PostgresQuery {
         """
-        UPDATE jobs SET state = 'completed', finalized_at = now(), lease_owner = NULL, lease_expires_at = NULL
+        UPDATE jobs SET state = 'completed', finalized_at = coalesce(\(now)::timestamptz, now()), lease_owner = NULL, lease_expires_at = NULL
         WHERE id = \(id) AND attempt = \(attempt) AND state = 'running' AND lease_owner = \(owner)
         RETURNING id
         """
     }
 
     /// Extends the lease of every job this worker still holds.
-    static func heartbeat(ids: [Int64], owner: String, lease: Duration) -> PostgresQuery {
+    static func heartbeat(ids: [Int64], owner: String, lease: Duration, at now: Date?) -> PostgresQuery {
         """
-        UPDATE jobs SET lease_expires_at = now() + \(lease.wholeMilliseconds) * interval '1 millisecond'
+        UPDATE jobs SET lease_expires_at = coalesce(\(now)::timestamptz, now()) + \(lease.wholeMilliseconds) * interval '1 millisecond'
         WHERE id = ANY(\(ids)::int8[]) AND state = 'running' AND lease_owner = \(owner)
         """
     }
 
     /// Hands jobs back untouched at shutdown: available now, the attempt not counted.
-    static func release(ids: [Int64], owner: String) -> PostgresQuery {
+    static func release(ids: [Int64], owner: String, at now: Date?) -> PostgresQuery {
         """
-        UPDATE jobs SET state = 'available', attempt = greatest(jobs.attempt - 1, 0), run_at = now(),
+        UPDATE jobs SET state = 'available', attempt = greatest(jobs.attempt - 1, 0), run_at = coalesce(\(now)::timestamptz, now()),
                         lease_owner = NULL, lease_expires_at = NULL
         WHERE id = ANY(\(ids)::int8[]) AND state = 'running' AND lease_owner = \(owner)
         """

@@ -1,3 +1,4 @@
+import Foundation
 import ChitraCore
 import PostgresNIO
 
@@ -13,18 +14,18 @@ enum MaintenanceSQL {
     /// Jobs whose lease expired go back to the queue with their attempt counted (it was made at
     /// claim time), or are discarded when that was the last attempt. Returns each job's id and whether it
     /// was a run's (a plan or a shard's compute) and discarded, which `failRuns` then fails in the same transaction.
-    static func rescue(limit: Int) -> PostgresQuery {
+    static func rescue(limit: Int, at now: Date?) -> PostgresQuery {
         """
         WITH expired AS (
-            SELECT id FROM jobs WHERE state = 'running' AND lease_expires_at < now()
+            SELECT id FROM jobs WHERE state = 'running' AND lease_expires_at < coalesce(\(now)::timestamptz, now())
             ORDER BY lease_expires_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
         ), rescued AS (
         UPDATE jobs SET
             state = (CASE WHEN jobs.attempt >= jobs.max_attempts THEN 'discarded' ELSE 'retryable' END)::job_state,
-            finalized_at = CASE WHEN jobs.attempt >= jobs.max_attempts THEN now() END,
-            run_at = now(),
+            finalized_at = CASE WHEN jobs.attempt >= jobs.max_attempts THEN coalesce(\(now)::timestamptz, now()) END,
+            run_at = coalesce(\(now)::timestamptz, now()),
             last_error = 'worker ' || coalesce(jobs.lease_owner, '?') || ' stopped renewing its lease (it died or lost the database)',
-            errors = jobs.errors || jsonb_build_array(jsonb_build_object('attempt', jobs.attempt, 'at', now(),
+            errors = jobs.errors || jsonb_build_array(jsonb_build_object('attempt', jobs.attempt, 'at', coalesce(\(now)::timestamptz, now()),
                      'error', 'worker ' || coalesce(jobs.lease_owner, '?') || ' stopped renewing its lease')),
             lease_owner = NULL, lease_expires_at = NULL
         FROM expired WHERE jobs.id = expired.id
@@ -44,12 +45,12 @@ enum MaintenanceSQL {
     }
 
     /// Deletes finished jobs older than their retention, a bounded batch at a time.
-    static func prune(completedFor: Duration, failedFor: Duration, limit: Int) -> PostgresQuery {
+    static func prune(completedFor: Duration, failedFor: Duration, limit: Int, at now: Date?) -> PostgresQuery {
         """
         WITH old AS (
             SELECT id FROM jobs
-            WHERE (state = 'completed' AND finalized_at < now() - \(completedFor.wholeMilliseconds) * interval '1 millisecond')
-               OR (state IN ('discarded', 'cancelled') AND finalized_at < now() - \(failedFor.wholeMilliseconds) * interval '1 millisecond')
+            WHERE (state = 'completed' AND finalized_at < coalesce(\(now)::timestamptz, now()) - \(completedFor.wholeMilliseconds) * interval '1 millisecond')
+               OR (state IN ('discarded', 'cancelled') AND finalized_at < coalesce(\(now)::timestamptz, now()) - \(failedFor.wholeMilliseconds) * interval '1 millisecond')
             LIMIT \(limit) FOR UPDATE SKIP LOCKED
         )
         DELETE FROM jobs USING old WHERE jobs.id = old.id RETURNING jobs.id

@@ -1,4 +1,5 @@
 import ChitraCore
+import ChitraLocal
 import ChitraStore
 import Foundation
 import Logging
@@ -49,6 +50,9 @@ struct BenchmarkProvince {
         let url = cluster.url(.worker, database: "chitra_bench")
         do {
             try await AdminStatement.createDatabase("chitra_bench", on: cluster.ownerURL(), logger: logger)
+            if settings["shared_preload_libraries"]?.contains("pg_stat_statements") == true {
+                try await StatementStatistics.enable(in: "chitra_bench", of: cluster, logger: logger)
+            }
             let people = try await Database.withRunning(owner, scope: .owner, logger: logger) { database in
                 try await Migrator(database: database).migrate()
                 return try await ProvincePeople.make(districts: districts, owner: database)

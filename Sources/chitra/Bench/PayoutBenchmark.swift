@@ -1,4 +1,5 @@
 import ChitraCore
+import ChitraLocal
 import ChitraStore
 import ChitraWorker
 import Foundation

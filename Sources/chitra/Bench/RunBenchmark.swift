@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChitraCore
+import ChitraLocal
 import ChitraStore
 import ChitraWorker
 import Foundation

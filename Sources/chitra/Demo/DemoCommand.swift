@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChitraAPI
 import ChitraCore
+import ChitraLocal
 import ChitraStore
 import ChitraWorker
 import Foundation

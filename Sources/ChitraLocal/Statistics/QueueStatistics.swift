@@ -1,3 +1,4 @@
+import ChitraStore
 import PostgresNIO
 
 /// What the demo and the benchmarks read about the queue after a drain: the queries live here,

@@ -1,3 +1,4 @@
+import ChitraStore
 import Foundation
 
 /// One of Chitra's programs started as a child process. The `chitra` executable carries them all

@@ -1,3 +1,4 @@
+import ChitraStore
 import Foundation
 
 /// A small shell loop that outlives this process, however it ends (SIGKILL included): once this

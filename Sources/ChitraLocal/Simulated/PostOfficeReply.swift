@@ -1,4 +1,5 @@
 import ChitraCore
+import ChitraStore
 import Foundation
 
 /// The post office's reply to a district's cash list, as the simulated post office gives it (the

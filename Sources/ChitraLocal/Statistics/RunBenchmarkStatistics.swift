@@ -1,3 +1,4 @@
+import ChitraStore
 import PostgresNIO
 
 /// What the run benchmark reads and does around its measurement, behind the store.

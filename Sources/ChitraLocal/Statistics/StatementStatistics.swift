@@ -1,3 +1,5 @@
+import ChitraStore
+import Logging
 import PostgresNIO
 
 /// Where a benchmark's database time goes, statement by statement: `pg_stat_statements` of a
@@ -12,9 +14,16 @@ public enum StatementStatistics {
         public var rows: Int
     }
 
-    /// Creates the extension if needed and forgets what was counted so far.
+    /// Creates the extension in `database` as the cluster's bootstrap superuser (it is no trusted
+    /// extension, and the owner is no superuser) and lets the owner reset it.
+    public static func enable(in database: String, of cluster: LocalCluster, logger: Logger) async throws {
+        let url = cluster.superuserURL(database: database)
+        try await AdminStatement.execute(StatementStatisticsSQL.create, on: url, logger: logger)
+        try await AdminStatement.execute(StatementStatisticsSQL.allowReset, on: url, logger: logger)
+    }
+
+    /// Forgets what was counted so far.
     public static func reset(_ owner: Database) async throws {
-        try await owner.query(StatementStatisticsSQL.create, "create pg_stat_statements")
         try await owner.query(StatementStatisticsSQL.reset, "reset pg_stat_statements")
     }
 
@@ -31,7 +40,8 @@ public enum StatementStatistics {
 }
 
 enum StatementStatisticsSQL {
-    static let create: PostgresQuery = "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
+    static let create = "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
+    static let allowReset = "GRANT EXECUTE ON FUNCTION pg_stat_statements_reset(oid, oid, bigint) TO \(LocalCluster.LoginRole.owner.rawValue)"
     static let reset: PostgresQuery = "SELECT pg_stat_statements_reset()"
     static func top(limit: Int) -> PostgresQuery {
         """

@@ -1,3 +1,4 @@
+import ChitraStore
 import Foundation
 import Synchronization
 #if canImport(Glibc)

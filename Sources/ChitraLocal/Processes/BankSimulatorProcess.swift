@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ChitraStore
 import Foundation
 import NIOCore
 import NIOFoundationCompat

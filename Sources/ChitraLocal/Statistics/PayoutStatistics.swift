@@ -1,3 +1,4 @@
+import ChitraStore
 import PostgresNIO
 
 /// Figures of a payout for the benchmark: batches sent, transfers sent more than once (resends of

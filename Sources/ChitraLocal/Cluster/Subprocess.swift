@@ -1,3 +1,4 @@
+import ChitraStore
 import Foundation
 
 /// Runs helper programs (initdb, pg_ctl, chown) without blocking the cooperative thread pool: the

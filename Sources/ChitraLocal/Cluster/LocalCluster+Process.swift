@@ -1,3 +1,4 @@
+import ChitraStore
 import Foundation
 #if canImport(Glibc)
 import Glibc

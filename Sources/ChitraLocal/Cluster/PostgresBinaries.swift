@@ -1,3 +1,4 @@
+import ChitraStore
 import Foundation
 
 /// Where the installed PostgreSQL server programs live: the folder holding `initdb`,
