@@ -183,7 +183,7 @@ struct VerifiedCredentialTests {
         }
     }
 
-    @Test("a worker reaches only the unit of the job it holds: its credential alone reads nothing, a job's lease reads that unit while the job runs, and the queue's role adds no job, moves none and takes no lease without a credential")
+    @Test("a worker reaches only the unit of the job it holds: its credential alone reads nothing, a job's lease reads that unit while the job runs, and the queue's role adds no job, moves none, and a lease it writes itself reaches nothing without the credential that claimed")
     func workerReach() async throws {
         try await TestPostgres.withDatabase { database in
             _ = try await Self.victim(database)
@@ -202,8 +202,13 @@ struct VerifiedCredentialTests {
                         "the worker's own credential")
                 #expect(await Self.run(count, after: Self.attack(credential: job.lease.secret), pool) == .rows(3), "31825's three, not 31843's one")
                 #expect(await Self.run("SELECT count(*) FROM api_tokens", after: Self.attack(credential: job.lease.secret), pool) == .rows(0))
-                let secret = String(job.lease.secret.split(separator: "_").last ?? "")
-                for forged in ["chitrajob_\(job.id)_" + String(repeating: "A", count: 40), "chitrajob_\(job.id + 1)_\(secret)"] {
+                let parts = job.lease.secret.split(separator: "_", maxSplits: 2).map(String.init)   // chitrajob, id, secret_credential
+                let leaseSecret = String(parts[2].prefix(while: { $0 != "_" }))
+                let service = TestPostgres.workerCredential.secret
+                for forged in ["chitrajob_\(job.id)_\(String(repeating: "A", count: 40))_\(service)",   // another secret
+                               "chitrajob_\(job.id + 1)_\(leaseSecret)_\(service)",                       // another job
+                               "chitrajob_\(job.id)_\(leaseSecret)_\(TestPostgres.serviceCredential.secret)",  // another credential
+                               "chitrajob_\(job.id)_\(leaseSecret)"] {                                      // none
                     #expect(await Self.run(count, after: Self.attack(credential: forged), pool) == .rows(0), "\(forged.prefix(14))…")
                 }
                 let queue = Self.becoming("chitra_queue")
@@ -213,9 +218,16 @@ struct VerifiedCredentialTests {
                         == .refused("42501"))
                 #expect(await Self.run("WITH c AS (UPDATE jobs SET unit_code = '31843' RETURNING 1::int8) SELECT count(*) FROM c", after: queue, pool)
                         == .refused("42501"))
+                // The queue's role writes itself a lease of the credential that claimed: without that
+                // credential's secret, the lease reaches nothing.
                 #expect(await Self.run("""
-                    WITH c AS (UPDATE jobs SET lease_secret_hash = sha256('mine'::bytea), lease_credential_id = 1 RETURNING 1::int8) SELECT count(*) FROM c
-                    """, after: queue, pool) == .refused("42501"), "no lease without a service credential")
+                    WITH c AS (UPDATE jobs SET lease_secret_hash = sha256('\(String(repeating: "B", count: 40))'::bytea) WHERE id = \(job.id)
+                               RETURNING 1::int8) SELECT count(*) FROM c
+                    """, after: queue, pool) == .rows(1))
+                for forged in ["chitrajob_\(job.id)_\(String(repeating: "B", count: 40))_chitrasvc_\(String(repeating: "C", count: 40))",
+                               "chitrajob_\(job.id)_\(String(repeating: "B", count: 40))"] {
+                    #expect(await Self.run(count, after: Self.attack(credential: forged), pool) == .rows(0), "a lease written by the queue's role alone")
+                }
             }
             // Done, the job's lease reaches nothing.
             let finished = try await Database.withRunning(database.url, maximumConnections: 1, scope: queueScope, logger: TestPostgres.logger) {

@@ -70,8 +70,8 @@ public struct ClaimedJob: Sendable, Hashable {
     /// This attempt's number, 1 for the first.
     public var attempt: Int32
     public var maxAttempts: Int32
-    /// What the job's handler presents to the database: it reaches the job's unit only, while
-    /// this claim holds the job (migration 28).
+    /// What the job's handler presents to the database: the claim's secret and the credential that
+    /// claimed; it reaches the job's unit only, while this claim holds the job (migration 28).
     public var lease: Credential
 
     /// Decodes the arguments.

@@ -92,6 +92,8 @@ public struct JobQueue: Sendable {
         guard limit > 0 else { return [] }
         // The claim's secret: its SHA-256 goes with the jobs, the secret stays in this process.
         let secret = SecretText.random(length: 40)
+        // A lease is used with the credential that claimed it: without it, it reaches nothing.
+        let service = database.scope.credential?.secret ?? ""
         let rows = try await database.query(JobSQL.claim(limit: limit, owner: owner, lease: lease, leaseHash: SecretText.sha256(secret),
                                                          after: cursor, at: time.now), "claim jobs")
         var jobs: [ClaimedJob] = []
@@ -100,7 +102,7 @@ public struct JobQueue: Sendable {
             for try await (id, kind, district, args, attempt, maxAttempts) in rows.decode(
                 (Int64, String, String, String, Int32, Int32).self) {
                 jobs.append(ClaimedJob(id: id, kind: kind, districtCode: district, args: args, attempt: attempt,
-                                       maxAttempts: maxAttempts, lease: Credential("chitrajob_\(id)_\(secret)")))
+                                       maxAttempts: maxAttempts, lease: Credential("chitrajob_\(id)_\(secret)_\(service)")))
             }
         } catch {
             throw StoreError.from(error, context: "claim jobs", url: database.url)

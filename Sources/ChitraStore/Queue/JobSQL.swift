@@ -52,8 +52,8 @@ enum JobSQL {
     /// `limit` units' first rows, never every unit's (a walk over all 3,321 took 38 ms a claim, most
     /// of the database's time in a month of the whole country). Rows are locked with SKIP LOCKED so
     /// workers never wait on each other, and the attempt is counted now.
-    /// The jobs' lease is `leaseHash`, the SHA-256 of the claim's secret; the database records which
-    /// service credential claimed them (migration 28).
+    /// The jobs' lease is `leaseHash`, the SHA-256 of the claim's secret, with the service credential
+    /// the claim presented (once per statement, not per row; migration 28).
     static func claim(limit: Int, owner: String, lease: Duration, leaseHash: [UInt8], after cursor: String?, at now: Date?) -> PostgresQuery {
         """
         WITH RECURSIVE after_cursor AS (
@@ -96,7 +96,7 @@ enum JobSQL {
         )
         UPDATE jobs SET state = 'running', attempt = jobs.attempt + 1, attempted_at = coalesce(\(now)::timestamptz, now()),
                         lease_owner = \(owner), lease_expires_at = coalesce(\(now)::timestamptz, now()) + \(lease.wholeMilliseconds) * interval '1 millisecond',
-                        lease_secret_hash = \(ByteBuffer(bytes: leaseHash))
+                        lease_secret_hash = \(ByteBuffer(bytes: leaseHash)), lease_credential_id = (SELECT chitra_service_credential_id())
         FROM picked WHERE jobs.id = picked.id
         RETURNING jobs.id, jobs.kind, jobs.unit_code, jobs.args::text, jobs.attempt, jobs.max_attempts
         """
