@@ -37,6 +37,18 @@ struct RetryPolicyTests {
         #expect(RetryPolicy(jitter: 0).jittered(.seconds(3), using: &c) == .seconds(3))
     }
 
+    @Test("a policy given a random source draws its jitter there: two sources of one seed give the same delays, as a generator of that seed does")
+    func injectedRandomness() {
+        let a = RetryPolicy(base: .seconds(10), cap: .seconds(100), jitter: 0.25, random: RandomSource(SeededGenerator(seed: 9)))
+        let b = RetryPolicy(base: .seconds(10), cap: .seconds(100), jitter: 0.25, random: RandomSource(SeededGenerator(seed: 9)))
+        var generator = SeededGenerator(seed: 9)
+        for attempt in 1...6 {
+            let drawn = a.delay(afterAttempt: attempt)
+            #expect(drawn == b.jittered(b.nominalDelay(afterAttempt: attempt)))
+            #expect(drawn == a.delay(afterAttempt: attempt, using: &generator))
+        }
+    }
+
     @Test("no jitter gives the nominal delay; attempt 0 or less counts as the first")
     func edges() {
         let policy = RetryPolicy(base: .milliseconds(250), cap: .seconds(1), jitter: 0)

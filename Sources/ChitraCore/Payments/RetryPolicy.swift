@@ -15,11 +15,15 @@ public struct RetryPolicy: Sendable, Hashable {
     public var base: Duration
     public var cap: Duration
     public var jitter: Double
+    /// Where the jitter is drawn from (the system's generator unless a test gives another).
+    public var random: RandomSource
 
-    public init(base: Duration = defaultBase, cap: Duration = defaultCap, jitter: Double = defaultJitter) {
+    public init(base: Duration = defaultBase, cap: Duration = defaultCap, jitter: Double = defaultJitter,
+                random: RandomSource = .system) {
         self.base = base
         self.cap = cap
         self.jitter = jitter
+        self.random = random
     }
 
     /// The delay before the attempt after failed attempt `attempt` (1-based), without jitter.
@@ -46,9 +50,16 @@ public struct RetryPolicy: Sendable, Hashable {
         return .milliseconds(Int64((Double(nominal) * factor).rounded()))
     }
 
+    /// The delay with jitter drawn from this policy's `random`.
     public func delay(afterAttempt attempt: Int) -> Duration {
-        var generator = SystemRandomNumberGenerator()
-        return delay(afterAttempt: attempt, using: &generator)
+        jittered(nominalDelay(afterAttempt: attempt))
+    }
+
+    /// A nominal delay with jitter drawn from this policy's `random`.
+    public func jittered(_ delay: Duration) -> Duration {
+        let nominal = delay.wholeMilliseconds
+        guard jitter > 0, nominal > 0 else { return .milliseconds(nominal) }
+        return .milliseconds(Int64((Double(nominal) * random.number(in: (1 - jitter)...1)).rounded()))
     }
 }
 

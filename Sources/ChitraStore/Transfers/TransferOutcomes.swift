@@ -42,7 +42,6 @@ public enum TransferOutcomes {
         var ids: [String] = [], from: [String] = [], to: [String] = [], reasons: [String] = []
         var retryable: [Bool] = [], retryMilliseconds: [Int64] = [], inquireMilliseconds: [Int64] = []
         var fallbacks: [(String, String)] = [], deceased: [String] = [], resends: [String] = []
-        var generator = SystemRandomNumberGenerator()
         for (transfer, answer) in answers {
             let machine = DisbursementStateMachine(state: transfer.state, attempts: transfer.attempts, rail: transfer.rail)
             guard let (next, action) = try? machine.handle(.answered(answer), retry: retry) else {
@@ -65,7 +64,7 @@ public enum TransferOutcomes {
                 continue
             case .send(let after):
                 // The delay the machine decided, with jitter so that a batch's retries spread out.
-                retryIn = retry.jittered(after, using: &generator).wholeMilliseconds
+                retryIn = retry.jittered(after).wholeMilliseconds
                 summary.retrying += 1
             case .fallBackToCash(let why):
                 fallbacks.append((transfer.endToEndID, why))
