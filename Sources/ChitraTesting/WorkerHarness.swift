@@ -49,10 +49,10 @@ public enum WorkerHarness {
 
 /// A handler built from a closure, for tests.
 public struct ClosureHandler: JobHandler {
-    public let kind: String
+    public let kind: JobKind
     let body: @Sendable (JobContext) async throws -> Void
 
-    public init(kind: String, _ body: @escaping @Sendable (JobContext) async throws -> Void) {
+    public init(kind: JobKind, _ body: @escaping @Sendable (JobContext) async throws -> Void) {
         self.kind = kind
         self.body = body
     }

@@ -5,7 +5,7 @@ import ChitraStore
 /// retried with backoff. Handlers must be idempotent: a job whose worker died runs again.
 public protocol JobHandler: Sendable {
     /// The job kind this handler runs, e.g. `plan` or `compute`.
-    var kind: String { get }
+    var kind: JobKind { get }
     func run(_ context: JobContext) async throws
 }
 

@@ -5,7 +5,7 @@ import ChitraStore
 /// its job: a worker dying half-way leaves nothing behind, and the rescued job starts clean.
 public enum RunHandlers {
     /// The kinds of job that compute a run (plan, then one compute per shard).
-    public static let computeKinds = RunJobKind.computing
+    public static let computeKinds = JobKind.computing
 
     public static func all(policy: PolicyTable, shardSize: Int = RunPlanner.shardSize,
                            computeMaxAttempts: Int32 = NewJob.defaultMaxAttempts, rails: RailSet = .none, hooks: Hooks = Hooks()) -> [any JobHandler] {
@@ -47,7 +47,7 @@ public enum RunHandlers {
     /// communes) is computed here, in the plan's transaction. While another run of the district
     /// computes, the plan waits (snoozed): runs read what earlier runs paid.
     public struct Plan: JobHandler {
-        public let kind = RunJobKind.plan
+        public let kind = JobKind.plan
         public static let busyWait = Duration.seconds(5)
         let shardSize: Int
         let computeMaxAttempts: Int32
@@ -86,7 +86,7 @@ public enum RunHandlers {
 
     /// Computes one shard: lines and disbursements, then counts the shard done.
     public struct Compute: JobHandler {
-        public let kind = RunJobKind.compute
+        public let kind = JobKind.compute
         let calculator: EntitlementCalculator
         let hooks: Hooks
 

@@ -12,7 +12,7 @@ public final class Worker: Service {
     public let configuration: WorkerConfiguration
     let database: Database
     let queue: JobQueue
-    let handlers: [String: any JobHandler]
+    let handlers: [JobKind: any JobHandler]
     let logger: Logger
     let ledger = WorkerLedger()
     /// Wakes the claim loop: a NOTIFY, freed capacity, or shutdown.
@@ -25,7 +25,7 @@ public final class Worker: Service {
     public init(database: Database, handlers: [any JobHandler], configuration: WorkerConfiguration,
                 logger: Logger) throws(WorkerError) {
         try configuration.validate()
-        var byKind: [String: any JobHandler] = [:]
+        var byKind: [JobKind: any JobHandler] = [:]
         for handler in handlers {
             guard byKind[handler.kind] == nil else { throw .duplicateHandler(kind: handler.kind) }
             byKind[handler.kind] = handler
@@ -44,7 +44,7 @@ public final class Worker: Service {
 
     public func run() async throws {
         logger.info("worker started", metadata: ["concurrency": "\(configuration.concurrency)",
-                                                 "kinds": "\(handlers.keys.sorted().joined(separator: ","))"])
+                                                 "kinds": "\(handlers.keys.sorted().map(\.rawValue).joined(separator: ","))"])
         await withDiscardingTaskGroup { support in
             support.addTask { await self.listen() }
             support.addTask { await self.heartbeat() }

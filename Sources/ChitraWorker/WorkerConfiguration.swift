@@ -1,3 +1,4 @@
+import ChitraStore
 import ChitraCore
 
 /// The tunables of a worker process. Only the executables read flags and environment; they build
@@ -72,7 +73,7 @@ public struct MaintenanceConfiguration: Sendable {
 
 public enum WorkerError: Error, Sendable, Equatable, CustomStringConvertible {
     case badConfiguration(String)
-    case duplicateHandler(kind: String)
+    case duplicateHandler(kind: JobKind)
 
     public var description: String {
         switch self {

@@ -149,7 +149,7 @@ struct WorkerTests {
             // Stuck on its first attempt until the worker stops (an hour: only a rescue can complete
             // the job while the test runs), quick on any later one.
             struct StuckOnce: JobHandler {
-                let kind = "stuck.once"
+                let kind: JobKind = "stuck.once"
                 func run(_ context: JobContext) async throws {
                     if context.job.attempt == 1 { try await Task.sleep(for: .seconds(3_600)) }
                 }

@@ -91,7 +91,7 @@ public struct JobRoutes: Sendable {
                 let args = body.args ?? "{}"
                 guard (try? JSONSerialization.jsonObject(with: Data(args.utf8))) != nil else { throw APIError.badRequest("args is not valid JSON.") }
                 let caller = try await Caller.authorize(request, .manageJobs, districts: [unit], server: server)
-                let job = NewJob(kind: body.kind, districtCode: unit, args: args, uniqueKey: body.uniqueKey,
+                let job = NewJob(kind: JobKind(body.kind), districtCode: unit, args: args, uniqueKey: body.uniqueKey,
                                  maxAttempts: body.maxAttempts ?? NewJob.defaultMaxAttempts)
                 let (inserted, id) = try await JobQueue(database: caller.database).enqueue(job, count: count, by: caller.identity)
                 return try JSONResponse.encode(Enqueued(inserted: inserted, id: id), status: inserted > 0 ? .created : .ok)

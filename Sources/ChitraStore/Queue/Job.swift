@@ -8,7 +8,7 @@ public enum JobState: String, Sendable, CaseIterable, Codable {
 
 /// A job to enqueue.
 public struct NewJob: Sendable, Hashable {
-    public var kind: String
+    public var kind: JobKind
     public var districtCode: String
     /// The arguments, as JSON text.
     public var args: String
@@ -25,7 +25,7 @@ public struct NewJob: Sendable, Hashable {
 
     public static let defaultMaxAttempts: Int32 = 20
 
-    public init(kind: String, districtCode: String, args: String = "{}", uniqueKey: String? = nil,
+    public init(kind: JobKind, districtCode: String, args: String = "{}", uniqueKey: String? = nil,
                 priority: Int16 = 0, maxAttempts: Int32 = defaultMaxAttempts, runAt: Date? = nil) {
         self.kind = kind
         self.districtCode = districtCode
@@ -37,7 +37,7 @@ public struct NewJob: Sendable, Hashable {
     }
 
     /// A job whose arguments are `args` encoded as JSON.
-    public init(kind: String, districtCode: String, encoding args: some Encodable, uniqueKey: String? = nil,
+    public init(kind: JobKind, districtCode: String, encoding args: some Encodable, uniqueKey: String? = nil,
                 priority: Int16 = 0, maxAttempts: Int32 = defaultMaxAttempts, runAt: Date? = nil) throws {
         let data = try JSONEncoder().encode(args)
         self.init(kind: kind, districtCode: districtCode, args: String(decoding: data, as: UTF8.self),
@@ -45,7 +45,7 @@ public struct NewJob: Sendable, Hashable {
     }
 
     func validate() throws(StoreError) {
-        guard !kind.isEmpty else { throw .invalidJob("its kind is empty") }
+        guard !kind.rawValue.isEmpty else { throw .invalidJob("its kind is empty") }
         guard [3, 5].contains(districtCode.utf8.count), districtCode.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
             throw .invalidJob("unit code '\(districtCode)' is neither a district's 3 digits nor a commune's 5")
         }
@@ -64,7 +64,7 @@ public struct EnqueueResult: Sendable, Hashable {
 /// A job as a worker holds it after claiming it.
 public struct ClaimedJob: Sendable, Hashable {
     public var id: Int64
-    public var kind: String
+    public var kind: JobKind
     public var districtCode: String
     public var args: String
     /// This attempt's number, 1 for the first.
@@ -83,7 +83,7 @@ public struct ClaimedJob: Sendable, Hashable {
 /// A job as operators see it.
 public struct JobRecord: Sendable, Hashable, Codable {
     public var id: Int64
-    public var kind: String
+    public var kind: JobKind
     public var districtCode: String
     public var state: JobState
     public var args: String

@@ -10,7 +10,7 @@ enum JobCopy {
         var tail: [UInt8] = []
         try await CopyRows.copy(jobs, into: "jobs", columns: ["kind", "unit_code", "args", "priority", "max_attempts"],
                                 on: connection) { job, bytes in
-            CopyFormat.append(job.kind, to: &bytes)
+            CopyFormat.append(job.kind.rawValue, to: &bytes)
             bytes.append(9)
             CopyFormat.append(job.districtCode, to: &bytes)
             bytes.append(9)

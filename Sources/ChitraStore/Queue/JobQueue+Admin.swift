@@ -82,7 +82,7 @@ extension JobQueue {
                 let rows = try await connection.send(query, logger: Database.quiet)
                 guard let record = try await Self.records(QueryRows(rows)).first else { return nil }
                 try await AuditLog.append(AuditEntry(by: identity, .manageJobs, district: record.districtCode, subject: "job \(id)",
-                                                     after: ["state": .text(state), "kind": .text(record.kind)]), on: connection)
+                                                     after: ["state": .text(state), "kind": .text(record.kind.rawValue)]), on: connection)
                 return record
             }
         } catch StoreError.query(sqlState: SQLState.uniqueViolation, _, _) {
@@ -108,7 +108,7 @@ extension JobQueue {
         for try await row in rows {
             let (id, kind, district, state, args, key, priority, attempt, maxAttempts,
                  runAt, createdAt, attemptedAt, finalizedAt, owner, expires, lastError, errors) = try row.decode(
-                (Int64, String, String, String, String, String?, Int16, Int32, Int32,
+                (Int64, JobKind, String, String, String, String?, Int16, Int32, Int32,
                  Date, Date, Date?, Date?, String?, Date?, String?, String).self)
             records.append(JobRecord(
                 id: id, kind: kind, districtCode: district, state: JobState(rawValue: state) ?? .available,

@@ -100,7 +100,7 @@ public struct JobQueue: Sendable {
         jobs.reserveCapacity(limit)
         do {
             for try await (id, kind, district, args, attempt, maxAttempts) in rows.decode(
-                (Int64, String, String, String, Int32, Int32).self) {
+                (Int64, JobKind, String, String, Int32, Int32).self) {
                 jobs.append(ClaimedJob(id: id, kind: kind, districtCode: district, args: args, attempt: attempt,
                                        maxAttempts: maxAttempts, lease: Credential("chitrajob_\(id)_\(secret)_\(service)")))
             }

@@ -31,7 +31,7 @@ enum MaintenanceSQL {
         FROM expired WHERE jobs.id = expired.id
         RETURNING jobs.id, jobs.kind, jobs.state
         )
-        SELECT id, (state = 'discarded' AND kind = ANY (\(RunJobKind.computing)))
+        SELECT id, (state = 'discarded' AND kind = ANY (\(JobKind.computing)))
         FROM rescued
         """
     }

@@ -103,7 +103,7 @@ public struct RunCoordinator: Sendable {
             }
         }
         guard let runID else { throw StoreError.invalidJob("district \(district) is not in the districts table") }
-        let job = try NewJob(kind: RunJobKind.plan, districtCode: district, encoding: PlanArgs(runID: runID, generation: generation),
+        let job = try NewJob(kind: JobKind.plan, districtCode: district, encoding: PlanArgs(runID: runID, generation: generation),
                              uniqueKey: "plan:\(district):\(period):\(generation)")
         let enqueued = try await JobQueue.enqueue(job, on: connection)
         try await RunSQL.recordTrigger(runID: runID, token: identity.tokenID, on: connection)

@@ -44,7 +44,7 @@ public enum RunPlanner {
     static func computeJobs(_ shards: [RunShard], district: String, resumes: Int32,
                             maxAttempts: Int32 = NewJob.defaultMaxAttempts) throws -> [NewJob] {
         try shards.map { shard in
-            try NewJob(kind: RunJobKind.compute, districtCode: district, encoding: shard,
+            try NewJob(kind: JobKind.compute, districtCode: district, encoding: shard,
                        uniqueKey: "compute:\(shard.runID):\(shard.generation):\(shard.shard)" + (resumes > 0 ? ":r\(resumes)" : ""),
                        maxAttempts: maxAttempts)
         }

@@ -57,7 +57,7 @@ public enum RunResumption {
                                       on: connection)
             switch action {
             case .plan:
-                let job = try NewJob(kind: RunJobKind.plan, districtCode: district,
+                let job = try NewJob(kind: JobKind.plan, districtCode: district,
                                      encoding: RunCoordinator.PlanArgs(runID: run.id, generation: run.generation),
                                      uniqueKey: "plan:\(district):\(period):\(run.generation):r\(resumes)")
                 _ = try await JobQueue.enqueue(job, on: connection)

@@ -86,7 +86,7 @@ enum RunSQL {
             RunShardRecordSQL.remove(runID: runID),
             """
             UPDATE jobs SET state = 'cancelled', finalized_at = now(), last_error = 'the run was cancelled'
-            WHERE kind = ANY (\(RunJobKind.computing)) AND unit_code = \(district) AND state IN ('available', 'retryable')
+            WHERE kind = ANY (\(JobKind.computing)) AND unit_code = \(district) AND state IN ('available', 'retryable')
               AND (args->>'runID')::bigint = \(runID)
             """,
             "UPDATE runs SET state = 'cancelled', updated_at = now() WHERE id = \(runID)",

@@ -76,7 +76,7 @@ extension RunStatus {
                    count(*) FILTER (WHERE state IN ('available', 'retryable') AND run_at <= now()),
                    extract(epoch FROM now() - max(attempted_at))::float8
             FROM jobs
-            WHERE kind = ANY (\(RunJobKind.computing)) AND args->>'runID' = ANY(\(runIDs.map(String.init))::text[])
+            WHERE kind = ANY (\(JobKind.computing)) AND args->>'runID' = ANY(\(runIDs.map(String.init))::text[])
             """
         for try await (running, due, seconds) in try await database.query(query, "read the activity of runs").decode((Int64, Int64, Double?).self) {
             return Activity(running: Int(running), due: Int(due), secondsSinceLastClaim: seconds)

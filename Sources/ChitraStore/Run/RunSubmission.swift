@@ -5,15 +5,13 @@ import PostgresNIO
 /// The transfer rails that send its batches are their own issue; until they exist, the job waits
 /// and the run's disbursements stay `approved`.
 public enum RunSubmission {
-    public static let kind = "submit"
-
     public struct Args: Codable, Sendable {
         public var runID: Int64
         public var generation: Int32
     }
 
     static func enqueue(runID: Int64, generation: Int32, district: String, on connection: PostgresConnection) async throws {
-        let job = try NewJob(kind: kind, districtCode: district, encoding: Args(runID: runID, generation: generation),
+        let job = try NewJob(kind: .submit, districtCode: district, encoding: Args(runID: runID, generation: generation),
                              uniqueKey: "submit:\(runID):\(generation)")
         _ = try await JobQueue.enqueue(job, on: connection)
     }

@@ -6,7 +6,6 @@ import PostgresNIO
 /// transaction. Nothing is sent here: a batch goes out only from its job, at most once.
 public enum TransferBatching {
     /// The job that sends one batch.
-    public static let jobKind = "transfer"
     /// Attempts of a `transfer` job: each after a lost answer or a failed inquiry; with the queue's
     /// backoff capped at an hour, about two days of asking before a person must look.
     public static let jobMaxAttempts: Int32 = 60
@@ -46,7 +45,7 @@ public enum TransferBatching {
             batches.append(Batch(id: id, messageID: messageID, transfers: Int(count)))
         }
         for made in batches {
-            let job = try NewJob(kind: jobKind, districtCode: scope.district, encoding: JobArgs(batchID: made.id, runID: scope.runID),
+            let job = try NewJob(kind: .transfer, districtCode: scope.district, encoding: JobArgs(batchID: made.id, runID: scope.runID),
                                  uniqueKey: "transfer:\(made.id)", maxAttempts: jobMaxAttempts)
             _ = try await JobQueue.enqueue(job, on: connection)
         }
@@ -63,7 +62,7 @@ public enum TransferBatching {
             made = Batch(id: id, messageID: messageID, transfers: Int(count))
         }
         guard let made else { return nil }
-        let job = try NewJob(kind: jobKind, districtCode: batch.district, encoding: JobArgs(batchID: made.id, runID: batch.runID),
+        let job = try NewJob(kind: .transfer, districtCode: batch.district, encoding: JobArgs(batchID: made.id, runID: batch.runID),
                              uniqueKey: "transfer:\(made.id)", maxAttempts: jobMaxAttempts)
         _ = try await JobQueue.enqueue(job, on: connection)
         return made

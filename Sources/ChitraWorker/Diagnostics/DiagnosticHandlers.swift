@@ -13,7 +13,7 @@ public enum DiagnosticHandlers {
 
     /// Does nothing: measures the queue itself.
     public struct Noop: JobHandler {
-        public let kind = "noop"
+        public let kind: JobKind = "noop"
         public func run(_ context: JobContext) async throws {}
     }
 
@@ -21,7 +21,7 @@ public enum DiagnosticHandlers {
     /// second execution would violate the table's primary key, so a clean drain proves that every
     /// job's effect happened exactly once.
     public struct Record: JobHandler {
-        public let kind = "probe.record"
+        public let kind: JobKind = "probe.record"
         public func run(_ context: JobContext) async throws {
             let id = context.job.id
             let worker = context.owner
@@ -37,13 +37,13 @@ public enum DiagnosticHandlers {
 
     /// Always throws: shows retries, backoff and discarding.
     public struct Fail: JobHandler {
-        public let kind = "probe.fail"
+        public let kind: JobKind = "probe.fail"
         public func run(_ context: JobContext) async throws { throw ProbeFailure() }
     }
 
     /// Sleeps `{"ms": N}` milliseconds, honouring cancellation: shows graceful shutdown.
     public struct Sleep: JobHandler {
-        public let kind = "probe.sleep"
+        public let kind: JobKind = "probe.sleep"
         struct Args: Decodable { var ms: Int }
         public func run(_ context: JobContext) async throws {
             let args = try context.job.decodeArgs(Args.self)
@@ -53,7 +53,7 @@ public enum DiagnosticHandlers {
 
     /// Kills the worker process: shows that a crash loses no job (the rescuer returns it).
     public struct Crash: JobHandler {
-        public let kind = "probe.crash"
+        public let kind: JobKind = "probe.crash"
         public func run(_ context: JobContext) async throws {
             context.logger.critical("probe.crash: stopping this process on purpose")
             fatalError("probe.crash")

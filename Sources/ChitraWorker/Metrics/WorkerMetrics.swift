@@ -7,16 +7,16 @@ import Metrics
 enum WorkerMetrics {
     static func claimed(_ jobs: [ClaimedJob]) {
         for (kind, group) in Dictionary(grouping: jobs, by: \.kind) {
-            Counter(label: "chitra_jobs_claimed_total", dimensions: [("kind", kind)]).increment(by: group.count)
+            Counter(label: "chitra_jobs_claimed_total", dimensions: [("kind", kind.rawValue)]).increment(by: group.count)
             let retries = group.filter { $0.attempt > 1 }.count
-            if retries > 0 { Counter(label: "chitra_jobs_retried_total", dimensions: [("kind", kind)]).increment(by: retries) }
+            if retries > 0 { Counter(label: "chitra_jobs_retried_total", dimensions: [("kind", kind.rawValue)]).increment(by: retries) }
         }
     }
 
     /// `outcome`: completed, failed, snoozed, cancelled, discarded.
     static func finished(_ job: ClaimedJob, outcome: String, duration: Duration) {
-        Counter(label: "chitra_jobs_finished_total", dimensions: [("kind", job.kind), ("outcome", outcome)]).increment()
-        Timer(label: "chitra_job_duration_seconds", dimensions: [("kind", job.kind)], preferredDisplayUnit: .seconds).record(duration: duration)
+        Counter(label: "chitra_jobs_finished_total", dimensions: [("kind", job.kind.rawValue), ("outcome", outcome)]).increment()
+        Timer(label: "chitra_job_duration_seconds", dimensions: [("kind", job.kind.rawValue)], preferredDisplayUnit: .seconds).record(duration: duration)
     }
 
     static func rescued(_ count: Int) {

@@ -11,7 +11,7 @@ import Logging
 /// the run once every disbursement is terminal. Between passes it waits (snoozed): a second while
 /// money is moving, longer while only finance or the post office can move it.
 public struct SubmitHandler: JobHandler {
-    public let kind = RunSubmission.kind
+    public let kind = JobKind.submit
     let rails: RailSet
     public var movingRecheck = Duration.seconds(1)
     public var idleRecheck = Duration.seconds(30)

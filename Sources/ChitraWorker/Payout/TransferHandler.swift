@@ -9,7 +9,7 @@ import Logging
 /// transfer still without an outcome is inquired, and only those the gateway never received go
 /// out again, in a new batch, with their EndToEndIds.
 public struct TransferHandler: JobHandler {
-    public let kind = TransferBatching.jobKind
+    public let kind = JobKind.transfer
     let rails: RailSet
     let hooks: RunHandlers.Hooks
     /// How long a batch waits when its rail has no gateway or its district no paying account.

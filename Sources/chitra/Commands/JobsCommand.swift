@@ -37,7 +37,7 @@ struct JobsCommand: AsyncParsableCommand {
             }
             var table = TextTable("ID", "KIND", "DISTRICT", "STATE", "ATTEMPT", "RUN AT", "LAST ERROR")
             for job in jobs {
-                table.add(String(job.id), job.kind, job.districtCode, job.state.rawValue, "\(job.attempt)/\(job.maxAttempts)",
+                table.add(String(job.id), job.kind.rawValue, job.districtCode, job.state.rawValue, "\(job.attempt)/\(job.maxAttempts)",
                           JobsOutput.time(job.runAt), job.lastError.map { String($0.prefix(60)) } ?? "")
             }
             print(table.rendered)
