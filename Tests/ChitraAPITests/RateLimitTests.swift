@@ -8,7 +8,7 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
-/// The limits in front of the API and the console (issue 24): a bucket per verified token, per
+/// The limits in front of the API and the console: a bucket per verified token, per
 /// address before authentication, and per address for console logins; every table bounded.
 @Suite("Rate limits", .machine(limit: .minutes(3)))
 struct RateLimitTests {

@@ -14,8 +14,8 @@ import Testing
 /// (whatever it then finds: no run to approve, nothing to retry).
 @Suite("Access matrix (command line)", .machine(.alone, limit: .minutes(10)))
 struct AccessMatrixTests {
-    /// A command, with `{D}` where its district goes, and the roles allowed to run it (the spec of
-    /// issue 10, written out rather than derived from `Action.roles`).
+    /// A command, with `{D}` where its district goes, and the roles allowed to run it (the access
+    /// rules written out rather than derived from `Action.roles`).
     struct Command: Sendable {
         var arguments: [String]
         var allowed: Set<Role>

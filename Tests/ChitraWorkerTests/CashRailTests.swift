@@ -6,7 +6,7 @@ import Foundation
 import PostgresNIO
 import Testing
 
-/// The cash rail (issue 9): approval puts cash on the post office's list once; bank and wallet wait
+/// The cash rail: approval puts cash on the post office's list once; bank and wallet wait
 /// for their rails.
 @Suite("Cash rail", .machine(limit: .minutes(3)))
 struct CashRailTests {

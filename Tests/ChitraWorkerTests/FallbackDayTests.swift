@@ -7,7 +7,7 @@ import Foundation
 import PostgresNIO
 import Testing
 
-/// A district's fallback day (issue 9): from that day of the month on, still-failed transfers go to
+/// A district's fallback day: from that day of the month on, still-failed transfers go to
 /// the post office's list by themselves; before it, and without the setting, they wait for finance.
 @Suite("Fallback day", .machine(limit: .minutes(3)))
 struct FallbackDayTests {

@@ -7,7 +7,7 @@ import Foundation
 import PostgresNIO
 import Testing
 
-/// `chitra retry` and `chitra cash fallback` as finance uses them (issue 9): what is in scope is
+/// `chitra retry` and `chitra cash fallback` as finance uses them: what is in scope is
 /// shown first, nothing moves without a yes, only failed transfers move, the person is recorded.
 @Suite("Finance commands", .machine(limit: .minutes(4)))
 struct FinanceCommandTests {

@@ -5,7 +5,7 @@ import ChitraWorker
 import Foundation
 import Testing
 
-/// The month's report to the province (issue 11): figures of a run with known inputs, frozen once
+/// The month's report to the province: figures of a run with known inputs, frozen once
 /// the run completes.
 @Suite("Monthly report", .machine(limit: .minutes(3)))
 struct MonthlyReportTests {

@@ -8,7 +8,7 @@ import Foundation
 import NIOCore
 import Testing
 
-/// Metrics and logs (issue 11): the counters move as a run does, a worker serves them, and a
+/// Metrics and logs: the counters move as a run does, a worker serves them, and a
 /// whole run's JSON logs carry each job's keys and no one's personal data.
 @Suite("Metrics and logs", .machine(limit: .minutes(4)))
 struct ObservabilityTests {

@@ -9,7 +9,7 @@ import Foundation
 import PostgresNIO
 import Testing
 
-/// Paying out (issue 9) against a real `chitra-banksim`: every disbursement reaches a terminal
+/// Paying out against a real `chitra-banksim`: every disbursement reaches a terminal
 /// state, nobody is paid twice even by a bank that does not deduplicate, and the month reconciles.
 @Suite("Paying out", .machine(limit: .minutes(6)))
 struct PayoutTests {

@@ -6,7 +6,7 @@ import Foundation
 import PostgresNIO
 import Testing
 
-/// Payout units as data (issue 23): the catalogue's districts pay the months before the 2025
+/// Payout units as data: the catalogue's districts pay the months before the 2025
 /// reform, its communes the months from it; any commune of any province is a tenant.
 @Suite("Payout units", .machine(limit: .minutes(3)))
 struct PayoutUnitTests {

@@ -6,7 +6,7 @@ import Foundation
 import PostgresNIO
 import Testing
 
-/// A district's register moved to its communes through the official lineage (issue 23): Cà Mau
+/// A district's register moved to its communes through the official lineage: Cà Mau
 /// city (district 964) paid for 2025-05 and 2025-06, moved on 2025-07 — commune 32017's people
 /// split between 32025 and 32041 ("Nhập một phần") wait for a person — and paid by the communes
 /// for 2025-07 and 2025-08: exact to the đồng over each person's whole history.

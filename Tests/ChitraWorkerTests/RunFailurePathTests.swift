@@ -6,7 +6,7 @@ import Foundation
 import PostgresNIO
 import Testing
 
-/// The monthly run on a bad day (issue 8): a failed run recovers, nothing is dropped in silence,
+/// The monthly run on a bad day: a failed run recovers, nothing is dropped in silence,
 /// every shard is accounted for. Each test is named after the item it shows.
 @Suite("Run failure paths", .machine(limit: .minutes(3)))
 struct RunFailurePathTests {
