@@ -167,30 +167,12 @@ public struct LocalCluster: Sendable {
         return password
     }
 
-    /// Chitra's roles (migrations 11 and 27 create those that do not log in when a superuser runs
-    /// them, and grant them their privileges), made by the bootstrap superuser: the owner may create
-    /// databases, end sessions, read statements' statistics, grant the application's roles and name
-    /// the scope's settings in its functions (so that it migrates without being a superuser); the API and the worker log in with their passwords.
+    /// Chitra's roles with this cluster's passwords, made by the bootstrap superuser
+    /// (`AdminStatement.ensureRoles` says what each may do).
     func ensureRoles() async throws {
-        func quoted(_ role: LoginRole) -> String { (passwords[role] ?? "").replacingOccurrences(of: "'", with: "''") }
-        try await AdminStatement.execute("""
-            DO $$ BEGIN
-                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'chitra_app') THEN CREATE ROLE chitra_app NOLOGIN; END IF;
-                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'chitra_queue') THEN CREATE ROLE chitra_queue NOLOGIN BYPASSRLS; END IF;
-                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'chitra_owner') THEN CREATE ROLE chitra_owner; END IF;
-                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'chitra_api') THEN CREATE ROLE chitra_api; END IF;
-                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'chitra_worker') THEN CREATE ROLE chitra_worker; END IF;
-                ALTER ROLE chitra_app NOLOGIN;
-                ALTER ROLE chitra_owner LOGIN NOSUPERUSER CREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD '\(quoted(.owner))';
-                ALTER ROLE chitra_api LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD '\(quoted(.api))';
-                ALTER ROLE chitra_worker LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD '\(quoted(.worker))';
-                GRANT chitra_app, chitra_queue, chitra_api, chitra_worker TO chitra_owner WITH ADMIN OPTION;
-                GRANT pg_signal_backend, pg_read_all_stats TO chitra_owner;
-                -- Functions that set the scope's settings for themselves (SECURITY DEFINER … SET chitra.global)
-                -- are made by the owner: a non-superuser may name a custom setting there only if granted.
-                GRANT SET ON PARAMETER chitra.global, chitra.every_unit, chitra.districts, chitra.credential TO chitra_owner;
-            END $$
-            """, on: superuserURL(), logger: Logger(label: "chitra.cluster", factory: { _ in SwiftLogNoOpLogHandler() }))
+        try await AdminStatement.ensureRoles(ownerPassword: passwords[.owner] ?? "", apiPassword: passwords[.api] ?? "",
+                                             workerPassword: passwords[.worker] ?? "", on: superuserURL(),
+                                             logger: Logger(label: "chitra.cluster", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
     private static func makeTemporaryFolder() throws(StoreError) -> String {

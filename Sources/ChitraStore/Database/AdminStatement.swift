@@ -47,6 +47,34 @@ public enum AdminStatement {
         try await execute("ALTER ROLE \(role) LOGIN PASSWORD '\(quoted)'", on: url, logger: logger)
     }
 
+    /// Chitra's roles on a cluster, made by a superuser (`url`): `chitra_owner`, not a superuser, who
+    /// may create databases, end sessions, read statements' statistics, grant the application's
+    /// roles and name the scope's settings in its functions (so that it migrates without being a
+    /// superuser); `chitra_api` and `chitra_worker`, who log in with their passwords; and the roles
+    /// nobody logs in as, `chitra_app` and `chitra_queue` (migrations 11 and 27 grant them).
+    public static func ensureRoles(ownerPassword: String, apiPassword: String, workerPassword: String,
+                                   on url: DatabaseURL, logger: Logger) async throws {
+        func quoted(_ password: String) -> String { password.replacingOccurrences(of: "'", with: "''") }
+        try await execute("""
+            DO $$ BEGIN
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'chitra_app') THEN CREATE ROLE chitra_app NOLOGIN; END IF;
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'chitra_queue') THEN CREATE ROLE chitra_queue NOLOGIN BYPASSRLS; END IF;
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'chitra_owner') THEN CREATE ROLE chitra_owner; END IF;
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'chitra_api') THEN CREATE ROLE chitra_api; END IF;
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'chitra_worker') THEN CREATE ROLE chitra_worker; END IF;
+                ALTER ROLE chitra_app NOLOGIN;
+                ALTER ROLE chitra_owner LOGIN NOSUPERUSER CREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD '\(quoted(ownerPassword))';
+                ALTER ROLE chitra_api LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD '\(quoted(apiPassword))';
+                ALTER ROLE chitra_worker LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD '\(quoted(workerPassword))';
+                GRANT chitra_app, chitra_queue, chitra_api, chitra_worker TO chitra_owner WITH ADMIN OPTION;
+                GRANT pg_signal_backend, pg_read_all_stats TO chitra_owner;
+                -- Functions that set the scope's settings for themselves (SECURITY DEFINER … SET chitra.global)
+                -- are made by the owner: a non-superuser may name a custom setting there only if granted.
+                GRANT SET ON PARAMETER chitra.global, chitra.every_unit, chitra.districts, chitra.credential TO chitra_owner;
+            END $$
+            """, on: url, logger: logger)
+    }
+
     /// Creates database `name` (letters, digits, underscores) if it does not exist yet.
     public static func createDatabase(_ name: String, on url: DatabaseURL, logger: Logger) async throws {
         checkIdentifier(name)

@@ -54,32 +54,23 @@ struct APIBenchmark {
         guard let wrk = path.map({ "\($0)/wrk" }).first(where: FileManager.default.isExecutableFile(atPath:)) else {
             throw ValidationError("wrk is not installed (apt-get install wrk).")
         }
-        return try await BenchmarkProvince(beneficiaries: beneficiaries, districtCount: 7, folder: folder).with { database, url, people, _ in
-            try await measure(database: database, url: url, people: people, wrk: wrk)
+        return try await BenchmarkProvince(beneficiaries: beneficiaries, districtCount: 7, folder: folder).with { database, urls, people in
+            try await measure(database: database, urls: urls, people: people, wrk: wrk)
         }
     }
 
-    private func measure(database: Database, url: DatabaseURL, people: ProvincePeople, wrk: String) async throws -> Result {
+    private func measure(database: Database, urls: BenchmarkProvince.URLs, people: ProvincePeople, wrk: String) async throws -> Result {
         let logger = BenchmarkProvince.logger
         let period = Period(year: 2026, month: 6)!
         let processes = try (0..<workers).map { _ in
             try ChitraProgram.worker.start(["--concurrency", "8"],
-                                           environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "error"]
+                                           environment: ["DATABASE_URL": urls.worker.connectionString, "CHITRA_LOG_LEVEL": "error"]
                                                .merging(people.workerEnvironment) { $1 })
         }
         defer { for process in processes { process.signal(SIGKILL) } }
         let alone = try await computeOnce(period: period, database: database, people: people)
 
-        // The API as `chitra serve` runs it (its own pool, a 30 s statement timeout), in this
-        // process, on a free port; stopped by cancellation when the figures are in.
-        return try await Database.withRunning(url, statementTimeout: .seconds(30), logger: logger) { pool in
-            let server = APIServer(database: pool, requestsPerSecond: 100_000, burst: 100_000, logger: logger)
-            let port = Port()
-            let app = server.application(host: "127.0.0.1", port: 0) { bound in await port.set(bound) }
-            return try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await app.runService() }
-                defer { tasks.cancelAll() }
-                let bound = try await port.wait()
+        return try await BenchmarkAPI.serving(urls.api, logger: logger) { base in
                 let script = folder + "/api-load.lua"
                 try """
                     local paths = {"/api/v1/runs/31825/\(period)", "/api/v1/runs/31825/\(period)/disbursements?limit=100"}
@@ -92,7 +83,7 @@ struct APIBenchmark {
                 func load(seconds: Int) throws -> (ChildProcess, String) {
                     let log = folder + "/wrk-\(seconds).log"
                     return (try ChildProcess(executable: wrk, arguments: ["-t", "2", "-c", "\(connections)", "-d", "\(seconds)s", "--latency",
-                                                                           "-s", script, "http://127.0.0.1:\(bound)"], logPath: log), log)
+                                                                           "-s", script, base], logPath: log), log)
                 }
                 let (rest, restLog) = try load(seconds: 10)
                 _ = await rest.waitForExit()
@@ -109,7 +100,6 @@ struct APIBenchmark {
                               runSecondsUnderLoad: underLoad, requestsPerSecond: figures.requestsPerSecond, latencyP50Ms: figures.p50,
                               latencyP99Ms: figures.p99, requests: figures.requests, errors: figures.errors,
                               restRequestsPerSecond: atRest.requestsPerSecond, restLatencyP50Ms: atRest.p50, restLatencyP99Ms: atRest.p99)
-            }
         }
     }
 
@@ -122,19 +112,6 @@ struct APIBenchmark {
             try await Task.sleep(for: .milliseconds(100))
         }
         return (clock.now - start).seconds
-    }
-}
-
-/// The bound port, once the server listens.
-actor Port {
-    private var value: Int?
-    func set(_ port: Int) { value = port }
-    func wait() async throws -> Int {
-        for _ in 0..<600 {
-            if let value { return value }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw ValidationError("the API did not start listening within 30 s")
     }
 }
 

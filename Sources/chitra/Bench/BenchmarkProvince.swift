@@ -38,9 +38,16 @@ struct BenchmarkProvince {
     }
 
     /// Runs `body` with the application's handle (scoped to the province's districts and the
-    /// queue), its URL for worker processes, the province's people, and the owner's URL (for what
-    /// only the owner may read: the statements' statistics).
-    func with<T: Sendable>(_ body: @Sendable (Database, DatabaseURL, ProvincePeople, DatabaseURL) async throws -> T) async throws -> T {
+    /// queue), the database's URL for each role (workers', the API's, and the owner's, for what only
+    /// the owner may read: the statements' statistics), and the province's people.
+    /// The benchmark database's URL for each role: workers', the API's, the owner's.
+    struct URLs: Sendable {
+        var worker: DatabaseURL
+        var api: DatabaseURL
+        var owner: DatabaseURL
+    }
+
+    func with<T: Sendable>(_ body: @Sendable (Database, URLs, ProvincePeople) async throws -> T) async throws -> T {
         let logger = Self.logger
         let policy = try PolicyTable.bundled()
         let districts = self.districts
@@ -51,7 +58,7 @@ struct BenchmarkProvince {
         do {
             try await AdminStatement.createDatabase("chitra_bench", on: cluster.ownerURL(), logger: logger)
             if settings["shared_preload_libraries"]?.contains("pg_stat_statements") == true {
-                try await StatementStatistics.enable(in: "chitra_bench", of: cluster, logger: logger)
+                try await StatementStatistics.enable(superuser: cluster.superuserURL(database: "chitra_bench"), owner: LocalCluster.LoginRole.owner.rawValue, logger: logger)
             }
             let people = try await Database.withRunning(owner, scope: .owner, logger: logger) { database in
                 try await Migrator(database: database).migrate()
@@ -75,7 +82,7 @@ struct BenchmarkProvince {
             // Statistics and vacuum are the owner's work.
             try await Database.withRunning(owner, scope: .owner, logger: logger) { try await RunBenchmarkStatistics.vacuumAnalyze($0) }
             let result = try await Database.withRunning(url, scope: people.scope(districts), logger: logger) { database in
-                try await body(database, url, people, owner)
+                try await body(database, URLs(worker: url, api: cluster.url(.api, database: "chitra_bench"), owner: owner), people)
             }
             await cluster.stop(removingFolder: false)
             keepLog(of: cluster)

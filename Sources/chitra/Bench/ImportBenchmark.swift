@@ -81,15 +81,8 @@ struct ImportBenchmark {
                 return try await Tokens.create(TokenRequest(name: "Benchmark operator", role: .operator, districts: districts, expiresInDays: 1),
                                                by: .system("owner", districts: []), database: database).secret
             }
-            let result = try await Database.withRunning(cluster.url(.api, database: "chitra_bench"), statementTimeout: .seconds(30), logger: quiet) { pool in
-                let server = APIServer(database: pool, requestsPerSecond: 100_000, burst: 100_000, logger: quiet)
-                let port = Port()
-                let app = server.application(host: "127.0.0.1", port: 0) { bound in await port.set(bound) }
-                return try await withThrowingTaskGroup(of: Result?.self) { tasks in
-                    tasks.addTask { try await app.runService(); return nil }
-                    defer { tasks.cancelAll() }
-                    return try await importAll(files, api: "http://127.0.0.1:\(try await port.wait())", token: token)
-                }
+            let result = try await BenchmarkAPI.serving(cluster.url(.api, database: "chitra_bench"), logger: quiet) { base in
+                try await importAll(files, api: base, token: token)
             }
             await cluster.stop()
             return result

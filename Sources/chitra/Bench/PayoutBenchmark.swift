@@ -78,7 +78,7 @@ struct PayoutBenchmark {
                                                "shared_preload_libraries": "pg_stat_statements", "pg_stat_statements.max": "1000",
                                                "wal_init_zero": "off",
                                                "auto_explain.log_min_duration": "1000"])
-            .with { database, url, people, owner in try await measure(database: database, url: url, people: people, owner: owner) }
+            .with { database, urls, people in try await measure(database: database, url: urls.worker, people: people, owner: urls.owner) }
     }
 
     private func measure(database: Database, url: DatabaseURL, people: ProvincePeople, owner: DatabaseURL) async throws -> Result {

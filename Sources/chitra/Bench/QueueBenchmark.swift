@@ -30,7 +30,7 @@ struct QueueBenchmark {
         let url = cluster.ownerURL(database: "chitra_bench")
         do {
             try await AdminStatement.createDatabase("chitra_bench", on: cluster.ownerURL(), logger: logger)
-            try await StatementStatistics.enable(in: "chitra_bench", of: cluster, logger: logger)
+            try await StatementStatistics.enable(superuser: cluster.superuserURL(database: "chitra_bench"), owner: LocalCluster.LoginRole.owner.rawValue, logger: logger)
             let result = try await Database.withRunning(url, scope: .owner, logger: logger) { database in
                 try await Migrator(database: database).migrate()
                 // Enqueueing and the statistics are the owner's; the workers connect as the application.

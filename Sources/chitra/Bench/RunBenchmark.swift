@@ -46,7 +46,7 @@ struct RunBenchmark {
 
     func run() async throws -> Result {
         try await BenchmarkProvince(beneficiaries: beneficiaries, districtCount: districtCount, folder: folder, settings: settings, national: national)
-            .with { database, url, people, _ in try await measure(database: database, url: url, people: people) }
+            .with { database, urls, people in try await measure(database: database, url: urls.worker, people: people) }
     }
 
     private func measure(database: Database, url: DatabaseURL, people: ProvincePeople) async throws -> Result {

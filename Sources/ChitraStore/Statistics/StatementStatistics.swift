@@ -1,4 +1,3 @@
-import ChitraStore
 import Logging
 import PostgresNIO
 
@@ -14,12 +13,12 @@ public enum StatementStatistics {
         public var rows: Int
     }
 
-    /// Creates the extension in `database` as the cluster's bootstrap superuser (it is no trusted
-    /// extension, and the owner is no superuser) and lets the owner reset it.
-    public static func enable(in database: String, of cluster: LocalCluster, logger: Logger) async throws {
-        let url = cluster.superuserURL(database: database)
+    /// Creates the extension as a superuser (`superuser`: that database's URL; it is no trusted
+    /// extension, and the owner is no superuser) and lets `owner` reset it.
+    public static func enable(superuser url: DatabaseURL, owner: String, logger: Logger) async throws {
+        AdminStatement.checkIdentifier(owner)
         try await AdminStatement.execute(StatementStatisticsSQL.create, on: url, logger: logger)
-        try await AdminStatement.execute(StatementStatisticsSQL.allowReset, on: url, logger: logger)
+        try await AdminStatement.execute(StatementStatisticsSQL.allowReset(to: owner), on: url, logger: logger)
     }
 
     /// Forgets what was counted so far.
@@ -41,7 +40,7 @@ public enum StatementStatistics {
 
 enum StatementStatisticsSQL {
     static let create = "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
-    static let allowReset = "GRANT EXECUTE ON FUNCTION pg_stat_statements_reset(oid, oid, bigint) TO \(LocalCluster.LoginRole.owner.rawValue)"
+    static func allowReset(to owner: String) -> String { "GRANT EXECUTE ON FUNCTION pg_stat_statements_reset(oid, oid, bigint) TO \(owner)" }
     static let reset: PostgresQuery = "SELECT pg_stat_statements_reset()"
     static func top(limit: Int) -> PostgresQuery {
         """

@@ -1,4 +1,3 @@
-import ChitraStore
 import PostgresNIO
 
 /// What the run benchmark reads and does around its measurement, behind the store.

@@ -1,4 +1,3 @@
-import ChitraStore
 import PostgresNIO
 
 /// Figures of a payout for the benchmark: batches sent, transfers sent more than once (resends of

@@ -1,4 +1,3 @@
-import ChitraStore
 import PostgresNIO
 
 /// What the demo and the benchmarks read about the queue after a drain: the queries live here,

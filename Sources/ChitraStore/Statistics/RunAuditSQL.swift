@@ -1,5 +1,4 @@
 import ChitraCore
-import ChitraStore
 import PostgresNIO
 
 /// The raw reads of the audit of a month (`FirstRunAudit` in ChitraTesting): the tables as they
