@@ -53,9 +53,9 @@ let package = Package(
             resources: [.copy("Migrations")],
             swiftSettings: strict
         ),
-        // The workbench wing: a private PostgreSQL, child processes, the simulated post office and the
-        // benchmarks' statistics, for the tests, the demo, `chitra db` and `chitra bench`. No product
-        // target (Core, Store, Rails, Worker, API) depends on it.
+        // The workbench wing: a private PostgreSQL, child processes and the simulated post office, for
+        // the tests, the demo, `chitra db` and `chitra bench` (their SQL stays in ChitraStore). No
+        // product target (Core, Store, Rails, Worker, API) depends on it.
         .target(
             name: "ChitraLocal",
             dependencies: [
