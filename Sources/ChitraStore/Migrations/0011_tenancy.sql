@@ -28,7 +28,17 @@ BEGIN
     END IF;
 END
 $$;
-GRANT chitra_queue TO chitra_app;
+-- (Where the roles of migration 27 exist already, made by the cluster's superuser, only the
+-- worker's role may become the queue's: chitra_app is not made a member only for 27 to undo it. A
+-- membership is the cluster's, not the database's: granted and revoked by every database migrated
+-- afresh, two migrating at once collided on it.)
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'chitra_worker') THEN
+        GRANT chitra_queue TO chitra_app;
+    END IF;
+END
+$$;
 
 CREATE FUNCTION chitra_scope() RETURNS text[] LANGUAGE sql STABLE PARALLEL SAFE AS $$
     SELECT string_to_array(nullif(current_setting('chitra.districts', true), ''), ',')
