@@ -165,7 +165,7 @@ struct VerifiedCredentialTests {
     /// A role an attacker's session switches to, in the same transaction.
     static func becoming(_ role: String) -> String { "SELECT set_config('role', '\(role)', true)" }
 
-    @Test("with the API's password there is no role to switch to: the queue's, the worker's and the owner's are refused, and every table still reads nothing")
+    @Test("with the API's password the queue's, the worker's and the owner's roles are refused, and every table still reads nothing (the bulk loader's role reads nothing either: below)")
     func apiRole() async throws {
         try await TestPostgres.withDatabase { database in
             _ = try await Self.victim(database)
@@ -180,6 +180,61 @@ struct VerifiedCredentialTests {
                 }
             }
             #expect(try await TenancyTests.count("SELECT count(*) FROM jobs", database) == 1, "the run's plan job is there")
+        }
+    }
+
+    /// A person of `unit`, as a bulk load writes one (columns the register requires).
+    static func insertPerson(_ id: String, unit: String) -> String {
+        """
+        INSERT INTO beneficiaries (beneficiary_id, unit_code, full_name, commune_code, eligible_from, program, category,
+                                   payment_method, recipient, current_version, first_import_id, last_import_id)
+        VALUES ('\(id)', '\(unit)', 'Nguyễn Văn Chèn', '\(unit)', '2020-01-01', 'btxh', 'cao_tuoi_80', 'cash', 'self', 1, 1, 1)
+        """
+    }
+
+    @Test("the bulk loader's role (chitra_copy_in), which row-level security does not bind so that COPY may run: it reads no table and changes no row, and every row it inserts, by INSERT or by COPY, must belong to a unit the transaction's credential reaches")
+    func copyInRole() async throws {
+        try await TestPostgres.withDatabase { database in
+            let (operatorToken, _) = try await Self.victim(database)
+            try await Database.withRunning(try await TestPostgres.apiURL(of: database.url), maximumConnections: 2, logger: TestPostgres.logger) { pool in
+                let asLoader = Self.attack(credential: operatorToken) + ", " + Self.becoming("chitra_copy_in").dropFirst("SELECT ".count)
+                for table in Self.tables {
+                    #expect(await Self.run("SELECT count(*) FROM \(table)", after: asLoader, pool) == .refused("42501"), "\(table)")
+                }
+                #expect(await Self.run("UPDATE beneficiaries SET full_name = 'x'", after: asLoader, pool) == .refused("42501"))
+                #expect(await Self.run("DELETE FROM beneficiaries", after: asLoader, pool) == .refused("42501"))
+                #expect(await Self.run("TRUNCATE beneficiaries", after: asLoader, pool) == .refused("42501"))
+                // 31825 is not the operator's unit; nor is any unit reached without a credential.
+                #expect(await Self.run(Self.insertPerson("X31825-1", unit: "31825"), after: asLoader, pool) == .refused("42501"))
+                let uncredentialed = Self.attack(credential: "") + ", " + Self.becoming("chitra_copy_in").dropFirst("SELECT ".count)
+                #expect(await Self.run(Self.insertPerson("X31843-0", unit: "31843"), after: uncredentialed, pool) == .refused("42501"))
+                // By COPY, one row of another unit among rows of the operator's own fails them all.
+                let copied: Outcome
+                do {
+                    try await pool.transaction("copy as the loader") { connection in
+                        for try await _ in try await connection.query(PostgresQuery(unsafeSQL: asLoader), logger: TestPostgres.logger) {}
+                        try await connection.copyFrom(table: "beneficiaries", columns: [
+                            "beneficiary_id", "unit_code", "full_name", "commune_code", "eligible_from", "program", "category",
+                            "payment_method", "recipient", "current_version", "first_import_id", "last_import_id"], logger: TestPostgres.logger) { writer in
+                            var rows = ""
+                            for (id, unit) in [("X31843-1", "31843"), ("X31825-2", "31825"), ("X31843-2", "31843")] {
+                                rows += "\(id)\t\(unit)\tNguyễn Văn Chèn\t\(unit)\t2020-01-01\tbtxh\tcao_tuoi_80\tcash\tself\t1\t1\t1\n"
+                            }
+                            try await writer.write(ByteBuffer(string: rows))
+                        }
+                    }
+                    copied = .rows(3)
+                } catch let StoreError.query(state, _, _) {
+                    copied = .refused(state ?? "none")
+                } catch let error as PSQLError {
+                    copied = .refused(error.serverInfo?[.sqlState] ?? "\(error)")
+                }
+                #expect(copied == .refused("42501"))
+                // The operator's own unit, by INSERT: written.
+                #expect(await Self.run(Self.insertPerson("X31843-3", unit: "31843"), after: asLoader, pool) == .rows(0))
+            }
+            #expect(try await TenancyTests.count("SELECT count(*) FROM beneficiaries WHERE beneficiary_id LIKE 'X%'", database) == 1)
+            #expect(try await TenancyTests.count("SELECT count(*) FROM beneficiaries WHERE beneficiary_id = 'X31843-3'", database) == 1)
         }
     }
 

@@ -51,7 +51,9 @@ public enum AdminStatement {
     /// may create databases, end sessions, read statements' statistics, grant the application's
     /// roles and name the scope's settings in its functions (so that it migrates without being a
     /// superuser); `chitra_api` and `chitra_worker`, who log in with their passwords; and the roles
-    /// nobody logs in as, `chitra_app` and `chitra_queue` (migrations 11 and 27 grant them).
+    /// nobody logs in as, `chitra_app` and `chitra_queue` (migrations 11 and 27 grant them), and
+    /// `chitra_copy_in`, which bulk COPYs run as (migration 30: INSERT only, the tenant checked per
+    /// statement), granted here once for the cluster.
     public static func ensureRoles(ownerPassword: String, apiPassword: String, workerPassword: String,
                                    on url: DatabaseURL, logger: Logger) async throws {
         func quoted(_ password: String) -> String { password.replacingOccurrences(of: "'", with: "''") }
@@ -62,11 +64,14 @@ public enum AdminStatement {
                 IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'chitra_owner') THEN CREATE ROLE chitra_owner; END IF;
                 IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'chitra_api') THEN CREATE ROLE chitra_api; END IF;
                 IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'chitra_worker') THEN CREATE ROLE chitra_worker; END IF;
+                IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'chitra_copy_in') THEN CREATE ROLE chitra_copy_in NOLOGIN BYPASSRLS; END IF;
                 ALTER ROLE chitra_app NOLOGIN;
+                ALTER ROLE chitra_copy_in NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE BYPASSRLS;
                 ALTER ROLE chitra_owner LOGIN NOSUPERUSER CREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD '\(quoted(ownerPassword))';
                 ALTER ROLE chitra_api LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD '\(quoted(apiPassword))';
                 ALTER ROLE chitra_worker LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD '\(quoted(workerPassword))';
-                GRANT chitra_app, chitra_queue, chitra_api, chitra_worker TO chitra_owner WITH ADMIN OPTION;
+                GRANT chitra_app, chitra_queue, chitra_api, chitra_worker, chitra_copy_in TO chitra_owner WITH ADMIN OPTION;
+                GRANT chitra_copy_in TO chitra_api, chitra_worker;
                 GRANT pg_signal_backend, pg_read_all_stats TO chitra_owner;
                 -- Functions that set the scope's settings for themselves (SECURITY DEFINER … SET chitra.global)
                 -- are made by the owner: a non-superuser may name a custom setting there only if granted.

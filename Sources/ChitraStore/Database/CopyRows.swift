@@ -3,7 +3,8 @@ import PostgresNIO
 
 /// `COPY table (columns) FROM STDIN` of rows encoded by the caller in COPY's text format
 /// (`CopyFormat`): the queue's bulk enqueue. A worker's shards are written with `unnest` inserts
-/// instead (`RunShardWriter`), the register's import with its own COPY (`RegisterImporter`).
+/// instead (`RunShardWriter`), the register's import with its own COPY (`RegisterImporter`, as
+/// `CopyInRole`).
 ///
 /// PostgresNIO 1.33 stops the whole process (a `preconditionFailure`, "Copy mode is only supported
 /// for extended queries") when the server closes the connection between its CopyInResponse and

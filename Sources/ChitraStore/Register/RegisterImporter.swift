@@ -94,7 +94,8 @@ public struct RegisterImporter: Sendable {
         }
     }
 
-    /// A district's first register: rows go by COPY straight into `beneficiaries`. A duplicate id
+    /// A district's first register: rows go by COPY straight into `beneficiaries`, as
+    /// `chitra_copy_in` (`CopyInRole`: the database checks the rows' unit per statement). A duplicate id
     /// (in the file, or held by another district) stops the COPY; then this returns nil, having
     /// rolled back to its savepoint, and the staged way finds and reports each offending line.
     static func importDirect(file: RegisterFile, hashed: RegisterFile.Digest, importID: Int64, validator: RegisterRowValidator, on connection: PostgresConnection,
@@ -102,9 +103,8 @@ public struct RegisterImporter: Sendable {
         try await connection.execute("SAVEPOINT direct_import", logger: Database.quiet)
         let staged: Staged
         do {
-            staged = try await CopyRows.throughStaging(into: "beneficiaries", columns: RegisterImportSQL.beneficiaryCopyColumns,
-                                                     on: connection) { staging in
-                try await stage(file: file, hashed: hashed, validator: validator, table: staging,
+            staged = try await CopyInRole.run(on: connection) {
+                try await stage(file: file, hashed: hashed, validator: validator, table: "beneficiaries",
                                 columns: RegisterImportSQL.beneficiaryCopyColumns, on: connection, progress: progress) {
                     $0.appendBeneficiaryCopyLine(importID: importID, to: &$1)
                 }
