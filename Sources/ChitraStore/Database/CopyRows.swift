@@ -22,30 +22,16 @@ enum CopyRows {
         var bytes: [UInt8] = []
         for row in rows { encode(row, &bytes) }
         guard !bytes.isEmpty else { return }
-        try await throughStaging(into: table, columns: columns, on: connection) { staging in
-            try await send(bytes, into: staging, columns: columns, on: connection)
-        }
-    }
-
-    /// COPYs rows already encoded straight into `table` as `CopyInRole` (the database checks
-    /// their units per statement): a shard's disbursements and lines.
-    static func copyIn(_ bytes: [UInt8], into table: String, columns: [String], on connection: PostgresConnection) async throws {
-        guard !bytes.isEmpty else { return }
-        try await CopyInRole.run(on: connection) {
-            try await send(bytes, into: table, columns: columns, on: connection)
-        }
-    }
-
-    /// One COPY of `bytes`, sent in one write.
-    private static func send(_ bytes: [UInt8], into table: String, columns: [String], on connection: PostgresConnection) async throws {
         let buffer = ByteBuffer(bytes: bytes)
-        // PostgresNIO never answers a COPY sent on a closed connection (ClosedConnectionGuard).
-        guard !connection.isClosed else { throw StoreError.connectionClosed }
-        try await connection.copyFrom(table: table, columns: columns, logger: Database.quiet) { writer in
-            // Checked again here, after the server's CopyInResponse: a server that went away
-            // during that round trip would otherwise meet the write (see above).
+        try await throughStaging(into: table, columns: columns, on: connection) { staging in
+            // PostgresNIO never answers a COPY sent on a closed connection (ClosedConnectionGuard).
             guard !connection.isClosed else { throw StoreError.connectionClosed }
-            try await writer.write(buffer)
+            try await connection.copyFrom(table: staging, columns: columns, logger: Database.quiet) { writer in
+                // Checked again here, after the server's CopyInResponse: a server that went away
+                // during that round trip would otherwise meet the write (see above).
+                guard !connection.isClosed else { throw StoreError.connectionClosed }
+                try await writer.write(buffer)
+            }
         }
     }
 

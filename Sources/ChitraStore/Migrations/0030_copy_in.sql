@@ -36,7 +36,7 @@ END
 $$;
 
 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM chitra_copy_in;
-GRANT INSERT ON beneficiaries, disbursements, entitlement_lines TO chitra_copy_in;
+GRANT INSERT ON beneficiaries TO chitra_copy_in;
 -- The policies' functions, which the statement's check calls as this role.
 GRANT EXECUTE ON FUNCTION chitra_verified() TO chitra_copy_in;
 
@@ -71,8 +71,4 @@ END
 $$;
 
 CREATE TRIGGER beneficiaries_inserted_in_scope AFTER INSERT ON beneficiaries
-    REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION chitra_inserted_rows_in_scope();
-CREATE TRIGGER disbursements_inserted_in_scope AFTER INSERT ON disbursements
-    REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION chitra_inserted_rows_in_scope();
-CREATE TRIGGER entitlement_lines_inserted_in_scope AFTER INSERT ON entitlement_lines
     REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION chitra_inserted_rows_in_scope();

@@ -92,13 +92,6 @@ enum RunShardSQL {
 
     /// The shard's lines in one statement (measured as fast as COPY through a temporary table in a
     /// release build, and free of the driver's COPY precondition when the server goes away).
-    /// The columns a shard's lines are COPYed into, in `RunShardWriter`'s order.
-    static let lineCopyColumns = ["beneficiary_id", "run_period", "month", "kind", "amount_vnd", "unit_code", "run_id"]
-
-    /// The columns a shard's disbursements are COPYed into, in `RunShardWriter`'s order.
-    static let disbursementCopyColumns = ["beneficiary_id", "period", "unit_code", "run_id", "program", "amount_vnd",
-                                          "pending_recovery_vnd", "method", "rail", "end_to_end_id", "lines_implied"]
-
     static func insertLines(runID: Int64, district: String, period: Period, ids: [String], months: [String],
                             kinds: [String], amounts: [Int64]) -> PostgresQuery {
         """

@@ -62,9 +62,8 @@ struct RunShardWriter {
         } else {
             try await connection.execute("SAVEPOINT shard_rows", logger: Database.quiet)
             do {
-                try await CopyRows.copyIn(linesCopied, into: "entitlement_lines", columns: RunShardSQL.lineCopyColumns, on: connection)
-                try await CopyRows.copyIn(disbursementsCopied, into: "disbursements", columns: RunShardSQL.disbursementCopyColumns,
-                                          on: connection)
+                try await insertLines(lineColumns, skippingExisting: false, on: connection)
+                try await insertDisbursements(disbursementColumns(implying: true), skippingExisting: false, on: connection)
                 try await connection.execute("RELEASE SAVEPOINT shard_rows", logger: Database.quiet)
             } catch let error as PSQLError where error.sqlState == SQLState.uniqueViolation {
                 try await connection.execute("ROLLBACK TO SAVEPOINT shard_rows", logger: Database.quiet)
@@ -98,59 +97,6 @@ struct RunShardWriter {
     private struct DisbursementColumns {
         var ids: [String] = [], programs: [String] = [], amounts: [Int64] = [], pending: [Int64] = []
         var methods: [String] = [], rails: [String] = [], endToEndIDs: [String] = [], linesImplied: [Bool] = []
-    }
-
-    /// The lines their disbursement does not imply, in COPY's text format (`RunShardSQL.lineCopyColumns`).
-    private var linesCopied: [UInt8] {
-        var bytes: [UInt8] = []
-        for line in lines where !line.implied {
-            CopyFormat.append(line.beneficiaryID, to: &bytes)
-            bytes.append(9)
-            CopyFormat.appendFirstDay(of: period, to: &bytes)
-            bytes.append(9)
-            CopyFormat.appendFirstDay(of: line.month, to: &bytes)
-            bytes.append(9)
-            CopyFormat.append(line.kind.rawValue, to: &bytes)
-            bytes.append(9)
-            CopyFormat.append(line.amount, to: &bytes)
-            bytes.append(9)
-            CopyFormat.append(district, to: &bytes)
-            bytes.append(9)
-            CopyFormat.append(runID, to: &bytes)
-            bytes.append(10)
-        }
-        return bytes
-    }
-
-    /// The disbursements, each implying its line as computed, in COPY's text format
-    /// (`RunShardSQL.disbursementCopyColumns`).
-    private var disbursementsCopied: [UInt8] {
-        var bytes: [UInt8] = []
-        for disbursement in disbursements {
-            CopyFormat.append(disbursement.beneficiaryID, to: &bytes)
-            bytes.append(9)
-            CopyFormat.appendFirstDay(of: period, to: &bytes)
-            bytes.append(9)
-            CopyFormat.append(district, to: &bytes)
-            bytes.append(9)
-            CopyFormat.append(runID, to: &bytes)
-            bytes.append(9)
-            CopyFormat.append(disbursement.program.rawValue, to: &bytes)
-            bytes.append(9)
-            CopyFormat.append(disbursement.amount, to: &bytes)
-            bytes.append(9)
-            CopyFormat.append(disbursement.pendingRecovery, to: &bytes)
-            bytes.append(9)
-            CopyFormat.append(disbursement.method.rawValue, to: &bytes)
-            bytes.append(9)
-            CopyFormat.append(disbursement.rail.rawValue, to: &bytes)
-            bytes.append(9)
-            CopyFormat.append(EndToEndID.make(district: district, period: period, beneficiaryID: disbursement.beneficiaryID), to: &bytes)
-            bytes.append(9)
-            bytes.append(disbursement.linesImplied ? UInt8(ascii: "t") : UInt8(ascii: "f"))
-            bytes.append(10)
-        }
-        return bytes
     }
 
     /// The lines to write: those their disbursement does not imply.
