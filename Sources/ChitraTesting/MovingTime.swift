@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 
 /// A wall-clock time that moves only when a test moves it (`advance(by:)`), for the queue's
-/// statements (`QueueTime.given`): leases expire and delays pass without the test sleeping.
+/// statements (`DatabaseTime.given`): leases expire and delays pass without the test sleeping.
 public final class MovingTime: Sendable {
     private let current: Mutex<Date>
 
@@ -20,5 +20,5 @@ public final class MovingTime: Sendable {
     }
 
     /// The queue's time, read from this.
-    public var queueTime: QueueTime { QueueTime.given { [self] in now } }
+    public var databaseTime: DatabaseTime { DatabaseTime.given { [self] in now } }
 }

@@ -203,7 +203,7 @@ struct JobQueueTests {
     func rescue() async throws {
         try await TestPostgres.withDatabase { database in
             let time = MovingTime()
-            let queue = JobQueue(database: database, time: time.queueTime)
+            let queue = JobQueue(database: database, time: time.databaseTime)
             try await queue.enqueue([NewJob(kind: "a", districtCode: "954"),
                                      NewJob(kind: "b", districtCode: "954", maxAttempts: 1)])
             let jobs = try await queue.claim(limit: 2, owner: "dead", lease: .milliseconds(200))
@@ -230,7 +230,7 @@ struct JobQueueTests {
     func heartbeatAndRelease() async throws {
         try await TestPostgres.withDatabase { database in
             let time = MovingTime()
-            let queue = JobQueue(database: database, time: time.queueTime)
+            let queue = JobQueue(database: database, time: time.databaseTime)
             try await queue.enqueue(NewJob(kind: "a", districtCode: "954"))
             // Beats every 500 ms keep a 2 s lease alive for 3 s, longer than the lease itself.
             let job = try #require(try await queue.claim(limit: 1, owner: owner, lease: .seconds(2)).first)

@@ -48,6 +48,47 @@ struct TransferBatchingTests {
         }
     }
 
+    @Test("a retry and an inquiry fall due by the clock the rails are given: not before, and at once when the test moves it past their delay")
+    func retriesAndInquiriesByTheClock() async throws {
+        try await TestPostgres.withDatabase { database in
+            var file = RegisterFileBuilder(district: "954")
+            for (index, id) in ["R1", "R2"].enumerated() {
+                file.add(id, [.eligibleFrom: "2024-09", .paymentMethod: "bank", .bankCode: "970436",
+                              .accountNumber: "98765432\(index)", .accountName: id])
+            }
+            try await RunFixture.importRegister(file, database)
+            let runID = try await RunFixture.trigger("2024-09", autoApprove: true, database)
+            try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: RunFixture.policy)) { _ in
+                try await eventually("approved") { try await CashRailTests.states(database).values.filter { $0 == "approved" }.count == 2 }
+            }
+            let time = MovingTime()
+            let period = Period("2024-09")!
+            func batchDue() async throws -> [TransferBatching.Batch] {
+                try await TransferBatching.batchDue(runID: runID, district: "954", period: period, rail: .bank, time: time.databaseTime,
+                                                    database: database)
+            }
+            let batch = try await TransferBatchRecord.load(id: try #require(try await batchDue().first).id, database: database)
+            let transfers = try await batch.openTransfers(database: database).sorted { $0.beneficiaryID < $1.beneficiaryID }
+            try #require(transfers.map(\.beneficiaryID) == ["R1", "R2"])
+            // R1 rejected for a temporary reason (retried after ten minutes), R2 accepted (asked about after five).
+            _ = try await database.transaction("answers") { connection in
+                try await batch.record([(transfers[0], .rejected(reason: "AM04", retryable: true)), (transfers[1], .accepted)], problem: nil,
+                                       retry: RetryPolicy(base: .seconds(600), cap: .seconds(3_600), jitter: 0),
+                                       inquiryInterval: .seconds(300), time: time.databaseTime, on: connection)
+            }
+            #expect(try await batchDue().isEmpty)
+            #expect(try await RunRails.dueInquiries(runID: runID, limit: 10, time: time.databaseTime, database: database).isEmpty)
+            time.advance(by: .seconds(301))
+            #expect(try await RunRails.dueInquiries(runID: runID, limit: 10, time: time.databaseTime, database: database).map(\.beneficiaryID) == ["R2"])
+            #expect(try await batchDue().isEmpty, "R1's retry is not due yet")
+            time.advance(by: .seconds(300))
+            let retried = try await batchDue()
+            #expect(retried.map(\.transfers) == [1])
+            let again = try await TransferBatchRecord.load(id: try #require(retried.first).id, database: database)
+            #expect(try await again.openTransfers(database: database).map(\.beneficiaryID) == ["R1"])
+        }
+    }
+
     @Test("a transfer another batching took while this one waited for its row is left to it: sent once, no batch of nothing")
     func concurrentBatching() async throws {
         try await TestPostgres.withDatabase { database in

@@ -93,3 +93,10 @@ public struct ImportProblem: Error, Sendable, Hashable, CustomStringConvertible 
         column.map { "Line \(line), column \($0): \(message)" } ?? "Line \(line): \(message)"
     }
 }
+
+extension RegisterColumn {
+    /// Columns written YYYY-MM in files and stored as the month's first day.
+    public var isMonth: Bool {
+        self == .eligibleFrom || self == .eligibleUntil || self == .paidThrough || self == .changeFrom
+    }
+}

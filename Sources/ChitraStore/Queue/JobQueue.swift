@@ -8,9 +8,9 @@ import Logging
 public struct JobQueue: Sendable {
     public let database: Database
     /// The clock leases, delays and retention count by: the database's unless a test moves one.
-    public let time: QueueTime
+    public let time: DatabaseTime
 
-    public init(database: Database, time: QueueTime = .database) {
+    public init(database: Database, time: DatabaseTime = .database) {
         self.database = database
         self.time = time
     }

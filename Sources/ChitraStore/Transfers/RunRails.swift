@@ -35,11 +35,11 @@ public enum RunRails {
         return Motion(approved: 0, inFlight: 0, retrying: 0, waitingForFinance: 0)
     }
 
-    /// Accepted and pending transfers of the run whose next inquiry is due (at most `limit`).
-    public static func dueInquiries(runID: Int64, limit: Int, database: Database) async throws -> [OpenTransfer] {
+    /// Accepted and pending transfers of the run whose next inquiry is due by `time` (at most `limit`).
+    public static func dueInquiries(runID: Int64, limit: Int, time: DatabaseTime = .database, database: Database) async throws -> [OpenTransfer] {
         var transfers: [OpenTransfer] = []
         for try await (id, rail, institution, state, attempts, batch, amount, beneficiary) in try await database.query(
-            TransferSQL.dueInquiries(runID: runID, limit: limit), "read run \(runID)'s transfers due for an inquiry")
+            TransferSQL.dueInquiries(runID: runID, limit: limit, now: time.now), "read run \(runID)'s transfers due for an inquiry")
             .decode((String, String, String?, String, Int32, String, Int64, String).self) {
             guard let rail = Rail(rawValue: rail), let state = DisbursementState(rawValue: state) else { continue }
             transfers.append(OpenTransfer(endToEndID: id, beneficiaryID: beneficiary, amount: Money(dong: amount), rail: rail, institution: institution ?? "",

@@ -94,8 +94,10 @@ extension TransferBatchRecord {
     /// batch answered when none of its transfers is left without an outcome; `problem` is kept on
     /// the batch otherwise. In the caller's transaction.
     public func record(_ answers: [(OpenTransfer, DisbursementStateMachine.Answer)], problem: String?, retry: RetryPolicy,
-                       inquiryInterval: Duration, on connection: PostgresConnection) async throws -> TransferOutcomes.Summary {
-        let summary = try await TransferOutcomes.record(answers, batch: self, retry: retry, inquiryInterval: inquiryInterval, on: connection)
+                       inquiryInterval: Duration, time: DatabaseTime = .database,
+                       on connection: PostgresConnection) async throws -> TransferOutcomes.Summary {
+        let summary = try await TransferOutcomes.record(answers, batch: self, retry: retry, inquiryInterval: inquiryInterval, time: time,
+                                                        on: connection)
         try await connection.execute(TransferSQL.markAnsweredIfDone(batchID: id, runID: runID, error: problem), logger: Database.quiet)
         return summary
     }

@@ -34,10 +34,10 @@ public enum TransferOutcomes {
     }
 
     /// Records `answers` (one per transfer). `batch` is the batch they came from, when a resend of
-    /// what never arrived must go in a new batch.
+    /// what never arrived must go in a new batch. Retries and inquiries are due counted from `time`.
     public static func record(_ answers: [(OpenTransfer, DisbursementStateMachine.Answer)], batch: TransferBatchRecord?,
                               retry: RetryPolicy = RetryPolicy(), inquiryInterval: Duration = defaultInquiryInterval,
-                              on connection: PostgresConnection) async throws -> Summary {
+                              time: DatabaseTime = .database, on connection: PostgresConnection) async throws -> Summary {
         var summary = Summary()
         var ids: [String] = [], from: [String] = [], to: [String] = [], reasons: [String] = []
         var retryable: [Bool] = [], retryMilliseconds: [Int64] = [], inquireMilliseconds: [Int64] = []
@@ -98,7 +98,7 @@ public enum TransferOutcomes {
         if !ids.isEmpty {
             let written = try await count(connection.send(
                 TransferSQL.recordOutcomes(ids: ids, from: from, to: to, reasons: reasons, retryable: retryable,
-                                           retryMilliseconds: retryMilliseconds, inquireMilliseconds: inquireMilliseconds),
+                                           retryMilliseconds: retryMilliseconds, inquireMilliseconds: inquireMilliseconds, now: time.now),
                 logger: Database.quiet))
             summary.stale = ids.count - written
         }

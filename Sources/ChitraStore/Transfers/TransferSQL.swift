@@ -1,10 +1,14 @@
 import ChitraCore
+import Foundation
 import PostgresNIO
 
 /// The statements of the bank and wallet rails: batching, loading a batch, recording answers.
 enum TransferSQL {
-    /// Disbursements a batch may take: approved ones, and failed ones whose automatic retry is due.
-    static let due = "(d.state = 'approved' OR (d.state = 'failed' AND d.retry_at <= now()))"
+    /// Disbursements a batch may take: approved ones, and failed ones whose automatic retry is due
+    /// by the time bound as parameter `now` (NULL: the database's clock, `DatabaseTime`).
+    static func due(now parameter: Int) -> String {
+        "(d.state = 'approved' OR (d.state = 'failed' AND d.retry_at <= coalesce($\(parameter)::timestamptz, now())))"
+    }
 
     /// The rows of disbursements alias `d` still in batch `batch` of run `run` (SQL expressions):
     /// the batch id is not indexed (so that batching is a HOT update), a batch's transfers are found
@@ -140,15 +144,16 @@ enum TransferSQL {
     /// Records outcomes, each guarded by the state it leaves: (EndToEndId, from, to, reason or '',
     /// retryable, ms until the retry or -1, ms until the next inquiry or -1).
     static func recordOutcomes(ids: [String], from: [String], to: [String], reasons: [String], retryable: [Bool],
-                               retryMilliseconds: [Int64], inquireMilliseconds: [Int64]) -> PostgresQuery {
+                               retryMilliseconds: [Int64], inquireMilliseconds: [Int64], now: Date?) -> PostgresQuery {
         """
-        WITH changed AS (
+        WITH clock AS (SELECT coalesce(\(now)::timestamptz, now()) AS now),
+        changed AS (
             UPDATE disbursements d SET state = u.next,
                 failure_reason = CASE WHEN u.reason = '' THEN d.failure_reason ELSE u.reason END,
                 failure_retryable = CASE WHEN u.reason = '' THEN d.failure_retryable ELSE u.retryable END,
-                retry_at = CASE WHEN u.retry_ms < 0 THEN NULL ELSE now() + u.retry_ms * interval '1 millisecond' END,
-                inquire_at = CASE WHEN u.inquire_ms < 0 THEN NULL ELSE now() + u.inquire_ms * interval '1 millisecond' END
-            FROM unnest(\(ids)::text[], \(from)::text[], \(to)::text[], \(reasons)::text[], \(retryable)::bool[],
+                retry_at = CASE WHEN u.retry_ms < 0 THEN NULL ELSE clock.now + u.retry_ms * interval '1 millisecond' END,
+                inquire_at = CASE WHEN u.inquire_ms < 0 THEN NULL ELSE clock.now + u.inquire_ms * interval '1 millisecond' END
+            FROM clock, unnest(\(ids)::text[], \(from)::text[], \(to)::text[], \(reasons)::text[], \(retryable)::bool[],
                         \(retryMilliseconds)::int8[], \(inquireMilliseconds)::int8[]) AS u(id, previous, next, reason, retryable, retry_ms, inquire_ms)
             -- The array again, so that the planner takes the EndToEndId's index: joined to the
             -- unnest alone, it hashed a scan of the whole table for every batch of outcomes
@@ -190,11 +195,11 @@ enum TransferSQL {
     }
 
     /// Accepted and pending transfers of a run whose next inquiry is due.
-    static func dueInquiries(runID: Int64, limit: Int) -> PostgresQuery {
+    static func dueInquiries(runID: Int64, limit: Int, now: Date?) -> PostgresQuery {
         """
         SELECT d.end_to_end_id, d.rail, d.institution, d.state, d.attempts, coalesce(t.message_id, ''), d.amount_vnd, d.beneficiary_id FROM disbursements d
         LEFT JOIN transfer_batches t ON t.id = d.batch_id
-        WHERE d.run_id = \(runID) AND d.on_rails AND d.state IN ('accepted', 'pending') AND (d.inquire_at IS NULL OR d.inquire_at <= now())
+        WHERE d.run_id = \(runID) AND d.on_rails AND d.state IN ('accepted', 'pending') AND (d.inquire_at IS NULL OR d.inquire_at <= coalesce(\(now)::timestamptz, now()))
         ORDER BY d.inquire_at NULLS FIRST LIMIT \(limit)
         """
     }

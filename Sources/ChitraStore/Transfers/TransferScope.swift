@@ -1,4 +1,5 @@
 import ChitraCore
+import Foundation
 import PostgresNIO
 
 /// Which disbursements of a run a batching takes: what the rails' driver sends by itself (approved
@@ -14,12 +15,15 @@ public struct TransferScope: Sendable, Hashable {
     public var district: String
     public var rail: Rail
     public var selection: Selection
+    /// The time a retry is due by (`.due`): nil for the database's clock (`DatabaseTime`).
+    public var now: Date?
 
-    public init(runID: Int64, district: String, rail: Rail, selection: Selection) {
+    public init(runID: Int64, district: String, rail: Rail, selection: Selection, now: Date? = nil) {
         self.runID = runID
         self.district = district
         self.rail = rail
         self.selection = selection
+        self.now = now
     }
 
     func appendWhere(to query: inout PostgresQuery) {
@@ -28,7 +32,8 @@ public struct TransferScope: Sendable, Hashable {
         query.binds.append(rail.rawValue)
         switch selection {
         case .due:
-            query.sql += TransferSQL.due
+            query.sql += TransferSQL.due(now: query.binds.count + 1)
+            query.binds.append(now)
         case .failed(let batch, let reason):
             query.sql += "d.state = 'failed'"
             if let batch {

@@ -16,10 +16,13 @@ public struct RailSet: Sendable {
     public var batchSize: Int
     /// The longest wait between two rounds of inquiries about a batch of unknown outcome.
     public var longestInquiryWait: Duration
+    /// The time retries and inquiries fall due by: the database's clock, or a test's (`DatabaseTime`).
+    public var time: DatabaseTime
 
     public init(bank: (any TransferRail)? = nil, wallet: (any TransferRail)? = nil, retry: RetryPolicy = RetryPolicy(),
                 inquiryInterval: Duration = TransferOutcomes.defaultInquiryInterval, inquiryWidth: Int = 16,
-                batchSize: Int = TransferBatching.maximumTransfers, longestInquiryWait: Duration = .seconds(300)) {
+                batchSize: Int = TransferBatching.maximumTransfers, longestInquiryWait: Duration = .seconds(300),
+                time: DatabaseTime = .database) {
         self.bank = bank
         self.wallet = wallet
         self.retry = retry
@@ -27,6 +30,7 @@ public struct RailSet: Sendable {
         self.inquiryWidth = inquiryWidth
         self.batchSize = batchSize
         self.longestInquiryWait = longestInquiryWait
+        self.time = time
     }
 
     public static let none = RailSet()

@@ -69,7 +69,7 @@ public struct SubmitHandler: JobHandler {
     private func batchDue(runID: Int64, district: String, period: Period, database: Database, logger: Logger) async throws {
         for rail in [Rail.bank, .wallet] where rails.rail(rail) != nil {
             let batches = try await TransferBatching.batchDue(runID: runID, district: district, period: period, rail: rail,
-                                                              maximumTransfers: rails.batchSize, database: database)
+                                                              maximumTransfers: rails.batchSize, time: rails.time, database: database)
             if !batches.isEmpty {
                 logger.info("transfers batched", metadata: ["rail": "\(rail.rawValue)", "batches": "\(batches.count)",
                                                             "transfers": "\(batches.reduce(0) { $0 + $1.transfers })"])
@@ -80,11 +80,12 @@ public struct SubmitHandler: JobHandler {
     /// Asks the gateways about accepted and pending transfers whose inquiry is due, and records
     /// what they say.
     private func inquire(runID: Int64, database: Database, logger: Logger) async throws {
-        let due = try await RunRails.dueInquiries(runID: runID, limit: Self.inquiriesPerPass, database: database)
+        let due = try await RunRails.dueInquiries(runID: runID, limit: Self.inquiriesPerPass, time: rails.time, database: database)
         guard !due.isEmpty else { return }
         let (answers, problem) = await rails.inquireByBatch(due)
         let summary = try await database.transaction("record inquiries of run \(runID)") { connection in
-            try await TransferOutcomes.record(answers, batch: nil, retry: rails.retry, inquiryInterval: rails.inquiryInterval, on: connection)
+            try await TransferOutcomes.record(answers, batch: nil, retry: rails.retry, inquiryInterval: rails.inquiryInterval, time: rails.time,
+                                              on: connection)
         }
         logger.debug("accepted and pending transfers asked about", metadata: ["outcomes": "\(summary)"])
         if let problem { logger.notice("some inquiries got no answer", metadata: ["reason": "\(problem)"]) }

@@ -84,13 +84,15 @@ public struct TransferHandler: JobHandler {
         let unknown = answers.filter { $0.1 == .unknown }.count
         if unknown == 0 {
             let summary = try await context.withCompletingTransaction { connection in
-                try await batch.record(answers, problem: nil, retry: rails.retry, inquiryInterval: rails.inquiryInterval, on: connection)
+                try await batch.record(answers, problem: nil, retry: rails.retry, inquiryInterval: rails.inquiryInterval, time: rails.time,
+                                 on: connection)
             }
             logger.info("batch answered", metadata: ["outcomes": "\(summary)"])
             return
         }
         let summary = try await context.database.transaction("record the known outcomes of batch \(batch.messageID)") { connection in
-            try await batch.record(answers, problem: problem, retry: rails.retry, inquiryInterval: rails.inquiryInterval, on: connection)
+            try await batch.record(answers, problem: problem, retry: rails.retry, inquiryInterval: rails.inquiryInterval, time: rails.time,
+                                 on: connection)
         }
         logger.notice("batch outcome partly unknown: inquiring later", metadata: ["outcomes": "\(summary)", "reason": "\(problem)",
                                                                                  "unknown": "\(unknown)"])

@@ -1,7 +1,9 @@
-/// PostgreSQL's COPY text format, written into a byte array: values separated by tabs, rows by
+import ChitraCore
+
+/// PostgreSQL's COPY text format (the store's business, not the domain's), written into a byte array: values separated by tabs, rows by
 /// line breaks, backslash, tab, newline and carriage return escaped.
-public enum CopyFormat {
-    public static func append(_ text: String, to bytes: inout [UInt8]) {
+enum CopyFormat {
+    static func append(_ text: String, to bytes: inout [UInt8]) {
         var text = text
         text.withUTF8 { utf8 in
             guard utf8.contains(where: { $0 == 92 || $0 == 9 || $0 == 10 || $0 == 13 }) else {
@@ -23,7 +25,7 @@ public enum CopyFormat {
 
 extension CopyFormat {
     /// An integer in decimal.
-    public static func append(_ value: Int64, to bytes: inout [UInt8]) {
+    static func append(_ value: Int64, to bytes: inout [UInt8]) {
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
@@ -41,7 +43,7 @@ extension CopyFormat {
     }
 
     /// The first day of a month as a date, `YYYY-MM-01`.
-    public static func appendFirstDay(of month: Period, to bytes: inout [UInt8]) {
+    static func appendFirstDay(of month: Period, to bytes: inout [UInt8]) {
         let year = month.year, number = month.month
         bytes.append(UInt8(year / 1000 % 10) + 48)
         bytes.append(UInt8(year / 100 % 10) + 48)
@@ -57,7 +59,7 @@ extension CopyFormat {
 extension RegisterRow {
     /// The row as one typed COPY line: its line number, then every column in `RegisterColumn`
     /// order; empty values as NULL (`\N`), months as the first day of the month.
-    public func appendCopyLine(to bytes: inout [UInt8]) {
+    func appendCopyLine(to bytes: inout [UInt8]) {
         bytes.append(contentsOf: String(line).utf8)
         for column in RegisterColumn.allCases {
             bytes.append(9)
@@ -68,7 +70,7 @@ extension RegisterRow {
 
     /// The row as one COPY line of the `beneficiaries` table (columns in
     /// `RegisterColumn.beneficiaryOrder`, then version 1 and the import that created it).
-    public func appendBeneficiaryCopyLine(importID: Int64, to bytes: inout [UInt8]) {
+    func appendBeneficiaryCopyLine(importID: Int64, to bytes: inout [UInt8]) {
         for (index, column) in RegisterColumn.beneficiaryOrder.enumerated() {
             if index > 0 { bytes.append(9) }
             appendCopyValue(column, to: &bytes)
@@ -78,7 +80,7 @@ extension RegisterRow {
 
     /// One value: NULL (`\N`) when empty, months as their first day.
     func appendCopyValue(_ column: RegisterColumn, to bytes: inout [UInt8]) {
-        let value = values[column.ordinal]
+        let value = self[column]
         if value.isEmpty {
             bytes.append(92)
             bytes.append(UInt8(ascii: "N"))
@@ -91,19 +93,14 @@ extension RegisterRow {
 
 extension RegisterColumn {
     /// The register's columns as the `beneficiaries` table holds them (no line, no change_from).
-    public static let beneficiaryOrder: [RegisterColumn] = [
+    static let beneficiaryOrder: [RegisterColumn] = [
         .beneficiaryID, .districtCode, .fullName, .cccd, .phone, .communeCode, .eligibleFrom, .eligibleUntil, .paidThrough,
         .deceasedOn, .program, .category, .paymentMethod, .bankCode, .accountNumber, .accountName, .walletProvider,
         .walletID, .recipient, .recipientName, .recipientCCCD,
     ]
 
-    /// Columns written YYYY-MM in files and stored as the month's first day.
-    public var isMonth: Bool {
-        self == .eligibleFrom || self == .eligibleUntil || self == .paidThrough || self == .changeFrom
-    }
-
     /// The SQL type of the column in the database.
-    public var sqlType: String {
+    var sqlType: String {
         isMonth || self == .deceasedOn ? "date" : "text"
     }
 }

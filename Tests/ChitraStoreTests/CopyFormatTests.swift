@@ -1,4 +1,5 @@
 import ChitraCore
+@testable import ChitraStore
 import Testing
 
 @Suite("COPY text format")
