@@ -192,8 +192,16 @@ let package = Package(
             dependencies: ["ChitraStore", "ChitraTesting", "ChitraLocal", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: strict
         ),
+        // Runs, payouts, workers and their processes against a real PostgreSQL (and the bank's simulator).
         .testTarget(
-            name: "ChitraWorkerTests",
+            name: "ChitraIntegrationTests",
+            dependencies: ["ChitraWorker", "ChitraStore", "ChitraRails", "ChitraTesting", "ChitraLocal", .product(name: "PostgresNIO", package: "postgres-nio"),
+                           .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            swiftSettings: strict
+        ),
+        // The `chitra` command line as people use it: the built executable, run as a process.
+        .testTarget(
+            name: "ChitraCLITests",
             dependencies: ["ChitraWorker", "ChitraStore", "ChitraRails", "ChitraTesting", "ChitraLocal", .product(name: "PostgresNIO", package: "postgres-nio"),
                            .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: strict

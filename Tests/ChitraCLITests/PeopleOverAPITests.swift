@@ -34,7 +34,7 @@ struct PeopleOverAPITests {
                                                             district: "31825", by: .test("admin", role: .admin), database: database)
                 try await BankSimulatorProcess.with([]) { simulator in
                     try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: RunFixture.policy,
-                                                                                                      rails: PayoutTests.rails(simulator)),
+                                                                                                      rails: PayoutFixture.rails(simulator)),
                                                        configure: { $0.concurrency = 4 }) { _ in
                         let computed = try await chitra(["run", "--period", "2026-07", "--unit", "31825", "--wait"])
                         #expect(computed.status == 0 && computed.output.contains("300/300 beneficiaries computed, 1/1 shards, computed"), "\(computed.output)")
@@ -44,9 +44,9 @@ struct PeopleOverAPITests {
                         #expect(approved.status == 0 && approved.output.hasPrefix("Approved the run of district 31825 for 2026-07 by Trần Thị Kế Toán"),
                                 "\(approved.output)")
                         let runID = try #require(try await RunStatus.list(period: Period("2026-07"), districts: ["31825"], database: database).first).runID
-                        try await eventually(timeout: .seconds(120), "the rails settle") { try await PayoutTests.railsSettled(runID, database) }
+                        try await eventually(timeout: .seconds(120), "the rails settle") { try await PayoutFixture.railsSettled(runID, database) }
                     }
-                    try await PayoutTests.checkLedger(simulator, reconciles: false, database)
+                    try await PayoutFixture.checkLedger(simulator, reconciles: false, database)
                 }
             }
             result = try await chitra(["status"] + month)

@@ -29,7 +29,7 @@ struct PayoutCrashTests {
             let archive = NSTemporaryDirectory() + "chitra-archive-\(UUID().uuidString.prefix(8))"
             defer { try? FileManager.default.removeItem(atPath: archive) }
             try await TestPostgres.withRunning(url) { database in
-                let runID = try await PayoutTests.approvedMonth(count: 3_000, database)
+                let runID = try await PayoutFixture.approvedMonth(count: 3_000, database)
                 try await BankSimulatorProcess.with(["--faults", "realistic", "--no-dedup", "--seed", "3", "--archive", archive]) { simulator in
                     let rails = ["--bank-url", simulator.bankURL, "--wallet-url", simulator.walletURL, "--rail-timeout-ms", "800",
                                  "--inquiry-ms", "200", "--transfer-retry-base-ms", "50", "--batch-size", "40", "--concurrency", "4"]
@@ -49,7 +49,7 @@ struct PayoutCrashTests {
                     var random = SystemRandomNumberGenerator()
                     let clock = ContinuousClock()
                     let deadline = clock.now + .seconds(150)
-                    while clock.now < deadline, try await !PayoutTests.railsSettled(runID, database) {
+                    while clock.now < deadline, try await !PayoutFixture.railsSettled(runID, database) {
                         try await Task.sleep(for: .milliseconds(700))
                         if killing, kills < 12 {
                             let index = Int.random(in: 0..<workers.count, using: &random)
@@ -59,11 +59,11 @@ struct PayoutCrashTests {
                             kills += 1
                         }
                     }
-                    let settled = try await PayoutTests.railsSettled(runID, database)
-                    let seen = try await PayoutTests.seen(database)
+                    let settled = try await PayoutFixture.railsSettled(runID, database)
+                    let seen = try await PayoutFixture.seen(database)
                     #expect(settled, "\(seen)")
-                    _ = try await FinanceRerun.fallBack(FinanceScope(district: "31825", period: PayoutTests.period), by: .test("finance", role: .finance), database: database)
-                    let (file, _, _) = try await PostOffice.confirmations(district: "31825", period: PayoutTests.period, paidOn: "2026-06-10",
+                    _ = try await FinanceRerun.fallBack(FinanceScope(district: "31825", period: PayoutFixture.period), by: .test("finance", role: .finance), database: database)
+                    let (file, _, _) = try await PostOffice.confirmations(district: "31825", period: PayoutFixture.period, paidOn: "2026-06-10",
                                                                          notFound: { $0.hasSuffix("3") }, database: database)
                     defer { try? FileManager.default.removeItem(atPath: file) }
                     _ = try await CashConfirmation.confirm(path: file, by: .test("post office", role: .finance), database: database)
@@ -73,7 +73,7 @@ struct PayoutCrashTests {
                     for worker in workers { worker.signal(SIGTERM) }
                     for worker in workers { await worker.waitForExit() }
                     if killing { #expect(kills >= 5, "\(kills) kills") }
-                    try await PayoutTests.checkLedger(simulator, database)
+                    try await PayoutFixture.checkLedger(simulator, database)
                 }
                 let files = try FileManager.default.subpathsOfDirectory(atPath: archive).filter { $0.hasSuffix(".xml") }.map { archive + "/" + $0 }
                 let verdict = try await ISO20022Validator.validate(files: files)
