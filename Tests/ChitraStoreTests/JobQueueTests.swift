@@ -153,25 +153,28 @@ struct JobQueueTests {
     @Test("failures back off exponentially, then the job is discarded with its last error")
     func backoffAndDiscard() async throws {
         try await TestPostgres.withDatabase { database in
-            let queue = JobQueue(database: database)
+            let time = MovingTime()
+            let queue = JobQueue(database: database, time: time.databaseTime)
             let policy = RetryPolicy(base: .seconds(2), cap: .seconds(60), jitter: 0)
             let id = try await queue.enqueue(NewJob(kind: "flaky", districtCode: "954", maxAttempts: 3)).id
             for attempt in 1...3 {
-                try await database.client.query("UPDATE jobs SET run_at = now() WHERE id = \(id)")
                 let job = try #require(try await queue.claim(limit: 1, owner: owner, lease: .seconds(30)).first)
                 #expect(job.attempt == Int32(attempt))
                 let delay = policy.delay(afterAttempt: attempt)
-                let before = Date()
+                let reported = time.now
                 try await queue.finish([JobOutcome(jobID: id, attempt: job.attempt,
                                                    result: .failed(error: "boom \(attempt)", delay: delay))], owner: owner)
-                let after = Date()
                 let record = try await queue.show(id: id)
                 if attempt < 3 {
                     // 2 s, then 4 s: run_at is the time of the report plus the backoff.
                     let seconds = Double(delay.wholeMilliseconds) / 1000
                     #expect(seconds == [2.0, 4.0][attempt - 1])
                     #expect(record.state == .retryable)
-                    #expect(record.runAt >= before.addingTimeInterval(seconds - 0.05) && record.runAt <= after.addingTimeInterval(seconds + 0.05))
+                    #expect(abs(record.runAt.timeIntervalSince(reported.addingTimeInterval(seconds))) < 0.001)
+                    // Not due a moment before its delay ends; due when it has.
+                    time.advance(by: delay - .milliseconds(10))
+                    #expect(try await queue.claim(limit: 1, owner: owner, lease: .seconds(30)).isEmpty)
+                    time.advance(by: .milliseconds(10))
                 }
             }
             let record = try await queue.show(id: id)
@@ -265,11 +268,14 @@ struct JobQueueTests {
     @Test("only one process leads maintenance at a time; the pruner deletes old finished jobs")
     func leadershipAndPruning() async throws {
         try await TestPostgres.withDatabase { database in
-            let queue = JobQueue(database: database)
+            let time = MovingTime()
+            let queue = JobQueue(database: database, time: time.databaseTime)
             try await queue.enqueue((0..<5).map { _ in NewJob(kind: "a", districtCode: "954") })
             let jobs = try await queue.claim(limit: 5, owner: owner, lease: .seconds(30))
             try await queue.finish(jobs.map { JobOutcome(jobID: $0.id, attempt: $0.attempt, result: .completed) }, owner: owner)
-            try await database.client.query("UPDATE jobs SET finalized_at = now() - interval '2 days'")
+            // Within the retention, nothing goes; two days later, all five.
+            #expect(try await queue.maintain(completedRetention: .seconds(3600), failedRetention: .seconds(3600)).pruned == 0)
+            time.advance(by: .seconds(2 * 86_400))
             // Hold leadership in another transaction: the pass must not run.
             try await database.transaction("hold leadership") { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(\(0x0C41_7241_0002 as Int64))", logger: TestPostgres.logger)
