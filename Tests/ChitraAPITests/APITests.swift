@@ -211,6 +211,25 @@ struct APITests {
         }
     }
 
+    @Test("an administrator may revoke the token they are using: revoked and audited in their name, and refused from the next request on")
+    func revokeOwnToken() async throws {
+        try await Self.withAPI { client, url in
+            let person = TestPerson("Quản trị tự thu hồi", .admin)
+            let token = try await TestTokens.shared.token(for: person, url: url)
+            let (listed, text) = try await Self.send(client, .get, "/api/v1/tokens", token: token)
+            #expect(listed == 200)
+            let tokens = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] ?? []
+            let id = try #require(tokens.first { $0["name"] as? String == person.name }?["id"] as? Int)
+            let (revoked, answer) = try await Self.send(client, .delete, "/api/v1/tokens/\(id)", token: token)
+            #expect(revoked == 200, "\(answer)")
+            #expect(try await Self.send(client, .get, "/api/v1/tokens", token: token).status == 401)
+            let entries = try await TestPostgres.withRunning(url) {
+                try await RunFixture.count("SELECT count(*) FROM audit_log WHERE actor = '\(person.name)' AND subject = 'token \(id)'", $0)
+            }
+            #expect(entries == 1)
+        }
+    }
+
     @Test("malformed JSON, unknown fields, wrong types, bad parameters and huge pages are 4xx with a sentence, never a 500")
     func badInput() async throws {
         try await Self.withAPI { client, url in

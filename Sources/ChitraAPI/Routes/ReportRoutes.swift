@@ -25,7 +25,7 @@ struct ReportRoutes: Sendable {
                 guard let earlier = try QueryParameters(request: request).period("compare") else {
                     throw APIError.badRequest("Name the earlier month: ?compare=YYYY-MM.")
                 }
-                guard earlier < period else { throw APIError.badRequest("compare takes a month before the report's.") }
+                guard earlier < period else { throw APIError(.unprocessableContent, "compare takes a month before the report's.") }
                 let caller = try await Caller.authorize(request, .read, districts: units ?? [], server: server)
                 let report = try await MonthlyReports.make(period: period, districts: units, province: province, database: caller.database)
                 return try JSONResponse.encode(try await MonthlyReports.compare(report, with: earlier, database: caller.database))

@@ -85,12 +85,17 @@ public enum Tokens {
     /// Revokes token `id` at once. Audited.
     public static func revoke(id: Int64, by admin: Identity, database: Database) async throws -> TokenRecord {
         try await database.scoped(Scope(global: true)).transaction("revoke token \(id)") { connection in
-            guard let record = try await records(try await connection.send(TokenSQL.revoke(id: id, by: admin.name), logger: Database.quiet)).first else {
-                let existing = try await records(try await connection.send(TokenSQL.byID(id), logger: Database.quiet))
-                throw existing.isEmpty ? Failure.notFound(id) : Failure.alreadyRevoked(id)
+            guard let existing = try await records(try await connection.send(TokenSQL.byID(id), logger: Database.quiet)).first else {
+                throw Failure.notFound(id)
             }
+            guard existing.revokedAt == nil else { throw Failure.alreadyRevoked(id) }
+            // Audited first, while the admin's token still verifies: an admin may revoke the very
+            // token they use, after which the database no longer takes it as anyone's.
             try await AuditLog.append(AuditEntry(by: admin, .manageTokens, district: nil, subject: "token \(id)",
-                                                 before: ["revoked": false], after: ["revoked": true, "name": .text(record.name)]), on: connection)
+                                                 before: ["revoked": false], after: ["revoked": true, "name": .text(existing.name)]), on: connection)
+            guard let record = try await records(try await connection.send(TokenSQL.revoke(id: id, by: admin.name), logger: Database.quiet)).first else {
+                throw Failure.alreadyRevoked(id)
+            }
             return record
         }
     }
