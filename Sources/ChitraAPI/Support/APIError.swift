@@ -68,7 +68,7 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
             case .invalidJob: return APIError(.unprocessableContent, error.description)
             default: break
             }
-            if case .query(sqlState: SQLState.queryCanceled, _, _) = error {
+            if error.isStatementTimeout {
                 return APIError(.serviceUnavailable, "The request took too long and was stopped; nothing of it was kept. Try again.")
             }
             return APIError(.internalServerError, "The database could not do this; it is logged for the operators.")

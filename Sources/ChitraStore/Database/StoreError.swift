@@ -106,12 +106,24 @@ extension StoreError {
 }
 
 /// The SQLSTATEs Chitra tells apart, by name: matched here and nowhere as bare strings.
-public enum SQLState {
-    public static let uniqueViolation = "23505"
-    public static let queryCanceled = "57014"
-    public static let undefinedTable = "42P01"
-    public static let duplicateDatabase = "42P04"
-    public static let insufficientPrivilege = "42501"
+enum SQLState {
+    static let uniqueViolation = "23505"
+    static let queryCanceled = "57014"
+    static let undefinedTable = "42P01"
+    static let duplicateDatabase = "42P04"
+    static let insufficientPrivilege = "42501"
+}
+
+extension StoreError {
+    /// The statement ran past its timeout (or was cancelled): nothing of it was kept.
+    public var isStatementTimeout: Bool {
+        if case .query(SQLState.queryCanceled, _, _) = self { true } else { false }
+    }
+
+    /// A row with the same key is there already.
+    public var isDuplicate: Bool {
+        if case .query(SQLState.uniqueViolation, _, _) = self { true } else { false }
+    }
 }
 
 extension PSQLError {

@@ -85,7 +85,7 @@ extension JobQueue {
                                                      after: ["state": .text(state), "kind": .text(record.kind.rawValue)]), on: connection)
                 return record
             }
-        } catch StoreError.query(sqlState: SQLState.uniqueViolation, _, _) {
+        } catch let error as StoreError where error.isDuplicate {
             throw StoreError.invalidJob("another live job holds the unique key of job \(id)")
         }
         if let changed { return changed }
