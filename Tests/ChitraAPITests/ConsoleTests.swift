@@ -294,6 +294,34 @@ struct ConsoleTests {
         }
     }
 
+    @Test("a person's page says in words what the register holds in codes: programme and category, method, bank, recipient, commune, months; the codes stay beside in small type")
+    func personInWords() async throws {
+        try await Self.withConsole { browser, _, url in
+            try await TestPostgres.withRunning(url) { database in
+                var file = RegisterFileBuilder(district: "31843")
+                file.add("W1", [.paymentMethod: "bank", .bankCode: "970436", .accountNumber: "0123456789", .accountName: "W1",
+                                .recipient: "authorized", .recipientName: "Lê Văn Nhận", .recipientCCCD: "095987654321"])
+                _ = try await RegisterImporter(database: database, policy: try PolicyTable.bundled())
+                    .importFile(at: try file.write(), district: "31843", by: .test("operator", role: .operator))
+            }
+            _ = try await browser.login(try await TestTokens.shared.token(for: TestPerson("Op Chữ", .operator, districts: ["31843"]), url: url))
+            var page = try await browser.send(.get, "/console/beneficiaries?q=W1")
+            for words in ["Bảo trợ xã hội", "Người từ 80 tuổi không có lương hưu, trợ cấp bảo hiểm xã hội", "Ngân hàng", "Vietcombank",
+                          "Người được ủy quyền", "Xã Hồng Dân"] {
+                #expect(page.text.contains(words), "\(words) missing from \(page.text)")
+            }
+            for code in [">btxh", ">bank<", ">authorized", "· cao_tuoi_80"] {
+                #expect(!page.text.contains(code), "\(code) shown as a word")
+            }
+            #expect(page.text.contains("<small class=\"code\">970436</small>") && page.text.contains("<small class=\"code\">31843</small>"))
+            _ = try await browser.send(.get, "/console/language?to=en&back=/console/beneficiaries")
+            page = try await browser.send(.get, "/console/beneficiaries?q=W1")
+            for words in ["Social assistance", "Aged 80+ without pension", "Bank", "An authorised person"] {
+                #expect(page.text.contains(words), "\(words) missing from \(page.text)")
+            }
+        }
+    }
+
     @Test("the language switch returns only to a page of the console; both languages have every word")
     func languageAndWords() async throws {
         #expect(Set(ConsoleTexts.vietnamese.keys) == Set(ConsoleTexts.english.keys))

@@ -102,18 +102,24 @@ struct ConsoleLookupPages: Sendable {
                 let text = (request.uri.queryParameters.get("q").map { String($0) } ?? "").trimmingCharacters(in: .whitespaces)
                 guard text.count <= 100 else { throw APIError.badRequest("A search is at most 100 characters.") }
                 let people = text.isEmpty ? [] : try await BeneficiaryLookup.find(text, database: caller.database)
+                let policy = try PolicyTable.bundled()
                 var context = console.context(caller, language: language, title: language.text("beneficiaries"), request: request)
                 context["query"] = text
                 context["searched"] = !text.isEmpty
                 context["people"] = people.map { person -> [String: Any] in
                     [
                         "beneficiaryID": person.beneficiaryID, "district": person.district, "fullName": person.fullName,
-                        "cccd": person.cccd ?? "—", "communeCode": person.communeCode, "program": person.program, "category": person.category,
-                        "paymentMethod": person.paymentMethod, "institution": person.institution ?? "", "account": person.account ?? "—",
-                        "accountReview": person.accountReview, "recipient": person.recipient, "recipientName": person.recipientName ?? "",
+                        "cccd": person.cccd ?? "—", "communeCode": person.communeCode, "communeName": person.communeName ?? person.communeCode,
+                        "program": language.text("program." + person.program), "category": person.category,
+                        "categoryLabel": ConsolePersonWords.category(person.category, program: person.program, policy: policy, language),
+                        "paymentMethod": ConsolePersonWords.method(person.paymentMethod, language), "institution": person.institution ?? "",
+                        "institutionName": ConsolePersonWords.institution(person.institution, method: person.paymentMethod),
+                        "account": person.account ?? "—", "accountReview": person.accountReview,
+                        "recipient": language.text("recipient." + person.recipient), "recipientName": person.recipientName ?? "",
                         "activeLabel": language.text(person.active ? "yes" : "no"), "hasPayments": !person.disbursements.isEmpty,
                         "payments": person.disbursements.prefix(12).map { payment -> [String: Any] in
-                            ["period": payment.period, "amount": Money(dong: payment.amountVND).description, "method": payment.method,
+                            ["period": ConsoleMessages.month(payment.period, language), "amount": Money(dong: payment.amountVND).description,
+                             "method": ConsolePersonWords.method(payment.method, language),
                              "state": payment.state.rawValue, "stateLabel": language.state(payment.state.rawValue), "reason": payment.failureReason ?? "",
                              "reasonMeaning": payment.failureReason.map { ReasonTexts.text($0, language).meaning } ?? "",
                              "lines": payment.lines.map { line in

@@ -68,8 +68,9 @@ extension PolicyTable {
             guard let thousandths = thousandths(row["coefficient"] ?? ""), thousandths > 0 else {
                 throw .badTable(file: "categories.csv", line: line, problem: "coefficient is not a positive decimal with at most 3 places")
             }
+            let vietnamese = row["description_vi"] ?? ""
             return Category(program: program, code: row["category"] ?? "", coefficientThousandths: thousandths,
-                            description: row["description_vi"] ?? "")
+                            description: vietnamese, descriptionEnglish: row["description_en"].flatMap { $0.isEmpty ? nil : $0 } ?? vietnamese)
         }
     }
 

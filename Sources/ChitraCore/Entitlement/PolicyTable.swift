@@ -12,6 +12,8 @@ public struct PolicyTable: Sendable {
         /// Thousandths: 1.5 is 1500.
         public var coefficientThousandths: Int64
         public var description: String
+        /// The description in English (the Vietnamese one when the table gives none).
+        public var descriptionEnglish: String
     }
 
     /// Per program, sorted by `from`.

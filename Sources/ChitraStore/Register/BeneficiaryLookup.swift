@@ -13,6 +13,9 @@ public enum BeneficiaryLookup {
         /// Masked: only the last four digits.
         public var cccd: String?
         public var communeCode: String
+        /// The commune's name in the catalogue: the commune of that code whose validity meets the
+        /// person's payout unit's (codes are reused over time).
+        public var communeName: String?
         public var program: String
         public var category: String
         public var paymentMethod: String
@@ -55,9 +58,9 @@ public enum BeneficiaryLookup {
             var people: [Person] = []
             let rows = try await connection.send(BeneficiaryLookupSQL.find(query, limit: limit), logger: Database.quiet)
             for try await row in rows.decode((String, String, String, String?, String, String, String, String, String?, String?, String,
-                                              String?, Bool, Bool).self) {
+                                              String?, Bool, Bool, String?).self) {
                 people.append(Person(beneficiaryID: row.0, district: row.1, fullName: row.2, cccd: row.3.map(CitizenID.masked), communeCode: row.4,
-                                     program: row.5, category: row.6, paymentMethod: row.7, institution: row.8,
+                                     communeName: row.14, program: row.5, category: row.6, paymentMethod: row.7, institution: row.8,
                                      account: row.9.map(CitizenID.masked), recipient: row.10, recipientName: row.11, active: row.12,
                                      accountReview: row.13))
             }
@@ -89,8 +92,12 @@ enum BeneficiaryLookupSQL {
             SELECT beneficiary_id, unit_code, full_name, cccd, commune_code, program, category, payment_method,
                    coalesce(bank_code, wallet_provider), coalesce(account_number, wallet_id), recipient, recipient_name,
                    deceased_on IS NULL AND (eligible_until IS NULL OR eligible_until >= date_trunc('month', now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date),
-                   account_review
-            FROM beneficiaries
+                   account_review,
+                   (SELECT c.name_with_type FROM units p
+                    JOIN units c ON c.level = 'commune' AND c.code = b.commune_code AND c.validity && p.validity
+                    WHERE p.code = b.unit_code AND p.level IN ('district', 'commune')
+                    ORDER BY c.valid_from DESC NULLS LAST LIMIT 1)
+            FROM beneficiaries b
             WHERE beneficiary_id = \(text) OR cccd = \(text) OR chitra_fold(full_name) LIKE chitra_fold(\(pattern))
             ORDER BY beneficiary_id = \(text) DESC, full_name, beneficiary_id
             LIMIT \(limit)
