@@ -319,6 +319,9 @@ struct ConsoleTests {
             for words in ["Social assistance", "Aged 80+ without pension", "Bank", "An authorised person"] {
                 #expect(page.text.contains(words), "\(words) missing from \(page.text)")
             }
+            // The report's total row in the page's language too.
+            page = try await browser.send(.get, "/console/report?period=2026-05")
+            #expect(page.text.contains("Whole province") && !page.text.contains("Toàn tỉnh"), "\(page.text)")
         }
     }
 

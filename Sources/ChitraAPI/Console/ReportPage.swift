@@ -34,7 +34,7 @@ public enum ReportPage {
         let failures = d.failuresByReason.keys.sorted().map { "\($0): \(d.failuresByReason[$0]!)" }.joined(separator: ", ")
         let a = d.accounts
         return [
-            "isTotal": total, "district": d.district, "name": d.districtName,
+            "isTotal": total, "district": d.district, "name": total ? language.text("wholeProvince") : d.districtName,
             "stateLabel": total ? "" : language.state(d.runState?.rawValue ?? "none"), "frozen": d.frozen && !total,
             "beneficiaries": VietnameseNumber.grouped(d.beneficiaries), "entitled": Money(dong: d.entitledVND).description,
             "bank": cell(d.paid.bank), "wallet": cell(d.paid.wallet), "cash": cell(d.paid.cash), "cashHome": cell(d.paid.cashHome),
