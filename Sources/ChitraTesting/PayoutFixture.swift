@@ -48,39 +48,20 @@ public enum PayoutFixture {
         try RegisterFileBuilder.temporaryFile(Data(json.utf8))
     }
 
+    /// The count a test's own statement makes.
     public static func count(_ sql: PostgresQuery, _ database: Database) async throws -> Int {
-        var result = 0
-        for try await value in try await database.client.query(sql).decode(Int64.self) { result = Int(value) }
-        return result
+        try await FixtureReadings.count(sql, database)
     }
 
-    public struct Disbursement: Sendable, Hashable {
-        public var endToEndID: String
-        public var beneficiaryID: String
-        public var amount: Int64
-        public var state: String
-        public var rail: String
-    }
+    public typealias Disbursement = FixtureReadings.Disbursement
 
     public static func disbursements(_ database: Database) async throws -> [Disbursement] {
-        var result: [Disbursement] = []
-        for try await (id, beneficiary, amount, state, rail) in try await database.client.query(
-            "SELECT end_to_end_id, beneficiary_id, amount_vnd, state, rail FROM disbursements").decode((String, String, Int64, String, String).self) {
-            result.append(Disbursement(endToEndID: id, beneficiaryID: beneficiary, amount: amount, state: state, rail: rail))
-        }
-        return result
+        try await FixtureReadings.disbursements(database)
     }
 
     /// The disbursements by state and the jobs' last errors, for a wait that timed out.
     public static func seen(_ database: Database) async throws -> String {
-        var errors: [String] = []
-        for try await (kind, state, error) in try await database.client.query(
-            "SELECT kind, state::text, coalesce(last_error, '') FROM jobs WHERE last_error IS NOT NULL ORDER BY id DESC LIMIT 5")
-            .decode((String, String, String).self) { errors.append("\(kind) \(state): \(error)") }
-        for try await (total, missing, batches) in try await database.client.query(
-            "SELECT count(*), count(*) FILTER (WHERE institution IS NULL), (SELECT count(*) FROM transfer_batches) FROM disbursements WHERE rail <> 'cash'")
-            .decode((Int64, Int64, Int64).self) { errors.append("\(total) by bank or wallet, \(missing) without a creditor, \(batches) batches") }
-        return "\(try await byState(database)); jobs: \(errors)"
+        "\(try await byState(database)); jobs: \(try await FixtureReadings.troubles(database))"
     }
 
     public static func byState(_ database: Database) async throws -> [String: Int] {

@@ -47,16 +47,12 @@ public enum RunFixture {
     }
 
     public static func disbursements(_ period: String, _ database: Database) async throws -> [String: Int64] {
-        var amounts: [String: Int64] = [:]
-        let rows = try await database.client.query(
-            "SELECT beneficiary_id, amount_vnd FROM disbursements WHERE period = \(period + "-01")::date")
-        for try await (id, amount) in rows.decode((String, Int64).self) { amounts[id] = amount }
-        return amounts
+        try await FixtureReadings.amounts(Period(period)!, database)
     }
 
+    /// The count a test's own statement makes.
     public static func count(_ sql: String, _ database: Database) async throws -> Int {
-        for try await value in try await database.client.query(PostgresQuery(unsafeSQL: sql)).decode(Int64.self) { return Int(value) }
-        return 0
+        try await FixtureReadings.count(PostgresQuery(unsafeSQL: sql), database)
     }
 
     /// The recorded control totals equal those counted from the run's disbursements.

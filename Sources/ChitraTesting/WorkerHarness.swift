@@ -1,3 +1,4 @@
+import ChitraLocal
 import ChitraStore
 import ChitraWorker
 import Foundation
@@ -29,20 +30,7 @@ public enum WorkerHarness {
             if let maintenance {
                 services.append(MaintenanceService(database: queuePool, configuration: maintenance, logger: TestPostgres.logger))
             }
-            let group = ServiceGroup(services: services, logger: TestPostgres.logger)
-            return try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                do {
-                    let result = try await body(worker)
-                    await group.triggerGracefulShutdown()
-                    try await tasks.waitForAll()
-                    return result
-                } catch {
-                    await group.triggerGracefulShutdown()
-                    tasks.cancelAll()
-                    throw error
-                }
-            }
+            return try await ServicesAround.run(services, logger: TestPostgres.logger) { try await body(worker) }
         }
     }
 }

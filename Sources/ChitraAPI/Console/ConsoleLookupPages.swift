@@ -102,7 +102,6 @@ struct ConsoleLookupPages: Sendable {
                 let text = (request.uri.queryParameters.get("q").map { String($0) } ?? "").trimmingCharacters(in: .whitespaces)
                 guard text.count <= 100 else { throw APIError.badRequest("A search is at most 100 characters.") }
                 let people = text.isEmpty ? [] : try await BeneficiaryLookup.find(text, database: caller.database)
-                let policy = try PolicyTable.bundled()
                 var context = console.context(caller, language: language, title: language.text("beneficiaries"), request: request)
                 context["query"] = text
                 context["searched"] = !text.isEmpty
@@ -111,7 +110,7 @@ struct ConsoleLookupPages: Sendable {
                         "beneficiaryID": person.beneficiaryID, "district": person.district, "fullName": person.fullName,
                         "cccd": person.cccd ?? "—", "communeCode": person.communeCode, "communeName": person.communeName ?? person.communeCode,
                         "program": language.text("program." + person.program), "category": person.category,
-                        "categoryLabel": ConsolePersonWords.category(person.category, program: person.program, policy: policy, language),
+                        "categoryLabel": ConsolePersonWords.category(person.category, program: person.program, language),
                         "paymentMethod": ConsolePersonWords.method(person.paymentMethod, language), "institution": person.institution ?? "",
                         "institutionName": ConsolePersonWords.institution(person.institution, method: person.paymentMethod),
                         "account": person.account ?? "—", "accountReview": person.accountReview,

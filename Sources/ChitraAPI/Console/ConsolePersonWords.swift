@@ -3,8 +3,11 @@ import ChitraCore
 /// A person's codes as an official reads them: the category's description, the method, the bank
 /// or wallet by name (the code beside it in small type, on the page, where staff need it).
 enum ConsolePersonWords {
-    static func category(_ code: String, program: String, policy: PolicyTable, _ language: ConsoleLanguage) -> String {
-        guard let program = Program(rawValue: program), let category = policy.category(code, program: program) else { return code }
+    /// The decree tables shipped with Chitra, read once: the categories' descriptions.
+    static let policy: PolicyTable? = try? PolicyTable.bundled()
+
+    static func category(_ code: String, program: String, _ language: ConsoleLanguage) -> String {
+        guard let program = Program(rawValue: program), let category = policy?.category(code, program: program) else { return code }
         return language == .vi ? category.description : category.descriptionEnglish
     }
 

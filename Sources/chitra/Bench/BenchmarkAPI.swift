@@ -1,8 +1,8 @@
 import ArgumentParser
 import ChitraAPI
+import ChitraLocal
 import ChitraStore
 import Logging
-import ServiceLifecycle
 
 /// The API as `chitra serve` runs it (its own pool of the API's role, a 30 s statement timeout), in
 /// the benchmark's process on a free port of 127.0.0.1, while `body` runs with its base address.
@@ -12,22 +12,7 @@ enum BenchmarkAPI {
             let server = APIServer(database: pool, requestsPerSecond: 100_000, burst: 100_000, logger: logger)
             let port = Port()
             let app = server.application(host: "127.0.0.1", port: 0) { bound in await port.set(bound) }
-            // Stopped gracefully when `body` ends, as `chitra serve` stops: a server cancelled
-            // instead logs its open connections' cancellation as errors.
-            let group = ServiceGroup(services: [app], logger: logger)
-            return try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                do {
-                    let result = try await body("http://127.0.0.1:\(try await port.wait())")
-                    await group.triggerGracefulShutdown()
-                    try await tasks.waitForAll()
-                    return result
-                } catch {
-                    await group.triggerGracefulShutdown()
-                    tasks.cancelAll()
-                    throw error
-                }
-            }
+            return try await ServicesAround.run([app], logger: logger) { try await body("http://127.0.0.1:\(try await port.wait())") }
         }
     }
 }
