@@ -325,9 +325,72 @@ struct ConsoleTests {
         }
     }
 
+    @Test("the audit log in words for finance, the province and auditors: who, what, where, when; filtered by unit, person, action and day, a page at a time; an operator is refused")
+    func auditPage() async throws {
+        try await Self.withConsole { browser, other, url in
+            try await Self.computeMay(of: "31825", url)
+            // Finance of 31825: the unit's import and trigger, in words; not 31843's trigger.
+            _ = try await browser.login(try await TestTokens.shared.token(for: TestPerson("Kế toán Nhật ký", .finance, districts: ["31825"]), url: url))
+            var page = try await browser.send(.get, "/console/home")
+            #expect(page.text.contains(#"<a href="/console/audit">Nhật ký</a>"#), "the menu leads to it")
+            page = try await browser.send(.get, "/console/audit")
+            #expect(page.status == 200 && page.text.contains("Nhật ký thao tác") && page.text.contains("Khởi chạy đợt chi <small class=\"code\">run.trigger</small>")
+                    && page.text.contains("Nhập danh sách đối tượng <small class=\"code\">import</small>") && page.text.contains("tháng 5/2026")
+                    && page.text.contains("Trạng thái: Đang lập kế hoạch") && page.text.contains("<td>đợt chi ") && page.text.contains("<td>lần nhập ")
+                    && page.text.contains("Cán bộ vận hành") && !page.text.contains("31843"), "\(page.text)")
+            // By action, by person, by day (typed either way).
+            page = try await browser.send(.get, "/console/audit?action=import")
+            #expect(page.text.contains(#"code">import<"#) && !page.text.contains(#"code">run.trigger<"#), "\(page.text)")
+            page = try await browser.send(.get, "/console/audit?q=OPERATOR")
+            #expect(page.text.contains(#"code">import<"#) && !page.text.contains(#"code">run.trigger<"#), "the importer's name, not op's: \(page.text)")
+            let today = VietnamTime.today()
+            page = try await browser.send(.get, "/console/audit?from=\(today.day)/\(today.period.month)/\(today.period.year)&to=\(today)")
+            #expect(page.text.contains(#"code">import<"#) && page.text.contains(#"code">run.trigger<"#), "\(page.text)")
+            let tomorrow = VietnamTime.today(Date().addingTimeInterval(86_400))
+            page = try await browser.send(.get, "/console/audit?from=\(tomorrow)")
+            #expect(page.text.contains("Không có mục nào khớp.") && !page.text.contains(#"code">import<"#), "\(page.text)")
+            page = try await browser.send(.get, "/console/audit?from=32/1/2026")
+            #expect(page.status == 400 && page.text.contains("Ngày viết theo dạng 5/7/2026 hoặc 2026-07-05.") && page.text.contains("/console/audit"),
+                    "\(page.text)")
+            page = try await browser.send(.get, "/console/audit?action=read")
+            #expect(page.status == 400 && page.text.contains("Không có thao tác này trong nhật ký."), "\(page.text)")
+            page = try await browser.send(.get, "/console/audit?unit=31843")
+            #expect(page.status == 404 && !page.text.contains(#"code">run.trigger<"#), "another unit's log: \(page.status) \(page.text)")
+            // In English, the same entries in English words.
+            _ = try await browser.send(.get, "/console/language?to=en&back=%2Fconsole%2Faudit")
+            page = try await browser.send(.get, "/console/audit")
+            #expect(page.text.contains("Run triggered") && page.text.contains("State: Planning") && page.text.contains("Register imported")
+                    && page.text.contains("<td>run ") && page.text.contains("2026-05"), "\(page.text)")
+            // The province reads both units' entries.
+            _ = try await other.login(try await TestTokens.shared.token(for: TestPerson("Tỉnh Nhật ký", .province, province: "96"), url: url))
+            page = try await other.send(.get, "/console/audit?action=run.trigger")
+            #expect(page.text.contains("<td>31843</td>") && page.text.contains("<td>31825</td>"), "\(page.text)")
+            // An operator is refused, and has no link to it.
+            let operatorBrowser = Browser(browser.client)
+            _ = try await operatorBrowser.login(try await TestTokens.shared.token(for: TestPerson("Vận hành", .operator, districts: ["31825"]), url: url))
+            page = try await operatorBrowser.send(.get, "/console/audit")
+            #expect(page.status == 403 && page.text.contains("Bạn không có quyền làm việc này.") && !page.text.contains(#"href="/console/audit""#),
+                    "\(page.text)")
+        }
+        // A page at a time, newest first: the next page starts after the last entry shown.
+        try await TestPostgres.withDatabase { database in
+            for unit in ["31825", "31843", "31867"] {
+                _ = try await RunCoordinator(database: database).trigger(period: Period("2026-05")!, districts: [unit], by: .test("op", role: .operator),
+                                                                         autoApprove: false)
+            }
+            let first = try await AuditLog.page(.init(action: .triggerRun), limit: 2, database: database)
+            #expect(first.entries.map(\.district) == ["31867", "31843"])
+            let second = try await AuditLog.page(.init(action: .triggerRun, before: first.nextBefore), limit: 2, database: database)
+            #expect(second.entries.map(\.district) == ["31825"] && second.nextBefore == nil)
+        }
+    }
+
     @Test("the language switch returns only to a page of the console; both languages have every word")
     func languageAndWords() async throws {
         #expect(Set(ConsoleTexts.vietnamese.keys) == Set(ConsoleTexts.english.keys))
+        for action in ConsoleAuditWords.recordedActions {
+            #expect(ConsoleTexts.vietnamese["action." + action.rawValue] != nil, "action.\(action.rawValue)")
+        }
         for state in RunState.allCases.map(\.rawValue) + DisbursementState.allCases.map(\.rawValue) + ["none"] {
             #expect(ConsoleTexts.vietnamese["state." + state] != nil, "state.\(state)")
         }

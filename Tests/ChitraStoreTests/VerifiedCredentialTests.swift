@@ -266,6 +266,20 @@ struct VerifiedCredentialTests {
                                "chitrajob_\(job.id)_\(leaseSecret)"] {                                      // none
                     #expect(await Self.run(count, after: Self.attack(credential: forged), pool) == .rows(0), "\(forged.prefix(14))…")
                 }
+                // The lease's very parts, each out of its form: nothing either (the real lease, unchanged, reads its unit).
+                let credential = String(service.dropFirst("chitrasvc_".count))
+                for malformed in ["chitrajob_\(job.id)_\(leaseSecret)_\(service)_x",                 // a sixth part
+                                  "chitrajob_\(job.id)x_\(leaseSecret)_\(service)",                  // an id not a number
+                                  "chitrajob_0\(String(repeating: "0", count: 18))\(job.id)_\(leaseSecret)_\(service)",   // an id too long
+                                  "chitrajob__\(leaseSecret)_\(service)",                             // no id
+                                  "chitrajob_\(job.id)_\(leaseSecret)-_\(service)",                  // a secret with another character
+                                  "chitrajob_\(job.id)_\(leaseSecret.prefix(19))_\(service)",         // a secret too short
+                                  "chitrajob_\(job.id)_\(leaseSecret)_chitrasvx_\(credential)",       // another service prefix
+                                  "chitrajob_\(job.id)_\(leaseSecret)_chitrasvc_\(credential.prefix(19))",
+                                  "Chitrajob_\(job.id)_\(leaseSecret)_\(service)"] {
+                    #expect(await Self.run(count, after: Self.attack(credential: malformed), pool) == .rows(0), "\(malformed)")
+                }
+                #expect(await Self.run(count, after: Self.attack(credential: "chitrajob_\(job.id)_\(leaseSecret)_\(service)"), pool) == .rows(3))
                 let queue = Self.becoming("chitra_queue")
                 #expect(await Self.run("SELECT count(*) FROM jobs", after: queue, pool) == .rows(1), "the queue sees jobs (ids and states only)")
                 #expect(await Self.run(count, after: queue, pool) == .refused("42501"))

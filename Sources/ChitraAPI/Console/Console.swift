@@ -62,7 +62,8 @@ struct Console: Sendable {
         if let caller {
             context["user"] = ["name": caller.identity.name, "role": language.text("role." + caller.identity.role.rawValue),
                                "districts": caller.identity.districts.joined(separator: ", "),
-                               "canMove": Access.decide(caller.identity, .moveRegister, districts: []) == .allowed]
+                               "canMove": Access.decide(caller.identity, .moveRegister, districts: []) == .allowed,
+                               "canReadAudit": ConsoleAuditPage.mayRead(caller.identity)]
             context["csrf"] = caller.csrf
             if let flash = sessions.takeFlash(caller.sessionID) { context[flash.isProblem ? "problem" : "notice"] = flash.text }
         }
@@ -152,5 +153,6 @@ struct Console: Sendable {
         ConsoleConfirmPages(console: self).add(to: console)
         ConsoleLookupPages(console: self).add(to: console)
         ConsoleMovePages(console: self).add(to: console)
+        ConsoleAuditPage(console: self).add(to: console)
     }
 }

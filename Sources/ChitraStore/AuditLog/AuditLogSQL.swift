@@ -14,14 +14,20 @@ enum AuditLogSQL {
             """
     }
 
-    static func list(district: String?, since: Date?, limit: Int) -> PostgresQuery {
-        """
-        SELECT id, at, actor, actor_role, actor_token_id, action, unit_code, to_char(period, 'YYYY-MM'), subject,
-               before::text, after::text
-        FROM audit_log
-        WHERE (\(district)::text IS NULL OR unit_code = \(district)) AND (\(since)::timestamptz IS NULL OR at >= \(since))
-        ORDER BY id DESC LIMIT \(limit)
-        """
+    /// Newest first; the text is looked for in the actor's name and the subject, case aside.
+    static func list(_ filter: AuditLog.Filter, limit: Int) -> PostgresQuery {
+        let action = filter.action?.rawValue
+        let text = filter.text.map { $0.lowercased() }
+        return """
+            SELECT id, at, actor, actor_role, actor_token_id, action, unit_code, to_char(period, 'YYYY-MM'), subject,
+                   before::text, after::text
+            FROM audit_log
+            WHERE (\(filter.unit)::text IS NULL OR unit_code = \(filter.unit)) AND (\(action)::text IS NULL OR action = \(action))
+              AND (\(filter.since)::timestamptz IS NULL OR at >= \(filter.since)) AND (\(filter.until)::timestamptz IS NULL OR at < \(filter.until))
+              AND (\(filter.before)::int8 IS NULL OR id < \(filter.before))
+              AND (\(text)::text IS NULL OR strpos(lower(actor), \(text)) > 0 OR strpos(lower(subject), \(text)) > 0)
+            ORDER BY id DESC LIMIT \(limit)
+            """
     }
 
     static func json(_ summary: [String: AuditValue]?) -> String? {

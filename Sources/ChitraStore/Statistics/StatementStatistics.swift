@@ -11,6 +11,8 @@ public enum StatementStatistics {
         public var calls: Int
         public var totalMilliseconds: Double
         public var rows: Int
+        /// Time spent planning it (counted with `pg_stat_statements.track_planning` on; 0 otherwise).
+        public var planMilliseconds: Double = 0
     }
 
     /// Creates the extension as a superuser (`superuser`: that database's URL; it is no trusted
@@ -30,9 +32,9 @@ public enum StatementStatistics {
     /// the statistics themselves left out).
     public static func top(_ owner: Database, limit: Int) async throws -> [Statement] {
         var statements: [Statement] = []
-        for try await (query, calls, total, rows) in try await owner.query(StatementStatisticsSQL.top(limit: limit), "read pg_stat_statements")
-            .decode((String, Int64, Double, Int64).self) {
-            statements.append(Statement(query: query, calls: Int(calls), totalMilliseconds: total, rows: Int(rows)))
+        for try await (query, calls, total, rows, plan) in try await owner.query(StatementStatisticsSQL.top(limit: limit), "read pg_stat_statements")
+            .decode((String, Int64, Double, Int64, Double).self) {
+            statements.append(Statement(query: query, calls: Int(calls), totalMilliseconds: total, rows: Int(rows), planMilliseconds: plan))
         }
         return statements
     }
@@ -44,9 +46,9 @@ enum StatementStatisticsSQL {
     static let reset: PostgresQuery = "SELECT pg_stat_statements_reset()"
     static func top(limit: Int) -> PostgresQuery {
         """
-        SELECT regexp_replace(query, '\\s+', ' ', 'g'), calls, total_exec_time, rows
+        SELECT regexp_replace(query, '\\s+', ' ', 'g'), calls, total_exec_time, rows, total_plan_time
         FROM pg_stat_statements WHERE query NOT ILIKE '%pg_stat_statements%'
-        ORDER BY total_exec_time DESC LIMIT \(Int64(limit))
+        ORDER BY total_exec_time + total_plan_time DESC LIMIT \(Int64(limit))
         """
     }
 }

@@ -31,6 +31,9 @@ struct RunBenchmark {
         var lines: Int
         var disbursements: Int
         var workerPeakMemoryBytes: Int
+        /// With `pg_stat_statements` preloaded: the statements that took the database's time while
+        /// computing, the most first (planning apart with `pg_stat_statements.track_planning`).
+        var statements: [StatementStatistics.Statement] = []
         var machine = MachineState.current
         var date = ISO8601DateFormatter().string(from: Date())
 
@@ -40,16 +43,32 @@ struct RunBenchmark {
             \(beneficiaries) beneficiaries in \(districts) \(districts > 7 ? "communes" : "unit\(districts == 1 ? "" : "s")") computed in \(String(format: "%.1f", seconds)) s = \(String(format: "%.0f", Double(beneficiaries) / max(seconds, 1e-9))) beneficiaries/s with \(workers) worker process(es) × \(concurrency), shards of \(shardSize)
               plans (snapshot marks and shard jobs) done after \(String(format: "%.1f", planSeconds)) s; \(lines) lines, \(disbursements) disbursements written
               worker peak memory \(String(format: "%.0f", Double(workerPeakMemoryBytes) / 1e6)) MB
-            """
+            """ + statementsText
+        }
+
+        /// The statements, one short line each (none without `pg_stat_statements`).
+        var statementsText: String {
+            guard !statements.isEmpty else { return "" }
+            let total = statements.map { $0.totalMilliseconds + $0.planMilliseconds }.reduce(0, +)
+            return "\n  the database's time computing, by statement (pg_stat_statements; \(String(format: "%.1f", total / 1000)) s in these):"
+                + statements.map {
+                    "\n    \(String(format: "%6.1f", $0.totalMilliseconds / 1000)) s executing, \(String(format: "%5.1f", $0.planMilliseconds / 1000)) s planning, \($0.calls) calls: \($0.query.prefix(100))"
+                }.joined()
         }
     }
 
     func run() async throws -> Result {
         try await BenchmarkProvince(beneficiaries: beneficiaries, districtCount: districtCount, folder: folder, settings: settings, national: national)
-            .with { database, urls, people in try await measure(database: database, url: urls.worker, people: people) }
+            .with { database, urls, people in try await measure(database: database, urls: urls, people: people) }
     }
 
-    private func measure(database: Database, url: DatabaseURL, people: ProvincePeople) async throws -> Result {
+    private var countsStatements: Bool { settings["shared_preload_libraries"]?.contains("pg_stat_statements") == true }
+
+    private func measure(database: Database, urls: BenchmarkProvince.URLs, people: ProvincePeople) async throws -> Result {
+        let url = urls.worker
+        if countsStatements {
+            try await Database.withRunning(urls.owner, scope: .owner, logger: BenchmarkProvince.logger) { try await StatementStatistics.reset($0) }
+        }
         let clock = ContinuousClock()
         let start = clock.now
         _ = try await RunCoordinator(database: database).trigger(period: Period(year: 2026, month: 6)!, districts: nil,
@@ -73,9 +92,12 @@ struct RunBenchmark {
         for process in processes { await process.waitForExit() }
         let runs = try await RunStatus.list(period: nil, districts: nil, database: database)
         let lines = try await RunBenchmarkStatistics.lineCount(database)
+        let statements = countsStatements
+            ? try await Database.withRunning(urls.owner, scope: .owner, logger: BenchmarkProvince.logger) { try await StatementStatistics.top($0, limit: 25) }
+            : []
         return Result(beneficiaries: beneficiaries, workers: workers, concurrency: concurrency, shardSize: shardSize,
                       districts: national?.units.count ?? districtCount, seconds: seconds,
                       planSeconds: planSeconds, lines: lines, disbursements: runs.map(\.disbursements).reduce(0, +),
-                      workerPeakMemoryBytes: peak)
+                      workerPeakMemoryBytes: peak, statements: statements)
     }
 }
