@@ -325,6 +325,39 @@ struct ConsoleTests {
         }
     }
 
+    @Test("a person's page says how their latest month went: a transfer fallen back to cash shows as cash from its rail, and the bank's word that they died or that the account is blocked shows as a warning with what to do")
+    func personWarnings() async throws {
+        try await Self.withConsole { browser, _, url in
+            try await TestPostgres.withRunning(url) { database in
+                var file = RegisterFileBuilder(district: "31843")
+                for person in ["G1", "G2", "G3"] { file.add(person, [.paymentMethod: "bank", .bankCode: "970436", .accountNumber: "0123456789", .accountName: person]) }
+                _ = try await RegisterImporter(database: database, policy: try PolicyTable.bundled())
+                    .importFile(at: try file.write(), district: "31843", by: .test("operator", role: .operator))
+                // G1's May fell back to cash and was paid there; G2's May: the bank says G2 died; G3's: paid by bank.
+                try await database.client.query("""
+                    INSERT INTO disbursements (beneficiary_id, period, unit_code, run_id, program, amount_vnd, method, rail, end_to_end_id,
+                                               state, failure_reason)
+                    SELECT f.person, '2026-05-01', '31843', r.id, 'btxh', 500000, 'bank', 'bank', 'CT31843202605N' || f.person, f.state, f.reason
+                    FROM runs r, (VALUES ('G1', 'paid_cash', 'AC01'), ('G2', 'failed', 'MD07'), ('G3', 'paid', NULL)) AS f(person, state, reason)
+                    WHERE r.unit_code = '31843'
+                    """)
+            }
+            _ = try await browser.login(try await TestTokens.shared.token(for: TestPerson("Op Cảnh báo", .operator, districts: ["31843"]), url: url))
+            var page = try await browser.send(.get, "/console/beneficiaries?q=G1")
+            #expect(page.text.contains("Ngân hàng; tháng 5/2026: Tiền mặt (chuyển từ ngân hàng)")
+                    && page.text.contains("<td>Tiền mặt (chuyển từ ngân hàng)</td>") && !page.text.contains("role=\"alert\""), "\(page.text)")
+            page = try await browser.send(.get, "/console/beneficiaries?q=G2")
+            #expect(page.text.contains("⚠ tháng 5/2026: Người hưởng đã mất.") && page.text.contains("role=\"alert\""), "\(page.text)")
+            page = try await browser.send(.get, "/console/beneficiaries?q=G3")
+            #expect(!page.text.contains("role=\"alert\"") && !page.text.contains("chuyển từ") && page.text.contains("<td>Ngân hàng</td>"), "\(page.text)")
+            _ = try await browser.send(.get, "/console/language?to=en&back=/console/beneficiaries")
+            page = try await browser.send(.get, "/console/beneficiaries?q=G1")
+            #expect(page.text.contains("Bank; 2026-05: Cash (fell back from bank)"), "\(page.text)")
+            page = try await browser.send(.get, "/console/beneficiaries?q=G2")
+            #expect(page.text.contains("⚠ 2026-05: The beneficiary has died."), "\(page.text)")
+        }
+    }
+
     @Test("the audit log in words for finance, the province and auditors: who, what, where, when; filtered by unit, person, action and day, a page at a time; an operator is refused")
     func auditPage() async throws {
         try await Self.withConsole { browser, other, url in

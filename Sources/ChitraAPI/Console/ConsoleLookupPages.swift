@@ -106,26 +106,36 @@ struct ConsoleLookupPages: Sendable {
                 context["query"] = text
                 context["searched"] = !text.isEmpty
                 context["people"] = people.map { person -> [String: Any] in
-                    [
+                    // A section shows for any value it is given, an empty text too: what is absent is left out.
+                    var row: [String: Any] = [
                         "beneficiaryID": person.beneficiaryID, "district": person.district, "fullName": person.fullName,
                         "cccd": person.cccd ?? "—", "communeCode": person.communeCode, "communeName": person.communeName ?? person.communeCode,
                         "program": language.text("program." + person.program), "category": person.category,
                         "categoryLabel": ConsolePersonWords.category(person.category, program: person.program, language),
-                        "paymentMethod": ConsolePersonWords.method(person.paymentMethod, language), "institution": person.institution ?? "",
+                        "paymentMethod": ConsolePersonWords.currentMethod(person, language),
                         "institutionName": ConsolePersonWords.institution(person.institution, method: person.paymentMethod),
                         "account": person.account ?? "—", "accountReview": person.accountReview,
                         "recipient": language.text("recipient." + person.recipient), "recipientName": person.recipientName ?? "",
                         "activeLabel": language.text(person.active ? "yes" : "no"), "hasPayments": !person.disbursements.isEmpty,
                         "payments": person.disbursements.prefix(12).map { payment -> [String: Any] in
-                            ["period": ConsoleMessages.month(payment.period, language), "amount": Money(dong: payment.amountVND).description,
-                             "method": ConsolePersonWords.method(payment.method, language),
-                             "state": payment.state.rawValue, "stateLabel": language.state(payment.state.rawValue), "reason": payment.failureReason ?? "",
-                             "reasonMeaning": payment.failureReason.map { ReasonTexts.text($0, language).meaning } ?? "",
-                             "lines": payment.lines.map { line in
-                                 "\(language.text("line." + line.kind)) \(ConsoleMessages.month(line.month, language)): \(Money(dong: line.amountVND))"
-                             }.joined(separator: "; ")]
+                            var row: [String: Any] = [
+                                "period": ConsoleMessages.month(payment.period, language), "amount": Money(dong: payment.amountVND).description,
+                                "method": ConsolePersonWords.paidBy(payment, language),
+                                "state": payment.state.rawValue, "stateLabel": language.state(payment.state.rawValue),
+                                "lines": payment.lines.map { line in
+                                    "\(language.text("line." + line.kind)) \(ConsoleMessages.month(line.month, language)): \(Money(dong: line.amountVND))"
+                                }.joined(separator: "; "),
+                            ]
+                            if let reason = payment.failureReason, !reason.isEmpty {
+                                row["reason"] = reason
+                                row["reasonMeaning"] = ReasonTexts.text(reason, language).meaning
+                            }
+                            return row
                         },
                     ]
+                    if let institution = person.institution, !institution.isEmpty { row["institution"] = institution }
+                    if let warning = ConsolePersonWords.warning(person, language) { row["warning"] = warning }
+                    return row
                 }
                 return try console.render("beneficiaries", context)
             }
