@@ -20,6 +20,8 @@ struct ConsoleBrowserTests {
 
     struct Seen: Decodable {
         var unauthenticated_url: String
+        /// "phone report": [the page's width, the screen's], for every page on a laptop and on a phone.
+        var widths: [String: [Int]]
         var bad_login: String
         var after_login_url: String
         var runs_page: String
@@ -124,6 +126,10 @@ struct ConsoleBrowserTests {
             #expect(seen.lookup.contains("********6789") && !seen.lookup_html.contains("095123456789"), "CCCDs masked")
             #expect(seen.failed.contains("Chuyển khoản lỗi"), "\(seen.failed)")
             #expect(seen.english_heading.hasPrefix("Failed transfers of"), "\(seen.english_heading)")
+            #expect(seen.widths.count == 14, "\(seen.widths)")
+            for (page, measured) in seen.widths.sorted(by: { $0.key < $1.key }) {
+                #expect(measured.count == 2 && measured[0] <= measured[1], "\(page): the page is \(measured[0]) px wide on a screen of \(measured[1])")
+            }
             for screenshot in [seen.run_screenshot, seen.report_screenshot] {
                 let size = (try FileManager.default.attributesOfItem(atPath: screenshot)[.size] as? NSNumber)?.intValue ?? 0
                 #expect(size > 10_000, "a real screenshot at \(screenshot)")

@@ -199,7 +199,23 @@ try:
     navigate(f"/console/failed?period={period}&sort=amount&dir=desc")
     seen["failed"] = text()
 
+    # Every page on a laptop (1366 × 900) and on a phone (390 × 844): none wider than its screen.
+    pages = [("home", "/console/home"), ("runs", f"/console/runs?period={period}"), ("run", f"/console/runs/{district}/{period}"),
+             ("failed", f"/console/failed?period={period}"), ("lookup", "/console/beneficiaries?q=W1"),
+             ("report", f"/console/report?period={period}"), ("audit", "/console/audit")]
+    widths = {}
+    for device, (width, height, mobile) in {"laptop": (1366, 900, False), "phone": (390, 844, True)}.items():
+        send("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
+        for name, path in pages:
+            navigate(path)
+            widths[f"{device} {name}"] = [evaluate("document.documentElement.scrollWidth"), width]
+            if device == "phone":
+                screenshot(f"phone-{name}.png")
+    send("Emulation.clearDeviceMetricsOverride")
+    seen["widths"] = widths
+
     # English on request.
+    navigate(f"/console/failed?period={period}")
     act("[...document.querySelectorAll('header a')].find(a => a.href.includes('/console/language')).click()")
     seen["english_heading"] = evaluate("document.querySelector('h1').innerText")
 finally:
