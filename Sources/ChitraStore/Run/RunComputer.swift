@@ -44,7 +44,15 @@ public enum RunComputer {
             return Result(members: 0, lines: 0, disbursements: 0, runState: .computing, alreadyDone: true)
         }
         let range = RunShard(runID: shard.runID, generation: shard.generation, shard: shard.shard, lower: record.lower, upper: record.upper)
-        let reader = RunShardReader(shard: range, run: run)
+        return try await computeHeld(range, run: run, job: job, calculator: calculator, on: connection)
+    }
+
+    /// The shard computed, its run's row and its record held by this transaction already: by a
+    /// compute job once it locked them, or by the plan computing its run's lone shard (which holds
+    /// the run's row for update and has just recorded the shard, pending) without reading either again.
+    static func computeHeld(_ shard: RunShard, run: RunSQL.JobRun, job: Job?, calculator: EntitlementCalculator,
+                            on connection: PostgresConnection) async throws -> Result {
+        let reader = RunShardReader(shard: shard, run: run)
         let members = try await reader.members(on: connection)
         let history = try await reader.history(on: connection)
 

@@ -23,6 +23,8 @@ public struct RunCoordinator: Sendable {
     public struct PlanArgs: Codable, Sendable {
         public var runID: Int64
         public var generation: Int32
+        /// The run's month, for the job's log lines (absent in jobs enqueued before it was added).
+        public var period: String?
     }
 
     public let database: Database
@@ -103,7 +105,7 @@ public struct RunCoordinator: Sendable {
             }
         }
         guard let runID else { throw StoreError.invalidJob("district \(district) is not in the districts table") }
-        let job = try NewJob(kind: JobKind.plan, districtCode: district, encoding: PlanArgs(runID: runID, generation: generation),
+        let job = try NewJob(kind: JobKind.plan, districtCode: district, encoding: PlanArgs(runID: runID, generation: generation, period: period.description),
                              uniqueKey: "plan:\(district):\(period):\(generation)")
         let enqueued = try await JobQueue.enqueue(job, on: connection)
         try await RunSQL.recordTrigger(runID: runID, token: identity.tokenID, on: connection)

@@ -41,10 +41,10 @@ public enum RunPlanner {
 
     /// One compute job per shard; a resumed run's jobs get keys of their own (the keys of jobs that
     /// completed as no-ops while the run was failed are still taken).
-    static func computeJobs(_ shards: [RunShard], district: String, resumes: Int32,
+    static func computeJobs(_ shards: [RunShard], district: String, period: Period, resumes: Int32,
                             maxAttempts: Int32 = NewJob.defaultMaxAttempts) throws -> [NewJob] {
         try shards.map { shard in
-            try NewJob(kind: JobKind.compute, districtCode: district, encoding: shard,
+            try NewJob(kind: JobKind.compute, districtCode: district, encoding: ComputeArgs(shard: shard, period: period.description),
                        uniqueKey: "compute:\(shard.runID):\(shard.generation):\(shard.shard)" + (resumes > 0 ? ":r\(resumes)" : ""),
                        maxAttempts: maxAttempts)
         }
@@ -94,22 +94,25 @@ public enum RunPlanner {
                                                on: connection)
         }
         try await RunShardRecord.insert(shards, district: run.district, on: connection)
-        if let lone, shards.count == 1, let computed = try await computeHere(shards[0], lone, on: connection) {
+        if let lone, shards.count == 1,
+           let computed = try await computeHere(shards[0], run: .init(district: run.district, period: run.period, registerImportID: importID),
+                                                lone, on: connection) {
             return Plan(members: members, shards: shards, computed: computed)
         }
-        try await JobQueue.enqueue(try computeJobs(shards, district: run.district, resumes: 0, maxAttempts: computeMaxAttempts),
+        try await JobQueue.enqueue(try computeJobs(shards, district: run.district, period: run.period, resumes: 0, maxAttempts: computeMaxAttempts),
                                    on: connection)
         return Plan(members: members, shards: shards)
     }
 
     /// The lone shard computed in the plan's transaction; nil when it stopped (rolled back: a
     /// compute job will do it).
-    private static func computeHere(_ shard: RunShard, _ lone: LoneShard, on connection: PostgresConnection) async throws -> RunComputer.Result? {
+    private static func computeHere(_ shard: RunShard, run: RunSQL.JobRun, _ lone: LoneShard,
+                                    on connection: PostgresConnection) async throws -> RunComputer.Result? {
         try await connection.execute("SAVEPOINT lone_shard", logger: Database.quiet)
         do {
-            let result = try await RunComputer.compute(shard, job: lone.job, calculator: lone.calculator, on: connection)
+            let result = try await RunComputer.computeHeld(shard, run: run, job: lone.job, calculator: lone.calculator, on: connection)
             try await connection.execute("RELEASE SAVEPOINT lone_shard", logger: Database.quiet)
-            if result?.alreadyDone != true { lone.afterWrites?() }
+            lone.afterWrites?()
             return result
         } catch is any RunStoppingError {
             try await connection.execute("ROLLBACK TO SAVEPOINT lone_shard", logger: Database.quiet)

@@ -58,7 +58,7 @@ public enum RunResumption {
             switch action {
             case .plan:
                 let job = try NewJob(kind: JobKind.plan, districtCode: district,
-                                     encoding: RunCoordinator.PlanArgs(runID: run.id, generation: run.generation),
+                                     encoding: RunCoordinator.PlanArgs(runID: run.id, generation: run.generation, period: period.description),
                                      uniqueKey: "plan:\(district):\(period):\(run.generation):r\(resumes)")
                 _ = try await JobQueue.enqueue(job, on: connection)
                 return .planAgain(district: district, period: period.description, runID: run.id)
@@ -72,7 +72,7 @@ public enum RunResumption {
                     _ = try await RunCompletion.finish(runID: run.id, generation: run.generation, district: district, settings: settings,
                                                        on: connection)
                 }
-                try await JobQueue.enqueue(try RunPlanner.computeJobs(shards, district: district, resumes: resumes), on: connection)
+                try await JobQueue.enqueue(try RunPlanner.computeJobs(shards, district: district, period: period, resumes: resumes), on: connection)
                 return .shardsAgain(district: district, period: period.description, runID: run.id, shards: shards.count,
                                     of: Int(run.shards ?? 0))
             }

@@ -16,3 +16,18 @@ public struct RunShard: Codable, Sendable, Hashable {
         self.upper = upper
     }
 }
+
+/// A compute job's arguments: its shard, and the run's month for the job's log lines (a handler
+/// decodes the shard alone; the month spares a worker a query per run to name it).
+struct ComputeArgs: Encodable {
+    var shard: RunShard
+    var period: String
+
+    private enum CodingKeys: String, CodingKey { case period }
+
+    func encode(to encoder: any Encoder) throws {
+        try shard.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(period, forKey: .period)
+    }
+}
