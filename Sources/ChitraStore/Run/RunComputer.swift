@@ -53,8 +53,7 @@ public enum RunComputer {
     static func computeHeld(_ shard: RunShard, run: RunSQL.JobRun, job: Job?, calculator: EntitlementCalculator,
                             on connection: PostgresConnection) async throws -> Result {
         let reader = RunShardReader(shard: shard, run: run)
-        let members = try await reader.members(on: connection)
-        let history = try await reader.history(on: connection)
+        let (members, history) = try await reader.read(on: connection)
 
         var writer = RunShardWriter(runID: shard.runID, shard: shard.shard, district: run.district, period: run.period)
         for member in members {

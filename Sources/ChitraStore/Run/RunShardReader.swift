@@ -1,10 +1,10 @@
 import ChitraCore
 import PostgresNIO
 
-/// Reads what a `compute` step needs for one shard in five range scans, in this order: the
-/// members, their versions, the copies an import kept of members it changed after the plan (read
-/// last, so an import committing in between is always seen through its copies), then what other
-/// runs wrote for them.
+/// Reads what a `compute` step needs for one shard in two statements: the members, their versions
+/// and what other runs wrote for them in one (five range scans under one snapshot), then the
+/// copies an import kept of members it changed after the plan (read last, so an import committing
+/// in between is always seen through its copies).
 struct RunShardReader {
     /// A member or a row of what other runs paid that the run cannot read: the shard stops naming
     /// the beneficiary (a member skipped in silence would be a person left unpaid).
@@ -24,12 +24,21 @@ struct RunShardReader {
     let shard: RunShard
     let run: RunSQL.JobRun
 
-    /// The members in id order.
-    func members(on connection: PostgresConnection) async throws -> [Member] {
+    /// The members in id order, and what other runs paid them (see `history(disbursements:lines:)`).
+    func read(on connection: PostgresConnection) async throws -> (members: [Member], history: (paid: [String: PaymentHistory], ownPeriodLines: Bool)) {
+        var texts = ("", "", "", "")
+        for try await row in try await connection.send(RunShardSQL.reads(shard, district: run.district, period: run.period,
+                                                                          registerImportID: run.registerImportID), logger: Database.quiet)
+            .decode((String, String, String, String).self) { texts = row }
+        var members = try members(texts.0)
+        let index = Dictionary(uniqueKeysWithValues: members.enumerated().map { ($1.id, $0) })
+        try readVersions(texts.1, into: &members, index: index)
+        try await readCopies(into: &members, index: index, on: connection)
+        return (members, try history(disbursements: texts.2, lines: texts.3))
+    }
+
+    private func members(_ text: String) throws -> [Member] {
         var members: [Member] = []
-        var index: [String: Int] = [:]
-        let text = try await single(RunShardSQL.members(shard, district: run.district, period: run.period,
-                                                        registerImportID: run.registerImportID), on: connection)
         try TabText.forEach(text, fieldCount: 8) { row in
             let id = row.string(0)
             guard let from = row.int(1) else { throw Unreadable(beneficiaryID: id, what: "eligible_from '\(row.string(1))' is not a month") }
@@ -45,23 +54,12 @@ struct RunShardReader {
                                          paidThrough: row.int(4).map(Period.init(daysSince2000:)))
             // Version 1 is the row itself until the first change writes versions out.
             let first = RegisterVersion(sequence: 1, validFrom: eligibleFrom, program: program, category: row.string(7))
-            index[id] = members.count
             members.append(Member(id: id, facts: facts, versions: [first], method: method))
         }
-        try await readVersions(into: &members, index: index, on: connection)
-        try await readCopies(into: &members, index: index, on: connection)
         return members
     }
 
-    /// The one value a `TabText` query returns.
-    private func single(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> String {
-        for try await text in try await connection.send(query, logger: Database.quiet).decode(String.self) { return text }
-        return ""
-    }
-
-    private func readVersions(into members: inout [Member], index: [String: Int], on connection: PostgresConnection) async throws {
-        let text = try await single(RunShardSQL.versions(shard, district: run.district, registerImportID: run.registerImportID),
-                                    on: connection)
+    private func readVersions(_ text: String, into members: inout [Member], index: [String: Int]) throws {
         var written: Set<String> = []
         try TabText.forEach(text, fieldCount: 5) { row in
             let id = row.string(0)
@@ -125,11 +123,9 @@ struct RunShardReader {
     ///
     /// `ownPeriodLines`: a line of the run's own period is already there (a bug or a hand edit:
     /// a shard is computed once); the writer then takes the slow way.
-    func history(on connection: PostgresConnection) async throws -> (paid: [String: PaymentHistory], ownPeriodLines: Bool) {
+    private func history(disbursements: String, lines: String) throws -> (paid: [String: PaymentHistory], ownPeriodLines: Bool) {
         var returned: Set<String> = []
         var pending: [String: Int] = [:]
-        let disbursements = try await single(RunShardSQL.otherDisbursements(shard, district: run.district, period: run.period),
-                                             on: connection)
         try TabText.forEach(disbursements, fieldCount: 4) { row in
             let id = row.string(0)
             guard let period = row.int(1), let recovery = row.int(3) else {
@@ -147,7 +143,6 @@ struct RunShardReader {
         var history: [String: PaymentHistory] = [:]
         var ownPeriodLines = false
         let ownPeriod = Day(period: run.period, day: 1).daysSince2000
-        let lines = try await single(RunShardSQL.paidLines(shard, district: run.district, period: run.period), on: connection)
         try TabText.forEach(lines, fieldCount: 5) { row in
             let id = row.string(0)
             guard let runPeriod = row.int(1), let month = row.int(2), let amount = row.int(4) else {

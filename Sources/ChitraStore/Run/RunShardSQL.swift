@@ -12,33 +12,59 @@ import PostgresNIO
 enum RunShardSQL {
     static let epoch = "date '2000-01-01'"
 
-    /// The shard's members as the register holds them now, among those the snapshot knew, as
-    /// `TabText`: id, eligible_from, eligible_until, deceased_on, paid_through (days), method,
-    /// program, category.
-    static func members(_ shard: RunShard, district: String, period: Period, registerImportID: Int64) -> PostgresQuery {
+    /// A shard's reads in one statement (one snapshot, one round trip), four `TabText` values:
+    ///
+    /// 1. the members as the register holds them now, among those the snapshot knew: id,
+    ///    eligible_from, eligible_until, deceased_on, paid_through (days), method, program, category;
+    /// 2. their versions written by imports up to the snapshot: id, version, valid_from (days),
+    ///    program, category; by id and version;
+    /// 3. their disbursements of earlier periods: id, period (days), state, pending recovery; by
+    ///    period (which were returned, and the recovery still pending after the latest one not
+    ///    returned);
+    /// 4. what runs wrote for them (their lines written or implied): id, run period (days), month
+    ///    (days), kind, amount. Lines of the run's own period are read too: normally there are none,
+    ///    and one there means the shard's rows must be written the slow way.
+    ///
+    /// Members who moved in from an abolished unit bring what its runs wrote for them
+    /// (`chitra_moved_in_disbursements`, `chitra_moved_in_lines`, which check that the unit is in
+    /// the scope). The copies an import kept are read after this (`copies`).
+    static func reads(_ shard: RunShard, district: String, period: Period, registerImportID: Int64) -> PostgresQuery {
         """
-        SELECT coalesce(string_agg(beneficiary_id || E'\\t' || (eligible_from - \(unescaped: epoch)) || E'\\t'
+        SELECT
+        (SELECT coalesce(string_agg(beneficiary_id || E'\\t' || (eligible_from - \(unescaped: epoch)) || E'\\t'
                    || coalesce((eligible_until - \(unescaped: epoch))::text, '') || E'\\t'
                    || coalesce((deceased_on - \(unescaped: epoch))::text, '') || E'\\t'
                    || coalesce((paid_through - \(unescaped: epoch))::text, '') || E'\\t'
                    || payment_method || E'\\t' || program || E'\\t' || category, E'\\n'), '')
-        FROM beneficiaries
-        WHERE unit_code = \(district) AND \(period) >= eligible_from
-          AND first_import_id <= \(registerImportID) AND
-          beneficiary_id >= \(shard.lower) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))
-        """
-    }
-
-    /// The versions of the shard's members written by imports up to the snapshot, as `TabText`:
-    /// id, version, valid_from (days), program, category; by id and version.
-    static func versions(_ shard: RunShard, district: String, registerImportID: Int64) -> PostgresQuery {
-        """
-        SELECT coalesce(string_agg(beneficiary_id || E'\\t' || version || E'\\t' || (valid_from - \(unescaped: epoch)) || E'\\t'
+         FROM beneficiaries
+         WHERE unit_code = \(district) AND \(period) >= eligible_from
+           AND first_import_id <= \(registerImportID) AND
+           beneficiary_id >= \(shard.lower) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))),
+        (SELECT coalesce(string_agg(beneficiary_id || E'\\t' || version || E'\\t' || (valid_from - \(unescaped: epoch)) || E'\\t'
                    || program || E'\\t' || category, E'\\n' ORDER BY beneficiary_id, version), '')
-        FROM beneficiary_versions
-        WHERE unit_code = \(district) AND import_id <= \(registerImportID) AND
-          beneficiary_id >= \(shard.lower) AND beneficiary_id <= (SELECT max(u.beneficiary_id) FROM beneficiaries u WHERE u.unit_code = \(district) AND u.beneficiary_id >= \(shard.lower)
-                                      AND (\(shard.upper)::text IS NULL OR u.beneficiary_id < \(shard.upper))) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))
+         FROM beneficiary_versions
+         WHERE unit_code = \(district) AND import_id <= \(registerImportID) AND
+           beneficiary_id >= \(shard.lower) AND beneficiary_id <= (SELECT max(u.beneficiary_id) FROM beneficiaries u WHERE u.unit_code = \(district) AND u.beneficiary_id >= \(shard.lower)
+                                       AND (\(shard.upper)::text IS NULL OR u.beneficiary_id < \(shard.upper))) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))),
+        (SELECT coalesce(string_agg(beneficiary_id || E'\\t' || (period - \(unescaped: epoch)) || E'\\t' || state || E'\\t'
+                   || pending_recovery_vnd, E'\\n' ORDER BY beneficiary_id, period), '')
+         FROM (SELECT beneficiary_id, period, state, pending_recovery_vnd FROM disbursements
+               WHERE unit_code = \(district) AND period < \(period) AND
+                 beneficiary_id >= \(shard.lower) AND beneficiary_id <= (SELECT max(u.beneficiary_id) FROM beneficiaries u WHERE u.unit_code = \(district) AND u.beneficiary_id >= \(shard.lower)
+                                     AND (\(shard.upper)::text IS NULL OR u.beneficiary_id < \(shard.upper))) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))
+               UNION ALL
+               SELECT beneficiary_id, period, state, pending_recovery_vnd
+               FROM chitra_moved_in_disbursements(\(district), \(shard.lower), \(shard.upper))
+               WHERE period < \(period)) AS earlier),
+        (SELECT coalesce(string_agg(beneficiary_id || E'\\t' || (run_period - \(unescaped: epoch)) || E'\\t'
+                   || (month - \(unescaped: epoch)) || E'\\t' || kind || E'\\t' || amount_vnd, E'\\n'), '')
+         FROM (SELECT beneficiary_id, run_period, month, kind, amount_vnd FROM all_entitlement_lines
+               WHERE unit_code = \(district) AND
+                 beneficiary_id >= \(shard.lower) AND beneficiary_id <= (SELECT max(u.beneficiary_id) FROM beneficiaries u WHERE u.unit_code = \(district) AND u.beneficiary_id >= \(shard.lower)
+                                     AND (\(shard.upper)::text IS NULL OR u.beneficiary_id < \(shard.upper))) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))
+               UNION ALL
+               SELECT beneficiary_id, run_period, month, kind, amount_vnd FROM chitra_moved_in_lines(\(district), \(shard.lower), \(shard.upper))
+               WHERE run_period <> \(period)) AS lines)
         """
     }
 
@@ -51,42 +77,6 @@ enum RunShardSQL {
                version_categories
         FROM run_members WHERE run_id = \(shard.runID) AND
           beneficiary_id >= \(shard.lower) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))
-        """
-    }
-
-    /// What runs wrote for the shard's members (their lines written or implied), as `TabText`: id,
-    /// run period (days), month (days), kind, amount. Lines of the run's own period are read too:
-    /// normally there are none, and one there means the shard's rows must be written the slow way. Members who moved in from an abolished unit bring what its runs wrote for them
-    /// (`chitra_moved_in_lines`, which checks that the unit is in the scope).
-    static func paidLines(_ shard: RunShard, district: String, period: Period) -> PostgresQuery {
-        """
-        SELECT coalesce(string_agg(beneficiary_id || E'\\t' || (run_period - \(unescaped: epoch)) || E'\\t'
-                   || (month - \(unescaped: epoch)) || E'\\t' || kind || E'\\t' || amount_vnd, E'\\n'), '')
-        FROM (SELECT beneficiary_id, run_period, month, kind, amount_vnd FROM all_entitlement_lines
-              WHERE unit_code = \(district) AND
-                beneficiary_id >= \(shard.lower) AND beneficiary_id <= (SELECT max(u.beneficiary_id) FROM beneficiaries u WHERE u.unit_code = \(district) AND u.beneficiary_id >= \(shard.lower)
-                                    AND (\(shard.upper)::text IS NULL OR u.beneficiary_id < \(shard.upper))) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))
-              UNION ALL
-              SELECT beneficiary_id, run_period, month, kind, amount_vnd FROM chitra_moved_in_lines(\(district), \(shard.lower), \(shard.upper))
-              WHERE run_period <> \(period)) AS lines
-        """
-    }
-
-    /// The shard's members' disbursements of earlier periods, as `TabText`: id, period (days),
-    /// state, pending recovery; by period. Which were returned (their lines were not paid), and
-    /// the recovery still pending after the latest one not returned.
-    static func otherDisbursements(_ shard: RunShard, district: String, period: Period) -> PostgresQuery {
-        """
-        SELECT coalesce(string_agg(beneficiary_id || E'\\t' || (period - \(unescaped: epoch)) || E'\\t' || state || E'\\t'
-                   || pending_recovery_vnd, E'\\n' ORDER BY beneficiary_id, period), '')
-        FROM (SELECT beneficiary_id, period, state, pending_recovery_vnd FROM disbursements
-              WHERE unit_code = \(district) AND period < \(period) AND
-                beneficiary_id >= \(shard.lower) AND beneficiary_id <= (SELECT max(u.beneficiary_id) FROM beneficiaries u WHERE u.unit_code = \(district) AND u.beneficiary_id >= \(shard.lower)
-                                    AND (\(shard.upper)::text IS NULL OR u.beneficiary_id < \(shard.upper))) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))
-              UNION ALL
-              SELECT beneficiary_id, period, state, pending_recovery_vnd
-              FROM chitra_moved_in_disbursements(\(district), \(shard.lower), \(shard.upper))
-              WHERE period < \(period)) AS earlier
         """
     }
 
