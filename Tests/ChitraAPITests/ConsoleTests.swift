@@ -247,8 +247,20 @@ struct ConsoleTests {
             #expect(page.text.contains("Đã phê duyệt: 1 khoản chi"), "\(page.text)")
             // Approved, it has nothing left to confirm: the page says so instead of offering the button.
             page = try await browser.send(.get, "/console/runs/31825/2026-05/approve")
-            #expect(page.status == 409 && page.text.contains("only a computed run can be approved") && !page.text.contains(#"id="confirm""#),
-                    "\(page.text)")
+            #expect(page.status == 409 && page.text.contains("Đợt chi của đơn vị 31825 tháng 5/2026 đang ở trạng thái “")
+                    && page.text.contains("”; chỉ đợt chi chờ phê duyệt mới phê duyệt được.") && !page.text.contains("only a computed run")
+                    && !page.text.contains(#"id="confirm""#), "\(page.text)")
+            // Approved, the runs list shows its payments' progress, not its finished calculation.
+            page = try await browser.send(.get, "/console/runs?period=05/2026")
+            #expect(page.text.contains("/ 1 đã chi xong") && !page.text.contains("1 / 1 đã tính"), "\(page.text)")
+            // Cancelling it now: refused in Vietnamese too; resuming a run that did not fail likewise.
+            page = try await browser.send(.post, "/console/runs/31825/2026-05/cancel", form: ["csrf": csrf])
+            page = try await browser.send(.get, "/console/runs/31825/2026-05")
+            #expect(page.text.contains("”; chỉ hủy được đợt chi chưa phê duyệt.")
+                    && !page.text.contains("only a run not yet approved"), "\(page.text)")
+            page = try await browser.send(.post, "/console/runs/31825/2026-05/resume", form: ["csrf": csrf])
+            page = try await browser.send(.get, "/console/runs/31825/2026-05")
+            #expect(page.text.contains("chỉ tiếp tục được đợt chi bị lỗi."), "\(page.text)")
         }
     }
 
@@ -288,6 +300,9 @@ struct ConsoleTests {
             #expect(page.status == 400 && page.text.contains("Mã lý do gồm 4 chữ in hoa hoặc chữ số, ví dụ AC01."), "\(page.text)")
             page = try await browser.send(.get, "/console/runs/31843/2026-05")
             #expect(page.text.contains("reason=AC06\">Tài khoản bị phong tỏa.</a>"), "\(page.text)")
+            // The runs list counts a unit's failed transfers, linked to their list.
+            page = try await browser.send(.get, "/console/runs?period=05/2026")
+            #expect(page.text.contains(#"class="failed-count">3</a>"#) && page.text.contains("district=31843"), "\(page.text)")
             _ = try await browser.send(.get, "/console/language?to=en&back=/console/failed")
             page = try await browser.send(.get, "/console/failed?period=2026-05")
             #expect(page.text.contains("The account is blocked.") && page.text.contains("payment account, then retry the failed transfers"), "\(page.text)")

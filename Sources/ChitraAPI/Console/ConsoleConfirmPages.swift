@@ -37,11 +37,10 @@ struct ConsoleConfirmPages: Sendable {
     private func approval(district: String, period: Period, language: ConsoleLanguage, caller: Console.Caller,
                           into page: inout [String: Any]) async throws {
         guard let preview = try await RunApprovalPreview.read(district: district, period: period, database: caller.database) else {
-            throw APIError(.notFound, "\(PayoutUnitCode.named(district)) has no run for \(period).")
+            throw RunApproval.Failure.noRun(district: district, period: period.description)
         }
         guard preview.state == .computed else {
-            throw APIError(.conflict, RunApproval.Failure.notComputed(district: district, period: period.description,
-                                                                      state: preview.state.rawValue).description)
+            throw RunApproval.Failure.notComputed(district: district, period: period.description, state: preview.state.rawValue)
         }
         let totals = preview.totals
         page["rows"] = totals.countByRail.keys.sorted().map { rail in

@@ -70,12 +70,38 @@ enum ConsoleMessages {
             return "Các chuyển khoản lỗi đã thay đổi từ lúc bạn xem (\(changed.expected) khoản; nay \(changed.found)): chưa gửi lại khoản nào; xin xem lại."
         }
         if error is Unconfirmed { return "Xin xem lại số liệu và bấm xác nhận trước khi tiền được chuyển." }
+        if let refusal = runRefusal(error, language) { return refusal }
         guard let access = error as? AccessError else { return nil }
         switch access {
         case .forbidden(let action, let role):
             return "\(language.text("role." + role.rawValue)) không có quyền \(vietnamese(action))."
         case .notFound(let unit, _): return "Không có đơn vị \(unit) trong phạm vi của bạn."
         case .noToken, .unknownToken, .expired, .revoked: return language.text("sessionEnded")
+        }
+    }
+
+    /// A run's state forbidding what was asked, or no run at all, in Vietnamese.
+    static func runRefusal(_ error: any Error, _ language: ConsoleLanguage) -> String? {
+        func run(_ unit: String, _ period: String) -> String { "Đợt chi của đơn vị \(unit) \(month(period, language))" }
+        func state(_ state: String) -> String { "“\(language.state(state))”" }
+        func noRun(_ unit: String, _ period: String) -> String { "Đơn vị \(unit) chưa có đợt chi \(month(period, language))." }
+        switch error {
+        case RunApproval.Failure.noRun(let unit, let period), RunCancellation.Failure.noRun(let unit, let period),
+             RunResumption.Failure.noRun(let unit, let period):
+            return noRun(unit, period)
+        case RunApproval.Failure.notComputed(let unit, let period, let now):
+            return "\(run(unit, period)) đang ở trạng thái \(state(now)); chỉ đợt chi chờ phê duyệt mới phê duyệt được."
+        case RunApproval.Failure.sameApprover(let name):
+            return "\(name) đã khởi chạy đợt chi này nên không được phê duyệt nó; cần một người khác phê duyệt."
+        case RunApproval.Failure.totalsDisagree(let unit, let period, let recorded, let counted):
+            return "\(run(unit, period)) ghi \(VietnameseNumber.grouped(recorded.count)) khoản chi, \(Money(dong: recorded.totalVND)) nhưng đang có "
+                + "\(VietnameseNumber.grouped(counted.count)) khoản, \(Money(dong: counted.totalVND)); chưa phê duyệt."
+        case RunCancellation.Failure.tooLate(let unit, let period, let now):
+            return "\(run(unit, period)) đang ở trạng thái \(state(now)); chỉ hủy được đợt chi chưa phê duyệt."
+        case RunResumption.Failure.notFailed(let unit, let period, let now):
+            return "\(run(unit, period)) đang ở trạng thái \(state(now.rawValue)); chỉ tiếp tục được đợt chi bị lỗi."
+        default:
+            return nil
         }
     }
 

@@ -24,11 +24,22 @@ struct ConsoleRunPages: Sendable {
         }
     }
 
-    static func progress(_ run: RunStatus) -> [String: Any] {
-        let members = run.members ?? 0
-        let done = run.state == .planning ? 0 : run.membersDone
-        return ["progressMax": max(members, 1), "progressValue": done,
-                "progressText": "\(VietnameseNumber.grouped(done)) / \(VietnameseNumber.grouped(members))"]
+    /// A run's progress: its calculation until it is computed; once approved, its payments: how
+    /// many of its disbursements reached their end (paid, paid in cash, returned, stopped). A
+    /// computed month is not a paid one.
+    static func progress(_ run: RunStatus, byState: [String: RunSettlement.Amounts], language: ConsoleLanguage) -> [String: Any] {
+        switch run.state {
+        case .approved, .completed:
+            let total = run.disbursements
+            let settled = byState.filter { DisbursementState(rawValue: $0.key)?.isTerminal == true }.map(\.value.count).reduce(0, +)
+            return ["progressMax": max(total, 1), "progressValue": settled,
+                    "progressText": "\(VietnameseNumber.grouped(settled)) / \(VietnameseNumber.grouped(total)) \(language.text("progressPaid"))"]
+        default:
+            let members = run.members ?? 0
+            let done = run.state == .planning ? 0 : run.membersDone
+            return ["progressMax": max(members, 1), "progressValue": done,
+                    "progressText": "\(VietnameseNumber.grouped(done)) / \(VietnameseNumber.grouped(members)) \(language.text("progressComputed"))"]
+        }
     }
 
     static func inProgress(_ state: RunState) -> Bool { state == .planning || state == .computing }
@@ -57,6 +68,8 @@ struct ConsoleRunPages: Sendable {
                     .init(key: "state", label: language.text("state")), .init(key: "progress", label: language.text("progress")),
                     .init(key: "count", label: language.text("disbursements"), numeric: true),
                     .init(key: "amount", label: language.text("amount"), numeric: true),
+                    .init(key: "failed", label: language.text("failedShort"), numeric: true, sortable: false),
+                    .init(key: "returned", label: language.text("returned"), numeric: true, sortable: false),
                 ], query: query)
                 let sorted = table.sorted(districts.map { d in Row(district: d, run: runOf[d.code]) }) { row, key in
                     switch key {
@@ -71,6 +84,8 @@ struct ConsoleRunPages: Sendable {
                 let pages = max(1, (sorted.count + Self.pageSize - 1) / Self.pageSize)
                 let page = min(max(1, query["page"].flatMap { Int($0) } ?? 1), pages)
                 let rows = sorted.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize)
+                // The page's runs' disbursements by state, in one read: payments' progress, failed and returned.
+                let settlements = try await RunSettlement.of(runIDs: rows.compactMap { $0.run?.runID }, database: caller.database)
                 var context = console.context(caller, language: language, title: "\(language.text("runsTitle")) \(ConsoleMessages.monthNumber(period, language))", request: request, period: period)
                 context["columns"] = table.head(path: "/console/runs", query: query.filter { $0.key != "page" })
                 context["province"] = province ?? ""
@@ -91,7 +106,17 @@ struct ConsoleRunPages: Sendable {
                                                  "state": row.run?.state.rawValue ?? "none", "stateLabel": language.state(row.run?.state.rawValue ?? "none"),
                                                  "count": row.run.map { VietnameseNumber.grouped($0.disbursements) } ?? "",
                                                  "total": row.run.map { Money(dong: $0.disbursedVND).description } ?? ""]
-                    if let run = row.run { values["run"] = Self.progress(run) }
+                    if let run = row.run {
+                        let byState = settlements[run.runID]?.byState ?? [:]
+                        values["run"] = Self.progress(run, byState: byState, language: language)
+                        if let failed = byState[DisbursementState.failed.rawValue]?.count, failed > 0 {
+                            values["failed"] = VietnameseNumber.grouped(failed)
+                            values["failedLink"] = ConsoleURL.link("/console/failed", ["period": period.description, "district": run.district])
+                        }
+                        if let returned = byState[DisbursementState.returned.rawValue]?.count, returned > 0 {
+                            values["returned"] = VietnameseNumber.grouped(returned)
+                        }
+                    }
                     return values
                 }
                 context["totalCount"] = VietnameseNumber.grouped(counted.map(\.disbursements).reduce(0, +))
@@ -164,7 +189,7 @@ struct ConsoleRunPages: Sendable {
         let report = try await MonthlyReports.payments(district: run.district, period: period, database: caller.database)
         var context = console.context(caller, language: language, title: "\(language.text("runs")) \(run.district) · \(ConsoleMessages.month(run.period, language))",
                                       request: request, period: period)
-        context.merge(Self.progress(run)) { $1 }
+        context.merge(Self.progress(run, byState: byState, language: language)) { $1 }
         context["district"] = run.district
         context["state"] = run.state.rawValue
         context["stateLabel"] = language.state(run.state.rawValue)

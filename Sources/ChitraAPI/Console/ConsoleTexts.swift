@@ -1,7 +1,7 @@
 /// Every word the console shows, in Vietnamese and English. A test checks both have the same keys.
 enum ConsoleTexts {
     static let vietnamese: [String: String] = [
-        "notFinished": "chưa xong", "threshold": "ngưỡng", "fellBackFrom": "chuyển từ", "audit": "Nhật ký", "auditTitle": "Nhật ký thao tác", "auditWhen": "Thời điểm", "auditWho": "Người thực hiện",
+        "progressPaid": "đã chi xong", "progressComputed": "đã tính", "failedShort": "Lỗi", "notFinished": "chưa xong", "threshold": "ngưỡng", "fellBackFrom": "chuyển từ", "audit": "Nhật ký", "auditTitle": "Nhật ký thao tác", "auditWhen": "Thời điểm", "auditWho": "Người thực hiện",
         "auditAction": "Thao tác", "auditAnyAction": "Mọi thao tác", "auditFrom": "Từ ngày", "auditTo": "Đến ngày",
         "auditSubject": "Nội dung", "auditChanges": "Thay đổi", "auditNone": "Không có mục nào khớp.",
         "auditOlder": "Các mục cũ hơn →", "auditSearch": "Người hoặc nội dung",
@@ -85,7 +85,7 @@ enum ConsoleTexts {
     ]
 
     static let english: [String: String] = [
-        "notFinished": "not finished", "threshold": "threshold", "fellBackFrom": "fell back from", "audit": "Audit log", "auditTitle": "Audit log", "auditWhen": "When", "auditWho": "By",
+        "progressPaid": "paid or closed", "progressComputed": "computed", "failedShort": "Failed", "notFinished": "not finished", "threshold": "threshold", "fellBackFrom": "fell back from", "audit": "Audit log", "auditTitle": "Audit log", "auditWhen": "When", "auditWho": "By",
         "auditAction": "Action", "auditAnyAction": "Every action", "auditFrom": "From", "auditTo": "To",
         "auditSubject": "Subject", "auditChanges": "Changes", "auditNone": "No entry matches.",
         "auditOlder": "Older entries →", "auditSearch": "Person or subject",

@@ -7,6 +7,8 @@ struct SortableTable {
         var key: String
         var label: String
         var numeric: Bool = false
+        /// Whether its heading sorts the table (figures read per page after sorting do not).
+        var sortable: Bool = true
     }
 
     var columns: [Column]
@@ -17,7 +19,7 @@ struct SortableTable {
     init(_ columns: [Column], query: [String: String]) {
         self.columns = columns
         let asked = query["sort"]
-        sortKey = columns.contains { $0.key == asked } ? asked! : columns[0].key
+        sortKey = columns.contains { $0.key == asked && $0.sortable } ? asked! : columns[0].key
         descending = query["dir"] == "desc"
     }
 
@@ -29,7 +31,7 @@ struct SortableTable {
             let reverse = column.key == sortKey && !descending
             if reverse { parameters["dir"] = "desc" }
             let link = ConsoleURL.link(path, parameters)
-            return ["link": link, "label": column.label, "numeric": column.numeric,
+            return ["link": link, "label": column.label, "numeric": column.numeric, "sortable": column.sortable,
                     "arrow": column.key == sortKey ? (descending ? " ▼" : " ▲") : ""]
         }
     }
