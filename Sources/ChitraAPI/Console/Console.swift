@@ -65,7 +65,12 @@ struct Console: Sendable {
                                "canMove": Access.decide(caller.identity, .moveRegister, districts: []) == .allowed,
                                "canReadAudit": ConsoleAuditPage.mayRead(caller.identity)]
             context["csrf"] = caller.csrf
-            if let flash = sessions.takeFlash(caller.sessionID) { context[flash.isProblem ? "problem" : "notice"] = flash.text }
+            if let flash = sessions.takeFlash(caller.sessionID) {
+                // A sentence, and the lines it is about (a file's problems), one a line.
+                let lines = flash.text.split(separator: "\n").map(String.init)
+                context[flash.isProblem ? "problem" : "notice"] = lines.first ?? flash.text
+                if lines.count > 1 { context["flashLines"] = ["lines": Array(lines.dropFirst())] }
+            }
         }
         return context
     }
@@ -104,12 +109,24 @@ struct Console: Sendable {
     /// A form's action: the CSRF token checked, `body` done, what it said kept for the next page, and a redirect to `back`.
     func action(_ request: Request, _ route: String, back: (FormBody) -> String,
                 _ body: (Caller, FormBody) async throws -> String) async throws -> Response {
+        try await submitted(request, route, read: { try await FormBody.read($0) }, csrf: { $0["csrf"] }, back: back, body)
+    }
+
+    /// A form sending a file (`multipart/form-data`), as `action`.
+    func upload(_ request: Request, _ route: String, back: String, limit: Int,
+                _ body: (Caller, MultipartForm) async throws -> String) async throws -> Response {
+        try await submitted(request, route, read: { try await MultipartForm.read($0, limit: limit) }, csrf: { $0["csrf"] },
+                            back: { _ in back }, body)
+    }
+
+    private func submitted<Form>(_ request: Request, _ route: String, read: (Request) async throws -> Form, csrf: (Form) -> String?,
+                                 back: (Form) -> String, _ body: (Caller, Form) async throws -> String) async throws -> Response {
         var known: Caller?
         do {
             guard let caller = try await caller(request) else { return ConsoleResponse.redirect("/console/login?ended=1") }
             known = caller
-            let form = try await FormBody.read(request)
-            guard let token = form["csrf"], ConsoleSessions.same(token, caller.csrf) else {
+            let form = try await read(request)
+            guard let token = csrf(form), ConsoleSessions.same(token, caller.csrf) else {
                 throw APIError(.forbidden, "This form has expired; reload the page and try again.")
             }
             do {
@@ -151,6 +168,7 @@ struct Console: Sendable {
         ConsoleHomePage(console: self).add(to: console)
         ConsoleRunPages(console: self).add(to: console)
         ConsoleConfirmPages(console: self).add(to: console)
+        ConsoleCashPages(console: self).add(to: console)
         ConsoleLookupPages(console: self).add(to: console)
         ConsoleMovePages(console: self).add(to: console)
         ConsoleAuditPage(console: self).add(to: console)

@@ -26,7 +26,9 @@ struct ConsoleConfirmPages: Sendable {
                 page["button"] = language.text("confirm.\(verb.rawValue).button")
                 switch verb {
                 case .approve: try await approval(district: district, period: period, language: language, caller: caller, into: &page)
-                case .retry: try await retry(district: district, period: period, language: language, caller: caller, into: &page)
+                case .retry, .fallback:
+                    try await failed(verb, district: district, period: period, language: language, caller: caller, into: &page)
+                case .closeCash: try await closing(district: district, period: period, language: language, caller: caller, into: &page)
                 case .resume, .cancel: break
                 }
                 return try console.render("confirm", page)
@@ -68,8 +70,9 @@ struct ConsoleConfirmPages: Sendable {
         page["fields"] = [["name": "count", "value": String(totals.count)], ["name": "amount", "value": String(totals.totalVND)]]
     }
 
-    private func retry(district: String, period: Period, language: ConsoleLanguage, caller: Console.Caller,
-                       into page: inout [String: Any]) async throws {
+    /// The failed transfers to retry, or to send to cash, by rail and reason.
+    private func failed(_ verb: ConsoleRunPages.Verb, district: String, period: Period, language: ConsoleLanguage, caller: Console.Caller,
+                        into page: inout [String: Any]) async throws {
         let preview = try await FinanceScope(district: district, period: period).preview(database: caller.database)
         page["rows"] = preview.groups.map { group in
             row("\(language.text(group.rail.rawValue)) · \(ReasonTexts.text(group.reason, language).meaning) (\(group.reason))",
@@ -77,10 +80,39 @@ struct ConsoleConfirmPages: Sendable {
         }
         page["totalCount"] = VietnameseNumber.grouped(preview.count)
         page["totalAmount"] = preview.amount.description
-        page["notes"] = [language == .vi
-            ? "Chỉ các khoản bị từ chối được gửi lại, với mã giao dịch cũ; không khoản nào đã chi, đang chờ hoặc chưa rõ kết quả được gửi lại."
-            : "Only the rejected transfers are sent again, with their EndToEndIds; none paid, pending or of unknown outcome is sent again."]
+        switch (verb, language) {
+        case (.fallback, .vi):
+            page["notes"] = ["Các khoản bị từ chối được đưa vào danh sách chi tiền mặt của bưu điện và không được chuyển khoản lại; "
+                + "không khoản nào đã chi, đang chờ hoặc chưa rõ kết quả được chuyển."]
+        case (.fallback, .en):
+            page["notes"] = ["The rejected transfers go on the post office's cash list and are not sent to the bank again; none paid, "
+                + "pending or of unknown outcome moves."]
+        case (_, .vi):
+            page["notes"] = ["Chỉ các khoản bị từ chối được gửi lại, với mã giao dịch cũ; không khoản nào đã chi, đang chờ hoặc chưa rõ kết quả được gửi lại."]
+        case (_, .en):
+            page["notes"] = ["Only the rejected transfers are sent again, with their EndToEndIds; none paid, pending or of unknown outcome is sent again."]
+        }
         page["fields"] = [["name": "count", "value": String(preview.count)]]
+    }
+
+    /// The month's cash still awaiting the post office's confirmation: what closing returns.
+    private func closing(district: String, period: Period, language: ConsoleLanguage, caller: Console.Caller,
+                         into page: inout [String: Any]) async throws {
+        guard let run = try await RunStatus.list(period: period, districts: [district], database: caller.database).first else {
+            throw RunApproval.Failure.noRun(district: district, period: period.description)
+        }
+        let byState = try await RunSettlement.of(runIDs: [run.runID], database: caller.database)[run.runID]?.byState ?? [:]
+        let waiting = byState[DisbursementState.cashInstructed.rawValue]
+        let count = waiting?.count ?? 0, amount = waiting?.amountVND ?? 0
+        page["rows"] = [row(language.text("cashWaitingRow"), count: count, amount: amount)]
+        page["totalCount"] = VietnameseNumber.grouped(count)
+        page["totalAmount"] = Money(dong: amount).description
+        page["notes"] = [language == .vi
+            ? "Chỉ chốt sau hạn chi trả của bưu điện: các khoản chưa được xác nhận sẽ chuyển sang “bị trả lại” và được chi lại (truy lĩnh) vào đợt chi tháng sau; "
+                + "ghi nhận xác nhận của bưu điện trước nếu còn."
+            : "Close only after the post office's deadline: the payments not confirmed become returned and are owed again (as arrears) in next "
+                + "month's run; record the post office's confirmations first if any remain."]
+        page["fields"] = [["name": "count", "value": String(count)]]
     }
 
     private func row(_ label: String, count: Int, amount: Int64) -> [String: Any] {

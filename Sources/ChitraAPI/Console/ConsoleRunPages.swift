@@ -9,15 +9,17 @@ struct ConsoleRunPages: Sendable {
     let console: Console
 
     enum Verb: String, CaseIterable {
-        case approve, retry, resume, cancel
+        case approve, retry, fallback, closeCash = "close-cash", resume, cancel
 
         /// Moves money: a page shows what will move and asks first.
-        var needsConfirmation: Bool { self == .approve || self == .retry }
+        var needsConfirmation: Bool { self != .resume && self != .cancel }
 
         var action: Action {
             switch self {
             case .approve: .approveRun
             case .retry: .retryTransfers
+            case .fallback: .cashFallback
+            case .closeCash: .closeCash
             case .resume: .resumeRun
             case .cancel: .cancelRun
             }
@@ -171,6 +173,16 @@ struct ConsoleRunPages: Sendable {
                     let outcome = try await FinanceRerun.retry(FinanceScope(district: district, period: period), by: caller.identity,
                                                                expecting: count, database: caller.database)
                     return ConsoleMessages.retried(moved: outcome.moved, of: outcome.preview.count, caller.language)
+                case .fallback:
+                    guard let count = form["count"].flatMap({ Int($0) }) else { throw Unconfirmed() }
+                    let outcome = try await FinanceRerun.fallBack(FinanceScope(district: district, period: period), by: caller.identity,
+                                                                  expecting: count, database: caller.database)
+                    return ConsoleMessages.fellBack(moved: outcome.moved, of: outcome.preview.count, caller.language)
+                case .closeCash:
+                    guard let count = form["count"].flatMap({ Int($0) }) else { throw Unconfirmed() }
+                    let outcome = try await CashClosing.close(district: district, period: period, by: caller.identity, expecting: count,
+                                                              database: caller.database)
+                    return ConsoleMessages.cashClosed(outcome, caller.language)
                 case .resume:
                     return ConsoleMessages.resumed(try await RunResumption.resume(district: district, period: period, by: caller.identity,
                                                                                   database: caller.database), caller.language)
@@ -214,9 +226,14 @@ struct ConsoleRunPages: Sendable {
         }
         context["hasReasons"] = !report.failuresByReason.isEmpty
         let failed = byState[DisbursementState.failed.rawValue]?.count ?? 0
+        let paying = run.state == .approved || run.state == .completed
+        let cashWaiting = (count: byState[DisbursementState.cashInstructed.rawValue]?.count ?? 0,
+                           amountVND: byState[DisbursementState.cashInstructed.rawValue]?.amountVND ?? 0)
         let possible: [Verb: Bool] = [
             .approve: (try? RunStateMachine(run.state).approve()) != nil,
-            .retry: (run.state == .approved || run.state == .completed) && failed > 0,
+            .retry: paying && failed > 0,
+            .fallback: paying && failed > 0,
+            .closeCash: paying && cashWaiting.count > 0,
             .resume: run.state == .failed,
             .cancel: (try? RunStateMachine(run.state).cancel()) != nil,
         ]
@@ -224,6 +241,14 @@ struct ConsoleRunPages: Sendable {
         context["actions"] = actions.map { ["verb": $0.rawValue, "label": language.text($0.rawValue), "secondary": $0 == .cancel,
                                             "confirmFirst": $0.needsConfirmation] }
         context["hasActions"] = !actions.isEmpty
+        // The post office's side: its list, and its confirmations to upload while cash waits.
+        let cashStates: [DisbursementState] = [.cashInstructed, .paidCash, .returned]
+        if paying, cashStates.contains(where: { byState[$0.rawValue] != nil }) {
+            var cash: [String: Any] = ["waiting": VietnameseNumber.grouped(cashWaiting.count), "waitingAmount": Money(dong: cashWaiting.amountVND).description]
+            if Access.decide(caller.identity, .cashList, districts: [run.district]) == .allowed { cash["canList"] = true }
+            if cashWaiting.count > 0, Access.decide(caller.identity, .confirmCash, districts: [run.district]) == .allowed { cash["canConfirm"] = true }
+            context["cash"] = cash
+        }
         if Self.inProgress(run.state) { context["refresh"] = "3" } else if run.state == .approved { context["refresh"] = "10" }
         return context
     }

@@ -54,6 +54,9 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
             default: return APIError(.unprocessableContent, error.description)
             }
         case let error as FinanceRerun.Changed: return APIError(.conflict, error.description)
+        case let error as CashClosing.Changed: return APIError(.conflict, error.description)
+        case let error as MultipartForm.Malformed: return APIError.badRequest(error.description)
+        case let error as ConsoleCashPages.NoFile: return APIError.badRequest(error.description)
         case let error as FinanceScope.Refusal:
             if case .noRun = error { return APIError(.notFound, error.description) }
             return APIError(.conflict, error.description)

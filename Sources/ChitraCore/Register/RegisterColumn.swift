@@ -82,11 +82,14 @@ public struct ImportProblem: Error, Sendable, Hashable, CustomStringConvertible 
     public var line: Int
     public var column: String?
     public var message: String
+    /// The message in Vietnamese, where its maker has the words (the console shows it to officials).
+    public var vietnamese: String?
 
-    public init(line: Int, column: String? = nil, _ message: String) {
+    public init(line: Int, column: String? = nil, _ message: String, vietnamese: String? = nil) {
         self.line = line
         self.column = column
         self.message = message
+        self.vietnamese = vietnamese
     }
 
     public var description: String {

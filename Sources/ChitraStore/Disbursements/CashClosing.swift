@@ -19,7 +19,19 @@ public enum CashClosing {
         }
     }
 
-    public static func close(district: String, period: Period, by identity: Identity, database: Database) async throws -> Outcome {
+    /// The cash awaiting confirmation changed between what a person was shown and the closing:
+    /// nothing was returned.
+    public struct Changed: Error, Sendable, Hashable, CustomStringConvertible {
+        public var expected: Int
+        public var found: Int
+        public var description: String {
+            "The cash awaiting confirmation changed while you decided (\(expected) shown, \(found) now): nothing was returned. Look again."
+        }
+    }
+
+    /// `expecting`: how many unconfirmed payments the person was shown; another count closes nothing.
+    public static func close(district: String, period: Period, by identity: Identity, expecting expected: Int? = nil,
+                             database: Database) async throws -> Outcome {
         let person = identity.name
         let (returned, _) = try DisbursementStateMachine(state: .cashInstructed, attempts: 0, rail: .cash).handle(.cashReturned)
         return try await database.transaction("close the cash of district \(district)") { connection in
@@ -27,6 +39,7 @@ public enum CashClosing {
             for try await (rows, sum) in try await connection.send(
                 CashClosingSQL.returnUnconfirmed(district: district, period: period, from: .cashInstructed, to: returned, by: person),
                 logger: Database.quiet).decode((Int64, Int64).self) { (count, amount) = (Int(rows), sum) }
+            if let expected, expected != count { throw Changed(expected: expected, found: count) }
             var runs: [Int64] = []
             for try await run in try await connection.send(RunSettlementSQL.runOf(district: district, period: period), logger: Database.quiet)
                 .decode(Int64.self) { runs.append(run) }

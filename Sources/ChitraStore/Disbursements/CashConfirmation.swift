@@ -32,7 +32,9 @@ public enum CashConfirmation {
         let (bytes, digest) = try await NIOThreadPool.singleton.runIfActive { try file.contents() }
         let parsed = CashConfirmationFile(data: Data(bytes))
         guard parsed.problems.isEmpty else { throw ImportFailure(problems: parsed.problems, total: parsed.problems.count) }
-        guard !parsed.rows.isEmpty else { throw ImportFailure(ImportProblem(line: 2, "the file has a header but no rows.")) }
+        guard !parsed.rows.isEmpty else {
+            throw ImportFailure(ImportProblem(line: 2, "the file has a header but no rows.", vietnamese: "tệp có tiêu đề nhưng không có dòng nào."))
+        }
         let (paidState, _) = try DisbursementStateMachine(state: .cashInstructed, attempts: 0, rail: .cash).handle(.cashConfirmed)
         let (returnedState, _) = try DisbursementStateMachine(state: .cashInstructed, attempts: 0, rail: .cash).handle(.cashReturned)
         let rows = parsed.rows
@@ -83,6 +85,25 @@ public enum CashConfirmation {
         }
     }
 
+    /// Why a row does not match the disbursement its EndToEndId names (none: `listed` is nil), in
+    /// both languages.
+    static func mismatch(line: Int, e2e: String, beneficiary: String, listed: String?, amount: Int64, listedAmount: Int64?,
+                         state: String?) -> ImportProblem {
+        guard let listed, let listedAmount, let state else {
+            return ImportProblem(line: line, "no disbursement has the EndToEndId \(e2e).", vietnamese: "không có khoản chi nào mang mã giao dịch \(e2e).")
+        }
+        if listed != beneficiary {
+            return ImportProblem(line: line, "\(e2e) is the disbursement of beneficiary \(listed), not \(beneficiary).",
+                                 vietnamese: "\(e2e) là khoản chi của đối tượng \(listed), không phải \(beneficiary).")
+        }
+        if listedAmount != amount {
+            return ImportProblem(line: line, "\(e2e) is of \(listedAmount) đồng, not \(amount).",
+                                 vietnamese: "\(e2e) có số tiền \(Money(dong: listedAmount)), không phải \(Money(dong: amount)).")
+        }
+        return ImportProblem(line: line, "\(e2e) is \(state), not on a cash list (cash_instructed): it cannot be confirmed.",
+                             vietnamese: "\(e2e) không nằm trong danh sách chờ chi tiền mặt (trạng thái \(state)): không xác nhận được.")
+    }
+
     /// Some row did not match its disbursement: nothing was changed.
     private struct Mismatch: Error {}
 
@@ -91,9 +112,10 @@ public enum CashConfirmation {
         let problems = try await database.transaction("check the cash payments of \(path)") { connection in
             var problems: [ImportProblem] = []
             for columns in chunks where problems.count < ImportFailure.shownLimit {
-                for try await (line, problem) in try await connection.send(CashConfirmationSQL.problems(columns), logger: Database.quiet)
-                    .decode((Int32, String).self) {
-                    problems.append(ImportProblem(line: Int(line), problem))
+                for try await (line, e2e, beneficiary, listed, amount, listedAmount, state) in try await connection.send(
+                    CashConfirmationSQL.problems(columns), logger: Database.quiet).decode((Int32, String, String, String?, Int64, Int64?, String?).self) {
+                    problems.append(mismatch(line: Int(line), e2e: e2e, beneficiary: beneficiary, listed: listed, amount: amount,
+                                             listedAmount: listedAmount, state: state))
                 }
             }
             return problems
@@ -101,7 +123,8 @@ public enum CashConfirmation {
         guard !problems.isEmpty else {
             // Every row matched when checked again: another confirmation changed the same
             // disbursements meanwhile.
-            return ImportFailure(ImportProblem(line: 2, "the disbursements changed while the file was confirmed; nothing was changed: confirm it again."))
+            return ImportFailure(ImportProblem(line: 2, "the disbursements changed while the file was confirmed; nothing was changed: confirm it again.",
+                                               vietnamese: "các khoản chi đã thay đổi trong lúc ghi nhận tệp; chưa thay đổi gì: xin gửi lại tệp."))
         }
         return ImportFailure(problems: Array(problems.prefix(ImportFailure.shownLimit)), total: problems.count)
     }
@@ -149,12 +172,7 @@ enum CashConfirmationSQL {
     /// One sentence per row that does not match its disbursement, by line.
     static func problems(_ c: Columns) -> PostgresQuery {
         PostgresQuery(unsafeSQL: """
-            SELECT r.line, CASE
-                WHEN d.beneficiary_id IS NULL THEN 'no disbursement has the EndToEndId ' || r.e2e || '.'
-                WHEN d.beneficiary_id <> r.beneficiary THEN r.e2e || ' is the disbursement of beneficiary ' || d.beneficiary_id
-                     || ', not ' || r.beneficiary || '.'
-                WHEN d.amount_vnd <> r.amount THEN r.e2e || ' is of ' || d.amount_vnd || ' đồng, not ' || r.amount || '.'
-                ELSE r.e2e || ' is ' || d.state || ', not on a cash list (cash_instructed): it cannot be confirmed.' END
+            SELECT r.line, r.e2e, r.beneficiary, d.beneficiary_id, r.amount, d.amount_vnd, d.state
             FROM \(rows) LEFT JOIN disbursements d ON d.end_to_end_id = r.e2e AND d.end_to_end_id = ANY ($2::text[])
             WHERE d.beneficiary_id IS NULL OR d.beneficiary_id <> r.beneficiary OR d.amount_vnd <> r.amount
                OR d.state <> 'cash_instructed'

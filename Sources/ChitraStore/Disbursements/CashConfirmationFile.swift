@@ -30,31 +30,38 @@ struct CashConfirmationFile {
                 var found: [String: Int] = [:]
                 for (index, name) in fields.enumerated() { found[name] = index }
                 for column in Self.columns where found[column] == nil {
-                    problems.append(ImportProblem(line: record.line, column: column, "this required column is missing from the header."))
+                    problems.append(ImportProblem(line: record.line, column: column, "this required column is missing from the header.",
+                                                  vietnamese: "tiêu đề thiếu cột bắt buộc này."))
                 }
                 positions = found
                 return
             }
             guard fields.count == header.count else {
-                problems.append(ImportProblem(line: record.line, "the row has \(fields.count) fields but the header has \(header.count)."))
+                problems.append(ImportProblem(line: record.line, "the row has \(fields.count) fields but the header has \(header.count).",
+                                              vietnamese: "dòng có \(fields.count) trường nhưng tiêu đề có \(header.count)."))
                 return
             }
             func field(_ name: String) -> String { header[name].map { fields[$0] } ?? "" }
             let line = record.line
             let e2e = field("end_to_end_id"), id = field("beneficiary_id"), status = field("status"), paidOn = field("paid_on")
-            guard !e2e.isEmpty else { return problems.append(ImportProblem(line: line, column: "end_to_end_id", "the EndToEndId is empty.")) }
+            guard !e2e.isEmpty else { return problems.append(ImportProblem(line: line, column: "end_to_end_id", "the EndToEndId is empty.",
+                                                                            vietnamese: "mã giao dịch để trống.")) }
             if let first = seen[e2e] {
-                return problems.append(ImportProblem(line: line, column: "end_to_end_id", "\(e2e) is confirmed again (first on line \(first))."))
+                return problems.append(ImportProblem(line: line, column: "end_to_end_id", "\(e2e) is confirmed again (first on line \(first)).",
+                                                   vietnamese: "\(e2e) được xác nhận lần nữa (lần đầu ở dòng \(first))."))
             }
             seen[e2e] = line
             guard let amount = Int64(field("amount_vnd")), amount > 0 else {
-                return problems.append(ImportProblem(line: line, column: "amount_vnd", "'\(field("amount_vnd"))' is not an amount in đồng."))
+                return problems.append(ImportProblem(line: line, column: "amount_vnd", "'\(field("amount_vnd"))' is not an amount in đồng.",
+                                                   vietnamese: "“\(field("amount_vnd"))” không phải số tiền (đồng)."))
             }
             guard status == "paid" || status == "not_found" else {
-                return problems.append(ImportProblem(line: line, column: "status", "'\(status)' is not a status; use paid or not_found."))
+                return problems.append(ImportProblem(line: line, column: "status", "'\(status)' is not a status; use paid or not_found.",
+                                                   vietnamese: "“\(status)” không phải trạng thái; dùng paid (đã chi) hoặc not_found (không tìm thấy người nhận)."))
             }
             if status == "paid", Day(paidOn) == nil {
-                return problems.append(ImportProblem(line: line, column: "paid_on", "'\(paidOn)' is not a day written YYYY-MM-DD."))
+                return problems.append(ImportProblem(line: line, column: "paid_on", "'\(paidOn)' is not a day written YYYY-MM-DD.",
+                                                   vietnamese: "“\(paidOn)” không phải ngày viết dạng YYYY-MM-DD."))
             }
             rows.append(Row(line: line, endToEndID: e2e, beneficiaryID: id, amount: amount, paid: status == "paid",
                             paidOn: status == "paid" ? paidOn : "", receivedBy: field("received_by")))
@@ -67,6 +74,6 @@ struct CashConfirmationFile {
         } catch {
             problems.append(ImportProblem(line: 0, "the file cannot be read: \(error)."))
         }
-        if positions == nil { problems.append(ImportProblem(line: 1, "the file is empty.")) }
+        if positions == nil { problems.append(ImportProblem(line: 1, "the file is empty.", vietnamese: "tệp trống.")) }
     }
 }

@@ -266,11 +266,13 @@ public struct RegisterImporter: Sendable {
     static func problem(_ failure: CSVParser.Failure) -> ImportProblem {
         switch failure {
         case .strayQuote(let line):
-            ImportProblem(line: line, "a quote (\") is out of place; quote a whole field and double quotes inside it.")
+            ImportProblem(line: line, "a quote (\") is out of place; quote a whole field and double quotes inside it.",
+                          vietnamese: "dấu nháy (\") đặt sai chỗ; đặt cả trường trong nháy và gấp đôi nháy bên trong.")
         case .unterminatedQuote(let line):
-            ImportProblem(line: line, "a quoted field opened here is never closed.")
+            ImportProblem(line: line, "a quoted field opened here is never closed.", vietnamese: "trường mở nháy ở đây không bao giờ đóng.")
         case .fieldTooLong(let line):
-            ImportProblem(line: line, "a field is longer than \(CSVParser.maximumFieldBytes / 1024) KB; this is not a register file.")
+            ImportProblem(line: line, "a field is longer than \(CSVParser.maximumFieldBytes / 1024) KB; this is not a register file.",
+                          vietnamese: "một trường dài hơn \(CSVParser.maximumFieldBytes / 1024) KB; đây không phải tệp danh sách.")
         }
     }
 }

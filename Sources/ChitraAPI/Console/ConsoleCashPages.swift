@@ -1,0 +1,59 @@
+import ChitraCore
+import ChitraStore
+import Foundation
+import Hummingbird
+
+/// The cash work of a month in the console: the post office's list to download, and its
+/// confirmation file to upload (all or nothing: a wrong line changes nothing and is named by its
+/// number). Sending failed transfers to cash and closing the month's cash go through the confirm
+/// pages (`ConsoleConfirmPages`), since they move money.
+struct ConsoleCashPages: Sendable {
+    let console: Console
+
+    func add(to group: RouterGroup<APIRequestContext>) {
+        group.get("runs/:unit/:period/cash-list") { request, context in
+            try await console.page(request, "GET /console/runs/{unit}/{period}/cash-list") { caller in
+                let (district, period) = try Path.target(context)
+                if let refusal = AccessError(Access.decide(caller.identity, .cashList, districts: [district])) { throw refusal }
+                return try await FileResponse.csv(named: "cash-\(district)-\(period).csv") { output in
+                    try await CashList.write(district: district, period: period, commune: nil, database: caller.database, to: output).count
+                }
+            }
+        }
+        group.post("runs/:unit/:period/cash-confirmations") { request, context in
+            let back = (try? Path.target(context)).map { "/console/runs/\($0.district)/\($0.period)" } ?? "/console/runs"
+            return try await console.upload(request, "POST /console/runs/{unit}/{period}/cash-confirmations", back: back,
+                                            limit: Upload.maximumConfirmations) { caller, form in
+                let (district, _) = try Path.target(context)
+                if let refusal = AccessError(Access.decide(caller.identity, .confirmCash, districts: [district])) { throw refusal }
+                guard let file = form.file, !file.bytes.isEmpty else { throw NoFile() }
+                let outcome = try await Self.confirm(file, by: caller)
+                return ConsoleMessages.cashConfirmed(outcome, caller.language)
+            }
+        }
+    }
+
+    /// An upload without its file.
+    struct NoFile: Error, CustomStringConvertible {
+        var description: String { "Choose the post office's confirmation file (CSV) first." }
+    }
+
+    /// The file kept privately for the time of its confirmation (the store reads a file, as the CLI's).
+    static func confirm(_ file: (name: String, bytes: [UInt8]), by caller: Console.Caller) async throws -> CashConfirmation.Outcome {
+        let safeName = String(file.name.split(separator: "/").last?.split(separator: "\\").last ?? "confirmations.csv")
+            .filter { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" }
+        let folder = NSTemporaryDirectory() + "chitra-upload-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/" + (safeName.isEmpty ? "confirmations.csv" : safeName)
+        let handle = try PrivateFile.create(path)
+        do {
+            try handle.write(contentsOf: Data(file.bytes))
+            try handle.close()
+        } catch {
+            try? handle.close()
+            throw error
+        }
+        return try await CashConfirmation.confirm(path: path, by: caller.identity, database: caller.database)
+    }
+}
