@@ -95,7 +95,7 @@ extension ConsoleTests {
         }
     }
 
-    @Test("failed transfers go to the post office's list after a page that shows them by reason; the list changed since: nothing moves")
+    @Test("failed transfers go to the post office's list after a page that shows them by reason, all or those of one reason from the failed list; the list changed since: nothing moves")
     func fallbackFromTheConsole() async throws {
         try await Self.withConsole { browser, _, url in
             try await Self.computeMay(of: "31825", url)
@@ -113,20 +113,36 @@ extension ConsoleTests {
             }
             var page = try await browser.send(.get, "/console/runs/31825/2026-05")
             #expect(page.text.contains(#"action="/console/runs/31825/2026-05/fallback""#), "\(page.text)")
+            // From the failed list narrowed to one reason: those alone.
+            page = try await browser.send(.get, "/console/failed?period=05/2026&district=31825&reason=AC04")
+            #expect(page.text.contains(#"href="/console/runs/31825/2026-05/fallback?reason=AC04" id="selection-fallback""#)
+                    && page.text.contains(#"id="selection-retry""#), "\(page.text)")
+            page = try await browser.send(.get, "/console/runs/31825/2026-05/fallback?reason=AC04")
+            #expect(page.status == 200 && page.text.contains(#"name="count" value="1""#) && page.text.contains(#"name="reason" value="AC04""#)
+                    && page.text.contains("Chỉ các khoản lỗi vì") && !page.text.contains("Tài khoản bị phong tỏa."), "\(page.text)")
+            var csrf = Browser.csrf(page) ?? ""
+            _ = try await browser.send(.post, "/console/runs/31825/2026-05/fallback", form: ["csrf": csrf, "count": "1", "reason": "AC04"])
+            page = try await browser.send(.get, "/console/runs/31825/2026-05")
+            #expect(page.text.contains("Đã chuyển 1 trên 1 khoản chuyển lỗi sang danh sách chi tiền mặt của bưu điện."), "\(page.text)")
+            page = try await browser.send(.get, "/console/runs/31825/2026-05/fallback?reason=ac4")
+            #expect(page.status == 400 && page.text.contains("Mã lý do gồm 4 chữ in hoa"), "\(page.text)")
+            // The rest, all reasons: shown by reason, and moved only with the figures shown.
             page = try await browser.send(.get, "/console/runs/31825/2026-05/fallback")
             #expect(page.status == 200 && page.text.contains("Chuyển các khoản lỗi sang chi tiền mặt") && page.text.contains("Tài khoản bị phong tỏa.")
-                    && page.text.contains("danh sách chi tiền mặt của bưu điện") && page.text.contains(#"name="count" value="2""#), "\(page.text)")
-            let csrf = Browser.csrf(page) ?? ""
+                    && page.text.contains("danh sách chi tiền mặt của bưu điện") && page.text.contains(#"name="count" value="1""#), "\(page.text)")
+            csrf = Browser.csrf(page) ?? ""
             _ = try await browser.send(.post, "/console/runs/31825/2026-05/fallback", form: ["csrf": csrf])
             page = try await browser.send(.get, "/console/runs/31825/2026-05")
             #expect(page.text.contains("Xin xem lại số liệu và bấm xác nhận trước khi tiền được chuyển."), "\(page.text)")
-            _ = try await browser.send(.post, "/console/runs/31825/2026-05/fallback", form: ["csrf": csrf, "count": "3"])
-            page = try await browser.send(.get, "/console/runs/31825/2026-05")
-            #expect(page.text.contains("Các chuyển khoản lỗi đã thay đổi từ lúc bạn xem (3 khoản; nay 2)"), "\(page.text)")
             _ = try await browser.send(.post, "/console/runs/31825/2026-05/fallback", form: ["csrf": csrf, "count": "2"])
             page = try await browser.send(.get, "/console/runs/31825/2026-05")
-            #expect(page.text.contains("Đã chuyển 2 trên 2 khoản chuyển lỗi sang danh sách chi tiền mặt của bưu điện.")
+            #expect(page.text.contains("Các chuyển khoản lỗi đã thay đổi từ lúc bạn xem (2 khoản; nay 1)"), "\(page.text)")
+            _ = try await browser.send(.post, "/console/runs/31825/2026-05/fallback", form: ["csrf": csrf, "count": "1"])
+            page = try await browser.send(.get, "/console/runs/31825/2026-05")
+            #expect(page.text.contains("Đã chuyển 1 trên 1 khoản chuyển lỗi sang danh sách chi tiền mặt của bưu điện.")
                     && page.text.contains(#"<strong id="cash-waiting">3</strong>"#) && !page.text.contains(#"/fallback""#), "\(page.text)")
+            page = try await browser.send(.get, "/console/failed?period=05/2026&district=31825")
+            #expect(!page.text.contains(#"id="selection""#), "nothing failed is left to act on\n\(page.text)")
         }
     }
 

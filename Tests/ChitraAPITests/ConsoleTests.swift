@@ -113,7 +113,7 @@ struct ConsoleTests {
             page = try await browser.login(token)
             #expect(browser.cookies["chitra_session"] != nil)
             page = try await browser.send(.post, "/console/runs", form: ["district": "31825", "period": "2026-05"])
-            #expect(page.status == 403 && page.text.contains("expired"), "\(page.text)")
+            #expect(page.status == 403 && page.text.contains("Biểu mẫu này đã hết hạn; xin tải lại trang rồi làm lại."), "\(page.text)")
             page = try await browser.send(.post, "/console/runs", form: ["district": "31825", "period": "2026-05", "csrf": "forged"])
             #expect(page.status == 403)
             let runs = try await TestPostgres.withRunning(url) { try await RunStatus.list(period: Period("2026-05")!, districts: ["31825"], database: $0) }

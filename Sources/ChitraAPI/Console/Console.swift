@@ -46,7 +46,7 @@ struct Console: Sendable {
             return nil
         }
         guard server.limiter.admit(identity.limiterKey) else {
-            throw APIError(.tooManyRequests, "Too many requests with this token; slow down (at most \(Int(server.limiter.perSecond)) a second).")
+            throw ConsoleProblem.tooManyRequests(perSecond: Int(server.limiter.perSecond))
         }
         return Caller(identity: identity, database: server.database.scoped(identity.scope), sessionID: id, csrf: session.csrf,
                       language: language(request))
@@ -127,7 +127,7 @@ struct Console: Sendable {
             known = caller
             let form = try await read(request)
             guard let token = csrf(form), ConsoleSessions.same(token, caller.csrf) else {
-                throw APIError(.forbidden, "This form has expired; reload the page and try again.")
+                throw ConsoleProblem.formExpired
             }
             do {
                 sessions.flash(caller.sessionID, try await body(caller, form), isProblem: false)

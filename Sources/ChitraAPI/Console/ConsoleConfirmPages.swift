@@ -15,7 +15,7 @@ struct ConsoleConfirmPages: Sendable {
             try await console.page(request, "GET /console/runs/{unit}/{period}/{verb}") { caller in
                 let (district, period) = try Path.target(context)
                 guard let verb = ConsoleRunPages.Verb(rawValue: context.parameters.get("verb") ?? ""), verb.needsConfirmation else {
-                    throw APIError(.notFound, "No such page.")
+                    throw ConsoleProblem.noSuchPage
                 }
                 if let refusal = AccessError(Access.decide(caller.identity, verb.action, districts: [district])) { throw refusal }
                 let language = caller.language
@@ -27,7 +27,9 @@ struct ConsoleConfirmPages: Sendable {
                 switch verb {
                 case .approve: try await approval(district: district, period: period, language: language, caller: caller, into: &page)
                 case .retry, .fallback:
-                    try await failed(verb, district: district, period: period, language: language, caller: caller, into: &page)
+                    let reason = try Self.reason(request.uri.queryParameters.get("reason").map { String($0) }, language)
+                    try await failed(verb, scope: FinanceScope(district: district, period: period, reason: reason), language: language,
+                                     caller: caller, into: &page)
                 case .closeCash: try await closing(district: district, period: period, language: language, caller: caller, into: &page)
                 case .resume, .cancel: break
                 }
@@ -71,9 +73,9 @@ struct ConsoleConfirmPages: Sendable {
     }
 
     /// The failed transfers to retry, or to send to cash, by rail and reason.
-    private func failed(_ verb: ConsoleRunPages.Verb, district: String, period: Period, language: ConsoleLanguage, caller: Console.Caller,
+    private func failed(_ verb: ConsoleRunPages.Verb, scope: FinanceScope, language: ConsoleLanguage, caller: Console.Caller,
                         into page: inout [String: Any]) async throws {
-        let preview = try await FinanceScope(district: district, period: period).preview(database: caller.database)
+        let preview = try await scope.preview(database: caller.database)
         page["rows"] = preview.groups.map { group in
             row("\(language.text(group.rail.rawValue)) · \(ReasonTexts.text(group.reason, language).meaning) (\(group.reason))",
                 count: group.count, amount: group.amount.dong)
@@ -92,7 +94,21 @@ struct ConsoleConfirmPages: Sendable {
         case (_, .en):
             page["notes"] = ["Only the rejected transfers are sent again, with their EndToEndIds; none paid, pending or of unknown outcome is sent again."]
         }
-        page["fields"] = [["name": "count", "value": String(preview.count)]]
+        var fields = [["name": "count", "value": String(preview.count)]]
+        if let reason = scope.reason {
+            fields.append(["name": "reason", "value": reason])
+            page["notes"] = ((page["notes"] as? [String]) ?? []) + [language == .vi
+                ? "Chỉ các khoản lỗi vì “\(ReasonTexts.text(reason, language).meaning)” (\(reason))."
+                : "Only the transfers failed for “\(ReasonTexts.text(reason, language).meaning)” (\(reason))."]
+        }
+        page["fields"] = fields
+    }
+
+    /// A reason code narrowing the failed transfers (from the failed list's filter), or none.
+    static func reason(_ text: String?, _ language: ConsoleLanguage) throws -> String? {
+        guard let text, !text.isEmpty else { return nil }
+        guard ReasonTexts.isCode(text) else { throw APIError.badRequest(ConsoleMessages.notAReasonCode(language)) }
+        return text
     }
 
     /// The month's cash still awaiting the post office's confirmation: what closing returns.

@@ -61,6 +61,19 @@ struct ConsoleLookupPages: Sendable {
                 context["totalCount"] = VietnameseNumber.grouped(failed.totals?.count ?? 0)
                 context["totalAmount"] = Money(dong: failed.totals?.amountVND ?? 0).description
                 if let next = failed.next { context["nextPage"] = ConsoleURL.link("/console/failed", query.merging(["after": next]) { $1 }) }
+                // Finance acts on what the list shows of one unit: these failed transfers (of the reason shown, or all) retried or sent to cash.
+                if let unit, (failed.totals?.count ?? 0) > 0 {
+                    let verbs: [ConsoleRunPages.Verb] = [.retry, .fallback]
+                    let allowed = verbs.filter { Access.decide(caller.identity, $0.action, districts: [unit]) == .allowed }
+                    context["selection"] = allowed.isEmpty ? nil : [
+                        "actions": allowed.map { verb -> [String: Any] in
+                            var parameters: [String: String] = [:]
+                            if let reason { parameters["reason"] = reason }
+                            return ["link": ConsoleURL.link("/console/runs/\(unit)/\(period)/\(verb.rawValue)", parameters), "verb": verb.rawValue,
+                                    "label": language.text("selection.\(verb.rawValue)")]
+                        },
+                    ] as [String: Any]
+                }
                 context["rows"] = rows.map { item -> [String: Any] in
                     let text = ReasonTexts.text(item.reason, language)
                     return ["district": item.unit, "beneficiary": item.beneficiaryID, "name": item.fullName,

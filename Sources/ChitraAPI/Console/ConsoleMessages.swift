@@ -72,6 +72,8 @@ enum ConsoleMessages {
         if error is Unconfirmed { return "Xin xem lại số liệu và bấm xác nhận trước khi tiền được chuyển." }
         if let refusal = runRefusal(error, language) { return refusal }
         if let refusal = fileRefusal(error, language) { return refusal }
+        if let refusal = otherRefusal(error, language) { return refusal }
+        if let problem = error as? ConsoleProblem { return problem.sentence(language) }
         guard let access = error as? AccessError else { return nil }
         switch access {
         case .forbidden(let action, let role):

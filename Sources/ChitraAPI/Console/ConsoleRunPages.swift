@@ -150,17 +150,16 @@ struct ConsoleRunPages: Sendable {
                 let (district, period) = try Path.target(context)
                 if let refusal = AccessError(Access.decide(caller.identity, .read, districts: [district])) { throw refusal }
                 guard let run = try await RunStatus.list(period: period, districts: [district], database: caller.database).first else {
-                    throw APIError(.notFound, "\(PayoutUnitCode.named(district)) has no run for \(period).")
+                    throw ConsoleProblem.noRun(unit: district, period: period)
                 }
                 return try console.render("run", try await runContext(run, caller: caller, request: request))
             }
         }
         group.post("runs/:unit/:period/:verb") { request, context in
-            let target = "/console/runs/\(context.parameters.get("unit") ?? "")/\(context.parameters.get("period") ?? "")"
             return try await console.action(request, "POST /console/runs/{unit}/{period}/{verb}",
                                             back: { _ in (try? Path.target(context)).map { "/console/runs/\($0.district)/\($0.period)" } ?? "/console/runs" }) { caller, form in
                 let (district, period) = try Path.target(context)
-                guard let verb = Verb(rawValue: context.parameters.get("verb") ?? "") else { throw APIError(.notFound, "No such action on \(target).") }
+                guard let verb = Verb(rawValue: context.parameters.get("verb") ?? "") else { throw ConsoleProblem.noSuchPage }
                 if let refusal = AccessError(Access.decide(caller.identity, verb.action, districts: [district])) { throw refusal }
                 switch verb {
                 case .approve:
@@ -170,12 +169,14 @@ struct ConsoleRunPages: Sendable {
                     return ConsoleMessages.approved(count: totals.count, total: totals.totalVND, caller.language)
                 case .retry:
                     guard let count = form["count"].flatMap({ Int($0) }) else { throw Unconfirmed() }
-                    let outcome = try await FinanceRerun.retry(FinanceScope(district: district, period: period), by: caller.identity,
+                    let reason = try ConsoleConfirmPages.reason(form["reason"], caller.language)
+                    let outcome = try await FinanceRerun.retry(FinanceScope(district: district, period: period, reason: reason), by: caller.identity,
                                                                expecting: count, database: caller.database)
                     return ConsoleMessages.retried(moved: outcome.moved, of: outcome.preview.count, caller.language)
                 case .fallback:
                     guard let count = form["count"].flatMap({ Int($0) }) else { throw Unconfirmed() }
-                    let outcome = try await FinanceRerun.fallBack(FinanceScope(district: district, period: period), by: caller.identity,
+                    let reason = try ConsoleConfirmPages.reason(form["reason"], caller.language)
+                    let outcome = try await FinanceRerun.fallBack(FinanceScope(district: district, period: period, reason: reason), by: caller.identity,
                                                                   expecting: count, database: caller.database)
                     return ConsoleMessages.fellBack(moved: outcome.moved, of: outcome.preview.count, caller.language)
                 case .closeCash:
@@ -202,6 +203,15 @@ struct ConsoleRunPages: Sendable {
         var context = console.context(caller, language: language, title: "\(language.text("runs")) \(run.district) · \(ConsoleMessages.month(run.period, language))",
                                       request: request, period: period)
         context.merge(Self.progress(run, byState: byState, language: language)) { $1 }
+        context["stages"] = RunStages.of(run.state, membersDone: run.membersDone, members: run.members, byState: byState.mapValues(\.count))
+            .map { stage -> [String: Any] in
+                var values: [String: Any] = ["key": stage.key, "status": stage.status.rawValue, "label": language.text("stage.\(stage.key)"),
+                                             "statusLabel": language.text("stageStatus.\(stage.status.rawValue)")]
+                if let done = stage.done, let total = stage.total {
+                    values["detail"] = "\(VietnameseNumber.grouped(done)) / \(VietnameseNumber.grouped(total))"
+                }
+                return values
+            }
         context["district"] = run.district
         context["state"] = run.state.rawValue
         context["stateLabel"] = language.state(run.state.rawValue)
@@ -209,7 +219,7 @@ struct ConsoleRunPages: Sendable {
         if let lastError = run.lastError { context["lastError"] = lastError }
         context["count"] = VietnameseNumber.grouped(run.disbursements)
         context["total"] = Money(dong: run.disbursedVND).description
-        context["programs"] = run.totals.byProgram.keys.sorted().map { ["label": $0, "value": Money(dong: run.totals.byProgram[$0]!).description] }
+        context["programs"] = run.totals.byProgram.keys.sorted().map { ["label": language.text("program." + $0), "value": Money(dong: run.totals.byProgram[$0]!).description] }
         let order: [DisbursementState] = [.computed, .approved, .submitted, .accepted, .pending, .failed, .cashInstructed, .paid, .paidCash,
                                           .returned, .stopped]
         context["states"] = order.compactMap { state -> [String: Any]? in

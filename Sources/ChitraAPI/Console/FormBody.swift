@@ -12,7 +12,7 @@ struct FormBody: Sendable {
         do {
             buffer = try await request.body.collect(upTo: maximum)
         } catch {
-            throw APIError(.contentTooLarge, "The form is larger than \(maximum / 1024) KiB.")
+            throw ConsoleProblem.formTooLarge(kib: maximum / 1024)
         }
         return FormBody(String(buffer: buffer))
     }

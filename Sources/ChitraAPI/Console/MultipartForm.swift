@@ -19,7 +19,7 @@ struct MultipartForm: Sendable {
         do {
             buffer = try await request.body.collect(upTo: limit)
         } catch {
-            throw APIError(.contentTooLarge, "The file is larger than \(limit >> 20) MiB.")
+            throw ConsoleProblem.fileTooLarge(mib: limit >> 20)
         }
         return try MultipartForm(bytes: Array(buffer.readableBytesView), boundary: boundary)
     }

@@ -56,6 +56,7 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
         case let error as FinanceRerun.Changed: return APIError(.conflict, error.description)
         case let error as CashClosing.Changed: return APIError(.conflict, error.description)
         case let error as MultipartForm.Malformed: return APIError.badRequest(error.description)
+        case let error as ConsoleProblem: return APIError(error.status, error.description)
         case let error as ConsoleCashPages.NoFile: return APIError.badRequest(error.description)
         case let error as FinanceScope.Refusal:
             if case .noRun = error { return APIError(.notFound, error.description) }

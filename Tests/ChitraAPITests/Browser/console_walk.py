@@ -8,7 +8,8 @@ sentence when the browser does not answer in time.
 
 usage: console_walk.py BASE_URL OPERATOR_TOKEN FINANCE_TOKEN DISTRICT PERIOD ARTIFACTS_DIR
 """
-import base64, fcntl, json, os, shutil, subprocess, sys, tempfile, time
+import base64
+import csv, io, re, urllib.request, fcntl, json, os, shutil, subprocess, sys, tempfile, time
 
 base, operator_token, finance_token, district, period, artifacts = sys.argv[1:7]
 os.makedirs(artifacts, exist_ok=True)
@@ -87,6 +88,12 @@ def evaluate(expression):
     if "exceptionDetails" in result:
         raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
     return result["result"].get("value")
+
+def upload(selector, path, button):
+    """Chooses `path` in the page's file input and sends its form, as a person does."""
+    node = send("Runtime.evaluate", {"expression": f"document.querySelector({json.dumps(selector)})"})["result"]["objectId"]
+    send("DOM.setFileInputFiles", {"files": [path], "objectId": node})
+    act(f"document.querySelector({json.dumps(button)}).click()")
 
 def navigate(path):
     events.clear()
@@ -184,11 +191,55 @@ try:
     seen["run_problems"] = evaluate("[...document.querySelectorAll('.problem')].map(p => p.innerText)")
     seen["run_screenshot"] = screenshot("run.png")
 
+    # The post office's confirmations, as finance uploads them: the cash list fetched as the link
+    # gives it, a file with one wrong amount refused by its line (nothing recorded), then the right one.
+    navigate(f"/console/runs/{district}/{period}")
+    # The link's download, with the browser's own session (the page's policy lets no script fetch).
+    cookies = "; ".join(f"{c['name']}={c['value']}" for c in send("Network.getCookies", {"urls": [base + "/console/runs"]})["cookies"])
+    request = urllib.request.Request(base + f"/console/runs/{district}/{period}/cash-list", headers={"Cookie": cookies})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        listing = response.read().decode("utf-8").lstrip("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(listing)))
+    seen["cash_listed"] = len(rows)
+    def confirmations(name, wrong):
+        path = os.path.join(artifacts, name)
+        with open(path, "w", encoding="utf-8", newline="") as file:
+            writer = csv.writer(file)
+            writer.writerow(["end_to_end_id", "beneficiary_id", "amount_vnd", "status", "paid_on", "received_by"])
+            for index, row in enumerate(rows):
+                amount = int(row["amount_vnd"]) + (1 if wrong and index == 0 else 0)
+                writer.writerow([row["end_to_end_id"], row["beneficiary_id"], amount, "paid", time.strftime("%Y-%m-%d"), "Người nhận"])
+        return path
+    upload("input[type=file][name=file]", confirmations("confirm-wrong.csv", True), "#cash-upload")
+    seen["cash_wrong_problem"] = evaluate("(document.querySelector('.problem') || {}).innerText || ''")
+    seen["cash_wrong_lines"] = evaluate("[...document.querySelectorAll('#flash-lines li')].map(l => l.innerText)")
+    seen["cash_waiting_after_wrong"] = evaluate("(document.querySelector('#cash-waiting') || {}).innerText || ''")
+    upload("input[type=file][name=file]", confirmations("confirm.csv", False), "#cash-upload")
+    seen["cash_notice"] = evaluate("(document.querySelector('.notice') || {}).innerText || ''")
+    seen["stages"] = evaluate("[...document.querySelectorAll('#stages li')].map(l => l.id + ' ' + l.className)")
+    screenshot("cash.png")
+
     # The report, with its chart.
     navigate(f"/console/report?period={period}")
     seen["report"] = text()
     seen["chart_bars"] = evaluate("document.querySelectorAll('#non-cash-chart rect').length")
     seen["report_screenshot"] = screenshot("report.png")
+
+    # The report printed on A4 landscape: as print media on the printable width (297 mm less the
+    # stylesheet's 12 mm margins = 273 mm = 1,032 CSS px) nothing is wider than the paper, and
+    # Chromium's own PDF of it is kept.
+    send("Emulation.setDeviceMetricsOverride", {"width": 1032, "height": 730, "deviceScaleFactor": 1, "mobile": False})
+    send("Emulation.setEmulatedMedia", {"media": "print"})
+    navigate(f"/console/report?period={period}")
+    seen["print_width"] = [evaluate("document.documentElement.scrollWidth"), 1032]
+    seen["print_hidden"] = evaluate("[...document.querySelectorAll('header.top, form')].every(e => e.getClientRects().length === 0)")
+    send("Emulation.setEmulatedMedia", {"media": ""})
+    send("Emulation.clearDeviceMetricsOverride")
+    pdf = base64.b64decode(send("Page.printToPDF", {"landscape": True, "paperWidth": 11.69, "paperHeight": 8.27,
+                                                     "preferCSSPageSize": True, "printBackground": False})["data"])
+    with open(os.path.join(artifacts, "report.pdf"), "wb") as file:
+        file.write(pdf)
+    seen["pdf_pages"] = len(re.findall(rb"/Type\s*/Page[^s]", pdf)) if pdf.startswith(b"%PDF") else 0
 
     # Beneficiary lookup: numbers masked.
     navigate("/console/beneficiaries?q=W1")
