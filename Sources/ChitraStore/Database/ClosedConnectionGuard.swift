@@ -16,6 +16,15 @@ extension PostgresConnection {
         return try await self.query(query, logger: logger, file: file, line: line)
     }
 
+    /// A prepared statement's rows (prepared on this connection at its first use), unless the
+    /// server closed this connection: then a `StoreError` at once.
+    func send<Statement: PostgresPreparedStatement>(_ statement: Statement, logger: Logger, file: String = #fileID,
+                                                    line: Int = #line) async throws
+        -> AsyncThrowingMapSequence<PostgresRowSequence, Statement.Row> {
+        guard !isClosed else { throw StoreError.connectionClosed }
+        return try await self.execute(statement, logger: logger, file: file, line: line)
+    }
+
     /// A statement whose rows, if any, are not wanted: read to the end, so that an error the server
     /// raises while making them (a function's RAISE, a check) is thrown here. Left unread, the error
     /// was lost, the transaction stayed aborted, and its COMMIT rolled everything back without a word.

@@ -27,9 +27,10 @@ struct RunShardReader {
     /// The members in id order, and what other runs paid them (see `history(disbursements:lines:)`).
     func read(on connection: PostgresConnection) async throws -> (members: [Member], history: (paid: [String: PaymentHistory], ownPeriodLines: Bool)) {
         var texts = ("", "", "", "")
-        for try await row in try await connection.send(RunShardSQL.reads(shard, district: run.district, period: run.period,
-                                                                          registerImportID: run.registerImportID), logger: Database.quiet)
-            .decode((String, String, String, String).self) { texts = row }
+        for try await row in try await connection.send(RunShardReads(shard, unit: run.district, period: run.period,
+                                                                     registerImportID: run.registerImportID), logger: Database.quiet) {
+            texts = row
+        }
         var members = try members(texts.0)
         let index = Dictionary(uniqueKeysWithValues: members.enumerated().map { ($1.id, $0) })
         try readVersions(texts.1, into: &members, index: index)

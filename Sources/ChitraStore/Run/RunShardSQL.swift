@@ -1,72 +1,10 @@
 import ChitraCore
 import PostgresNIO
 
-/// The statements of a `compute` step: five range reads and the writes of one shard. Every read is
-/// an index range scan of `[lower, upper)` on a table keyed by beneficiary first, bounded above by
-/// the shard's greatest member id in the register as well (found by the unit's index, in the
-/// database's own collation): the last shard of a unit has no upper bound, and the tables keyed by
-/// beneficiary alone hold every unit's rows, so with 3,321 communes an open range read the rest of
-/// the country's lines for each; dates come back
-/// as days since 2000-01-01 (an integer subtraction). The large reads come back as one `TabText`
-/// value each: decoding thousands of rows one by one cost the worker more than computing them.
+/// The statements of a `compute` step after its reads (`RunShardReads`): the copies an import kept,
+/// and the writes of one shard. Dates come back as days since 2000-01-01 (an integer subtraction).
 enum RunShardSQL {
     static let epoch = "date '2000-01-01'"
-
-    /// A shard's reads in one statement (one snapshot, one round trip), four `TabText` values:
-    ///
-    /// 1. the members as the register holds them now, among those the snapshot knew: id,
-    ///    eligible_from, eligible_until, deceased_on, paid_through (days), method, program, category;
-    /// 2. their versions written by imports up to the snapshot: id, version, valid_from (days),
-    ///    program, category; by id and version;
-    /// 3. their disbursements of earlier periods: id, period (days), state, pending recovery; by
-    ///    period (which were returned, and the recovery still pending after the latest one not
-    ///    returned);
-    /// 4. what runs wrote for them (their lines written or implied): id, run period (days), month
-    ///    (days), kind, amount. Lines of the run's own period are read too: normally there are none,
-    ///    and one there means the shard's rows must be written the slow way.
-    ///
-    /// Members who moved in from an abolished unit bring what its runs wrote for them
-    /// (`chitra_moved_in_disbursements`, `chitra_moved_in_lines`, which check that the unit is in
-    /// the scope). The copies an import kept are read after this (`copies`).
-    static func reads(_ shard: RunShard, district: String, period: Period, registerImportID: Int64) -> PostgresQuery {
-        """
-        SELECT
-        (SELECT coalesce(string_agg(beneficiary_id || E'\\t' || (eligible_from - \(unescaped: epoch)) || E'\\t'
-                   || coalesce((eligible_until - \(unescaped: epoch))::text, '') || E'\\t'
-                   || coalesce((deceased_on - \(unescaped: epoch))::text, '') || E'\\t'
-                   || coalesce((paid_through - \(unescaped: epoch))::text, '') || E'\\t'
-                   || payment_method || E'\\t' || program || E'\\t' || category, E'\\n'), '')
-         FROM beneficiaries
-         WHERE unit_code = \(district) AND \(period) >= eligible_from
-           AND first_import_id <= \(registerImportID) AND
-           beneficiary_id >= \(shard.lower) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))),
-        (SELECT coalesce(string_agg(beneficiary_id || E'\\t' || version || E'\\t' || (valid_from - \(unescaped: epoch)) || E'\\t'
-                   || program || E'\\t' || category, E'\\n' ORDER BY beneficiary_id, version), '')
-         FROM beneficiary_versions
-         WHERE unit_code = \(district) AND import_id <= \(registerImportID) AND
-           beneficiary_id >= \(shard.lower) AND beneficiary_id <= (SELECT max(u.beneficiary_id) FROM beneficiaries u WHERE u.unit_code = \(district) AND u.beneficiary_id >= \(shard.lower)
-                                       AND (\(shard.upper)::text IS NULL OR u.beneficiary_id < \(shard.upper))) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))),
-        (SELECT coalesce(string_agg(beneficiary_id || E'\\t' || (period - \(unescaped: epoch)) || E'\\t' || state || E'\\t'
-                   || pending_recovery_vnd, E'\\n' ORDER BY beneficiary_id, period), '')
-         FROM (SELECT beneficiary_id, period, state, pending_recovery_vnd FROM disbursements
-               WHERE unit_code = \(district) AND period < \(period) AND
-                 beneficiary_id >= \(shard.lower) AND beneficiary_id <= (SELECT max(u.beneficiary_id) FROM beneficiaries u WHERE u.unit_code = \(district) AND u.beneficiary_id >= \(shard.lower)
-                                     AND (\(shard.upper)::text IS NULL OR u.beneficiary_id < \(shard.upper))) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))
-               UNION ALL
-               SELECT beneficiary_id, period, state, pending_recovery_vnd
-               FROM chitra_moved_in_disbursements(\(district), \(shard.lower), \(shard.upper))
-               WHERE period < \(period)) AS earlier),
-        (SELECT coalesce(string_agg(beneficiary_id || E'\\t' || (run_period - \(unescaped: epoch)) || E'\\t'
-                   || (month - \(unescaped: epoch)) || E'\\t' || kind || E'\\t' || amount_vnd, E'\\n'), '')
-         FROM (SELECT beneficiary_id, run_period, month, kind, amount_vnd FROM all_entitlement_lines
-               WHERE unit_code = \(district) AND
-                 beneficiary_id >= \(shard.lower) AND beneficiary_id <= (SELECT max(u.beneficiary_id) FROM beneficiaries u WHERE u.unit_code = \(district) AND u.beneficiary_id >= \(shard.lower)
-                                     AND (\(shard.upper)::text IS NULL OR u.beneficiary_id < \(shard.upper))) AND (\(shard.upper)::text IS NULL OR beneficiary_id < \(shard.upper))
-               UNION ALL
-               SELECT beneficiary_id, run_period, month, kind, amount_vnd FROM chitra_moved_in_lines(\(district), \(shard.lower), \(shard.upper))
-               WHERE run_period <> \(period)) AS lines)
-        """
-    }
 
     /// Members changed by an import after the plan, as they stood at the plan.
     static func copies(_ shard: RunShard) -> PostgresQuery {
