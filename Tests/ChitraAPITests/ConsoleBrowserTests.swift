@@ -10,8 +10,10 @@ import Testing
 
 /// The web console in a real headless Chromium (Debian's `chromium`), driven over the DevTools
 /// protocol by `Browser/console_walk.py`: an operator logs in and triggers the month, watches it
-/// compute, is refused the approval; finance approves; the report shows its chart. Screenshots of
-/// the run page and the report are kept under `.build/test-artifacts/console/`.
+/// compute, is refused the approval; finance approves after its preview, uploads the post office's
+/// confirmations from the browser's own form (a wrong line, then the right file); the report shows
+/// its chart and prints on A4 landscape; every page fits a laptop and a phone in both languages.
+/// Screenshots (and the report's PDF) are kept under `.build/test-artifacts/console/`.
 @Suite("Web console in a browser", .machine(.alone, limit: .minutes(10)))
 struct ConsoleBrowserTests {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -20,7 +22,7 @@ struct ConsoleBrowserTests {
 
     struct Seen: Decodable {
         var unauthenticated_url: String
-        /// "phone report": [the page's width, the screen's], for every page on a laptop and on a phone.
+        /// "en phone report": [the page's width, the screen's], for every page on a laptop and on a phone, in both languages.
         var widths: [String: [Int]]
         var bad_login: String
         var after_login_url: String
@@ -80,7 +82,7 @@ struct ConsoleBrowserTests {
         }
     }
 
-    @Test("operator triggers and watches the run compute, is refused the approval; finance approves; the report shows its chart; numbers masked")
+    @Test("operator triggers and watches the run compute, is refused the approval; finance approves and records the post office's file; the report prints; numbers masked; every page fits in both languages")
     func walkThrough() async throws {
         try await TestPostgres.withNewDatabase { url in
             let period = VietnamTime.today().period
@@ -147,7 +149,7 @@ struct ConsoleBrowserTests {
             #expect(seen.lookup.contains("********6789") && !seen.lookup_html.contains("095123456789"), "CCCDs masked")
             #expect(seen.failed.contains("Chuyển khoản lỗi"), "\(seen.failed)")
             #expect(seen.english_heading.hasPrefix("Failed transfers of"), "\(seen.english_heading)")
-            #expect(seen.widths.count == 14, "\(seen.widths)")
+            #expect(seen.widths.count == 28, "\(seen.widths)")
             for (page, measured) in seen.widths.sorted(by: { $0.key < $1.key }) {
                 #expect(measured.count == 2 && measured[0] <= measured[1], "\(page): the page is \(measured[0]) px wide on a screen of \(measured[1])")
             }

@@ -103,10 +103,8 @@ struct ConsoleLookupPages: Sendable {
                     }
                     after = page.next
                 } while after != nil
-                var headers = ConsoleResponse.headers()
-                headers[.contentType] = "text/csv; charset=utf-8"
-                headers[.contentDisposition] = "attachment; filename=\"chuyen-khoan-loi-\(period)\(unit.map { "-" + $0 } ?? "").csv\""
-                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: csv)))
+                return ConsoleResponse.download(csv, type: "text/csv; charset=utf-8",
+                                                named: "chuyen-khoan-loi-\(period)\(unit.map { "-" + $0 } ?? "").csv")
             }
         }
         group.get("beneficiaries") { request, _ in
@@ -160,7 +158,25 @@ struct ConsoleLookupPages: Sendable {
                 let report = try await MonthlyReports.make(period: period, database: caller.database)
                 var context = console.context(caller, language: language, title: "\(language.text("reportTitle")) \(ConsoleMessages.monthNumber(period, language))", request: request, period: period)
                 context.merge(ReportPage.body(report, language: language)) { mine, _ in mine }
+                context["csvLink"] = ConsoleURL.link("/console/report.csv", ["period": period.description])
+                context["printLink"] = ConsoleURL.link("/console/report.html", ["period": period.description])
                 return try console.render("report", context)
+            }
+        }
+        // The same report to keep: for Excel (CSV with a BOM, Vietnamese headers), and as one
+        // printable page (A4 landscape, charts included) that the browser prints or saves as PDF.
+        group.get("report.csv") { request, _ in
+            try await console.page(request, "GET /console/report.csv") { caller in
+                let period = try Console.period(request, language: caller.language)
+                let report = try await MonthlyReports.make(period: period, database: caller.database)
+                return ConsoleResponse.download(ReportCSV.render(report), type: "text/csv; charset=utf-8", named: "bao-cao-\(period).csv")
+            }
+        }
+        group.get("report.html") { request, _ in
+            try await console.page(request, "GET /console/report.html") { caller in
+                let period = try Console.period(request, language: caller.language)
+                let report = try await MonthlyReports.make(period: period, database: caller.database)
+                return ConsoleResponse.html(try ReportPage.document(report, language: caller.language, templates: console.templates))
             }
         }
     }

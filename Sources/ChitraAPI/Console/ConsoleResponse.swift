@@ -22,6 +22,14 @@ enum ConsoleResponse {
         return response
     }
 
+    /// A file to keep (the console's CSV downloads), under the same headers as its pages.
+    static func download(_ text: String, type: String, named name: String) -> Response {
+        var headers = headers()
+        headers[.contentType] = type
+        headers[.contentDisposition] = "attachment; filename=\"\(name)\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
     static func redirect(_ location: String, cookies: [Cookie] = []) -> Response {
         var headers = headers()
         headers[.location] = location

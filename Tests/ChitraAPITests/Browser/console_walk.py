@@ -254,15 +254,18 @@ try:
     pages = [("home", "/console/home"), ("runs", f"/console/runs?period={period}"), ("run", f"/console/runs/{district}/{period}"),
              ("failed", f"/console/failed?period={period}"), ("lookup", "/console/beneficiaries?q=W1"),
              ("report", f"/console/report?period={period}"), ("audit", "/console/audit")]
+    # In both languages, with a screenshot of each.
     widths = {}
-    for device, (width, height, mobile) in {"laptop": (1366, 900, False), "phone": (390, 844, True)}.items():
-        send("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
-        for name, path in pages:
-            navigate(path)
-            widths[f"{device} {name}"] = [evaluate("document.documentElement.scrollWidth"), width]
-            if device == "phone":
-                screenshot(f"phone-{name}.png")
-    send("Emulation.clearDeviceMetricsOverride")
+    for language in ["vi", "en"]:
+        navigate(f"/console/language?to={language}&back=/console/home")
+        for device, (width, height, mobile) in {"laptop": (1366, 900, False), "phone": (390, 844, True)}.items():
+            send("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
+            for name, path in pages:
+                navigate(path)
+                widths[f"{language} {device} {name}"] = [evaluate("document.documentElement.scrollWidth"), width]
+                screenshot(f"{language}-{device}-{name}.png")
+        send("Emulation.clearDeviceMetricsOverride")
+    navigate("/console/language?to=vi&back=/console/home")
     seen["widths"] = widths
 
     # English on request.
