@@ -23,12 +23,19 @@ struct FaultPlan: Codable, Sendable, Hashable {
     var slowMilliseconds: Int = 300
     var timeoutMilliseconds: Int = 2_000
     var pendingMilliseconds: Int = 1_000
+    /// After the credit: the share of credited transfers whose money comes back, by reason
+    /// (AC04 closed, AC06 blocked, MD07 deceased), this many days later, on the debtor's statement.
+    var returns: [String: Double] = [:]
+    var returnDays: Int = 2
+    /// The bank's fee for each transfer a payment file credits, booked as one entry a file.
+    var chargeVND: Int64 = 0
 
     enum CodingKeys: String, CodingKey {
         case rejections, temporaryRejections = "temporary_rejections", pending, serverErrors = "server_errors", timeouts
         case lostResponses = "lost_responses", slow, slowMilliseconds = "slow_ms", timeoutMilliseconds = "timeout_ms"
         case badAnswers = "bad_answers", temporaryArrivals = "temporary_arrivals"
         case pendingMilliseconds = "pending_ms"
+        case returns, returnDays = "return_days", chargeVND = "charge_vnd"
     }
 
     static let none = FaultPlan()
@@ -64,6 +71,9 @@ struct FaultPlan: Codable, Sendable, Hashable {
         slowMilliseconds = try c.decodeIfPresent(Int.self, forKey: .slowMilliseconds) ?? 300
         timeoutMilliseconds = try c.decodeIfPresent(Int.self, forKey: .timeoutMilliseconds) ?? 2_000
         pendingMilliseconds = try c.decodeIfPresent(Int.self, forKey: .pendingMilliseconds) ?? 1_000
+        returns = try c.decodeIfPresent([String: Double].self, forKey: .returns) ?? [:]
+        returnDays = try c.decodeIfPresent(Int.self, forKey: .returnDays) ?? 2
+        chargeVND = try c.decodeIfPresent(Int64.self, forKey: .chargeVND) ?? 0
     }
 
     struct AnyKey: CodingKey {
@@ -119,6 +129,17 @@ struct FaultPlan: Codable, Sendable, Hashable {
         case paid
         case pending
         case rejected(String)
+    }
+
+    /// Whether a credited transfer's money comes back, why and after how many days (fixed by the
+    /// seed and the EndToEndId, drawn apart from its fate at the gateway).
+    func returned(endToEndID: String, seed: UInt64) -> (reason: String, after: Int)? {
+        var draw = Draw.uniform(seed: seed ^ 0x5245_5455_524E, key: endToEndID)
+        for (code, rate) in returns.sorted(by: { $0.key < $1.key }) {
+            if draw < rate { return (code, returnDays) }
+            draw -= rate
+        }
+        return nil
     }
 
     func fate(endToEndID: String, seed: UInt64, arrival: Int) -> Fate {

@@ -21,6 +21,8 @@ actor Gateway {
         var amount: Int64
         var status: Status
         var arrivals: Int
+        /// The account the money leaves (a payment file's debtor), if the rail says.
+        var debtor: DebtorAccount?
     }
 
     struct Credit: Codable, Sendable {
@@ -55,8 +57,13 @@ actor Gateway {
     /// Each batch received: its rail and transfers, for inquiries about the whole batch.
     private var batches: [String: (rail: Rail, transfers: [String])] = [:]
     private var reports = 0
+    /// The debtor accounts' entries, for their statements.
+    private var accounts: DebtorLedger
+    /// How many days the simulator's calendar runs ahead of today (tests move it instead of waiting).
+    private var daysAhead = 0
 
-    init(plan: FaultPlan, seed: UInt64, deduplicates: Bool) {
+    init(plan: FaultPlan, seed: UInt64, deduplicates: Bool, openingVND: Int64 = 10_000_000_000_000) {
+        self.accounts = DebtorLedger(openingVND: openingVND)
         self.plan = plan
         self.seed = seed
         self.deduplicates = deduplicates
@@ -86,10 +93,16 @@ actor Gateway {
     }
 
     /// Receives a batch: records each transfer and decides its outcome; returns each one's status.
-    func receive(_ incoming: [TransferInstruction], rail: Rail, batchID: String) -> [(String, Status)] {
+    func receive(_ incoming: [TransferInstruction], rail: Rail, batchID: String, debtor: DebtorAccount? = nil) -> [(String, Status)] {
         let now = ContinuousClock.now
         let wallClock = ISOTime.vietnam(Date())
         batches[batchID] = (rail, incoming.map(\.endToEndID))
+        let debited = accounts.debits
+        defer {
+            if let debtor, !debtor.account.isEmpty {
+                accounts.charge(debtor.account, institution: debtor.bank, amountVND: plan.chargeVND * Int64(accounts.debits - debited), on: today())
+            }
+        }
         return incoming.map { instruction in
             let id = instruction.endToEndID
             if var known = transfers[id] {
@@ -106,7 +119,7 @@ actor Gateway {
                 return (id, known.status)
             }
             var transfer = Transfer(rail: rail, batchID: batchID, institution: instruction.institution, account: instruction.account,
-                                    amount: instruction.amount.dong, status: .paid, arrivals: 1)
+                                    amount: instruction.amount.dong, status: .paid, arrivals: 1, debtor: debtor)
             transfer.status = decide(id, arrival: 1, now: now)
             if transfer.status == .paid { credit(id, transfer, at: wallClock) }
             transfers[id] = transfer
@@ -174,6 +187,25 @@ actor Gateway {
     private func credit(_ id: String, _ transfer: Transfer, at wallClock: String) {
         ledger.append(Credit(endToEndID: id, rail: transfer.rail.rawValue, institution: transfer.institution, account: transfer.account,
                              amountVND: transfer.amount, creditedAt: wallClock))
+        if let debtor = transfer.debtor, !debtor.account.isEmpty {
+            accounts.debit(debtor.account, institution: debtor.bank, endToEndID: id, amountVND: transfer.amount, on: today(),
+                           returned: plan.returned(endToEndID: id, seed: seed))
+        }
+    }
+
+    /// The simulator's day: Vietnam's today, moved ahead by `moveCalendar`.
+    func today() -> Day {
+        let day = VietnamTime.today(Date())
+        return Day(daysSince2000: day.daysSince2000 + daysAhead)
+    }
+
+    /// Moves the simulator's calendar `days` ahead of today (returns fall due, days end).
+    func moveCalendar(to days: Int) { daysAhead = max(0, days) }
+
+    /// The debtor account's statement of a day that has ended (before the simulator's today), or nil.
+    func statement(_ account: String, on day: Day) -> BankStatement? {
+        guard day < today() else { return nil }
+        return accounts.statement(account, on: day, createdAt: "\(day)T23:59:59")
     }
 }
 

@@ -19,6 +19,10 @@ struct Routes: Sendable {
         router.post("/bank/pain001") { request, _ in try await self.paymentFile(request) }
         router.get("/bank/transactions/:id") { _, context in try await self.bankInquiry(context.parameters.require("id")) }
         router.get("/bank/messages/:id") { _, context in try await self.bankMessageInquiry(context.parameters.require("id")) }
+        router.get("/bank/statements/:account") { request, context in
+            try await self.statement(context.parameters.require("account"), day: request.uri.queryParameters.get("date"))
+        }
+        router.put("/calendar") { request, _ in try await self.moveCalendar(request) }
         router.get("/wallet/:provider/batches/:id") { _, context in
             try await self.walletBatchInquiry(context.parameters.require("id"), provider: context.parameters.require("provider"))
         }
@@ -41,7 +45,7 @@ struct Routes: Sendable {
         do { file = try Pain001Reader.read(Data(buffer: body)) } catch {
             return Self.text(.badRequest, "The payment file was refused: \(error.description).\n")
         }
-        return try await withFault(contentType: "application/xml", apply: { await self.gateway.receive(file.transfers, rail: .bank, batchID: file.messageID) }) { statuses in
+        return try await withFault(contentType: "application/xml", apply: { await self.gateway.receive(file.transfers, rail: .bank, batchID: file.messageID, debtor: file.debtor) }) { statuses in
             let report = PaymentStatusReport(
                 messageID: await self.gateway.nextReportID(), createdAt: ISOTime.vietnam(Date()), originalMessageID: file.messageID,
                 groupStatus: Self.groupStatus(statuses.map(\.1)), paymentInformationID: file.paymentInformationID,
@@ -51,6 +55,29 @@ struct Routes: Sendable {
             await self.keep(answer, rail: "bank", stem: file.messageID, suffix: "out.xml")
             return answer
         }
+    }
+
+    /// The debtor account's end-of-day statement (camt.053.001.08) of a day that has ended.
+    func statement(_ account: String, day text: String?) async throws -> Response {
+        guard let text, let day = Day(text) else { return Self.text(.badRequest, "Ask for a day: ?date=YYYY-MM-DD.\n") }
+        guard let statement = await gateway.statement(account, on: day) else {
+            return Self.text(.notFound, "No statement of account \(account) for \(day): no such account, or the day has not ended.\n")
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/xml"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: Camt053Writer.document(statement))))
+    }
+
+    /// `PUT /calendar {"days_ahead": N}`: the simulator's calendar runs N days ahead of today.
+    func moveCalendar(_ request: Request) async throws -> Response {
+        struct Move: Decodable { var days_ahead: Int }
+        var request = request
+        let body = try await request.collectBody(upTo: 1024)
+        guard let move = try? JSONDecoder().decode(Move.self, from: Data(buffer: body)) else {
+            return Self.text(.badRequest, "Send {\"days_ahead\": N}.\n")
+        }
+        await gateway.moveCalendar(to: move.days_ahead)
+        return Self.text(.ok, "The calendar is \(await gateway.today()).\n")
     }
 
     func bankInquiry(_ id: String) async throws -> Response {

@@ -1,0 +1,65 @@
+import ChitraCore
+import ChitraRails
+
+/// The simulated bank's side of each debtor account (a unit's paying account): a debit for every
+/// credit it makes (two when a careless gateway credits a transfer twice), a charge per payment
+/// file, and, for a share of credits fixed by the seed, the money coming back some days later as a
+/// credit entry with the original EndToEndId and the reason (AC04 closed, AC06 blocked, MD07
+/// deceased). Entries keep the bank's reference they were given: a statement asked twice is the
+/// same statement.
+struct DebtorLedger {
+    struct Account {
+        var institution: String
+        var entries: [BankStatement.Entry] = []
+    }
+
+    let openingVND: Int64
+    private(set) var accounts: [String: Account] = [:]
+    private var references = 0
+    /// Transfers debited so far.
+    private(set) var debits = 0
+
+    init(openingVND: Int64) {
+        self.openingVND = openingVND
+    }
+
+    private mutating func reference(_ institution: String) -> String {
+        references += 1
+        return "\(institution)-\(references)"
+    }
+
+    /// A transfer credited from `account` on `day`; its return, if the plan has one for it.
+    mutating func debit(_ account: String, institution: String, endToEndID: String, amountVND: Int64, on day: Day,
+                        returned: (reason: String, after: Int)?) {
+        debits += 1
+        let sent = reference(institution)
+        accounts[account, default: Account(institution: institution)].entries.append(
+            .init(servicerReference: sent, amountVND: amountVND, direction: .debit, bookingDay: day, code: .transferSent, endToEndID: endToEndID))
+        if let returned {
+            let back = Day(daysSince2000: day.daysSince2000 + returned.after), reference = reference(institution)
+            accounts[account, default: Account(institution: institution)].entries.append(
+                .init(servicerReference: reference, amountVND: amountVND, direction: .credit, bookingDay: back, code: .transferReturned,
+                      endToEndID: endToEndID, returnReason: returned.reason))
+        }
+    }
+
+    /// The bank's fee for a payment file, as an entry of its own.
+    mutating func charge(_ account: String, institution: String, amountVND: Int64, on day: Day) {
+        guard amountVND > 0 else { return }
+        let charged = reference(institution)
+        accounts[account, default: Account(institution: institution)].entries.append(
+            .init(servicerReference: charged, amountVND: amountVND, direction: .debit, bookingDay: day, code: .charge))
+    }
+
+    /// The account's statement of `day` (nil: no such account). Its number in the sequence counts
+    /// the days from the account's first entry, so each day has one number, whenever it is asked.
+    func statement(_ account: String, on day: Day, createdAt: String) -> BankStatement? {
+        guard let known = accounts[account], let first = known.entries.map(\.bookingDay).min() else { return nil }
+        let before = known.entries.filter { $0.bookingDay < day }.reduce(openingVND) { $0 + $1.signedVND }
+        let entries = known.entries.filter { $0.bookingDay == day }
+        let sequence = max(1, day.daysSince2000 - first.daysSince2000 + 1)
+        return BankStatement(messageID: "STMT-\(account)-\(day)", statementID: "\(account)-\(day)", sequenceNumber: sequence,
+                             createdAt: "\(day)T23:59:59", account: account, institution: known.institution, day: day,
+                             openingVND: before, entries: entries)
+    }
+}

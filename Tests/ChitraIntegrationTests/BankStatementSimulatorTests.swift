@@ -1,0 +1,83 @@
+import AsyncHTTPClient
+import ChitraCore
+import ChitraLocal
+import ChitraRails
+import ChitraTesting
+import Foundation
+import Testing
+
+/// The simulated bank keeps the paying unit's account: a debit for every credit (two when the
+/// careless bank credits a transfer twice), a charge per payment file, returns days later, and the
+/// day's statement as camt.053, valid against the official schema.
+@Suite("Bank simulator statements")
+struct BankStatementSimulatorTests {
+    static let debtor = DebtorAccount(name: "UBND phường Bạc Liêu", account: "1234567890123", bank: "970405")
+
+    static func transfers(_ range: ClosedRange<Int>) -> [TransferInstruction] {
+        range.map { TransferInstruction(endToEndID: "CT31825202607NS\($0)", beneficiaryID: "S\($0)", amount: Money(dong: Int64(400_000 + $0 * 1_000)),
+                                        institution: "970436", account: "0\(100_000_000 + $0)", creditorName: "Nguyễn Văn \($0)") }
+    }
+
+    static func send(_ transfers: [TransferInstruction], file: String, to simulator: BankSimulatorProcess) async throws {
+        let writer = Pain001Writer(messageID: file, paymentInformationID: file + "P1", createdAt: "2026-07-20T09:30:00",
+                                   executionDate: "2026-07-21", debtor: debtor)
+        try await simulator.exchange(.POST, "/bank/pain001", body: try writer.document(transfers))
+    }
+
+    @Test("each credit debits the unit's account (twice when credited twice), a file's charge is an entry, returns come back days later; each day's statement is valid camt.053 and its closing is the next day's opening")
+    func accountStatements() async throws {
+        try await BankSimulatorProcess.with(["--faults", "none", "--no-dedup", "--seed", "5"]) { simulator in
+            try await simulator.setFaults(#"{"returns": {"AC04": 0.25, "MD07": 0.15}, "return_days": 2, "charge_vnd": 1100}"#)
+            let sent = Self.transfers(1...40)
+            try await Self.send(sent, file: "F1", to: simulator)
+            try await Self.send(Array(sent.prefix(3)), file: "F2", to: simulator)          // the careless bank credits these again
+            let ledger = try await simulator.ledger()
+            #expect(ledger.count == 43 && BankSimulatorProcess.creditedTwice(ledger).count == 3)
+            let today = VietnamTime.today()
+            // A day not yet ended has no statement.
+            await #expect(throws: (any Error).self) { try await simulator.exchange(.GET, "/bank/statements/\(Self.debtor.account)?date=\(today)") }
+            try await simulator.exchange(.PUT, "/calendar", body: #"{"days_ahead": 3}"#)
+            var balance: Int64?
+            var returned: [String] = []
+            for offset in 0..<3 {
+                let day = Day(daysSince2000: today.daysSince2000 + offset)
+                let document = String(buffer: try await simulator.exchange(.GET, "/bank/statements/\(Self.debtor.account)?date=\(day)"))
+                let verdict = try await ISO20022Validator.validate(document)
+                #expect(verdict.valid, "\(verdict.output)")
+                let opening = try #require(Self.amount(of: "OPBD", in: document)), closing = try #require(Self.amount(of: "CLBD", in: document))
+                if let balance { #expect(opening == balance, "the day opens where the day before closed") }
+                let signed = Self.entries(document).reduce(Int64(0)) { $0 + ($1.credit ? $1.amount : -$1.amount) }
+                #expect(opening + signed == closing)
+                balance = closing
+                if offset == 0 {
+                    let debits = Self.entries(document).filter { !$0.credit && $0.endToEndID != nil }
+                    #expect(debits.count == 43, "one debit a credit, the three credited twice debited twice")
+                    #expect(Dictionary(grouping: debits, by: { $0.endToEndID! }).values.filter { $0.count == 2 }.count == 3)
+                    #expect(document.contains("<SubFmlyCd>CHRG</SubFmlyCd>") && document.contains("<Amt Ccy=\"VND\">44000</Amt>")
+                            && document.contains("<Amt Ccy=\"VND\">3300</Amt>"), "a charge a file: 1,100 ₫ a transfer credited")
+                    #expect(!document.contains("RRTN"), "returns come days later")
+                }
+                if offset == 2 {
+                    returned = Self.entries(document).filter(\.credit).compactMap(\.endToEndID)
+                    #expect(document.contains("<RtrInf><Rsn><Cd>AC04</Cd></Rsn></RtrInf>") || document.contains("<RtrInf><Rsn><Cd>MD07</Cd></Rsn></RtrInf>"))
+                }
+            }
+            #expect(!returned.isEmpty && returned.count < 40, "a share of the credits came back: \(returned.count)")
+            // Asked again, a statement is the same statement.
+            let day = Day(daysSince2000: today.daysSince2000 + 2)
+            let first = try await simulator.exchange(.GET, "/bank/statements/\(Self.debtor.account)?date=\(day)")
+            #expect(first == (try await simulator.exchange(.GET, "/bank/statements/\(Self.debtor.account)?date=\(day)")))
+        }
+    }
+
+    static func amount(of balance: String, in document: String) -> Int64? {
+        guard let match = document.firstMatch(of: try! Regex("<Cd>\(balance)</Cd></CdOrPrtry></Tp><Amt Ccy=\"VND\">(\\d+)</Amt><CdtDbtInd>(CRDT|DBIT)</CdtDbtInd>")),
+              let amount = Int64(match.output[1].substring ?? "") else { return nil }
+        return match.output[2].substring == "DBIT" ? -amount : amount
+    }
+
+    static func entries(_ document: String) -> [(amount: Int64, credit: Bool, endToEndID: String?)] {
+        document.matches(of: /<Ntry><Amt Ccy="VND">(\d+)<\/Amt><CdtDbtInd>(CRDT|DBIT)<\/CdtDbtInd>.*?(?:<EndToEndId>([^<]+)<\/EndToEndId>.*?)?<\/Ntry>/)
+            .map { (Int64($0.output.1)!, $0.output.2 == "CRDT", $0.output.3.map(String.init)) }
+    }
+}
