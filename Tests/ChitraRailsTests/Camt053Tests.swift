@@ -1,6 +1,7 @@
 import ChitraCore
 import ChitraRails
 import ChitraTesting
+import Foundation
 import Testing
 
 /// A debtor account's end-of-day statement as banks send it (camt.053.001.08), checked against the
@@ -52,5 +53,31 @@ struct Camt053Tests {
         let document = Camt053Writer.document(overdrawn)
         #expect(document.contains("<Amt Ccy=\"VND\">971000</Amt><CdtDbtInd>DBIT</CdtDbtInd>"))
         #expect(try await ISO20022Validator.validate(document).valid)
+    }
+
+    @Test("read back, a statement is what was written: balances, each entry with its reference, code, EndToEndId and reason")
+    func readBack() throws {
+        let statement = Self.statement()
+        let read = try Camt053Reader.read(Data(Camt053Writer.document(statement).utf8))
+        #expect(read == [statement])
+    }
+
+    @Test("a statement that does not add up, of another message, or with an entry without the bank's reference is refused whole")
+    func refused() throws {
+        let good = Camt053Writer.document(Self.statement())
+        let unbalanced = good.replacingOccurrences(of: "<Amt Ccy=\"VND\">1029000</Amt>", with: "<Amt Ccy=\"VND\">1029001</Amt>")
+        #expect(throws: Camt053Reader.Failure.unbalanced(statement: "1234567890123-20260721", opening: 2_000_000, entries: -971_000, closing: 1_029_001)) {
+            try Camt053Reader.read(Data(unbalanced.utf8))
+        }
+        #expect(throws: Camt053Reader.Failure.notAStatement(namespace: "urn:iso:std:iso:20022:tech:xsd:camt.054.001.08")) {
+            try Camt053Reader.read(Data(good.replacingOccurrences(of: "camt.053.001.08", with: "camt.054.001.08").utf8))
+        }
+        #expect(throws: Camt053Reader.Failure.missing("Ntry/AcctSvcrRef (the bank's reference of an entry)", statement: "1234567890123-20260721")) {
+            try Camt053Reader.read(Data(good.replacingOccurrences(of: "<AcctSvcrRef>970405-0003</AcctSvcrRef>", with: "").utf8))
+        }
+        #expect(throws: Camt053Reader.Failure.invalid("an entry of '500000.50' VND is not whole đồng", statement: "1234567890123-20260721")) {
+            try Camt053Reader.read(Data(good.replacingOccurrences(of: "<Ntry><Amt Ccy=\"VND\">500000</Amt>", with: "<Ntry><Amt Ccy=\"VND\">500000.50</Amt>").utf8))
+        }
+        #expect(throws: Camt053Reader.Failure.self) { try Camt053Reader.read(Data(good.prefix(500).utf8)) }
     }
 }

@@ -160,4 +160,14 @@ struct ISO20022SizeTests {
         #expect(read.transactions.count == 100_000 && read.transactions.last == transactions.last)
         #expect(read.transactions.filter { $0.status == "RJCT" }.count == 10_000)
     }
+
+    @Test("a status report cut short (its end lost on the way) is refused, never read as a report of fewer transfers")
+    func cutShortReport() throws {
+        let report = PaymentStatusReport(messageID: "SIM1", createdAt: "2026-07-20T09:31:00", originalMessageID: "F1", groupStatus: "ACSC",
+                                         paymentInformationID: "F1P1", transactions: (1...3).map { .init(endToEndID: "E\($0)", status: "ACSC") })
+        let document = try Pain002Writer.document(report)
+        #expect(try Pain002Reader.read(Data(document.utf8)).transactions.count == 3)
+        let cut = String(document[..<document.range(of: "<TxInfAndSts><OrgnlEndToEndId>E3")!.lowerBound])
+        #expect(throws: Pain002Reader.Failure.self) { try Pain002Reader.read(Data(cut.utf8)) }
+    }
 }
