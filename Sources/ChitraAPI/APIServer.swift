@@ -16,6 +16,8 @@ public struct APIServer: Sendable {
     /// Requests per address before authentication, and console logins per address.
     public let addressLimiter: RateLimiter
     public let loginLimiter: RateLimiter
+    /// Tokens verified in the last few seconds (`TokenCache.lifetime`).
+    let tokens: TokenCache
     let logger: Logger
     /// The web console's templates; nil: no console.
     let console: ConsoleTemplates?
@@ -39,6 +41,7 @@ public struct APIServer: Sendable {
         self.addressLimiter = RateLimiter(perSecond: requestsPerSecond * 4, burst: burst * 4, elapsed: elapsed)
         // Ten logins, then one every six seconds.
         self.loginLimiter = RateLimiter(perSecond: 1.0 / 6, burst: 10, elapsed: elapsed)
+        self.tokens = TokenCache(elapsed: elapsed)
         self.logger = logger
     }
 

@@ -40,7 +40,7 @@ struct Console: Sendable {
         guard let id = request.cookies[Self.sessionCookie]?.value, let session = sessions.session(id) else { return nil }
         let identity: Identity
         do {
-            identity = try await Tokens.authenticate(session.token, database: server.database)
+            identity = try await server.tokens.identity(session.token, database: server.database)
         } catch is AccessError {
             sessions.close(id)
             return nil

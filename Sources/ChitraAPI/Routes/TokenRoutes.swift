@@ -61,7 +61,9 @@ public struct TokenRoutes: Sendable {
             try await server.respond("DELETE /tokens/{id}") {
                 guard let id = Int64(try context.parameters.require("id")), id > 0 else { throw APIError.badRequest("A token id is a positive number.") }
                 let caller = try await Caller.authorize(request, .manageTokens, server: server)
-                return try JSONResponse.encode(try await Tokens.revoke(id: id, by: caller.identity, database: caller.database))
+                let revoked = try await Tokens.revoke(id: id, by: caller.identity, database: caller.database)
+                server.tokens.forget(tokenID: id)
+                return try JSONResponse.encode(revoked)
             }
         }
     }

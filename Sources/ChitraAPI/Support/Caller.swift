@@ -20,7 +20,7 @@ struct Caller: Sendable {
         // The token as authentication reads it (every kind of space and line break around it gone),
         // limited by its id once known: junk tokens never get a bucket.
         let token = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespacesAndNewlines)
-        let identity = try await Tokens.authenticate(token, database: server.database)
+        let identity = try await server.tokens.identity(token, database: server.database)
         guard server.limiter.admit(identity.limiterKey) else {
             throw APIError(.tooManyRequests, "Too many requests with this token; slow down (at most \(Int(server.limiter.perSecond)) a second).")
         }
