@@ -13,8 +13,9 @@ extension ConsoleMessages {
 
     static func cashConfirmed(_ outcome: CashConfirmation.Outcome, _ language: ConsoleLanguage) -> String {
         guard language == .vi else { return outcome.description }
-        if let by = outcome.alreadyConfirmedBy {
-            return "Tệp này đã được ghi nhận trước đó (\(by.replacingOccurrences(of: " on ", with: ", ngày "))); không thay đổi gì."
+        if let previous = outcome.previous {
+            return "Tệp này đã được ghi nhận trước đó (bởi \(previous.by), ngày \(previous.day.day)/\(previous.day.period.month)/\(previous.day.period.year)); "
+                + "không thay đổi gì."
         }
         let total = outcome.paid + outcome.returned
         return "Đã ghi nhận \(VietnameseNumber.grouped(total)) khoản chi tiền mặt: \(VietnameseNumber.grouped(outcome.paid)) đã chi, "

@@ -27,33 +27,23 @@ struct ConsoleCashPages: Sendable {
                 let (district, _) = try Path.target(context)
                 if let refusal = AccessError(Access.decide(caller.identity, .confirmCash, districts: [district])) { throw refusal }
                 guard let file = form.file, !file.bytes.isEmpty else { throw NoFile() }
-                let outcome = try await Self.confirm(file, by: caller)
+                let outcome = try await CashConfirmation.confirm(contents: file.bytes, fileName: Self.fileName(file.name), by: caller.identity,
+                                                                 database: caller.database)
                 return ConsoleMessages.cashConfirmed(outcome, caller.language)
             }
         }
     }
 
+    /// The name the browser gave the file, as the audit log keeps it: its last path component,
+    /// letters, digits, dots, dashes and underscores only.
+    static func fileName(_ sent: String) -> String {
+        let name = String(sent.split(separator: "/").last?.split(separator: "\\").last ?? "")
+            .filter { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" }
+        return name.isEmpty ? "confirmations.csv" : name
+    }
+
     /// An upload without its file.
     struct NoFile: Error, CustomStringConvertible {
         var description: String { "Choose the post office's confirmation file (CSV) first." }
-    }
-
-    /// The file kept privately for the time of its confirmation (the store reads a file, as the CLI's).
-    static func confirm(_ file: (name: String, bytes: [UInt8]), by caller: Console.Caller) async throws -> CashConfirmation.Outcome {
-        let safeName = String(file.name.split(separator: "/").last?.split(separator: "\\").last ?? "confirmations.csv")
-            .filter { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" }
-        let folder = NSTemporaryDirectory() + "chitra-upload-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let path = folder + "/" + (safeName.isEmpty ? "confirmations.csv" : safeName)
-        let handle = try PrivateFile.create(path)
-        do {
-            try handle.write(contentsOf: Data(file.bytes))
-            try handle.close()
-        } catch {
-            try? handle.close()
-            throw error
-        }
-        return try await CashConfirmation.confirm(path: path, by: caller.identity, database: caller.database)
     }
 }

@@ -115,7 +115,7 @@ struct ConsoleConfirmPages: Sendable {
     private func closing(district: String, period: Period, language: ConsoleLanguage, caller: Console.Caller,
                          into page: inout [String: Any]) async throws {
         guard let run = try await RunStatus.list(period: period, districts: [district], database: caller.database).first else {
-            throw RunApproval.Failure.noRun(district: district, period: period.description)
+            throw ConsoleProblem.noRun(unit: district, period: period)
         }
         let byState = try await RunSettlement.of(runIDs: [run.runID], database: caller.database)[run.runID]?.byState ?? [:]
         let waiting = byState[DisbursementState.cashInstructed.rawValue]

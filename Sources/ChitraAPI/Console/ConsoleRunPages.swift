@@ -167,17 +167,14 @@ struct ConsoleRunPages: Sendable {
                     let totals = try await RunApproval.approve(district: district, period: period, by: caller.identity,
                                                                shown: .init(count: count, totalVND: amount), database: caller.database)
                     return ConsoleMessages.approved(count: totals.count, total: totals.totalVND, caller.language)
-                case .retry:
+                case .retry, .fallback:
                     guard let count = form["count"].flatMap({ Int($0) }) else { throw Unconfirmed() }
-                    let reason = try ConsoleConfirmPages.reason(form["reason"], caller.language)
-                    let outcome = try await FinanceRerun.retry(FinanceScope(district: district, period: period, reason: reason), by: caller.identity,
-                                                               expecting: count, database: caller.database)
-                    return ConsoleMessages.retried(moved: outcome.moved, of: outcome.preview.count, caller.language)
-                case .fallback:
-                    guard let count = form["count"].flatMap({ Int($0) }) else { throw Unconfirmed() }
-                    let reason = try ConsoleConfirmPages.reason(form["reason"], caller.language)
-                    let outcome = try await FinanceRerun.fallBack(FinanceScope(district: district, period: period, reason: reason), by: caller.identity,
-                                                                  expecting: count, database: caller.database)
+                    let scope = FinanceScope(district: district, period: period, reason: try ConsoleConfirmPages.reason(form["reason"], caller.language))
+                    if verb == .retry {
+                        let outcome = try await FinanceRerun.retry(scope, by: caller.identity, expecting: count, database: caller.database)
+                        return ConsoleMessages.retried(moved: outcome.moved, of: outcome.preview.count, caller.language)
+                    }
+                    let outcome = try await FinanceRerun.fallBack(scope, by: caller.identity, expecting: count, database: caller.database)
                     return ConsoleMessages.fellBack(moved: outcome.moved, of: outcome.preview.count, caller.language)
                 case .closeCash:
                     guard let count = form["count"].flatMap({ Int($0) }) else { throw Unconfirmed() }
@@ -252,8 +249,7 @@ struct ConsoleRunPages: Sendable {
                                             "confirmFirst": $0.needsConfirmation] }
         context["hasActions"] = !actions.isEmpty
         // The post office's side: its list, and its confirmations to upload while cash waits.
-        let cashStates: [DisbursementState] = [.cashInstructed, .paidCash, .returned]
-        if paying, cashStates.contains(where: { byState[$0.rawValue] != nil }) {
+        if paying, RunStages.cashStates.contains(where: { byState[$0.rawValue] != nil }) {
             var cash: [String: Any] = ["waiting": VietnameseNumber.grouped(cashWaiting.count), "waitingAmount": Money(dong: cashWaiting.amountVND).description]
             if Access.decide(caller.identity, .cashList, districts: [run.district]) == .allowed { cash["canList"] = true }
             if cashWaiting.count > 0, Access.decide(caller.identity, .confirmCash, districts: [run.district]) == .allowed { cash["canConfirm"] = true }

@@ -13,7 +13,15 @@ public enum CashConfirmation {
         public var paid: Int
         public var returned: Int
         public var completedRuns: [Int64]
-        public var alreadyConfirmedBy: String?
+        /// Who confirmed this same file before, and on which day: nothing changed now.
+        public var previous: Previous?
+        /// "NAME on YYYY-MM-DD", as the CLI says it.
+        public var alreadyConfirmedBy: String? { previous.map { "\($0.by) on \($0.day)" } }
+
+        public struct Previous: Sendable, Hashable {
+            public var by: String
+            public var day: Day
+        }
 
         public var description: String {
             if let by = alreadyConfirmedBy { return "This file was already confirmed (by \(by)); nothing changed." }
@@ -27,9 +35,21 @@ public enum CashConfirmation {
 
     public static func confirm(path: String, by identity: Identity, database: Database,
                                rowsPerStatement: Int = rowsPerStatement) async throws -> Outcome {
-        let person = identity.name
         let file = RegisterFile(path: path, label: "confirmation file")
         let (bytes, digest) = try await NIOThreadPool.singleton.runIfActive { try file.contents() }
+        return try await confirm(contents: bytes, sha256: digest.sha256, fileName: URL(fileURLWithPath: path).lastPathComponent,
+                                 by: identity, database: database, rowsPerStatement: rowsPerStatement)
+    }
+
+    /// A file already in memory (the console's upload), under the name it came with.
+    public static func confirm(contents: [UInt8], fileName: String, by identity: Identity, database: Database) async throws -> Outcome {
+        try await confirm(contents: contents, sha256: RegisterFile.sha256(of: contents), fileName: fileName, by: identity, database: database,
+                                 rowsPerStatement: rowsPerStatement)
+    }
+
+    private static func confirm(contents bytes: [UInt8], sha256: String, fileName: String, by identity: Identity, database: Database,
+                                rowsPerStatement: Int) async throws -> Outcome {
+        let person = identity.name
         let parsed = CashConfirmationFile(data: Data(bytes))
         guard parsed.problems.isEmpty else { throw ImportFailure(problems: parsed.problems, total: parsed.problems.count) }
         guard !parsed.rows.isEmpty else {
@@ -44,10 +64,10 @@ public enum CashConfirmation {
         let size = max(rowsPerStatement, 1)
         let chunks = stride(from: 0, to: rows.count, by: size).map { CashConfirmationSQL.Columns(rows[$0..<min($0 + size, rows.count)]) }
         do {
-            return try await database.transaction("confirm the cash payments of \(path)") { connection in
-                for try await by in try await connection.send(CashConfirmationSQL.previous(sha256: digest.sha256), logger: Database.quiet)
-                    .decode(String.self) {
-                    return Outcome(paid: 0, returned: 0, completedRuns: [], alreadyConfirmedBy: by)
+            return try await database.transaction("confirm the cash payments of \(fileName)") { connection in
+                for try await (by, day) in try await connection.send(CashConfirmationSQL.previous(sha256: sha256), logger: Database.quiet)
+                    .decode((String, Int32).self) {
+                    return Outcome(paid: 0, returned: 0, completedRuns: [], previous: .init(by: by, day: Day(daysSince2000: Int(day))))
                 }
                 // Each row closes its disbursement only if it matches it (EndToEndId, beneficiary,
                 // amount, on a cash list); a chunk that closes fewer than its rows rolls everything
@@ -66,9 +86,8 @@ public enum CashConfirmation {
                 }
                 let completed = try await RunSettlement.completeIfSettled(runIDs: Array(Set(closed.map(\.run))).sorted(), on: connection)
                 let paid = rows.filter(\.paid).count
-                let fileName = URL(fileURLWithPath: path).lastPathComponent
                 let districts = Array(Set(closed.map(\.district))).sorted()
-                try await connection.execute(CashConfirmationSQL.record(sha256: digest.sha256, fileName: fileName, rows: rows.count, paid: paid,
+                try await connection.execute(CashConfirmationSQL.record(sha256: sha256, fileName: fileName, rows: rows.count, paid: paid,
                                                                       returned: rows.count - paid, by: person, districts: districts),
                                            logger: Database.quiet)
                 for district in districts {
@@ -76,12 +95,12 @@ public enum CashConfirmation {
                     try await AuditLog.append(AuditEntry(by: identity, .confirmCash, district: district, subject: fileName,
                                                          after: ["paid_cash": .number(ofDistrict.reduce(0) { $0 + $1.paid }),
                                                                  "returned": .number(ofDistrict.reduce(0) { $0 + $1.returned }),
-                                                                 "sha256": .text(digest.sha256)]), on: connection)
+                                                                 "sha256": .text(sha256)]), on: connection)
                 }
-                return Outcome(paid: paid, returned: rows.count - paid, completedRuns: completed, alreadyConfirmedBy: nil)
+                return Outcome(paid: paid, returned: rows.count - paid, completedRuns: completed)
             }
         } catch is Mismatch {
-            throw try await problems(chunks, path: path, database: database)
+            throw try await problems(chunks, fileName: fileName, database: database)
         }
     }
 
@@ -108,8 +127,8 @@ public enum CashConfirmation {
     private struct Mismatch: Error {}
 
     /// Why the rows that did not match did not, by line.
-    private static func problems(_ chunks: [CashConfirmationSQL.Columns], path: String, database: Database) async throws -> ImportFailure {
-        let problems = try await database.transaction("check the cash payments of \(path)") { connection in
+    private static func problems(_ chunks: [CashConfirmationSQL.Columns], fileName: String, database: Database) async throws -> ImportFailure {
+        let problems = try await database.transaction("check the cash payments of \(fileName)") { connection in
             var problems: [ImportProblem] = []
             for columns in chunks where problems.count < ImportFailure.shownLimit {
                 for try await (line, e2e, beneficiary, listed, amount, listedAmount, state) in try await connection.send(
@@ -148,7 +167,7 @@ enum CashConfirmationSQL {
     }
 
     static func previous(sha256: String) -> PostgresQuery {
-        "SELECT confirmed_by || ' on ' || to_char(confirmed_at, 'YYYY-MM-DD') FROM cash_confirmation_files WHERE sha256 = \(sha256)"
+        "SELECT confirmed_by, confirmed_at::date - date '2000-01-01' FROM cash_confirmation_files WHERE sha256 = \(sha256)"
     }
 
     /// The file's rows as a relation, from the seven arrays bound first by `binds`. Statements
@@ -169,7 +188,8 @@ enum CashConfirmationSQL {
         return binds
     }
 
-    /// One sentence per row that does not match its disbursement, by line.
+    /// The rows that do not match their disbursement, by line, with what the disbursement holds
+    /// (nothing: no such EndToEndId) for `CashConfirmation.mismatch` to say why.
     static func problems(_ c: Columns) -> PostgresQuery {
         PostgresQuery(unsafeSQL: """
             SELECT r.line, r.e2e, r.beneficiary, d.beneficiary_id, r.amount, d.amount_vnd, d.state

@@ -18,17 +18,19 @@ import PostgresNIO
 /// (`chitra_moved_in_disbursements`, `chitra_moved_in_lines`, which check that the unit is in
 /// the scope). The copies an import kept are read after this (`RunShardSQL.copies`).
 ///
-/// A prepared statement: each of a country's 3,321 communes sends it once a month, and parsing and
-/// planning it as an unnamed statement each time cost the database 6 s of a national million's
-/// compute (`ops/bench/results/run.md`); prepared, a connection plans it a few times and then
-/// keeps its plan. Every read is an index range scan of `[$4, $5)` (`$5` null: no upper bound), the
-/// tables keyed by beneficiary alone bounded above by the shard's greatest member id in the
-/// register (found by the unit's index, in the database's own collation); dates come back as days
-/// since 2000-01-01.
+/// A prepared statement: each of a country's 3,321 communes sends it once a month, and as an
+/// unnamed statement it was parsed and planned each time (6 s of the database's time in a national
+/// million's compute, `ops/bench/results/run.md`); prepared, each connection parses it once
+/// (PostgreSQL still plans it with its parameters: its generic plan is costed higher). Every read is
+/// an index range scan of `[$4, $5)` (`$5` null: no upper bound), the tables keyed by beneficiary
+/// alone bounded above by the shard's greatest member id in the register (`bound`, found once by the
+/// unit's index, in the database's own collation); dates come back as days since 2000-01-01.
 struct RunShardReads: PostgresPreparedStatement {
     typealias Row = (String, String, String, String)
 
     static let sql = #"""
+        WITH bound AS (SELECT max(beneficiary_id) AS last FROM beneficiaries
+                       WHERE unit_code = $1 AND beneficiary_id >= $4 AND ($5::text IS NULL OR beneficiary_id < $5))
         SELECT
         (SELECT coalesce(string_agg(beneficiary_id || E'\t' || (eligible_from - date '2000-01-01') || E'\t'
                    || coalesce((eligible_until - date '2000-01-01')::text, '') || E'\t'
@@ -42,15 +44,13 @@ struct RunShardReads: PostgresPreparedStatement {
                    || program || E'\t' || category, E'\n' ORDER BY beneficiary_id, version), '')
          FROM beneficiary_versions
          WHERE unit_code = $1 AND import_id <= $3 AND beneficiary_id >= $4
-           AND beneficiary_id <= (SELECT max(u.beneficiary_id) FROM beneficiaries u WHERE u.unit_code = $1 AND u.beneficiary_id >= $4
-                                    AND ($5::text IS NULL OR u.beneficiary_id < $5))
+           AND beneficiary_id <= (SELECT last FROM bound)
            AND ($5::text IS NULL OR beneficiary_id < $5)),
         (SELECT coalesce(string_agg(beneficiary_id || E'\t' || (period - date '2000-01-01') || E'\t' || state || E'\t'
                    || pending_recovery_vnd, E'\n' ORDER BY beneficiary_id, period), '')
          FROM (SELECT beneficiary_id, period, state, pending_recovery_vnd FROM disbursements
                WHERE unit_code = $1 AND period < $2 AND beneficiary_id >= $4
-                 AND beneficiary_id <= (SELECT max(u.beneficiary_id) FROM beneficiaries u WHERE u.unit_code = $1 AND u.beneficiary_id >= $4
-                                          AND ($5::text IS NULL OR u.beneficiary_id < $5))
+                 AND beneficiary_id <= (SELECT last FROM bound)
                  AND ($5::text IS NULL OR beneficiary_id < $5)
                UNION ALL
                SELECT beneficiary_id, period, state, pending_recovery_vnd FROM chitra_moved_in_disbursements($1, $4, $5)
@@ -59,8 +59,7 @@ struct RunShardReads: PostgresPreparedStatement {
                    || (month - date '2000-01-01') || E'\t' || kind || E'\t' || amount_vnd, E'\n'), '')
          FROM (SELECT beneficiary_id, run_period, month, kind, amount_vnd FROM all_entitlement_lines
                WHERE unit_code = $1 AND beneficiary_id >= $4
-                 AND beneficiary_id <= (SELECT max(u.beneficiary_id) FROM beneficiaries u WHERE u.unit_code = $1 AND u.beneficiary_id >= $4
-                                          AND ($5::text IS NULL OR u.beneficiary_id < $5))
+                 AND beneficiary_id <= (SELECT last FROM bound)
                  AND ($5::text IS NULL OR beneficiary_id < $5)
                UNION ALL
                SELECT beneficiary_id, run_period, month, kind, amount_vnd FROM chitra_moved_in_lines($1, $4, $5)
