@@ -55,6 +55,16 @@ struct ConsoleBrowserTests {
         var cash_waiting_after_wrong: String
         var cash_notice: String
         var stages: [String]
+        var finance_home: String
+        var failed_from_home: String
+        var retry_confirm_page: String
+        var retry_notice: String
+        var fallback_confirm_page: String
+        var fallback_notice: String
+        /// The audit log's entries (its table's rows, not its filter's list of actions).
+        var audit: String
+        var english_run: String
+        var english_audit: String
         /// The menu and the month's form are not printed.
         var print_hidden: Bool
         var pdf_pages: Int
@@ -82,7 +92,7 @@ struct ConsoleBrowserTests {
         }
     }
 
-    @Test("operator triggers and watches the run compute, is refused the approval; finance approves and records the post office's file; the report prints; numbers masked; every page fits in both languages")
+    @Test("operator triggers and watches the run compute, is refused the approval; finance approves, records the post office's file, retries and sends to cash from the home page, reads the audit log; the report prints; numbers masked; every page fits in both languages")
     func walkThrough() async throws {
         try await TestPostgres.withNewDatabase { url in
             let period = VietnamTime.today().period
@@ -98,7 +108,9 @@ struct ConsoleBrowserTests {
                 let operatorToken = try await TestTokens.shared.token(for: TestPerson("Lê Văn An", .operator, districts: ["31825"]), url: url)
                 let financeToken = try await TestTokens.shared.token(for: TestPerson("Trần Thị Bình", .finance, districts: ["31825"]), url: url)
                 return try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: try PolicyTable.bundled())) { _ in
-                    try await Self.serving(database) { base in
+                    // The month before, approved, with transfers the banks refused: what finance decides in the walk.
+                    try await Self.failedMonthBefore(period.previous, database: database)
+                    return try await Self.serving(database) { base in
                         try FileManager.default.createDirectory(atPath: Self.artifacts, withIntermediateDirectories: true)
                         let log = Self.artifacts + "/walk.log"
                         try? FileManager.default.removeItem(atPath: Self.artifacts + "/seen.json")
@@ -141,6 +153,18 @@ struct ConsoleBrowserTests {
                     && seen.cash_waiting_after_wrong == "\(seen.cash_listed)", "\(seen.cash_wrong_problem) \(seen.cash_wrong_lines)")
             #expect(seen.cash_notice.hasPrefix("Đã ghi nhận \(seen.cash_listed) khoản chi tiền mặt: \(seen.cash_listed) đã chi"), "\(seen.cash_notice)")
             #expect(seen.stages.contains("stage-cash stage done") && seen.stages.contains("stage-approved stage done"), "\(seen.stages)")
+            // The month before's refused transfers, from the home page: the AC04 ones retried, the rest sent to cash.
+            #expect(seen.failed_from_home.hasPrefix("/console/failed") && seen.failed_from_home.contains("district=31825"), "\(seen.failed_from_home)")
+            #expect(seen.retry_confirm_page.contains("Xác nhận chuyển lại") && seen.retry_confirm_page.contains("Chỉ các khoản lỗi vì"),
+                    "\(seen.retry_confirm_page)")
+            #expect(seen.retry_notice == "Đã gửi lại 2 trên 2 khoản chuyển lỗi.", "\(seen.retry_notice)")
+            #expect(seen.fallback_confirm_page.contains("Xác nhận chuyển sang tiền mặt"), "\(seen.fallback_confirm_page)")
+            #expect(seen.fallback_notice == "Đã chuyển 1 trên 1 khoản chuyển lỗi sang danh sách chi tiền mặt của bưu điện.", "\(seen.fallback_notice)")
+            #expect(seen.audit.contains("Chuyển lại các khoản lỗi")
+                    && seen.audit.contains("Chuyển khoản lỗi sang tiền mặt") && seen.audit.contains("Xác nhận chi tiền mặt")
+                    && seen.audit.contains("Trần Thị Bình"), "\(seen.audit)")
+            #expect(seen.english_run.contains("Cash through the post office") && seen.english_run.contains("Calculation"), "\(seen.english_run)")
+            #expect(seen.english_audit.contains("Failed transfers sent again") && seen.english_audit.contains("Failed transfers moved to cash"), "\(seen.english_audit)")
             #expect(seen.print_width.count == 2 && seen.print_width[0] <= seen.print_width[1],
                     "printed on A4 landscape the report is \(seen.print_width) px wide: every column on the paper")
             #expect(seen.print_hidden, "the menu and the month's form are not printed")
@@ -158,6 +182,25 @@ struct ConsoleBrowserTests {
                 #expect(size > 10_000, "a real screenshot at \(screenshot)")
             }
         }
+    }
+
+    /// A month of unit 31825 computed and approved (nobody was eligible yet) into which three
+    /// refused transfers are written as the rails would have left them: two AC04, one AC06.
+    static func failedMonthBefore(_ period: Period, database: Database) async throws {
+        _ = try await RunCoordinator(database: database).trigger(period: period, districts: ["31825"], by: .test("op", role: .operator),
+                                                                 autoApprove: false)
+        try await eventually("the month before computed") {
+            try await RunStatus.list(period: period, districts: ["31825"], database: database).first?.state == .computed
+        }
+        _ = try await RunApproval.approve(district: "31825", period: period, by: .test("finance", role: .finance), database: database)
+        try await database.client.query("""
+            INSERT INTO disbursements (beneficiary_id, period, unit_code, run_id, program, amount_vnd, method, rail, end_to_end_id,
+                                       state, failure_reason, institution, account, account_name)
+            SELECT f.person, r.period, '31825', r.id, 'btxh', 500000, 'bank', 'bank', 'CT31825' || to_char(r.period, 'YYYYMM') || 'N' || f.person,
+                   'failed', f.reason, '970436', '0011' || f.person, 'NGUYEN VAN ' || f.person
+            FROM runs r, (VALUES ('W1', 'AC04'), ('W3', 'AC04'), ('W4', 'AC06')) AS f(person, reason)
+            WHERE r.unit_code = '31825' AND r.period = \(period)
+            """)
     }
 
     struct Failure: Error, CustomStringConvertible { var text: String; var description: String { text } }

@@ -12,6 +12,8 @@ import base64
 import csv, io, re, urllib.request, fcntl, json, os, shutil, subprocess, sys, tempfile, time
 
 base, operator_token, finance_token, district, period, artifacts = sys.argv[1:7]
+year, month = (int(part) for part in period.split("-"))
+previous = f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
 os.makedirs(artifacts, exist_ok=True)
 browser = shutil.which("chromium") or shutil.which("chromium-browser")
 if not browser:
@@ -218,6 +220,34 @@ try:
     seen["cash_notice"] = evaluate("(document.querySelector('.notice') || {}).innerText || ''")
     seen["stages"] = evaluate("[...document.querySelectorAll('#stages li')].map(l => l.id + ' ' + l.className)")
     screenshot("cash.png")
+
+    # From the home page, what waits for finance: the month before's refused transfers. Those of one
+    # reason retried, the rest sent to the post office, each after its confirm page; then the audit log.
+    navigate("/console/home")
+    seen["finance_home"] = text()
+    act("[...document.querySelectorAll('main a')].find(a => a.getAttribute('href').startsWith('/console/failed')).click()")
+    seen["failed_from_home"] = evaluate("location.pathname + location.search")
+    navigate(evaluate("location.pathname + location.search") + "&reason=AC04")
+    act("document.querySelector('#selection-retry').click()")
+    seen["retry_confirm_page"] = text()
+    act("document.querySelector('#confirm').click()")
+    seen["retry_notice"] = evaluate("(document.querySelector('.notice') || {}).innerText || ''")
+    navigate(f"/console/failed?period={previous}&district={district}")
+    act("document.querySelector('#selection-fallback').click()")
+    seen["fallback_confirm_page"] = text()
+    act("document.querySelector('#confirm').click()")
+    seen["fallback_notice"] = evaluate("(document.querySelector('.notice') || {}).innerText || ''")
+    navigate("/console/audit")
+    seen["audit"] = evaluate("document.querySelector('#audit tbody').innerText")
+    screenshot("audit.png")
+
+    # The same officer in English: the run, the audit log.
+    navigate("/console/language?to=en&back=/console/home")
+    navigate(f"/console/runs/{district}/{period}")
+    seen["english_run"] = text()
+    navigate("/console/audit")
+    seen["english_audit"] = evaluate("document.querySelector('#audit tbody').innerText")
+    navigate("/console/language?to=vi&back=/console/home")
 
     # The report, with its chart.
     navigate(f"/console/report?period={period}")
