@@ -83,6 +83,7 @@ public enum PayoutFixture {
         let credits = Dictionary(grouping: ledger, by: \.endToEndID)
         let twice = BankSimulatorProcess.creditedTwice(ledger)
         #expect(twice.isEmpty, "credited more than once: \(twice.prefix(5))")
+        #expect(try await FixtureReadings.transfersAstray(database) == 0, "a batch id naming no batch of the transfer's run and institution")
         let paid = Set(disbursements.filter { $0.state == "paid" }.map(\.endToEndID))
         #expect(Set(credits.keys) == paid, "credited but not paid: \(Set(credits.keys).subtracting(paid).prefix(5)); paid but not credited: \(paid.subtracting(credits.keys).prefix(5))")
         let byID = Dictionary(uniqueKeysWithValues: disbursements.map { ($0.endToEndID, $0) })

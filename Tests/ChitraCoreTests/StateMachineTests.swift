@@ -39,6 +39,27 @@ struct StateMachineTests {
         .answered(.beneficiaryDeceased),
     ]
 
+    @Test("approval is the run's: a computed disbursement of an approved or completed run is seen approved, or on the cash list")
+    func seenState() {
+        for run in RunState.allCases {
+            for rail in Rail.allCases {
+                let approved = run == .approved || run == .completed
+                let seen = DisbursementState.seen(stored: .computed, rail: rail, runState: run)
+                #expect(seen == (approved ? (rail == .cash ? .cashInstructed : .approved) : .computed), "\(run) \(rail)")
+                if approved {
+                    // Where the approved state goes, its stored `computed` may go too, and nowhere else new.
+                    #expect(DisbursementState.computed.canBecome(rail == .cash ? .paidCash : .submitted))
+                }
+                for stored in DisbursementState.allCases where stored != .computed {
+                    #expect(DisbursementState.seen(stored: stored, rail: rail, runState: run) == stored)
+                }
+            }
+        }
+        let straight = DisbursementState.allowed[.computed, default: []].subtracting([.approved, .cashInstructed])
+        let throughApproval = DisbursementState.allowed[.approved, default: []].union(DisbursementState.allowed[.cashInstructed, default: []])
+        #expect(straight.isSubset(of: throughApproval))
+    }
+
     @Test("every transition the disbursement machine makes is in the allowed table; terminal states take nothing")
     func disbursementTransitionsAllowed() {
         for state in DisbursementState.allCases {

@@ -10,9 +10,12 @@ import Testing
 /// for their rails.
 @Suite("Cash rail", .machine(limit: .minutes(3)))
 struct CashRailTests {
+    /// Each beneficiary's disbursement state as seen (approval is the run's: DisbursementState.seen).
     static func states(_ database: Database) async throws -> [String: String] {
         var states: [String: String] = [:]
-        for try await (id, state) in try await database.client.query("SELECT beneficiary_id, state FROM disbursements").decode((String, String).self) {
+        for try await (id, state) in try await database.client.query("""
+            SELECT d.beneficiary_id, disbursement_state_seen(d.state, d.rail, r.state) FROM disbursements d JOIN runs r ON r.id = d.run_id
+            """).decode((String, String).self) {
             states[id] = state
         }
         return states

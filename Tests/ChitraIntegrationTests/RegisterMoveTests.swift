@@ -30,7 +30,10 @@ struct RegisterMoveTests {
         #expect(outcomes.allSatisfy { if case .started = $0 { true } else { false } }, "\(outcomes)")
         try await eventually("\(period) approved and instructed", saw: { "\(try await RunStatus.list(period: Period(period)!, districts: units, database: database).map(\.state))" }) {
             let runs = try await RunStatus.list(period: Period(period)!, districts: units, database: database)
-            let waiting = try await count("SELECT count(*) FROM disbursements WHERE period = '\(period)-01' AND state = 'computed'", database)
+            let waiting = try await count("""
+                SELECT count(*) FROM disbursements d JOIN runs r ON r.id = d.run_id
+                WHERE d.period = '\(period)-01' AND disbursement_state_seen(d.state, d.rail, r.state) = 'computed'
+                """, database)
             return runs.count == units.count && runs.allSatisfy { $0.state == .approved || $0.state == .completed } && waiting == 0
         }
         return try await amounts(period, database)

@@ -142,7 +142,9 @@ struct RunWriteTests {
             }
             #expect(try await JobQueue(database: database).countsByState(kind: "submit") == [.available: 1])
             // P1 is paid in cash: approving lists it for the post office.
-            #expect(try await RunFixture.count("SELECT count(*) FROM disbursements WHERE state = 'cash_instructed'", database) == 1)
+            #expect(try await RunFixture.count("""
+                SELECT count(*) FROM disbursements d JOIN runs r ON r.id = d.run_id WHERE disbursement_state_seen(d.state, d.rail, r.state) = 'cash_instructed'
+                """, database) == 1)
             await #expect(throws: DistrictSettings.Failure.unknownDistrict("999")) {
                 try await DistrictSettings.setApprovalRequired(true, district: "999", by: .test("admin", role: .admin), database: database)
             }

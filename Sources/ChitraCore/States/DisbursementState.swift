@@ -5,7 +5,8 @@ public enum DisbursementState: String, Sendable, Hashable, Codable, CaseIterable
     /// Written by its run; removed if the run is cancelled.
     case computed
     /// Its run was approved; waits for the bank or wallet rail (cash goes on the post office's list
-    /// at approval).
+    /// at approval). Approval is written on the run: an approved run's transfers stay `computed`
+    /// where they are stored, and are seen as `approved` (`seen(stored:rail:runState:)`).
     case approved
     /// Sent to the bank or wallet; the answer may still be unknown.
     case submitted
@@ -28,9 +29,11 @@ public enum DisbursementState: String, Sendable, Hashable, Codable, CaseIterable
 
     public var isTerminal: Bool { Self.allowed[self]?.isEmpty ?? true }
 
-    /// The changes of state a disbursement may make.
+    /// The changes of state a disbursement may make. A disbursement stored `computed` in an approved
+    /// run is approved (transfers) or on the post office's list (cash) without a write of its own,
+    /// so it may also go straight where those go: into a batch, paid in cash, returned.
     public static let allowed: [DisbursementState: Set<DisbursementState>] = [
-        .computed: [.approved, .cashInstructed, .stopped],
+        .computed: [.approved, .cashInstructed, .stopped, .submitted, .paidCash, .returned],
         .approved: [.submitted, .cashInstructed, .stopped],
         .submitted: [.accepted, .pending, .paid, .failed, .stopped],
         .accepted: [.pending, .paid, .failed, .stopped],
@@ -44,4 +47,13 @@ public enum DisbursementState: String, Sendable, Hashable, Codable, CaseIterable
     ]
 
     public func canBecome(_ next: DisbursementState) -> Bool { Self.allowed[self]?.contains(next) ?? false }
+
+    /// The state a disbursement is in, from the state stored on its row and its run's: approval is
+    /// written on the run, not on each disbursement, so an approved (or completed) run's `computed`
+    /// transfer is `approved` and its `computed` cash `cashInstructed`. The database's
+    /// `disbursement_state_seen` says the same.
+    public static func seen(stored: DisbursementState, rail: Rail, runState: RunState) -> DisbursementState {
+        guard stored == .computed, runState == .approved || runState == .completed else { return stored }
+        return rail == .cash ? .cashInstructed : .approved
+    }
 }

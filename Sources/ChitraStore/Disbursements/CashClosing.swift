@@ -37,7 +37,7 @@ public enum CashClosing {
         return try await database.transaction("close the cash of district \(district)") { connection in
             var count = 0, amount: Int64 = 0
             for try await (rows, sum) in try await connection.send(
-                CashClosingSQL.returnUnconfirmed(district: district, period: period, from: .cashInstructed, to: returned, by: person),
+                CashClosingSQL.returnUnconfirmed(district: district, period: period, to: returned, by: person),
                 logger: Database.quiet).decode((Int64, Int64).self) { (count, amount) = (Int(rows), sum) }
             if let expected, expected != count { throw Changed(expected: expected, found: count) }
             var runs: [Int64] = []
@@ -53,12 +53,16 @@ public enum CashClosing {
 
 /// The statements of closing a month's cash.
 enum CashClosingSQL {
-    static func returnUnconfirmed(district: String, period: Period, from: DisbursementState, to: DisbursementState, by: String) -> PostgresQuery {
+    /// What is still on the month's cash list (`cash_instructed` as seen: stored so, or computed
+    /// cash of the approved run) goes to `to`.
+    static func returnUnconfirmed(district: String, period: Period, to: DisbursementState, by: String) -> PostgresQuery {
         """
         WITH closed AS (
-            UPDATE disbursements SET state = \(to.rawValue), confirmed_by = \(by)
-            WHERE unit_code = \(district) AND period = \(period) AND state = \(from.rawValue)
-            RETURNING amount_vnd
+            UPDATE disbursements d SET state = \(to.rawValue), confirmed_by = \(by)
+            FROM runs u
+            WHERE d.unit_code = \(district) AND d.period = \(period) AND u.id = d.run_id
+              AND \(unescaped: DisbursementStateSQL.seen(.cashInstructed, runApproved: "u.state = 'approved'"))
+            RETURNING d.amount_vnd
         )
         SELECT count(*), coalesce(sum(amount_vnd), 0)::int8 FROM closed
         """

@@ -77,7 +77,7 @@ public enum CashConfirmation {
                 for columns in chunks {
                     var matched: Int64 = 0
                     for try await (district, run, paidCount, returnedCount) in try await connection.send(
-                        CashConfirmationSQL.apply(columns, paid: paidState, returned: returnedState, from: .cashInstructed, by: person),
+                        CashConfirmationSQL.apply(columns, paid: paidState, returned: returnedState, by: person),
                         logger: Database.quiet).decode((String, Int64, Int64, Int64).self) {
                         closed.append((district, run, paidCount, returnedCount))
                         matched += paidCount + returnedCount
@@ -192,25 +192,28 @@ enum CashConfirmationSQL {
     /// (nothing: no such EndToEndId) for `CashConfirmation.mismatch` to say why.
     static func problems(_ c: Columns) -> PostgresQuery {
         PostgresQuery(unsafeSQL: """
-            SELECT r.line, r.e2e, r.beneficiary, d.beneficiary_id, r.amount, d.amount_vnd, d.state
+            SELECT r.line, r.e2e, r.beneficiary, d.beneficiary_id, r.amount, d.amount_vnd, \(DisbursementStateSQL.seenState(run: "u.state"))
             FROM \(rows) LEFT JOIN disbursements d ON d.end_to_end_id = r.e2e AND d.end_to_end_id = ANY ($2::text[])
+            LEFT JOIN runs u ON u.id = d.run_id
             WHERE d.beneficiary_id IS NULL OR d.beneficiary_id <> r.beneficiary OR d.amount_vnd <> r.amount
-               OR d.state <> 'cash_instructed'
+               OR NOT \(DisbursementStateSQL.seen(.cashInstructed, runApproved: "u.state = 'approved'"))
             ORDER BY r.line LIMIT \(ImportFailure.shownLimit)
             """, binds: binds(c))
     }
 
-    static func apply(_ c: Columns, paid: DisbursementState, returned: DisbursementState, from: DisbursementState, by: String) -> PostgresQuery {
+    /// Closes the disbursements the rows name, each only if it is on a cash list (`cash_instructed`
+    /// as seen: stored so, or computed cash of an approved run).
+    static func apply(_ c: Columns, paid: DisbursementState, returned: DisbursementState, by: String) -> PostgresQuery {
         var binds = binds(c)
         binds.append(paid.rawValue)
         binds.append(returned.rawValue)
-        binds.append(from.rawValue)
         binds.append(by)
         return PostgresQuery(unsafeSQL: """
             WITH closed AS (
                 UPDATE disbursements d SET state = CASE WHEN r.paid THEN $8 ELSE $9 END,
-                    settled_on = CASE WHEN r.paid THEN r.day::date END, received_by = NULLIF(r.receiver, ''), confirmed_by = $11
-                FROM \(rows) WHERE d.end_to_end_id = ANY ($2::text[]) AND d.end_to_end_id = r.e2e AND d.state = $10
+                    settled_on = CASE WHEN r.paid THEN r.day::date END, received_by = NULLIF(r.receiver, ''), confirmed_by = $10
+                FROM \(rows), runs u WHERE d.end_to_end_id = ANY ($2::text[]) AND d.end_to_end_id = r.e2e AND u.id = d.run_id
+                  AND \(DisbursementStateSQL.seen(.cashInstructed, runApproved: "u.state = 'approved'"))
                   AND d.beneficiary_id = r.beneficiary AND d.amount_vnd = r.amount
                 RETURNING d.unit_code, d.run_id, d.state
             )

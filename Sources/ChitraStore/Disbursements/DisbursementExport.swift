@@ -27,8 +27,9 @@ public struct DisbursementRow: Sendable, Hashable, Codable {
     public static func each(district: String, period: Period, database: Database,
                             _ body: (DisbursementRow) async throws -> Void) async throws {
         let rows = try await database.query("""
-            SELECT beneficiary_id, to_char(period, 'YYYY-MM'), amount_vnd, method, state, end_to_end_id, attempts
-            FROM disbursements WHERE unit_code = \(district) AND period = \("\(period)-01")::date
+            SELECT d.beneficiary_id, to_char(d.period, 'YYYY-MM'), d.amount_vnd, d.method, \(unescaped: DisbursementStateSQL.seenState(run: "r.state")),
+                   d.end_to_end_id, d.attempts
+            FROM disbursements d JOIN runs r ON r.id = d.run_id WHERE d.unit_code = \(district) AND d.period = \("\(period)-01")::date
             ORDER BY beneficiary_id
             """, "export the disbursements of district \(district)")
         do {

@@ -49,12 +49,14 @@ public struct DisbursementPage: Sendable, Hashable, Codable {
         precondition((1...largestPage).contains(filter.limit), "the caller checks the page size")
         let rows = try await database.query("""
             SELECT beneficiary_id, amount_vnd, method, rail, state, end_to_end_id, attempts, failure_reason
-            FROM disbursements
-            WHERE unit_code = \(district) AND period = \(period)
-              AND (\(filter.after)::text IS NULL OR beneficiary_id > \(filter.after))
-              AND (\(filter.state?.rawValue)::text IS NULL OR state = \(filter.state?.rawValue))
-              AND (\(filter.method)::text IS NULL OR method = \(filter.method))
-              AND (\(filter.reason)::text IS NULL OR failure_reason = \(filter.reason))
+            FROM (SELECT d.beneficiary_id, d.amount_vnd, d.method, d.rail, \(unescaped: DisbursementStateSQL.seenState(run: "r.state")) AS state,
+                         d.end_to_end_id, d.attempts, d.failure_reason
+                  FROM disbursements d JOIN runs r ON r.id = d.run_id
+                  WHERE d.unit_code = \(district) AND d.period = \(period)
+                    AND (\(filter.after)::text IS NULL OR d.beneficiary_id > \(filter.after))
+                    AND (\(filter.method)::text IS NULL OR d.method = \(filter.method))
+                    AND (\(filter.reason)::text IS NULL OR d.failure_reason = \(filter.reason))) d
+            WHERE \(filter.state?.rawValue)::text IS NULL OR state = \(filter.state?.rawValue)
             ORDER BY beneficiary_id LIMIT \(filter.limit + 1)
             """, "read the disbursements of district \(district)")
         var items: [Item] = []

@@ -113,8 +113,9 @@ enum BeneficiaryLookupSQL {
 
     static func payments(_ ids: [String]) -> PostgresQuery {
         """
-        SELECT beneficiary_id, to_char(period, 'YYYY-MM'), amount_vnd, method, state, failure_reason
-        FROM disbursements WHERE beneficiary_id = ANY(\(ids)::text[]) ORDER BY period DESC
+        SELECT d.beneficiary_id, to_char(d.period, 'YYYY-MM'), d.amount_vnd, d.method, \(unescaped: DisbursementStateSQL.seenState(run: "r.state")),
+               d.failure_reason
+        FROM disbursements d JOIN runs r ON r.id = d.run_id WHERE d.beneficiary_id = ANY(\(ids)::text[]) ORDER BY d.period DESC
         """
     }
 }

@@ -30,9 +30,9 @@ enum ReportSQL {
     /// The month's disbursements counted by everything the report splits them by.
     static func disbursements(_ codes: [String], period: Period) -> PostgresQuery {
         """
-        SELECT unit_code, program, method, state, coalesce(failure_reason, ''), fallback_reason IS NOT NULL,
-               count(*), sum(amount_vnd)::int8
-        FROM disbursements WHERE period = \(period) AND unit_code = ANY(\(codes)::text[])
+        SELECT d.unit_code, d.program, d.method, \(unescaped: DisbursementStateSQL.seenState(run: "r.state")), coalesce(d.failure_reason, ''),
+               d.fallback_reason IS NOT NULL, count(*), sum(d.amount_vnd)::int8
+        FROM disbursements d JOIN runs r ON r.id = d.run_id WHERE d.period = \(period) AND d.unit_code = ANY(\(codes)::text[])
         GROUP BY 1, 2, 3, 4, 5, 6
         """
     }

@@ -92,23 +92,12 @@ public enum RunApproval {
             }
             try await connection.execute(RunSQL.approve(runID: run.id), logger: Database.quiet)
             try await connection.execute(RunSQL.recordApproval(runID: run.id, by: approver), logger: Database.quiet)
-            try await approveDisbursements(runID: run.id, on: connection)
             try await RunSubmission.enqueue(runID: run.id, generation: run.generation, district: district, on: connection)
             try await AuditLog.append(AuditEntry(by: identity, .approveRun, district: district, period: period, subject: "run \(run.id)",
                                                  before: ["state": .text(run.state.rawValue), "triggered_by": .text(run.triggeredBy)],
                                                  after: ["state": "approved", "disbursements": .number(Int64(recorded.count)),
                                                          "amount_vnd": .number(recorded.totalVND)]), on: connection)
             return recorded
-        }
-    }
-
-    /// Approved transfers wait in `approved` for the rails, cash goes on the post office's list: the
-    /// states `DisbursementStateMachine` gives a computed disbursement on each rail that is approved.
-    static func approveDisbursements(runID: Int64, on connection: PostgresConnection) async throws {
-        let transfer = try DisbursementStateMachine(state: .computed, attempts: 0, rail: .bank).handle(.approve).next
-        let cash = try DisbursementStateMachine(state: .computed, attempts: 0, rail: .cash).handle(.approve).next
-        for statement in RunSQL.approveDisbursements(runID: runID, transfer: transfer, cash: cash) {
-            try await connection.execute(statement, logger: Database.quiet)
         }
     }
 

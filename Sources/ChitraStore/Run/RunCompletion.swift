@@ -27,7 +27,7 @@ enum RunCompletion {
         try await connection.execute(RunStateSQL.finishComputing(runID: runID, state: finished.state), logger: Database.quiet)
         if let approvedBy { try await connection.execute(RunSQL.recordApproval(runID: runID, by: approvedBy), logger: Database.quiet) }
         if finished.state == .approved {
-            try await RunApproval.approveDisbursements(runID: runID, on: connection)
+            // Approval is the run's: its disbursements stay `computed` (DisbursementState.seen).
             try await RunSubmission.enqueue(runID: runID, generation: generation, district: district, on: connection)
         }
         return finished.state

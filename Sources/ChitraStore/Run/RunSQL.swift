@@ -65,19 +65,6 @@ enum RunSQL {
         "SELECT chitra_record_approval(\(runID), \(by))"
     }
 
-    /// Approval writes each disbursement's state in one pass per kind of rail: bank and wallet
-    /// transfers `transfer` (approved, waiting for the rails) with their creditor written in the same
-    /// pass (the payout benchmark: a second pass over every transfer cost as much as the approval
-    /// itself); cash `cash` (on the post office's list) in a statement of its own.
-    static func approveDisbursements(runID: Int64, transfer: DisbursementState, cash: DisbursementState) -> [PostgresQuery] {
-        [PostgresQuery(unsafeSQL: """
-            UPDATE disbursements d SET state = '\(transfer.rawValue)', institution = c.institution, account = c.account, account_name = c.account_name
-            FROM (\(TransferSQL.creditors(runID: runID, states: "'computed'"))) c
-            WHERE d.beneficiary_id = c.beneficiary_id AND d.period = c.period AND d.run_id = \(runID) AND d.on_rails AND d.state = 'computed'
-            """),
-         "UPDATE disbursements SET state = \(cash.rawValue) WHERE run_id = \(runID) AND state = 'computed' AND rail = \(Rail.cash.rawValue)"]
-    }
-
     /// Cancelling: what an unapproved run wrote goes, its waiting jobs are cancelled, it is marked.
     static func cancelStatements(runID: Int64, district: String) -> [PostgresQuery] {
         [

@@ -57,8 +57,9 @@ public struct RunSettlement: Sendable, Hashable, Codable {
 enum RunSettlementSQL {
     static func byState(runIDs: [Int64]) -> PostgresQuery {
         """
-        SELECT run_id, state, count(*), sum(amount_vnd)::int8 FROM disbursements WHERE run_id = ANY(\(runIDs)::int8[])
-        GROUP BY run_id, state
+        SELECT d.run_id, \(unescaped: DisbursementStateSQL.seenState(run: "r.state")), count(*), sum(d.amount_vnd)::int8
+        FROM disbursements d JOIN runs r ON r.id = d.run_id WHERE d.run_id = ANY(\(runIDs)::int8[])
+        GROUP BY 1, 2
         """
     }
 

@@ -40,6 +40,12 @@ public enum FixtureReadings {
         return seen
     }
 
+    /// Transfers whose batch id names no batch of their own run, rail and institution (a batch id is no
+    /// foreign key: migration 32).
+    public static func transfersAstray(_ database: Database) async throws -> Int {
+        try await count(FixtureReadingsSQL.transfersAstray, database)
+    }
+
     /// The one count a test's own statement makes.
     public static func count(_ query: PostgresQuery, _ database: Database) async throws -> Int {
         var result = 0
@@ -49,7 +55,10 @@ public enum FixtureReadings {
 }
 
 enum FixtureReadingsSQL {
-    static let disbursements: PostgresQuery = "SELECT end_to_end_id, beneficiary_id, amount_vnd, state, rail FROM disbursements"
+    static let disbursements: PostgresQuery = """
+        SELECT d.end_to_end_id, d.beneficiary_id, d.amount_vnd, \(unescaped: DisbursementStateSQL.seenState(run: "r.state")), d.rail
+        FROM disbursements d JOIN runs r ON r.id = d.run_id
+        """
 
     static func amounts(_ period: Period) -> PostgresQuery {
         "SELECT beneficiary_id, amount_vnd FROM disbursements WHERE period = \(period)"
@@ -57,6 +66,12 @@ enum FixtureReadingsSQL {
 
     static let jobErrors: PostgresQuery =
         "SELECT kind, state::text, coalesce(last_error, '') FROM jobs WHERE last_error IS NOT NULL ORDER BY id DESC LIMIT 5"
+
+    static let transfersAstray: PostgresQuery = """
+        SELECT count(*) FROM disbursements d WHERE d.batch_id IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM transfer_batches t
+            WHERE t.id = d.batch_id AND t.run_id = d.run_id AND t.rail = d.rail AND t.institution = d.institution)
+        """
 
     static let transfers: PostgresQuery = """
         SELECT count(*), count(*) FILTER (WHERE institution IS NULL), (SELECT count(*) FROM transfer_batches)

@@ -49,7 +49,7 @@ enum MetricsStatisticsSQL {
         WHERE state NOT IN ('completed', 'cancelled') GROUP BY unit_code
         """
     static let disbursementsOfOpenRuns: PostgresQuery = """
-        SELECT d.state, count(*) FROM disbursements d JOIN runs r ON r.id = d.run_id
-        WHERE r.state NOT IN ('completed', 'cancelled') GROUP BY d.state
+        SELECT \(unescaped: DisbursementStateSQL.seenState(run: "r.state")), count(*) FROM disbursements d JOIN runs r ON r.id = d.run_id
+        WHERE r.state NOT IN ('completed', 'cancelled') GROUP BY 1
         """
 }

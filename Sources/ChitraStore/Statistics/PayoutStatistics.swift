@@ -34,5 +34,7 @@ enum PayoutStatisticsSQL {
         FROM disbursements
         """
     static let transfers: PostgresQuery = "SELECT count(*) FROM disbursements WHERE rail <> 'cash'"
-    static let byState: PostgresQuery = "SELECT state, count(*) FROM disbursements GROUP BY state"
+    static let byState: PostgresQuery = """
+        SELECT \(unescaped: DisbursementStateSQL.seenState(run: "r.state")), count(*) FROM disbursements d JOIN runs r ON r.id = d.run_id GROUP BY 1
+        """
 }

@@ -24,12 +24,11 @@ public enum TransferBatching {
     /// The transfers per batch: the payment file's documented bound (10,000).
     public static let maximumTransfers = 10_000
 
-    /// Fills in the creditors of the run's approved transfers (once), then batches what is due on
-    /// `rail` by `time` (retries due then). Returns the batches made.
+    /// Batches what is due on `rail` by `time` (retries due then), each transfer with its creditor.
+    /// Returns the batches made.
     public static func batchDue(runID: Int64, district: String, period: Period, rail: Rail, maximumTransfers: Int = maximumTransfers,
                                 time: DatabaseTime = .database, database: Database) async throws -> [Batch] {
         try await database.transaction("batch run \(runID)'s \(rail.rawValue) transfers") { connection in
-            try await connection.execute(TransferSQL.fillCreditors(runID: runID), logger: Database.quiet)
             let scope = TransferScope(runID: runID, district: district, rail: rail, selection: .due, now: time.now)
             return try await batch(scope, period: period, limit: maximumTransfers, requestedBy: nil, on: connection)
         }

@@ -4,10 +4,12 @@ import PostgresNIO
 
 /// The statements of the bank and wallet rails: batching, loading a batch, recording answers.
 enum TransferSQL {
-    /// Disbursements a batch may take: approved ones, and failed ones whose automatic retry is due
-    /// by the time bound as parameter `now` (NULL: the database's clock, `DatabaseTime`).
-    static func due(now parameter: Int) -> String {
-        "(d.state = 'approved' OR (d.state = 'failed' AND d.retry_at <= coalesce($\(parameter)::timestamptz, now())))"
+    /// Disbursements a batch may take: approved ones (stored `computed` once their run, bound as
+    /// parameter `run`, is approved: DisbursementState.seen), and failed ones whose automatic retry
+    /// is due by the time bound as parameter `now` (NULL: the database's clock, `DatabaseTime`).
+    static func due(now parameter: Int, run: Int) -> String {
+        let approved = DisbursementStateSQL.seen(.approved, runApproved: "(SELECT r.state FROM runs r WHERE r.id = $\(run)) = 'approved'")
+        return "(\(approved) OR (d.state = 'failed' AND d.retry_at <= coalesce($\(parameter)::timestamptz, now())))"
     }
 
     /// The rows of disbursements alias `d` still in batch `batch` of run `run` (SQL expressions):
@@ -17,45 +19,34 @@ enum TransferSQL {
         "d.run_id = \(run) AND d.on_rails AND d.batch_id = \(batch)"
     }
 
-    /// The creditor of each of a run's disbursements in `states` (bank and wallet only), from the
-    /// register version in force for the period (bank: its BIN, account and account name; wallet:
-    /// provider, wallet id and the beneficiary's name), as a relation
-    /// `(beneficiary_id, period, institution, account, account_name)`.
-    static func creditors(runID: Int64, states: String, missingOnly: Bool = false) -> String {
+    /// The creditor of disbursement `o` (an alias; bank and wallet) from the register version in
+    /// force for its period (bank: its BIN, account and account name; wallet: provider, wallet id and
+    /// the beneficiary's name), as the columns `institution, account, account_name` of a lateral join.
+    static func creditor(of o: String) -> String {
         """
-        SELECT o.beneficiary_id, o.period,
-               CASE o.rail WHEN 'bank' THEN w.bank_code WHEN 'wallet' THEN w.wallet_provider END AS institution,
-               CASE o.rail WHEN 'bank' THEN w.account_number WHEN 'wallet' THEN w.wallet_id END AS account,
-               CASE o.rail WHEN 'bank' THEN coalesce(w.account_name, b.full_name) WHEN 'wallet' THEN b.full_name END AS account_name
-        FROM disbursements o
-        JOIN beneficiaries b ON b.beneficiary_id = o.beneficiary_id
-        -- The version in force for the period; a beneficiary never changed has only the register's row.
-        LEFT JOIN LATERAL (
-            SELECT version, bank_code, account_number, account_name, wallet_provider, wallet_id FROM beneficiary_versions v
-            WHERE v.beneficiary_id = o.beneficiary_id ORDER BY (v.valid_from <= o.period) DESC, v.version DESC LIMIT 1) v ON true
-        CROSS JOIN LATERAL (SELECT
-            CASE WHEN v.version IS NULL THEN b.bank_code ELSE v.bank_code END AS bank_code,
-            CASE WHEN v.version IS NULL THEN b.account_number ELSE v.account_number END AS account_number,
-            CASE WHEN v.version IS NULL THEN b.account_name ELSE v.account_name END AS account_name,
-            CASE WHEN v.version IS NULL THEN b.wallet_provider ELSE v.wallet_provider END AS wallet_provider,
-            CASE WHEN v.version IS NULL THEN b.wallet_id ELSE v.wallet_id END AS wallet_id) w
-        WHERE o.run_id = \(runID) AND o.on_rails AND o.state IN (\(states)) AND o.rail IN ('bank', 'wallet')\(missingOnly ? " AND o.institution IS NULL" : "")
-        """
-    }
-
-    /// Fills in the creditor of approved transfers that have none: approval writes it (in the
-    /// same pass that approves them), so this finds nothing unless the run was approved by an
-    /// older version.
-    static func fillCreditors(runID: Int64) -> PostgresQuery {
-        PostgresQuery(unsafeSQL: """
-            UPDATE disbursements d SET institution = c.institution, account = c.account, account_name = c.account_name
-            FROM (\(creditors(runID: runID, states: "'approved'", missingOnly: true))) c
-            WHERE d.beneficiary_id = c.beneficiary_id AND d.period = c.period AND d.run_id = \(runID) AND d.on_rails
-            """)
+            SELECT CASE \(o).rail WHEN 'bank' THEN w.bank_code WHEN 'wallet' THEN w.wallet_provider END AS institution,
+                   CASE \(o).rail WHEN 'bank' THEN w.account_number WHEN 'wallet' THEN w.wallet_id END AS account,
+                   CASE \(o).rail WHEN 'bank' THEN coalesce(w.account_name, b.full_name) WHEN 'wallet' THEN b.full_name END AS account_name
+            FROM beneficiaries b
+            -- The version in force for the period; a beneficiary never changed has only the register's row.
+            LEFT JOIN LATERAL (
+                SELECT version, bank_code, account_number, account_name, wallet_provider, wallet_id FROM beneficiary_versions v
+                WHERE v.beneficiary_id = \(o).beneficiary_id ORDER BY (v.valid_from <= \(o).period) DESC, v.version DESC LIMIT 1) v ON true
+            CROSS JOIN LATERAL (SELECT
+                CASE WHEN v.version IS NULL THEN b.bank_code ELSE v.bank_code END AS bank_code,
+                CASE WHEN v.version IS NULL THEN b.account_number ELSE v.account_number END AS account_number,
+                CASE WHEN v.version IS NULL THEN b.account_name ELSE v.account_name END AS account_name,
+                CASE WHEN v.version IS NULL THEN b.wallet_provider ELSE v.wallet_provider END AS wallet_provider,
+                CASE WHEN v.version IS NULL THEN b.wallet_id ELSE v.wallet_id END AS wallet_id) w
+            WHERE b.beneficiary_id = \(o).beneficiary_id
+            """
     }
 
     /// Takes every transfer in scope into new batches (prepared) in one statement: per institution,
-    /// in beneficiary order, `limit` to a batch; moves them to `submitted` with one more attempt.
+    /// in beneficiary order, `limit` to a batch; moves them to `submitted` with one more attempt and
+    /// their creditor, read from the register for a transfer never sent (approval writes nothing
+    /// on the transfer) and kept from its first sending for one sent again (the same EndToEndId
+    /// goes to the same account).
     /// Returns each batch made (id, message id, count), in id order. One scan of the run's transfers
     /// whatever the number of batches (a statement per batch scanned and sorted them all again for
     /// each). The update checks the scope again rather than locking the picked rows first (a second
@@ -64,21 +55,27 @@ enum TransferSQL {
     /// with nothing is not written.
     static func batch(_ scope: TransferScope, limit: Int, messagePrefix: String, requestedBy: String?) -> PostgresQuery {
         var query = PostgresQuery(unsafeSQL: """
-            WITH picked AS (
-                SELECT d.beneficiary_id, d.period, d.institution,
-                       (row_number() OVER (PARTITION BY d.institution ORDER BY d.beneficiary_id) - 1) / \(max(limit, 1)) AS part
-                FROM disbursements d WHERE
+            WITH scoped AS (
+                SELECT d.beneficiary_id, d.period, coalesce(d.institution, c.institution) AS institution,
+                       coalesce(d.account, c.account) AS account, coalesce(d.account_name, c.account_name) AS account_name
+                FROM disbursements d
+                LEFT JOIN LATERAL (\(creditor(of: "d"))) c ON d.institution IS NULL
+                WHERE
             """)
         scope.appendWhere(to: &query)
         query.sql += """
 
+            ), picked AS (
+                SELECT s.*, (row_number() OVER (PARTITION BY s.institution ORDER BY s.beneficiary_id) - 1) / \(max(limit, 1)) AS part
+                FROM scoped s WHERE s.institution IS NOT NULL
             ), parts AS MATERIALIZED (
                 SELECT institution, part, nextval(pg_get_serial_sequence('transfer_batches', 'id')) AS id
                 FROM (SELECT DISTINCT institution, part FROM picked) p
             ),
             moved AS (
                 UPDATE disbursements d SET state = 'submitted', attempts = d.attempts + 1, batch_id = parts.id, retry_at = NULL,
-                    inquire_at = NULL, retried_by = coalesce($\(query.binds.count + 1), d.retried_by)
+                    inquire_at = NULL, retried_by = coalesce($\(query.binds.count + 1), d.retried_by),
+                    institution = picked.institution, account = picked.account, account_name = picked.account_name
                 FROM picked JOIN parts ON parts.institution = picked.institution AND parts.part = picked.part
                 WHERE d.beneficiary_id = picked.beneficiary_id AND d.period = picked.period AND
             """
@@ -207,16 +204,18 @@ enum TransferSQL {
     /// What a run still has on the rails, in one pass over them: (approved, in flight, failed with an
     /// automatic retry, failed waiting for finance, accepted or pending, approved cash not listed).
     static func motion(runID: Int64) -> PostgresQuery {
-        """
-        SELECT count(*) FILTER (WHERE state = 'approved')::int8,
-               count(*) FILTER (WHERE state IN ('submitted', 'accepted', 'pending'))::int8,
-               count(*) FILTER (WHERE state = 'failed' AND retry_at IS NOT NULL)::int8,
-               count(*) FILTER (WHERE state = 'failed' AND retry_at IS NULL)::int8,
-               count(*) FILTER (WHERE state IN ('accepted', 'pending'))::int8,
-               count(*) FILTER (WHERE state = 'approved' AND rail = 'cash')::int8
-        FROM disbursements WHERE run_id = \(runID) AND on_rails
+        let approved = DisbursementStateSQL.seen(.approved, runApproved: "(SELECT r.state FROM runs r WHERE r.id = \(runID)) = 'approved'")
+        return """
+        SELECT count(*) FILTER (WHERE \(unescaped: approved))::int8,
+               count(*) FILTER (WHERE d.state IN ('submitted', 'accepted', 'pending'))::int8,
+               count(*) FILTER (WHERE d.state = 'failed' AND d.retry_at IS NOT NULL)::int8,
+               count(*) FILTER (WHERE d.state = 'failed' AND d.retry_at IS NULL)::int8,
+               count(*) FILTER (WHERE d.state IN ('accepted', 'pending'))::int8,
+               count(*) FILTER (WHERE d.state = 'approved' AND d.rail = 'cash')::int8
+        FROM disbursements d WHERE d.run_id = \(runID) AND d.on_rails
         """
     }
+
 
     /// Every failed transfer of a run, for the district's automatic fallback day.
     static func failedOfRun(runID: Int64) -> PostgresQuery {

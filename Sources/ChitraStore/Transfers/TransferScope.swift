@@ -27,12 +27,13 @@ public struct TransferScope: Sendable, Hashable {
     }
 
     func appendWhere(to query: inout PostgresQuery) {
-        query.sql += " d.run_id = $\(query.binds.count + 1) AND d.on_rails AND d.rail = $\(query.binds.count + 2) AND d.institution IS NOT NULL AND "
+        let run = query.binds.count + 1
+        query.sql += " d.run_id = $\(run) AND d.on_rails AND d.rail = $\(query.binds.count + 2) AND "
         query.binds.append(runID)
         query.binds.append(rail.rawValue)
         switch selection {
         case .due:
-            query.sql += TransferSQL.due(now: query.binds.count + 1)
+            query.sql += TransferSQL.due(now: query.binds.count + 1, run: run)
             query.binds.append(now)
         case .failed(let batch, let reason):
             query.sql += "d.state = 'failed'"
