@@ -9,10 +9,16 @@ public protocol JobHandler: Sendable {
     func run(_ context: JobContext) async throws
 }
 
-/// "Try again later, and do not count this attempt."
+/// "Try again later, and do not count this attempt." With `priority`, the job takes that priority
+/// (lower first within its unit): a job that has begun something it must finish (a batch sent
+/// whose answer is awaited) waits ahead of the unit's jobs not yet begun, not behind them.
 public struct JobSnooze: Error, Sendable {
     public var delay: Duration
-    public init(for delay: Duration) { self.delay = delay }
+    public var priority: Int16?
+    public init(for delay: Duration, priority: Int16? = nil) {
+        self.delay = delay
+        self.priority = priority
+    }
 }
 
 /// "Stop: this job must not run again."

@@ -167,7 +167,7 @@ public final class Worker: Service {
 
     func outcome(of error: any Error, job: ClaimedJob) -> JobOutcome.Result {
         switch error {
-        case let snooze as JobSnooze: .snoozed(delay: snooze.delay)
+        case let snooze as JobSnooze: .snoozed(delay: snooze.delay, priority: snooze.priority)
         case let cancel as JobCancel: .cancelled(reason: cancel.reason)
         case let discard as JobDiscard: .discarded(error: discard.reason)
         default: .failed(error: String(describing: error),

@@ -202,6 +202,31 @@ struct JobQueueTests {
         }
     }
 
+    @Test("a job snoozed with a lower priority goes ahead of its unit's jobs waiting since before it; without one it goes behind")
+    func snoozeWithPriority() async throws {
+        try await TestPostgres.withDatabase { database in
+            let time = MovingTime()
+            let queue = JobQueue(database: database, time: time.databaseTime)
+            try await queue.enqueue((0..<5).map { NewJob(kind: "transfer", districtCode: "954", args: "{\"n\": \($0)}") })
+            let first = try await queue.claim(limit: 2, owner: owner, lease: .seconds(30))
+            #expect(first.count == 2)
+            let (begun, plain) = (first[0], first[1])
+            try await queue.finish([
+                JobOutcome(jobID: begun.id, attempt: begun.attempt, result: .snoozed(delay: .seconds(1), priority: -1)),
+                JobOutcome(jobID: plain.id, attempt: plain.attempt, result: .snoozed(delay: .seconds(1))),
+            ], owner: owner)
+            // Before its time it is not taken; once due it comes before the two still waiting since
+            // the start, and the one snoozed without a priority after them.
+            let early = try await queue.claim(limit: 1, owner: owner, lease: .seconds(30)).map(\.id)
+            #expect(early.count == 1 && !early.contains(begun.id) && !early.contains(plain.id))
+            time.advance(by: .seconds(2))
+            #expect(try await queue.claim(limit: 1, owner: owner, lease: .seconds(30)).map(\.id) == [begun.id])
+            let waiting = try await queue.claim(limit: 2, owner: owner, lease: .seconds(30)).map(\.id)
+            #expect(waiting.count == 2 && !waiting.contains(plain.id))
+            #expect(try await queue.claim(limit: 1, owner: owner, lease: .seconds(30)).map(\.id) == [plain.id])
+        }
+    }
+
     @Test("an expired lease is rescued with its attempt counted; a late report from the dead worker is ignored")
     func rescue() async throws {
         try await TestPostgres.withDatabase { database in

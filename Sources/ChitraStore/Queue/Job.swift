@@ -111,8 +111,9 @@ public struct JobOutcome: Sendable, Hashable {
         /// Discarded now, whatever attempts remain.
         case discarded(error: String)
         case cancelled(reason: String)
-        /// Try again after `delay` without counting this attempt.
-        case snoozed(delay: Duration)
+        /// Try again after `delay` without counting this attempt; with `priority`, the job's priority
+        /// becomes that (lower first: work already begun ahead of the unit's work not yet begun).
+        case snoozed(delay: Duration, priority: Int16? = nil)
     }
 
     public var jobID: Int64

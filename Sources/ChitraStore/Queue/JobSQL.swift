@@ -106,11 +106,16 @@ enum JobSQL {
     /// worker and claimed by another is not touched.
     static func finish(_ outcomes: [JobOutcome], owner: String, at now: Date?) -> PostgresQuery {
         var ids: [Int64] = [], attempts: [Int32] = [], states: [String] = []
-        var delays: [Int64] = [], errors: [String] = [], snoozed: [Bool] = []
+        var delays: [Int64] = [], errors: [String] = [], snoozed: [Bool] = [], priorities: [Int16] = [], prioritized: [Bool] = []
         ids.reserveCapacity(outcomes.count)
         for outcome in outcomes {
             ids.append(outcome.jobID)
             attempts.append(outcome.attempt)
+            if case .snoozed(_, let priority?) = outcome.result {
+                priorities.append(priority); prioritized.append(true)
+            } else {
+                priorities.append(0); prioritized.append(false)
+            }
             switch outcome.result {
             case .completed:
                 states.append("completed"); delays.append(0); errors.append(""); snoozed.append(false)
@@ -120,7 +125,7 @@ enum JobSQL {
                 states.append("discarded"); delays.append(0); errors.append(error); snoozed.append(false)
             case .cancelled(let reason):
                 states.append("cancelled"); delays.append(0); errors.append(reason); snoozed.append(false)
-            case .snoozed(let delay):
+            case .snoozed(let delay, _):
                 states.append("available"); delays.append(delay.wholeMilliseconds); errors.append(""); snoozed.append(true)
             }
         }
@@ -134,6 +139,7 @@ enum JobSQL {
                 run_at = CASE WHEN u.state IN ('retryable', 'available')
                               THEN coalesce(\(now)::timestamptz, now()) + u.delay_ms * interval '1 millisecond' ELSE jobs.run_at END,
                 attempt = CASE WHEN u.snoozed THEN jobs.attempt - 1 ELSE jobs.attempt END,
+                priority = CASE WHEN u.prioritized THEN u.priority ELSE jobs.priority END,
                 last_error = CASE WHEN u.error <> '' THEN u.error ELSE jobs.last_error END,
                 errors = CASE WHEN u.error <> '' AND u.state <> 'cancelled'
                               THEN jobs.errors || jsonb_build_array(jsonb_build_object(
@@ -141,7 +147,8 @@ enum JobSQL {
                               ELSE jobs.errors END,
                 lease_owner = NULL, lease_expires_at = NULL
             FROM unnest(\(ids)::int8[], \(attempts)::int4[], \(states)::text[], \(delays)::int8[],
-                        \(errors)::text[], \(snoozed)::bool[]) AS u(id, attempt, state, delay_ms, error, snoozed)
+                        \(errors)::text[], \(snoozed)::bool[], \(priorities)::int2[], \(prioritized)::bool[])
+                     AS u(id, attempt, state, delay_ms, error, snoozed, priority, prioritized)
             WHERE jobs.id = u.id AND jobs.attempt = u.attempt AND jobs.state = 'running'
               AND jobs.lease_owner = \(owner)
             RETURNING jobs.id

@@ -62,7 +62,7 @@ public struct SubmitHandler: JobHandler {
         if motion.approvedTransfers > 0, rails.bank == nil || rails.wallet == nil {
             logger.info("approved transfers wait for a worker with their rail's gateway", metadata: ["count": "\(motion.approvedTransfers)"])
         }
-        throw JobSnooze(for: motion.isMoving ? movingRecheck : idleRecheck)
+        throw JobSnooze(for: motion.isMoving ? movingRecheck : idleRecheck, priority: TransferBatching.begunPriority)
     }
 
     /// Batches what is due on each rail this worker has a gateway for.

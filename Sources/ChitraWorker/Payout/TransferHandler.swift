@@ -25,7 +25,8 @@ public struct TransferHandler: JobHandler {
     /// (snoozed) a quarter of the time the batch has been out, between the inquiry interval and
     /// `longestInquiryWait` (five minutes), then inquires again.
     func waitForOutcomes(_ batch: TransferBatchRecord) -> JobSnooze {
-        JobSnooze(for: min(rails.longestInquiryWait, max(rails.inquiryInterval, batch.sincePosted / 4)))
+        JobSnooze(for: min(rails.longestInquiryWait, max(rails.inquiryInterval, batch.sincePosted / 4)),
+                  priority: TransferBatching.begunPriority)
     }
 
     public func run(_ context: JobContext) async throws {

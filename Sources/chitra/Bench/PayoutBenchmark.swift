@@ -60,6 +60,7 @@ struct PayoutBenchmark {
                   where the time goes: rails settle \(String(format: "%.1f", railsSeconds)) s (\(statistics.batches) batches, \(statistics.resentTransfers) transfers sent more than once; meanwhile the post office confirms the cash lists of the approval in \(String(format: "%.1f", firstListsSeconds)) s), failed to cash \(String(format: "%.1f", fallbackSeconds)) s, post office confirmations of the rest \(String(format: "%.1f", cashSeconds)) s, runs completed \(String(format: "%.1f", completionSeconds)) s
                   before the clock: computing \(beneficiaries) beneficiaries \(String(format: "%.1f", computeSeconds)) s
                   end states: \(states); \(statistics.fallbacks) fallen back to cash
+                  the batches answered last (from the first batch made): \(statistics.lastAnswered.map { "\n    " + $0 }.joined())
                   ledger: \(credits) credits, \(creditedTwice) transfers credited more than once
                   the database's time after approval, by statement (pg_stat_statements): \(statementsText)
                 """
