@@ -68,7 +68,7 @@ struct StateMachineTests {
                     let machine = DisbursementStateMachine(state: state, attempts: attempts, rail: rail)
                     for event in Self.events {
                         guard let (next, _) = try? machine.handle(event) else { continue }
-                        #expect(next == state || state.canBecome(next), "\(state) + \(event) → \(next)")
+                        #expect(next == state || state.canBecome(next, rail: rail), "\(state) + \(event) → \(next) (\(rail))")
                         #expect(!state.isTerminal, "\(state) is terminal but took \(event)")
                     }
                 }

@@ -237,16 +237,18 @@ struct RunFailurePathTests {
         try await TestPostgres.withDatabase { database in
             // The schema's own checks, as its owner: a trigger set aside to reach each state.
             try await TestPostgres.withOwner(of: database) { owner in
-                for from in DisbursementState.allCases {
-                    for to in DisbursementState.allCases {
-                        try await owner.client.query("DELETE FROM disbursements")
-                        try await owner.client.query("""
-                            INSERT INTO disbursements (beneficiary_id, period, unit_code, run_id, program, amount_vnd, method, rail,
-                                                       end_to_end_id, state)
-                            VALUES ('T1', '2024-09-01', '954', 0, 'btxh', 1, 'bank', 'bank', 'E1', \(from.rawValue))
-                            """)
-                        let accepted = (try? await owner.client.query("UPDATE disbursements SET state = \(to.rawValue)")) != nil
-                        #expect(accepted == (from == to || from.canBecome(to)), "disbursement \(from) → \(to)")
+                for rail in [Rail.bank, .cash] {
+                    for from in DisbursementState.allCases {
+                        for to in DisbursementState.allCases {
+                            try await owner.client.query("DELETE FROM disbursements")
+                            try await owner.client.query("""
+                                INSERT INTO disbursements (beneficiary_id, period, unit_code, run_id, program, amount_vnd, method, rail,
+                                                           end_to_end_id, state)
+                                VALUES ('T1', '2024-09-01', '954', 0, 'btxh', 1, \(rail.rawValue), \(rail.rawValue), 'E1', \(from.rawValue))
+                                """)
+                            let accepted = (try? await owner.client.query("UPDATE disbursements SET state = \(to.rawValue)")) != nil
+                            #expect(accepted == (from == to || from.canBecome(to, rail: rail)), "\(rail) disbursement \(from) → \(to)")
+                        }
                     }
                 }
                 let runID = try await RunFixture.trigger("2024-09", database)
@@ -275,6 +277,26 @@ struct RunFailurePathTests {
                     }
                 }
             }
+        }
+    }
+
+    @Test("straight from computed, cash never goes into a batch and a transfer never to the post office's answers")
+    func straightFromComputedByRail() async throws {
+        try await TestPostgres.withDatabase { database in
+            try await database.client.query("""
+                INSERT INTO disbursements (beneficiary_id, period, unit_code, run_id, program, amount_vnd, method, rail, end_to_end_id)
+                VALUES ('C1', '2024-09-01', '954', 0, 'btxh', 1000, 'cash', 'cash', 'EC1'),
+                       ('B1', '2024-09-01', '954', 0, 'btxh', 1000, 'bank', 'bank', 'EB1')
+                """)
+            for (id, state) in [("C1", "submitted"), ("B1", "paid_cash"), ("B1", "returned")] {
+                let refused = await #expect(throws: PSQLError.self) {
+                    try await database.client.query("UPDATE disbursements SET state = \(state) WHERE beneficiary_id = \(id)")
+                }
+                #expect(refused?.serverInfo?[.message] == "the disbursement of beneficiary \(id) cannot go from computed to \(state)")
+            }
+            // Where each rail goes from computed, it may.
+            try await database.client.query("UPDATE disbursements SET state = 'paid_cash' WHERE beneficiary_id = 'C1'")
+            try await database.client.query("UPDATE disbursements SET state = 'submitted' WHERE beneficiary_id = 'B1'")
         }
     }
 

@@ -48,12 +48,26 @@ public enum DisbursementState: String, Sendable, Hashable, Codable, CaseIterable
 
     public func canBecome(_ next: DisbursementState) -> Bool { Self.allowed[self]?.contains(next) ?? false }
 
+    /// `canBecome` for a disbursement on `rail`: straight from `computed` (approved on its run) a
+    /// transfer goes only into a batch and cash only to the post office's answer. The schema checks
+    /// both (migrations 33 and 35).
+    public func canBecome(_ next: DisbursementState, rail: Rail) -> Bool {
+        guard canBecome(next) else { return false }
+        guard self == .computed else { return true }
+        switch next {
+        case .submitted: return rail != .cash
+        case .paidCash, .returned: return rail == .cash
+        default: return true
+        }
+    }
+
     /// The state a disbursement is in, from the state stored on its row and its run's: approval is
     /// written on the run, not on each disbursement, so an approved (or completed) run's `computed`
     /// transfer is `approved` and its `computed` cash `cashInstructed`. The database's
     /// `disbursement_state_seen` says the same.
     public static func seen(stored: DisbursementState, rail: Rail, runState: RunState) -> DisbursementState {
-        guard stored == .computed, runState == .approved || runState == .completed else { return stored }
-        return rail == .cash ? .cashInstructed : .approved
+        guard stored == .computed, runState == .approved || runState == .completed,
+              let approved = try? DisbursementStateMachine(state: stored, attempts: 0, rail: rail).handle(.approve) else { return stored }
+        return approved.next
     }
 }

@@ -80,6 +80,8 @@ public struct DisbursementStateMachine: Sendable, Hashable {
         switch (state, event) {
         case (.computed, .approve):
             // Approving cash is listing it: the post office's list is ready with the approval.
+            // Approval is written on the run: this is the state the disbursement is seen in from
+            // then on, stored or not (DisbursementState.seen).
             return rail == .cash ? (.cashInstructed, .none) : (.approved, .none)
         case (.computed, .stop), (.approved, .stop):
             return (.stopped, .none)

@@ -2,10 +2,10 @@ import ChitraCore
 import PostgresNIO
 
 /// The cash rail's part of a run's submit step: every approved disbursement on the cash rail
-/// (`cash`, `cash_home`) goes on the post office's list, `cash_instructed`. Approval lists cash
-/// itself (computed → cash_instructed), so this finds only what a run approved by an older version
-/// left. `DisbursementStateMachine` decides the state; one guarded statement writes it for the
-/// whole run, so that running the step again changes nothing.
+/// (`cash`, `cash_home`) goes on the post office's list, `cash_instructed`. An approved run's cash
+/// is on the list without a write (`DisbursementState.seen`), so this finds only what a run approved
+/// by an older version left `approved`. `DisbursementStateMachine` decides the state; one guarded
+/// statement writes it for the whole run, so that running the step again changes nothing.
 public enum CashInstruction {
     /// Moves the run's approved cash disbursements to the post office's list; returns how many moved
     /// and how many approved disbursements wait for the other rails.

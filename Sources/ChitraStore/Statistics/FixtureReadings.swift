@@ -36,7 +36,7 @@ public enum FixtureReadings {
         for try await (kind, state, error) in try await database.query(FixtureReadingsSQL.jobErrors, "read the jobs' errors")
             .decode((String, String, String).self) { seen.append("\(kind) \(state): \(error)") }
         for try await (total, missing, batches) in try await database.query(FixtureReadingsSQL.transfers, "count the transfers")
-            .decode((Int64, Int64, Int64).self) { seen.append("\(total) by bank or wallet, \(missing) without a creditor, \(batches) batches") }
+            .decode((Int64, Int64, Int64).self) { seen.append("\(total) by bank or wallet, \(missing) batched without a creditor, \(batches) batches") }
         return seen
     }
 
@@ -74,7 +74,7 @@ enum FixtureReadingsSQL {
         """
 
     static let transfers: PostgresQuery = """
-        SELECT count(*), count(*) FILTER (WHERE institution IS NULL), (SELECT count(*) FROM transfer_batches)
+        SELECT count(*), count(*) FILTER (WHERE institution IS NULL AND batch_id IS NOT NULL), (SELECT count(*) FROM transfer_batches)
         FROM disbursements WHERE rail <> 'cash'
         """
 }

@@ -4,8 +4,8 @@ import ChitraStore
 import Logging
 
 /// The step after approval, and the rails' driver for the run until it is completed: each pass
-/// puts cash still approved on the post office's list (approval lists cash itself; only a run
-/// approved by an older version has any), batches what is due on the bank and wallet rails
+/// puts cash still approved on the post office's list (an approved run's cash is on it without a
+/// write; only a run approved by an older version has any), batches what is due on the bank and wallet rails
 /// (approved transfers, and failed ones whose retry is due; their `transfer` jobs send them),
 /// asks about accepted and pending transfers, applies the district's fallback day, and completes
 /// the run once every disbursement is terminal. Between passes it waits (snoozed): a second while
