@@ -100,7 +100,7 @@ let package = Package(
         .target(
             name: "ChitraAPI",
             dependencies: [
-                "ChitraCore", "ChitraStore",
+                "ChitraCore", "ChitraStore", "ChitraRails",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -59,6 +59,7 @@ public struct APIServer: Sendable {
         DisbursementRoutes(server: self).add(to: api)
         ImportRoutes(server: self).add(to: api)
         CashRoutes(server: self).add(to: api)
+        StatementRoutes(server: self).add(to: api)
         AuditRoutes(server: self).add(to: api)
         TokenRoutes(server: self).add(to: api)
         JobRoutes(server: self).add(to: api)

@@ -15,6 +15,8 @@ struct DebtorLedger {
 
     let openingVND: Int64
     private(set) var accounts: [String: Account] = [:]
+    /// Entries given back on a recall (a second entry is never given).
+    private var recalled: Set<String> = []
     private var references = 0
     /// Transfers debited so far.
     private(set) var debits = 0
@@ -49,6 +51,24 @@ struct DebtorLedger {
         let charged = reference(institution)
         accounts[account, default: Account(institution: institution)].entries.append(
             .init(servicerReference: charged, amountVND: amountVND, direction: .debit, bookingDay: day, code: .charge))
+    }
+
+    /// A recall of the debit `entry` of `account` for `endToEndID`: a second debit of the transfer
+    /// is given back (once) as a credit booked on `day`; any other is refused with camt.029's
+    /// reason: NOOR no such debit, CUST the transfer's first debit (the payment the customer made).
+    mutating func recall(_ account: String, entry: String, endToEndID: String, on day: Day) -> (accepted: Bool, reason: String?) {
+        guard let known = accounts[account],
+              let debit = known.entries.first(where: { $0.servicerReference == entry && $0.direction == .debit && $0.endToEndID == endToEndID }) else {
+            return (false, "NOOR")
+        }
+        if recalled.contains(entry) { return (true, nil) }
+        let first = known.entries.first { $0.direction == .debit && $0.code == .transferSent && $0.endToEndID == endToEndID }
+        guard first?.servicerReference != entry else { return (false, "CUST") }
+        recalled.insert(entry)
+        let back = reference(known.institution)
+        accounts[account]?.entries.append(.init(servicerReference: back, amountVND: debit.amountVND, direction: .credit, bookingDay: day,
+                                                code: .recallCredited, endToEndID: endToEndID, returnReason: "DUPL"))
+        return (true, nil)
     }
 
     /// The account's statement of `day` (nil: no such account). Its number in the sequence counts

@@ -202,6 +202,11 @@ actor Gateway {
     /// Moves the simulator's calendar `days` ahead of today (returns fall due, days end).
     func moveCalendar(to days: Int) { daysAhead = max(0, days) }
 
+    /// A recall of a debit (`POST /bank/recalls`).
+    func recall(_ request: RecallRequest) -> (accepted: Bool, reason: String?) {
+        accounts.recall(request.account, entry: request.entry, endToEndID: request.endToEndID, on: today())
+    }
+
     /// The debtor account's statement of a day that has ended (before the simulator's today), or nil.
     func statement(_ account: String, on day: Day) -> BankStatement? {
         guard day < today() else { return nil }

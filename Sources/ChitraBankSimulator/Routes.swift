@@ -22,6 +22,7 @@ struct Routes: Sendable {
         router.get("/bank/statements/:account") { request, context in
             try await self.statement(context.parameters.require("account"), day: request.uri.queryParameters.get("date"))
         }
+        router.post("/bank/recalls") { request, _ in try await self.recall(request) }
         router.put("/calendar") { request, _ in try await self.moveCalendar(request) }
         router.get("/wallet/:provider/batches/:id") { _, context in
             try await self.walletBatchInquiry(context.parameters.require("id"), provider: context.parameters.require("provider"))
@@ -66,6 +67,21 @@ struct Routes: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "application/xml"
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: Camt053Writer.document(statement))))
+    }
+
+    /// `POST /bank/recalls`: a recall of a debit (the EndToEndId, the entry's reference, the reason):
+    /// a second debit is given back as a credit on the day's statement; any other is refused.
+    func recall(_ request: Request) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(upTo: 4096)
+        guard let recall = try? JSONDecoder().decode(RecallRequest.self, from: Data(buffer: body)), recall.reason == "DUPL" else {
+            return Self.text(.badRequest, "Send {\"account\", \"entry\", \"end_to_end_id\", \"reason\": \"DUPL\"}.\n")
+        }
+        let (accepted, reason) = await gateway.recall(recall)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        let reply = RecallReply(status: accepted ? "accepted" : "refused", reason: reason)
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(data: try JSONEncoder().encode(reply))))
     }
 
     /// `PUT /calendar {"days_ahead": N}`: the simulator's calendar runs N days ahead of today.

@@ -12,7 +12,8 @@ public enum RunHandlers {
         let calculator = EntitlementCalculator(policy: policy)
         return [Plan(shardSize: shardSize, computeMaxAttempts: computeMaxAttempts, calculator: calculator, hooks: hooks),
                 Compute(calculator: calculator, hooks: hooks),
-                SubmitHandler(rails: rails), TransferHandler(rails: rails, hooks: hooks)]
+                SubmitHandler(rails: rails), TransferHandler(rails: rails, hooks: hooks),
+                StatementFetchHandler(rails: rails), StatementRecallHandler(rails: rails)]
     }
 
     /// Runs a step; when it fails on the job's last attempt, the run fails too, with the reason,

@@ -4,6 +4,8 @@ import ChitraStore
 import ChitraTesting
 import ChitraWorker
 import Foundation
+import NIOCore
+import NIOFoundationCompat
 import Testing
 
 /// People's commands hold a token and Chitra's address, never the database's: a month end to end
@@ -47,6 +49,26 @@ struct PeopleOverAPITests {
                         try await eventually(timeout: .seconds(120), "the rails settle") { try await PayoutFixture.railsSettled(runID, database) }
                     }
                     try await PayoutFixture.checkLedger(simulator, reconciles: false, database)
+                    // Finance takes in the day's statement of the paying account: the transfers paid are debited on it.
+                    try await simulator.exchange(.PUT, "/calendar", body: #"{"days_ahead": 1}"#)
+                    let statement = NSTemporaryDirectory() + "chitra-camt053-\(UUID().uuidString.prefix(8)).xml"
+                    defer { try? FileManager.default.removeItem(atPath: statement) }
+                    try Data(buffer: try await simulator.exchange(.GET, "/bank/statements/1234567890?date=\(VietnamTime.today())"))
+                        .write(to: URL(fileURLWithPath: statement))
+                    let paid = try await PayoutFixture.byState(database)["paid", default: 0]
+                    var taken = try await chitra(["statements", "import", statement], as: finance)
+                    #expect(taken.status == 0 && taken.output.hasPrefix("Took in 1 statement with ") && taken.output.hasSuffix("no break."), "\(taken.output)")
+                    let settled = try await PayoutFixture.byState(database)["settled", default: 0]
+                    #expect(settled > 0 && taken.output.contains("\(settled) transfers settled"), "\(taken.output)")
+                    #expect(try await PayoutFixture.byState(database)["paid", default: 0] == paid - settled)
+                    taken = try await chitra(["statements", "import", statement], as: finance)
+                    #expect(taken.output == "This statement was already taken in; nothing changed.", "\(taken.output)")
+                    taken = try await chitra(["statements", "import", statement])
+                    #expect(taken.status == 5, "an operator may not take statements in: \(taken.output)")
+                    taken = try await chitra(["statements", "list", "--unit", "31825"])
+                    #expect(taken.status == 0 && taken.output.contains("31825 ****7890 no. 1 of ") && taken.output.contains("\(settled) settled"), "\(taken.output)")
+                    taken = try await chitra(["statements", "breaks"])
+                    #expect(taken.status == 0 && taken.output == "No open breaks.", "\(taken.output)")
                 }
             }
             result = try await chitra(["status"] + month)

@@ -36,7 +36,7 @@ struct StateMachineTests {
         .approve, .send, .retryRequested, .fallBackRequested(reason: "AC04"), .cashConfirmed, .cashReturned, .stop,
         .answered(.accepted), .answered(.pending), .answered(.paid), .answered(.unknown), .answered(.neverArrived),
         .answered(.rejected(reason: "AC04", retryable: false)), .answered(.rejected(reason: "TM01", retryable: true)),
-        .answered(.beneficiaryDeceased),
+        .answered(.beneficiaryDeceased), .debited, .returnedByBank(reason: "AC04"),
     ]
 
     @Test("approval is the run's: a computed disbursement of an approved or completed run is seen approved, or on the cash list")

@@ -124,6 +124,8 @@ enum ConsoleMessages {
         case .cashList: "lấy danh sách chi tiền mặt"
         case .confirmCash: "xác nhận chi tiền mặt"
         case .closeCash: "chốt chi tiền mặt"
+        case .importStatements: "nhập sao kê tài khoản ngân hàng"
+        case .handleBreaks: "xử lý chênh lệch đối chiếu sao kê"
         case .changeSettings: "thay đổi thiết lập của đơn vị"
         case .manageTokens: "quản lý mã truy cập"
         case .manageJobs: "quản lý hàng đợi công việc"

@@ -33,7 +33,7 @@ struct ConsoleRunPages: Sendable {
         switch run.state {
         case .approved, .completed:
             let total = run.disbursements
-            let settled = byState.filter { DisbursementState(rawValue: $0.key)?.isTerminal == true }.map(\.value.count).reduce(0, +)
+            let settled = byState.filter { DisbursementState(rawValue: $0.key)?.hasOutcome == true }.map(\.value.count).reduce(0, +)
             return ["progressMax": max(total, 1), "progressValue": settled,
                     "progressText": "\(VietnameseNumber.grouped(settled)) / \(VietnameseNumber.grouped(total)) \(language.text("progressPaid"))"]
         default:
@@ -217,7 +217,7 @@ struct ConsoleRunPages: Sendable {
         context["count"] = VietnameseNumber.grouped(run.disbursements)
         context["total"] = Money(dong: run.disbursedVND).description
         context["programs"] = run.totals.byProgram.keys.sorted().map { ["label": language.text("program." + $0), "value": Money(dong: run.totals.byProgram[$0]!).description] }
-        let order: [DisbursementState] = [.computed, .approved, .submitted, .accepted, .pending, .failed, .cashInstructed, .paid, .paidCash,
+        let order: [DisbursementState] = [.computed, .approved, .submitted, .accepted, .pending, .failed, .cashInstructed, .paid, .settled, .paidCash,
                                           .returned, .stopped]
         context["states"] = order.compactMap { state -> [String: Any]? in
             guard let cell = byState[state.rawValue] else { return nil }

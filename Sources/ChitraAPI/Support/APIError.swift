@@ -1,4 +1,5 @@
 import ChitraCore
+import ChitraRails
 import ChitraStore
 import Foundation
 import Hummingbird
@@ -62,6 +63,17 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
             if case .noRun = error { return APIError(.notFound, error.description) }
             return APIError(.conflict, error.description)
         case let error as ImportFailure: return APIError(.unprocessableContent, error.description)
+        case let error as StatementFile.Failure: return APIError(.unprocessableContent, error.description)
+        case let error as StatementImport.Failure:
+            if case .changed = error { return APIError(.conflict, error.description) }
+            return APIError(.unprocessableContent, error.description)
+        case let error as StatementBreaks.Failure:
+            switch error {
+            case .noSuchBreak: return APIError(.notFound, error.description)
+            case .alreadyClosed, .notRecallable: return APIError(.conflict, error.description)
+            case .noNote: return APIError(.unprocessableContent, error.description)
+            }
+        case let error as StatementJobs.Failure: return APIError(.unprocessableContent, error.description)
         case let error as RegisterFile.Failure: return APIError(.unprocessableContent, error.description)
         case let error as DistrictSettings.Failure: return APIError(.unprocessableContent, error.description)
         case let error as StoreError:

@@ -68,6 +68,8 @@ extension Action {
         case .cashList: "print the cash list"
         case .confirmCash: "confirm cash payments"
         case .closeCash: "close the cash of a month"
+        case .importStatements: "take in a bank's statements"
+        case .handleBreaks: "close a break in the statements' reconciliation"
         case .changeSettings: "change district settings (only an admin may)"
         case .manageTokens: "manage tokens (only an admin may)"
         case .manageJobs: "change jobs (only an admin may)"

@@ -17,6 +17,10 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case cashList = "cash.list"
     case confirmCash = "cash.confirm"
     case closeCash = "cash.close"
+    /// Take in the bank's statements of a paying account (camt.053, MT940) and reconcile them.
+    case importStatements = "statements.import"
+    /// Close a break the statements raised, with a note.
+    case handleBreaks = "breaks.handle"
     /// District settings: approval on/off, the paying account, the cash fallback day.
     case changeSettings = "settings.change"
     case manageTokens = "tokens.manage"
@@ -35,7 +39,7 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .read: [.operator, .finance, .province, .auditor, .admin]
         case .importRegister, .triggerRun: [.operator]
-        case .approveRun, .retryTransfers, .cashFallback, .confirmCash, .closeCash: [.finance]
+        case .approveRun, .retryTransfers, .cashFallback, .confirmCash, .closeCash, .importStatements, .handleBreaks: [.finance]
         case .cancelRun, .resumeRun: [.operator, .finance]
         case .cashList: [.operator, .finance]
         case .autoApprove, .forceRun, .changeSettings, .manageTokens, .manageJobs, .loadUnits: [.admin]

@@ -1,6 +1,8 @@
 /// Where a disbursement stands. The schema checks the values and refuses any change of state that
 /// `DisbursementState.allowed` does not list. Every disbursement ends in exactly one terminal
-/// state: `paid`, `paidCash`, `returned` or `stopped`.
+/// state: `settled`, `paidCash`, `returned` or `stopped`. A transfer `paid` has its outcome on the
+/// rails (`hasOutcome`) but is not yet terminal: the debtor account's statement settles it, or
+/// brings it back (`returned`).
 public enum DisbursementState: String, Sendable, Hashable, Codable, CaseIterable {
     /// Written by its run; removed if the run is cancelled.
     case computed
@@ -14,20 +16,30 @@ public enum DisbursementState: String, Sendable, Hashable, Codable, CaseIterable
     case accepted
     /// The bank holds it (PDNG).
     case pending
-    /// Credited to the account or wallet (ACSC).
+    /// Credited to the account or wallet (ACSC): the bank's word; its statement has yet to show the
+    /// debit.
     case paid
+    /// Debited from the paying unit's account on the bank's statement, to the đồng: the money left.
+    case settled
     /// Rejected (RJCT) with a reason code; sent again or fallen back to cash.
     case failed
     /// On the post office's cash list.
     case cashInstructed = "cash_instructed"
     /// Paid in cash by the post office, confirmed.
     case paidCash = "paid_cash"
-    /// Cash unclaimed by the deadline, or stopped by the post office.
+    /// Cash unclaimed by the deadline, or stopped by the post office; or a transfer the bank's
+    /// statement shows coming back (AC04 closed, AC06 blocked, MD07 deceased) or reversed. Its
+    /// months are owed again.
     case returned
     /// Never to be paid (the beneficiary died before it went out, or the bank says so: MD07).
     case stopped
 
     public var isTerminal: Bool { Self.allowed[self]?.isEmpty ?? true }
+
+    /// Its payment has its outcome: nothing more will be sent, listed or asked. Terminal, or `paid`
+    /// (only the bank's statement still moves it: settled, or returned). A run is completed when
+    /// every disbursement has its outcome.
+    public var hasOutcome: Bool { isTerminal || self == .paid }
 
     /// The changes of state a disbursement may make. A disbursement stored `computed` in an approved
     /// run is approved (transfers) or on the post office's list (cash) without a write of its own,
@@ -40,7 +52,8 @@ public enum DisbursementState: String, Sendable, Hashable, Codable, CaseIterable
         .pending: [.paid, .failed, .stopped],
         .failed: [.submitted, .cashInstructed],
         .cashInstructed: [.paidCash, .returned],
-        .paid: [],
+        .paid: [.settled, .returned],
+        .settled: [.returned],
         .paidCash: [],
         .returned: [],
         .stopped: [],

@@ -44,6 +44,10 @@ public struct DisbursementStateMachine: Sendable, Hashable {
         case fallBackRequested(reason: String)
         case cashConfirmed
         case cashReturned
+        /// The debtor account's statement shows its debit, of its amount.
+        case debited
+        /// The statement shows the money coming back (a return with its reason, or a reversal).
+        case returnedByBank(reason: String)
         case stop
     }
 
@@ -97,6 +101,11 @@ public struct DisbursementStateMachine: Sendable, Hashable {
         case (.cashInstructed, .cashConfirmed):
             return (.paidCash, .none)
         case (.cashInstructed, .cashReturned):
+            return (.returned, .none)
+        case (.paid, .debited):
+            return (.settled, .none)
+        case (.paid, .returnedByBank), (.settled, .returnedByBank):
+            // Owed again: the next month's run pays what a returned disbursement did not.
             return (.returned, .none)
         default:
             throw refusal

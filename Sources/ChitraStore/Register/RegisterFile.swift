@@ -155,7 +155,7 @@ public struct RegisterFile: Sendable {
     fileprivate static func describe(_ code: Int32) -> String { String(cString: strerror(code)).lowercased() }
 
     /// The SHA-256 of bytes already in memory, written as a file's digest is.
-    static func sha256(of bytes: [UInt8]) -> String { SHA256.hash(data: bytes).map(hex).joined() }
+    public static func sha256(of bytes: [UInt8]) -> String { SHA256.hash(data: bytes).map(hex).joined() }
 
     fileprivate static func hex(_ byte: UInt8) -> String {
         let digits = Array("0123456789abcdef")

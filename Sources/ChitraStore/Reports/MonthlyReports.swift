@@ -169,7 +169,7 @@ extension DistrictReport {
         if figures.fellBack { fallbacks += cell.count }
         if let reason = figures.failureReason { failuresByReason[reason, default: 0] += cell.count }
         switch figures.state {
-        case .paid:
+        case .paid, .settled:
             switch figures.method {
             case .bank: paid.bank += cell
             case .wallet: paid.wallet += cell

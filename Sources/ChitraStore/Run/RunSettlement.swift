@@ -17,14 +17,14 @@ public struct RunSettlement: Sendable, Hashable, Codable {
 
     public var total: Amounts { byState.values.reduce(.zero, +) }
 
-    /// Not yet terminal: approved, on its way, or on a cash list.
+    /// Without its outcome yet: approved, on its way, or on a cash list.
     public var inFlight: Amounts {
-        byState.filter { !(DisbursementState(rawValue: $0.key)?.isTerminal ?? false) }.values.reduce(.zero, +)
+        byState.filter { !(DisbursementState(rawValue: $0.key)?.hasOutcome ?? false) }.values.reduce(.zero, +)
     }
 
     /// One line: each state with its count and sum, in the order money settles.
     public var line: String {
-        let order: [DisbursementState] = [.paid, .paidCash, .returned, .stopped, .computed, .approved, .submitted, .accepted, .pending,
+        let order: [DisbursementState] = [.settled, .paid, .paidCash, .returned, .stopped, .computed, .approved, .submitted, .accepted, .pending,
                                           .failed, .cashInstructed]
         return order.compactMap { state in
             byState[state.rawValue].map { "\(state.rawValue) \($0.count) · \(Money(dong: $0.amountVND))" }
@@ -41,10 +41,10 @@ public struct RunSettlement: Sendable, Hashable, Codable {
         return result
     }
 
-    /// Completes those of `runIDs` that are approved and whose every disbursement is terminal,
+    /// Completes those of `runIDs` that are approved and whose every disbursement has its outcome,
     /// recording their reconciliation and freezing their report; returns the runs completed.
     static func completeIfSettled(runIDs: [Int64], on connection: PostgresConnection) async throws -> [Int64] {
-        let terminal = DisbursementState.allCases.filter(\.isTerminal).map(\.rawValue)
+        let terminal = DisbursementState.allCases.filter(\.hasOutcome).map(\.rawValue)
         var completed: [Int64] = []
         for try await run in try await connection.send(RunSettlementSQL.completeIfSettled(runIDs: runIDs, terminal: terminal),
                                                         logger: Database.quiet).decode(Int64.self) { completed.append(run) }

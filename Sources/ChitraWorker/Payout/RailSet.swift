@@ -35,6 +35,9 @@ public struct RailSet: Sendable {
 
     public static let none = RailSet()
 
+    /// The bank's side of the paying accounts (statements, recalls), when the bank rail has one.
+    public var statements: (any AccountStatements)? { bank as? any AccountStatements }
+
     public func rail(_ rail: Rail) -> (any TransferRail)? {
         switch rail {
         case .bank: bank

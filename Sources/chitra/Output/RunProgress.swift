@@ -77,7 +77,7 @@ enum RunProgress {
         let filled = total == 0 ? width : min(width, settled * width / total)
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         func count(_ state: DisbursementState) -> Int { settlement.byState[state.rawValue]?.count ?? 0 }
-        return "    [\(bar)] \(settled)/\(total) disbursements settled: paid \(count(.paid)), in cash \(count(.paidCash)), "
+        return "    [\(bar)] \(settled)/\(total) disbursements settled: paid \(count(.paid) + count(.settled)) (\(count(.settled)) debited on the statement), in cash \(count(.paidCash)), "
             + "on its way \(count(.approved) + count(.submitted) + count(.accepted) + count(.pending)), failed \(count(.failed)), "
             + "on the post office's list \(count(.cashInstructed))"
     }

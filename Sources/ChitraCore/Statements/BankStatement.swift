@@ -1,5 +1,3 @@
-import ChitraCore
-
 /// A debtor account's statement for one banking day, as a bank sends it (ISO 20022 `camt.053`,
 /// end of day) and Chitra reconciles against: the opening and closing booked balances and every
 /// entry between them. Amounts are đồng; a debit lowers the balance, a credit raises it.
@@ -7,7 +5,8 @@ public struct BankStatement: Sendable, Hashable {
     public enum Direction: String, Sendable, Hashable { case credit = "CRDT", debit = "DBIT" }
 
     /// The bank's transaction code, domain/family/sub-family: PMNT/ICDT/ESCT a credit transfer
-    /// sent, PMNT/ICDT/RRTN one returned, ACMT/MDOP/CHRG a bank charge.
+    /// sent, PMNT/ICDT/RRTN one returned, PMNT/ICDT/RPCR one given back on a recall, ACMT/MDOP/CHRG a
+    /// bank charge.
     public struct TransactionCode: Sendable, Hashable {
         public var domain: String
         public var family: String
@@ -21,6 +20,8 @@ public struct BankStatement: Sendable, Hashable {
 
         public static let transferSent = TransactionCode("PMNT", "ICDT", "ESCT")
         public static let transferReturned = TransactionCode("PMNT", "ICDT", "RRTN")
+        /// Money given back at the customer's request to cancel a payment (a recalled duplicate).
+        public static let recallCredited = TransactionCode("PMNT", "ICDT", "RPCR")
         public static let charge = TransactionCode("ACMT", "MDOP", "CHRG")
     }
 

@@ -1,0 +1,173 @@
+/// What a statement's entries do to the transfers they name: the rule of reconciliation, without
+/// I/O. A booked debit of a transfer `paid` (ACSC), of its amount, settles it; a return (or a
+/// reversal) of a transfer paid or settled returns it, its months owed again. Whatever else a
+/// statement shows is a break for finance: a second debit for one transfer, an amount that
+/// differs, a movement for an id Chitra never sent, a debit for a transfer Chitra holds unpaid, a
+/// return of what was not paid. A debit for a transfer whose answer the rails still wait for
+/// (submitted, accepted, pending) waits, and settles it once the answer is paid. A second debit,
+/// recalled, comes back as a credit (`recallCredited`) and closes its break.
+public enum StatementMatching {
+    /// What Chitra holds of the transfer an entry names.
+    public struct Transfer: Sendable, Hashable {
+        public var amountVND: Int64
+        /// As seen (`DisbursementState.seen`).
+        public var state: DisbursementState
+        /// A booked debit for it was matched before (this statement or an earlier one).
+        public var debited: Bool
+        /// Its second debits not yet given back (duplicate breaks open or recalling).
+        public var duplicatesOutstanding: Int
+
+        public init(amountVND: Int64, state: DisbursementState, debited: Bool, duplicatesOutstanding: Int = 0) {
+            self.amountVND = amountVND
+            self.state = state
+            self.debited = debited
+            self.duplicatesOutstanding = duplicatesOutstanding
+        }
+    }
+
+    public enum Outcome: String, Sendable, Hashable, CaseIterable {
+        case settled, returned, waiting, recalled, charge, pending, other
+        case breakRaised = "break"
+    }
+
+    public struct Break: Sendable, Hashable {
+        public var kind: StatementBreakKind
+        public var expectedVND: Int64?
+        public var detail: String
+
+        public init(kind: StatementBreakKind, expectedVND: Int64?, detail: String) {
+            self.kind = kind
+            self.expectedVND = expectedVND
+            self.detail = detail
+        }
+    }
+
+    public struct Decision: Sendable, Hashable {
+        public var outcome: Outcome
+        /// The state the transfer goes to (nil: it stays).
+        public var next: DisbursementState?
+        public var breakRaised: Break?
+
+        static func just(_ outcome: Outcome, _ next: DisbursementState? = nil) -> Decision { Decision(outcome: outcome, next: next) }
+        static func raise(_ kind: StatementBreakKind, expected: Int64? = nil, _ detail: String) -> Decision {
+            Decision(outcome: .breakRaised, next: nil, breakRaised: Break(kind: kind, expectedVND: expected, detail: detail))
+        }
+    }
+
+    /// The decision for each of `entries`, in order; `transfers` by EndToEndId, updated as the
+    /// entries move them (two debits of one transfer in one statement: the second is a duplicate).
+    public static func decide(_ entries: [BankStatement.Entry], transfers: inout [String: Transfer]) -> [Decision] {
+        entries.map { decide($0, transfers: &transfers) }
+    }
+
+    public static func decide(_ entry: BankStatement.Entry, transfers: inout [String: Transfer]) -> Decision {
+        guard entry.status == "BOOK" else { return .just(.pending) }
+        if entry.code == .charge { return .just(.charge) }
+        let isReturn = entry.direction == .credit && (entry.reversal || entry.code == .transferReturned)
+        guard let id = entry.endToEndID, !id.isEmpty else {
+            if entry.direction == .debit {
+                return .raise(.unknown, "a debit of \(entry.amountVND) đồng names no transfer (no EndToEndId) and is no bank charge")
+            }
+            return isReturn ? .raise(.invalidReturn, "a return of \(entry.amountVND) đồng names no transfer (no EndToEndId)") : .just(.other)
+        }
+        guard var transfer = transfers[id] else {
+            return isReturn ? .raise(.invalidReturn, "a return of \(entry.amountVND) đồng for \(id), which Chitra never sent")
+                : entry.direction == .debit ? .raise(.unknown, "a debit of \(entry.amountVND) đồng for \(id), which Chitra never sent")
+                : .just(.other)
+        }
+        defer { transfers[id] = transfer }
+        if entry.direction == .debit {
+            if entry.reversal { return .raise(.unexpected, "a reversed credit debited again for \(id)") }
+            if transfer.debited {
+                transfer.duplicatesOutstanding += 1
+                return .raise(.duplicate, expected: transfer.amountVND, "a second debit of \(entry.amountVND) đồng for \(id)")
+            }
+            guard entry.amountVND == transfer.amountVND else {
+                return .raise(.amount, expected: transfer.amountVND,
+                              "\(id) was debited \(entry.amountVND) đồng, not the \(transfer.amountVND) đồng sent")
+            }
+            switch transfer.state {
+            case .paid:
+                transfer.debited = true
+                transfer.state = machine(transfer).next(.debited) ?? .settled
+                return .just(.settled, transfer.state)
+            case .submitted, .accepted, .pending:
+                transfer.debited = true
+                return .just(.waiting)
+            case .returned, .settled:
+                // Debited, and (an entry of a later day, taken in first) already back: the debit
+                // is the one expected; nothing moves.
+                transfer.debited = true
+                return .just(.settled)
+            default:
+                return .raise(.unexpected, expected: transfer.amountVND,
+                              "\(id) was debited though Chitra holds it \(transfer.state.rawValue): do not send or pay it again before this is cleared")
+            }
+        }
+        if entry.code == .recallCredited {
+            guard entry.amountVND == transfer.amountVND else {
+                return .raise(.amount, expected: transfer.amountVND, "\(id)'s recalled debit came back with \(entry.amountVND) đồng, not \(transfer.amountVND)")
+            }
+            guard transfer.duplicatesOutstanding > 0 else {
+                return .raise(.invalidReturn, expected: nil, "\(entry.amountVND) đồng given back for \(id), whose second debit Chitra did not recall")
+            }
+            transfer.duplicatesOutstanding -= 1
+            return .just(.recalled)
+        }
+        guard isReturn else { return .just(.other) }
+        guard entry.amountVND == transfer.amountVND else {
+            return .raise(.amount, expected: transfer.amountVND, "\(id) came back with \(entry.amountVND) đồng, not the \(transfer.amountVND) đồng sent")
+        }
+        switch transfer.state {
+        case .paid, .settled:
+            let reason = entry.returnReason ?? (entry.reversal ? "reversal" : "")
+            transfer.state = machine(transfer).next(.returnedByBank(reason: reason)) ?? .returned
+            return .just(.returned, transfer.state)
+        default:
+            return .raise(.invalidReturn, expected: transfer.amountVND,
+                          "\(id) came back though Chitra holds it \(transfer.state.rawValue)")
+        }
+    }
+}
+
+private func machine(_ transfer: StatementMatching.Transfer) -> DisbursementStateMachine {
+    DisbursementStateMachine(state: transfer.state, attempts: 0, rail: .bank)
+}
+
+private extension DisbursementStateMachine {
+    /// The state `event` takes it to; nil if refused.
+    func next(_ event: Event) -> DisbursementState? { try? handle(event).next }
+}
+
+/// Why a statement's entry (or the statement) needs a person.
+public enum StatementBreakKind: String, Sendable, Hashable, CaseIterable, Codable {
+    /// A second debit for one transfer: the bank paid it twice; recall it.
+    case duplicate
+    /// Debited or returned with another amount than sent.
+    case amount
+    /// A debit for an id Chitra never sent (or none at all).
+    case unknown
+    /// A debit for a transfer Chitra holds unpaid (failed, stopped, on a cash list, …).
+    case unexpected
+    /// An entry delivered again with other facts than before.
+    case changed
+    /// A return of a transfer not paid, or of an id Chitra never sent.
+    case invalidReturn = "invalid_return"
+    /// The statement's opening is not the closing of the one before (or its closing not the next one's opening).
+    case balance
+}
+
+/// Where a break stands. A duplicate is recalled at once (`recalling`) and closes when the money is
+/// back on a statement; a refused recall opens it again. A person closes a break with a note. A
+/// closed break never changes (the schema refuses it).
+public enum StatementBreakState: String, Sendable, Hashable, CaseIterable, Codable {
+    case open, recalling, closed
+
+    public static let allowed: [StatementBreakState: Set<StatementBreakState>] = [
+        .open: [.recalling, .closed],
+        .recalling: [.closed, .open],
+        .closed: [],
+    ]
+
+    public func canBecome(_ next: StatementBreakState) -> Bool { Self.allowed[self]?.contains(next) ?? false }
+}

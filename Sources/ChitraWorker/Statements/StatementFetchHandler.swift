@@ -1,0 +1,59 @@
+import ChitraCore
+import ChitraRails
+import ChitraStore
+import Foundation
+import Logging
+
+/// Fetches a paying account's statement of one day from the bank's gateway and takes it in, in the
+/// transaction that completes the job (`StatementImport`: the same statement twice changes
+/// nothing). Asked daily, it then enqueues the next day's, due once that day has ended.
+public struct StatementFetchHandler: JobHandler {
+    public let kind = StatementJobs.fetchKind
+    let rails: RailSet
+    /// Who takes a fetched statement in, as the audit log names it.
+    public static let actor = "Chitra (sao kê tự động)"
+    /// How long after a day has ended (in Vietnam) its statement is first asked for.
+    public static let afterDayEnds = Duration.seconds(1_800)
+
+    public init(rails: RailSet) {
+        self.rails = rails
+    }
+
+    public struct NoStatementYet: Error, CustomStringConvertible {
+        var account: String
+        var day: Day
+        public var description: String { "the bank has no statement of account ****\(account.suffix(4)) for \(day) yet" }
+    }
+
+    public func run(_ context: JobContext) async throws {
+        let args = try context.job.decodeArgs(StatementJobs.FetchArgs.self)
+        guard let day = Day(args.day) else { throw JobDiscard("\(args.day) is no day (YYYY-MM-DD)") }
+        let unit = context.job.districtCode
+        guard let bank = rails.statements else {
+            context.logger.warning("no bank gateway is configured on this worker: the statement waits (give --bank-url)")
+            throw JobSnooze(for: TransferHandler.misconfiguredWait)
+        }
+        let account: String
+        do {
+            account = try await context.database.transaction("read the paying account of \(unit)") {
+                try await StatementJobs.payingAccount(of: unit, on: $0).account
+            }
+        } catch let failure as StatementJobs.Failure {
+            throw JobDiscard(failure.description)
+        }
+        // A day the bank has no statement for yet is asked again with the queue's backoff (about a
+        // day of attempts); the job's errors say so.
+        guard let bytes = try await bank.statement(account: account, day: day) else { throw NoStatementYet(account: account, day: day) }
+        let (format, statements) = try StatementFile.read(bytes)
+        try await context.withCompletingTransaction { connection in
+            let outcome = try await StatementImport.take(statements, format: format, sha256: RegisterFile.sha256(of: bytes),
+                                                         fileName: "\(format)-\(unit)-\(day)", by: .system(Self.actor, districts: [unit]), on: connection)
+            context.logger.info("statement taken in", metadata: ["chitra.day": "\(day)", "chitra.outcome": "\(outcome.description)"])
+            if args.daily {
+                let next = Day(daysSince2000: day.daysSince2000 + 1)
+                let due = VietnamTime.startOfDay(Day(daysSince2000: next.daysSince2000 + 1)).addingTimeInterval(Double(Self.afterDayEnds.components.seconds))
+                _ = try await JobQueue.enqueue(StatementJobs.fetch(unit: unit, day: next, daily: true, runAt: due), on: connection)
+            }
+        }
+    }
+}

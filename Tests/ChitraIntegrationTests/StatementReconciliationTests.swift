@@ -1,0 +1,117 @@
+import ChitraCore
+import ChitraLocal
+import ChitraRails
+import ChitraStore
+import ChitraTesting
+import ChitraWorker
+import Foundation
+import Testing
+
+/// A month paid through a bank that does not deduplicate, with realistic faults and returns, then
+/// closed against the paying account's statements (issue 28): every debit settles its transfer,
+/// every return brings it back owed, every second debit the bank made is a duplicate break, recalled
+/// and given back, and the money adds up to the đồng against the bank's ledger.
+@Suite("Statements reconciled against a month paid", .machine(limit: .minutes(4)))
+struct StatementReconciliationTests {
+    static let faults = """
+        {"rejections": {"AC01": 0.04, "AC04": 0.03}, "temporary_rejections": {"AM04": 0.02}, "pending": 0.03, "server_errors": 0.05,
+         "timeouts": 0.02, "lost_responses": 0.05, "returns": {"AC04": 0.06, "MD07": 0.03}, "return_days": 2, "charge_vnd": 1100}
+        """
+
+    @Test("debits settle, returns come back owed, the bank's second debits are recalled and given back; statements out of order and twice change nothing more; the sums add up")
+    func monthClosedOnStatements() async throws {
+        let faults = try PayoutFixture.faultFile(Self.faults)
+        defer { try? FileManager.default.removeItem(atPath: faults) }
+        try await TestPostgres.withDatabase { database in
+            let runID = try await PayoutFixture.approvedMonth(count: 600, database)
+            try await BankSimulatorProcess.with(["--faults", faults, "--no-dedup", "--seed", "13"]) { simulator in
+                try await PayoutFixture.settle(runID, simulator, database)
+                try await PayoutFixture.checkLedger(simulator, reconciles: false, database)
+
+                // The bank processes one payment file twice: three transfers credited (and debited) again.
+                let ledger = try await simulator.ledger()
+                let again = ledger.filter { $0.rail == "bank" }.prefix(3).map {
+                    TransferInstruction(endToEndID: $0.endToEndID, beneficiaryID: "X", amount: Money(dong: $0.amountVND), institution: $0.institution,
+                                        account: $0.account, creditorName: "Người nhận")
+                }
+                let writer = Pain001Writer(messageID: "AGAIN1", paymentInformationID: "AGAIN1P1", createdAt: "2026-06-20T09:30:00",
+                                           executionDate: "2026-06-21", debtor: DebtorAccount(name: "UBND Phường Bạc Liêu", account: "1234567890", bank: "970405"))
+                try await simulator.exchange(.POST, "/bank/pain001", body: try writer.document(Array(again)))
+                let twice = Set(BankSimulatorProcess.creditedTwice(try await simulator.ledger()))
+                #expect(again.count == 3 && twice == Set(again.map(\.endToEndID)))
+
+                // Three days' statements, taken in last day first, then all again.
+                try await simulator.exchange(.PUT, "/calendar", body: #"{"days_ahead": 3}"#)
+                let today = VietnamTime.today()
+                var files: [[UInt8]] = []
+                for offset in 0..<3 { files.append(try await Self.file(of: Day(daysSince2000: today.daysSince2000 + offset), simulator)) }
+                var entries: [BankStatement.Entry] = []
+                for (index, bytes) in files.enumerated().reversed() {
+                    let (format, statements) = try StatementFile.read(bytes)
+                    entries += statements.flatMap(\.entries)
+                    let outcome = try await StatementImport.take(statements, format: format, sha256: RegisterFile.sha256(of: bytes),
+                                                                 fileName: "day\(index).xml", by: .test("Kế toán", role: .finance), database: database)
+                    #expect(outcome.breaks.keys.allSatisfy { $0 == "duplicate" }, "\(outcome)")
+                }
+                for bytes in files {
+                    let (format, statements) = try StatementFile.read(bytes)
+                    let outcome = try await StatementImport.take(statements, format: format, sha256: RegisterFile.sha256(of: bytes),
+                                                                 fileName: "again.xml", by: .test("Kế toán", role: .finance), database: database)
+                    #expect(outcome.entries == 0 && outcome.breaksOpened == 0 && outcome.gaps.isEmpty, "\(outcome)")
+                }
+
+                let raised = try await StatementBreaks.list(database: database)
+                #expect(raised.allSatisfy { $0.kind == .duplicate && $0.state == .recalling } && Set(raised.compactMap(\.endToEndID)) == twice,
+                        "\(raised.map(\.detail))")
+
+                // A worker recalls each second debit; the bank gives them back on the next day's
+                // statement, which a fetch job takes in: the duplicates close.
+                let givenBack = try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: RunFixture.policy, rails: PayoutFixture.rails(simulator)),
+                                                   configure: { $0.concurrency = 2 }) { _ in
+                    try await eventually(timeout: .seconds(60), "the bank answers the recalls", saw: { "\(try await StatementBreaks.list(database: database))" }) {
+                        try await StatementBreaks.list(database: database).allSatisfy { $0.recall == "accepted" }
+                    }
+                    try await simulator.exchange(.PUT, "/calendar", body: #"{"days_ahead": 4}"#)
+                    let day4 = Day(daysSince2000: today.daysSince2000 + 3)
+                    let asked = try await StatementJobs.requestFetch(unit: "31825", day: day4, daily: false, today: Day(daysSince2000: today.daysSince2000 + 4),
+                                                                     by: .test("Kế toán", role: .finance), database: database)
+                    #expect(asked.inserted)
+                    try await eventually(timeout: .seconds(60), "the day's statement closes the duplicates",
+                                         saw: { "\(try await StatementBreaks.list(includeClosed: true, database: database))" }) {
+                        try await StatementBreaks.list(database: database).isEmpty
+                    }
+                    let fetched = try await StatementRecords.list(unit: "31825", day: day4, database: database)
+                    #expect(fetched.count == 1 && fetched.first?.outcomes["recalled"] == 3, "\(fetched)")
+                    return try await Self.entries(of: day4, simulator)
+                }
+                entries += givenBack
+
+                let breaks = try await StatementBreaks.list(includeClosed: true, database: database)
+                #expect(breaks.count == 3 && breaks.allSatisfy { $0.state == .closed && $0.handledBy == StatementImport.statementsName }, "\(breaks)")
+                let disbursements = try await PayoutFixture.disbursements(database)
+                let returns = entries.filter { $0.code == .transferReturned }
+                let returned = Set(disbursements.filter { $0.state == "returned" }.map(\.endToEndID))
+                #expect(!returns.isEmpty && Set(returns.compactMap(\.endToEndID)) == returned, "every return is owed again")
+                #expect(disbursements.filter { $0.rail == "bank" && $0.state == "paid" }.isEmpty, "every bank transfer paid is settled or returned")
+                // Σ debits − Σ returns − Σ recalled = Σ settled, to the đồng; and what the bank
+                // credited once is what settled or came back.
+                func sum(_ entries: [BankStatement.Entry]) -> Int64 { entries.reduce(0) { $0 + $1.amountVND } }
+                let debits = sum(entries.filter { $0.direction == .debit && $0.code == .transferSent })
+                let recalled = sum(entries.filter { $0.code == .recallCredited })
+                let settled = disbursements.filter { $0.state == "settled" }.reduce(Int64(0)) { $0 + $1.amount }
+                #expect(recalled == breaks.reduce(0) { $0 + ($1.actualVND ?? 0) } && recalled > 0)
+                #expect(settled > 0 && debits - sum(returns) - recalled == settled)
+                let bankCredited = ledger.filter { $0.rail == "bank" }.reduce(Int64(0)) { $0 + $1.amountVND }
+                #expect(settled + disbursements.filter { returned.contains($0.endToEndID) }.reduce(0) { $0 + $1.amount } == bankCredited)
+            }
+        }
+    }
+
+    static func file(of day: Day, _ simulator: BankSimulatorProcess) async throws -> [UInt8] {
+        Array(String(buffer: try await simulator.exchange(.GET, "/bank/statements/1234567890?date=\(day)")).utf8)
+    }
+
+    static func entries(of day: Day, _ simulator: BankSimulatorProcess) async throws -> [BankStatement.Entry] {
+        try StatementFile.read(try await file(of: day, simulator)).statements.flatMap(\.entries)
+    }
+}
