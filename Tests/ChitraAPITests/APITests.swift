@@ -110,6 +110,8 @@ struct APITests {
                  allowed: [.admin], takesDistrict: true),
             Call(method: .put, template: "/api/v1/units/{unit}/paying-account", path: "/api/v1/units/\(d)/paying-account",
                  body: #"{"name": "UBND", "account": "1234567890", "bank": "970405"}"#, allowed: [.admin], takesDistrict: true),
+            Call(method: .put, template: "/api/v1/units/{unit}/debit-grace-days", path: "/api/v1/units/\(d)/debit-grace-days", body: #"{"days": 5}"#,
+                 allowed: [.admin], takesDistrict: true),
             Call(method: .put, template: "/api/v1/units/{unit}/cash-fallback-day", path: "/api/v1/units/\(d)/cash-fallback-day", body: #"{"day": 20}"#,
                  allowed: [.admin], takesDistrict: true),
         ]

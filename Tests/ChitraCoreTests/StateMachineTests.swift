@@ -125,3 +125,15 @@ struct StateMachineTests {
         #expect(throws: DisbursementStateMachine.Refusal.self) { try DisbursementStateMachine(state: .paid, attempts: 1, rail: .bank).handle(.send) }
     }
 }
+
+@Suite("Banking days")
+struct BankingDayTests {
+    @Test("weekdays are banking days; counting back skips Saturdays and Sundays")
+    func countBack() {
+        #expect(Day("2026-12-07")!.weekday == 0 && Day("2026-12-06")!.weekday == 6 && Day("2000-01-01")!.weekday == 5)
+        #expect(Day("2026-12-07")!.bankingDays(before: 1) == Day("2026-12-04")!, "Monday less one banking day is Friday")
+        #expect(Day("2026-12-10")!.bankingDays(before: 3) == Day("2026-12-07")!)
+        #expect(Day("2026-12-09")!.bankingDays(before: 3) == Day("2026-12-04")!)
+        #expect(Day("2026-12-06")!.bankingDays(before: 0) == Day("2026-12-06")!)
+    }
+}

@@ -162,4 +162,35 @@ struct StatementImportTests {
             #expect(audited.count == 3, "refused, asked again, closed: \(audited)")
         }
     }
+
+    @Test("a transfer paid that no statement debits within the unit's banking days is a break, closed when its debit comes")
+    func notDebited() async throws {
+        try await TestPostgres.withDatabase { database in
+            try await Self.transfers(database)
+            try await TestPostgres.withOwner(of: database) { owner in
+                try await owner.client.query("""
+                    INSERT INTO transfer_batches (message_id, run_id, unit_code, rail, institution, state, transfers, amount_vnd, answered_at)
+                    SELECT 'B1', run_id, '954', 'bank', '970436', 'answered', 3, 300000, '2024-09-02 10:00+07' FROM disbursements LIMIT 1
+                    """)
+                try await owner.client.query("UPDATE disbursements SET batch_id = (SELECT id FROM transfer_batches) WHERE end_to_end_id IN ('E1', 'E2', 'E3')")
+            }
+            await #expect(throws: DistrictSettings.Failure.badDebitGraceDays(district: "954", days: 31)) {
+                try await DistrictSettings.setDebitGraceDays(31, district: "954", by: .test("admin", role: .admin), database: database)
+            }
+            // Wednesday: three banking days back is the Friday before the Monday the bank answered.
+            let wednesday = Day("2024-09-04")!, friday = Day("2024-09-06")!, monday = Day("2024-09-09")!
+            let first = Self.statement(1, day: wednesday, opening: 1_000_000, [Self.debit("R1", "E2", on: wednesday)])
+            #expect(try await Self.take([first], sha: "a", database).breaksOpened == 0)
+            let second = Self.statement(2, day: friday, opening: first.closingVND, [])
+            let late = try await Self.take([second], sha: "b", database)
+            #expect(late.breaks == ["not_debited": 2], "\(late)")
+            #expect(try await Self.take([second], sha: "b", database).breaksOpened == 0)
+            let third = Self.statement(3, day: monday, opening: second.closingVND, [Self.debit("R2", "E1", on: monday)])
+            #expect(try await Self.take([third], sha: "c", database).settled == 1)
+            let breaks = try await StatementBreaks.list(includeClosed: true, database: database)
+            #expect(breaks.count == 2 && breaks.allSatisfy { $0.kind == .notDebited })
+            #expect(breaks.first { $0.endToEndID == "E1" }.map { $0.state == .closed && $0.handledBy == StatementImport.statementsName } == true)
+            #expect(breaks.first { $0.endToEndID == "E3" }?.state == .open)
+        }
+    }
 }

@@ -37,6 +37,13 @@ public struct DistrictRoutes: Sendable {
         static let fields: Set<String> = ["day"]
     }
 
+    public struct DebitGraceBody: Codable, Sendable {
+        /// 1 to 30 banking days.
+        public var days: Int
+        public init(days: Int) { self.days = days }
+        static let fields: Set<String> = ["days"]
+    }
+
     static let accountFields: Set<String> = ["name", "account", "bank"]
 
     func add(to api: RouterGroup<APIRequestContext>) {
@@ -57,6 +64,10 @@ public struct DistrictRoutes: Sendable {
         setting(api, "paying-account", fields: Self.accountFields) { (account: DistrictSettings.PayingAccount, unit, caller) in
             try await DistrictSettings.setPayingAccount(account, district: unit, by: caller.identity, database: caller.database)
             return ["paying_account": account.masked]
+        }
+        setting(api, "debit-grace-days", fields: DebitGraceBody.fields) { (body: DebitGraceBody, unit, caller) in
+            try await DistrictSettings.setDebitGraceDays(body.days, district: unit, by: caller.identity, database: caller.database)
+            return body
         }
         setting(api, "cash-fallback-day", fields: FallbackDayBody.fields) { (body: FallbackDayBody, unit, caller) in
             try await DistrictSettings.setCashFallbackDay(body.day, district: unit, by: caller.identity, database: caller.database)

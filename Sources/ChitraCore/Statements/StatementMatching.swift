@@ -155,6 +155,8 @@ public enum StatementBreakKind: String, Sendable, Hashable, CaseIterable, Codabl
     case invalidReturn = "invalid_return"
     /// The statement's opening is not the closing of the one before (or its closing not the next one's opening).
     case balance
+    /// Paid (the bank's ACSC) but debited on no statement within the unit's banking days: investigate, never resend.
+    case notDebited = "not_debited"
 }
 
 /// Where a break stands. A duplicate is recalled at once (`recalling`) and closes when the money is

@@ -25,6 +25,10 @@ LANGUAGE sql IMMUTABLE AS $$
         ('paid', 'settled'), ('paid', 'returned'), ('settled', 'returned'))
 $$;
 
+-- A transfer the bank accepted (ACSC) but no statement debits after this many banking days is
+-- a break (`not_debited`): investigated with the bank, never sent again.
+ALTER TABLE payout_units ADD COLUMN debit_grace_days integer NOT NULL DEFAULT 3 CHECK (debit_grace_days BETWEEN 1 AND 30);
+
 -- One statement of a paying account: its number in the account's sequence (a gap is a statement
 -- missing), its day, and its booked balances. The payout unit is the one paying from the account
 -- on that day.
@@ -73,8 +77,9 @@ CREATE INDEX statement_entries_waiting ON statement_entries (unit_code) WHERE ou
 
 -- What finance must look at: a second debit for one transfer, an amount that differs, a movement
 -- for an id Chitra never sent, a debit for a transfer Chitra holds unpaid, an entry changed
--- between two deliveries, a return of what was not debited, balances that do not follow on. One
--- break per entry and kind (taking a statement in again raises none anew). A duplicate is recalled
+-- between two deliveries, a return of what was not debited, balances that do not follow on, a
+-- transfer paid that no statement debits in time. One break per entry (or transfer, or statement)
+-- and kind: taking a statement in again raises none anew. A duplicate is recalled
 -- at once (`recalling`: the bank asked to give the second debit back) and closes when the money is
 -- back on a statement; a refused recall opens it again for finance. Closed by a person with a
 -- note, or by the statement that shows the money back; never reopened.
@@ -84,7 +89,8 @@ CREATE TABLE statement_breaks (
     account            text   NOT NULL,
     statement          bigint NOT NULL REFERENCES bank_statements,
     servicer_reference text,
-    kind               text   NOT NULL CHECK (kind IN ('duplicate', 'amount', 'unknown', 'unexpected', 'changed', 'invalid_return', 'balance')),
+    kind               text   NOT NULL CHECK (kind IN ('duplicate', 'amount', 'unknown', 'unexpected', 'changed', 'invalid_return', 'balance',
+                                                      'not_debited')),
     end_to_end_id      text,
     expected_vnd       bigint,
     actual_vnd         bigint,
@@ -100,7 +106,7 @@ CREATE TABLE statement_breaks (
     CHECK ((state = 'closed') = (handled_by IS NOT NULL AND handled_at IS NOT NULL AND coalesce(note, '') <> '')),
     CHECK (state <> 'recalling' OR (kind = 'duplicate' AND recall_asked_at IS NOT NULL))
 );
-CREATE UNIQUE INDEX statement_breaks_once ON statement_breaks (account, coalesce(servicer_reference, statement::text), kind);
+CREATE UNIQUE INDEX statement_breaks_once ON statement_breaks (account, coalesce(servicer_reference, end_to_end_id, statement::text), kind);
 CREATE INDEX statement_breaks_open ON statement_breaks (unit_code) WHERE state <> 'closed';
 CREATE INDEX statement_breaks_outstanding ON statement_breaks (end_to_end_id) WHERE kind = 'duplicate' AND state <> 'closed';
 

@@ -21,6 +21,10 @@ enum DistrictSQL {
         "UPDATE payout_units SET approval_required = \(required) WHERE code = \(district)"
     }
 
+    static func setDebitGraceDays(_ days: Int, district: String) -> PostgresQuery {
+        "UPDATE payout_units SET debit_grace_days = \(Int32(days)) WHERE code = \(district)"
+    }
+
     static func setCashFallbackDay(_ day: Int?, district: String) -> PostgresQuery {
         "UPDATE payout_units SET cash_fallback_day = \(day.map(Int32.init)) WHERE code = \(district)"
     }

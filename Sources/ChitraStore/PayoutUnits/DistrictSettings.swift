@@ -61,6 +61,7 @@ public enum DistrictSettings {
         /// A paying account that cannot be used.
         case badPayingAccount(district: String, problem: String)
         case badFallbackDay(district: String, day: Int)
+        case badDebitGraceDays(district: String, days: Int)
 
         public var description: String {
             switch self {
@@ -68,6 +69,8 @@ public enum DistrictSettings {
                 "There is no payout unit \(code) (a district of 3 digits or a commune of 5): `chitra units list` lists them."
             case .badPayingAccount(let district, let problem):
                 "\(PayoutUnitCode.named(district))'s paying account was not changed: \(problem)."
+            case .badDebitGraceDays(let district, let days):
+                "\(PayoutUnitCode.named(district))'s banking days before an undebited transfer is a break were not changed: \(days) is not from 1 to 30."
             case .badFallbackDay(let district, let day):
                 "\(PayoutUnitCode.named(district))'s fallback day was not changed: \(day) is not a day from 1 to 28 (every month has it)."
             }
@@ -136,6 +139,15 @@ public enum DistrictSettings {
         if let day, !(1...28).contains(day) { throw Failure.badFallbackDay(district: district, day: day) }
         try await change(district: district, by: identity, setting: "cash_fallback_day", to: day.map { AuditValue.number(Int64($0)) } ?? .text("off"),
                          DistrictSQL.setCashFallbackDay(day, district: district), database: database)
+    }
+
+    /// The banking days after its bank's acceptance (ACSC) within which a transfer must be debited on
+    /// a statement; after them it is a break (`not_debited`).
+    public static func setDebitGraceDays(_ days: Int, district: String, by identity: Identity, database: Database) async throws {
+        try await requireKnown([district], database: database)
+        guard (1...30).contains(days) else { throw Failure.badDebitGraceDays(district: district, days: days) }
+        try await change(district: district, by: identity, setting: "debit_grace_days", to: .number(Int64(days)),
+                         DistrictSQL.setDebitGraceDays(days, district: district), database: database)
     }
 
     /// One setting changed and audited in one transaction.

@@ -92,11 +92,11 @@ public enum StatementImport {
     private static func take(_ statement: BankStatement, format: String, sha256: String, fileName: String, by person: String,
                              on connection: PostgresConnection, into outcome: inout Outcome) async throws {
         let account = statement.account
-        var units: [String] = []
-        for try await unit in try await connection.send(StatementSQL.payingUnits(account: account, bank: statement.institution, day: statement.day),
-                                                        logger: Database.quiet).decode(String.self) { units.append(unit) }
-        guard let unit = units.first else { throw Failure.noUnit(account: account, bank: statement.institution, day: statement.day) }
-        guard units.count == 1 else { throw Failure.severalUnits(account: account, bank: statement.institution, units: units) }
+        var units: [(code: String, graceDays: Int32)] = []
+        for try await row in try await connection.send(StatementSQL.payingUnits(account: account, bank: statement.institution, day: statement.day),
+                                                       logger: Database.quiet).decode((String, Int32).self) { units.append(row) }
+        guard let (unit, graceDays) = units.first else { throw Failure.noUnit(account: account, bank: statement.institution, day: statement.day) }
+        guard units.count == 1 else { throw Failure.severalUnits(account: account, bank: statement.institution, units: units.map(\.code)) }
         if !outcome.units.contains(unit) { outcome.units.append(unit) }
 
         var recorded: (id: Int64, new: Bool, opening: Int64, closing: Int64)?
@@ -145,10 +145,11 @@ public enum StatementImport {
         let decisions = StatementMatching.decide(fresh, transfers: &transfers)
         var entries = StatementSQL.Entries()
         var moves = Moves()
-        var givenBack: [BankStatement.Entry] = []
+        var givenBack: [BankStatement.Entry] = [], debited: [BankStatement.Entry] = []
         for (entry, decision) in zip(fresh, decisions) {
             entries.append(entry, outcome: decision.outcome)
             if decision.outcome == .recalled { givenBack.append(entry) }
+            if decision.outcome == .settled || decision.outcome == .waiting { debited.append(entry) }
             if let raised = decision.breakRaised {
                 breaks.append(reference: entry.servicerReference, raised, id: entry.endToEndID, actual: entry.amountVND)
             }
@@ -164,6 +165,13 @@ public enum StatementImport {
         try await settleWaiting(unit: unit, on: connection, breaks: &breaks, outcome: &outcome,
                                 failure: .changed(account: account, sequence: statement.sequenceNumber))
         try await continuity(statement, on: connection, breaks: &breaks)
+        if !debited.isEmpty {
+            try await connection.execute(StatementSQL.debitArrived(ids: debited.compactMap(\.endToEndID), references: debited.map(\.servicerReference),
+                                                                   days: debited.map(\.bookingDay.description), by: Self.statementsName),
+                                         logger: Database.quiet)
+        }
+        try await notDebited(unit: unit, on: statement.day.bankingDays(before: Int(graceDays)), graceDays: Int(graceDays), statement: statement.day,
+                             connection: connection, breaks: &breaks)
         if !givenBack.isEmpty {
             for try await closed in try await connection.send(
                 StatementSQL.givenBack(ids: givenBack.compactMap(\.endToEndID), references: givenBack.map(\.servicerReference),
@@ -193,6 +201,17 @@ public enum StatementImport {
         guard !breaks.isEmpty else { return }
         try await connection.execute(StatementSQL.recalling(breaks), logger: Database.quiet)
         _ = try await JobQueue.enqueue(breaks.map { StatementJobs.recall(breakID: $0, unit: unit) }, on: connection)
+    }
+
+    /// Paid transfers no statement debits `graceDays` banking days on: a break each (once).
+    private static func notDebited(unit: String, on cutoff: Day, graceDays: Int, statement day: Day, connection: PostgresConnection,
+                                   breaks: inout StatementSQL.Breaks) async throws {
+        for try await (id, amount) in try await connection.send(StatementSQL.notDebited(unit: unit, cutoff: cutoff), logger: Database.quiet)
+            .decode((String, Int64).self) {
+            breaks.append(reference: nil, .init(kind: .notDebited, expectedVND: amount,
+                                                detail: "\(id) is paid (the bank's ACSC) but no statement up to \(day) debits it, \(graceDays) banking days on: ask the bank; never send it again"),
+                          id: id, actual: nil)
+        }
     }
 
     /// Debits that waited for their transfer's answer: settled once it is paid, a break if it failed.

@@ -6,7 +6,7 @@ enum StatementSQL {
     /// The payout units (of the caller's scope) paying from `account` at `bank` on `day`.
     static func payingUnits(account: String, bank: String, day: Day) -> PostgresQuery {
         """
-        SELECT code FROM payout_units WHERE paying_account = \(account) AND paying_bank = \(bank)
+        SELECT code, debit_grace_days FROM payout_units WHERE paying_account = \(account) AND paying_bank = \(bank)
           AND (months IS NULL OR months @> \(day.description)::date) ORDER BY code
         """
     }
@@ -168,6 +168,31 @@ enum StatementSQL {
                 WHERE s.id = owed.break_id
                 RETURNING 1)
             SELECT count(*) FROM closed
+            """, binds: b)
+    }
+
+    /// The unit's bank transfers paid (ACSC) in a batch answered on or before `cutoff` (Vietnam's
+    /// day) that no statement debits: EndToEndId, amount.
+    static func notDebited(unit: String, cutoff: Day) -> PostgresQuery {
+        """
+        SELECT d.end_to_end_id, d.amount_vnd
+        FROM runs r JOIN disbursements d ON d.run_id = r.id JOIN transfer_batches b ON b.id = d.batch_id
+        WHERE r.unit_code = \(unit) AND d.state = 'paid' AND d.rail = 'bank'
+          AND (b.answered_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date <= \(cutoff.description)::date
+          AND NOT EXISTS (SELECT 1 FROM statement_entries e WHERE e.end_to_end_id = d.end_to_end_id AND e.direction = 'DBIT' AND NOT e.reversal)
+        ORDER BY d.end_to_end_id LIMIT 100000
+        """
+    }
+
+    /// Breaks of transfers not debited in time, closed by the debits that came (EndToEndId, entry, day).
+    static func debitArrived(ids: [String], references: [String], days: [String], by: String) -> PostgresQuery {
+        var b = PostgresBindings()
+        b.append(ids); b.append(references); b.append(days); b.append(by)
+        return PostgresQuery(unsafeSQL: """
+            UPDATE statement_breaks s SET state = 'closed', handled_by = $4, handled_at = now(),
+                note = 'the debit arrived: entry ' || u.ref || ' of ' || u.day
+            FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, ref, day)
+            WHERE s.end_to_end_id = ANY($1::text[]) AND s.end_to_end_id = u.id AND s.kind = 'not_debited' AND s.state = 'open'
             """, binds: b)
     }
 

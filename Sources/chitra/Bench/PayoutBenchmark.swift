@@ -1,9 +1,11 @@
 import ChitraCore
 import ChitraLocal
+import ChitraRails
 import ChitraStore
 import ChitraWorker
 import Foundation
 import Logging
+import NIOCore
 
 /// The payout benchmark: a synthetic province run to `computed`, then — timed from finance's
 /// approval — every disbursement through `chitra-banksim` (realistic faults, no dedup) by W worker
@@ -37,12 +39,25 @@ struct PayoutBenchmark {
         var cashSeconds: Double
         var completionSeconds: Double
         var statistics: PayoutStatistics
+        var reconciliation: Reconciliation
         var credits: Int
         var creditedTwice: Int
         /// The statements that took the database's time after approval, the most first.
         var statements: [StatementStatistics.Statement]
         var machine = MachineState.current
         var date = ISO8601DateFormatter().string(from: Date())
+
+        /// The month closed against the paying accounts' statements (camt.053), once every run completed.
+        struct Reconciliation: Codable {
+            var statements = 0
+            var entries = 0
+            var settled = 0
+            var breaks = 0
+            var fetchSeconds = 0.0
+            var readSeconds = 0.0
+            var matchSeconds = 0.0
+            var seconds: Double { fetchSeconds + readSeconds + matchSeconds }
+        }
 
         /// The first five statements, one short line each.
         var statementsText: String {
@@ -62,6 +77,7 @@ struct PayoutBenchmark {
                   end states: \(states); \(statistics.fallbacks) fallen back to cash
                   the batches answered last (from the first batch made): \(statistics.lastAnswered.map { "\n    " + $0 }.joined())
                   ledger: \(credits) credits, \(creditedTwice) transfers credited more than once
+                  statements: \(reconciliation.entries) entries in \(reconciliation.statements) camt.053 statements reconciled in \(String(format: "%.1f", reconciliation.seconds)) s (fetched \(String(format: "%.1f", reconciliation.fetchSeconds)) s, read \(String(format: "%.1f", reconciliation.readSeconds)) s, matched and written \(String(format: "%.1f", reconciliation.matchSeconds)) s): \(reconciliation.settled) transfers settled, \(reconciliation.breaks) breaks
                   the database's time after approval, by statement (pg_stat_statements): \(statementsText)
                 """
         }
@@ -109,6 +125,7 @@ struct PayoutBenchmark {
                 let notFound: @Sendable (String) -> Bool = { $0.hasSuffix("00") }
                 try await Database.withRunning(owner, scope: .owner, logger: BenchmarkProvince.logger) { try await StatementStatistics.reset($0) }
                 let runIDs = try await RunStatus.list(period: period, districts: nil, database: database).map(\.runID)
+                let firstDay = VietnamTime.today()
                 let start = clock.now
                 _ = try await month.approveAll()
                 // Approval put the cash on the post office's lists: it pays them while the banks work.
@@ -138,6 +155,7 @@ struct PayoutBenchmark {
                 let statements = try await Database.withRunning(owner, scope: .owner, logger: BenchmarkProvince.logger) {
                     try await StatementStatistics.top($0, limit: 20)
                 }
+                let reconciliation = try await reconcile(districts, from: firstDay, simulator: simulator, people: people, database: database)
                 let statistics = try await PayoutStatistics.read(database)
                 let ledger = try await simulator.ledger()
                 let twice = BankSimulatorProcess.creditedTwice(ledger).count
@@ -148,13 +166,46 @@ struct PayoutBenchmark {
                               railsSeconds: (railsDone - start).seconds, firstListsSeconds: firstListsSeconds,
                               fallbackSeconds: (fallbackDone - firstListsDone).seconds,
                               cashSeconds: (cashDone - fallbackDone).seconds, completionSeconds: (end - cashDone).seconds,
-                              statistics: statistics, credits: ledger.count, creditedTwice: twice, statements: statements)
+                              statistics: statistics, reconciliation: reconciliation, credits: ledger.count, creditedTwice: twice, statements: statements)
             } catch {
                 for process in processes { process.signal(SIGKILL) }
                 for process in processes { await process.waitForExit() }
                 throw error
             }
         }
+    }
+
+    /// Each unit's paying account statements of the days the month was paid, fetched from the
+    /// simulator once those days have ended (its calendar moved a day ahead), read and taken in as
+    /// finance would: the time of each part.
+    private func reconcile(_ districts: [String], from firstDay: Day, simulator: BankSimulatorProcess, people: ProvincePeople,
+                           database: Database) async throws -> Result.Reconciliation {
+        let clock = ContinuousClock()
+        let lastDay = VietnamTime.today()
+        try await simulator.exchange(.PUT, "/calendar", body: #"{"days_ahead": 1}"#)
+        var result = Result.Reconciliation()
+        for district in districts {
+            for number in firstDay.daysSince2000...lastDay.daysSince2000 {
+                let day = Day(daysSince2000: number)
+                var mark = clock.now
+                let bytes = Array(buffer: try await simulator.exchange(.GET, "/bank/statements/100000\(district)?date=\(day)"))
+                result.fetchSeconds += (clock.now - mark).seconds
+                mark = clock.now
+                let (format, statements) = try StatementFile.read(bytes)
+                let sha256 = RegisterFile.sha256(of: bytes)
+                result.readSeconds += (clock.now - mark).seconds
+                mark = clock.now
+                let outcome = try await StatementImport.take(statements, format: format, sha256: sha256, fileName: "camt053-\(district)-\(day).xml",
+                                                             by: people.finance, database: database)
+                result.matchSeconds += (clock.now - mark).seconds
+                result.statements += outcome.statements
+                result.entries += outcome.entries
+                result.settled += outcome.settled
+                result.breaks += outcome.breaksOpened
+            }
+        }
+        print("  … statements: \(result.entries) entries reconciled in \(String(format: "%.1f", result.seconds)) s")
+        return result
     }
 
     /// One line of what is still on the rails, every few seconds: read from the runs' disbursements

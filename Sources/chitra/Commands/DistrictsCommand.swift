@@ -7,7 +7,7 @@ import ChitraStore
 struct DistrictsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "districts", abstract: "List the payout units you reach (districts until 2025-06, communes from 2025-07) and change their settings.",
-        subcommands: [List.self, Approval.self, Account.self, FallbackDay.self], defaultSubcommand: List.self)
+        subcommands: [List.self, Approval.self, Account.self, FallbackDay.self, DebitGrace.self], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -92,6 +92,24 @@ struct DistrictsCommand: AsyncParsableCommand {
             }
             print(setting.map { "\(PayoutUnitCode.named(district)): from day \($0) of each month, failed transfers fall back to cash by themselves." }
                   ?? "\(PayoutUnitCode.named(district)): failed transfers wait for finance (chitra retry, chitra cash fallback).")
+        }
+    }
+
+    struct DebitGrace: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "debit-grace-days",
+            abstract: "The banking days after the bank's acceptance within which a transfer must be debited on a statement (3 unless set); after them it is a break to investigate.")
+
+        @OptionGroup var server: ServerOptions
+        @Option(name: [.customLong("unit"), .customLong("district")], help: "The payout unit: a district (3 digits) before 2025-07, a commune (5 digits) from it.") var district: String
+        @Argument(help: "Banking days, 1 to 30.") var days: Int
+
+        func run() async throws {
+            try await ClientFailure.exiting {
+                try await server.client().put("/units/\(district)/debit-grace-days", json: DistrictRoutes.DebitGraceBody(days: days),
+                                              as: DistrictRoutes.DebitGraceBody.self)
+            }
+            print("\(PayoutUnitCode.named(district)): a transfer the bank accepted and no statement debits \(days) banking days on is a break.")
         }
     }
 }
