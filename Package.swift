@@ -190,7 +190,7 @@ let package = Package(
         .testTarget(name: "ChitraRailsTests", dependencies: ["ChitraRails", "ChitraCore", "ChitraTesting"], swiftSettings: strict),
         .testTarget(
             name: "ChitraStoreTests",
-            dependencies: ["ChitraStore", "ChitraTesting", "ChitraLocal", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: ["ChitraStore", "ChitraRails", "ChitraTesting", "ChitraLocal", .product(name: "PostgresNIO", package: "postgres-nio")],
             swiftSettings: strict
         ),
         // Runs, payouts, workers and their processes against a real PostgreSQL (and the bank's simulator).

@@ -56,20 +56,24 @@ struct DebtorLedger {
     /// A recall of the debit `entry` of `account` for `endToEndID`: a second debit of the transfer
     /// is given back (once) as a credit booked on `day`; any other is refused with camt.029's
     /// reason: NOOR no such debit, CUST the transfer's first debit (the payment the customer made).
-    mutating func recall(_ account: String, entry: String, endToEndID: String, on day: Day) -> (accepted: Bool, reason: String?) {
+    /// Returns nil when accepted, else the reason of the refusal.
+    mutating func recall(_ account: String, entry: String, endToEndID: String, on day: Day) -> String? {
         guard let known = accounts[account],
               let debit = known.entries.first(where: { $0.servicerReference == entry && $0.direction == .debit && $0.endToEndID == endToEndID }) else {
-            return (false, "NOOR")
+            return "NOOR"
         }
-        if recalled.contains(entry) { return (true, nil) }
+        if recalled.contains(entry) { return nil }
         let first = known.entries.first { $0.direction == .debit && $0.code == .transferSent && $0.endToEndID == endToEndID }
-        guard first?.servicerReference != entry else { return (false, "CUST") }
+        guard first?.servicerReference != entry else { return "CUST" }
         recalled.insert(entry)
         let back = reference(known.institution)
         accounts[account]?.entries.append(.init(servicerReference: back, amountVND: debit.amountVND, direction: .credit, bookingDay: day,
                                                 code: .recallCredited, endToEndID: endToEndID, returnReason: "DUPL"))
-        return (true, nil)
+        return nil
     }
+
+    /// The bank keeping `account` (its BIN), if any.
+    func institution(of account: String) -> String? { accounts[account]?.institution }
 
     /// The account's statement of `day` (nil: no such account). Its number in the sequence counts
     /// the days from the account's first entry, so each day has one number, whenever it is asked.

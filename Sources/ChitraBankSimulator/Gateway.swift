@@ -202,9 +202,12 @@ actor Gateway {
     /// Moves the simulator's calendar `days` ahead of today (returns fall due, days end).
     func moveCalendar(to days: Int) { daysAhead = max(0, days) }
 
-    /// A recall of a debit (`POST /bank/recalls`).
-    func recall(_ request: RecallRequest) -> (accepted: Bool, reason: String?) {
-        accounts.recall(request.account, entry: request.entry, endToEndID: request.endToEndID, on: today())
+    /// A recall of a debit (`POST /bank/recalls`): the bank's resolution (camt.029).
+    func recall(_ request: RecallRequest) -> Camt029.Resolution {
+        let refusal = accounts.recall(request.account, entry: request.entry, endToEndID: request.endToEndID, on: today())
+        return Camt029.Resolution(caseID: "RCL-\(request.entry)".prefix(35).description, bank: accounts.institution(of: request.account) ?? "",
+                                  customer: "****" + request.account.suffix(4), createdAt: ISOTime.vietnam(Date()), endToEndID: request.endToEndID,
+                                  rejection: refusal)
     }
 
     /// The debtor account's statement of a day that has ended (before the simulator's today), or nil.

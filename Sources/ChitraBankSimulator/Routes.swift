@@ -69,19 +69,19 @@ struct Routes: Sendable {
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: Camt053Writer.document(statement))))
     }
 
-    /// `POST /bank/recalls`: a recall of a debit (the EndToEndId, the entry's reference, the reason):
-    /// a second debit is given back as a credit on the day's statement; any other is refused.
+    /// `POST /bank/recalls`: a recall of a debit (the EndToEndId, the entry's reference, the reason),
+    /// answered by a camt.029: a second debit is given back as a credit on the day's statement
+    /// (CNCL); any other is refused (RJCR with its reason).
     func recall(_ request: Request) async throws -> Response {
         var request = request
         let body = try await request.collectBody(upTo: 4096)
         guard let recall = try? JSONDecoder().decode(RecallRequest.self, from: Data(buffer: body)), recall.reason == "DUPL" else {
             return Self.text(.badRequest, "Send {\"account\", \"entry\", \"end_to_end_id\", \"reason\": \"DUPL\"}.\n")
         }
-        let (accepted, reason) = await gateway.recall(recall)
+        let resolution = await gateway.recall(recall)
         var headers = HTTPFields()
-        headers[.contentType] = "application/json"
-        let reply = RecallReply(status: accepted ? "accepted" : "refused", reason: reason)
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(data: try JSONEncoder().encode(reply))))
+        headers[.contentType] = "application/xml"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: Camt029.document(resolution))))
     }
 
     /// `PUT /calendar {"days_ahead": N}`: the simulator's calendar runs N days ahead of today.

@@ -25,10 +25,10 @@ public enum PayoutFixture {
     }
 
     public static func rails(_ simulator: BankSimulatorProcess, batchSize: Int = TransferBatching.maximumTransfers) -> RailSet {
-        RailSet(bank: BankRail(http: .shared, baseURL: simulator.bankURL, timeout: .milliseconds(800)),
-                wallet: WalletRail(http: .shared, baseURL: simulator.walletURL, timeout: .milliseconds(800)),
-                retry: RetryPolicy(base: .milliseconds(50), cap: .seconds(1)), inquiryInterval: .milliseconds(200), batchSize: batchSize,
-                longestInquiryWait: .seconds(1))
+        // Composed as `chitra worker` composes its rails (each request measured).
+        RailSet.gateways(bankURL: simulator.bankURL, walletURL: simulator.walletURL, http: .shared, timeout: .milliseconds(800),
+                         retry: RetryPolicy(base: .milliseconds(50), cap: .seconds(1)), inquiryInterval: .milliseconds(200), batchSize: batchSize,
+                         longestInquiryWait: .seconds(1))
     }
 
     /// Runs an in-process worker with the simulator's rails until the rails settle.

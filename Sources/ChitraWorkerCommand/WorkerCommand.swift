@@ -150,10 +150,8 @@ public struct WorkerOptions: ParsableArguments, Sendable {
         for url in [bank, wallet].compactMap({ $0 }) where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
             throw ValidationError("'\(url)' is not an http:// or https:// URL.")
         }
-        return RailSet(bank: bank.map { MeasuredRail(BankRail(http: http, baseURL: $0, timeout: timeout)) },
-                       wallet: wallet.map { MeasuredRail(WalletRail(http: http, baseURL: $0, timeout: timeout)) },
-                       retry: RetryPolicy(base: .milliseconds(transferRetryBaseMs)), inquiryInterval: .milliseconds(inquiryMs),
-                       batchSize: batchSize)
+        return RailSet.gateways(bankURL: bank, walletURL: wallet, http: http, timeout: timeout, retry: RetryPolicy(base: .milliseconds(transferRetryBaseMs)),
+                                inquiryInterval: .milliseconds(inquiryMs), batchSize: batchSize)
     }
 
     func serve(url: DatabaseURL, credential: Credential, http: HTTPClient, environment: [String: String], logger: Logger) async throws {

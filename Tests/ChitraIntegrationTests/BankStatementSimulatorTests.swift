@@ -4,6 +4,8 @@ import ChitraLocal
 import ChitraRails
 import ChitraTesting
 import Foundation
+import NIOCore
+import NIOFoundationCompat
 import Testing
 
 /// The simulated bank keeps the paying unit's account: a debit for every credit (two when the
@@ -67,6 +69,41 @@ struct BankStatementSimulatorTests {
             let day = Day(daysSince2000: today.daysSince2000 + 2)
             let first = try await simulator.exchange(.GET, "/bank/statements/\(Self.debtor.account)?date=\(day)")
             #expect(first == (try await simulator.exchange(.GET, "/bank/statements/\(Self.debtor.account)?date=\(day)")))
+        }
+    }
+
+    @Test("a recall gives a second debit back once, as a credit on the day's statement; the first debit and an unknown entry are refused; every answer is a valid camt.029")
+    func recalls() async throws {
+        try await BankSimulatorProcess.with(["--faults", "none", "--no-dedup", "--seed", "5"]) { simulator in
+            let sent = Self.transfers(1...2)
+            try await Self.send(sent, file: "F1", to: simulator)
+            try await Self.send(Array(sent.prefix(1)), file: "F2", to: simulator)
+            try await simulator.exchange(.PUT, "/calendar", body: #"{"days_ahead": 1}"#)
+            let today = VietnamTime.today()
+            let day = try StatementFile.read(Array(buffer: try await simulator.exchange(.GET, "/bank/statements/\(Self.debtor.account)?date=\(today)")))
+            let debits = day.statements.flatMap(\.entries).filter { $0.endToEndID == sent[0].endToEndID && $0.direction == .debit }
+            #expect(debits.count == 2)
+            let rail = BankRail(http: .shared, baseURL: simulator.bankURL)
+            @Sendable func recall(_ entry: String, _ id: String) async throws -> (RecallAnswer, String) {
+                let body = #"{"account": "\#(Self.debtor.account)", "entry": "\#(entry)", "end_to_end_id": "\#(id)", "reason": "DUPL"}"#
+                let document = String(buffer: try await simulator.exchange(.POST, "/bank/recalls", body: body))
+                let verdict = try await ISO20022Validator.validate(document)
+                #expect(verdict.valid, "\(verdict.output)")
+                return (try await rail.recall(account: Self.debtor.account, entry: entry, endToEndID: id, reason: "DUPL"), document)
+            }
+            #expect(try await recall(debits[0].servicerReference, sent[0].endToEndID).0 == .refused(reason: "CUST"), "the payment itself is not recalled")
+            #expect(try await recall("NO-SUCH", sent[0].endToEndID).0 == .refused(reason: "NOOR"))
+            let (accepted, document) = try await recall(debits[1].servicerReference, sent[0].endToEndID)
+            #expect(accepted == .accepted && document.contains("<Conf>CNCL</Conf>"))
+            #expect(try await recall(debits[1].servicerReference, sent[0].endToEndID).0 == .accepted, "asked again: the same answer")
+            try await simulator.exchange(.PUT, "/calendar", body: #"{"days_ahead": 2}"#)
+            let next = Day(daysSince2000: today.daysSince2000 + 1)
+            let back = try StatementFile.read(Array(buffer: try await simulator.exchange(.GET, "/bank/statements/\(Self.debtor.account)?date=\(next)")))
+                .statements.flatMap(\.entries)
+            #expect(back.count == 1 && back[0].code == .recallCredited && back[0].direction == .credit && back[0].returnReason == "DUPL"
+                    && back[0].amountVND == debits[1].amountVND && back[0].endToEndID == sent[0].endToEndID, "\(back)")
+            // A camt.029 about another transaction is refused.
+            #expect(throws: Camt029.Failure.notAResolution(namespace: "urn:x")) { try Camt029.read(Data(#"<Document xmlns="urn:x"/>"#.utf8)) }
         }
     }
 

@@ -1,4 +1,5 @@
 import ChitraCore
+import ChitraRails
 import ChitraStore
 import ChitraTesting
 import PostgresNIO
@@ -191,6 +192,35 @@ struct StatementImportTests {
             #expect(breaks.count == 2 && breaks.allSatisfy { $0.kind == .notDebited })
             #expect(breaks.first { $0.endToEndID == "E1" }.map { $0.state == .closed && $0.handledBy == StatementImport.statementsName } == true)
             #expect(breaks.first { $0.endToEndID == "E3" }?.state == .open)
+        }
+    }
+
+    @Test("an MT940 statement is read and matched as a camt.053 is; a file that is neither is refused whole")
+    func mt940() async throws {
+        try await TestPostgres.withDatabase { database in
+            try await Self.transfers(database)
+            let text = """
+                {1:F01VBAAVNVXAXXX0000000000}{4:
+                :20:STMT20240920
+                :25:970405/1234567890
+                :28C:7/1
+                :60F:C240920VND1000000,
+                :61:2409200920D100000,NTRFNONREF//970405-1
+                :86:CHI TRO CAP EREF+E1
+                :61:2409200920D100000,NTRFNONREF//970405-2
+                :86:/EREF/E2/REMI/Tro cap thang 9
+                :62F:C240920VND800000,
+                -}
+                """
+            let (format, statements) = try StatementFile.read(Array(text.utf8))
+            #expect(format == "mt940")
+            let outcome = try await StatementImport.take(statements, format: format, sha256: RegisterFile.sha256(of: Array(text.utf8)), fileName: "mt940.txt",
+                                                         by: Self.finance, database: database)
+            #expect(outcome.settled == 2 && outcome.breaksOpened == 0, "\(outcome)")
+            let states = try await Self.states(database)
+            #expect(states["E1"] == "settled" && states["E2"] == "settled")
+            #expect(throws: StatementFile.Failure.notText) { try StatementFile.read(Array("hello".utf8)) }
+            #expect(throws: StatementFile.Failure.empty) { try StatementFile.read(Array(" \n".utf8)) }
         }
     }
 }

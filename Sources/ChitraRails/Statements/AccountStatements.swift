@@ -5,7 +5,8 @@ import NIOCore
 
 /// A bank's side of a paying account: its statement of an ended day, and a recall of a second
 /// debit it made (the customer's cancellation request; camt.055 is not available here, so the
-/// gateway's own request: the EndToEndId, the entry's reference and the reason).
+/// gateway's own request: the EndToEndId, the entry's reference and the reason; the bank answers
+/// with a camt.029).
 public protocol AccountStatements: Sendable {
     /// The day's statement file (camt.053), or nil when the bank has none: the day has not ended,
     /// or the account is not the bank's.
@@ -18,7 +19,7 @@ public protocol AccountStatements: Sendable {
 public enum RecallAnswer: Sendable, Hashable {
     /// It will give the money back: a credit on a coming statement.
     case accepted
-    /// It will not (camt.029's reason, e.g. LEGL, CUST, AC04).
+    /// It will not (camt.029's reason, e.g. NOOR, CUST, LEGL).
     case refused(reason: String)
 }
 
@@ -33,24 +34,20 @@ extension BankRail: AccountStatements {
         }
     }
 
-    /// `POST {base}/recalls` with `{"account", "entry", "end_to_end_id", "reason"}`, answered
-    /// `{"status": "accepted"}` or `{"status": "refused", "reason": CODE}`.
+    /// `POST {base}/recalls` with `{"account", "entry", "end_to_end_id", "reason"}`, answered by a
+    /// camt.029 resolution: CNCL (the money comes back) or RJCR with its reason.
     public func recall(account: String, entry: String, endToEndID: String, reason: String) async throws(RailFailure) -> RecallAnswer {
         let request = RecallRequest(account: account, entry: entry, endToEndID: endToEndID, reason: reason)
         let body: Data
         do { body = try JSONEncoder().encode(request) } catch { throw .badAnswer(rail: rail, problem: "the recall could not be written: \(error)") }
         let answer = try await client.exchange(.POST, base + "/recalls", contentType: "application/json", body: ByteBuffer(data: body))
         guard answer.status == 200 else { throw .httpStatus(rail: rail, status: answer.status, body: String(buffer: answer.body)) }
-        let reply: RecallReply
-        do { reply = try JSONDecoder().decode(RecallReply.self, from: Data(buffer: answer.body)) } catch {
-            throw .badAnswer(rail: rail, problem: "the answer to a recall is not one")
+        let resolution: (endToEndID: String, rejection: String?)
+        do { resolution = try Camt029.read(Data(buffer: answer.body)) } catch { throw .badAnswer(rail: rail, problem: error.description) }
+        guard resolution.endToEndID == endToEndID else {
+            throw .badAnswer(rail: rail, problem: "the answer to the recall of \(endToEndID) is about \(resolution.endToEndID)")
         }
-        switch (reply.status, reply.reason) {
-        case ("accepted", _): return .accepted
-        case ("refused", let reason?) where reason.count == 4 && reason.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber) }):
-            return .refused(reason: reason)
-        default: throw .badAnswer(rail: rail, problem: "the answer to a recall says \(reply.status), not accepted or refused with a reason code")
-        }
+        return resolution.rejection.map { .refused(reason: $0) } ?? .accepted
     }
 }
 
@@ -69,15 +66,4 @@ public struct RecallRequest: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey { case account, entry, endToEndID = "end_to_end_id", reason }
-}
-
-/// The gateway's answer to a recall.
-public struct RecallReply: Codable, Sendable, Hashable {
-    public var status: String
-    public var reason: String?
-
-    public init(status: String, reason: String? = nil) {
-        self.status = status
-        self.reason = reason
-    }
 }

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import ChitraCore
 import ChitraRails
 import ChitraStore
@@ -6,6 +7,8 @@ import ChitraStore
 public struct RailSet: Sendable {
     public var bank: (any TransferRail)?
     public var wallet: (any TransferRail)?
+    /// The bank's side of the paying accounts (statements, recalls).
+    public var statements: (any AccountStatements)?
     /// Backoff of transfers rejected for a temporary reason.
     public var retry: RetryPolicy
     /// How soon an accepted or pending transfer is asked about again.
@@ -19,12 +22,14 @@ public struct RailSet: Sendable {
     /// The time retries and inquiries fall due by: the database's clock, or a test's (`DatabaseTime`).
     public var time: DatabaseTime
 
-    public init(bank: (any TransferRail)? = nil, wallet: (any TransferRail)? = nil, retry: RetryPolicy = RetryPolicy(),
+    public init(bank: (any TransferRail)? = nil, wallet: (any TransferRail)? = nil, statements: (any AccountStatements)? = nil,
+                retry: RetryPolicy = RetryPolicy(),
                 inquiryInterval: Duration = TransferOutcomes.defaultInquiryInterval, inquiryWidth: Int = 16,
                 batchSize: Int = TransferBatching.maximumTransfers, longestInquiryWait: Duration = .seconds(300),
                 time: DatabaseTime = .database) {
         self.bank = bank
         self.wallet = wallet
+        self.statements = statements ?? (bank as? any AccountStatements)
         self.retry = retry
         self.inquiryInterval = inquiryInterval
         self.inquiryWidth = inquiryWidth
@@ -35,8 +40,15 @@ public struct RailSet: Sendable {
 
     public static let none = RailSet()
 
-    /// The bank's side of the paying accounts (statements, recalls), when the bank rail has one.
-    public var statements: (any AccountStatements)? { bank as? any AccountStatements }
+    /// The gateways at these URLs (nil: none by that rail), every request measured: what
+    /// `chitra worker` sends by. The bank gateway also keeps the paying accounts (statements,
+    /// recalls).
+    public static func gateways(bankURL: String?, walletURL: String?, http: HTTPClient, timeout: Duration, retry: RetryPolicy,
+                                inquiryInterval: Duration, batchSize: Int, longestInquiryWait: Duration = .seconds(300)) -> RailSet {
+        let bank = bankURL.map { BankRail(http: http, baseURL: $0, timeout: timeout) }
+        return RailSet(bank: bank.map(MeasuredRail.init), wallet: walletURL.map { MeasuredRail(WalletRail(http: http, baseURL: $0, timeout: timeout)) },
+                       statements: bank, retry: retry, inquiryInterval: inquiryInterval, batchSize: batchSize, longestInquiryWait: longestInquiryWait)
+    }
 
     public func rail(_ rail: Rail) -> (any TransferRail)? {
         switch rail {

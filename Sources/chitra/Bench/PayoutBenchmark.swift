@@ -1,11 +1,9 @@
 import ChitraCore
 import ChitraLocal
-import ChitraRails
 import ChitraStore
 import ChitraWorker
 import Foundation
 import Logging
-import NIOCore
 
 /// The payout benchmark: a synthetic province run to `computed`, then — timed from finance's
 /// approval — every disbursement through `chitra-banksim` (realistic faults, no dedup) by W worker
@@ -47,16 +45,14 @@ struct PayoutBenchmark {
         var machine = MachineState.current
         var date = ISO8601DateFormatter().string(from: Date())
 
-        /// The month closed against the paying accounts' statements (camt.053), once every run completed.
+        /// The month closed against the paying accounts' statements (camt.053), once every run
+        /// completed: one `statements.fetch` job a unit and day, run by the workers.
         struct Reconciliation: Codable {
             var statements = 0
             var entries = 0
             var settled = 0
             var breaks = 0
-            var fetchSeconds = 0.0
-            var readSeconds = 0.0
-            var matchSeconds = 0.0
-            var seconds: Double { fetchSeconds + readSeconds + matchSeconds }
+            var seconds = 0.0
         }
 
         /// The first five statements, one short line each.
@@ -77,7 +73,7 @@ struct PayoutBenchmark {
                   end states: \(states); \(statistics.fallbacks) fallen back to cash
                   the batches answered last (from the first batch made): \(statistics.lastAnswered.map { "\n    " + $0 }.joined())
                   ledger: \(credits) credits, \(creditedTwice) transfers credited more than once
-                  statements: \(reconciliation.entries) entries in \(reconciliation.statements) camt.053 statements reconciled in \(String(format: "%.1f", reconciliation.seconds)) s (fetched \(String(format: "%.1f", reconciliation.fetchSeconds)) s, read \(String(format: "%.1f", reconciliation.readSeconds)) s, matched and written \(String(format: "%.1f", reconciliation.matchSeconds)) s): \(reconciliation.settled) transfers settled, \(reconciliation.breaks) breaks
+                  statements: \(reconciliation.entries) entries in \(reconciliation.statements) camt.053 statements fetched from the gateway, read and reconciled by the workers in \(String(format: "%.1f", reconciliation.seconds)) s: \(reconciliation.settled) transfers settled, \(reconciliation.breaks) breaks
                   the database's time after approval, by statement (pg_stat_statements): \(statementsText)
                 """
         }
@@ -150,12 +146,12 @@ struct PayoutBenchmark {
                     try await RunStatus.list(period: period, districts: nil, database: database).allSatisfy { $0.state == .completed }
                 }
                 let end = clock.now
-                for process in processes { process.signal(SIGTERM) }
-                for process in processes { await process.waitForExit() }
                 let statements = try await Database.withRunning(owner, scope: .owner, logger: BenchmarkProvince.logger) {
                     try await StatementStatistics.top($0, limit: 20)
                 }
                 let reconciliation = try await reconcile(districts, from: firstDay, simulator: simulator, people: people, database: database)
+                for process in processes { process.signal(SIGTERM) }
+                for process in processes { await process.waitForExit() }
                 let statistics = try await PayoutStatistics.read(database)
                 let ledger = try await simulator.ledger()
                 let twice = BankSimulatorProcess.creditedTwice(ledger).count
@@ -175,34 +171,35 @@ struct PayoutBenchmark {
         }
     }
 
-    /// Each unit's paying account statements of the days the month was paid, fetched from the
-    /// simulator once those days have ended (its calendar moved a day ahead), read and taken in as
-    /// finance would: the time of each part.
+    /// Each unit's paying account statements of the days the month was paid, once those days have
+    /// ended (the simulator's calendar moved a day ahead): a `statements.fetch` job a unit and day,
+    /// as finance asks for them, fetched, read and taken in by the workers; timed until every one
+    /// is in.
     private func reconcile(_ districts: [String], from firstDay: Day, simulator: BankSimulatorProcess, people: ProvincePeople,
                            database: Database) async throws -> Result.Reconciliation {
         let clock = ContinuousClock()
         let lastDay = VietnamTime.today()
         try await simulator.exchange(.PUT, "/calendar", body: #"{"days_ahead": 1}"#)
-        var result = Result.Reconciliation()
+        let bankToday = Day(daysSince2000: lastDay.daysSince2000 + 1)
+        let days = (firstDay.daysSince2000...lastDay.daysSince2000).map { Day(daysSince2000: $0) }
+        let start = clock.now
         for district in districts {
-            for number in firstDay.daysSince2000...lastDay.daysSince2000 {
-                let day = Day(daysSince2000: number)
-                var mark = clock.now
-                let bytes = Array(buffer: try await simulator.exchange(.GET, "/bank/statements/100000\(district)?date=\(day)"))
-                result.fetchSeconds += (clock.now - mark).seconds
-                mark = clock.now
-                let (format, statements) = try StatementFile.read(bytes)
-                let sha256 = RegisterFile.sha256(of: bytes)
-                result.readSeconds += (clock.now - mark).seconds
-                mark = clock.now
-                let outcome = try await StatementImport.take(statements, format: format, sha256: sha256, fileName: "camt053-\(district)-\(day).xml",
-                                                             by: people.finance, database: database)
-                result.matchSeconds += (clock.now - mark).seconds
-                result.statements += outcome.statements
-                result.entries += outcome.entries
-                result.settled += outcome.settled
-                result.breaks += outcome.breaksOpened
+            for day in days {
+                _ = try await StatementJobs.requestFetch(unit: district, day: day, daily: false, today: bankToday, by: people.finance, database: database)
             }
+        }
+        let queue = JobQueue(database: database)
+        try await waitFor {
+            let failed = try await queue.list(.init(kind: StatementJobs.fetchKind.rawValue, state: .discarded, limit: 1))
+            if let job = failed.first { throw StatementJobFailed(description: "statement job \(job.id) failed: \(job.lastError ?? "")") }
+            return try await StatementRecords.list(database: database).count == districts.count * days.count
+        }
+        var result = Result.Reconciliation(seconds: (clock.now - start).seconds)
+        for record in try await StatementRecords.list(database: database) {
+            result.statements += 1
+            result.entries += record.entries
+            result.settled += record.outcomes["settled", default: 0]
+            result.breaks += record.outcomes["break", default: 0]
         }
         print("  … statements: \(result.entries) entries reconciled in \(String(format: "%.1f", result.seconds)) s")
         return result
@@ -238,4 +235,9 @@ struct PayoutBenchmark {
             }
         }
     }
+}
+
+/// A statement the workers could not take in: the benchmark stops, saying why.
+struct StatementJobFailed: Error, CustomStringConvertible {
+    var description: String
 }
