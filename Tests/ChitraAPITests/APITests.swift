@@ -84,6 +84,8 @@ struct APITests {
                  body: "end_to_end_id,beneficiary_id,amount_vnd,status,paid_on,received_by\n", allowed: [.finance], takesDistrict: false),
             Call(method: .post, template: "/api/v1/statements", path: "/api/v1/statements?file=stmt.xml", body: "<Document/>", allowed: [.finance],
                  takesDistrict: false),
+            Call(method: .get, template: "/api/v1/runs/{unit}/{period}/reconciliation", path: "/api/v1/runs/\(d)/2026-05/reconciliation",
+                 allowed: everyone, takesDistrict: true),
             Call(method: .get, template: "/api/v1/statements", path: "/api/v1/statements?unit=\(d)&date=2026-05-20", allowed: everyone, takesDistrict: true),
             Call(method: .post, template: "/api/v1/statements/fetch", path: "/api/v1/statements/fetch", body: #"{"unit": "\#(d)", "date": "2026-05-20"}"#,
                  allowed: [.finance], takesDistrict: true),

@@ -67,6 +67,9 @@ struct PeopleOverAPITests {
                     #expect(taken.status == 5, "an operator may not take statements in: \(taken.output)")
                     taken = try await chitra(["statements", "list", "--unit", "31825"])
                     #expect(taken.status == 0 && taken.output.contains("31825 ****7890 no. 1 of ") && taken.output.contains("\(settled) settled"), "\(taken.output)")
+                    taken = try await chitra(["statements", "report"] + month)
+                    #expect(taken.status == 0 && taken.output.contains("settled (debited, not come back)       \(settled) · ")
+                            && taken.output.hasSuffix("debited − came back = settled, to the đồng."), "\(taken.output)")
                     taken = try await chitra(["statements", "breaks"])
                     #expect(taken.status == 0 && taken.output == "No open breaks.", "\(taken.output)")
                 }

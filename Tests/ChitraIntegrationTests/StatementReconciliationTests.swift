@@ -103,6 +103,15 @@ struct StatementReconciliationTests {
                 #expect(settled > 0 && debits - sum(returns) - recalled == settled)
                 let bankCredited = ledger.filter { $0.rail == "bank" }.reduce(Int64(0)) { $0 + $1.amountVND }
                 #expect(settled + disbursements.filter { returned.contains($0.endToEndID) }.reduce(0) { $0 + $1.amount } == bankCredited)
+
+                // The month's reconciliation, as finance reads it.
+                let month = try await MonthReconciliation.of(unit: "31825", period: PayoutFixture.period, database: database)
+                #expect(month.paidByChitra == CountAmount(count: ledger.filter { $0.rail == "bank" }.count, amountVND: bankCredited))
+                #expect(month.debited.amountVND == debits - recalled && month.settled.amountVND == settled && month.notYetDebited == .zero)
+                #expect(month.returnsByReason.values.reduce(0) { $0 + $1.amountVND } == sum(returns) && month.balances, "\(month)")
+                #expect(month.duplicates == CountAmount(count: 3, amountVND: recalled) && month.recovered == month.duplicates)
+                #expect(month.breaksOpen.isEmpty && month.breaksClosed == 3)
+                #expect(month.lastStatementDay == Day(daysSince2000: today.daysSince2000 + 3).description && month.closingVND != nil)
             }
         }
     }

@@ -68,6 +68,13 @@ public struct StatementRoutes: Sendable {
                 return try JSONResponse.encode(try await StatementRecords.list(unit: unit, day: day, database: caller.database))
             }
         }
+        api.get("runs/:unit/:period/reconciliation") { request, context in
+            try await server.respond("GET /runs/{unit}/{period}/reconciliation") {
+                let (unit, period) = try Path.target(context)
+                let caller = try await Caller.authorize(request, .read, districts: [unit], server: server)
+                return try JSONResponse.encode(try await MonthReconciliation.of(unit: unit, period: period, database: caller.database))
+            }
+        }
         api.post("statements/fetch") { request, _ in
             try await server.respond("POST /statements/fetch") {
                 let body = try await StrictJSON.decode(FetchBody.self, from: request, fields: FetchBody.fields)
