@@ -31,6 +31,7 @@ extension ConsoleTests {
             let month = "/console/runs/31825/2026-05"
             let pages = ["/console/home", "/console/runs?period=05/2026", month, "\(month)/approve", "/console/failed?period=05/2026",
                          "/console/beneficiaries?q=K1", "/console/beneficiaries?q=nguyen", "/console/report?period=05/2026", "/console/audit",
+                         "/console/statements",
                          // Refusals: no run, no such page, a wrong month, a wrong reason, a unit not paying in the month.
                          "/console/runs/31825/2026-04", "\(month)/bogus", "/console/failed?period=13/2026", "/console/failed?period=05/2026&reason=x",
                          "/console/runs/31843/2026-05/retry"]
@@ -51,13 +52,13 @@ extension ConsoleTests {
                     try await visit("\(month)/close-cash", post: ["csrf": csrf, "count": "7"], then: month)
                     try await visit("\(month)/cash-confirmations", post: ["csrf": csrf], then: month)
                     try await visit("\(month)/resume", post: ["csrf": csrf], then: month)
-                    #expect(visited.count == 28, "\(visited.map(\.0))")
+                    #expect(visited.count == 29, "\(visited.map(\.0))")
                     for (path, text) in visited {
                         let english = text.matches(of: Self.englishWords).map { String($0.output.0) }
                         #expect(english.isEmpty, "\(path) says in English: \(english)\n\(text)")
                     }
                 } else {
-                    #expect(visited.count == 19, "\(visited.map(\.0))")
+                    #expect(visited.count == 20, "\(visited.map(\.0))")
                     let phrases = ConsoleTexts.vietnamese.values.filter { $0.count >= 12 && $0.unicodeScalars.contains { !$0.isASCII } }
                     for (path, text) in visited {
                         let vietnamese = phrases.filter { text.contains($0) }

@@ -63,7 +63,8 @@ struct Console: Sendable {
             context["user"] = ["name": caller.identity.name, "role": language.text("role." + caller.identity.role.rawValue),
                                "districts": caller.identity.districts.joined(separator: ", "),
                                "canMove": Access.decide(caller.identity, .moveRegister, districts: []) == .allowed,
-                               "canReadAudit": ConsoleAuditPage.mayRead(caller.identity)]
+                               "canReadAudit": ConsoleAuditPage.mayRead(caller.identity),
+                               "canReadStatements": ConsoleStatementPages.mayRead(caller.identity)]
             context["csrf"] = caller.csrf
             if let flash = sessions.takeFlash(caller.sessionID) {
                 // A sentence, and the lines it is about (a file's problems), one a line.
@@ -172,5 +173,6 @@ struct Console: Sendable {
         ConsoleLookupPages(console: self).add(to: console)
         ConsoleMovePages(console: self).add(to: console)
         ConsoleAuditPage(console: self).add(to: console)
+        ConsoleStatementPages(console: self).add(to: console)
     }
 }

@@ -73,6 +73,7 @@ enum ConsoleMessages {
         if let refusal = runRefusal(error, language) { return refusal }
         if let refusal = fileRefusal(error, language) { return refusal }
         if let refusal = otherRefusal(error, language) { return refusal }
+        if let refusal = ConsoleStatementWords.refusal(error, language) { return refusal }
         if let problem = error as? ConsoleProblem { return problem.sentence(language) }
         guard let access = error as? AccessError else { return nil }
         switch access {

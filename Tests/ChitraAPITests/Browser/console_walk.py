@@ -283,7 +283,7 @@ try:
     # Every page on a laptop (1366 × 900) and on a phone (390 × 844): none wider than its screen.
     pages = [("home", "/console/home"), ("runs", f"/console/runs?period={period}"), ("run", f"/console/runs/{district}/{period}"),
              ("failed", f"/console/failed?period={period}"), ("lookup", "/console/beneficiaries?q=W1"),
-             ("report", f"/console/report?period={period}"), ("audit", "/console/audit")]
+             ("report", f"/console/report?period={period}"), ("audit", "/console/audit"), ("statements", "/console/statements")]
     # In both languages, with a screenshot of each.
     widths = {}
     for language in ["vi", "en"]:

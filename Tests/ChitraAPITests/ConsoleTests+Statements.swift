@@ -1,0 +1,56 @@
+@testable import ChitraAPI
+import ChitraCore
+import ChitraRails
+import ChitraStore
+import ChitraTesting
+import Foundation
+import Testing
+
+/// The bank's statements in the console: finance uploads the paying account's camt.053, reads what
+/// its entries did, and works the breaks (closed with a note); everything in Vietnamese.
+extension ConsoleTests {
+    static func statement(_ sequence: Int, entries: [BankStatement.Entry]) -> String {
+        Camt053Writer.document(BankStatement(messageID: "M\(sequence)", statementID: "S\(sequence)", sequenceNumber: sequence,
+                                             createdAt: "2026-05-20T23:59:59", account: "1234567890", institution: "970405", day: Day("2026-05-20")!,
+                                             openingVND: 5_000_000, entries: entries))
+    }
+
+    @Test("finance takes a statement in from the console; an account of no unit of theirs is refused in Vietnamese; a break is listed and closed with a note")
+    func statementsFromTheConsole() async throws {
+        try await Self.withConsole { browser, other, url in
+            _ = try await browser.login(try await TestTokens.shared.token(for: TestPerson("Kế toán Sao kê", .finance, districts: ["31825"]), url: url))
+            var page = try await browser.send(.get, "/console/statements")
+            #expect(page.text.contains(#"<a href="/console/statements">Sao kê</a>"#) && page.text.contains("Chưa nhập sao kê nào.")
+                    && page.text.contains("Không có chênh lệch nào đang mở."), "\(page.text)")
+            let csrf = Browser.csrf(page) ?? ""
+            let unknown = BankStatement.Entry(servicerReference: "970405-1", amountVND: 250_000, direction: .debit, bookingDay: Day("2026-05-20")!,
+                                              code: .transferSent, endToEndID: "CT31825202605NX9")
+            // No unit of hers pays from the account yet: nothing taken in.
+            _ = try await browser.upload("/console/statements", csrf: csrf, fileName: "sao-ke.xml", file: Self.statement(1, entries: [unknown]))
+            page = try await browser.send(.get, "/console/statements")
+            #expect(page.text.contains("Không có đơn vị nào của bạn chi trả từ tài khoản ****7890 tại ngân hàng 970405 ngày 20/5/2026; chưa nhập gì."),
+                    "\(page.text)")
+            try await TestPostgres.withRunning(url) { database in
+                try await DistrictSettings.setPayingAccount(.init(name: "UBND Phường Bạc Liêu", account: "1234567890", bank: "970405"),
+                                                            district: "31825", by: .test("admin", role: .admin), database: database)
+            }
+            _ = try await browser.upload("/console/statements", csrf: csrf, fileName: "sao-ke.xml", file: Self.statement(1, entries: [unknown]))
+            page = try await browser.send(.get, "/console/statements")
+            #expect(page.text.contains("Đã nhập 1 sao kê, 1 bút toán mới") && page.text.contains("1 chênh lệch cần xem xét")
+                    && page.text.contains("Giao dịch lạ") && page.text.contains("CT31825202605NX9") && page.text.contains("1 chênh lệch</td>"),
+                    "\(page.text)")
+            let id = try #require(try await TestPostgres.withRunning(url) { try await StatementBreaks.list(database: $0).first?.id })
+            // Closed only with a note.
+            _ = try await browser.send(.post, "/console/statements/breaks/\(id)/close", form: ["csrf": csrf, "note": " "])
+            page = try await browser.send(.get, "/console/statements")
+            #expect(page.text.contains("Xin ghi rõ đã xử lý thế nào trước khi đóng chênh lệch."), "\(page.text)")
+            _ = try await browser.send(.post, "/console/statements/breaks/\(id)/close", form: ["csrf": csrf, "note": "Ngân hàng xác nhận ghi nhầm"])
+            page = try await browser.send(.get, "/console/statements")
+            #expect(page.text.contains("Đã đóng chênh lệch số \(id).") && page.text.contains("Không có chênh lệch nào đang mở."), "\(page.text)")
+            // An operator sees no statements; the other session's form is refused.
+            _ = try await other.login(try await TestTokens.shared.token(for: TestPerson("Vận hành Sao kê", .operator, districts: ["31825"]), url: url))
+            #expect(try await other.send(.get, "/console/statements").status == 403)
+            #expect(try await browser.upload("/console/statements", csrf: "forged", fileName: "x.xml", file: "<x/>").status == 403)
+        }
+    }
+}
