@@ -96,6 +96,17 @@ struct StatementImportTests {
             let delivered = try await Self.take([changed], sha: "d", database)
             #expect(delivered.breaks == ["changed": 2, "balance": 1], "\(delivered.breaks)")
             #expect(try await RunFixture.count("SELECT count(*) FROM statement_entries WHERE servicer_reference = 'R1' AND amount_vnd = 100000", database) == 1)
+            // An entry naming no statement is refused by the schema.
+            let refused = await #expect(throws: PSQLError.self) {
+                try await TestPostgres.withOwner(of: database) {
+                    try await $0.client.query("""
+                        INSERT INTO statement_entries (account, servicer_reference, statement, unit_code, amount_vnd, direction, reversal, status,
+                                                       booking_day, code, outcome)
+                        VALUES ('1234567890', 'R99', 999999, '954', 1, 'DBIT', false, 'BOOK', '2024-09-20', 'PMNT/ICDT/ESCT', 'other')
+                        """)
+                }
+            }
+            #expect(refused?.serverInfo?[.message] == "a statement entry names no statement taken in")
             let audited = try await AuditLog.list(district: "954", database: database).filter { $0.action == .importStatements }
             #expect(audited.count == 5 && audited.allSatisfy { $0.actor == "Kế toán" })
         }

@@ -59,7 +59,7 @@ CREATE INDEX bank_statements_unit ON bank_statements (unit_code, day);
 CREATE TABLE statement_entries (
     account            text    NOT NULL,
     servicer_reference text    NOT NULL CHECK (servicer_reference <> ''),
-    statement          bigint  NOT NULL REFERENCES bank_statements,
+    statement          bigint  NOT NULL,
     unit_code          text    NOT NULL,
     amount_vnd         bigint  NOT NULL CHECK (amount_vnd >= 0),
     direction          text    NOT NULL CHECK (direction IN ('DBIT', 'CRDT')),
@@ -73,6 +73,19 @@ CREATE TABLE statement_entries (
     PRIMARY KEY (account, servicer_reference)
 );
 CREATE INDEX statement_entries_e2e ON statement_entries (end_to_end_id) WHERE end_to_end_id IS NOT NULL;
+-- Every entry names a statement taken in: checked once per statement over all the rows it inserts
+-- (a foreign key checked each row, a query per entry: 44,000 entries inserted in 0.51–0.77 s with
+-- it, 0.24–0.45 s without, measured in psql). Statements are never deleted.
+CREATE FUNCTION refuse_entries_of_no_statement() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM new_entries n WHERE NOT EXISTS (SELECT 1 FROM bank_statements s WHERE s.id = n.statement)) THEN
+        RAISE EXCEPTION 'a statement entry names no statement taken in' USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER statement_entries_of_statements AFTER INSERT ON statement_entries REFERENCING NEW TABLE AS new_entries
+    FOR EACH STATEMENT EXECUTE FUNCTION refuse_entries_of_no_statement();
 CREATE INDEX statement_entries_waiting ON statement_entries (unit_code) WHERE outcome = 'waiting';
 
 -- What finance must look at: a second debit for one transfer, an amount that differs, a movement
