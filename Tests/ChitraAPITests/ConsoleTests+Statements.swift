@@ -40,6 +40,13 @@ extension ConsoleTests {
                     && page.text.contains("Giao dịch lạ") && page.text.contains("CT31825202605NX9") && page.text.contains("1 chênh lệch</td>"),
                     "\(page.text)")
             let id = try #require(try await TestPostgres.withRunning(url) { try await StatementBreaks.list(database: $0).first?.id })
+            // An operator of the unit may not work its breaks, whatever form she posts.
+            _ = try await other.login(try await TestTokens.shared.token(for: TestPerson("Vận hành Sao kê", .operator, districts: ["31825"]), url: url))
+            #expect(try await other.send(.get, "/console/statements").status == 403)
+            let otherCsrf = Browser.csrf(try await other.send(.get, "/console/home")) ?? ""
+            _ = try await other.send(.post, "/console/statements/breaks/\(id)/close", form: ["csrf": otherCsrf, "note": "xoá"])
+            #expect(try await other.send(.get, "/console/home").text.contains("không có quyền"), "refused in Vietnamese")
+            #expect(try await TestPostgres.withRunning(url) { try await StatementBreaks.list(database: $0).first?.state } == .open)
             // Closed only with a note.
             _ = try await browser.send(.post, "/console/statements/breaks/\(id)/close", form: ["csrf": csrf, "note": " "])
             page = try await browser.send(.get, "/console/statements")
@@ -47,9 +54,7 @@ extension ConsoleTests {
             _ = try await browser.send(.post, "/console/statements/breaks/\(id)/close", form: ["csrf": csrf, "note": "Ngân hàng xác nhận ghi nhầm"])
             page = try await browser.send(.get, "/console/statements")
             #expect(page.text.contains("Đã đóng chênh lệch số \(id).") && page.text.contains("Không có chênh lệch nào đang mở."), "\(page.text)")
-            // An operator sees no statements; the other session's form is refused.
-            _ = try await other.login(try await TestTokens.shared.token(for: TestPerson("Vận hành Sao kê", .operator, districts: ["31825"]), url: url))
-            #expect(try await other.send(.get, "/console/statements").status == 403)
+            // The other session's form is refused.
             #expect(try await browser.upload("/console/statements", csrf: "forged", fileName: "x.xml", file: "<x/>").status == 403)
         }
     }

@@ -189,16 +189,19 @@ struct StatementImportTests {
             await #expect(throws: DistrictSettings.Failure.badDebitGraceDays(district: "954", days: 31)) {
                 try await DistrictSettings.setDebitGraceDays(31, district: "954", by: .test("admin", role: .admin), database: database)
             }
-            // Wednesday: three banking days back is the Friday before the Monday the bank answered.
-            let wednesday = Day("2024-09-04")!, friday = Day("2024-09-06")!, monday = Day("2024-09-09")!
-            let first = Self.statement(1, day: wednesday, opening: 1_000_000, [Self.debit("R1", "E2", on: wednesday)])
+            // Statements from the Monday the bank answered. Wednesday: three banking days back is the
+            // Friday before, nothing is late yet; Friday: two transfers are.
+            let monday = Day("2024-09-02")!, wednesday = Day("2024-09-04")!, friday = Day("2024-09-06")!, nextMonday = Day("2024-09-09")!
+            let first = Self.statement(1, day: monday, opening: 1_000_000, [Self.debit("R1", "E2", on: monday)])
             #expect(try await Self.take([first], sha: "a", database).breaksOpened == 0)
-            let second = Self.statement(2, day: friday, opening: first.closingVND, [])
-            let late = try await Self.take([second], sha: "b", database)
-            #expect(late.breaks == ["not_debited": 2], "\(late)")
+            let second = Self.statement(2, day: wednesday, opening: first.closingVND, [])
             #expect(try await Self.take([second], sha: "b", database).breaksOpened == 0)
-            let third = Self.statement(3, day: monday, opening: second.closingVND, [Self.debit("R2", "E1", on: monday)])
-            #expect(try await Self.take([third], sha: "c", database).settled == 1)
+            let third = Self.statement(3, day: friday, opening: second.closingVND, [])
+            let late = try await Self.take([third], sha: "c", database)
+            #expect(late.breaks == ["not_debited": 2], "\(late)")
+            #expect(try await Self.take([third], sha: "c", database).breaksOpened == 0)
+            let fourth = Self.statement(4, day: nextMonday, opening: third.closingVND, [Self.debit("R2", "E1", on: nextMonday)])
+            #expect(try await Self.take([fourth], sha: "d", database).settled == 1)
             let breaks = try await StatementBreaks.list(includeClosed: true, database: database)
             #expect(breaks.count == 2 && breaks.allSatisfy { $0.kind == .notDebited })
             #expect(breaks.first { $0.endToEndID == "E1" }.map { $0.state == .closed && $0.handledBy == StatementImport.statementsName } == true)
@@ -232,6 +235,23 @@ struct StatementImportTests {
             #expect(states["E1"] == "settled" && states["E2"] == "settled")
             #expect(throws: StatementFile.Failure.notText) { try StatementFile.read(Array("hello".utf8)) }
             #expect(throws: StatementFile.Failure.empty) { try StatementFile.read(Array(" \n".utf8)) }
+        }
+    }
+
+    @Test("a second debit and the money given back on one statement: the duplicate closes at once, nothing is recalled, the payment stands")
+    func duplicateGivenBackOnOneStatement() async throws {
+        try await TestPostgres.withDatabase { database in
+            try await Self.transfers(database)
+            let day = Day("2024-09-20")!
+            let back = BankStatement.Entry(servicerReference: "R3", amountVND: 100_000, direction: .credit, reversal: true, bookingDay: day,
+                                           code: .transferSent, endToEndID: "E1")
+            let outcome = try await Self.take([Self.statement(1, day: day, opening: 0, [Self.debit("R1", "E1", on: day), Self.debit("R2", "E1", on: day), back])],
+                                              sha: "a", database)
+            #expect(outcome.breaks == ["duplicate": 1] && outcome.recovered == 1 && outcome.settled == 1, "\(outcome)")
+            let breaks = try await StatementBreaks.list(includeClosed: true, database: database)
+            #expect(breaks.count == 1 && breaks[0].state == .closed && breaks[0].handledBy == StatementImport.statementsName)
+            #expect(try await RunFixture.count("SELECT count(*) FROM jobs WHERE kind = 'statements.recall'", database) == 0)
+            #expect(try await Self.states(database)["E1"] == "settled")
         }
     }
 }

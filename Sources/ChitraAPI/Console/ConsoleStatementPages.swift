@@ -58,6 +58,8 @@ struct ConsoleStatementPages: Sendable {
         group.post("statements/breaks/:id/:verb") { request, context in
             try await console.action(request, "POST /console/statements/breaks/{id}/{verb}", back: { _ in "/console/statements" }) { caller, form in
                 guard let id = Int64(context.parameters.get("id") ?? ""), id > 0 else { throw ConsoleProblem.noSuchPage }
+                // Finance alone works breaks (the database checks the unit, not the role).
+                if let refusal = AccessError(Access.decide(caller.identity, .handleBreaks, districts: [])) { throw refusal }
                 switch context.parameters.get("verb") {
                 case "close":
                     let closed = try await StatementBreaks.close(id: id, note: form["note"] ?? "", by: caller.identity, database: caller.database)

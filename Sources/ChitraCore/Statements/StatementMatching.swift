@@ -115,6 +115,13 @@ public enum StatementMatching {
             return .just(.recalled)
         }
         guard isReturn else { return .just(.other) }
+        if transfer.duplicatesOutstanding > 0, entry.amountVND == transfer.amountVND {
+            // Money back while a second debit is outstanding is the second debit given back (a bank
+            // often corrects a double debit by a reversal or a return): the payment stands, never
+            // returned and paid again.
+            transfer.duplicatesOutstanding -= 1
+            return .just(.recalled)
+        }
         guard entry.amountVND == transfer.amountVND else {
             return .raise(.amount, expected: transfer.amountVND, "\(id) came back with \(entry.amountVND) đồng, not the \(transfer.amountVND) đồng sent")
         }

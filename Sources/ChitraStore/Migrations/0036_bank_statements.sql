@@ -119,7 +119,10 @@ CREATE TABLE statement_breaks (
     CHECK ((state = 'closed') = (handled_by IS NOT NULL AND handled_at IS NOT NULL AND coalesce(note, '') <> '')),
     CHECK (state <> 'recalling' OR (kind = 'duplicate' AND recall_asked_at IS NOT NULL))
 );
-CREATE UNIQUE INDEX statement_breaks_once ON statement_breaks (account, coalesce(servicer_reference, end_to_end_id, statement::text), kind);
+-- An entry's break by its reference, a transfer's by its EndToEndId, a statement's by the
+-- statement and what it says (a statement's opening and its closing are two breaks).
+CREATE UNIQUE INDEX statement_breaks_once ON statement_breaks
+    (account, coalesce('entry ' || servicer_reference, 'transfer ' || end_to_end_id, 'statement ' || statement || ' ' || detail), kind);
 CREATE INDEX statement_breaks_open ON statement_breaks (unit_code) WHERE state <> 'closed';
 CREATE INDEX statement_breaks_outstanding ON statement_breaks (end_to_end_id) WHERE kind = 'duplicate' AND state <> 'closed';
 

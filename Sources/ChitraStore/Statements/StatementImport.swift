@@ -97,6 +97,9 @@ public enum StatementImport {
                                                        logger: Database.quiet).decode((String, Int32).self) { units.append(row) }
         guard let (unit, graceDays) = units.first else { throw Failure.noUnit(account: account, bank: statement.institution, day: statement.day) }
         guard units.count == 1 else { throw Failure.severalUnits(account: account, bank: statement.institution, units: units.map(\.code)) }
+        // One import of an account's statements at a time (a worker's daily fetch beside a file
+        // uploaded by hand): a debit seen by one is seen by the other, never both `waiting`.
+        try await connection.execute(StatementSQL.lockAccount(account), logger: Database.quiet)
         if !outcome.units.contains(unit) { outcome.units.append(unit) }
 
         var recorded: (id: Int64, new: Bool, opening: Int64, closing: Int64)?
@@ -172,21 +175,23 @@ public enum StatementImport {
         }
         try await notDebited(unit: unit, on: statement.day.bankingDays(before: Int(graceDays)), graceDays: Int(graceDays), statement: statement.day,
                              connection: connection, breaks: &breaks)
+        // Breaks first, then the money given back (a second debit and its return may stand on one
+        // statement), then the recall of the duplicates still open.
+        var duplicates: [Int64] = []
+        if !breaks.isEmpty {
+            for try await (kind, id) in try await connection.send(StatementSQL.raise(breaks, account: account, statement: recorded.id, unit: unit),
+                                                                  logger: Database.quiet).decode((String, Int64).self) {
+                outcome.breaks[kind, default: 0] += 1
+                if kind == StatementBreakKind.duplicate.rawValue { duplicates.append(id) }
+            }
+        }
         if !givenBack.isEmpty {
             for try await closed in try await connection.send(
                 StatementSQL.givenBack(ids: givenBack.compactMap(\.endToEndID), references: givenBack.map(\.servicerReference),
                                        days: givenBack.map(\.bookingDay.description), by: Self.statementsName), logger: Database.quiet)
                 .decode(Int64.self) { outcome.recovered += Int(closed) }
         }
-        if !breaks.isEmpty {
-            var duplicates: [Int64] = []
-            for try await (kind, id) in try await connection.send(StatementSQL.raise(breaks, account: account, statement: recorded.id, unit: unit),
-                                                                  logger: Database.quiet).decode((String, Int64).self) {
-                outcome.breaks[kind, default: 0] += 1
-                if kind == StatementBreakKind.duplicate.rawValue { duplicates.append(id) }
-            }
-            try await recall(duplicates, unit: unit, on: connection)
-        }
+        try await recall(duplicates, unit: unit, on: connection)
         var missing: [Int] = []
         for try await n in try await connection.send(StatementSQL.gaps(account: account), logger: Database.quiet).decode(Int32.self) { missing.append(Int(n)) }
         outcome.gaps["****\(account.suffix(4))"] = missing.isEmpty ? nil : missing
@@ -199,8 +204,9 @@ public enum StatementImport {
     /// the bank, in this transaction.
     private static func recall(_ breaks: [Int64], unit: String, on connection: PostgresConnection) async throws {
         guard !breaks.isEmpty else { return }
-        try await connection.execute(StatementSQL.recalling(breaks), logger: Database.quiet)
-        _ = try await JobQueue.enqueue(breaks.map { StatementJobs.recall(breakID: $0, unit: unit) }, on: connection)
+        var recalling: [Int64] = []
+        for try await id in try await connection.send(StatementSQL.recalling(breaks), logger: Database.quiet).decode(Int64.self) { recalling.append(id) }
+        _ = try await JobQueue.enqueue(recalling.map { StatementJobs.recall(breakID: $0, unit: unit) }, on: connection)
     }
 
     /// Paid transfers no statement debits `graceDays` banking days on: a break each (once).

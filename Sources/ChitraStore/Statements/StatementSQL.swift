@@ -15,6 +15,11 @@ enum StatementSQL {
         "SELECT paying_account, paying_bank FROM payout_units WHERE code = \(unit)"
     }
 
+    /// Holds the account's statements for this transaction.
+    static func lockAccount(_ account: String) -> PostgresQuery {
+        "SELECT pg_advisory_xact_lock(hashtextextended('chitra.statements.' || \(account), 0))"
+    }
+
     /// Records the statement unless the account's sequence number is already there; its id either
     /// way, whether it is new, and the balances first recorded.
     static func record(_ statement: BankStatement, unit: String, format: String, sha256: String, fileName: String, by: String) -> PostgresQuery {
@@ -145,7 +150,7 @@ enum StatementSQL {
 
     /// Duplicates just raised are recalled at once: `recalling`, asked now.
     static func recalling(_ ids: [Int64]) -> PostgresQuery {
-        "UPDATE statement_breaks SET state = 'recalling', recall_asked_at = now() WHERE id = ANY(\(ids)::int8[]) AND state = 'open'"
+        "UPDATE statement_breaks SET state = 'recalling', recall_asked_at = now() WHERE id = ANY(\(ids)::int8[]) AND state = 'open' RETURNING id"
     }
 
     /// Closes, for each entry giving a second debit back (EndToEndId, the entry's reference, its
@@ -172,14 +177,17 @@ enum StatementSQL {
     }
 
     /// The unit's bank transfers paid (ACSC) in a batch answered on or before `cutoff` (Vietnam's
-    /// day) that no statement debits: EndToEndId, amount.
+    /// day), and not before the unit's first statement taken in (earlier ones could be on none),
+    /// that no booked entry debits: EndToEndId, amount.
     static func notDebited(unit: String, cutoff: Day) -> PostgresQuery {
         """
         SELECT d.end_to_end_id, d.amount_vnd
         FROM runs r JOIN disbursements d ON d.run_id = r.id JOIN transfer_batches b ON b.id = d.batch_id
         WHERE r.unit_code = \(unit) AND d.state = 'paid' AND d.rail = 'bank'
           AND (b.answered_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date <= \(cutoff.description)::date
-          AND NOT EXISTS (SELECT 1 FROM statement_entries e WHERE e.end_to_end_id = d.end_to_end_id AND e.direction = 'DBIT' AND NOT e.reversal)
+          AND (b.answered_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date >= (SELECT min(s.day) FROM bank_statements s WHERE s.unit_code = \(unit))
+          AND NOT EXISTS (SELECT 1 FROM statement_entries e WHERE e.end_to_end_id = d.end_to_end_id AND e.direction = 'DBIT' AND NOT e.reversal
+                          AND e.status = 'BOOK')
         ORDER BY d.end_to_end_id LIMIT 100000
         """
     }
