@@ -75,13 +75,14 @@ struct DebtorLedger {
     /// The bank keeping `account` (its BIN), if any.
     func institution(of account: String) -> String? { accounts[account]?.institution }
 
-    /// The account's statement of `day` (nil: no such account). Its number in the sequence counts
-    /// the days from the account's first entry, so each day has one number, whenever it is asked.
+    /// The account's statement of `day` (nil: no such account, or a day before its first entry).
+    /// Its number in the sequence counts the days from the account's first entry, so each day has
+    /// one number, whenever it is asked.
     func statement(_ account: String, on day: Day, createdAt: String) -> BankStatement? {
-        guard let known = accounts[account], let first = known.entries.map(\.bookingDay).min() else { return nil }
+        guard let known = accounts[account], let first = known.entries.map(\.bookingDay).min(), day >= first else { return nil }
         let before = known.entries.filter { $0.bookingDay < day }.reduce(openingVND) { $0 + $1.signedVND }
         let entries = known.entries.filter { $0.bookingDay == day }
-        let sequence = max(1, day.daysSince2000 - first.daysSince2000 + 1)
+        let sequence = day.daysSince2000 - first.daysSince2000 + 1
         return BankStatement(messageID: "STMT-\(account)-\(day)", statementID: "\(account)-\(day)", sequenceNumber: sequence,
                              createdAt: "\(day)T23:59:59", account: account, institution: known.institution, day: day,
                              openingVND: before, entries: entries)

@@ -76,12 +76,17 @@ struct BankStatementSimulatorTests {
     func recalls() async throws {
         try await BankSimulatorProcess.with(["--faults", "none", "--no-dedup", "--seed", "5"]) { simulator in
             let sent = Self.transfers(1...2)
+            let sentOn = VietnamTime.today()
             try await Self.send(sent, file: "F1", to: simulator)
             try await Self.send(Array(sent.prefix(1)), file: "F2", to: simulator)
             try await simulator.exchange(.PUT, "/calendar", body: #"{"days_ahead": 1}"#)
             let today = VietnamTime.today()
-            let day = try StatementFile.read(Array(buffer: try await simulator.exchange(.GET, "/bank/statements/\(Self.debtor.account)?date=\(today)")))
-            let debits = day.statements.flatMap(\.entries).filter { $0.endToEndID == sent[0].endToEndID && $0.direction == .debit }
+            // Every day from the sending's (a second one, past midnight in Vietnam).
+            func entries(from first: Day, through last: Day) async throws -> [BankStatement.Entry] {
+                try await simulator.statements(account: Self.debtor.account, from: first, through: last)
+                    .flatMap { try StatementFile.read($0.file).statements.flatMap(\.entries) }
+            }
+            let debits = try await entries(from: sentOn, through: today).filter { $0.endToEndID == sent[0].endToEndID && $0.direction == .debit }
             #expect(debits.count == 2)
             let rail = BankRail(http: .shared, baseURL: simulator.bankURL)
             @Sendable func recall(_ entry: String, _ id: String) async throws -> (RecallAnswer, String) {
@@ -96,10 +101,9 @@ struct BankStatementSimulatorTests {
             let (accepted, document) = try await recall(debits[1].servicerReference, sent[0].endToEndID)
             #expect(accepted == .accepted && document.contains("<Conf>CNCL</Conf>"))
             #expect(try await recall(debits[1].servicerReference, sent[0].endToEndID).0 == .accepted, "asked again: the same answer")
-            try await simulator.exchange(.PUT, "/calendar", body: #"{"days_ahead": 2}"#)
-            let next = Day(daysSince2000: today.daysSince2000 + 1)
-            let back = try StatementFile.read(Array(buffer: try await simulator.exchange(.GET, "/bank/statements/\(Self.debtor.account)?date=\(next)")))
-                .statements.flatMap(\.entries)
+            // Given back on the simulator's day of the recall: today + 1, or + 2 past midnight.
+            try await simulator.exchange(.PUT, "/calendar", body: #"{"days_ahead": 3}"#)
+            let back = try await entries(from: Day(daysSince2000: today.daysSince2000 + 1), through: Day(daysSince2000: today.daysSince2000 + 2))
             #expect(back.count == 1 && back[0].code == .recallCredited && back[0].direction == .credit && back[0].returnReason == "DUPL"
                     && back[0].amountVND == debits[1].amountVND && back[0].endToEndID == sent[0].endToEndID, "\(back)")
             // A camt.029 about another transaction is refused.

@@ -23,6 +23,7 @@ struct StatementReconciliationTests {
         let faults = try PayoutFixture.faultFile(Self.faults)
         defer { try? FileManager.default.removeItem(atPath: faults) }
         try await TestPostgres.withDatabase { database in
+            let firstDay = VietnamTime.today()
             let runID = try await PayoutFixture.approvedMonth(count: 600, database)
             try await BankSimulatorProcess.with(["--faults", faults, "--no-dedup", "--seed", "13"]) { simulator in
                 try await PayoutFixture.settle(runID, simulator, database)
@@ -40,11 +41,13 @@ struct StatementReconciliationTests {
                 let twice = Set(BankSimulatorProcess.creditedTwice(try await simulator.ledger()))
                 #expect(again.count == 3 && twice == Set(again.map(\.endToEndID)))
 
-                // Three days' statements, taken in last day first, then all again.
+                // The days' statements from the payout's first (two days, if it ran past midnight in
+                // Vietnam) through the returns', taken in last day first, then all again.
                 try await simulator.exchange(.PUT, "/calendar", body: #"{"days_ahead": 3}"#)
                 let today = VietnamTime.today()
-                var files: [[UInt8]] = []
-                for offset in 0..<3 { files.append(try await Self.file(of: Day(daysSince2000: today.daysSince2000 + offset), simulator)) }
+                @Sendable func day(_ offset: Int) -> Day { Day(daysSince2000: today.daysSince2000 + offset) }
+                let files = try await simulator.statements(account: "1234567890", from: firstDay, through: day(2)).map(\.file)
+                #expect(files.count >= 3)
                 var entries: [BankStatement.Entry] = []
                 for (index, bytes) in files.enumerated().reversed() {
                     let (format, statements) = try StatementFile.read(bytes)
@@ -68,21 +71,27 @@ struct StatementReconciliationTests {
                 // statement, which a fetch job takes in: the duplicates close.
                 let givenBack = try await WorkerHarness.withWorker(database: database, handlers: RunHandlers.all(policy: RunFixture.policy, rails: PayoutFixture.rails(simulator)),
                                                    configure: { $0.concurrency = 2 }) { _ in
-                    try await eventually(timeout: .seconds(60), "the bank answers the recalls", saw: { "\(try await StatementBreaks.list(database: database))" }) {
+                    try await eventually(timeout: .seconds(120), "the bank answers the recalls", saw: { "\(try await StatementBreaks.list(database: database))" }) {
                         try await StatementBreaks.list(database: database).allSatisfy { $0.recall == "accepted" }
                     }
-                    try await simulator.exchange(.PUT, "/calendar", body: #"{"days_ahead": 4}"#)
-                    let day4 = Day(daysSince2000: today.daysSince2000 + 3)
-                    let asked = try await StatementJobs.requestFetch(unit: "31825", day: day4, daily: false, today: Day(daysSince2000: today.daysSince2000 + 4),
-                                                                     by: .test("Kế toán", role: .finance), database: database)
-                    #expect(asked.inserted)
-                    try await eventually(timeout: .seconds(60), "the day's statement closes the duplicates",
+                    // The money comes back on the simulator's day of the recall (day 3, or 4 past midnight).
+                    try await simulator.exchange(.PUT, "/calendar", body: #"{"days_ahead": 5}"#)
+                    for fetched in [day(3), day(4)] {
+                        let asked = try await StatementJobs.requestFetch(unit: "31825", day: fetched, daily: false, today: day(5),
+                                                                         by: .test("Kế toán", role: .finance), database: database)
+                        #expect(asked.inserted)
+                    }
+                    try await eventually(timeout: .seconds(120), "the days' statements close the duplicates",
                                          saw: { "\(try await StatementBreaks.list(includeClosed: true, database: database))" }) {
                         try await StatementBreaks.list(database: database).isEmpty
                     }
-                    let fetched = try await StatementRecords.list(unit: "31825", day: day4, database: database)
-                    #expect(fetched.count == 1 && fetched.first?.outcomes["recalled"] == 3, "\(fetched)")
-                    return try await Self.entries(of: day4, simulator)
+                    try await eventually(timeout: .seconds(120), "both days' statements are in") {
+                        try await StatementRecords.list(unit: "31825", database: database).contains { $0.day == day(4).description }
+                    }
+                    let fetched = try await StatementRecords.list(unit: "31825", database: database).filter { $0.day >= day(3).description }
+                    #expect(fetched.count == 2 && fetched.reduce(0) { $0 + $1.outcomes["recalled", default: 0] } == 3, "\(fetched)")
+                    return try await simulator.statements(account: "1234567890", from: day(3), through: day(4))
+                        .flatMap { try StatementFile.read($0.file).statements.flatMap(\.entries) }
                 }
                 entries += givenBack
 
@@ -111,16 +120,8 @@ struct StatementReconciliationTests {
                 #expect(month.returnsByReason.values.reduce(0) { $0 + $1.amountVND } == sum(returns) && month.balances, "\(month)")
                 #expect(month.duplicates == CountAmount(count: 3, amountVND: recalled) && month.recovered == month.duplicates)
                 #expect(month.breaksOpen.isEmpty && month.breaksClosed == 3)
-                #expect(month.lastStatementDay == Day(daysSince2000: today.daysSince2000 + 3).description && month.closingVND != nil)
+                #expect(month.lastStatementDay == day(4).description && month.closingVND != nil)
             }
         }
-    }
-
-    static func file(of day: Day, _ simulator: BankSimulatorProcess) async throws -> [UInt8] {
-        Array(String(buffer: try await simulator.exchange(.GET, "/bank/statements/1234567890?date=\(day)")).utf8)
-    }
-
-    static func entries(of day: Day, _ simulator: BankSimulatorProcess) async throws -> [BankStatement.Entry] {
-        try StatementFile.read(try await file(of: day, simulator)).statements.flatMap(\.entries)
     }
 }

@@ -3,7 +3,6 @@ import ChitraRails
 import ChitraStore
 import Foundation
 import Hummingbird
-import NIOPosix
 
 /// The bank's statements in the console, where finance works them: a statement file to upload
 /// (camt.053 or MT940, all or nothing, the same file again changing nothing), the statements taken
@@ -21,8 +20,8 @@ struct ConsoleStatementPages: Sendable {
                 let language = caller.language
                 guard Self.mayRead(caller.identity) else { throw APIError(.forbidden, language.text("notAllowed")) }
                 var context = console.context(caller, language: language, title: language.text("statementsTitle"), request: request)
-                let finance = caller.identity.role == .finance
-                context["canWork"] = finance
+                let finance = Access.decide(caller.identity, .handleBreaks, districts: []) == .allowed
+                context["canWork"] = Access.decide(caller.identity, .importStatements, districts: []) == .allowed
                 context["statements"] = try await StatementRecords.list(limit: 50, database: caller.database).map { record -> [String: Any] in
                     ["unit": record.unit, "account": record.account, "sequence": record.sequence, "day": ConsoleStatementWords.day(record.day, language),
                      "opening": Money(dong: record.openingVND).description, "closing": Money(dong: record.closingVND).description,
@@ -49,7 +48,7 @@ struct ConsoleStatementPages: Sendable {
             try await console.upload(request, "POST /console/statements", back: "/console/statements", limit: Upload.maximumConfirmations) { caller, form in
                 if let refusal = AccessError(Access.decide(caller.identity, .importStatements, districts: [])) { throw refusal }
                 guard let file = form.file, !file.bytes.isEmpty else { throw NoFile() }
-                let (format, statements) = try await NIOThreadPoolRead.statements(file.bytes)
+                let (format, statements) = try await StatementFile.readOffloaded(file.bytes)
                 let outcome = try await StatementImport.take(statements, format: format, sha256: RegisterFile.sha256(of: file.bytes),
                                                              fileName: ConsoleCashPages.fileName(file.name), by: caller.identity, database: caller.database)
                 return ConsoleStatementWords.taken(outcome, caller.language)
@@ -76,12 +75,5 @@ struct ConsoleStatementPages: Sendable {
     /// An upload without its file.
     struct NoFile: Error, CustomStringConvertible {
         var description: String { "Choose the bank's statement file (camt.053 or MT940) first." }
-    }
-}
-
-/// A statement file read off the cooperative threads (tens of thousands of entries are CPU work).
-enum NIOThreadPoolRead {
-    static func statements(_ bytes: [UInt8]) async throws -> (format: String, statements: [BankStatement]) {
-        try await NIOThreadPool.singleton.runIfActive { try StatementFile.read(bytes) }
     }
 }

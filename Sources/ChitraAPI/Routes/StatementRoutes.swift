@@ -48,7 +48,7 @@ public struct StatementRoutes: Sendable {
                     let (bytes, digest) = try await NIOThreadPool.singleton.runIfActive {
                         try RegisterFile(path: path, label: "statement file").contents()
                     }
-                    let (format, statements) = try StatementFile.read(bytes)
+                    let (format, statements) = try await StatementFile.readOffloaded(bytes)
                     let outcome = try await StatementImport.take(statements, format: format, sha256: digest.sha256,
                                                                  fileName: name, by: caller.identity,
                                                                  database: caller.database)

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ChitraCore
 import ChitraStore
 import Foundation
 import NIOCore
@@ -81,6 +82,27 @@ public struct BankSimulatorProcess: Sendable {
     /// `none`, `realistic` or a JSON fault plan, from now on.
     public func setFaults(_ plan: String) async throws {
         _ = try await exchange(.PUT, "/faults", body: plan)
+    }
+
+    @discardableResult
+    /// The account's camt.053 of each day from `first` through `last` that the simulator has one
+    /// for (an ended day from the account's first entry), oldest first. Tests read a range of days:
+    /// a payout that runs past midnight in Vietnam books on two.
+    public func statements(account: String, from first: Day, through last: Day) async throws -> [(day: Day, file: [UInt8])] {
+        var files: [(day: Day, file: [UInt8])] = []
+        for number in first.daysSince2000...max(first.daysSince2000, last.daysSince2000) {
+            let day = Day(daysSince2000: number)
+            var request = HTTPClientRequest(url: baseURL + "/bank/statements/\(account)?date=\(day)")
+            request.method = .GET
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+            let bytes = try await response.body.collect(upTo: 1 << 30)
+            switch response.status {
+            case .ok: files.append((day, Array(buffer: bytes)))
+            case .notFound: continue
+            default: throw Failed(description: "GET the statement of \(day): HTTP \(response.status.code): \(String(buffer: bytes))")
+            }
+        }
+        return files
     }
 
     @discardableResult

@@ -1,5 +1,6 @@
 import ChitraCore
 import Foundation
+import NIOPosix
 
 /// A file of bank statements as a bank hands it over: camt.053 (XML) or MT940 (SWIFT text), told
 /// apart by its first character, read whole or refused whole.
@@ -37,5 +38,12 @@ public enum StatementFile {
         }
         guard !read.1.isEmpty else { throw .noStatement }
         return read
+    }
+
+    /// The same, on NIO's pool for blocking work: a day's statement of tens of thousands of entries
+    /// takes a second or more to read, never on the cooperative threads that serve requests,
+    /// heartbeats and claims.
+    public static func readOffloaded(_ bytes: [UInt8]) async throws -> (format: String, statements: [BankStatement]) {
+        try await NIOThreadPool.singleton.runIfActive { try read(bytes) }
     }
 }

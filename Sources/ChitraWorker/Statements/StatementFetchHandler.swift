@@ -3,7 +3,6 @@ import ChitraRails
 import ChitraStore
 import Foundation
 import Logging
-import NIOPosix
 
 /// Fetches a paying account's statement of one day from the bank's gateway and takes it in, in the
 /// transaction that completes the job (`StatementImport`: the same statement twice changes
@@ -45,9 +44,7 @@ public struct StatementFetchHandler: JobHandler {
         // A day the bank has no statement for yet is asked again with the queue's backoff (about a
         // day of attempts); the job's errors say so.
         guard let bytes = try await bank.statement(account: account, day: day) else { throw NoStatementYet(account: account, day: day) }
-        // Reading a day's statement of tens of thousands of entries is CPU work: on NIO's pool for
-        // blocking work, never on the cooperative threads that serve heartbeats and claims.
-        let (format, statements) = try await NIOThreadPool.singleton.runIfActive { try StatementFile.read(bytes) }
+        let (format, statements) = try await StatementFile.readOffloaded(bytes)
         try await context.withCompletingTransaction { connection in
             let outcome = try await StatementImport.take(statements, format: format, sha256: RegisterFile.sha256(of: bytes),
                                                          fileName: "\(format)-\(unit)-\(day)", by: .system(Self.actor, districts: [unit]), on: connection)
