@@ -39,11 +39,11 @@ struct StateMachineTests {
         .answered(.beneficiaryDeceased), .debited, .returnedByBank(reason: "AC04"),
     ]
 
-    @Test("approval is the run's: a computed disbursement of an approved or completed run is seen approved, or on the cash list")
+    @Test("approval is the run's: a computed disbursement of an approved, paid-out or completed run is seen approved, or on the cash list")
     func seenState() {
         for run in RunState.allCases {
             for rail in Rail.allCases {
-                let approved = run == .approved || run == .completed
+                let approved = [RunState.approved, .paidOut, .completed].contains(run)
                 let seen = DisbursementState.seen(stored: .computed, rail: rail, runState: run)
                 #expect(seen == (approved ? (rail == .cash ? .cashInstructed : .approved) : .computed), "\(run) \(rail)")
                 if approved {

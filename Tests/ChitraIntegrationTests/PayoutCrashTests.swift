@@ -67,8 +67,8 @@ struct PayoutCrashTests {
                                                                          notFound: { $0.hasSuffix("3") }, database: database)
                     defer { try? FileManager.default.removeItem(atPath: file) }
                     _ = try await CashConfirmation.confirm(path: file, by: .test("post office", role: .finance), database: database)
-                    try await eventually("the run completes") {
-                        try await RunRails.run(runID, database: database)?.state == .completed
+                    try await eventually("the run is paid out") {
+                        try await RunRails.run(runID, database: database)?.state == .paidOut
                     }
                     for worker in workers { worker.signal(SIGTERM) }
                     for worker in workers { await worker.waitForExit() }

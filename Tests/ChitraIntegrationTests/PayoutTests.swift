@@ -35,8 +35,9 @@ struct PayoutTests {
                     defer { try? FileManager.default.removeItem(atPath: file) }
                     #expect(notFound > 0)
                     _ = try await CashConfirmation.confirm(path: file, by: .test("post office", role: .finance), database: database)
-                    try await eventually("the run completes", saw: { "\(try await PayoutFixture.byState(database))" }) {
-                        try await RunRails.run(runID, database: database)?.state == .completed
+                    // Every disbursement has its outcome: paid out, the month waiting for the bank's statements.
+                    try await eventually("the run is paid out", saw: { "\(try await PayoutFixture.byState(database))" }) {
+                        try await RunRails.run(runID, database: database)?.state == .paidOut
                     }
                 }
                 let states = try await PayoutFixture.byState(database)

@@ -28,6 +28,13 @@ struct StatementReconciliationTests {
             try await BankSimulatorProcess.with(["--faults", faults, "--no-dedup", "--seed", "13"]) { simulator in
                 try await PayoutFixture.settle(runID, simulator, database)
                 try await PayoutFixture.checkLedger(simulator, reconciles: false, database)
+                // The post office answers for the cash: every disbursement has its outcome, and the
+                // run is paid out; only the statements close its month.
+                let (confirmations, _, _) = try await PostOffice.confirmations(district: "31825", period: PayoutFixture.period, paidOn: "2026-06-10",
+                                                                               notFound: { _ in false }, database: database)
+                defer { try? FileManager.default.removeItem(atPath: confirmations) }
+                let confirmed = try await CashConfirmation.confirm(path: confirmations, by: .test("Bưu điện", role: .finance), database: database)
+                #expect(confirmed.paidOutRuns == [runID] && confirmed.completedRuns.isEmpty, "\(confirmed)")
 
                 // The bank processes one payment file twice: three transfers credited (and debited) again.
                 let ledger = try await simulator.ledger()
@@ -54,7 +61,7 @@ struct StatementReconciliationTests {
                     entries += statements.flatMap(\.entries)
                     let outcome = try await StatementImport.take(statements, format: format, sha256: RegisterFile.sha256(of: bytes),
                                                                  fileName: "day\(index).xml", by: .test("Kế toán", role: .finance), database: database)
-                    #expect(outcome.breaks.keys.allSatisfy { $0 == "duplicate" }, "\(outcome)")
+                    #expect(outcome.breaks.keys.allSatisfy { $0 == "duplicate" } && outcome.completedRuns.isEmpty, "\(outcome)")
                 }
                 for bytes in files {
                     let (format, statements) = try StatementFile.read(bytes)
@@ -121,6 +128,9 @@ struct StatementReconciliationTests {
                 #expect(month.duplicates == CountAmount(count: 3, amountVND: recalled) && month.recovered == month.duplicates)
                 #expect(month.breaksOpen.isEmpty && month.breaksClosed == 3)
                 #expect(month.lastStatementDay == day(4).description && month.closingVND != nil)
+                // The last duplicate given back closed the month.
+                #expect(try await RunRails.run(runID, database: database)?.state == .completed)
+                #expect(try await RunClosing.obstacles(unit: "31825", period: PayoutFixture.period, database: database) == nil)
             }
         }
     }

@@ -20,14 +20,21 @@ extension ConsoleMessages {
         let total = outcome.paid + outcome.returned
         return "Đã ghi nhận \(VietnameseNumber.grouped(total)) khoản chi tiền mặt: \(VietnameseNumber.grouped(outcome.paid)) đã chi, "
             + "\(VietnameseNumber.grouped(outcome.returned)) không tìm thấy người nhận (bị trả lại, chi lại vào tháng sau)."
-            + (outcome.completedRuns.isEmpty ? "" : " Đợt chi đã hoàn tất: mọi khoản đều đã có kết quả.")
+            + finished(paidOut: !outcome.paidOutRuns.isEmpty, completed: !outcome.completedRuns.isEmpty)
     }
 
     static func cashClosed(_ outcome: CashClosing.Outcome, _ language: ConsoleLanguage) -> String {
         guard language == .vi else { return outcome.description }
         return "Đã chốt chi tiền mặt \(month(outcome.period, language)) của đơn vị \(outcome.district): "
             + "\(VietnameseNumber.grouped(outcome.returned)) khoản chưa được xác nhận, \(Money(dong: outcome.returnedVND)), bị trả lại và sẽ được chi lại vào tháng sau."
-            + (outcome.completedRun == nil ? "" : " Đợt chi đã hoàn tất: mọi khoản đều đã có kết quả.")
+            + finished(paidOut: outcome.paidOutRun != nil, completed: outcome.completedRun != nil)
+    }
+
+    /// What a confirmation or closing did to the run, in a sentence.
+    private static func finished(paidOut: Bool, completed: Bool) -> String {
+        if completed { return " Đợt chi đã hoàn tất: mọi khoản đều đã có kết quả." }
+        if paidOut { return " Mọi khoản của đợt chi đã có kết quả; tháng khép lại khi sao kê ngân hàng được đối chiếu xong." }
+        return ""
     }
 
     /// A file's problems: a sentence, then one line each ("Dòng 3, cột amount_vnd: …"), as the

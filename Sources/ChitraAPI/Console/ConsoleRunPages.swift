@@ -31,7 +31,7 @@ struct ConsoleRunPages: Sendable {
     /// computed month is not a paid one.
     static func progress(_ run: RunStatus, byState: [String: RunSettlement.Amounts], language: ConsoleLanguage) -> [String: Any] {
         switch run.state {
-        case .approved, .completed:
+        case .approved, .paidOut, .completed:
             let total = run.disbursements
             let settled = byState.filter { DisbursementState(rawValue: $0.key)?.hasOutcome == true }.map(\.value.count).reduce(0, +)
             return ["progressMax": max(total, 1), "progressValue": settled,
@@ -233,7 +233,7 @@ struct ConsoleRunPages: Sendable {
         }
         context["hasReasons"] = !report.failuresByReason.isEmpty
         let failed = byState[DisbursementState.failed.rawValue]?.count ?? 0
-        let paying = run.state == .approved || run.state == .completed
+        let paying = run.state.isApproved
         let cashWaiting = (count: byState[DisbursementState.cashInstructed.rawValue]?.count ?? 0,
                            amountVND: byState[DisbursementState.cashInstructed.rawValue]?.amountVND ?? 0)
         let possible: [Verb: Bool] = [

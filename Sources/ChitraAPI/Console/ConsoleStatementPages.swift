@@ -62,7 +62,7 @@ struct ConsoleStatementPages: Sendable {
                 switch context.parameters.get("verb") {
                 case "close":
                     let closed = try await StatementBreaks.close(id: id, note: form["note"] ?? "", by: caller.identity, database: caller.database)
-                    return ConsoleStatementWords.closed(closed.id, caller.language)
+                    return ConsoleStatementWords.closed(closed, caller.language)
                 case "recall":
                     let asked = try await StatementBreaks.recallAgain(id: id, by: caller.identity, database: caller.database)
                     return ConsoleStatementWords.recalled(asked.id, caller.language)

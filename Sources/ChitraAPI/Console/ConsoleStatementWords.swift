@@ -37,11 +37,18 @@ enum ConsoleStatementWords {
         for (account, missing) in outcome.gaps.sorted(by: { $0.key < $1.key }) where !missing.isEmpty {
             text += " Còn thiếu sao kê số \(missing.map(String.init).joined(separator: ", ")) của tài khoản \(account)."
         }
-        return text
+        return text + monthsClosed(outcome.completedRuns)
     }
 
-    static func closed(_ id: Int64, _ language: ConsoleLanguage) -> String {
-        language == .vi ? "Đã đóng chênh lệch số \(id)." : "Break \(id) is closed."
+    static func closed(_ closed: StatementBreaks.Break, _ language: ConsoleLanguage) -> String {
+        language == .vi ? "Đã đóng chênh lệch số \(closed.id)." + monthsClosed(closed.completedRuns ?? [])
+            : "Break \(closed.id) is closed." + (closed.completedRuns?.isEmpty == false ? " The month of its run closed." : "")
+    }
+
+    /// " Tháng của đợt chi … đã khép lại …", or "" when none closed.
+    private static func monthsClosed(_ runs: [Int64]) -> String {
+        runs.isEmpty ? "" : " Đã khép lại tháng của đợt chi số \(runs.map(String.init).joined(separator: ", ")): mọi khoản chuyển đã được trừ tài khoản "
+            + "hoặc hoàn lại, không còn chênh lệch."
     }
 
     static func recalled(_ id: Int64, _ language: ConsoleLanguage) -> String {

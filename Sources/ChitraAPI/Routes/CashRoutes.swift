@@ -13,18 +13,24 @@ public struct CashRoutes: Sendable {
     public struct Confirmed: Codable, Sendable {
         public var paid: Int
         public var returned: Int
+        public var paidOutRuns: [Int64]
         public var completedRuns: [Int64]
         public var alreadyConfirmed: Bool
         public var message: String
-        enum CodingKeys: String, CodingKey { case paid, returned, completedRuns = "completed_runs", alreadyConfirmed = "already_confirmed", message }
+        enum CodingKeys: String, CodingKey {
+            case paid, returned, paidOutRuns = "paid_out_runs", completedRuns = "completed_runs", alreadyConfirmed = "already_confirmed", message
+        }
     }
 
     public struct Closed: Codable, Sendable {
         public var returned: Int
         public var returnedVND: Int64
+        public var paidOutRun: Int64?
         public var completedRun: Int64?
         public var message: String
-        enum CodingKeys: String, CodingKey { case returned, returnedVND = "returned_vnd", completedRun = "completed_run", message }
+        enum CodingKeys: String, CodingKey {
+            case returned, returnedVND = "returned_vnd", paidOutRun = "paid_out_run", completedRun = "completed_run", message
+        }
     }
 
     /// Failed transfers sent to the post office's list, and who decided it.
@@ -63,7 +69,8 @@ public struct CashRoutes: Sendable {
                                                         slots: server.uploads) { path in
                     try await CashConfirmation.confirm(path: path, by: caller.identity, database: caller.database)
                 }
-                return try JSONResponse.encode(Confirmed(paid: outcome.paid, returned: outcome.returned, completedRuns: outcome.completedRuns,
+                return try JSONResponse.encode(Confirmed(paid: outcome.paid, returned: outcome.returned, paidOutRuns: outcome.paidOutRuns,
+                                                         completedRuns: outcome.completedRuns,
                                                          alreadyConfirmed: outcome.alreadyConfirmedBy != nil, message: outcome.description))
             }
         }
@@ -73,7 +80,8 @@ public struct CashRoutes: Sendable {
                 _ = try await StrictJSON.decode([String: String].self, from: request, fields: [])
                 let caller = try await Caller.authorize(request, .closeCash, districts: [district], server: server)
                 let outcome = try await CashClosing.close(district: district, period: period, by: caller.identity, database: caller.database)
-                return try JSONResponse.encode(Closed(returned: outcome.returned, returnedVND: outcome.returnedVND, completedRun: outcome.completedRun,
+                return try JSONResponse.encode(Closed(returned: outcome.returned, returnedVND: outcome.returnedVND, paidOutRun: outcome.paidOutRun,
+                                                      completedRun: outcome.completedRun,
                                                       message: outcome.description))
             }
         }

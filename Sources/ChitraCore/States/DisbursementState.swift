@@ -37,8 +37,8 @@ public enum DisbursementState: String, Sendable, Hashable, Codable, CaseIterable
     public var isTerminal: Bool { Self.allowed[self]?.isEmpty ?? true }
 
     /// Its payment has its outcome: nothing more will be sent, listed or asked. Terminal, or `paid`
-    /// (only the bank's statement still moves it: settled, or returned). A run is completed when
-    /// every disbursement has its outcome.
+    /// (only the bank's statement still moves it: settled, or returned). A run is paid out when
+    /// every disbursement has its outcome, and completed when the statements close it.
     public var hasOutcome: Bool { isTerminal || self == .paid }
 
     /// The changes of state a disbursement may make. A disbursement stored `computed` in an approved
@@ -75,11 +75,11 @@ public enum DisbursementState: String, Sendable, Hashable, Codable, CaseIterable
     }
 
     /// The state a disbursement is in, from the state stored on its row and its run's: approval is
-    /// written on the run, not on each disbursement, so an approved (or completed) run's `computed`
+    /// written on the run, not on each disbursement, so an approved (paid out, completed) run's `computed`
     /// transfer is `approved` and its `computed` cash `cashInstructed`. The database's
     /// `disbursement_state_seen` says the same.
     public static func seen(stored: DisbursementState, rail: Rail, runState: RunState) -> DisbursementState {
-        guard stored == .computed, runState == .approved || runState == .completed,
+        guard stored == .computed, runState.isApproved,
               let approved = try? DisbursementStateMachine(state: stored, attempts: 0, rail: rail).handle(.approve) else { return stored }
         return approved.next
     }

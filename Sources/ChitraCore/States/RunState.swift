@@ -9,7 +9,11 @@ public enum RunState: String, Sendable, Hashable, Codable, CaseIterable {
     case computed
     /// Approved (by finance, auto-approve, or the district's approval off); the rails pay it.
     case approved
-    /// Every disbursement terminal; its report is frozen.
+    /// Every disbursement has its outcome (a transfer paid on the bank's word, cash paid or
+    /// returned); the month closes on the paying account's statements (`RunClosing`).
+    case paidOut = "paid_out"
+    /// The month closed: every disbursement terminal, the statements in with no open break; its
+    /// report is frozen.
     case completed
     /// A step failed for good; `chitra run resume` or `chitra run cancel` gets it going again.
     case failed
@@ -21,11 +25,15 @@ public enum RunState: String, Sendable, Hashable, Codable, CaseIterable {
         .planning: [.computing, .computed, .approved, .failed, .cancelled],
         .computing: [.computed, .approved, .failed, .cancelled],
         .computed: [.approved, .cancelled],
-        .approved: [.completed],
+        .approved: [.paidOut],
+        .paidOut: [.completed],
         .completed: [],
         .failed: [.planning, .computing, .cancelled],
         .cancelled: [.planning],
     ]
 
     public func canBecome(_ next: RunState) -> Bool { Self.allowed[self]?.contains(next) ?? false }
+
+    /// Approved and paying, or paid: its disbursements are approved on it (`DisbursementState.seen`).
+    public var isApproved: Bool { self == .approved || self == .paidOut || self == .completed }
 }

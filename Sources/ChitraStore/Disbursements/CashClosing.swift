@@ -3,19 +3,22 @@ import PostgresNIO
 
 /// `chitra cash close`: after the post office's deadline, the cash of a district and month still
 /// unconfirmed is `returned` (by the policy rule, its months are owed again in the next run), and
-/// the run, every disbursement settled, is completed.
+/// the run, every disbursement with its outcome, is paid out (and completed when its month has no
+/// transfer by bank for the statements to settle).
 public enum CashClosing {
     public struct Outcome: Sendable, Hashable, CustomStringConvertible {
         public var district: String
         public var period: String
         public var returned: Int
         public var returnedVND: Int64
+        /// The run paid out by the closing, and whether its month closed with it.
+        public var paidOutRun: Int64?
         public var completedRun: Int64?
 
         public var description: String {
             "Closed the cash of district \(district) for \(period): \(returned) unconfirmed payment\(returned == 1 ? "" : "s") of "
                 + "\(Money(dong: returnedVND)) returned, owed again next month."
-                + (completedRun.map { " Run \($0) is completed: every disbursement settled." } ?? "")
+                + RunSettlement.Finished(paidOut: paidOutRun.map { [$0] } ?? [], completed: completedRun.map { [$0] } ?? []).sentence
         }
     }
 
@@ -43,10 +46,11 @@ public enum CashClosing {
             var runs: [Int64] = []
             for try await run in try await connection.send(RunSettlementSQL.runOf(district: district, period: period), logger: Database.quiet)
                 .decode(Int64.self) { runs.append(run) }
-            let completed = try await RunSettlement.completeIfSettled(runIDs: runs, on: connection).first
+            let finished = try await RunSettlement.completeIfSettled(runIDs: runs, on: connection)
             try await AuditLog.append(AuditEntry(by: identity, .closeCash, district: district, period: period, subject: "cash of \(period)",
                                                  after: ["returned": .number(Int64(count)), "returned_vnd": .number(amount)]), on: connection)
-            return Outcome(district: district, period: period.description, returned: count, returnedVND: amount, completedRun: completed)
+            return Outcome(district: district, period: period.description, returned: count, returnedVND: amount, paidOutRun: finished.paidOut.first,
+                           completedRun: finished.completed.first)
         }
     }
 }

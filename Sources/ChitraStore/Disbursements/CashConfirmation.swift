@@ -6,12 +6,13 @@ import PostgresNIO
 /// `chitra cash confirm FILE`: the post office's confirmations close cash disbursements,
 /// all or nothing. Every row must name a disbursement on a cash list (`cash_instructed`) with its
 /// beneficiary and amount; `paid` makes it `paid_cash`, `not_found` `returned` (its months are owed
-/// again next run). The same file again changes nothing. A run whose disbursements are all terminal
-/// is `completed` in the same transaction.
+/// again next run). The same file again changes nothing. A run whose disbursements all have their
+/// outcome is paid out in the same transaction (`RunSettlement.completeIfSettled`).
 public enum CashConfirmation {
     public struct Outcome: Sendable, Hashable, CustomStringConvertible {
         public var paid: Int
         public var returned: Int
+        public var paidOutRuns: [Int64] = []
         public var completedRuns: [Int64]
         /// Who confirmed this same file before, and on which day: nothing changed now.
         public var previous: Previous?
@@ -26,7 +27,7 @@ public enum CashConfirmation {
         public var description: String {
             if let by = alreadyConfirmedBy { return "This file was already confirmed (by \(by)); nothing changed." }
             return "Confirmed \(paid + returned) cash payments: \(paid) paid, \(returned) returned (not found)."
-                + (completedRuns.isEmpty ? "" : " Completed run\(completedRuns.count == 1 ? "" : "s") \(completedRuns.map(String.init).joined(separator: ", ")): every disbursement settled.")
+                + RunSettlement.Finished(paidOut: paidOutRuns, completed: completedRuns).sentence
         }
     }
 
@@ -84,7 +85,7 @@ public enum CashConfirmation {
                     }
                     guard matched == columns.ids.count else { throw Mismatch() }
                 }
-                let completed = try await RunSettlement.completeIfSettled(runIDs: Array(Set(closed.map(\.run))).sorted(), on: connection)
+                let finished = try await RunSettlement.completeIfSettled(runIDs: Array(Set(closed.map(\.run))).sorted(), on: connection)
                 let paid = rows.filter(\.paid).count
                 let districts = Array(Set(closed.map(\.district))).sorted()
                 try await connection.execute(CashConfirmationSQL.record(sha256: sha256, fileName: fileName, rows: rows.count, paid: paid,
@@ -97,7 +98,7 @@ public enum CashConfirmation {
                                                                  "returned": .number(ofDistrict.reduce(0) { $0 + $1.returned }),
                                                                  "sha256": .text(sha256)]), on: connection)
                 }
-                return Outcome(paid: paid, returned: rows.count - paid, completedRuns: completed)
+                return Outcome(paid: paid, returned: rows.count - paid, paidOutRuns: finished.paidOut, completedRuns: finished.completed)
             }
         } catch is Mismatch {
             throw try await problems(chunks, fileName: fileName, database: database)

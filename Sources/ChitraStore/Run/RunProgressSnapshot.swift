@@ -18,7 +18,7 @@ public struct RunProgressSnapshot: Sendable, Hashable, Codable {
 
     public static func read(period: Period?, districts: [String]?, database: Database) async throws -> RunProgressSnapshot {
         let statuses = try await RunStatus.list(period: period, districts: districts, database: database)
-        let paying = statuses.filter { $0.state == .approved || $0.state == .completed }.map(\.runID)
+        let paying = statuses.filter(\.state.isApproved).map(\.runID)
         let settlements = paying.isEmpty ? [:] : try await RunSettlement.of(runIDs: paying, database: database)
         var runs: [Run] = []
         for status in statuses {

@@ -80,7 +80,7 @@ enum RunSQL {
             // The district's last computed month is again that of its last run still standing.
             """
             UPDATE payout_units SET computed_through = (
-                SELECT max(period) FROM runs WHERE unit_code = \(district) AND state IN ('computed', 'approved', 'completed'))
+                SELECT max(period) FROM runs WHERE unit_code = \(district) AND state IN ('computed', 'approved', 'paid_out', 'completed'))
             WHERE code = \(district)
             """,
         ]

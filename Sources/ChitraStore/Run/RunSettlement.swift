@@ -2,8 +2,9 @@ import ChitraCore
 import PostgresNIO
 
 /// Where a run's money stands: count and sum of its disbursements by state. Once every one is
-/// terminal the run is completed and this, its reconciliation, is recorded on it:
-/// Σ approved = Σ paid + Σ paid in cash + Σ returned + Σ stopped.
+/// terminal and the month closed on the statements, the run is completed and this, its
+/// reconciliation, is recorded on it: Σ approved = Σ settled + Σ paid + Σ paid in cash + Σ returned
+/// + Σ stopped (`paid` remains only on wallets, which no statement of the unit's shows).
 public struct RunSettlement: Sendable, Hashable, Codable {
     public struct Amounts: Sendable, Hashable, Codable {
         public var count: Int
@@ -41,15 +42,37 @@ public struct RunSettlement: Sendable, Hashable, Codable {
         return result
     }
 
-    /// Completes those of `runIDs` that are approved and whose every disbursement has its outcome,
-    /// recording their reconciliation and freezing their report; returns the runs completed.
-    static func completeIfSettled(runIDs: [Int64], on connection: PostgresConnection) async throws -> [Int64] {
-        let terminal = DisbursementState.allCases.filter(\.hasOutcome).map(\.rawValue)
-        var completed: [Int64] = []
-        for try await run in try await connection.send(RunSettlementSQL.completeIfSettled(runIDs: runIDs, terminal: terminal),
-                                                        logger: Database.quiet).decode(Int64.self) { completed.append(run) }
-        try await MonthlyReports.freeze(runIDs: completed, on: connection)
-        return completed.sorted()
+    /// Those of `runIDs` that are approved and whose every disbursement has its outcome become
+    /// `paidOut`, and those whose month the statements already allow to close `completed`
+    /// (`RunClosing`): a month with no transfer by bank closes at once.
+    static func completeIfSettled(runIDs: [Int64], on connection: PostgresConnection) async throws -> Finished {
+        let outcomes = DisbursementState.allCases.filter(\.hasOutcome).map(\.rawValue)
+        var paidOut: [Int64] = []
+        for try await run in try await connection.send(RunSettlementSQL.payOutIfSettled(runIDs: runIDs, outcomes: outcomes),
+                                                        logger: Database.quiet).decode(Int64.self) { paidOut.append(run) }
+        let completed = try await RunClosing.closeIfReconciled(runIDs: paidOut, on: connection)
+        return Finished(paidOut: paidOut.sorted(), completed: completed)
+    }
+
+    /// The runs a step paid out, and those of them whose month closed with it.
+    public struct Finished: Sendable, Hashable {
+        public var paidOut: [Int64]
+        public var completed: [Int64]
+
+        /// " Run 4 is paid out: …", or "" when no run was.
+        public var sentence: String {
+            let open = paidOut.filter { !completed.contains($0) }
+            var text = ""
+            if !completed.isEmpty {
+                text += " Run\(completed.count == 1 ? "" : "s") \(completed.map(String.init).joined(separator: ", ")) "
+                    + "\(completed.count == 1 ? "is" : "are") completed: every disbursement has its outcome and none went by bank."
+            }
+            if !open.isEmpty {
+                text += " Run\(open.count == 1 ? "" : "s") \(open.map(String.init).joined(separator: ", ")) \(open.count == 1 ? "is" : "are") paid out: "
+                    + "every disbursement has its outcome; the month closes on the bank's statements (`chitra statements report`)."
+            }
+            return text
+        }
     }
 }
 
@@ -63,14 +86,11 @@ enum RunSettlementSQL {
         """
     }
 
-    static func completeIfSettled(runIDs: [Int64], terminal: [String]) -> PostgresQuery {
+    static func payOutIfSettled(runIDs: [Int64], outcomes: [String]) -> PostgresQuery {
         """
-        UPDATE runs SET state = 'completed', updated_at = now(),
-            reconciliation = (SELECT jsonb_object_agg(state, jsonb_build_object('count', n, 'amount_vnd', total))
-                              FROM (SELECT state, count(*) AS n, sum(amount_vnd) AS total FROM disbursements
-                                    WHERE run_id = runs.id GROUP BY state) s)
+        UPDATE runs SET state = 'paid_out', paid_out_at = now(), updated_at = now()
         WHERE id = ANY(\(runIDs)::int8[]) AND state = 'approved'
-          AND NOT EXISTS (SELECT 1 FROM disbursements d WHERE d.run_id = runs.id AND d.state <> ALL(\(terminal)::text[]))
+          AND NOT EXISTS (SELECT 1 FROM disbursements d WHERE d.run_id = runs.id AND d.state <> ALL(\(outcomes)::text[]))
         RETURNING id
         """
     }

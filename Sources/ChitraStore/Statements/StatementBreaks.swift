@@ -22,6 +22,8 @@ public enum StatementBreaks {
         public var note: String?
         /// The bank's answer to its recall: accepted, or refused with its reason.
         public var recall: String?
+        /// On closing: the runs whose month closed with it (`RunClosing`).
+        public var completedRuns: [Int64]?
 
         init(_ row: StatementBreakSQL.Row) {
             let (id, unit, account, kind, state, entry, e2e, expected, actual, detail, day, by, note, recall) = row
@@ -44,7 +46,7 @@ public enum StatementBreaks {
 
         enum CodingKeys: String, CodingKey {
             case id, unit, account, kind, state, entry, endToEndID = "end_to_end_id", expectedVND = "expected_vnd", actualVND = "actual_vnd"
-            case detail, statementDay = "statement_day", handledBy = "handled_by", note, recall
+            case detail, statementDay = "statement_day", handledBy = "handled_by", note, recall, completedRuns = "completed_runs"
         }
     }
 
@@ -90,7 +92,9 @@ public enum StatementBreaks {
             try await AuditLog.append(AuditEntry(by: identity, .handleBreaks, district: unit, subject: "break \(id)",
                                                  before: ["state": .text(current.rawValue)],
                                                  after: ["state": .text(StatementBreakState.closed.rawValue), "note": .text(note)]), on: connection)
-            return try await one(id: id, on: connection)
+            var closed = try await one(id: id, on: connection)
+            closed.completedRuns = try await RunClosing.closeIfReconciled(unit: unit, on: connection)
+            return closed
         }
     }
 }

@@ -44,6 +44,8 @@ public enum StatementImport {
         /// Statement numbers missing in an account's sequence, by account (masked).
         public var gaps: [String: [Int]] = [:]
         public var units: [String] = []
+        /// Runs whose month these statements closed (`RunClosing`).
+        public var completedRuns: [Int64] = []
 
         public var breaksOpened: Int { breaks.values.reduce(0, +) }
 
@@ -59,6 +61,10 @@ public enum StatementImport {
                 + (breaks["duplicate"].map { "; the \($0) duplicate\($0 == 1 ? " is" : "s are") being recalled" } ?? "") + ")."
             for (account, missing) in gaps.sorted(by: { $0.key < $1.key }) where !missing.isEmpty {
                 text += " Statements missing for account \(account): \(missing.map(String.init).joined(separator: ", "))."
+            }
+            if !completedRuns.isEmpty {
+                text += " The month of run\(completedRuns.count == 1 ? "" : "s") \(completedRuns.map(String.init).joined(separator: ", ")) closed: "
+                    + "every transfer settled or returned, no break open."
             }
             return text
         }
@@ -80,6 +86,7 @@ public enum StatementImport {
             try await take(statement, format: format, sha256: sha256, fileName: fileName, by: identity.name, on: connection, into: &outcome)
         }
         for unit in outcome.units {
+            outcome.completedRuns += try await RunClosing.closeIfReconciled(unit: unit, on: connection)
             try await AuditLog.append(AuditEntry(by: identity, .importStatements, district: unit, subject: fileName,
                                                  after: ["statements": .number(Int64(outcome.statements)), "entries": .number(Int64(outcome.entries)),
                                                          "settled": .number(Int64(outcome.settled)), "returned": .number(Int64(outcome.returned)),

@@ -67,7 +67,7 @@ public struct FinanceScope: Sendable, Hashable, CustomStringConvertible {
         guard rail != .cash else { throw Refusal.cashRail }
         for try await (id, state) in try await connection.send(FinanceSQL.run(district: district, period: period), logger: Database.quiet)
             .decode((Int64, String).self) {
-            guard state == RunState.approved.rawValue || state == RunState.completed.rawValue else {
+            guard RunState(rawValue: state)?.isApproved ?? false else {
                 throw Refusal.notApproved(district: district, period: period, state: state)
             }
             return id

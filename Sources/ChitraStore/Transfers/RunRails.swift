@@ -67,10 +67,12 @@ public enum RunRails {
         }
     }
 
-    /// Completes the run if every disbursement is terminal (with its reconciliation).
-    public static func completeIfSettled(runID: Int64, database: Database) async throws -> Bool {
-        try await database.transaction("complete run \(runID) if settled") { connection in
-            try await !RunSettlement.completeIfSettled(runIDs: [runID], on: connection).isEmpty
+    /// Pays the run out if every disbursement has its outcome, and completes it if its month
+    /// closes at once (no transfer by bank); nil when it is still paying.
+    public static func completeIfSettled(runID: Int64, database: Database) async throws -> RunState? {
+        try await database.transaction("pay out run \(runID) if settled") { connection in
+            let finished = try await RunSettlement.completeIfSettled(runIDs: [runID], on: connection)
+            return finished.completed.contains(runID) ? .completed : finished.paidOut.contains(runID) ? .paidOut : nil
         }
     }
 

@@ -54,8 +54,9 @@ public struct SubmitHandler: JobHandler {
         }
 
         // Nothing left on the rails: the run completes once the post office has confirmed its cash.
-        if !motion.isMoving, try await RunRails.completeIfSettled(runID: args.runID, database: context.database) {
-            logger.info("run completed: every disbursement settled")
+        if !motion.isMoving, let state = try await RunRails.completeIfSettled(runID: args.runID, database: context.database) {
+            logger.info(state == .completed ? "run completed: every disbursement has its outcome, nothing to settle on a statement"
+                                            : "run paid out: every disbursement has its outcome; the month closes on the bank's statements")
             try await context.withCompletingTransaction { _ in }
             return
         }

@@ -46,13 +46,15 @@ struct PayoutBenchmark {
         var date = ISO8601DateFormatter().string(from: Date())
 
         /// The month closed against the paying accounts' statements (camt.053), once every run
-        /// completed: one `statements.fetch` job a unit and day, run by the workers.
+        /// was paid out: one `statements.fetch` job a unit and day, run by the workers.
         struct Reconciliation: Codable {
             var statements = 0
             var entries = 0
             var settled = 0
             var breaks = 0
             var seconds = 0.0
+            /// Runs the statements completed (their months closed).
+            var monthsClosed = 0
         }
 
         /// The first five statements, one short line each.
@@ -67,13 +69,13 @@ struct PayoutBenchmark {
             let states = statistics.byState.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             return """
                 Payout benchmark, \(date), \(machine), PostgreSQL local with synchronous_commit on, simulator with faults \(faults), no dedup
-                \(disbursements) disbursements (\(transfers) by bank or wallet) all terminal \(String(format: "%.1f", secondsToAllTerminal)) s after approval = \(String(format: "%.0f", rate)) disbursements/s, \(workers) worker process(es) × \(concurrency), batches of \(batchSize)
+                \(disbursements) disbursements (\(transfers) by bank or wallet) all with their outcome (every run paid out) \(String(format: "%.1f", secondsToAllTerminal)) s after approval = \(String(format: "%.0f", rate)) disbursements/s, \(workers) worker process(es) × \(concurrency), batches of \(batchSize)
                   where the time goes: rails settle \(String(format: "%.1f", railsSeconds)) s (\(statistics.batches) batches, \(statistics.resentTransfers) transfers sent more than once; meanwhile the post office confirms the cash lists of the approval in \(String(format: "%.1f", firstListsSeconds)) s), failed to cash \(String(format: "%.1f", fallbackSeconds)) s, post office confirmations of the rest \(String(format: "%.1f", cashSeconds)) s, runs completed \(String(format: "%.1f", completionSeconds)) s
                   before the clock: computing \(beneficiaries) beneficiaries \(String(format: "%.1f", computeSeconds)) s
                   end states: \(states); \(statistics.fallbacks) fallen back to cash
                   the batches answered last (from the first batch made): \(statistics.lastAnswered.map { "\n    " + $0 }.joined())
                   ledger: \(credits) credits, \(creditedTwice) transfers credited more than once
-                  statements: \(reconciliation.entries) entries in \(reconciliation.statements) camt.053 statements fetched from the gateway, read and reconciled by the workers in \(String(format: "%.1f", reconciliation.seconds)) s: \(reconciliation.settled) transfers settled, \(reconciliation.breaks) breaks
+                  statements: \(reconciliation.entries) entries in \(reconciliation.statements) camt.053 statements fetched from the gateway, read and reconciled by the workers in \(String(format: "%.1f", reconciliation.seconds)) s: \(reconciliation.settled) transfers settled, \(reconciliation.breaks) breaks, \(reconciliation.monthsClosed) months closed
                   the database's time after approval, by statement (pg_stat_statements): \(statementsText)
                 """
         }
@@ -143,13 +145,17 @@ struct PayoutBenchmark {
                 _ = try await month.confirmCash(folder: folder, paidOn: "2026-06-10", notFound: notFound)
                 let cashDone = clock.now
                 try await waitFor {
-                    try await RunStatus.list(period: period, districts: nil, database: database).allSatisfy { $0.state == .completed }
+                    try await RunStatus.list(period: period, districts: nil, database: database).allSatisfy { $0.state == .paidOut || $0.state == .completed }
                 }
                 let end = clock.now
                 let statements = try await Database.withRunning(owner, scope: .owner, logger: BenchmarkProvince.logger) {
                     try await StatementStatistics.top($0, limit: 20)
                 }
-                let reconciliation = try await reconcile(districts, from: firstDay, simulator: simulator, people: people, database: database)
+                let taken = try await month.takeStatements(from: firstDay, simulator: simulator)
+                let reconciliation = Result.Reconciliation(statements: taken.statements, entries: taken.entries, settled: taken.settled,
+                                                           breaks: taken.breaks, seconds: taken.seconds, monthsClosed: taken.monthsClosed)
+                print("  … statements: \(taken.entries) entries reconciled in \(String(format: "%.1f", taken.seconds)) s; \(taken.monthsClosed) of \(districts.count) months closed")
+                for sentence in try await month.openMonths() { print("  … " + sentence) }
                 for process in processes { process.signal(SIGTERM) }
                 for process in processes { await process.waitForExit() }
                 let statistics = try await PayoutStatistics.read(database)
@@ -169,40 +175,6 @@ struct PayoutBenchmark {
                 throw error
             }
         }
-    }
-
-    /// Each unit's paying account statements of the days the month was paid, once those days have
-    /// ended (the simulator's calendar moved a day ahead): a `statements.fetch` job a unit and day,
-    /// as finance asks for them, fetched, read and taken in by the workers; timed until every one
-    /// is in.
-    private func reconcile(_ districts: [String], from firstDay: Day, simulator: BankSimulatorProcess, people: ProvincePeople,
-                           database: Database) async throws -> Result.Reconciliation {
-        let clock = ContinuousClock()
-        let lastDay = VietnamTime.today()
-        try await simulator.exchange(.PUT, "/calendar", body: #"{"days_ahead": 1}"#)
-        let bankToday = Day(daysSince2000: lastDay.daysSince2000 + 1)
-        let days = (firstDay.daysSince2000...lastDay.daysSince2000).map { Day(daysSince2000: $0) }
-        let start = clock.now
-        for district in districts {
-            for day in days {
-                _ = try await StatementJobs.requestFetch(unit: district, day: day, daily: false, today: bankToday, by: people.finance, database: database)
-            }
-        }
-        let queue = JobQueue(database: database)
-        try await waitFor {
-            let failed = try await queue.list(.init(kind: StatementJobs.fetchKind.rawValue, state: .discarded, limit: 1))
-            if let job = failed.first { throw StatementJobFailed(description: "statement job \(job.id) failed: \(job.lastError ?? "")") }
-            return try await StatementRecords.list(database: database).count == districts.count * days.count
-        }
-        var result = Result.Reconciliation(seconds: (clock.now - start).seconds)
-        for record in try await StatementRecords.list(database: database) {
-            result.statements += 1
-            result.entries += record.entries
-            result.settled += record.outcomes["settled", default: 0]
-            result.breaks += record.outcomes["break", default: 0]
-        }
-        print("  … statements: \(result.entries) entries reconciled in \(String(format: "%.1f", result.seconds)) s")
-        return result
     }
 
     /// One line of what is still on the rails, every few seconds: read from the runs' disbursements
@@ -235,9 +207,4 @@ struct PayoutBenchmark {
             }
         }
     }
-}
-
-/// A statement the workers could not take in: the benchmark stops, saying why.
-struct StatementJobFailed: Error, CustomStringConvertible {
-    var description: String
 }

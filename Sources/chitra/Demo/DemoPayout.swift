@@ -6,7 +6,8 @@ import Foundation
 
 /// The demo's month, step by step, with worker processes and the bank simulator: computed,
 /// approved by finance (not by the operator who triggered it), paid, failed transfers to cash,
-/// the post office's confirmations, every run completed, and the province's report.
+/// the post office's confirmations, every run paid out, the bank's statements taken in and every
+/// month closed on them, and the province's report.
 final class DemoPayout: Sendable {
     let database: Database
     let url: DatabaseURL
@@ -50,8 +51,10 @@ final class DemoPayout: Sendable {
     func run() async throws -> ProvinceReport {
         try await compute()
         try await approve()
+        let firstDay = VietnamTime.today()
         try await pay()
         try await cash()
+        try await statements(from: firstDay)
         let report = try await MonthlyReports.make(period: period, database: database)
         try await show(report)
         return report
@@ -110,8 +113,19 @@ final class DemoPayout: Sendable {
         // The post office finds almost everyone; a few are not found (returned: owed again next month).
         let (paid, notFound) = try await month.confirmCash(folder: folder, paidOn: "\(period)-12") { $0.hasSuffix("7") && $0.dropLast().hasSuffix("3") }
         print("• the post office's confirmations recorded: \(VietnameseNumber.grouped(paid)) paid in cash (at home for the sick and the very old), \(VietnameseNumber.grouped(notFound)) not found")
-        try await waitFor { try await RunStatus.list(period: self.period, districts: nil, database: self.database).allSatisfy { $0.state == .completed } }
-        print("• every run completed; their reports are frozen")
+        try await waitFor {
+            try await RunStatus.list(period: self.period, districts: nil, database: self.database).allSatisfy { $0.state == .paidOut || $0.state == .completed }
+        }
+        print("• every run paid out: each disbursement has its outcome; the months close on the bank's statements")
+    }
+
+    private func statements(from firstDay: Day) async throws {
+        let taken = try await month.takeStatements(from: firstDay, simulator: simulator)
+        print("• \(people.finance.name) fetched the paying accounts' statements (camt.053) through the workers: \(taken.statements) statements, "
+            + "\(VietnameseNumber.grouped(taken.entries)) entries, \(VietnameseNumber.grouped(taken.settled)) transfers settled, \(taken.breaks) breaks")
+        let open = try await month.openMonths()
+        guard open.isEmpty else { throw DemoFailure(text: open.joined(separator: " ")) }
+        print("• every month closed on the statements; the runs are completed and their reports frozen")
     }
 
     private func show(_ report: ProvinceReport) async throws {

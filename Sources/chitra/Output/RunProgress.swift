@@ -10,7 +10,7 @@ enum RunProgress {
     /// How long jobs may wait unclaimed before `--wait` says that no worker runs. Two minutes: a
     /// busy worker claims a district's jobs within seconds; a restart takes less than that.
     static let defaultStallSeconds = 120
-    static let done: Set<RunState> = [.computed, .completed, .failed, .cancelled]
+    static let done: Set<RunState> = [.computed, .paidOut, .completed, .failed, .cancelled]
 
     static func follow(stallSeconds: Int = defaultStallSeconds, read: () async throws -> RunProgressSnapshot) async throws -> Int {
         let interactive = isatty(STDOUT_FILENO) != 0

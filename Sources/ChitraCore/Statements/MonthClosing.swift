@@ -1,0 +1,69 @@
+/// When a paid-out run's month closes: finance closes a month on the paying account's statements,
+/// not on the bank's status reports. A run whose every disbursement has its outcome is `paidOut`;
+/// it becomes `completed` when nothing below stands in the way. A month with no transfer by bank
+/// has nothing on a statement and closes at once.
+public enum MonthClosing {
+    /// What the store knows of a paid-out run and its unit's statements.
+    public struct Facts: Sendable, Hashable {
+        /// The run's disbursements on the bank rail.
+        public var bankTransfers: Int
+        /// Those still `paid`: accepted by the bank, not yet debited (or returned) on a statement.
+        public var notDebited: Int
+        /// Breaks of the unit's statements not closed (open, or a duplicate being recalled).
+        public var openBreaks: Int
+        /// Statement numbers missing in the unit's accounts' sequences.
+        public var missingStatements: Int
+        /// The day (in Vietnam) the run got its last outcome: the post office's deadline passed,
+        /// its cash closed.
+        public var paidOutOn: Day
+        /// The latest statement taken in for the unit, if any.
+        public var lastStatementDay: Day?
+
+        public init(bankTransfers: Int, notDebited: Int, openBreaks: Int, missingStatements: Int, paidOutOn: Day, lastStatementDay: Day?) {
+            self.bankTransfers = bankTransfers
+            self.notDebited = notDebited
+            self.openBreaks = openBreaks
+            self.missingStatements = missingStatements
+            self.paidOutOn = paidOutOn
+            self.lastStatementDay = lastStatementDay
+        }
+    }
+
+    /// What keeps a month open.
+    public enum Obstacle: Sendable, Hashable, CustomStringConvertible {
+        /// Transfers the bank accepted that no statement has debited yet.
+        case notDebited(Int)
+        /// Breaks finance has still to work.
+        case openBreaks(Int)
+        /// Statements missing in the sequence.
+        case missingStatements(Int)
+        /// No statement yet of the day the run was paid out, or of any later day.
+        case statementsBefore(Day)
+
+        public var description: String {
+            switch self {
+            case .notDebited(let n): "\(n) transfer\(n == 1 ? "" : "s") accepted by the bank but not yet debited on a statement"
+            case .openBreaks(let n): "\(n) break\(n == 1 ? "" : "s") not closed"
+            case .missingStatements(let n): "\(n) statement\(n == 1 ? "" : "s") missing in the sequence"
+            case .statementsBefore(let day): "no statement yet of \(day) or later"
+            }
+        }
+    }
+
+    /// What keeps the month of `facts` open; none: it closes.
+    public static func obstacles(_ facts: Facts) -> [Obstacle] {
+        guard facts.bankTransfers > 0 else { return [] }
+        var obstacles: [Obstacle] = []
+        if facts.notDebited > 0 { obstacles.append(.notDebited(facts.notDebited)) }
+        if facts.openBreaks > 0 { obstacles.append(.openBreaks(facts.openBreaks)) }
+        if facts.missingStatements > 0 { obstacles.append(.missingStatements(facts.missingStatements)) }
+        if facts.lastStatementDay.map({ $0 < facts.paidOutOn }) ?? true { obstacles.append(.statementsBefore(facts.paidOutOn)) }
+        return obstacles
+    }
+
+    /// One sentence: why the month of `unit` is still open, or that it closed.
+    public static func sentence(unit: String, period: Period, _ obstacles: [Obstacle]) -> String {
+        guard !obstacles.isEmpty else { return "The month \(period) of unit \(unit) is closed against the bank's statements." }
+        return "The month \(period) of unit \(unit) is paid out and stays open: " + obstacles.map(\.description).joined(separator: "; ") + "."
+    }
+}
