@@ -1,11 +1,12 @@
 /// When a paid-out run's month closes: finance closes a month on the paying account's statements,
 /// not on the bank's status reports. A run whose every disbursement has its outcome is `paidOut`;
-/// it becomes `completed` when nothing below stands in the way. A month with no transfer by bank
-/// has nothing on a statement and closes at once.
+/// it becomes `completed` when nothing below stands in the way. A month of which the bank accepted
+/// no transfer (none by bank, or every one rejected and paid in cash) has nothing on a statement
+/// and closes at once.
 public enum MonthClosing {
     /// What the store knows of a paid-out run and its unit's statements.
     public struct Facts: Sendable, Hashable {
-        /// The run's disbursements on the bank rail.
+        /// The run's transfers the bank accepted (paid, settled, or returned on a statement).
         public var bankTransfers: Int
         /// Those still `paid`: accepted by the bank, not yet debited (or returned) on a statement.
         public var notDebited: Int

@@ -2,7 +2,8 @@
 -- bank's status reports alone; now it is `paid_out`, and becomes `completed` only when the paying
 -- account's statements close it: every transfer the bank accepted debited (settled) or come back
 -- (returned), the statements in without a gap up to the day it was paid out, and no break open.
--- A month with no transfer by bank closes at once. Its reconciliation and report are frozen then.
+-- A month of which the bank accepted no transfer closes at once. Its reconciliation and report are
+-- frozen then.
 ALTER TYPE run_state ADD VALUE 'paid_out' BEFORE 'completed';
 
 -- The day its last outcome came in (the cash closed after the post office's deadline): the

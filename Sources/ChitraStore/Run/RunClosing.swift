@@ -79,11 +79,15 @@ enum RunClosingSQL {
     }
 
     /// A paid-out run's facts but its transfers not yet debited: run, the day it was paid out (in
-    /// Vietnam), whether it has a transfer by bank, open breaks, statements missing, last statement.
+    /// Vietnam), whether the bank accepted a transfer of it, open breaks, statements missing, last
+    /// statement.
     private static func facts(where condition: String) -> String {
         """
         SELECT r.id, to_char((r.paid_out_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, 'YYYY-MM-DD'),
-               (SELECT count(*) FROM (SELECT 1 FROM disbursements d WHERE d.run_id = r.id AND d.rail = 'bank' LIMIT 1) b),
+               (SELECT count(*) FROM (SELECT 1 FROM disbursements d WHERE d.run_id = r.id AND d.rail = 'bank'
+                                        AND (d.state IN ('paid', 'settled') OR d.state = 'returned' AND EXISTS (
+                                             SELECT 1 FROM statement_entries e WHERE e.end_to_end_id = d.end_to_end_id AND e.unit_code = r.unit_code))
+                                      LIMIT 1) b),
                (SELECT count(*) FROM statement_breaks b WHERE b.unit_code = r.unit_code AND b.state <> 'closed'),
                (SELECT coalesce(sum(missing), 0)::int8 FROM (
                     SELECT max(sequence_number) - min(sequence_number) + 1 - count(*) AS missing

@@ -65,7 +65,7 @@ public struct RunSettlement: Sendable, Hashable, Codable {
             var text = ""
             if !completed.isEmpty {
                 text += " Run\(completed.count == 1 ? "" : "s") \(completed.map(String.init).joined(separator: ", ")) "
-                    + "\(completed.count == 1 ? "is" : "are") completed: every disbursement has its outcome and none went by bank."
+                    + "\(completed.count == 1 ? "is" : "are") completed: every disbursement has its outcome, none on a bank statement."
             }
             if !open.isEmpty {
                 text += " Run\(open.count == 1 ? "" : "s") \(open.map(String.init).joined(separator: ", ")) \(open.count == 1 ? "is" : "are") paid out: "

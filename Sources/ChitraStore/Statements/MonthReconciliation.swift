@@ -28,17 +28,34 @@ public struct MonthReconciliation: Sendable, Hashable, Codable {
     /// The account's last statement taken in: its day and closing balance.
     public var lastStatementDay: String?
     public var closingVND: Int64?
+    /// The month closed on the statements (its run completed).
+    public var closed = false
+    /// One sentence: closed, what keeps it open, or that it is not yet paid out.
+    public var closing = ""
 
     enum CodingKeys: String, CodingKey {
         case unit, period, paidByChitra = "paid_by_chitra", debited, settled, notYetDebited = "not_yet_debited", returnsByReason = "returns_by_reason"
         case duplicates, recovered, breaksOpen = "breaks_open", breaksClosed = "breaks_closed", lastStatementDay = "last_statement_day"
-        case closingVND = "closing_vnd"
+        case closingVND = "closing_vnd", closed, closing
     }
 
     /// Paid per Chitra less what came back is what the statements debited and kept.
     public var balances: Bool { debited.amountVND - returnsByReason.values.reduce(0) { $0 + $1.amountVND } == settled.amountVND }
 
     public static func of(unit: String, period: Period, database: Database) async throws -> MonthReconciliation {
+        var month = try await figures(unit: unit, period: period, database: database)
+        let state = try await RunStatus.list(period: period, districts: [unit], database: database).first?.state
+        month.closed = state == .completed
+        if let obstacles = try await RunClosing.obstacles(unit: unit, period: period, database: database) {
+            month.closing = MonthClosing.sentence(unit: unit, period: period, obstacles)
+        } else {
+            month.closing = state == .completed ? MonthClosing.sentence(unit: unit, period: period, [])
+                : "The month \(period) of unit \(unit) is not paid out yet (its run is \(state?.rawValue ?? "not triggered")): it closes on the statements once every payment has its outcome."
+        }
+        return month
+    }
+
+    private static func figures(unit: String, period: Period, database: Database) async throws -> MonthReconciliation {
         try await database.transaction("reconcile \(unit) \(period)") { connection in
             var result = MonthReconciliation(unit: unit, period: period.description, paidByChitra: .zero, debited: .zero, settled: .zero,
                                              notYetDebited: .zero, returnsByReason: [:], duplicates: .zero, recovered: .zero, breaksOpen: [:],

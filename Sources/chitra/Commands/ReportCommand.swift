@@ -51,7 +51,16 @@ struct ReportCommand: AsyncParsableCommand {
         }
         let text: String
         switch format {
-        case .table: text = ReportTable.render(report)
+        case .table:
+            // Each unit's month against its paying account's statements, after the table.
+            var months: [MonthReconciliation] = []
+            for unit in report.districts.map(\.district) {
+                months.append(try await ClientFailure.exiting {
+                    try await client.get("/runs/\(unit)/\(period)/reconciliation", as: MonthReconciliation.self)
+                })
+            }
+            let paidByBank = months.filter { $0.paidByChitra.count > 0 || $0.lastStatementDay != nil }
+            text = ReportTable.render(report) + MonthReconciliationText.section(paidByBank).map { $0 + "\n" }.joined()
         case .csv: text = ReportCSV.render(report)
         case .json:
             let encoder = JSONEncoder()

@@ -108,21 +108,7 @@ struct StatementsCommand: AsyncParsableCommand {
                 try await server.client().get("/runs/\(unit)/\(period)/reconciliation", as: MonthReconciliation.self)
             }
             if json { return print(try jsonText(month)) }
-            func cell(_ value: CountAmount) -> String { "\(VietnameseNumber.grouped(value.count)) · \(Money(dong: value.amountVND))" }
-            var lines = ["\(PayoutUnitCode.named(unit)), \(period), against the paying account's statements:",
-                         "  paid by bank (the bank's acceptance)   \(cell(month.paidByChitra))",
-                         "  debited on the statements              \(cell(month.debited))",
-                         "  settled (debited, not come back)       \(cell(month.settled))",
-                         "  not yet debited                        \(cell(month.notYetDebited))"]
-            for (reason, value) in month.returnsByReason.sorted(by: { $0.key < $1.key }) {
-                lines.append("  came back after acceptance, \(reason)       \(cell(value))")
-            }
-            lines.append("  second debits \(cell(month.duplicates)), recovered \(cell(month.recovered))")
-            let open = month.breaksOpen.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-            lines.append("  breaks: \(open.isEmpty ? "none open" : open + " open"), \(month.breaksClosed) closed")
-            lines.append(month.lastStatementDay.map { "  last statement \($0), closing balance \(Money(dong: month.closingVND ?? 0))" } ?? "  no statement taken in yet")
-            lines.append(month.balances ? "  debited − came back = settled, to the đồng." : "  debited − came back ≠ settled: debits still wait for the bank's answer, or a break is open.")
-            print(lines.joined(separator: "\n"))
+            print(MonthReconciliationText.lines(month).joined(separator: "\n"))
         }
     }
 

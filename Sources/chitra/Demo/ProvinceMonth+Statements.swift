@@ -13,6 +13,8 @@ extension ProvinceMonth {
         var seconds = 0.0
         /// Runs of the month completed once the statements were in.
         var monthsClosed = 0
+        /// Unit-days the bank had no statement of (nothing on the account yet).
+        var daysWithoutStatement = 0
     }
 
     /// Each unit's paying account statements of the days the month was paid, once those days have
@@ -26,23 +28,35 @@ extension ProvinceMonth {
         let bankToday = Day(daysSince2000: lastDay.daysSince2000 + 1)
         let days = (firstDay.daysSince2000...lastDay.daysSince2000).map { Day(daysSince2000: $0) }
         let start = clock.now
+        var asked: [Int64] = []
         for district in districts {
             for day in days {
-                _ = try await StatementJobs.requestFetch(unit: district, day: day, daily: false, today: bankToday, by: people.finance, database: database)
+                asked.append(try await StatementJobs.requestFetch(unit: district, day: day, daily: false, today: bankToday, by: people.finance,
+                                                                  database: database).id)
             }
         }
+        // Every day asked is taken in, or the bank has no statement of it (no entry on the account
+        // yet: a unit the bank paid nothing for, or a day before its first transfer).
         let queue = JobQueue(database: database)
-        let units = Set(districts), asked = Set(days.map(\.description))
-        @Sendable func taken() async throws -> [StatementRecords.Record] {
-            try await StatementRecords.list(limit: 100_000, database: database).filter { units.contains($0.unit) && asked.contains($0.day) }
-        }
+        let ids = Set(asked)
+        var noStatement = 0
         while true {
-            let failed = try await queue.list(.init(kind: StatementJobs.fetchKind.rawValue, state: .discarded, limit: 1))
-            if let job = failed.first { throw StatementJobFailed(description: "statement job \(job.id) failed: \(job.lastError ?? "")") }
-            if try await taken().count == districts.count * days.count { break }
+            let jobs = try await queue.list(.init(kind: StatementJobs.fetchKind.rawValue, limit: 100_000)).filter { ids.contains($0.id) }
+            if let job = jobs.first(where: { $0.state == .discarded }) {
+                throw StatementJobFailed(description: "statement job \(job.id) failed: \(job.lastError ?? "")")
+            }
+            let none = jobs.filter { $0.state == .retryable && ($0.lastError ?? "").contains("has no statement") }
+            if jobs.count == ids.count, jobs.filter({ $0.state == .completed }).count + none.count == jobs.count {
+                noStatement = none.count
+                break
+            }
             try await Task.sleep(for: .seconds(1))
         }
-        var result = StatementsTaken(seconds: (clock.now - start).seconds)
+        let units = Set(districts), dayTexts = Set(days.map(\.description))
+        @Sendable func taken() async throws -> [StatementRecords.Record] {
+            try await StatementRecords.list(limit: 100_000, database: database).filter { units.contains($0.unit) && dayTexts.contains($0.day) }
+        }
+        var result = StatementsTaken(seconds: (clock.now - start).seconds, daysWithoutStatement: noStatement)
         for record in try await taken() {
             result.statements += 1
             result.entries += record.entries
