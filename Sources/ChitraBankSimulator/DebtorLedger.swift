@@ -75,6 +75,18 @@ struct DebtorLedger {
     /// The bank keeping `account` (its BIN), if any.
     func institution(of account: String) -> String? { accounts[account]?.institution }
 
+    /// The account's notification (camt.054) of the entries booked on `day` so far (nil: no such
+    /// account, or none that day). Its id names how many entries it carries: asked again with
+    /// nothing new, it is the same notification.
+    func notification(_ account: String, on day: Day, createdAt: String) -> BankStatement? {
+        guard let known = accounts[account] else { return nil }
+        let entries = known.entries.filter { $0.bookingDay == day }
+        guard !entries.isEmpty else { return nil }
+        let id = "NTF-\(account)-\(day)-\(entries.count)"
+        return BankStatement(kind: .notification, messageID: id, statementID: id, sequenceNumber: 0, createdAt: createdAt, account: account,
+                             institution: known.institution, day: day, openingVND: 0, entries: entries)
+    }
+
     /// The account's statement of `day` (nil: no such account, or a day before its first entry).
     /// Its number in the sequence counts the days from the account's first entry, so each day has
     /// one number, whenever it is asked.

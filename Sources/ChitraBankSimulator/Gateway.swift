@@ -210,6 +210,13 @@ actor Gateway {
                                   rejection: refusal)
     }
 
+    /// The debtor account's entries of a day so far (today's, or a day before), as an intraday
+    /// notification; nil for a day to come or without entries.
+    func notification(_ account: String, on day: Day) -> BankStatement? {
+        guard day <= today() else { return nil }
+        return accounts.notification(account, on: day, createdAt: ISOTime.vietnam(Date()))
+    }
+
     /// The debtor account's statement of a day that has ended (before the simulator's today), or nil.
     func statement(_ account: String, on day: Day) -> BankStatement? {
         guard day < today() else { return nil }

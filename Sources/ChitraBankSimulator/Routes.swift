@@ -22,6 +22,9 @@ struct Routes: Sendable {
         router.get("/bank/statements/:account") { request, context in
             try await self.statement(context.parameters.require("account"), day: request.uri.queryParameters.get("date"))
         }
+        router.get("/bank/notifications/:account") { request, context in
+            try await self.notification(context.parameters.require("account"), day: request.uri.queryParameters.get("date"))
+        }
         router.post("/bank/recalls") { request, _ in try await self.recall(request) }
         router.put("/calendar") { request, _ in try await self.moveCalendar(request) }
         router.get("/wallet/:provider/batches/:id") { _, context in
@@ -60,13 +63,25 @@ struct Routes: Sendable {
 
     /// The debtor account's end-of-day statement (camt.053.001.08) of a day that has ended.
     func statement(_ account: String, day text: String?) async throws -> Response {
-        guard let text, let day = Day(text) else { return Self.text(.badRequest, "Ask for a day: ?date=YYYY-MM-DD.\n") }
-        guard let statement = await gateway.statement(account, on: day) else {
-            return Self.text(.notFound, "No statement of account \(account) for \(day): no such account, or the day has not ended.\n")
+        try await accountDocument(day: text, missing: { "No statement of account \(account) for \($0): no such account, or the day has not ended.\n" }) {
+            await self.gateway.statement(account, on: $0).map(Camt053Writer.document)
         }
+    }
+
+    /// `GET /bank/notifications/{account}?date=`: the day's entries so far as a camt.054.
+    func notification(_ account: String, day text: String?) async throws -> Response {
+        try await accountDocument(day: text, missing: { "No entries of account \(account) on \($0) yet.\n" }) {
+            await self.gateway.notification(account, on: $0).map(Camt054Writer.document)
+        }
+    }
+
+    /// A document of an account's day (`?date=`), or why there is none.
+    private func accountDocument(day text: String?, missing: (Day) -> String, _ document: (Day) async -> String?) async throws -> Response {
+        guard let text, let day = Day(text) else { return Self.text(.badRequest, "Ask for a day: ?date=YYYY-MM-DD.\n") }
+        guard let document = await document(day) else { return Self.text(.notFound, missing(day)) }
         var headers = HTTPFields()
         headers[.contentType] = "application/xml"
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: Camt053Writer.document(statement))))
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: document)))
     }
 
     /// `POST /bank/recalls`: a recall of a debit (the EndToEndId, the entry's reference, the reason),

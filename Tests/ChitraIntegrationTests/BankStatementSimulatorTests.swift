@@ -111,6 +111,34 @@ struct BankStatementSimulatorTests {
         }
     }
 
+    @Test("the day's entries so far come as a camt.054 notification, valid against the schema: the same one while nothing is new, read as the statement's entries")
+    func intradayNotification() async throws {
+        try await BankSimulatorProcess.with(["--faults", "none", "--seed", "5"]) { simulator in
+            try await simulator.setFaults(#"{"charge_vnd": 1100}"#)
+            let today = VietnamTime.today()
+            #expect(try await simulator.notification(account: Self.debtor.account, day: today) == nil, "no entry yet")
+            try await Self.send(Self.transfers(1...5), file: "F1", to: simulator)
+            let first = try #require(try await simulator.notification(account: Self.debtor.account, day: today))
+            let verdict = try await ISO20022Validator.validate(String(decoding: first, as: UTF8.self))
+            #expect(verdict.valid, "\(verdict.output)")
+            #expect(try await simulator.notification(account: Self.debtor.account, day: today) == first, "asked again with nothing new: the same")
+            let (format, read) = try StatementFile.read(first)
+            let notification = try #require(read.first)
+            #expect(format == "camt.054" && read.count == 1 && notification.kind == .notification && notification.day == today)
+            #expect(notification.entries.filter { $0.code == .transferSent }.count == 5 && notification.entries.filter { $0.code == .charge }.count == 1)
+
+            // Another file: a new notification, carrying the day's entries again with the new ones.
+            try await Self.send(Self.transfers(6...7), file: "F2", to: simulator)
+            let second = try StatementFile.read(try #require(try await simulator.notification(account: Self.debtor.account, day: today))).statements[0]
+            #expect(second.statementID != notification.statementID && second.entries.count == notification.entries.count + 3)
+            #expect(Set(notification.entries.map(\.servicerReference)).isSubset(of: Set(second.entries.map(\.servicerReference))))
+            // The day's statement, once the day has ended, holds the same entries.
+            try await simulator.exchange(.PUT, "/calendar", body: #"{"days_ahead": 1}"#)
+            let statement = try StatementFile.read(try #require(try await simulator.statements(account: Self.debtor.account, from: today, through: today).first?.file))
+            #expect(statement.statements[0].entries.map(\.servicerReference) == second.entries.map(\.servicerReference))
+        }
+    }
+
     static func amount(of balance: String, in document: String) -> Int64? {
         guard let match = document.firstMatch(of: try! Regex("<Cd>\(balance)</Cd></CdOrPrtry></Tp><Amt Ccy=\"VND\">(\\d+)</Amt><CdtDbtInd>(CRDT|DBIT)</CdtDbtInd>")),
               let amount = Int64(match.output[1].substring ?? "") else { return nil }

@@ -62,6 +62,21 @@ struct Camt053Tests {
         #expect(read == [statement])
     }
 
+    @Test("a camt.054 notification is read back as written: its id, account and entries, no balances; without its id it is refused")
+    func notificationRoundTrip() throws {
+        var notification = Self.statement()
+        notification.kind = .notification
+        notification.statementID = "NTF-1234567890123-2026-07-21-4"
+        notification.sequenceNumber = 0
+        notification.openingVND = 0
+        let document = Camt054Writer.document(notification)
+        #expect(!document.contains("<Bal>") && document.contains("<BkToCstmrDbtCdtNtfctn>"))
+        #expect(try Camt053Reader.read(Data(document.utf8)) == [notification])
+        #expect(throws: Camt053Reader.Failure.missing("Ntfctn/Id (the notification's id)", statement: notification.messageID)) {
+            try Camt053Reader.read(Data(document.replacingOccurrences(of: "<Id>NTF-1234567890123-2026-07-21-4</Id>", with: "").utf8))
+        }
+    }
+
     @Test("a statement that does not add up, of another message, or with an entry without the bank's reference is refused whole")
     func refused() throws {
         let good = Camt053Writer.document(Self.statement())
@@ -69,7 +84,7 @@ struct Camt053Tests {
         #expect(throws: Camt053Reader.Failure.unbalanced(statement: "1234567890123-20260721", opening: 2_000_000, entries: -971_000, closing: 1_029_001)) {
             try Camt053Reader.read(Data(unbalanced.utf8))
         }
-        #expect(throws: Camt053Reader.Failure.notAStatement(namespace: "urn:iso:std:iso:20022:tech:xsd:camt.054.001.08")) {
+        #expect(throws: Camt053Reader.Failure.mismatched(namespace: "urn:iso:std:iso:20022:tech:xsd:camt.054.001.08", message: "BkToCstmrStmt")) {
             try Camt053Reader.read(Data(good.replacingOccurrences(of: "camt.053.001.08", with: "camt.054.001.08").utf8))
         }
         #expect(throws: Camt053Reader.Failure.missing("Ntry/AcctSvcrRef (the bank's reference of an entry)", statement: "1234567890123-20260721")) {

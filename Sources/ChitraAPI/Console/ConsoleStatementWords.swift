@@ -25,10 +25,12 @@ enum ConsoleStatementWords {
 
     static func taken(_ outcome: StatementImport.Outcome, _ language: ConsoleLanguage) -> String {
         guard language == .vi else { return outcome.description }
-        if outcome.entries == 0 && outcome.breaksOpened == 0 && outcome.statementsAlreadyIn == outcome.statements {
+        if outcome.entries == 0 && outcome.breaksOpened == 0 && outcome.statementsAlreadyIn == outcome.statements + outcome.notifications {
             return "Sao kê này đã được nhập trước đó; không có gì thay đổi."
         }
-        var text = "Đã nhập \(outcome.statements) sao kê, \(VietnameseNumber.grouped(outcome.entries)) bút toán mới: "
+        let files = [outcome.statements > 0 ? "\(outcome.statements) sao kê" : nil,
+                     outcome.notifications > 0 ? "\(outcome.notifications) báo có/báo nợ trong ngày" : nil].compactMap { $0 }.joined(separator: " và ")
+        var text = "Đã nhập \(files), \(VietnameseNumber.grouped(outcome.entries)) bút toán mới: "
             + "\(VietnameseNumber.grouped(outcome.settled)) khoản chuyển đã trừ tài khoản, \(VietnameseNumber.grouped(outcome.returned)) khoản bị hoàn lại "
             + "(chi lại vào tháng sau), \(VietnameseNumber.grouped(outcome.waiting)) khoản chờ kết quả của ngân hàng, "
             + "\(VietnameseNumber.grouped(outcome.recovered)) khoản trừ trùng đã được hoàn, \(VietnameseNumber.grouped(outcome.charges)) khoản phí"
@@ -60,11 +62,11 @@ enum ConsoleStatementWords {
     static func refusal(_ error: any Error, _ language: ConsoleLanguage) -> String? {
         guard language == .vi else { return nil }
         switch error {
-        case is ConsoleStatementPages.NoFile: return "Xin chọn tệp sao kê của ngân hàng (camt.053 hoặc MT940) trước khi gửi."
+        case is ConsoleStatementPages.NoFile: return "Xin chọn tệp sao kê của ngân hàng (camt.053, báo có/báo nợ camt.054 hoặc MT940) trước khi gửi."
         case let failure as StatementFile.Failure:
             switch failure {
             case .empty: return "Tệp sao kê trống; chưa nhập gì."
-            case .notText: return "Tệp không phải sao kê camt.053 (XML) hay MT940; chưa nhập gì."
+            case .notText: return "Tệp không phải sao kê camt.053, báo có/báo nợ camt.054 (XML) hay MT940; chưa nhập gì."
             case .noStatement: return "Tệp không có sao kê nào; chưa nhập gì."
             case .camt053, .mt940: return "Không đọc được sao kê (\(failure)); chưa nhập gì."
             }

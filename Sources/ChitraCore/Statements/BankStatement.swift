@@ -1,7 +1,11 @@
 /// A debtor account's statement for one banking day, as a bank sends it (ISO 20022 `camt.053`,
 /// end of day) and Chitra reconciles against: the opening and closing booked balances and every
-/// entry between them. Amounts are đồng; a debit lowers the balance, a credit raises it.
+/// entry between them. Amounts are đồng; a debit lowers the balance, a credit raises it. A
+/// notification (`camt.054`, intraday) carries entries alone: no balances, no place in the
+/// sequence; the day's statement brings the same entries again (by the bank's reference).
 public struct BankStatement: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable { case statement, notification }
+
     public enum Direction: String, Sendable, Hashable { case credit = "CRDT", debit = "DBIT" }
 
     /// The bank's transaction code, domain/family/sub-family: PMNT/ICDT/ESCT a credit transfer
@@ -60,9 +64,12 @@ public struct BankStatement: Sendable, Hashable {
         public var signedVND: Int64 { direction == .credit ? amountVND : -amountVND }
     }
 
+    public var kind: Kind
     public var messageID: String
+    /// The statement's (or notification's) id: a notification is taken in once by it.
     public var statementID: String
-    /// The statement's number in the account's sequence: a gap means a statement missing.
+    /// The statement's number in the account's sequence: a gap means a statement missing (0 for a
+    /// notification).
     public var sequenceNumber: Int
     public var createdAt: String
     public var account: String
@@ -72,8 +79,9 @@ public struct BankStatement: Sendable, Hashable {
     public var openingVND: Int64
     public var entries: [Entry]
 
-    public init(messageID: String, statementID: String, sequenceNumber: Int, createdAt: String, account: String, institution: String,
-                day: Day, openingVND: Int64, entries: [Entry]) {
+    public init(kind: Kind = .statement, messageID: String, statementID: String, sequenceNumber: Int, createdAt: String, account: String,
+                institution: String, day: Day, openingVND: Int64, entries: [Entry]) {
+        self.kind = kind
         self.messageID = messageID
         self.statementID = statementID
         self.sequenceNumber = sequenceNumber

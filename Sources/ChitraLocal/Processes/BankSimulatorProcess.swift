@@ -105,6 +105,19 @@ public struct BankSimulatorProcess: Sendable {
         return files
     }
 
+    /// The account's intraday notification (camt.054) of `day`'s entries so far, or nil when none.
+    public func notification(account: String, day: Day) async throws -> [UInt8]? {
+        var request = HTTPClientRequest(url: baseURL + "/bank/notifications/\(account)?date=\(day)")
+        request.method = .GET
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let bytes = try await response.body.collect(upTo: 1 << 30)
+        switch response.status {
+        case .ok: return Array(buffer: bytes)
+        case .notFound: return nil
+        default: throw Failed(description: "GET the notification of \(day): HTTP \(response.status.code): \(String(buffer: bytes))")
+        }
+    }
+
     @discardableResult
     public func exchange(_ method: HTTPMethod, _ path: String, body: String? = nil) async throws -> ByteBuffer {
         var request = HTTPClientRequest(url: baseURL + path)

@@ -8,13 +8,17 @@ import FoundationXML
 /// hands over), in one pass with Foundation's event-driven `XMLParser`: each `Stmt` with its
 /// account, sequence number, day, booked opening and closing balances, and entries. A statement
 /// whose balances do not add up (opening + booked entries ≠ closing) is refused whole: a file that
-/// cannot be trusted is never half taken in.
+/// cannot be trusted is never half taken in. A debit/credit notification, `camt.054.001.08`, is
+/// read the same way: each `Ntfctn` with its id, account and entries (no balances, no sequence).
 public enum Camt053Reader {
     public static let namespace = Camt053Writer.namespace
+    public static let notificationNamespace = Camt054Writer.namespace
 
     public enum Failure: Error, Sendable, Hashable, CustomStringConvertible {
         case malformed(line: Int, problem: String)
         case notAStatement(namespace: String)
+        /// A camt.053 message under camt.054's namespace, or the reverse.
+        case mismatched(namespace: String, message: String)
         case missing(String, statement: String)
         case invalid(String, statement: String)
         case unbalanced(statement: String, opening: Int64, entries: Int64, closing: Int64)
@@ -22,7 +26,8 @@ public enum Camt053Reader {
         public var description: String {
             switch self {
             case .malformed(let line, let problem): "the statement is not well-formed XML (line \(line)): \(problem)"
-            case .notAStatement(let namespace): "the file is not a camt.053.001.08 statement (its namespace is '\(namespace)')"
+            case .notAStatement(let namespace): "the file is neither a camt.053.001.08 statement nor a camt.054.001.08 notification (its namespace is '\(namespace)')"
+            case .mismatched(let namespace, let message): "its message <\(message)> is not of its namespace '\(namespace)'"
             case .missing(let element, let statement): "statement \(statement) has no \(element)"
             case .invalid(let what, let statement): "statement \(statement): \(what)"
             case .unbalanced(let statement, let opening, let entries, let closing):
@@ -38,7 +43,7 @@ public enum Camt053Reader {
             throw .malformed(line: line, problem: problem)
         }
         if let failure = delegate.failure { throw failure }
-        guard !delegate.statements.isEmpty else { throw .missing("Stmt", statement: delegate.messageID) }
+        guard !delegate.statements.isEmpty else { throw .missing(delegate.kind == .notification ? "Ntfctn" : "Stmt", statement: delegate.messageID) }
         return delegate.statements
     }
 
@@ -49,6 +54,7 @@ public enum Camt053Reader {
         var failure: Failure?
         var messageID = ""
         var statements: [BankStatement] = []
+        var kind = BankStatement.Kind.statement
 
         // The statement being read.
         var statementID = "", sequence: Int?, createdAt = "", account = "", institution = ""
@@ -66,14 +72,19 @@ public enum Camt053Reader {
 
         func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
                     attributes: [String: String] = [:]) {
-            if path.isEmpty, namespaceURI != Camt053Reader.namespace || name != "Document" {
-                return fail(parser, .notAStatement(namespace: namespaceURI ?? ""))
+            if path.isEmpty {
+                guard name == "Document", [Camt053Reader.namespace, Camt053Reader.notificationNamespace].contains(namespaceURI ?? "") else {
+                    return fail(parser, .notAStatement(namespace: namespaceURI ?? ""))
+                }
+                kind = namespaceURI == Camt053Reader.notificationNamespace ? .notification : .statement
+            } else if path.count == 1, name != (kind == .notification ? "BkToCstmrDbtCdtNtfctn" : "BkToCstmrStmt") {
+                return fail(parser, .mismatched(namespace: namespaceURI ?? "", message: name))
             }
             path.append(name)
             text = ""
             self.attributes = attributes
             switch name {
-            case "Stmt":
+            case "Stmt", "Ntfctn":
                 statementID = ""; sequence = nil; createdAt = ""; account = ""; institution = ""; balances = [:]; entries = []
             case "Bal": balanceType = ""; balanceAmount = nil; balanceSign = ""; balanceDay = nil
             case "Ntry":
@@ -92,9 +103,9 @@ public enum Camt053Reader {
             let label = statementID.isEmpty ? "(no Id)" : statementID
             switch (name, parent) {
             case ("MsgId", "GrpHdr"): messageID = value
-            case ("Id", "Stmt"): statementID = value
-            case ("ElctrncSeqNb", "Stmt"): sequence = Int(value)
-            case ("CreDtTm", "Stmt"): createdAt = value
+            case ("Id", "Stmt"), ("Id", "Ntfctn"): statementID = value
+            case ("ElctrncSeqNb", "Stmt"), ("ElctrncSeqNb", "Ntfctn"): sequence = Int(value)
+            case ("CreDtTm", "Stmt"), ("CreDtTm", "Ntfctn"): createdAt = value
             case ("Id", "Othr") where path.contains("Acct") && path.contains("Svcr"): institution = value
             case ("Id", "Othr") where path.contains("Acct"): account = value
             case ("Cd", "CdOrPrtry") where inBalance: balanceType = value
@@ -132,6 +143,13 @@ public enum Camt053Reader {
                 entries.append(BankStatement.Entry(servicerReference: reference, amountVND: amount, direction: direction, reversal: reversal,
                                                    status: status.isEmpty ? "BOOK" : status, bookingDay: booking, valueDay: self.value,
                                                    code: .init(domain, family, subFamily), endToEndID: endToEndID, returnReason: returnReason))
+            case ("Ntfctn", _):
+                guard !statementID.isEmpty else { return fail(parser, .missing("Ntfctn/Id (the notification's id)", statement: messageID)) }
+                guard !account.isEmpty else { return fail(parser, .missing("Acct/Id", statement: label)) }
+                guard let day = entries.first?.bookingDay ?? Day(createdAt.prefix(10)) else { return fail(parser, .missing("a day", statement: label)) }
+                statements.append(BankStatement(kind: .notification, messageID: messageID, statementID: statementID, sequenceNumber: 0,
+                                                createdAt: createdAt, account: account, institution: institution, day: day, openingVND: 0,
+                                                entries: entries))
             case ("Stmt", _):
                 guard let sequence else { return fail(parser, .missing("ElctrncSeqNb", statement: label)) }
                 guard !account.isEmpty else { return fail(parser, .missing("Acct/Id", statement: label)) }

@@ -20,22 +20,26 @@ public enum Camt053Writer {
             \(balance("OPBD", statement.openingVND, statement.day))\(balance("CLBD", statement.closingVND, statement.day))
 
             """
-        for entry in statement.entries {
-            text += "<Ntry><Amt Ccy=\"VND\">\(entry.amountVND)</Amt><CdtDbtInd>\(entry.direction.rawValue)</CdtDbtInd>"
-            if entry.reversal { text += "<RvslInd>true</RvslInd>" }
-            text += "<Sts><Cd>\(XMLText.escaped(entry.status))</Cd></Sts><BookgDt><Dt>\(entry.bookingDay)</Dt></BookgDt>"
-            text += "<ValDt><Dt>\(entry.valueDay)</Dt></ValDt><AcctSvcrRef>\(XMLText.escaped(entry.servicerReference))</AcctSvcrRef>"
-            text += "<BkTxCd><Domn><Cd>\(entry.code.domain)</Cd><Fmly><Cd>\(entry.code.family)</Cd>"
-            text += "<SubFmlyCd>\(entry.code.subFamily)</SubFmlyCd></Fmly></Domn></BkTxCd>"
-            if let endToEndID = entry.endToEndID {
-                text += "<NtryDtls><TxDtls><Refs><EndToEndId>\(XMLText.escaped(endToEndID))</EndToEndId></Refs>"
-                text += "<Amt Ccy=\"VND\">\(entry.amountVND)</Amt><CdtDbtInd>\(entry.direction.rawValue)</CdtDbtInd>"
-                if let reason = entry.returnReason { text += "<RtrInf><Rsn><Cd>\(XMLText.escaped(reason))</Cd></Rsn></RtrInf>" }
-                text += "</TxDtls></NtryDtls>"
-            }
-            text += "</Ntry>\n"
-        }
+        for entry in statement.entries { text += Self.entry(entry) }
         return text + "</Stmt></BkToCstmrStmt></Document>\n"
+    }
+
+    /// One `Ntry` (a `ReportEntry10`, the same in camt.052, camt.053 and camt.054).
+    static func entry(_ entry: BankStatement.Entry) -> String {
+        var text = "<Ntry><Amt Ccy=\"VND\">\(entry.amountVND)</Amt><CdtDbtInd>\(entry.direction.rawValue)</CdtDbtInd>"
+        if entry.reversal { text += "<RvslInd>true</RvslInd>" }
+        text += "<Sts><Cd>\(XMLText.escaped(entry.status))</Cd></Sts><BookgDt><Dt>\(entry.bookingDay)</Dt></BookgDt>"
+        text += "<ValDt><Dt>\(entry.valueDay)</Dt></ValDt><AcctSvcrRef>\(XMLText.escaped(entry.servicerReference))</AcctSvcrRef>"
+        text += "<BkTxCd><Domn><Cd>\(entry.code.domain)</Cd><Fmly><Cd>\(entry.code.family)</Cd>"
+        text += "<SubFmlyCd>\(entry.code.subFamily)</SubFmlyCd></Fmly></Domn></BkTxCd>"
+        if let endToEndID = entry.endToEndID {
+            text += "<NtryDtls><TxDtls><Refs><EndToEndId>\(XMLText.escaped(endToEndID))</EndToEndId></Refs>"
+            text += "<Amt Ccy=\"VND\">\(entry.amountVND)</Amt><CdtDbtInd>\(entry.direction.rawValue)</CdtDbtInd>"
+            if let reason = entry.returnReason { text += "<RtrInf><Rsn><Cd>\(XMLText.escaped(reason))</Cd></Rsn></RtrInf>" }
+            text += "</TxDtls></NtryDtls>"
+        }
+        text += "</Ntry>\n"
+        return text
     }
 
     /// A booked balance: the amount is never negative; an overdrawn account says DBIT.

@@ -2,8 +2,8 @@ import ChitraCore
 import Foundation
 import NIOPosix
 
-/// A file of bank statements as a bank hands it over: camt.053 (XML) or MT940 (SWIFT text), told
-/// apart by its first character, read whole or refused whole.
+/// A file of bank statements as a bank hands it over: camt.053 (or a camt.054 notification: XML)
+/// or MT940 (SWIFT text), told apart by its first character, read whole or refused whole.
 public enum StatementFile {
     public enum Failure: Error, Sendable, Hashable, CustomStringConvertible {
         case empty
@@ -15,21 +15,24 @@ public enum StatementFile {
         public var description: String {
             switch self {
             case .empty: "The statement file is empty; nothing was taken in."
-            case .camt053(let failure): "The camt.053 statement cannot be read (\(failure)); nothing was taken in."
+            case .camt053(let failure): "The camt.053/camt.054 file cannot be read (\(failure)); nothing was taken in."
             case .mt940(let failure): "The MT940 statement cannot be read (\(failure)); nothing was taken in."
-            case .notText: "The statement file is neither a camt.053 (XML) nor an MT940 (text) statement; nothing was taken in."
+            case .notText: "The statement file is neither a camt.053 or camt.054 (XML) nor an MT940 (text) statement; nothing was taken in."
             case .noStatement: "The file holds no statement; nothing was taken in."
             }
         }
     }
 
-    /// The statements of `bytes`, and their format (`camt.053` or `mt940`).
+    /// The statements of `bytes`, and their format (`camt.053`, `camt.054` or `mt940`).
     public static func read(_ bytes: [UInt8]) throws(Failure) -> (format: String, statements: [BankStatement]) {
         let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         guard let first = bytes[start...].first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else { throw .empty }
         let read: (String, [BankStatement])
         if first == UInt8(ascii: "<") {
-            do { read = ("camt.053", try Camt053Reader.read(Data(bytes))) } catch { throw .camt053(error) }
+            do {
+                let statements = try Camt053Reader.read(Data(bytes))
+                read = (statements.first?.kind == .notification ? "camt.054" : "camt.053", statements)
+            } catch { throw .camt053(error) }
         } else {
             guard let text = String(validating: bytes[start...], as: UTF8.self), first == UInt8(ascii: ":") || first == UInt8(ascii: "{") else {
                 throw .notText

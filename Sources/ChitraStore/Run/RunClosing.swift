@@ -91,8 +91,8 @@ enum RunClosingSQL {
                (SELECT count(*) FROM statement_breaks b WHERE b.unit_code = r.unit_code AND b.state <> 'closed'),
                (SELECT coalesce(sum(missing), 0)::int8 FROM (
                     SELECT max(sequence_number) - min(sequence_number) + 1 - count(*) AS missing
-                    FROM bank_statements s WHERE s.unit_code = r.unit_code GROUP BY s.account) g),
-               (SELECT to_char(max(s.day), 'YYYY-MM-DD') FROM bank_statements s WHERE s.unit_code = r.unit_code)
+                    FROM bank_statements s WHERE s.unit_code = r.unit_code AND s.kind = 'statement' GROUP BY s.account) g),
+               (SELECT to_char(max(s.day), 'YYYY-MM-DD') FROM bank_statements s WHERE s.unit_code = r.unit_code AND s.kind = 'statement')
         FROM runs r WHERE \(condition) AND r.state = 'paid_out'
         """
     }

@@ -116,6 +116,6 @@ enum MonthReconciliationSQL {
     }
 
     static func lastBalance(unit: String) -> PostgresQuery {
-        "SELECT day::text, closing_vnd FROM bank_statements WHERE unit_code = \(unit) ORDER BY day DESC, sequence_number DESC LIMIT 1"
+        "SELECT day::text, closing_vnd FROM bank_statements WHERE unit_code = \(unit) AND kind = 'statement' ORDER BY day DESC, sequence_number DESC LIMIT 1"
     }
 }

@@ -29,7 +29,9 @@ public enum StatementImport {
 
     public struct Outcome: Sendable, Hashable, Codable, CustomStringConvertible {
         public var statements = 0
-        /// Statements of this file taken in before (their new entries, if any, were taken now).
+        /// Intraday notifications (camt.054) of the file.
+        public var notifications = 0
+        /// Statements (or notifications) of this file taken in before (their new entries, if any, were taken now).
         public var statementsAlreadyIn = 0
         public var entries = 0
         public var entriesAlreadyIn = 0
@@ -50,11 +52,13 @@ public enum StatementImport {
         public var breaksOpened: Int { breaks.values.reduce(0, +) }
 
         public var description: String {
-            if entries == 0 && breaksOpened == 0 && statementsAlreadyIn == statements {
-                return statements == 1 ? "This statement was already taken in; nothing changed."
-                    : "These \(statements) statements were already taken in; nothing changed."
+            let files = statements + notifications
+            let noun = notifications == 0 ? "statement" : statements == 0 ? "notification" : "statements and notification"
+            if entries == 0 && breaksOpened == 0 && statementsAlreadyIn == files {
+                return files == 1 ? "This \(noun) was already taken in; nothing changed."
+                    : "These \(files) \(noun)s were already taken in; nothing changed."
             }
-            var text = "Took in \(statements) statement\(statements == 1 ? "" : "s") with \(entries) new entries: \(settled) transfers settled, "
+            var text = "Took in \(files) \(noun)\(files == 1 ? "" : "s") with \(entries) new entries: \(settled) transfers settled, "
                 + "\(returned) returned (owed again), \(waiting) debits waiting for the bank's answer, \(recovered) second debits given back, \(charges) charges"
             text += breaksOpened == 0 ? ", no break." : "; \(breaksOpened) break\(breaksOpened == 1 ? "" : "s") to look at ("
                 + breaks.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ": `chitra statements breaks`"
@@ -109,15 +113,16 @@ public enum StatementImport {
         try await connection.execute(StatementSQL.lockAccount(account), logger: Database.quiet)
         if !outcome.units.contains(unit) { outcome.units.append(unit) }
 
+        let isStatement = statement.kind == .statement
         var recorded: (id: Int64, new: Bool, opening: Int64, closing: Int64)?
-        for try await row in try await connection.send(StatementSQL.record(statement, unit: unit, format: format, sha256: sha256, fileName: fileName,
-                                                                           by: person), logger: Database.quiet)
-            .decode((Int64, Bool, Int64, Int64).self) { recorded = row }
+        let record = isStatement ? StatementSQL.record(statement, unit: unit, format: format, sha256: sha256, fileName: fileName, by: person)
+            : StatementSQL.recordNotification(statement, unit: unit, sha256: sha256, fileName: fileName, by: person)
+        for try await row in try await connection.send(record, logger: Database.quiet).decode((Int64, Bool, Int64, Int64).self) { recorded = row }
         guard let recorded else { throw Failure.changed(account: account, sequence: statement.sequenceNumber) }
-        outcome.statements += 1
+        if isStatement { outcome.statements += 1 } else { outcome.notifications += 1 }
         if !recorded.new { outcome.statementsAlreadyIn += 1 }
         var breaks = StatementSQL.Breaks()
-        if !recorded.new && (recorded.opening, recorded.closing) != (statement.openingVND, statement.closingVND) {
+        if isStatement && !recorded.new && (recorded.opening, recorded.closing) != (statement.openingVND, statement.closingVND) {
             breaks.append(reference: nil, .init(kind: .changed, expectedVND: recorded.closing,
                                                 detail: "statement \(statement.sequenceNumber) delivered again with other balances"), id: nil, actual: statement.closingVND)
         }
@@ -174,14 +179,17 @@ public enum StatementImport {
 
         try await settleWaiting(unit: unit, on: connection, breaks: &breaks, outcome: &outcome,
                                 failure: .changed(account: account, sequence: statement.sequenceNumber))
-        try await continuity(statement, on: connection, breaks: &breaks)
+        if isStatement { try await continuity(statement, on: connection, breaks: &breaks) }
         if !debited.isEmpty {
             try await connection.execute(StatementSQL.debitArrived(ids: debited.compactMap(\.endToEndID), references: debited.map(\.servicerReference),
                                                                    days: debited.map(\.bookingDay.description), by: Self.statementsName),
                                          logger: Database.quiet)
         }
-        try await notDebited(unit: unit, on: statement.day.bankingDays(before: Int(graceDays)), graceDays: Int(graceDays), statement: statement.day,
-                             connection: connection, breaks: &breaks)
+        // A notification is no end of day: only a statement says what was not debited in time.
+        if isStatement {
+            try await notDebited(unit: unit, on: statement.day.bankingDays(before: Int(graceDays)), graceDays: Int(graceDays), statement: statement.day,
+                                 connection: connection, breaks: &breaks)
+        }
         // Breaks first, then the money given back (a second debit and its return may stand on one
         // statement), then the recall of the duplicates still open.
         var duplicates: [Int64] = []

@@ -10,10 +10,13 @@ public enum StatementRecords {
         public var unit: String
         /// The account, masked (`****1234`).
         public var account: String
-        public var sequence: Int
+        /// A statement (camt.053, MT940), or an intraday notification (camt.054): no number in the
+        /// sequence, no balances.
+        public var kind: String
+        public var sequence: Int?
         public var day: String
-        public var openingVND: Int64
-        public var closingVND: Int64
+        public var openingVND: Int64?
+        public var closingVND: Int64?
         public var entries: Int
         /// Entries by outcome: settled, returned, waiting, recalled, charge, pending, other, break.
         public var outcomes: [String: Int]
@@ -21,7 +24,7 @@ public enum StatementRecords {
         public var importedBy: String
 
         enum CodingKeys: String, CodingKey {
-            case id, unit, account, sequence, day, openingVND = "opening_vnd", closingVND = "closing_vnd", entries, outcomes, format
+            case id, unit, account, kind, sequence, day, openingVND = "opening_vnd", closingVND = "closing_vnd", entries, outcomes, format
             case importedBy = "imported_by"
         }
     }
@@ -29,11 +32,12 @@ public enum StatementRecords {
     /// The caller's statements (of `unit` alone, of `day` alone, if given), newest first.
     public static func list(unit: String? = nil, day: Day? = nil, limit: Int = 200, database: Database) async throws -> [Record] {
         var result: [Record] = []
-        for try await (id, unit, account, sequence, day, opening, closing, entries, outcomes, format, by) in try await database.query(
+        for try await (id, unit, account, kind, sequence, day, opening, closing, entries, outcomes, format, by) in try await database.query(
             StatementRecordSQL.list(unit: unit, day: day, limit: limit), "list the statements")
-            .decode((Int64, String, String, Int32, String, Int64, Int64, Int32, String, String, String).self) {
+            .decode((Int64, String, String, String, Int32?, String, Int64?, Int64?, Int32, String, String, String).self) {
             let counts = (try? JSONDecoder().decode([String: Int].self, from: Data(outcomes.utf8))) ?? [:]
-            result.append(Record(id: id, unit: unit, account: "****" + account.suffix(4), sequence: Int(sequence), day: day, openingVND: opening,
+            result.append(Record(id: id, unit: unit, account: "****" + account.suffix(4), kind: kind, sequence: sequence.map(Int.init), day: day,
+                                 openingVND: opening,
                                  closingVND: closing, entries: Int(entries), outcomes: counts, format: format, importedBy: by))
         }
         return result
@@ -43,7 +47,7 @@ public enum StatementRecords {
 enum StatementRecordSQL {
     static func list(unit: String?, day: Day?, limit: Int) -> PostgresQuery {
         """
-        SELECT s.id, s.unit_code, s.account, s.sequence_number, s.day::text, s.opening_vnd, s.closing_vnd, s.entries,
+        SELECT s.id, s.unit_code, s.account, s.kind, s.sequence_number, s.day::text, s.opening_vnd, s.closing_vnd, s.entries,
                coalesce((SELECT jsonb_object_agg(outcome, n) FROM (SELECT outcome, count(*) AS n FROM statement_entries e
                                                                   WHERE e.statement = s.id GROUP BY outcome) o), '{}')::text,
                s.format, s.imported_by

@@ -40,6 +40,24 @@ enum StatementSQL {
         """
     }
 
+    /// A notification (camt.054), once by its id: its id, whether it is new.
+    static func recordNotification(_ notification: BankStatement, unit: String, sha256: String, fileName: String, by: String) -> PostgresQuery {
+        """
+        WITH added AS (
+            INSERT INTO bank_statements (kind, account, institution, unit_code, statement_id, day, entries, format, sha256, file_name, imported_by)
+            VALUES ('notification', \(notification.account), \(notification.institution), \(unit), \(notification.statementID),
+                    \(notification.day.description)::date, \(notification.entries.count), 'camt.054', \(sha256), \(fileName), \(by))
+            ON CONFLICT (account, statement_id) WHERE kind = 'notification' DO NOTHING
+            RETURNING id
+        )
+        SELECT id, true, 0::int8, 0::int8 FROM added
+        UNION ALL
+        SELECT id, false, 0::int8, 0::int8 FROM bank_statements
+        WHERE account = \(notification.account) AND statement_id = \(notification.statementID) AND kind = 'notification'
+          AND NOT EXISTS (SELECT 1 FROM added)
+        """
+    }
+
     /// The entries already taken in among `references`: reference, amount, direction, reversal,
     /// status, booking day, EndToEndId.
     static func known(account: String, references: [String]) -> PostgresQuery {
@@ -185,7 +203,7 @@ enum StatementSQL {
         FROM runs r JOIN disbursements d ON d.run_id = r.id JOIN transfer_batches b ON b.id = d.batch_id
         WHERE r.unit_code = \(unit) AND d.state = 'paid' AND d.rail = 'bank'
           AND (b.answered_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date <= \(cutoff.description)::date
-          AND (b.answered_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date >= (SELECT min(s.day) FROM bank_statements s WHERE s.unit_code = \(unit))
+          AND (b.answered_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date >= (SELECT min(s.day) FROM bank_statements s WHERE s.unit_code = \(unit) AND s.kind = 'statement')
           AND NOT EXISTS (SELECT 1 FROM statement_entries e WHERE e.end_to_end_id = d.end_to_end_id AND e.direction = 'DBIT' AND NOT e.reversal
                           AND e.status = 'BOOK')
         ORDER BY d.end_to_end_id LIMIT 100000

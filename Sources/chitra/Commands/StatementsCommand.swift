@@ -78,8 +78,12 @@ struct StatementsCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         static func line(_ record: StatementRecords.Record) -> String {
-            "\(record.unit) \(record.account) no. \(record.sequence) of \(record.day): \(Money(dong: record.openingVND)) → \(Money(dong: record.closingVND)), "
-                + "\(record.entries) entries (" + record.outcomes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")"
+            let head = if let sequence = record.sequence, let opening = record.openingVND, let closing = record.closingVND {
+                "\(record.unit) \(record.account) no. \(sequence) of \(record.day): \(Money(dong: opening)) → \(Money(dong: closing)), "
+            } else {
+                "\(record.unit) \(record.account) notification of \(record.day) (camt.054): "
+            }
+            return head + "\(record.entries) entries (" + record.outcomes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")"
         }
 
         func run() async throws {
