@@ -30,7 +30,7 @@ public enum StatementFile {
         let read: (String, [BankStatement])
         if first == UInt8(ascii: "<") {
             do {
-                let statements = try Camt053Reader.read(Data(bytes))
+                let statements = try Camt053Reader.read(bytes: bytes)
                 read = (statements.first?.kind == .notification ? "camt.054" : "camt.053", statements)
             } catch { throw .camt053(error) }
         } else {

@@ -7,7 +7,7 @@ import Foundation
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run a benchmark on a private database and record its figures.",
-        subcommands: [Queue.self, Import.self, Run.self, Payout.self, API.self])
+        subcommands: [Queue.self, Import.self, Run.self, Payout.self, API.self, Statements.self])
 
     struct Queue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -29,6 +29,22 @@ struct BenchCommand: AsyncParsableCommand {
             print(result.text)
             let files = try result.write(to: out)
             print("Written: \(files.joined(separator: ", "))")
+        }
+    }
+
+    struct Statements: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Read one camt.053 of N entries by the plain-XML scanner and by Foundation's XMLParser, alternately; report time an entry.")
+
+        @Option(help: "Entries in the statement.") var entries: Int = 100_000
+        @Option(help: "Reads by each.") var runs: Int = 5
+        @Option(help: "Where to write the figures.") var out: String = "ops/bench/results"
+
+        func run() async throws {
+            guard entries > 0, runs > 0 else { throw ValidationError("--entries and --runs are positive.") }
+            let result = try StatementReadBenchmark(entries: entries, runs: runs).run()
+            print(result.text)
+            print("Written: \(try BenchmarkFiles.write(name: "statements", text: result.text, json: result, to: out).joined(separator: ", "))")
         }
     }
 

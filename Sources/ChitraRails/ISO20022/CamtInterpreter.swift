@@ -1,0 +1,139 @@
+import ChitraCore
+
+/// What a camt.053 statement or camt.054 notification says, element by element: fed the events of
+/// a document (`PlainXMLScanner`, or Foundation's `XMLParser`), it gathers each `Stmt` or `Ntfctn`
+/// with its account, sequence number, day, balances and entries, or records the first failure
+/// (`Camt053Reader.Failure`) and asks to stop.
+struct CamtInterpreter: PlainXMLScanner.Sink {
+    var path: [String] = []
+    var text = ""
+    var attributes: [String: String] = [:]
+    var failure: Camt053Reader.Failure?
+    var messageID = ""
+    var statements: [BankStatement] = []
+    var kind = BankStatement.Kind.statement
+
+    // The statement being read.
+    var statementID = "", sequence: Int?, createdAt = "", account = "", institution = ""
+    var balances: [String: (amount: Int64, day: Day?)] = [:]
+    var balanceType = "", balanceAmount: Int64?, balanceSign = "", balanceDay: Day?
+    var entries: [BankStatement.Entry] = []
+    // The entry being read.
+    var amount: Int64?, direction: BankStatement.Direction?, reversal = false, status = "", booking: Day?, value: Day?
+    var reference = "", domain = "", family = "", subFamily = "", endToEndID: String?, returnReason: String?
+
+    /// What the document said: its statements, or its first failure.
+    func read() throws(Camt053Reader.Failure) -> [BankStatement] {
+        if let failure { throw failure }
+        guard !statements.isEmpty else { throw .missing(kind == .notification ? "Ntfctn" : "Stmt", statement: messageID) }
+        return statements
+    }
+
+    /// Records the failure; false: stop reading.
+    mutating func fail(_ failure: Camt053Reader.Failure) -> Bool {
+        if self.failure == nil { self.failure = failure }
+        return false
+    }
+
+    /// An element opens; false: stop reading (a failure is recorded).
+    mutating func start(_ name: String, namespaceURI: String?, attributes: [String: String]) -> Bool {
+        if path.isEmpty {
+            guard name == "Document", [Camt053Reader.namespace, Camt053Reader.notificationNamespace].contains(namespaceURI ?? "") else {
+                return fail(.notAStatement(namespace: namespaceURI ?? ""))
+            }
+            kind = namespaceURI == Camt053Reader.notificationNamespace ? .notification : .statement
+        } else if path.count == 1, name != (kind == .notification ? "BkToCstmrDbtCdtNtfctn" : "BkToCstmrStmt") {
+            return fail(.mismatched(namespace: namespaceURI ?? "", message: name))
+        }
+        path.append(name)
+        text = ""
+        self.attributes = attributes
+        switch name {
+        case "Stmt", "Ntfctn":
+            statementID = ""; sequence = nil; createdAt = ""; account = ""; institution = ""; balances = [:]; entries = []
+        case "Bal": balanceType = ""; balanceAmount = nil; balanceSign = ""; balanceDay = nil
+        case "Ntry":
+            amount = nil; direction = nil; reversal = false; status = ""; booking = nil; value = nil
+            reference = ""; domain = ""; family = ""; subFamily = ""; endToEndID = nil; returnReason = nil
+        default: break
+        }
+        return true
+    }
+
+    mutating func characters(_ string: String) { text += string }
+
+    /// An element closes; false: stop reading (a failure is recorded).
+    mutating func end(_ name: String) -> Bool {
+        let value = XMLText.trimmed(text)
+        let parent = path.count >= 2 ? path[path.count - 2] : ""
+        let inEntry = path.contains("Ntry"), inBalance = path.contains("Bal"), inDetails = path.contains("NtryDtls")
+        let label = statementID.isEmpty ? "(no Id)" : statementID
+        switch (name, parent) {
+        case ("MsgId", "GrpHdr"): messageID = value
+        case ("Id", "Stmt"), ("Id", "Ntfctn"): statementID = value
+        case ("ElctrncSeqNb", "Stmt"), ("ElctrncSeqNb", "Ntfctn"): sequence = Int(value)
+        case ("CreDtTm", "Stmt"), ("CreDtTm", "Ntfctn"): createdAt = value
+        case ("Id", "Othr") where path.contains("Acct") && path.contains("Svcr"): institution = value
+        case ("Id", "Othr") where path.contains("Acct"): account = value
+        case ("Cd", "CdOrPrtry") where inBalance: balanceType = value
+        case ("Amt", "Bal"):
+            guard attributes["Ccy"] == "VND", let amount = Int64(value) else {
+                return fail(.invalid("a balance of '\(value)' \(attributes["Ccy"] ?? "") is not whole đồng", statement: label))
+            }
+            balanceAmount = amount
+        case ("CdtDbtInd", "Bal"): balanceSign = value
+        case ("Dt", "Dt") where inBalance: balanceDay = Day(value)
+        case ("Bal", _):
+            guard let amount = balanceAmount else { return fail(.missing("Bal/Amt", statement: label)) }
+            balances[balanceType] = (balanceSign == "DBIT" ? -amount : amount, balanceDay)
+        case ("Amt", "Ntry"):
+            guard attributes["Ccy"] == "VND", let parsed = Int64(value), parsed >= 0 else {
+                return fail(.invalid("an entry of '\(value)' \(attributes["Ccy"] ?? "") is not whole đồng", statement: label))
+            }
+            amount = parsed
+        case ("CdtDbtInd", "Ntry"): direction = BankStatement.Direction(rawValue: value)
+        case ("RvslInd", "Ntry"): reversal = value == "true" || value == "1"
+        case ("Cd", "Sts") where inEntry && !inDetails: status = value
+        case ("Dt", "BookgDt"): booking = Day(value)
+        case ("Dt", "ValDt"): self.value = Day(value)
+        case ("AcctSvcrRef", "Ntry"): reference = value
+        case ("Cd", "Domn") where !inDetails: domain = value
+        case ("Cd", "Fmly") where !inDetails: family = value
+        case ("SubFmlyCd", "Fmly") where !inDetails: subFamily = value
+        case ("EndToEndId", "Refs") where inDetails: endToEndID = endToEndID ?? value
+        case ("Cd", "Rsn") where path.contains("RtrInf"): returnReason = returnReason ?? value
+        case ("Ntry", _):
+            guard let amount else { return fail(.missing("Ntry/Amt", statement: label)) }
+            guard let direction else { return fail(.missing("Ntry/CdtDbtInd (CRDT or DBIT)", statement: label)) }
+            guard let booking else { return fail(.missing("Ntry/BookgDt of the entry \(reference)", statement: label)) }
+            guard !reference.isEmpty else { return fail(.missing("Ntry/AcctSvcrRef (the bank's reference of an entry)", statement: label)) }
+            entries.append(BankStatement.Entry(servicerReference: reference, amountVND: amount, direction: direction, reversal: reversal,
+                                               status: status.isEmpty ? "BOOK" : status, bookingDay: booking, valueDay: self.value,
+                                               code: .init(domain, family, subFamily), endToEndID: endToEndID, returnReason: returnReason))
+        case ("Ntfctn", _):
+            guard !statementID.isEmpty else { return fail(.missing("Ntfctn/Id (the notification's id)", statement: messageID)) }
+            guard !account.isEmpty else { return fail(.missing("Acct/Id", statement: label)) }
+            guard let day = entries.first?.bookingDay ?? Day(createdAt.prefix(10)) else { return fail(.missing("a day", statement: label)) }
+            statements.append(BankStatement(kind: .notification, messageID: messageID, statementID: statementID, sequenceNumber: 0,
+                                            createdAt: createdAt, account: account, institution: institution, day: day, openingVND: 0,
+                                            entries: entries))
+        case ("Stmt", _):
+            guard let sequence else { return fail(.missing("ElctrncSeqNb", statement: label)) }
+            guard !account.isEmpty else { return fail(.missing("Acct/Id", statement: label)) }
+            guard let opening = balances["OPBD"] ?? balances["PRCD"] else { return fail(.missing("an opening balance (OPBD)", statement: label)) }
+            guard let closing = balances["CLBD"] else { return fail(.missing("a closing balance (CLBD)", statement: label)) }
+            guard let day = closing.day ?? opening.day ?? entries.first?.bookingDay else { return fail(.missing("a day", statement: label)) }
+            let statement = BankStatement(messageID: messageID, statementID: statementID, sequenceNumber: sequence, createdAt: createdAt,
+                                          account: account, institution: institution, day: day, openingVND: opening.amount, entries: entries)
+            guard statement.closingVND == closing.amount else {
+                return fail(.unbalanced(statement: label, opening: opening.amount, entries: statement.closingVND - opening.amount,
+                                                closing: closing.amount))
+            }
+            statements.append(statement)
+        default: break
+        }
+        path.removeLast()
+        text = ""
+        return true
+    }
+}
