@@ -74,7 +74,7 @@ public enum Camt053Reader {
         func parser(_ parser: XMLParser, foundCharacters string: String) { interpreter.characters(string) }
 
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-            if !interpreter.end(name) { parser.abortParsing() }
+            if !interpreter.end() { parser.abortParsing() }
         }
     }
 }

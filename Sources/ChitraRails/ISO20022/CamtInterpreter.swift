@@ -5,7 +5,9 @@ import ChitraCore
 /// with its account, sequence number, day, balances and entries, or records the first failure
 /// (`Camt053Reader.Failure`) and asks to stop.
 struct CamtInterpreter: PlainXMLScanner.Sink {
-    var path: [String] = []
+    /// The elements open, known by name once as they open: comparing names as strings at every
+    /// close was a fifth of reading a statement.
+    var path: [Element] = []
     var text = ""
     var attributes: [String: String] = [:]
     var failure: Camt053Reader.Failure?
@@ -45,14 +47,15 @@ struct CamtInterpreter: PlainXMLScanner.Sink {
         } else if path.count == 1, name != (kind == .notification ? "BkToCstmrDbtCdtNtfctn" : "BkToCstmrStmt") {
             return fail(.mismatched(namespace: namespaceURI ?? "", message: name))
         }
-        path.append(name)
+        let element = Element(name)
+        path.append(element)
         text = ""
         self.attributes = attributes
-        switch name {
-        case "Stmt", "Ntfctn":
+        switch element {
+        case .stmt, .ntfctn:
             statementID = ""; sequence = nil; createdAt = ""; account = ""; institution = ""; balances = [:]; entries = []
-        case "Bal": balanceType = ""; balanceAmount = nil; balanceSign = ""; balanceDay = nil
-        case "Ntry":
+        case .bal: balanceType = ""; balanceAmount = nil; balanceSign = ""; balanceDay = nil
+        case .ntry:
             amount = nil; direction = nil; reversal = false; status = ""; booking = nil; value = nil
             reference = ""; domain = ""; family = ""; subFamily = ""; endToEndID = nil; returnReason = nil
         default: break
@@ -63,46 +66,47 @@ struct CamtInterpreter: PlainXMLScanner.Sink {
     mutating func characters(_ string: String) { text += string }
 
     /// An element closes; false: stop reading (a failure is recorded).
-    mutating func end(_ name: String) -> Bool {
+    mutating func end() -> Bool {
+        guard let element = path.last else { return true }
         let value = XMLText.trimmed(text)
-        let parent = path.count >= 2 ? path[path.count - 2] : ""
-        let inEntry = path.contains("Ntry"), inBalance = path.contains("Bal"), inDetails = path.contains("NtryDtls")
+        let parent = path.count >= 2 ? path[path.count - 2] : .other
+        let inEntry = path.contains(.ntry), inBalance = path.contains(.bal), inDetails = path.contains(.ntryDtls)
         let label = statementID.isEmpty ? "(no Id)" : statementID
-        switch (name, parent) {
-        case ("MsgId", "GrpHdr"): messageID = value
-        case ("Id", "Stmt"), ("Id", "Ntfctn"): statementID = value
-        case ("ElctrncSeqNb", "Stmt"), ("ElctrncSeqNb", "Ntfctn"): sequence = Int(value)
-        case ("CreDtTm", "Stmt"), ("CreDtTm", "Ntfctn"): createdAt = value
-        case ("Id", "Othr") where path.contains("Acct") && path.contains("Svcr"): institution = value
-        case ("Id", "Othr") where path.contains("Acct"): account = value
-        case ("Cd", "CdOrPrtry") where inBalance: balanceType = value
-        case ("Amt", "Bal"):
+        switch (element, parent) {
+        case (.msgId, .grpHdr): messageID = value
+        case (.id, .stmt), (.id, .ntfctn): statementID = value
+        case (.elctrncSeqNb, .stmt), (.elctrncSeqNb, .ntfctn): sequence = Int(value)
+        case (.creDtTm, .stmt), (.creDtTm, .ntfctn): createdAt = value
+        case (.id, .othr) where path.contains(.acct) && path.contains(.svcr): institution = value
+        case (.id, .othr) where path.contains(.acct): account = value
+        case (.cd, .cdOrPrtry) where inBalance: balanceType = value
+        case (.amt, .bal):
             guard attributes["Ccy"] == "VND", let amount = Int64(value) else {
                 return fail(.invalid("a balance of '\(value)' \(attributes["Ccy"] ?? "") is not whole đồng", statement: label))
             }
             balanceAmount = amount
-        case ("CdtDbtInd", "Bal"): balanceSign = value
-        case ("Dt", "Dt") where inBalance: balanceDay = Day(value)
-        case ("Bal", _):
+        case (.cdtDbtInd, .bal): balanceSign = value
+        case (.dt, .dt) where inBalance: balanceDay = Day(value)
+        case (.bal, _):
             guard let amount = balanceAmount else { return fail(.missing("Bal/Amt", statement: label)) }
             balances[balanceType] = (balanceSign == "DBIT" ? -amount : amount, balanceDay)
-        case ("Amt", "Ntry"):
+        case (.amt, .ntry):
             guard attributes["Ccy"] == "VND", let parsed = Int64(value), parsed >= 0 else {
                 return fail(.invalid("an entry of '\(value)' \(attributes["Ccy"] ?? "") is not whole đồng", statement: label))
             }
             amount = parsed
-        case ("CdtDbtInd", "Ntry"): direction = BankStatement.Direction(rawValue: value)
-        case ("RvslInd", "Ntry"): reversal = value == "true" || value == "1"
-        case ("Cd", "Sts") where inEntry && !inDetails: status = value
-        case ("Dt", "BookgDt"): booking = Day(value)
-        case ("Dt", "ValDt"): self.value = Day(value)
-        case ("AcctSvcrRef", "Ntry"): reference = value
-        case ("Cd", "Domn") where !inDetails: domain = value
-        case ("Cd", "Fmly") where !inDetails: family = value
-        case ("SubFmlyCd", "Fmly") where !inDetails: subFamily = value
-        case ("EndToEndId", "Refs") where inDetails: endToEndID = endToEndID ?? value
-        case ("Cd", "Rsn") where path.contains("RtrInf"): returnReason = returnReason ?? value
-        case ("Ntry", _):
+        case (.cdtDbtInd, .ntry): direction = BankStatement.Direction(rawValue: value)
+        case (.rvslInd, .ntry): reversal = value == "true" || value == "1"
+        case (.cd, .sts) where inEntry && !inDetails: status = value
+        case (.dt, .bookgDt): booking = Day(value)
+        case (.dt, .valDt): self.value = Day(value)
+        case (.acctSvcrRef, .ntry): reference = value
+        case (.cd, .domn) where !inDetails: domain = value
+        case (.cd, .fmly) where !inDetails: family = value
+        case (.subFmlyCd, .fmly) where !inDetails: subFamily = value
+        case (.endToEndId, .refs) where inDetails: endToEndID = endToEndID ?? value
+        case (.cd, .rsn) where path.contains(.rtrInf): returnReason = returnReason ?? value
+        case (.ntry, _):
             guard let amount else { return fail(.missing("Ntry/Amt", statement: label)) }
             guard let direction else { return fail(.missing("Ntry/CdtDbtInd (CRDT or DBIT)", statement: label)) }
             guard let booking else { return fail(.missing("Ntry/BookgDt of the entry \(reference)", statement: label)) }
@@ -110,14 +114,14 @@ struct CamtInterpreter: PlainXMLScanner.Sink {
             entries.append(BankStatement.Entry(servicerReference: reference, amountVND: amount, direction: direction, reversal: reversal,
                                                status: status.isEmpty ? "BOOK" : status, bookingDay: booking, valueDay: self.value,
                                                code: .init(domain, family, subFamily), endToEndID: endToEndID, returnReason: returnReason))
-        case ("Ntfctn", _):
+        case (.ntfctn, _):
             guard !statementID.isEmpty else { return fail(.missing("Ntfctn/Id (the notification's id)", statement: messageID)) }
             guard !account.isEmpty else { return fail(.missing("Acct/Id", statement: label)) }
             guard let day = entries.first?.bookingDay ?? Day(createdAt.prefix(10)) else { return fail(.missing("a day", statement: label)) }
             statements.append(BankStatement(kind: .notification, messageID: messageID, statementID: statementID, sequenceNumber: 0,
                                             createdAt: createdAt, account: account, institution: institution, day: day, openingVND: 0,
                                             entries: entries))
-        case ("Stmt", _):
+        case (.stmt, _):
             guard let sequence else { return fail(.missing("ElctrncSeqNb", statement: label)) }
             guard !account.isEmpty else { return fail(.missing("Acct/Id", statement: label)) }
             guard let opening = balances["OPBD"] ?? balances["PRCD"] else { return fail(.missing("an opening balance (OPBD)", statement: label)) }
@@ -135,5 +139,16 @@ struct CamtInterpreter: PlainXMLScanner.Sink {
         path.removeLast()
         text = ""
         return true
+    }
+}
+
+extension CamtInterpreter {
+    /// The elements a statement or notification is read by; any other is `other`.
+    enum Element: Hashable {
+        case acct, acctSvcrRef, amt, bal, bookgDt, cd, cdOrPrtry, cdtDbtInd, creDtTm, domn, dt, elctrncSeqNb, endToEndId, fmly, grpHdr, id, msgId, ntfctn, ntry, ntryDtls, othr, refs, rsn, rtrInf, rvslInd, stmt, sts, subFmlyCd, svcr, valDt, other
+
+        private static let byName: [String: Element] = ["Acct": .acct, "AcctSvcrRef": .acctSvcrRef, "Amt": .amt, "Bal": .bal, "BookgDt": .bookgDt, "Cd": .cd, "CdOrPrtry": .cdOrPrtry, "CdtDbtInd": .cdtDbtInd, "CreDtTm": .creDtTm, "Domn": .domn, "Dt": .dt, "ElctrncSeqNb": .elctrncSeqNb, "EndToEndId": .endToEndId, "Fmly": .fmly, "GrpHdr": .grpHdr, "Id": .id, "MsgId": .msgId, "Ntfctn": .ntfctn, "Ntry": .ntry, "NtryDtls": .ntryDtls, "Othr": .othr, "Refs": .refs, "Rsn": .rsn, "RtrInf": .rtrInf, "RvslInd": .rvslInd, "Stmt": .stmt, "Sts": .sts, "SubFmlyCd": .subFmlyCd, "Svcr": .svcr, "ValDt": .valDt]
+
+        init(_ name: String) { self = Self.byName[name] ?? .other }
     }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// A scanner of plain XML, as banks and the simulator write statements: UTF-8, one default
 /// namespace declared on the root, no prefixes, no comments, CDATA or document type, the five
 /// predefined entities and character references. It hands each element's start (with the root's
@@ -10,8 +16,8 @@ enum PlainXMLScanner {
         /// False: stop reading.
         mutating func start(_ name: String, namespaceURI: String?, attributes: [String: String]) -> Bool
         mutating func characters(_ string: String)
-        /// False: stop reading.
-        mutating func end(_ name: String) -> Bool
+        /// The element last opened closes. False: stop reading.
+        mutating func end() -> Bool
     }
 
     enum Outcome: Equatable {
@@ -35,7 +41,8 @@ enum PlainXMLScanner {
     private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, into sink: inout some Sink) -> Outcome {
         let count = bytes.count
         var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        var open: [String] = []
+        // The open elements' names, where they are in the bytes.
+        var open: [Range<Int>] = []
         var namespace: String?
         var rootSeen = false
         while index < count {
@@ -68,10 +75,10 @@ enum PlainXMLScanner {
                 guard end < count else { return .notPlain }
                 var nameEnd = end
                 while nameEnd > index + 2, isSpace(bytes[nameEnd - 1]) { nameEnd -= 1 }
-                let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[(index + 2)..<nameEnd]), as: UTF8.self)
-                guard let last = open.last, last == name else { return .notPlain }
+                guard let last = open.last, last.count == nameEnd - index - 2,
+                      memcmp(bytes.baseAddress! + last.lowerBound, bytes.baseAddress! + index + 2, last.count) == 0 else { return .notPlain }
                 open.removeLast()
-                if !sink.end(name) { return .stopped }
+                if !sink.end() { return .stopped }
                 index = end + 1
                 if open.isEmpty { return trailing(bytes, from: index) }
             default:
@@ -79,7 +86,8 @@ enum PlainXMLScanner {
                 var i = index + 1
                 while i < count, !isSpace(bytes[i]), bytes[i] != gt, bytes[i] != slash { i += 1 }
                 guard i < count, i > index + 1 else { return .notPlain }
-                let nameBytes = UnsafeBufferPointer(rebasing: bytes[(index + 1)..<i])
+                let nameRange = (index + 1)..<i
+                let nameBytes = UnsafeBufferPointer(rebasing: bytes[nameRange])
                 if nameBytes.contains(colon) { return .notPlain }
                 let name = String(decoding: nameBytes, as: UTF8.self)
                 var attributes: [String: String] = [:]
@@ -119,10 +127,10 @@ enum PlainXMLScanner {
                 rootSeen = true
                 if !sink.start(name, namespaceURI: namespace, attributes: attributes) { return .stopped }
                 if selfClosing {
-                    if !sink.end(name) { return .stopped }
+                    if !sink.end() { return .stopped }
                     if open.isEmpty { return trailing(bytes, from: i) }
                 } else {
-                    open.append(name)
+                    open.append(nameRange)
                 }
                 index = i
             }
