@@ -36,7 +36,10 @@ struct StatementReconciliationTests {
                 let confirmed = try await CashConfirmation.confirm(path: confirmations, by: .test("Bưu điện", role: .finance), database: database)
                 #expect(confirmed.paidOutRuns == [runID] && confirmed.completedRuns.isEmpty, "\(confirmed)")
 
-                // The bank processes one payment file twice: three transfers credited (and debited) again.
+                // The bank processes one payment file twice: three transfers credited (and debited)
+                // again. Sent by the test itself, past the gateway's faults (a 503 or a rejection
+                // would leave it unsent, or send it in part), its returns and charges kept.
+                try await simulator.setFaults(#"{"returns": {"AC04": 0.06, "MD07": 0.03}, "return_days": 2, "charge_vnd": 1100}"#)
                 let ledger = try await simulator.ledger()
                 let again = ledger.filter { $0.rail == "bank" }.prefix(3).map {
                     TransferInstruction(endToEndID: $0.endToEndID, beneficiaryID: "X", amount: Money(dong: $0.amountVND), institution: $0.institution,

@@ -172,6 +172,18 @@ struct StatementImportTests {
             }
             let audited = try await AuditLog.list(district: "954", database: database).filter { $0.action == .handleBreaks && $0.subject == "break \(id)" }
             #expect(audited.count == 3, "refused, asked again, closed: \(audited)")
+            // The money comes back after finance closed the break: the second debit recovered, no
+            // break (a return of a duplicate is no invalid return), and only once.
+            let later = Day("2024-09-23")!
+            let back = BankStatement.Entry(servicerReference: "R3", amountVND: 100_000, direction: .credit, bookingDay: later, code: .recallCredited,
+                                           endToEndID: "E1")
+            let given = try await Self.take([Self.statement(2, day: later, opening: -200_000, [back])], sha: "b", database)
+            #expect(given.breaksOpened == 0, "\(given)")
+            #expect(try await RunFixture.count("SELECT count(*) FROM statement_entries WHERE servicer_reference = 'R3' AND outcome = 'recalled'", database) == 1)
+            var twice = back
+            twice.servicerReference = "R4"
+            let again = try await Self.take([Self.statement(3, day: later, opening: -100_000, [twice])], sha: "c", database)
+            #expect(again.breaks == ["invalid_return": 1], "a second give-back of one second debit is a break: \(again)")
         }
     }
 

@@ -14,7 +14,7 @@ public enum StatementMatching {
         public var state: DisbursementState
         /// A booked debit for it was matched before (this statement or an earlier one).
         public var debited: Bool
-        /// Its second debits not yet given back (duplicate breaks open or recalling).
+        /// Its second debits not yet given back (duplicates raised, less the money back for them).
         public var duplicatesOutstanding: Int
 
         public init(amountVND: Int64, state: DisbursementState, debited: Bool, duplicatesOutstanding: Int = 0) {

@@ -68,13 +68,16 @@ enum StatementSQL {
     }
 
     /// The unit's transfers named by `ids`: EndToEndId, amount, state as seen, whether a booked
-    /// debit of it was matched before, and its second debits not yet given back.
+    /// debit of it was matched before, and its second debits not yet given back (every duplicate
+    /// raised, whatever finance did with its break, less the money that came back for one: a
+    /// duplicate closed before the bank gave it back is still owed back).
     static func transfers(unit: String, ids: [String]) -> PostgresQuery {
         PostgresQuery(unsafeSQL: """
             SELECT d.end_to_end_id, d.amount_vnd, \(DisbursementStateSQL.seenState(run: "r.state")),
                    EXISTS (SELECT 1 FROM statement_entries e WHERE e.end_to_end_id = d.end_to_end_id AND e.direction = 'DBIT'
                            AND NOT e.reversal AND e.outcome IN ('settled', 'waiting')),
-                   (SELECT count(*) FROM statement_breaks b WHERE b.end_to_end_id = d.end_to_end_id AND b.kind = 'duplicate' AND b.state <> 'closed')
+                   greatest(0, (SELECT count(*) FROM statement_breaks b WHERE b.end_to_end_id = d.end_to_end_id AND b.kind = 'duplicate')
+                               - (SELECT count(*) FROM statement_entries e WHERE e.end_to_end_id = d.end_to_end_id AND e.outcome = 'recalled'))
             FROM disbursements d JOIN runs r ON r.id = d.run_id
             WHERE d.end_to_end_id = ANY($1::text[]) AND d.unit_code = $2
             """, binds: binds(ids, unit))

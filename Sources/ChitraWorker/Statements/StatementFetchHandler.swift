@@ -3,6 +3,7 @@ import ChitraRails
 import ChitraStore
 import Foundation
 import Logging
+import PostgresNIO
 
 /// Fetches a paying account's statement of one day from the bank's gateway and takes it in, in the
 /// transaction that completes the job (`StatementImport`: the same statement twice changes
@@ -42,18 +43,29 @@ public struct StatementFetchHandler: JobHandler {
             throw JobDiscard(failure.description)
         }
         // A day the bank has no statement for yet is asked again with the queue's backoff (about a
-        // day of attempts); the job's errors say so.
-        guard let bytes = try await bank.statement(account: account, day: day) else { throw NoStatementYet(account: account, day: day) }
+        // day of attempts); the job's errors say so. Asked daily, a day it never has one of (no
+        // entry that day, a bank holiday) must not end the chain: on the last attempt the day is
+        // let go and the next one asked; a statement truly missing shows as a gap in the sequence
+        // once the next one is in.
+        guard let bytes = try await bank.statement(account: account, day: day) else {
+            guard args.daily, context.job.attempt >= context.job.maxAttempts else { throw NoStatementYet(account: account, day: day) }
+            context.logger.warning("the bank never had a statement of this day: the next day's is asked", metadata: ["chitra.day": "\(day)"])
+            try await context.withCompletingTransaction { try await Self.askNext(after: day, unit: unit, on: $0) }
+            return
+        }
         let (format, statements) = try await StatementFile.readOffloaded(bytes)
         try await context.withCompletingTransaction { connection in
             let outcome = try await StatementImport.take(statements, format: format, sha256: RegisterFile.sha256(of: bytes),
                                                          fileName: "\(format)-\(unit)-\(day)", by: .system(Self.actor, districts: [unit]), on: connection)
             context.logger.info("statement taken in", metadata: ["chitra.day": "\(day)", "chitra.outcome": "\(outcome.description)"])
-            if args.daily {
-                let next = Day(daysSince2000: day.daysSince2000 + 1)
-                let due = VietnamTime.startOfDay(Day(daysSince2000: next.daysSince2000 + 1)).addingTimeInterval(Double(Self.afterDayEnds.components.seconds))
-                _ = try await JobQueue.enqueue(StatementJobs.fetch(unit: unit, day: next, daily: true, runAt: due), on: connection)
-            }
+            if args.daily { try await Self.askNext(after: day, unit: unit, on: connection) }
         }
+    }
+
+    /// The next day's statement, asked half an hour after that day ends in Vietnam.
+    private static func askNext(after day: Day, unit: String, on connection: PostgresConnection) async throws {
+        let next = Day(daysSince2000: day.daysSince2000 + 1)
+        let due = VietnamTime.startOfDay(Day(daysSince2000: next.daysSince2000 + 1)).addingTimeInterval(Double(afterDayEnds.components.seconds))
+        _ = try await JobQueue.enqueue(StatementJobs.fetch(unit: unit, day: next, daily: true, runAt: due), on: connection)
     }
 }
