@@ -45,6 +45,25 @@ struct DebtorLedger {
         }
     }
 
+    /// A batch-booked file's credits from `account` on `day`: one debit for them all, its details
+    /// each transfer; each return, if the plan has one, comes back on its own.
+    mutating func debit(_ account: String, institution: String, batch messageID: String,
+                        _ credits: [(endToEndID: String, amountVND: Int64, returned: (reason: String, after: Int)?)], on day: Day) {
+        debits += credits.count
+        let total = credits.reduce(Int64(0)) { $0 + $1.amountVND }
+        let batch = BankStatement.Batch(messageID: messageID, count: credits.count, totalVND: total,
+                                        transactions: credits.map { .init(endToEndID: $0.endToEndID, amountVND: $0.amountVND) })
+        accounts[account, default: Account(institution: institution)].entries.append(
+            .init(servicerReference: reference(institution), amountVND: total, direction: .debit, bookingDay: day, code: .transferSent, batch: batch))
+        for credit in credits {
+            guard let returned = credit.returned else { continue }
+            accounts[account, default: Account(institution: institution)].entries.append(
+                .init(servicerReference: reference(institution), amountVND: credit.amountVND, direction: .credit,
+                      bookingDay: Day(daysSince2000: day.daysSince2000 + returned.after), code: .transferReturned,
+                      endToEndID: credit.endToEndID, returnReason: returned.reason))
+        }
+    }
+
     /// The bank's fee for a payment file, as an entry of its own.
     mutating func charge(_ account: String, institution: String, amountVND: Int64, on day: Day) {
         guard amountVND > 0 else { return }

@@ -57,6 +57,9 @@ actor Gateway {
     /// Each batch received: its rail and transfers, for inquiries about the whole batch.
     private var batches: [String: (rail: Rail, transfers: [String])] = [:]
     private var reports = 0
+    /// While a batch-booked file is received: what it credits, to debit as one entry.
+    private var booking: [(endToEndID: String, amountVND: Int64, returned: (reason: String, after: Int)?)]?
+
     /// The debtor accounts' entries, for their statements.
     private var accounts: DebtorLedger
     /// How many days the simulator's calendar runs ahead of today (tests move it instead of waiting).
@@ -93,15 +96,22 @@ actor Gateway {
     }
 
     /// Receives a batch: records each transfer and decides its outcome; returns each one's status.
-    func receive(_ incoming: [TransferInstruction], rail: Rail, batchID: String, debtor: DebtorAccount? = nil) -> [(String, Status)] {
+    /// A file asking for batch booking has what it credits now debited as one entry.
+    func receive(_ incoming: [TransferInstruction], rail: Rail, batchID: String, debtor: DebtorAccount? = nil,
+                 batchBooking: Bool = false) -> [(String, Status)] {
         let now = ContinuousClock.now
         let wallClock = ISOTime.vietnam(Date())
         batches[batchID] = (rail, incoming.map(\.endToEndID))
         let debited = accounts.debits
+        if batchBooking { booking = [] }
         defer {
             if let debtor, !debtor.account.isEmpty {
+                if let booked = booking, !booked.isEmpty {
+                    accounts.debit(debtor.account, institution: debtor.bank, batch: batchID, booked, on: today())
+                }
                 accounts.charge(debtor.account, institution: debtor.bank, amountVND: plan.chargeVND * Int64(accounts.debits - debited), on: today())
             }
+            booking = nil
         }
         return incoming.map { instruction in
             let id = instruction.endToEndID
@@ -187,7 +197,9 @@ actor Gateway {
     private func credit(_ id: String, _ transfer: Transfer, at wallClock: String) {
         ledger.append(Credit(endToEndID: id, rail: transfer.rail.rawValue, institution: transfer.institution, account: transfer.account,
                              amountVND: transfer.amount, creditedAt: wallClock))
-        if let debtor = transfer.debtor, !debtor.account.isEmpty {
+        if booking != nil {
+            booking?.append((id, transfer.amount, plan.returned(endToEndID: id, seed: seed)))
+        } else if let debtor = transfer.debtor, !debtor.account.isEmpty {
             accounts.debit(debtor.account, institution: debtor.bank, endToEndID: id, amountVND: transfer.amount, on: today(),
                            returned: plan.returned(endToEndID: id, seed: seed))
         }

@@ -49,7 +49,8 @@ struct Routes: Sendable {
         do { file = try Pain001Reader.read(Data(buffer: body)) } catch {
             return Self.text(.badRequest, "The payment file was refused: \(error.description).\n")
         }
-        return try await withFault(contentType: "application/xml", apply: { await self.gateway.receive(file.transfers, rail: .bank, batchID: file.messageID, debtor: file.debtor) }) { statuses in
+        return try await withFault(contentType: "application/xml", apply: { await self.gateway.receive(file.transfers, rail: .bank, batchID: file.messageID, debtor: file.debtor,
+                                                                                batchBooking: file.batchBooking) }) { statuses in
             let report = PaymentStatusReport(
                 messageID: await self.gateway.nextReportID(), createdAt: ISOTime.vietnam(Date()), originalMessageID: file.messageID,
                 groupStatus: Self.groupStatus(statuses.map(\.1)), paymentInformationID: file.paymentInformationID,

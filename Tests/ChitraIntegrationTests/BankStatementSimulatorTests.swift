@@ -20,9 +20,10 @@ struct BankStatementSimulatorTests {
                                         institution: "970436", account: "0\(100_000_000 + $0)", creditorName: "Nguyễn Văn \($0)") }
     }
 
-    static func send(_ transfers: [TransferInstruction], file: String, to simulator: BankSimulatorProcess) async throws {
-        let writer = Pain001Writer(messageID: file, paymentInformationID: file + "P1", createdAt: "2026-07-20T09:30:00",
+    static func send(_ transfers: [TransferInstruction], file: String, batchBooking: Bool = false, to simulator: BankSimulatorProcess) async throws {
+        var writer = Pain001Writer(messageID: file, paymentInformationID: file + "P1", createdAt: "2026-07-20T09:30:00",
                                    executionDate: "2026-07-21", debtor: debtor)
+        writer.batchBooking = batchBooking
         try await simulator.exchange(.POST, "/bank/pain001", body: try writer.document(transfers))
     }
 
@@ -138,6 +139,24 @@ struct BankStatementSimulatorTests {
             try await simulator.exchange(.PUT, "/calendar", body: #"{"days_ahead": 1}"#)
             let statement = try StatementFile.read(try #require(try await simulator.statements(account: Self.debtor.account, from: today, through: today).first?.file))
             #expect(statement.statements[0].entries.map(\.servicerReference) == second.entries.map(\.servicerReference))
+        }
+    }
+
+    @Test("a file asking for batch booking is one debit on the statement, its transfers in its details; a file that does not is one debit a transfer")
+    func batchBooked() async throws {
+        try await BankSimulatorProcess.with(["--faults", "none", "--seed", "5"]) { simulator in
+            try await Self.send(Self.transfers(1...4), file: "FB", batchBooking: true, to: simulator)
+            try await Self.send(Self.transfers(5...6), file: "FS", to: simulator)
+            let today = VietnamTime.today()
+            try await simulator.exchange(.PUT, "/calendar", body: #"{"days_ahead": 1}"#)
+            let file = try #require(try await simulator.statements(account: Self.debtor.account, from: today, through: today).first?.file)
+            let verdict = try await ISO20022Validator.validate(String(decoding: file, as: UTF8.self))
+            #expect(verdict.valid, "\(verdict.output)")
+            let entries = try StatementFile.read(file).statements[0].entries.filter { $0.code == .transferSent }
+            let batch = try #require(entries.first { $0.batch != nil }?.batch)
+            #expect(batch.messageID == "FB" && batch.count == 4 && batch.transactions.map(\.endToEndID) == Self.transfers(1...4).map(\.endToEndID))
+            #expect(entries.first { $0.batch != nil }?.amountVND == Self.transfers(1...4).reduce(0) { $0 + $1.amount.dong })
+            #expect(entries.filter { $0.batch == nil }.compactMap(\.endToEndID) == Self.transfers(5...6).map(\.endToEndID))
         }
     }
 

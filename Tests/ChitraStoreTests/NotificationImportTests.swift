@@ -48,4 +48,29 @@ struct NotificationImportTests {
             #expect(records.first { $0.kind == "notification" }.map { $0.sequence == nil && $0.closingVND == nil } == true)
         }
     }
+
+    @Test("a batch booked as one entry settles each of its transfers, once; a batch that does not add up is a break and settles none")
+    func batchEntry() async throws {
+        try await TestPostgres.withDatabase { database in
+            try await Import.transfers(database)
+            let day = Day("2024-09-20")!
+            func batch(_ count: Int) -> BankStatement.Entry {
+                .init(servicerReference: "RB\(count)", amountVND: 200_000, direction: .debit, bookingDay: day, code: .transferSent,
+                      batch: .init(messageID: "B1", count: count, totalVND: 200_000,
+                                   transactions: [.init(endToEndID: "E1", amountVND: 100_000), .init(endToEndID: "E2", amountVND: 100_000)]))
+            }
+            let statement = Import.statement(1, day: day, opening: 10_000_000, [batch(2)])
+            let taken = try await Import.take([statement], sha: "a", database)
+            #expect(taken.settled == 2 && taken.entries == 2 && taken.breaksOpened == 0, "\(taken)")
+            let states = try await Import.states(database)
+            #expect(states["E1"] == "settled" && states["E2"] == "settled")
+            #expect(try await RunFixture.count("SELECT count(*) FROM statement_entries WHERE servicer_reference IN ('RB2/1', 'RB2/2')", database) == 2)
+            #expect(try await Import.take([statement], sha: "a", database).entriesAlreadyIn == 2)
+
+            let wrong = try await Import.take([Import.statement(2, day: day, opening: statement.closingVND, [batch(3)])], sha: "b", database)
+            #expect(wrong.breaks == ["batch": 1] && wrong.settled == 0, "\(wrong)")
+            let raised = try #require(try await StatementBreaks.list(database: database).first)
+            #expect(raised.kind == .batch && raised.entry == "RB3" && raised.detail == "batch B1 declares 3 transfers and details 2")
+        }
+    }
 }

@@ -29,6 +29,34 @@ public struct BankStatement: Sendable, Hashable {
         public static let charge = TransactionCode("ACMT", "MDOP", "CHRG")
     }
 
+    /// A batch booked as one entry (the payment file asked for batch booking, `BtchBookg`): what
+    /// the bank says of the batch, and each transfer in it.
+    public struct Batch: Sendable, Hashable {
+        public struct Transaction: Sendable, Hashable {
+            public var endToEndID: String
+            public var amountVND: Int64
+
+            public init(endToEndID: String, amountVND: Int64) {
+                self.endToEndID = endToEndID
+                self.amountVND = amountVND
+            }
+        }
+
+        /// The payment file's message id.
+        public var messageID: String?
+        /// How many transfers and how much, as the bank declares them (`NbOfTxs`, `TtlAmt`).
+        public var count: Int?
+        public var totalVND: Int64?
+        public var transactions: [Transaction]
+
+        public init(messageID: String?, count: Int?, totalVND: Int64?, transactions: [Transaction]) {
+            self.messageID = messageID
+            self.count = count
+            self.totalVND = totalVND
+            self.transactions = transactions
+        }
+    }
+
     public struct Entry: Sendable, Hashable {
         /// The bank's own id of the entry: what makes taking a statement in twice change nothing.
         public var servicerReference: String
@@ -45,9 +73,13 @@ public struct BankStatement: Sendable, Hashable {
         public var endToEndID: String?
         /// Why a transfer came back (AC04 closed, AC06 blocked, MD07 deceased, …).
         public var returnReason: String?
+        /// A batch booked as this one entry, when it is one (its transfers are its details).
+        public var batch: Batch?
 
         public init(servicerReference: String, amountVND: Int64, direction: Direction, reversal: Bool = false, status: String = "BOOK",
-                    bookingDay: Day, valueDay: Day? = nil, code: TransactionCode, endToEndID: String? = nil, returnReason: String? = nil) {
+                    bookingDay: Day, valueDay: Day? = nil, code: TransactionCode, endToEndID: String? = nil, returnReason: String? = nil,
+                    batch: Batch? = nil) {
+            self.batch = batch
             self.servicerReference = servicerReference
             self.amountVND = amountVND
             self.direction = direction

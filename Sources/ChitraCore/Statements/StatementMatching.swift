@@ -63,6 +63,11 @@ public enum StatementMatching {
     public static func decide(_ entry: BankStatement.Entry, transfers: inout [String: Transfer]) -> Decision {
         guard entry.status == "BOOK" else { return .just(.pending) }
         if entry.code == .charge { return .just(.charge) }
+        // A batch still whole is one that does not add up (`unbatched` opens those that do).
+        if let batch = entry.batch {
+            return .raise(.batch, expected: batch.totalVND ?? batch.transactions.reduce(0) { $0 + $1.amountVND },
+                          batch.mismatch(entryVND: entry.amountVND) ?? "a batch of \(batch.transactions.count) transfers booked as one entry")
+        }
         let isReturn = entry.direction == .credit && (entry.reversal || entry.code == .transferReturned)
         guard let id = entry.endToEndID, !id.isEmpty else {
             if entry.direction == .debit {
@@ -164,6 +169,8 @@ public enum StatementBreakKind: String, Sendable, Hashable, CaseIterable, Codabl
     case balance
     /// Paid (the bank's ACSC) but debited on no statement within the unit's banking days: investigate, never resend.
     case notDebited = "not_debited"
+    /// A batch booked as one entry whose transfers do not add up to it (their count or their sum).
+    case batch
 }
 
 /// Where a break stands. A duplicate is recalled at once (`recalling`) and closes when the money is
@@ -179,4 +186,34 @@ public enum StatementBreakState: String, Sendable, Hashable, CaseIterable, Codab
     ]
 
     public func canBecome(_ next: StatementBreakState) -> Bool { Self.allowed[self]?.contains(next) ?? false }
+}
+
+extension StatementMatching {
+    /// The entries `entries` stand for: a batch booked as one entry that adds up is the entries of
+    /// its transfers (the bank's reference with /1, /2…, each taken in once), each matched as a
+    /// debit of its own; one that does not add up stays whole, and is a break.
+    public static func unbatched(_ entries: [BankStatement.Entry]) -> [BankStatement.Entry] {
+        entries.flatMap { entry -> [BankStatement.Entry] in
+            guard let batch = entry.batch, batch.mismatch(entryVND: entry.amountVND) == nil else { return [entry] }
+            return batch.transactions.enumerated().map { index, transaction in
+                BankStatement.Entry(servicerReference: "\(entry.servicerReference)/\(index + 1)", amountVND: transaction.amountVND,
+                                    direction: entry.direction, reversal: entry.reversal, status: entry.status, bookingDay: entry.bookingDay,
+                                    valueDay: entry.valueDay, code: entry.code, endToEndID: transaction.endToEndID)
+            }
+        }
+    }
+}
+
+extension BankStatement.Batch {
+    /// Why the batch does not add up to its entry of `entryVND` đồng, or nil when it does: as many
+    /// transfers as declared, their sum the declared total and the entry's amount.
+    public func mismatch(entryVND: Int64) -> String? {
+        let sum = transactions.reduce(Int64(0)) { $0 + $1.amountVND }
+        let name = messageID.map { "batch \($0)" } ?? "a batch"
+        if transactions.isEmpty { return "\(name) of \(entryVND) đồng names none of its transfers" }
+        if let count, count != transactions.count { return "\(name) declares \(count) transfers and details \(transactions.count)" }
+        if let totalVND, totalVND != sum { return "\(name) declares \(totalVND) đồng and its transfers sum to \(sum)" }
+        if sum != entryVND { return "\(name) was booked as \(entryVND) đồng and its transfers sum to \(sum)" }
+        return nil
+    }
 }

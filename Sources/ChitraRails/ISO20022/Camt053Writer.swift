@@ -32,7 +32,18 @@ public enum Camt053Writer {
         text += "<ValDt><Dt>\(entry.valueDay)</Dt></ValDt><AcctSvcrRef>\(XMLText.escaped(entry.servicerReference))</AcctSvcrRef>"
         text += "<BkTxCd><Domn><Cd>\(entry.code.domain)</Cd><Fmly><Cd>\(entry.code.family)</Cd>"
         text += "<SubFmlyCd>\(entry.code.subFamily)</SubFmlyCd></Fmly></Domn></BkTxCd>"
-        if let endToEndID = entry.endToEndID {
+        if let batch = entry.batch {
+            text += "<NtryDtls><Btch>"
+            if let messageID = batch.messageID { text += "<MsgId>\(XMLText.escaped(messageID))</MsgId>" }
+            if let count = batch.count { text += "<NbOfTxs>\(count)</NbOfTxs>" }
+            if let total = batch.totalVND { text += "<TtlAmt Ccy=\"VND\">\(total)</TtlAmt><CdtDbtInd>\(entry.direction.rawValue)</CdtDbtInd>" }
+            text += "</Btch>"
+            for transaction in batch.transactions {
+                text += "<TxDtls><Refs><EndToEndId>\(XMLText.escaped(transaction.endToEndID))</EndToEndId></Refs>"
+                text += "<Amt Ccy=\"VND\">\(transaction.amountVND)</Amt><CdtDbtInd>\(entry.direction.rawValue)</CdtDbtInd></TxDtls>"
+            }
+            text += "</NtryDtls>"
+        } else if let endToEndID = entry.endToEndID {
             text += "<NtryDtls><TxDtls><Refs><EndToEndId>\(XMLText.escaped(endToEndID))</EndToEndId></Refs>"
             text += "<Amt Ccy=\"VND\">\(entry.amountVND)</Amt><CdtDbtInd>\(entry.direction.rawValue)</CdtDbtInd>"
             if let reason = entry.returnReason { text += "<RtrInf><Rsn><Cd>\(XMLText.escaped(reason))</Cd></Rsn></RtrInf>" }

@@ -23,6 +23,9 @@ struct CamtInterpreter: PlainXMLScanner.Sink {
     // The entry being read.
     var amount: Int64?, direction: BankStatement.Direction?, reversal = false, status = "", booking: Day?, value: Day?
     var reference = "", domain = "", family = "", subFamily = "", endToEndID: String?, returnReason: String?
+    // A batch booked as the entry: what the bank declares, and each transaction's details.
+    var batchSeen = false, batchMessageID: String?, batchCount: Int?, batchTotal: Int64?
+    var transactions: [BankStatement.Batch.Transaction] = [], transactionID: String?, transactionAmount: Int64?
 
     /// What the document said: its statements, or its first failure.
     func read() throws(Camt053Reader.Failure) -> [BankStatement] {
@@ -58,6 +61,9 @@ struct CamtInterpreter: PlainXMLScanner.Sink {
         case .ntry:
             amount = nil; direction = nil; reversal = false; status = ""; booking = nil; value = nil
             reference = ""; domain = ""; family = ""; subFamily = ""; endToEndID = nil; returnReason = nil
+            batchSeen = false; batchMessageID = nil; batchCount = nil; batchTotal = nil; transactions = []
+        case .btch: batchSeen = true
+        case .txDtls: transactionID = nil; transactionAmount = nil
         default: break
         }
         return true
@@ -104,16 +110,36 @@ struct CamtInterpreter: PlainXMLScanner.Sink {
         case (.cd, .domn) where !inDetails: domain = value
         case (.cd, .fmly) where !inDetails: family = value
         case (.subFmlyCd, .fmly) where !inDetails: subFamily = value
-        case (.endToEndId, .refs) where inDetails: endToEndID = endToEndID ?? value
+        case (.endToEndId, .refs) where inDetails:
+            endToEndID = endToEndID ?? value
+            transactionID = value
+        case (.msgId, .btch): batchMessageID = value
+        case (.nbOfTxs, .btch): batchCount = Int(value)
+        case (.ttlAmt, .btch):
+            guard attributes["Ccy"] == "VND", let total = Int64(value) else {
+                return fail(.invalid("a batch total of '\(value)' \(attributes["Ccy"] ?? "") is not whole đồng", statement: label))
+            }
+            batchTotal = total
+        case (.amt, .txDtls):
+            guard attributes["Ccy"] == "VND", let parsed = Int64(value), parsed >= 0 else {
+                return fail(.invalid("a transaction of '\(value)' \(attributes["Ccy"] ?? "") is not whole đồng", statement: label))
+            }
+            transactionAmount = parsed
+        case (.txDtls, _):
+            if let transactionID { transactions.append(.init(endToEndID: transactionID, amountVND: transactionAmount ?? 0)) }
         case (.cd, .rsn) where path.contains(.rtrInf): returnReason = returnReason ?? value
         case (.ntry, _):
             guard let amount else { return fail(.missing("Ntry/Amt", statement: label)) }
             guard let direction else { return fail(.missing("Ntry/CdtDbtInd (CRDT or DBIT)", statement: label)) }
             guard let booking else { return fail(.missing("Ntry/BookgDt of the entry \(reference)", statement: label)) }
             guard !reference.isEmpty else { return fail(.missing("Ntry/AcctSvcrRef (the bank's reference of an entry)", statement: label)) }
+            // A batch: declared as one (`Btch`), or the details of more than one transfer.
+            let batch = batchSeen || transactions.count > 1
+                ? BankStatement.Batch(messageID: batchMessageID, count: batchCount, totalVND: batchTotal, transactions: transactions) : nil
             entries.append(BankStatement.Entry(servicerReference: reference, amountVND: amount, direction: direction, reversal: reversal,
                                                status: status.isEmpty ? "BOOK" : status, bookingDay: booking, valueDay: self.value,
-                                               code: .init(domain, family, subFamily), endToEndID: endToEndID, returnReason: returnReason))
+                                               code: .init(domain, family, subFamily), endToEndID: batch == nil ? endToEndID : nil,
+                                               returnReason: returnReason, batch: batch))
         case (.ntfctn, _):
             guard !statementID.isEmpty else { return fail(.missing("Ntfctn/Id (the notification's id)", statement: messageID)) }
             guard !account.isEmpty else { return fail(.missing("Acct/Id", statement: label)) }
@@ -145,9 +171,9 @@ struct CamtInterpreter: PlainXMLScanner.Sink {
 extension CamtInterpreter {
     /// The elements a statement or notification is read by; any other is `other`.
     enum Element: Hashable {
-        case acct, acctSvcrRef, amt, bal, bookgDt, cd, cdOrPrtry, cdtDbtInd, creDtTm, domn, dt, elctrncSeqNb, endToEndId, fmly, grpHdr, id, msgId, ntfctn, ntry, ntryDtls, othr, refs, rsn, rtrInf, rvslInd, stmt, sts, subFmlyCd, svcr, valDt, other
+        case acct, btch, nbOfTxs, ttlAmt, txDtls, acctSvcrRef, amt, bal, bookgDt, cd, cdOrPrtry, cdtDbtInd, creDtTm, domn, dt, elctrncSeqNb, endToEndId, fmly, grpHdr, id, msgId, ntfctn, ntry, ntryDtls, othr, refs, rsn, rtrInf, rvslInd, stmt, sts, subFmlyCd, svcr, valDt, other
 
-        private static let byName: [String: Element] = ["Acct": .acct, "AcctSvcrRef": .acctSvcrRef, "Amt": .amt, "Bal": .bal, "BookgDt": .bookgDt, "Cd": .cd, "CdOrPrtry": .cdOrPrtry, "CdtDbtInd": .cdtDbtInd, "CreDtTm": .creDtTm, "Domn": .domn, "Dt": .dt, "ElctrncSeqNb": .elctrncSeqNb, "EndToEndId": .endToEndId, "Fmly": .fmly, "GrpHdr": .grpHdr, "Id": .id, "MsgId": .msgId, "Ntfctn": .ntfctn, "Ntry": .ntry, "NtryDtls": .ntryDtls, "Othr": .othr, "Refs": .refs, "Rsn": .rsn, "RtrInf": .rtrInf, "RvslInd": .rvslInd, "Stmt": .stmt, "Sts": .sts, "SubFmlyCd": .subFmlyCd, "Svcr": .svcr, "ValDt": .valDt]
+        private static let byName: [String: Element] = ["Btch": .btch, "NbOfTxs": .nbOfTxs, "TtlAmt": .ttlAmt, "TxDtls": .txDtls, "Acct": .acct, "AcctSvcrRef": .acctSvcrRef, "Amt": .amt, "Bal": .bal, "BookgDt": .bookgDt, "Cd": .cd, "CdOrPrtry": .cdOrPrtry, "CdtDbtInd": .cdtDbtInd, "CreDtTm": .creDtTm, "Domn": .domn, "Dt": .dt, "ElctrncSeqNb": .elctrncSeqNb, "EndToEndId": .endToEndId, "Fmly": .fmly, "GrpHdr": .grpHdr, "Id": .id, "MsgId": .msgId, "Ntfctn": .ntfctn, "Ntry": .ntry, "NtryDtls": .ntryDtls, "Othr": .othr, "Refs": .refs, "Rsn": .rsn, "RtrInf": .rtrInf, "RvslInd": .rvslInd, "Stmt": .stmt, "Sts": .sts, "SubFmlyCd": .subFmlyCd, "Svcr": .svcr, "ValDt": .valDt]
 
         init(_ name: String) { self = Self.byName[name] ?? .other }
     }

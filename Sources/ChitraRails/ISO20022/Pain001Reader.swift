@@ -13,6 +13,8 @@ public enum Pain001Reader {
         public var paymentInformationID: String
         public var debtor: DebtorAccount
         public var transfers: [TransferInstruction]
+        /// The file asks for one entry on the debtor's statement (`BtchBookg` true).
+        public var batchBooking = false
     }
 
     public enum Failure: Error, Sendable, Hashable, CustomStringConvertible {
@@ -52,7 +54,7 @@ public enum Pain001Reader {
         if let declared = delegate.declaredSum, Int64(declared) != sum { throw .sumMismatch(declared: declared, found: sum) }
         return PaymentFile(messageID: messageID, paymentInformationID: paymentInformationID,
                            debtor: DebtorAccount(name: delegate.debtorName ?? "", account: delegate.debtorAccount ?? "", bank: delegate.debtorBank ?? ""),
-                           transfers: delegate.transfers)
+                           transfers: delegate.transfers, batchBooking: delegate.batchBooking)
     }
 
     private final class Delegate: NSObject, XMLParserDelegate {
@@ -66,6 +68,7 @@ public enum Pain001Reader {
         var debtorName: String?
         var debtorAccount: String?
         var debtorBank: String?
+        var batchBooking = false
         var currency = ""
         var transfers: [TransferInstruction] = []
         var current: TransferInstruction?
@@ -96,6 +99,7 @@ public enum Pain001Reader {
             case ("NbOfTxs", "GrpHdr"): declaredCount = value
             case ("CtrlSum", "GrpHdr"): declaredSum = value
             case ("PmtInfId", "PmtInf"): paymentInformationID = value
+            case ("BtchBookg", "PmtInf"): batchBooking = value == "true" || value == "1"
             case ("Nm", "Dbtr"): debtorName = value
             case ("Id", "Othr") where within("DbtrAcct"): debtorAccount = value
             case ("Id", "Othr") where within("DbtrAgt"): debtorBank = value

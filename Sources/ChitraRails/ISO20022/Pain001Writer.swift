@@ -44,6 +44,9 @@ public struct Pain001Writer: Sendable {
     /// `YYYY-MM-DD`.
     public var executionDate: String
     public var debtor: DebtorAccount
+    /// Ask the bank to book the file as one entry (`BtchBookg`): Chitra never does (one entry a
+    /// transfer on the statement, each matched on its own); the simulator's tests do.
+    public var batchBooking = false
 
     public init(messageID: String, paymentInformationID: String, createdAt: String, executionDate: String, debtor: DebtorAccount) {
         self.messageID = messageID
@@ -62,7 +65,7 @@ public struct Pain001Writer: Sendable {
             <Document xmlns="\(Self.namespace)"><CstmrCdtTrfInitn><GrpHdr><MsgId>\(messageID)</MsgId>\
             <CreDtTm>\(createdAt)</CreDtTm><NbOfTxs>\(transfers.count)</NbOfTxs><CtrlSum>\(total)</CtrlSum>\
             <InitgPty><Nm>\(Self.name(debtor.name))</Nm></InitgPty></GrpHdr>\
-            <PmtInf><PmtInfId>\(paymentInformationID)</PmtInfId><PmtMtd>TRF</PmtMtd><NbOfTxs>\(transfers.count)</NbOfTxs>\
+            <PmtInf><PmtInfId>\(paymentInformationID)</PmtInfId><PmtMtd>TRF</PmtMtd><BtchBookg>\(batchBooking)</BtchBookg><NbOfTxs>\(transfers.count)</NbOfTxs>\
             <CtrlSum>\(total)</CtrlSum><PmtTpInf><CtgyPurp><Cd>SSBE</Cd></CtgyPurp></PmtTpInf>\
             <ReqdExctnDt><Dt>\(executionDate)</Dt></ReqdExctnDt><Dbtr><Nm>\(Self.name(debtor.name))</Nm></Dbtr>\
             <DbtrAcct><Id><Othr><Id>\(XMLText.escaped(debtor.account))</Id></Othr></Id><Ccy>VND</Ccy></DbtrAcct>\

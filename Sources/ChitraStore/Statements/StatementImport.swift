@@ -127,14 +127,16 @@ public enum StatementImport {
                                                 detail: "statement \(statement.sequenceNumber) delivered again with other balances"), id: nil, actual: statement.closingVND)
         }
 
-        // Entries taken in before: unchanged ones are skipped, a pending one now booked is taken
-        // again, any other change is a break.
+        // A batch booked as one entry that adds up stands for its transfers' entries. Entries taken
+        // in before: unchanged ones are skipped, a pending one now booked is taken again, any other
+        // change is a break.
+        let booked = StatementMatching.unbatched(statement.entries)
         var known: [String: (Int64, String, Bool, String, Int32, String)] = [:]
         for try await (reference, amount, direction, reversal, status, day, id) in try await connection.send(
-            StatementSQL.known(account: account, references: statement.entries.map(\.servicerReference)), logger: Database.quiet)
+            StatementSQL.known(account: account, references: booked.map(\.servicerReference)), logger: Database.quiet)
             .decode((String, Int64, String, Bool, String, Int32, String).self) { known[reference] = (amount, direction, reversal, status, day, id) }
         var fresh: [BankStatement.Entry] = []
-        for entry in statement.entries {
+        for entry in booked {
             guard let before = known[entry.servicerReference] else { fresh.append(entry); continue }
             let same = before.0 == entry.amountVND && before.1 == entry.direction.rawValue && before.2 == entry.reversal
                 && Int(before.4) == entry.bookingDay.daysSince2000 && before.5 == (entry.endToEndID ?? "")
