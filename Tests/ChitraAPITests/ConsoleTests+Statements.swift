@@ -58,4 +58,32 @@ extension ConsoleTests {
             #expect(try await browser.upload("/console/statements", csrf: "forged", fileName: "x.xml", file: "<x/>").status == 403)
         }
     }
+
+    @Test("a month paid out waits on finance's home page for the bank's statements, and its run shows the statements stage under way")
+    func monthAwaitingStatements() async throws {
+        try await Self.withConsole { browser, _, url in
+            _ = try await browser.login(try await TestTokens.shared.token(for: TestPerson("Kế toán Tháng", .finance, districts: ["31825"]), url: url))
+            let state = try await TestPostgres.withRunning(url) { database in
+                let outcomes = try await RunCoordinator(database: database)
+                    .trigger(period: Period("2026-05")!, districts: ["31825"], by: .test("op", role: .operator), autoApprove: false)
+                guard case .started(_, let runID, _) = outcomes.first else { return RunState?.none }
+                try await TestPostgres.withOwner(of: database) { owner in
+                    try await owner.client.query("""
+                        INSERT INTO disbursements (beneficiary_id, period, unit_code, run_id, program, amount_vnd, method, rail, end_to_end_id, state)
+                        VALUES ('B1', '2026-05-01', '31825', \(runID), 'btxh', 500000, 'bank', 'bank', 'CT31825202605NB1', 'submitted')
+                        """)
+                    try await owner.client.query("UPDATE disbursements SET state = 'paid' WHERE run_id = \(runID)")
+                    try await owner.client.query("UPDATE runs SET state = 'approved' WHERE id = \(runID)")
+                }
+                return try await RunRails.completeIfSettled(runID: runID, database: database)
+            }
+            #expect(state == .paidOut)
+            let home = try await browser.send(.get, "/console/home")
+            #expect(home.text.contains("Tháng chờ đối chiếu sao kê ngân hàng") && home.text.contains("chờ sao kê của ngân hàng và xử lý chênh lệch")
+                    && home.text.contains(#"href="/console/statements""#), "\(home.text)")
+            let run = try await browser.send(.get, "/console/runs/31825/2026-05")
+            #expect(run.text.contains("Đối chiếu sao kê"), "\(run.text)")
+        }
+    }
 }
+

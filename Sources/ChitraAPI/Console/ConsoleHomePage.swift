@@ -5,14 +5,15 @@ import Hummingbird
 
 /// The page an officer lands on: what waits for a person now, across months, newest first, each a
 /// link to where it is done — runs to approve (with their amount), failed transfers to decide,
-/// runs that failed, cash the post office has not confirmed, cash returned. The caller's own work
+/// runs that failed, cash the post office has not confirmed, cash returned, months paid out that
+/// wait for the bank's statements. The caller's own work
 /// comes first (finance approves and decides transfers; an operator resumes runs and follows the
 /// cash); what waits for someone else is shown after it, for information.
 struct ConsoleHomePage: Sendable {
     let console: Console
 
     enum Section: String, CaseIterable {
-        case toApprove, failedTransfers, failedRuns, cashWaiting, cashReturned
+        case toApprove, failedTransfers, failedRuns, cashWaiting, cashReturned, awaitingStatements
 
         func holds(_ run: RunNeedingPeople) -> Bool {
             switch self {
@@ -21,6 +22,7 @@ struct ConsoleHomePage: Sendable {
             case .failedRuns: run.state == .failed
             case .cashWaiting: run.cashWaiting > 0
             case .cashReturned: run.cashReturned > 0
+            case .awaitingStatements: run.state == .paidOut
             }
         }
 
@@ -31,6 +33,7 @@ struct ConsoleHomePage: Sendable {
             case .failedTransfers: .retryTransfers
             case .failedRuns: .resumeRun
             case .cashWaiting, .cashReturned: .confirmCash
+            case .awaitingStatements: .importStatements
             }
         }
     }
@@ -70,6 +73,9 @@ struct ConsoleHomePage: Sendable {
             row["what"] = "\(VietnameseNumber.grouped(run.cashWaiting)) \(language.text("peopleShort"))"
         case .cashReturned:
             row["what"] = "\(VietnameseNumber.grouped(run.cashReturned)) \(language.text("peopleShort"))"
+        case .awaitingStatements:
+            row["what"] = language.text("awaitingStatements")
+            row["link"] = "/console/statements"
         }
         return row
     }

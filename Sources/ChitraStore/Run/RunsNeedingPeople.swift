@@ -3,8 +3,8 @@ import PostgresNIO
 
 /// The runs in the caller's scope that wait for a person, of every month, newest first: computed
 /// runs to approve (with their amount), failed runs to resume or cancel, and approved runs with
-/// failed transfers to decide, cash lists still with the post office, or returned cash. What the
-/// console's home page lists.
+/// failed transfers to decide, cash lists still with the post office, or returned cash; and paid-out
+/// runs, whose month waits for the bank's statements. What the console's home page lists.
 public struct RunNeedingPeople: Sendable, Hashable {
     public var runID: Int64
     public var district: String
@@ -58,7 +58,7 @@ enum RunsNeedingPeopleSQL {
         LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE \(unescaped: DisbursementStateSQL.seen(.cashInstructed, runApproved: "true"))) AS waiting,
                                   count(*) FILTER (WHERE d.state = 'returned') AS returned
                            FROM disbursements d WHERE d.run_id = r.id AND r.state = 'approved') c ON true
-        WHERE r.state IN ('computed', 'failed')
+        WHERE r.state IN ('computed', 'failed', 'paid_out')
            OR (r.state = 'approved' AND (coalesce(f.count, 0) > 0 OR coalesce(c.waiting, 0) > 0 OR coalesce(c.returned, 0) > 0))
         ORDER BY r.period DESC, r.unit_code
         LIMIT \(limit)
