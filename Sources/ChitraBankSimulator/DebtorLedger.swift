@@ -37,18 +37,24 @@ struct DebtorLedger {
         let sent = reference(institution)
         accounts[account, default: Account(institution: institution)].entries.append(
             .init(servicerReference: sent, amountVND: amountVND, direction: .debit, bookingDay: day, code: .transferSent, endToEndID: endToEndID))
-        if let returned {
-            let back = Day(daysSince2000: day.daysSince2000 + returned.after), reference = reference(institution)
-            accounts[account, default: Account(institution: institution)].entries.append(
-                .init(servicerReference: reference, amountVND: amountVND, direction: .credit, bookingDay: back, code: .transferReturned,
-                      endToEndID: endToEndID, returnReason: returned.reason))
-        }
+        if let returned { comeBack(account, institution: institution, endToEndID: endToEndID, amountVND: amountVND, sent: day, returned) }
     }
+
+    /// A credit coming back `returned.after` days after `sent`, with its reason.
+    private mutating func comeBack(_ account: String, institution: String, endToEndID: String, amountVND: Int64, sent day: Day,
+                                   _ returned: (reason: String, after: Int)) {
+        let back = Day(daysSince2000: day.daysSince2000 + returned.after), reference = reference(institution)
+        accounts[account, default: Account(institution: institution)].entries.append(
+            .init(servicerReference: reference, amountVND: amountVND, direction: .credit, bookingDay: back, code: .transferReturned,
+                  endToEndID: endToEndID, returnReason: returned.reason))
+    }
+
+    /// A credit a batch-booked file made, to debit with the others: its return, if the plan has one.
+    typealias BookedCredit = (endToEndID: String, amountVND: Int64, returned: (reason: String, after: Int)?)
 
     /// A batch-booked file's credits from `account` on `day`: one debit for them all, its details
     /// each transfer; each return, if the plan has one, comes back on its own.
-    mutating func debit(_ account: String, institution: String, batch messageID: String,
-                        _ credits: [(endToEndID: String, amountVND: Int64, returned: (reason: String, after: Int)?)], on day: Day) {
+    mutating func debit(_ account: String, institution: String, batch messageID: String, _ credits: [BookedCredit], on day: Day) {
         debits += credits.count
         let total = credits.reduce(Int64(0)) { $0 + $1.amountVND }
         let batch = BankStatement.Batch(messageID: messageID, count: credits.count, totalVND: total,
@@ -56,11 +62,9 @@ struct DebtorLedger {
         accounts[account, default: Account(institution: institution)].entries.append(
             .init(servicerReference: reference(institution), amountVND: total, direction: .debit, bookingDay: day, code: .transferSent, batch: batch))
         for credit in credits {
-            guard let returned = credit.returned else { continue }
-            accounts[account, default: Account(institution: institution)].entries.append(
-                .init(servicerReference: reference(institution), amountVND: credit.amountVND, direction: .credit,
-                      bookingDay: Day(daysSince2000: day.daysSince2000 + returned.after), code: .transferReturned,
-                      endToEndID: credit.endToEndID, returnReason: returned.reason))
+            if let returned = credit.returned {
+                comeBack(account, institution: institution, endToEndID: credit.endToEndID, amountVND: credit.amountVND, sent: day, returned)
+            }
         }
     }
 

@@ -57,9 +57,6 @@ actor Gateway {
     /// Each batch received: its rail and transfers, for inquiries about the whole batch.
     private var batches: [String: (rail: Rail, transfers: [String])] = [:]
     private var reports = 0
-    /// While a batch-booked file is received: what it credits, to debit as one entry.
-    private var booking: [(endToEndID: String, amountVND: Int64, returned: (reason: String, after: Int)?)]?
-
     /// The debtor accounts' entries, for their statements.
     private var accounts: DebtorLedger
     /// How many days the simulator's calendar runs ahead of today (tests move it instead of waiting).
@@ -103,15 +100,13 @@ actor Gateway {
         let wallClock = ISOTime.vietnam(Date())
         batches[batchID] = (rail, incoming.map(\.endToEndID))
         let debited = accounts.debits
-        if batchBooking { booking = [] }
+        // Batch booking: what the file credits now, debited as one entry once it is received.
+        var booked: [DebtorLedger.BookedCredit]? = batchBooking ? [] : nil
         defer {
             if let debtor, !debtor.account.isEmpty {
-                if let booked = booking, !booked.isEmpty {
-                    accounts.debit(debtor.account, institution: debtor.bank, batch: batchID, booked, on: today())
-                }
+                if let booked, !booked.isEmpty { accounts.debit(debtor.account, institution: debtor.bank, batch: batchID, booked, on: today()) }
                 accounts.charge(debtor.account, institution: debtor.bank, amountVND: plan.chargeVND * Int64(accounts.debits - debited), on: today())
             }
-            booking = nil
         }
         return incoming.map { instruction in
             let id = instruction.endToEndID
@@ -124,14 +119,14 @@ actor Gateway {
                 known.arrivals += 1
                 known.batchID = batchID
                 known.status = decide(id, arrival: known.arrivals, now: now)
-                if known.status == .paid { credit(id, known, at: wallClock) }
+                if known.status == .paid { credit(id, known, at: wallClock, booking: &booked) }
                 transfers[id] = known
                 return (id, known.status)
             }
             var transfer = Transfer(rail: rail, batchID: batchID, institution: instruction.institution, account: instruction.account,
                                     amount: instruction.amount.dong, status: .paid, arrivals: 1, debtor: debtor)
             transfer.status = decide(id, arrival: 1, now: now)
-            if transfer.status == .paid { credit(id, transfer, at: wallClock) }
+            if transfer.status == .paid { credit(id, transfer, at: wallClock, booking: &booked) }
             transfers[id] = transfer
             return (id, transfer.status)
         }
@@ -194,7 +189,14 @@ actor Gateway {
         }
     }
 
+    /// Credits the transfer; its debtor's account is debited at once, or, for a batch-booked file
+    /// (`booking`), with the file's other credits.
     private func credit(_ id: String, _ transfer: Transfer, at wallClock: String) {
+        var alone: [DebtorLedger.BookedCredit]?
+        credit(id, transfer, at: wallClock, booking: &alone)
+    }
+
+    private func credit(_ id: String, _ transfer: Transfer, at wallClock: String, booking: inout [DebtorLedger.BookedCredit]?) {
         ledger.append(Credit(endToEndID: id, rail: transfer.rail.rawValue, institution: transfer.institution, account: transfer.account,
                              amountVND: transfer.amount, creditedAt: wallClock))
         if booking != nil {

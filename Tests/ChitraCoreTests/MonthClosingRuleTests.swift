@@ -6,8 +6,8 @@ import Testing
 struct MonthClosingRuleTests {
     static let day = Day("2024-09-25")!
 
-    static func facts(bank: Int = 10, notDebited: Int = 0, breaks: Int = 0, missing: Int = 0, last: Day? = day) -> MonthClosing.Facts {
-        .init(bankTransfers: bank, notDebited: notDebited, openBreaks: breaks, missingStatements: missing, paidOutOn: day, lastStatementDay: last)
+    static func facts(bank: Bool = true, notDebited: Int = 0, breaks: Int = 0, missing: Int = 0, last: Day? = day) -> MonthClosing.Facts {
+        .init(acceptedByBank: bank, notDebited: notDebited, openBreaks: breaks, missingStatements: missing, paidOutOn: day, lastStatementDay: last)
     }
 
     @Test("a month with transfers by bank closes only with every one debited, no break, no gap, and a statement of its day or later")
@@ -21,7 +21,7 @@ struct MonthClosingRuleTests {
 
     @Test("a month with nothing by bank has nothing on a statement and closes at once")
     func nothingByBank() {
-        #expect(MonthClosing.obstacles(Self.facts(bank: 0, last: nil)) == [])
+        #expect(MonthClosing.obstacles(Self.facts(bank: false, last: nil)) == [])
     }
 
     @Test("why a month stays open, in one sentence")

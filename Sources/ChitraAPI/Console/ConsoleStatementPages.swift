@@ -23,7 +23,7 @@ struct ConsoleStatementPages: Sendable {
                 let finance = Access.decide(caller.identity, .handleBreaks, districts: []) == .allowed
                 context["canWork"] = Access.decide(caller.identity, .importStatements, districts: []) == .allowed
                 context["statements"] = try await StatementRecords.list(limit: 50, database: caller.database).map { record -> [String: Any] in
-                    ["unit": record.unit, "account": record.account, "sequence": record.sequence.map(String.init) ?? (language == .vi ? "báo có/nợ" : "notification"),
+                    ["unit": record.unit, "account": record.account, "sequence": record.sequence.map(String.init) ?? language.text("notificationShort"),
                      "day": ConsoleStatementWords.day(record.day, language),
                      "opening": record.openingVND.map { Money(dong: $0).description } ?? "—",
                      "closing": record.closingVND.map { Money(dong: $0).description } ?? "—",

@@ -6,8 +6,8 @@
 public enum MonthClosing {
     /// What the store knows of a paid-out run and its unit's statements.
     public struct Facts: Sendable, Hashable {
-        /// The run's transfers the bank accepted (paid, settled, or returned on a statement).
-        public var bankTransfers: Int
+        /// The bank accepted a transfer of the run (paid, settled, or returned on a statement).
+        public var acceptedByBank: Bool
         /// Those still `paid`: accepted by the bank, not yet debited (or returned) on a statement.
         public var notDebited: Int
         /// Breaks of the unit's statements not closed (open, or a duplicate being recalled).
@@ -20,8 +20,8 @@ public enum MonthClosing {
         /// The latest statement taken in for the unit, if any.
         public var lastStatementDay: Day?
 
-        public init(bankTransfers: Int, notDebited: Int, openBreaks: Int, missingStatements: Int, paidOutOn: Day, lastStatementDay: Day?) {
-            self.bankTransfers = bankTransfers
+        public init(acceptedByBank: Bool, notDebited: Int, openBreaks: Int, missingStatements: Int, paidOutOn: Day, lastStatementDay: Day?) {
+            self.acceptedByBank = acceptedByBank
             self.notDebited = notDebited
             self.openBreaks = openBreaks
             self.missingStatements = missingStatements
@@ -53,7 +53,7 @@ public enum MonthClosing {
 
     /// What keeps the month of `facts` open; none: it closes.
     public static func obstacles(_ facts: Facts) -> [Obstacle] {
-        guard facts.bankTransfers > 0 else { return [] }
+        guard facts.acceptedByBank else { return [] }
         var obstacles: [Obstacle] = []
         if facts.notDebited > 0 { obstacles.append(.notDebited(facts.notDebited)) }
         if facts.openBreaks > 0 { obstacles.append(.openBreaks(facts.openBreaks)) }

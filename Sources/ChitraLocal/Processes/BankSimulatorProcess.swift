@@ -84,7 +84,6 @@ public struct BankSimulatorProcess: Sendable {
         _ = try await exchange(.PUT, "/faults", body: plan)
     }
 
-    @discardableResult
     /// The account's camt.053 of each day from `first` through `last` that the simulator has one
     /// for (an ended day from the account's first entry), oldest first. Tests read a range of days:
     /// a payout that runs past midnight in Vietnam books on two.
@@ -92,29 +91,26 @@ public struct BankSimulatorProcess: Sendable {
         var files: [(day: Day, file: [UInt8])] = []
         for number in first.daysSince2000...max(first.daysSince2000, last.daysSince2000) {
             let day = Day(daysSince2000: number)
-            var request = HTTPClientRequest(url: baseURL + "/bank/statements/\(account)?date=\(day)")
-            request.method = .GET
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-            let bytes = try await response.body.collect(upTo: 1 << 30)
-            switch response.status {
-            case .ok: files.append((day, Array(buffer: bytes)))
-            case .notFound: continue
-            default: throw Failed(description: "GET the statement of \(day): HTTP \(response.status.code): \(String(buffer: bytes))")
-            }
+            if let file = try await document("/bank/statements/\(account)?date=\(day)") { files.append((day, file)) }
         }
         return files
     }
 
     /// The account's intraday notification (camt.054) of `day`'s entries so far, or nil when none.
     public func notification(account: String, day: Day) async throws -> [UInt8]? {
-        var request = HTTPClientRequest(url: baseURL + "/bank/notifications/\(account)?date=\(day)")
+        try await document("/bank/notifications/\(account)?date=\(day)")
+    }
+
+    /// A document the simulator serves at `path`, or nil when it has none (404).
+    private func document(_ path: String) async throws -> [UInt8]? {
+        var request = HTTPClientRequest(url: baseURL + path)
         request.method = .GET
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 1 << 30)
         switch response.status {
         case .ok: return Array(buffer: bytes)
         case .notFound: return nil
-        default: throw Failed(description: "GET the notification of \(day): HTTP \(response.status.code): \(String(buffer: bytes))")
+        default: throw Failed(description: "GET \(path): HTTP \(response.status.code): \(String(buffer: bytes))")
         }
     }
 

@@ -10,9 +10,10 @@ public enum RunClosing {
         guard !runIDs.isEmpty else { return [] }
         var closing: [Int64] = []
         for (run, facts) in try await facts(RunClosingSQL.facts(runIDs: runIDs), on: connection) {
-            // The cheap facts first: only a month they would close has its transfers counted.
+            // The cheap facts first: only a month they would close is asked whether a transfer is
+            // still undebited (one found ends the look; none, the run's transfers read once).
             guard MonthClosing.obstacles(facts).isEmpty else { continue }
-            guard try await notDebited(run: run, on: connection) == 0 else { continue }
+            guard try await !anyNotDebited(run: run, on: connection) else { continue }
             closing.append(run)
         }
         guard !closing.isEmpty else { return [] }
@@ -36,21 +37,24 @@ public enum RunClosing {
     /// What keeps the month of `unit` open: nil when it has no paid-out run (not yet paid out, or
     /// closed already).
     public static func obstacles(unit: String, period: Period, database: Database) async throws -> [MonthClosing.Obstacle]? {
-        try await database.transaction("what keeps \(unit) \(period) open") { connection in
-            for (run, var facts) in try await facts(RunClosingSQL.facts(unit: unit, period: period), on: connection) {
-                facts.notDebited = try await notDebited(run: run, on: connection)
-                return MonthClosing.obstacles(facts)
-            }
-            return nil
+        try await database.transaction("what keeps \(unit) \(period) open") { try await obstacles(unit: unit, period: period, on: $0) }
+    }
+
+    /// The same, in the caller's transaction.
+    static func obstacles(unit: String, period: Period, on connection: PostgresConnection) async throws -> [MonthClosing.Obstacle]? {
+        for (run, var facts) in try await facts(RunClosingSQL.facts(unit: unit, period: period), on: connection) {
+            facts.notDebited = try await notDebited(run: run, on: connection)
+            return MonthClosing.obstacles(facts)
         }
+        return nil
     }
 
     private static func facts(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> [(Int64, MonthClosing.Facts)] {
         var result: [(Int64, MonthClosing.Facts)] = []
-        for try await (run, paidOutOn, bank, breaks, missing, last) in try await connection.send(query, logger: Database.quiet)
-            .decode((Int64, String, Int64, Int64, Int64, String?).self) {
+        for try await (run, paidOutOn, accepted, breaks, missing, last) in try await connection.send(query, logger: Database.quiet)
+            .decode((Int64, String, Bool, Int64, Int64, String?).self) {
             guard let paidOutOn = Day(paidOutOn) else { continue }
-            result.append((run, MonthClosing.Facts(bankTransfers: Int(bank), notDebited: 0, openBreaks: Int(breaks), missingStatements: Int(missing),
+            result.append((run, MonthClosing.Facts(acceptedByBank: accepted, notDebited: 0, openBreaks: Int(breaks), missingStatements: Int(missing),
                                                    paidOutOn: paidOutOn, lastStatementDay: last.flatMap(Day.init))))
         }
         return result
@@ -61,6 +65,13 @@ public enum RunClosing {
             return Int(count)
         }
         return 0
+    }
+
+    private static func anyNotDebited(run: Int64, on connection: PostgresConnection) async throws -> Bool {
+        for try await found in try await connection.send(RunClosingSQL.anyNotDebited(runID: run), logger: Database.quiet).decode(Bool.self) {
+            return found
+        }
+        return false
     }
 }
 
@@ -84,10 +95,9 @@ enum RunClosingSQL {
     private static func facts(where condition: String) -> String {
         """
         SELECT r.id, to_char((r.paid_out_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, 'YYYY-MM-DD'),
-               (SELECT count(*) FROM (SELECT 1 FROM disbursements d WHERE d.run_id = r.id AND d.rail = 'bank'
-                                        AND (d.state IN ('paid', 'settled') OR d.state = 'returned' AND EXISTS (
-                                             SELECT 1 FROM statement_entries e WHERE e.end_to_end_id = d.end_to_end_id AND e.unit_code = r.unit_code))
-                                      LIMIT 1) b),
+               EXISTS (SELECT 1 FROM disbursements d WHERE d.run_id = r.id AND d.rail = 'bank'
+                         AND (d.state IN ('paid', 'settled') OR d.state = 'returned' AND EXISTS (
+                              SELECT 1 FROM statement_entries e WHERE e.end_to_end_id = d.end_to_end_id AND e.unit_code = r.unit_code))),
                (SELECT count(*) FROM statement_breaks b WHERE b.unit_code = r.unit_code AND b.state <> 'closed'),
                (SELECT coalesce(sum(missing), 0)::int8 FROM (
                     SELECT max(sequence_number) - min(sequence_number) + 1 - count(*) AS missing
@@ -100,6 +110,10 @@ enum RunClosingSQL {
     /// Its transfers the bank accepted that no statement has yet debited or brought back.
     static func notDebited(runID: Int64) -> PostgresQuery {
         "SELECT count(*) FROM disbursements WHERE run_id = \(runID) AND rail = 'bank' AND state = 'paid'"
+    }
+
+    static func anyNotDebited(runID: Int64) -> PostgresQuery {
+        "SELECT EXISTS (SELECT 1 FROM disbursements WHERE run_id = \(runID) AND rail = 'bank' AND state = 'paid')"
     }
 
     static func close(runIDs: [Int64]) -> PostgresQuery {

@@ -42,47 +42,50 @@ public struct MonthReconciliation: Sendable, Hashable, Codable {
     /// Paid per Chitra less what came back is what the statements debited and kept.
     public var balances: Bool { debited.amountVND - returnsByReason.values.reduce(0) { $0 + $1.amountVND } == settled.amountVND }
 
+    /// The figures, the run's state and what keeps the month open, read in one transaction.
     public static func of(unit: String, period: Period, database: Database) async throws -> MonthReconciliation {
-        var month = try await figures(unit: unit, period: period, database: database)
-        let state = try await RunStatus.list(period: period, districts: [unit], database: database).first?.state
-        month.closed = state == .completed
-        if let obstacles = try await RunClosing.obstacles(unit: unit, period: period, database: database) {
-            month.closing = MonthClosing.sentence(unit: unit, period: period, obstacles)
-        } else {
-            month.closing = state == .completed ? MonthClosing.sentence(unit: unit, period: period, [])
-                : "The month \(period) of unit \(unit) is not paid out yet (its run is \(state?.rawValue ?? "not triggered")): it closes on the statements once every payment has its outcome."
+        try await database.transaction("reconcile \(unit) \(period)") { connection in
+            var month = try await figures(unit: unit, period: period, on: connection)
+            var state: RunState?
+            for try await text in try await connection.send(MonthReconciliationSQL.runState(unit: unit, period: period), logger: Database.quiet)
+                .decode(String.self) { state = RunState(rawValue: text) }
+            month.closed = state == .completed
+            if let obstacles = try await RunClosing.obstacles(unit: unit, period: period, on: connection) {
+                month.closing = MonthClosing.sentence(unit: unit, period: period, obstacles)
+            } else {
+                month.closing = state == .completed ? MonthClosing.sentence(unit: unit, period: period, [])
+                    : "The month \(period) of unit \(unit) is not paid out yet (its run is \(state?.rawValue ?? "not triggered")): it closes on the statements once every payment has its outcome."
+            }
+            return month
         }
-        return month
     }
 
-    private static func figures(unit: String, period: Period, database: Database) async throws -> MonthReconciliation {
-        try await database.transaction("reconcile \(unit) \(period)") { connection in
-            var result = MonthReconciliation(unit: unit, period: period.description, paidByChitra: .zero, debited: .zero, settled: .zero,
-                                             notYetDebited: .zero, returnsByReason: [:], duplicates: .zero, recovered: .zero, breaksOpen: [:],
-                                             breaksClosed: 0)
-            for try await (what, key, count, amount) in try await connection.send(MonthReconciliationSQL.figures(unit: unit, period: period),
-                                                                                 logger: Database.quiet).decode((String, String, Int64, Int64).self) {
-                let cell = CountAmount(count: Int(count), amountVND: amount)
-                switch what {
-                case "paid": result.paidByChitra = cell
-                case "debited": result.debited = cell
-                case "settled": result.settled = cell
-                case "undebited": result.notYetDebited = cell
-                case "returned": result.returnsByReason[key] = cell
-                case "duplicate": result.duplicates = cell
-                case "recovered": result.recovered = cell
-                case "open": result.breaksOpen[key] = Int(count)
-                case "closed": result.breaksClosed += Int(count)
-                default: break
-                }
+    private static func figures(unit: String, period: Period, on connection: PostgresConnection) async throws -> MonthReconciliation {
+        var result = MonthReconciliation(unit: unit, period: period.description, paidByChitra: .zero, debited: .zero, settled: .zero,
+                                         notYetDebited: .zero, returnsByReason: [:], duplicates: .zero, recovered: .zero, breaksOpen: [:],
+                                         breaksClosed: 0)
+        for try await (what, key, count, amount) in try await connection.send(MonthReconciliationSQL.figures(unit: unit, period: period),
+                                                                             logger: Database.quiet).decode((String, String, Int64, Int64).self) {
+            let cell = CountAmount(count: Int(count), amountVND: amount)
+            switch what {
+            case "paid": result.paidByChitra = cell
+            case "debited": result.debited = cell
+            case "settled": result.settled = cell
+            case "undebited": result.notYetDebited = cell
+            case "returned": result.returnsByReason[key] = cell
+            case "duplicate": result.duplicates = cell
+            case "recovered": result.recovered = cell
+            case "open": result.breaksOpen[key] = Int(count)
+            case "closed": result.breaksClosed += Int(count)
+            default: break
             }
-            for try await (day, closing) in try await connection.send(MonthReconciliationSQL.lastBalance(unit: unit), logger: Database.quiet)
-                .decode((String, Int64).self) {
-                result.lastStatementDay = day
-                result.closingVND = closing
-            }
-            return result
         }
+        for try await (day, closing) in try await connection.send(MonthReconciliationSQL.lastBalance(unit: unit), logger: Database.quiet)
+            .decode((String, Int64).self) {
+            result.lastStatementDay = day
+            result.closingVND = closing
+        }
+        return result
     }
 }
 
@@ -113,6 +116,10 @@ enum MonthReconciliationSQL {
         UNION ALL SELECT 'open', kind, count(*), 0 FROM breaks WHERE state <> 'closed' GROUP BY kind
         UNION ALL SELECT 'closed', '', count(*), 0 FROM breaks WHERE state = 'closed'
         """
+    }
+
+    static func runState(unit: String, period: Period) -> PostgresQuery {
+        "SELECT state::text FROM runs WHERE unit_code = \(unit) AND period = \(period)"
     }
 
     static func lastBalance(unit: String) -> PostgresQuery {

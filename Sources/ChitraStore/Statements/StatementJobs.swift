@@ -6,6 +6,15 @@ import PostgresNIO
 /// (and, when asked daily, the next day's once that day has ended), and recalling a second debit.
 public enum StatementJobs {
     public static let fetchKind: JobKind = "statements.fetch"
+
+    /// A fetch job's error while the bank has no statement of its day (asked again with the
+    /// queue's backoff), and whether a job's last error says so: those who wait on fetch jobs tell
+    /// a day without a statement from a failure by it.
+    public static func noStatementYet(account: String, day: Day) -> String {
+        "the bank has no statement of account ****\(account.suffix(4)) for \(day) yet"
+    }
+
+    public static func saysNoStatementYet(_ error: String?) -> Bool { error?.contains("the bank has no statement of account ") == true }
     public static let recallKind: JobKind = "statements.recall"
 
     public struct FetchArgs: Codable, Sendable, Hashable {

@@ -23,7 +23,7 @@ public struct StatementFetchHandler: JobHandler {
     public struct NoStatementYet: Error, CustomStringConvertible {
         var account: String
         var day: Day
-        public var description: String { "the bank has no statement of account ****\(account.suffix(4)) for \(day) yet" }
+        public var description: String { StatementJobs.noStatementYet(account: account, day: day) }
     }
 
     public func run(_ context: JobContext) async throws {

@@ -47,15 +47,7 @@ struct PayoutBenchmark {
 
         /// The month closed against the paying accounts' statements (camt.053), once every run
         /// was paid out: one `statements.fetch` job a unit and day, run by the workers.
-        struct Reconciliation: Codable {
-            var statements = 0
-            var entries = 0
-            var settled = 0
-            var breaks = 0
-            var seconds = 0.0
-            /// Runs the statements completed (their months closed).
-            var monthsClosed = 0
-        }
+        typealias Reconciliation = ProvinceMonth.StatementsTaken
 
         /// The first five statements, one short line each.
         var statementsText: String {
@@ -151,10 +143,9 @@ struct PayoutBenchmark {
                 let statements = try await Database.withRunning(owner, scope: .owner, logger: BenchmarkProvince.logger) {
                     try await StatementStatistics.top($0, limit: 20)
                 }
-                let taken = try await month.takeStatements(from: firstDay, simulator: simulator)
-                let reconciliation = Result.Reconciliation(statements: taken.statements, entries: taken.entries, settled: taken.settled,
-                                                           breaks: taken.breaks, seconds: taken.seconds, monthsClosed: taken.monthsClosed)
-                print("  … statements: \(taken.entries) entries reconciled in \(String(format: "%.1f", taken.seconds)) s; \(taken.monthsClosed) of \(districts.count) months closed")
+                let reconciliation = try await month.takeStatements(from: firstDay, simulator: simulator)
+                print("  … statements: \(reconciliation.entries) entries reconciled in \(String(format: "%.1f", reconciliation.seconds)) s; "
+                    + "\(reconciliation.monthsClosed) of \(districts.count) months closed")
                 for sentence in try await month.openMonths() { print("  … " + sentence) }
                 for process in processes { process.signal(SIGTERM) }
                 for process in processes { await process.waitForExit() }

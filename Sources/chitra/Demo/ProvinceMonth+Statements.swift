@@ -5,7 +5,7 @@ import Foundation
 
 extension ProvinceMonth {
     /// What the statements of the month did.
-    struct StatementsTaken: Sendable {
+    struct StatementsTaken: Sendable, Codable {
         var statements = 0
         var entries = 0
         var settled = 0
@@ -40,15 +40,20 @@ extension ProvinceMonth {
         let queue = JobQueue(database: database)
         let ids = Set(asked)
         var noStatement = 0
+        // A ceiling that only catches a hang: a million's statements are in well within it.
+        let deadline = clock.now + .seconds(600)
         while true {
             let jobs = try await queue.list(.init(kind: StatementJobs.fetchKind.rawValue, limit: 100_000)).filter { ids.contains($0.id) }
             if let job = jobs.first(where: { $0.state == .discarded }) {
                 throw StatementJobFailed(description: "statement job \(job.id) failed: \(job.lastError ?? "")")
             }
-            let none = jobs.filter { $0.state == .retryable && ($0.lastError ?? "").contains("has no statement") }
+            let none = jobs.filter { $0.state == .retryable && StatementJobs.saysNoStatementYet($0.lastError) }
             if jobs.count == ids.count, jobs.filter({ $0.state == .completed }).count + none.count == jobs.count {
                 noStatement = none.count
                 break
+            }
+            guard clock.now < deadline else {
+                throw StatementJobFailed(description: "the statements were not all taken in within 10 minutes: see the workers' logs and `chitra jobs`")
             }
             try await Task.sleep(for: .seconds(1))
         }
