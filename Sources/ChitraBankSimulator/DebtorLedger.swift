@@ -17,6 +17,8 @@ struct DebtorLedger {
     private(set) var accounts: [String: Account] = [:]
     /// Entries given back on a recall (a second entry is never given).
     private var recalled: Set<String> = []
+    /// The return planned for a debit's credit, by the debit's reference.
+    private var returnOf: [String: String] = [:]
     private var references = 0
     /// Transfers debited so far.
     private(set) var debits = 0
@@ -37,16 +39,20 @@ struct DebtorLedger {
         let sent = reference(institution)
         accounts[account, default: Account(institution: institution)].entries.append(
             .init(servicerReference: sent, amountVND: amountVND, direction: .debit, bookingDay: day, code: .transferSent, endToEndID: endToEndID))
-        if let returned { comeBack(account, institution: institution, endToEndID: endToEndID, amountVND: amountVND, sent: day, returned) }
+        if let returned {
+            returnOf[sent] = comeBack(account, institution: institution, endToEndID: endToEndID, amountVND: amountVND, sent: day, returned)
+        }
     }
 
-    /// A credit coming back `returned.after` days after `sent`, with its reason.
+    /// A credit coming back `returned.after` days after `sent`, with its reason; the return's reference.
+    @discardableResult
     private mutating func comeBack(_ account: String, institution: String, endToEndID: String, amountVND: Int64, sent day: Day,
-                                   _ returned: (reason: String, after: Int)) {
+                                   _ returned: (reason: String, after: Int)) -> String {
         let back = Day(daysSince2000: day.daysSince2000 + returned.after), reference = reference(institution)
         accounts[account, default: Account(institution: institution)].entries.append(
             .init(servicerReference: reference, amountVND: amountVND, direction: .credit, bookingDay: back, code: .transferReturned,
                   endToEndID: endToEndID, returnReason: returned.reason))
+        return reference
     }
 
     /// A credit a batch-booked file made, to debit with the others: its return, if the plan has one.
@@ -77,9 +83,10 @@ struct DebtorLedger {
     }
 
     /// A recall of the debit `entry` of `account` for `endToEndID`: a second debit of the transfer
-    /// is given back (once) as a credit booked on `day`; any other is refused with camt.029's
-    /// reason: NOOR no such debit, CUST the transfer's first debit (the payment the customer made).
-    /// Returns nil when accepted, else the reason of the refusal.
+    /// is given back (once) as a credit booked on `day`, and its credit, if it was to come back
+    /// later, comes back no more; any other is refused with camt.029's reason: NOOR no such debit,
+    /// CUST the transfer's first debit (the payment the customer made), ARDT a credit that came
+    /// back already. Returns nil when accepted, else the reason of the refusal.
     mutating func recall(_ account: String, entry: String, endToEndID: String, on day: Day) -> String? {
         guard let known = accounts[account],
               let debit = known.entries.first(where: { $0.servicerReference == entry && $0.direction == .debit && $0.endToEndID == endToEndID }) else {
@@ -88,6 +95,10 @@ struct DebtorLedger {
         if recalled.contains(entry) { return nil }
         let first = known.entries.first { $0.direction == .debit && $0.code == .transferSent && $0.endToEndID == endToEndID }
         guard first?.servicerReference != entry else { return "CUST" }
+        if let planned = returnOf[entry], let index = known.entries.firstIndex(where: { $0.servicerReference == planned }) {
+            guard known.entries[index].bookingDay > day else { return "ARDT" }
+            accounts[account]?.entries.remove(at: index)
+        }
         recalled.insert(entry)
         let back = reference(known.institution)
         accounts[account]?.entries.append(.init(servicerReference: back, amountVND: debit.amountVND, direction: .credit, bookingDay: day,

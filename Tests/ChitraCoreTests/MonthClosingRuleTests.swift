@@ -17,6 +17,9 @@ struct MonthClosingRuleTests {
         #expect(MonthClosing.obstacles(Self.facts(notDebited: 2, breaks: 1, missing: 3, last: Day("2024-09-24")!))
                 == [.notDebited(2), .openBreaks(1), .missingStatements(3), .statementsBefore(Self.day)])
         #expect(MonthClosing.obstacles(Self.facts(last: nil)) == [.statementsBefore(Self.day)])
+        var ahead = Self.facts()
+        ahead.returnsAhead = 1
+        #expect(MonthClosing.obstacles(ahead) == [.returnsAhead(1)], "money back waiting for the second debit it gives back")
     }
 
     @Test("a month with nothing by bank has nothing on a statement and closes at once")

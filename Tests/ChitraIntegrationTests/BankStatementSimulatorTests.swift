@@ -112,6 +112,34 @@ struct BankStatementSimulatorTests {
         }
     }
 
+    @Test("a second debit recalled before its credit came back is given back and the credit comes back no more; one whose credit came back already is refused ARDT")
+    func recallsOfReturnedCredits() async throws {
+        try await BankSimulatorProcess.with(["--faults", "none", "--no-dedup", "--seed", "5"]) { simulator in
+            try await simulator.setFaults(#"{"returns": {"AC04": 1.0}, "return_days": 2}"#)
+            let sent = Self.transfers(1...2), sentOn = VietnamTime.today()
+            try await Self.send(sent, file: "F1", to: simulator)
+            try await Self.send(sent, file: "F2", to: simulator)          // each credited twice, each credit to come back
+            let rail = BankRail(http: .shared, baseURL: simulator.bankURL)
+            func entries(of id: String, through last: Int) async throws -> [BankStatement.Entry] {
+                try await simulator.statements(account: Self.debtor.account, from: sentOn, through: Day(daysSince2000: sentOn.daysSince2000 + last))
+                    .flatMap { try StatementFile.read($0.file).statements.flatMap(\.entries) }.filter { $0.endToEndID == id }
+            }
+            try await simulator.exchange(.PUT, "/calendar", body: #"{"days_ahead": 1}"#)
+            let first = try await entries(of: sent[0].endToEndID, through: 0).filter { $0.direction == .debit }
+            #expect(first.count == 2)
+            #expect(try await rail.recall(account: Self.debtor.account, entry: first[1].servicerReference, endToEndID: sent[0].endToEndID,
+                                          reason: "DUPL") == .accepted, "its credit is still to come back")
+            try await simulator.exchange(.PUT, "/calendar", body: #"{"days_ahead": 4}"#)
+            let second = try await entries(of: sent[1].endToEndID, through: 2).filter { $0.direction == .debit }
+            #expect(try await rail.recall(account: Self.debtor.account, entry: second[1].servicerReference, endToEndID: sent[1].endToEndID,
+                                          reason: "DUPL") == .refused(reason: "ARDT"), "its credit came back already")
+            let firstBack = try await entries(of: sent[0].endToEndID, through: 3).filter { $0.direction == .credit }.map(\.code)
+            #expect(firstBack.sorted { $0.subFamily < $1.subFamily } == [.recallCredited, .transferReturned], "the recalled credit does not come back too")
+            let secondBack = try await entries(of: sent[1].endToEndID, through: 3).filter { $0.direction == .credit }.map(\.code)
+            #expect(secondBack == [.transferReturned, .transferReturned])
+        }
+    }
+
     @Test("the day's entries so far come as a camt.054 notification, valid against the schema: the same one while nothing is new, read as the statement's entries")
     func intradayNotification() async throws {
         try await BankSimulatorProcess.with(["--faults", "none", "--seed", "5"]) { simulator in

@@ -19,8 +19,12 @@ public enum MonthClosing {
         public var paidOutOn: Day
         /// The latest statement taken in for the unit, if any.
         public var lastStatementDay: Day?
+        /// Money back taken in ahead of the second debit it gives back (a statement not yet in).
+        public var returnsAhead: Int
 
-        public init(acceptedByBank: Bool, notDebited: Int, openBreaks: Int, missingStatements: Int, paidOutOn: Day, lastStatementDay: Day?) {
+        public init(acceptedByBank: Bool, notDebited: Int, openBreaks: Int, missingStatements: Int, paidOutOn: Day, lastStatementDay: Day?,
+                    returnsAhead: Int = 0) {
+            self.returnsAhead = returnsAhead
             self.acceptedByBank = acceptedByBank
             self.notDebited = notDebited
             self.openBreaks = openBreaks
@@ -40,6 +44,8 @@ public enum MonthClosing {
         case missingStatements(Int)
         /// No statement yet of the day the run was paid out, or of any later day.
         case statementsBefore(Day)
+        /// Money back waiting for the second debit it gives back, on a statement not yet in.
+        case returnsAhead(Int)
 
         public var description: String {
             switch self {
@@ -47,6 +53,8 @@ public enum MonthClosing {
             case .openBreaks(let n): "\(n) break\(n == 1 ? "" : "s") not closed"
             case .missingStatements(let n): "\(n) statement\(n == 1 ? "" : "s") missing in the sequence"
             case .statementsBefore(let day): "no statement yet of \(day) or later"
+            case .returnsAhead(let n): "\(n) return\(n == 1 ? "" : "s") of money the bank gave back already, waiting for the second debit "
+                + "\(n == 1 ? "it gives" : "they give") back on a statement not yet taken in"
             }
         }
     }
@@ -59,6 +67,7 @@ public enum MonthClosing {
         if facts.openBreaks > 0 { obstacles.append(.openBreaks(facts.openBreaks)) }
         if facts.missingStatements > 0 { obstacles.append(.missingStatements(facts.missingStatements)) }
         if facts.lastStatementDay.map({ $0 < facts.paidOutOn }) ?? true { obstacles.append(.statementsBefore(facts.paidOutOn)) }
+        if facts.returnsAhead > 0 { obstacles.append(.returnsAhead(facts.returnsAhead)) }
         return obstacles
     }
 

@@ -6,6 +6,12 @@
 /// return of what was not paid. A debit for a transfer whose answer the rails still wait for
 /// (submitted, accepted, pending) waits, and settles it once the answer is paid. A second debit,
 /// recalled, comes back as a credit (`recallCredited`) and closes its break.
+///
+/// The outcome does not hang on the order statements are taken in: money back for a transfer
+/// already returned waits (`ahead`) for the second debit it gives back, which a later (or earlier
+/// day's) statement brings; and a recall's credit for a second debit a return gave back already
+/// makes that return the payment's own. Each is `Decision.amends`, which `decide` applies to the
+/// entries of its call and the store to the entries taken in before.
 public enum StatementMatching {
     /// What Chitra holds of the transfer an entry names.
     public struct Transfer: Sendable, Hashable {
@@ -16,18 +22,37 @@ public enum StatementMatching {
         public var debited: Bool
         /// Its second debits not yet given back (duplicates raised, less the money back for them).
         public var duplicatesOutstanding: Int
+        /// Returns taken in ahead of the second debit each gives back (`ahead`).
+        public var returnsAhead: Int
+        /// Returns (or reversals) that gave back a second debit (`recalled`, no recall's credit).
+        public var returnsForDuplicates: Int
 
-        public init(amountVND: Int64, state: DisbursementState, debited: Bool, duplicatesOutstanding: Int = 0) {
+        public init(amountVND: Int64, state: DisbursementState, debited: Bool, duplicatesOutstanding: Int = 0, returnsAhead: Int = 0,
+                    returnsForDuplicates: Int = 0) {
             self.amountVND = amountVND
             self.state = state
             self.debited = debited
             self.duplicatesOutstanding = duplicatesOutstanding
+            self.returnsAhead = returnsAhead
+            self.returnsForDuplicates = returnsForDuplicates
         }
     }
 
     public enum Outcome: String, Sendable, Hashable, CaseIterable {
         case settled, returned, waiting, recalled, charge, pending, other
+        /// Money back for a transfer already returned: it waits for the second debit it gives back.
+        case ahead
         case breakRaised = "break"
+    }
+
+    /// What a decision changes of an entry decided before (in this call or an earlier import).
+    public enum Amendment: String, Sendable, Hashable {
+        /// A second debit whose money came back ahead: the transfer's oldest `ahead` return gave it
+        /// back (`recalled`), and the duplicate closes with it.
+        case aheadGivesBack
+        /// A recall's credit for a second debit a return gave back: that return (the latest) was
+        /// the payment's own (`returned`), and the transfer is returned with its reason and day.
+        case returnIsThePayments
     }
 
     public struct Break: Sendable, Hashable {
@@ -47,6 +72,8 @@ public enum StatementMatching {
         /// The state the transfer goes to (nil: it stays).
         public var next: DisbursementState?
         public var breakRaised: Break?
+        /// An entry decided before that this one changes, if any.
+        public var amends: Amendment?
 
         static func just(_ outcome: Outcome, _ next: DisbursementState? = nil) -> Decision { Decision(outcome: outcome, next: next) }
         static func raise(_ kind: StatementBreakKind, expected: Int64? = nil, _ detail: String) -> Decision {
@@ -56,8 +83,34 @@ public enum StatementMatching {
 
     /// The decision for each of `entries`, in order; `transfers` by EndToEndId, updated as the
     /// entries move them (two debits of one transfer in one statement: the second is a duplicate).
+    /// An amendment of an entry among `entries` is made here (the decision amended, the amending
+    /// one's `amends` cleared); one left set names an entry taken in before.
     public static func decide(_ entries: [BankStatement.Entry], transfers: inout [String: Transfer]) -> [Decision] {
-        entries.map { decide($0, transfers: &transfers) }
+        var decisions: [Decision] = []
+        decisions.reserveCapacity(entries.count)
+        for entry in entries {
+            var decision = decide(entry, transfers: &transfers)
+            if let amendment = decision.amends, let id = entry.endToEndID,
+               let earlier = earlier(amendment, of: id, in: entries, decisions) {
+                switch amendment {
+                case .aheadGivesBack: decisions[earlier] = .just(.recalled)
+                case .returnIsThePayments: decisions[earlier] = .just(.returned, .returned)
+                }
+                decision.amends = nil
+            }
+            decisions.append(decision)
+        }
+        return decisions
+    }
+
+    /// The entry among the first `decisions.count` of `entries` that `amendment` changes: the
+    /// oldest return of `id` ahead, or the latest that gave a second debit back.
+    private static func earlier(_ amendment: Amendment, of id: String, in entries: [BankStatement.Entry], _ decisions: [Decision]) -> Int? {
+        let candidates = decisions.indices.filter { entries[$0].endToEndID == id }
+        switch amendment {
+        case .aheadGivesBack: return candidates.first { decisions[$0].outcome == .ahead }
+        case .returnIsThePayments: return candidates.last { decisions[$0].outcome == .recalled && entries[$0].code != .recallCredited }
+        }
     }
 
     public static func decide(_ entry: BankStatement.Entry, transfers: inout [String: Transfer]) -> Decision {
@@ -84,8 +137,16 @@ public enum StatementMatching {
         if entry.direction == .debit {
             if entry.reversal { return .raise(.unexpected, "a reversed credit debited again for \(id)") }
             if transfer.debited {
-                transfer.duplicatesOutstanding += 1
-                return .raise(.duplicate, expected: transfer.amountVND, "a second debit of \(entry.amountVND) đồng for \(id)")
+                var duplicate = Decision.raise(.duplicate, expected: transfer.amountVND, "a second debit of \(entry.amountVND) đồng for \(id)")
+                if transfer.returnsAhead > 0 {
+                    // Its money came back before it was seen: a return taken in ahead gave it back.
+                    transfer.returnsAhead -= 1
+                    transfer.returnsForDuplicates += 1
+                    duplicate.amends = .aheadGivesBack
+                } else {
+                    transfer.duplicatesOutstanding += 1
+                }
+                return duplicate
             }
             guard entry.amountVND == transfer.amountVND else {
                 return .raise(.amount, expected: transfer.amountVND,
@@ -113,11 +174,21 @@ public enum StatementMatching {
             guard entry.amountVND == transfer.amountVND else {
                 return .raise(.amount, expected: transfer.amountVND, "\(id)'s recalled debit came back with \(entry.amountVND) đồng, not \(transfer.amountVND)")
             }
-            guard transfer.duplicatesOutstanding > 0 else {
-                return .raise(.invalidReturn, expected: nil, "\(entry.amountVND) đồng given back for \(id), whose second debit Chitra did not recall")
+            if transfer.duplicatesOutstanding > 0 {
+                transfer.duplicatesOutstanding -= 1
+                return .just(.recalled)
             }
-            transfer.duplicatesOutstanding -= 1
-            return .just(.recalled)
+            guard transfer.returnsForDuplicates > 0, transfer.state != .returned else {
+                return .raise(.invalidReturn, expected: nil, "\(entry.amountVND) đồng given back for \(id), whose second debit Chitra did not recall"
+                              + (transfer.returnsForDuplicates > 0 ? " or the bank returned already" : ""))
+            }
+            // The second debit a return was taken to give back comes back itself: that return was
+            // the payment's, owed again (from its day, for its reason: `decide` or the store moves it).
+            transfer.returnsForDuplicates -= 1
+            transfer.state = .returned
+            var recalled = Decision.just(.recalled)
+            recalled.amends = .returnIsThePayments
+            return recalled
         }
         guard isReturn else { return .just(.other) }
         if transfer.duplicatesOutstanding > 0, entry.amountVND == transfer.amountVND {
@@ -125,6 +196,7 @@ public enum StatementMatching {
             // often corrects a double debit by a reversal or a return): the payment stands, never
             // returned and paid again.
             transfer.duplicatesOutstanding -= 1
+            transfer.returnsForDuplicates += 1
             return .just(.recalled)
         }
         guard entry.amountVND == transfer.amountVND else {
@@ -135,6 +207,12 @@ public enum StatementMatching {
             let reason = entry.returnReason ?? (entry.reversal ? "reversal" : "")
             transfer.state = machine(transfer).next(.returnedByBank(reason: reason)) ?? .returned
             return .just(.returned, transfer.state)
+        case .returned:
+            // Money back for a transfer already back: the second debit it gives back is on a
+            // statement not yet taken in (or none: a statement without a gap says so, and then it
+            // is a break).
+            transfer.returnsAhead += 1
+            return .just(.ahead)
         default:
             return .raise(.invalidReturn, expected: transfer.amountVND,
                           "\(id) came back though Chitra holds it \(transfer.state.rawValue)")

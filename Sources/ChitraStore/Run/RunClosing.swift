@@ -51,11 +51,11 @@ public enum RunClosing {
 
     private static func facts(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> [(Int64, MonthClosing.Facts)] {
         var result: [(Int64, MonthClosing.Facts)] = []
-        for try await (run, paidOutOn, accepted, breaks, missing, last) in try await connection.send(query, logger: Database.quiet)
-            .decode((Int64, String, Bool, Int64, Int64, String?).self) {
+        for try await (run, paidOutOn, accepted, breaks, missing, last, ahead) in try await connection.send(query, logger: Database.quiet)
+            .decode((Int64, String, Bool, Int64, Int64, String?, Int64).self) {
             guard let paidOutOn = Day(paidOutOn) else { continue }
             result.append((run, MonthClosing.Facts(acceptedByBank: accepted, notDebited: 0, openBreaks: Int(breaks), missingStatements: Int(missing),
-                                                   paidOutOn: paidOutOn, lastStatementDay: last.flatMap(Day.init))))
+                                                   paidOutOn: paidOutOn, lastStatementDay: last.flatMap(Day.init), returnsAhead: Int(ahead))))
         }
         return result
     }
@@ -91,7 +91,7 @@ enum RunClosingSQL {
 
     /// A paid-out run's facts but its transfers not yet debited: run, the day it was paid out (in
     /// Vietnam), whether the bank accepted a transfer of it, open breaks, statements missing, last
-    /// statement.
+    /// statement, returns waiting ahead of their second debit.
     private static func facts(where condition: String) -> String {
         """
         SELECT r.id, to_char((r.paid_out_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, 'YYYY-MM-DD'),
@@ -102,7 +102,8 @@ enum RunClosingSQL {
                (SELECT coalesce(sum(missing), 0)::int8 FROM (
                     SELECT max(sequence_number) - min(sequence_number) + 1 - count(*) AS missing
                     FROM bank_statements s WHERE s.unit_code = r.unit_code AND s.kind = 'statement' GROUP BY s.account) g),
-               (SELECT to_char(max(s.day), 'YYYY-MM-DD') FROM bank_statements s WHERE s.unit_code = r.unit_code AND s.kind = 'statement')
+               (SELECT to_char(max(s.day), 'YYYY-MM-DD') FROM bank_statements s WHERE s.unit_code = r.unit_code AND s.kind = 'statement'),
+               (SELECT count(*) FROM statement_entries e WHERE e.unit_code = r.unit_code AND e.outcome = 'ahead')
         FROM runs r WHERE \(condition) AND r.state = 'paid_out'
         """
     }

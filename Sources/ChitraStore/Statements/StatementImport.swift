@@ -151,18 +151,18 @@ public enum StatementImport {
         let ids = Array(Set(fresh.compactMap(\.endToEndID)))
         var transfers: [String: StatementMatching.Transfer] = [:]
         for chunk in stride(from: 0, to: ids.count, by: 10_000).map({ Array(ids[$0..<min($0 + 10_000, ids.count)]) }) {
-            for try await (id, amount, state, debited, outstanding) in try await connection.send(StatementSQL.transfers(unit: unit, ids: chunk),
-                                                                                                logger: Database.quiet)
-                .decode((String, Int64, String, Bool, Int64).self) {
+            for try await (id, amount, state, debited, outstanding, ahead, forDuplicates) in try await connection.send(
+                StatementSQL.transfers(unit: unit, ids: chunk), logger: Database.quiet).decode((String, Int64, String, Bool, Int64, Int64, Int64).self) {
                 transfers[id] = .init(amountVND: amount, state: DisbursementState(rawValue: state) ?? .computed, debited: debited,
-                                      duplicatesOutstanding: Int(outstanding))
+                                      duplicatesOutstanding: Int(outstanding), returnsAhead: Int(ahead), returnsForDuplicates: Int(forDuplicates))
             }
         }
         let before = transfers
         let decisions = StatementMatching.decide(fresh, transfers: &transfers)
         var entries = StatementSQL.Entries()
         var moves = Moves()
-        var givenBack: [BankStatement.Entry] = [], debited: [BankStatement.Entry] = []
+        var givenBack = GivenBack(), debited: [BankStatement.Entry] = []
+        var amending: [StatementMatching.Amendment: [String]] = [:]
         for (entry, decision) in zip(fresh, decisions) {
             entries.append(entry, outcome: decision.outcome)
             if decision.outcome == .recalled { givenBack.append(entry) }
@@ -173,10 +173,13 @@ public enum StatementImport {
             if let next = decision.next, let id = entry.endToEndID, let was = before[id]?.state {
                 moves.add(id, from: was, to: next, day: entry.bookingDay, reason: entry.returnReason)
             }
+            if let amendment = decision.amends, let id = entry.endToEndID { amending[amendment, default: []].append(id) }
             outcome.count(decision.outcome)
         }
         outcome.entries += fresh.count
         try await connection.execute(StatementSQL.insert(entries, account: account, statement: recorded.id, unit: unit), logger: Database.quiet)
+        try await amend(amending, unit: unit, statement: recorded.id, before: before, givenBack: &givenBack, moves: &moves, outcome: &outcome,
+                        on: connection)
         try await moves.apply(unit: unit, on: connection, failure: .changed(account: account, sequence: statement.sequenceNumber))
 
         try await settleWaiting(unit: unit, on: connection, breaks: &breaks, outcome: &outcome,
@@ -187,8 +190,10 @@ public enum StatementImport {
                                                                    days: debited.map(\.bookingDay.description), by: Self.statementsName),
                                          logger: Database.quiet)
         }
-        // A notification is no end of day: only a statement says what was not debited in time.
+        // A notification is no end of day: only a statement says what was not debited in time, or
+        // that the second debit a return waits for is on none.
         if isStatement {
+            try await returnsOfNothing(account: account, on: connection, breaks: &breaks)
             try await notDebited(unit: unit, on: statement.day.bankingDays(before: Int(graceDays)), graceDays: Int(graceDays), statement: statement.day,
                                  connection: connection, breaks: &breaks)
         }
@@ -202,10 +207,10 @@ public enum StatementImport {
                 if kind == StatementBreakKind.duplicate.rawValue { duplicates.append(id) }
             }
         }
-        if !givenBack.isEmpty {
+        if !givenBack.ids.isEmpty {
             for try await closed in try await connection.send(
-                StatementSQL.givenBack(ids: givenBack.compactMap(\.endToEndID), references: givenBack.map(\.servicerReference),
-                                       days: givenBack.map(\.bookingDay.description), by: Self.statementsName), logger: Database.quiet)
+                StatementSQL.givenBack(ids: givenBack.ids, references: givenBack.references, days: givenBack.days, by: Self.statementsName),
+                logger: Database.quiet)
                 .decode(Int64.self) { outcome.recovered += Int(closed) }
         }
         try await recall(duplicates, unit: unit, on: connection)
@@ -316,7 +321,7 @@ extension StatementImport.Outcome {
         case .returned: returned += 1
         case .waiting: waiting += 1
         case .charge: charges += 1
-        case .recalled, .pending, .other, .breakRaised: break
+        case .recalled, .ahead, .pending, .other, .breakRaised: break
         }
     }
 }

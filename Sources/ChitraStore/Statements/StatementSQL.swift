@@ -68,20 +68,31 @@ enum StatementSQL {
     }
 
     /// The unit's transfers named by `ids`: EndToEndId, amount, state as seen, whether a booked
-    /// debit of it was matched before, and its second debits not yet given back (every duplicate
+    /// debit of it was matched before, its second debits not yet given back (every duplicate
     /// raised, whatever finance did with its break, less the money that came back for one: a
-    /// duplicate closed before the bank gave it back is still owed back).
+    /// duplicate closed before the bank gave it back is still owed back), its returns waiting
+    /// `ahead` of their second debit, and its returns that gave a second debit back. Its entries
+    /// are read once.
     static func transfers(unit: String, ids: [String]) -> PostgresQuery {
-        PostgresQuery(unsafeSQL: """
-            SELECT d.end_to_end_id, d.amount_vnd, \(DisbursementStateSQL.seenState(run: "r.state")),
-                   EXISTS (SELECT 1 FROM statement_entries e WHERE e.end_to_end_id = d.end_to_end_id AND e.direction = 'DBIT'
-                           AND NOT e.reversal AND e.outcome IN ('settled', 'waiting')),
+        var b = binds(ids, unit)
+        b.append(recallCode)
+        return PostgresQuery(unsafeSQL: """
+            SELECT d.end_to_end_id, d.amount_vnd, \(DisbursementStateSQL.seenState(run: "r.state")), coalesce(e.debited, false),
                    greatest(0, (SELECT count(*) FROM statement_breaks b WHERE b.end_to_end_id = d.end_to_end_id AND b.kind = 'duplicate')
-                               - (SELECT count(*) FROM statement_entries e WHERE e.end_to_end_id = d.end_to_end_id AND e.outcome = 'recalled'))
+                               - coalesce(e.recalled, 0)),
+                   coalesce(e.ahead, 0), coalesce(e.returns_recalled, 0)
             FROM disbursements d JOIN runs r ON r.id = d.run_id
+            LEFT JOIN LATERAL (
+                SELECT bool_or(e.direction = 'DBIT' AND NOT e.reversal AND e.outcome IN ('settled', 'waiting')) AS debited,
+                       count(*) FILTER (WHERE e.outcome = 'recalled') AS recalled, count(*) FILTER (WHERE e.outcome = 'ahead') AS ahead,
+                       count(*) FILTER (WHERE e.outcome = 'recalled' AND e.code <> $3) AS returns_recalled
+                FROM statement_entries e WHERE e.end_to_end_id = d.end_to_end_id) e ON true
             WHERE d.end_to_end_id = ANY($1::text[]) AND d.unit_code = $2
-            """, binds: binds(ids, unit))
+            """, binds: b)
     }
+
+    /// How a recall's credit is written in `statement_entries.code`.
+    static let recallCode = BankStatement.TransactionCode.recallCredited.column
 
     /// Entries as parallel arrays, for one `unnest`.
     struct Entries {
@@ -97,7 +108,7 @@ enum StatementSQL {
             reversals.append(entry.reversal)
             statuses.append(entry.status)
             days.append(entry.bookingDay.description)
-            codes.append("\(entry.code.domain)/\(entry.code.family)/\(entry.code.subFamily)")
+            codes.append(entry.code.column)
             ids.append(entry.endToEndID ?? "")
             reasons.append(entry.returnReason ?? "")
             outcomes.append(outcome.rawValue)
@@ -257,7 +268,8 @@ enum StatementSQL {
     /// The numbers missing in the account's sequence, between its first and its last statement.
     static func gaps(account: String) -> PostgresQuery {
         """
-        SELECT n FROM (SELECT min(sequence_number) AS first, max(sequence_number) AS last FROM bank_statements WHERE account = \(account)) s,
+        SELECT n FROM (SELECT min(sequence_number) AS first, max(sequence_number) AS last FROM bank_statements
+                       WHERE account = \(account) AND kind = 'statement') s,
                       generate_series(s.first, s.last) AS n
         WHERE NOT EXISTS (SELECT 1 FROM bank_statements b WHERE b.account = \(account) AND b.sequence_number = n)
         ORDER BY n LIMIT 100
@@ -276,4 +288,9 @@ enum StatementSQL {
         b.append(unit)
         return b
     }
+}
+
+extension BankStatement.TransactionCode {
+    /// As `statement_entries.code` holds it: domain/family/sub-family.
+    var column: String { "\(domain)/\(family)/\(subFamily)" }
 }
