@@ -13,7 +13,8 @@ public enum RunHandlers {
         return [Plan(shardSize: shardSize, computeMaxAttempts: computeMaxAttempts, calculator: calculator, hooks: hooks),
                 Compute(calculator: calculator, hooks: hooks),
                 SubmitHandler(rails: rails), TransferHandler(rails: rails, hooks: hooks),
-                StatementFetchHandler(rails: rails), StatementRecallHandler(rails: rails)]
+                StatementFetchHandler(rails: rails), StatementRecallHandler(rails: rails),
+                StatementNotificationHandler(rails: rails)]
     }
 
     /// Runs a step; when it fails on the job's last attempt, the run fails too, with the reason,

@@ -20,7 +20,11 @@ public struct StatementRoutes: Sendable {
         var unit: String
         var date: String
         var daily: Bool?
-        static let fields: Set<String> = ["unit", "date", "daily"]
+        /// Today's notifications, asked again every `every_minutes` (15 if not given) while the day lasts.
+        var intraday: Bool?
+        var everyMinutes: Int?
+        static let fields: Set<String> = ["unit", "date", "daily", "intraday", "every_minutes"]
+        enum CodingKeys: String, CodingKey { case unit, date, daily, intraday, everyMinutes = "every_minutes" }
     }
 
     public struct FetchAsked: Codable, Sendable {
@@ -81,6 +85,17 @@ public struct StatementRoutes: Sendable {
                 let unit = try Path.district(body.unit)
                 guard let day = Day(body.date) else { throw APIError.badRequest("date must be written YYYY-MM-DD.") }
                 let caller = try await Caller.authorize(request, .importStatements, districts: [unit], server: server)
+                if body.intraday == true {
+                    guard body.daily != true else { throw APIError.badRequest("Ask for today's notifications (intraday) or for the daily statements, not both at once.") }
+                    let every = body.everyMinutes.map { Duration.seconds($0 * 60) } ?? StatementJobs.notificationsEvery
+                    let asked = try await StatementJobs.requestNotifications(unit: unit, day: day, every: every, today: VietnamTime.today(),
+                                                                             by: caller.identity, database: caller.database)
+                    let message = asked.inserted
+                        ? "The notifications of \(PayoutUnitCode.named(unit)) for \(day) are asked for every \(every.components.seconds / 60) minutes while the day lasts (job \(asked.id))."
+                        : "The notifications of \(PayoutUnitCode.named(unit)) for \(day) were already asked for (job \(asked.id)); nothing was added."
+                    return try JSONResponse.encode(FetchAsked(job: asked.id, inserted: asked.inserted, message: message),
+                                                   status: asked.inserted ? .created : .ok)
+                }
                 let asked = try await StatementJobs.requestFetch(unit: unit, day: day, daily: body.daily ?? false, today: VietnamTime.today(),
                                                                  by: caller.identity, database: caller.database)
                 let message = asked.inserted ? "The statement of \(PayoutUnitCode.named(unit)) for \(day) is asked for (job \(asked.id))."

@@ -11,6 +11,8 @@ public protocol AccountStatements: Sendable {
     /// The day's statement file (camt.053), or nil when the bank has none: the day has not ended,
     /// or the account is not the bank's.
     func statement(account: String, day: Day) async throws(RailFailure) -> [UInt8]?
+    /// The day's entries so far (a camt.054 notification), or nil when the bank has none yet.
+    func notification(account: String, day: Day) async throws(RailFailure) -> [UInt8]?
     /// Asks the bank to give back the debit `entry` of `account` made for `endToEndID`.
     func recall(account: String, entry: String, endToEndID: String, reason: String) async throws(RailFailure) -> RecallAnswer
 }
@@ -26,7 +28,17 @@ public enum RecallAnswer: Sendable, Hashable {
 extension BankRail: AccountStatements {
     /// `GET {base}/statements/{account}?date=YYYY-MM-DD`.
     public func statement(account: String, day: Day) async throws(RailFailure) -> [UInt8]? {
-        let answer = try await client.exchange(.GET, base + "/statements/" + account + "?date=\(day)")
+        try await document(base + "/statements/" + account + "?date=\(day)")
+    }
+
+    /// `GET {base}/notifications/{account}?date=YYYY-MM-DD`.
+    public func notification(account: String, day: Day) async throws(RailFailure) -> [UInt8]? {
+        try await document(base + "/notifications/" + account + "?date=\(day)")
+    }
+
+    /// A document of the account's, or nil when the bank has none (404).
+    private func document(_ url: String) async throws(RailFailure) -> [UInt8]? {
+        let answer = try await client.exchange(.GET, url)
         switch answer.status {
         case 200: return Array(buffer: answer.body)
         case 404: return nil

@@ -149,14 +149,7 @@ public enum StatementImport {
 
         // What the fresh entries do to the transfers they name.
         let ids = Array(Set(fresh.compactMap(\.endToEndID)))
-        var transfers: [String: StatementMatching.Transfer] = [:]
-        for chunk in stride(from: 0, to: ids.count, by: 10_000).map({ Array(ids[$0..<min($0 + 10_000, ids.count)]) }) {
-            for try await (id, amount, state, debited, outstanding, ahead, forDuplicates) in try await connection.send(
-                StatementSQL.transfers(unit: unit, ids: chunk), logger: Database.quiet).decode((String, Int64, String, Bool, Int64, Int64, Int64).self) {
-                transfers[id] = .init(amountVND: amount, state: DisbursementState(rawValue: state) ?? .computed, debited: debited,
-                                      duplicatesOutstanding: Int(outstanding), returnsAhead: Int(ahead), returnsForDuplicates: Int(forDuplicates))
-            }
-        }
+        var transfers = try await matched(ids, unit: unit, on: connection)
         let before = transfers
         let decisions = StatementMatching.decide(fresh, transfers: &transfers)
         var entries = StatementSQL.Entries()
@@ -217,6 +210,38 @@ public enum StatementImport {
         var missing: [Int] = []
         for try await n in try await connection.send(StatementSQL.gaps(account: account), logger: Database.quiet).decode(Int32.self) { missing.append(Int(n)) }
         outcome.gaps["****\(account.suffix(4))"] = missing.isEmpty ? nil : missing
+    }
+
+    /// What Chitra holds of the transfers `ids` of `unit`, by EndToEndId: as seen, with what the
+    /// entries taken in before did to them (a booked debit matched, money given back for a second
+    /// debit, returns waiting ahead) and their second debits raised.
+    private static func matched(_ ids: [String], unit: String, on connection: PostgresConnection) async throws -> [String: StatementMatching.Transfer] {
+        var transfers: [String: StatementMatching.Transfer] = [:]
+        for chunk in stride(from: 0, to: ids.count, by: 10_000).map({ Array(ids[$0..<min($0 + 10_000, ids.count)]) }) {
+            for try await (id, amount, state) in try await connection.send(StatementSQL.transfers(unit: unit, ids: chunk), logger: Database.quiet)
+                .decode((String, Int64, String).self) {
+                transfers[id] = .init(amountVND: amount, state: DisbursementState(rawValue: state) ?? .computed, debited: false)
+            }
+            var duplicates: [String: Int] = [:]
+            for try await (id, count) in try await connection.send(StatementSQL.duplicatesOf(chunk), logger: Database.quiet).decode((String, Int64).self) {
+                duplicates[id] = Int(count)
+            }
+            for try await (id, direction, reversal, outcome, recallCredit) in try await connection.send(StatementSQL.entriesOf(chunk), logger: Database.quiet)
+                .decode((String, String, Bool, String, Bool).self) {
+                guard var transfer = transfers[id] else { continue }
+                switch outcome {
+                case "settled", "waiting": if direction == BankStatement.Direction.debit.rawValue && !reversal { transfer.debited = true }
+                case "recalled":
+                    duplicates[id, default: 0] -= 1
+                    if !recallCredit { transfer.returnsForDuplicates += 1 }
+                case "ahead": transfer.returnsAhead += 1
+                default: break
+                }
+                transfers[id] = transfer
+            }
+            for (id, outstanding) in duplicates where outstanding > 0 { transfers[id]?.duplicatesOutstanding = outstanding }
+        }
+        return transfers
     }
 
     /// Who closes a break the statement itself settles (a recalled debit given back).

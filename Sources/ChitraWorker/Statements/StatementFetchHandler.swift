@@ -34,14 +34,7 @@ public struct StatementFetchHandler: JobHandler {
             context.logger.warning("no bank gateway is configured on this worker: the statement waits (give --bank-url)")
             throw JobSnooze(for: TransferHandler.misconfiguredWait)
         }
-        let account: String
-        do {
-            account = try await context.database.transaction("read the paying account of \(unit)") {
-                try await StatementJobs.payingAccount(of: unit, on: $0).account
-            }
-        } catch let failure as StatementJobs.Failure {
-            throw JobDiscard(failure.description)
-        }
+        let account = try await Self.payingAccount(of: unit, context)
         // A day the bank has no statement for yet is asked again with the queue's backoff (about a
         // day of attempts); the job's errors say so. Asked daily, a day it never has one of (no
         // entry that day, a bank holiday) must not end the chain: on the last attempt the day is
@@ -59,6 +52,17 @@ public struct StatementFetchHandler: JobHandler {
                                                          fileName: "\(format)-\(unit)-\(day)", by: .system(Self.actor, districts: [unit]), on: connection)
             context.logger.info("statement taken in", metadata: ["chitra.day": "\(day)", "chitra.outcome": "\(outcome.description)"])
             if args.daily { try await Self.askNext(after: day, unit: unit, on: connection) }
+        }
+    }
+
+    /// The account `unit` pays from; a unit without one discards the job.
+    static func payingAccount(of unit: String, _ context: JobContext) async throws -> String {
+        do {
+            return try await context.database.transaction("read the paying account of \(unit)") {
+                try await StatementJobs.payingAccount(of: unit, on: $0).account
+            }
+        } catch let failure as StatementJobs.Failure {
+            throw JobDiscard(failure.description)
         }
     }
 

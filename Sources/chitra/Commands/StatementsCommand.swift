@@ -31,21 +31,33 @@ struct StatementsCommand: AsyncParsableCommand {
     /// `chitra statements fetch --unit CODE --date YYYY-MM-DD [--daily] [--wait]`.
     struct Fetch: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Have a worker fetch a unit's statement of an ended day from the bank's gateway and take it in; --daily: each next day's too, once it has ended.")
+            abstract: "Have a worker fetch a unit's statement of an ended day from the bank's gateway and take it in; --daily: each next day's too, once it has ended; --intraday: today's entries so far (camt.054), every few minutes while the day lasts.")
 
         @OptionGroup var server: ServerOptions
         @Option(name: [.customLong("unit"), .customLong("district")], help: "The payout unit (a district, 3 digits, or a commune, 5).") var unit: String
         @Option(help: "The banking day (YYYY-MM-DD); yesterday if not given.") var date: String?
         @Flag(help: "Then each following day's, once it has ended.") var daily = false
+        @Flag(help: "Today's entries so far (camt.054 notifications), asked again while the day lasts; settles transfers the hour they are debited.")
+        var intraday = false
+        @Option(name: .customLong("every"), help: "With --intraday: minutes between two asks (1 to 240).") var everyMinutes = 15
         @Flag(help: "Wait until the worker has taken it in, and show it.") var wait = false
 
+        func validate() throws {
+            if intraday && (daily || wait) { throw ValidationError("--intraday asks for today's notifications until the day ends: give it without --daily and --wait.") }
+            if !(1...240).contains(everyMinutes) { throw ValidationError("--every is 1 to 240 minutes.") }
+        }
+
         func run() async throws {
-            let day = date ?? Day(daysSince2000: VietnamTime.today().daysSince2000 - 1).description
+            let day = date ?? Day(daysSince2000: VietnamTime.today().daysSince2000 - (intraday ? 0 : 1)).description
             guard Day(day) != nil else { throw ValidationError("--date must be written YYYY-MM-DD.") }
             let client = try server.client()
+            var body: [String: AuditValue] = ["unit": .text(unit), "date": .text(day), "daily": .flag(daily)]
+            if intraday {
+                body["intraday"] = .flag(true)
+                body["every_minutes"] = .number(Int64(everyMinutes))
+            }
             let asked = try await ClientFailure.exiting {
-                try await client.post("/statements/fetch", json: ["unit": .text(unit), "date": .text(day), "daily": .flag(daily)] as [String: AuditValue],
-                                      as: StatementRoutes.FetchAsked.self)
+                try await client.post("/statements/fetch", json: body, as: StatementRoutes.FetchAsked.self)
             }
             print(asked.message)
             guard wait else { return }
