@@ -29,6 +29,8 @@ struct StatementImportTests {
                 """)
             try await owner.client.query("UPDATE disbursements SET state = 'paid' WHERE end_to_end_id IN ('E1', 'E2', 'E3')")
             try await owner.client.query("UPDATE disbursements SET state = 'failed' WHERE end_to_end_id = 'E5'")
+            // Approved the morning of the first statements' day: a statement of that day or before begins what covers its payments.
+            try await owner.client.query("UPDATE runs SET approved_at = '2024-09-20 08:00+07'")
         }
     }
 
@@ -71,23 +73,25 @@ struct StatementImportTests {
             #expect(again.entries == 0 && again.breaksOpened == 0 && again.entriesAlreadyIn == 8)
             #expect(again.description == "This statement was already taken in; nothing changed.")
 
-            // Statement 3 before 2: E1 comes back (AC04); statement 2 is named missing.
+            // Statement 3 before 2: E1's money comes back (AC04), and waits for statement 2, named
+            // missing, to know what it gives back (a second debit there, or the payment).
             let third = Self.statement(3, day: day3, opening: first.closingVND, [
                 .init(servicerReference: "R9", amountVND: 100_000, direction: .credit, bookingDay: day3, code: .transferReturned,
                       endToEndID: "E1", returnReason: "AC04"),
             ])
             let returned = try await Self.take([third], sha: "c", database)
-            #expect(returned.returned == 1 && returned.gaps == ["****7890": [2]], "\(returned)")
-            #expect(try await Self.states(database)["E1"] == "returned")
-            #expect(try await RunFixture.count("SELECT count(*) FROM disbursements WHERE end_to_end_id = 'E1' AND failure_reason = 'AC04'", database) == 1)
+            #expect(returned.returned == 0 && returned.gaps == ["****7890": [2]], "\(returned)")
+            #expect(try await Self.states(database)["E1"] == "settled")
 
-            // E4's answer arrives (paid); statement 2, with nothing of its own, fills the gap and
-            // settles the debit that waited.
+            // E4's answer arrives (paid); statement 2, with nothing of its own, fills the gap, settles
+            // the debit that waited, and E1 comes back: owed again.
             try await TestPostgres.withOwner(of: database) { try await $0.client.query("UPDATE disbursements SET state = 'paid' WHERE end_to_end_id = 'E4'") }
             let second = Self.statement(2, day: day2, opening: first.closingVND, [])
             let filled = try await Self.take([second], sha: "b", database)
-            #expect(filled.settled == 1 && filled.gaps.isEmpty && filled.breaksOpened == 0, "\(filled)")
-            #expect(try await Self.states(database)["E4"] == "settled")
+            #expect(filled.settled == 1 && filled.returned == 1 && filled.gaps.isEmpty && filled.breaksOpened == 0, "\(filled)")
+            let states = try await Self.states(database)
+            #expect(states["E4"] == "settled" && states["E1"] == "returned")
+            #expect(try await RunFixture.count("SELECT count(*) FROM disbursements WHERE end_to_end_id = 'E1' AND failure_reason = 'AC04'", database) == 1)
 
             // Statement 1 delivered again with R1 changed: a break for the entry and one for the
             // statement's closing balance, which no longer opens statement 2; the entry keeps what came first.

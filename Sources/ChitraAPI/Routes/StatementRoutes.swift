@@ -87,6 +87,9 @@ public struct StatementRoutes: Sendable {
                 let caller = try await Caller.authorize(request, .importStatements, districts: [unit], server: server)
                 if body.intraday == true {
                     guard body.daily != true else { throw APIError.badRequest("Ask for today's notifications (intraday) or for the daily statements, not both at once.") }
+                    if let minutes = body.everyMinutes, !(1...240).contains(minutes) {
+                        throw APIError.badRequest("every_minutes is 1 to 240, not \(minutes).")
+                    }
                     let every = body.everyMinutes.map { Duration.seconds($0 * 60) } ?? StatementJobs.notificationsEvery
                     let asked = try await StatementJobs.requestNotifications(unit: unit, day: day, every: every, today: VietnamTime.today(),
                                                                              by: caller.identity, database: caller.database)

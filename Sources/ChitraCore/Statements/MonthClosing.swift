@@ -44,7 +44,7 @@ public enum MonthClosing {
         case missingStatements(Int)
         /// No statement yet of the day the run was paid out, or of any later day.
         case statementsBefore(Day)
-        /// Money back waiting for the second debit it gives back, on a statement not yet in.
+        /// Money back waiting for the debit it gives back, on a statement not yet in.
         case returnsAhead(Int)
 
         public var description: String {
@@ -53,8 +53,8 @@ public enum MonthClosing {
             case .openBreaks(let n): "\(n) break\(n == 1 ? "" : "s") not closed"
             case .missingStatements(let n): "\(n) statement\(n == 1 ? "" : "s") missing in the sequence"
             case .statementsBefore(let day): "no statement yet of \(day) or later"
-            case .returnsAhead(let n): "\(n) return\(n == 1 ? "" : "s") of money the bank gave back already, waiting for the second debit "
-                + "\(n == 1 ? "it gives" : "they give") back on a statement not yet taken in"
+            case .returnsAhead(let n): "\(n) return\(n == 1 ? "" : "s") of money back waiting for the debit \(n == 1 ? "it gives" : "they give") back, "
+                + "on a statement not yet taken in (the account's statements from the day the run was approved)"
             }
         }
     }

@@ -7,11 +7,12 @@
 /// (submitted, accepted, pending) waits, and settles it once the answer is paid. A second debit,
 /// recalled, comes back as a credit (`recallCredited`) and closes its break.
 ///
-/// The outcome does not hang on the order statements are taken in: money back for a transfer
-/// already returned waits (`ahead`) for the second debit it gives back, which a later (or earlier
-/// day's) statement brings; and a recall's credit for a second debit a return gave back already
-/// makes that return the payment's own. Each is `Decision.amends`, which `decide` applies to the
-/// entries of its call and the store to the entries taken in before.
+/// The outcome does not hang on the order statements are taken in: money back (a return, a
+/// reversal) waits (`ahead`) until the account's statements are in without a gap from before the
+/// payment through its day, and is then decided in booking order with every debit before it known
+/// (`expire`): the second debit still outstanding it gives back, else the payment it returns, else
+/// nothing (a break). A recall's credit for a second debit that a return was taken to give back
+/// makes that return the payment's own (`Decision.amends`, on an entry taken in before).
 public enum StatementMatching {
     /// What Chitra holds of the transfer an entry names.
     public struct Transfer: Sendable, Hashable {
@@ -40,16 +41,13 @@ public enum StatementMatching {
 
     public enum Outcome: String, Sendable, Hashable, CaseIterable {
         case settled, returned, waiting, recalled, charge, pending, other
-        /// Money back for a transfer already returned: it waits for the second debit it gives back.
+        /// Money back waiting for the statements before it, to know what it gives back (`expire`).
         case ahead
         case breakRaised = "break"
     }
 
-    /// What a decision changes of an entry decided before (in this call or an earlier import).
+    /// What a decision changes of an entry taken in before.
     public enum Amendment: String, Sendable, Hashable {
-        /// A second debit whose money came back ahead: the transfer's oldest `ahead` return gave it
-        /// back (`recalled`), and the duplicate closes with it.
-        case aheadGivesBack
         /// A recall's credit for a second debit a return gave back: that return (the latest) was
         /// the payment's own (`returned`), and the transfer is returned with its reason and day.
         case returnIsThePayments
@@ -83,34 +81,8 @@ public enum StatementMatching {
 
     /// The decision for each of `entries`, in order; `transfers` by EndToEndId, updated as the
     /// entries move them (two debits of one transfer in one statement: the second is a duplicate).
-    /// An amendment of an entry among `entries` is made here (the decision amended, the amending
-    /// one's `amends` cleared); one left set names an entry taken in before.
     public static func decide(_ entries: [BankStatement.Entry], transfers: inout [String: Transfer]) -> [Decision] {
-        var decisions: [Decision] = []
-        decisions.reserveCapacity(entries.count)
-        for entry in entries {
-            var decision = decide(entry, transfers: &transfers)
-            if let amendment = decision.amends, let id = entry.endToEndID,
-               let earlier = earlier(amendment, of: id, in: entries, decisions) {
-                switch amendment {
-                case .aheadGivesBack: decisions[earlier] = .just(.recalled)
-                case .returnIsThePayments: decisions[earlier] = .just(.returned, .returned)
-                }
-                decision.amends = nil
-            }
-            decisions.append(decision)
-        }
-        return decisions
-    }
-
-    /// The entry among the first `decisions.count` of `entries` that `amendment` changes: the
-    /// oldest return of `id` ahead, or the latest that gave a second debit back.
-    private static func earlier(_ amendment: Amendment, of id: String, in entries: [BankStatement.Entry], _ decisions: [Decision]) -> Int? {
-        let candidates = decisions.indices.filter { entries[$0].endToEndID == id }
-        switch amendment {
-        case .aheadGivesBack: return candidates.first { decisions[$0].outcome == .ahead }
-        case .returnIsThePayments: return candidates.last { decisions[$0].outcome == .recalled && entries[$0].code != .recallCredited }
-        }
+        entries.map { decide($0, transfers: &transfers) }
     }
 
     public static func decide(_ entry: BankStatement.Entry, transfers: inout [String: Transfer]) -> Decision {
@@ -137,16 +109,8 @@ public enum StatementMatching {
         if entry.direction == .debit {
             if entry.reversal { return .raise(.unexpected, "a reversed credit debited again for \(id)") }
             if transfer.debited {
-                var duplicate = Decision.raise(.duplicate, expected: transfer.amountVND, "a second debit of \(entry.amountVND) đồng for \(id)")
-                if transfer.returnsAhead > 0 {
-                    // Its money came back before it was seen: a return taken in ahead gave it back.
-                    transfer.returnsAhead -= 1
-                    transfer.returnsForDuplicates += 1
-                    duplicate.amends = .aheadGivesBack
-                } else {
-                    transfer.duplicatesOutstanding += 1
-                }
-                return duplicate
+                transfer.duplicatesOutstanding += 1
+                return .raise(.duplicate, expected: transfer.amountVND, "a second debit of \(entry.amountVND) đồng for \(id)")
             }
             guard entry.amountVND == transfer.amountVND else {
                 return .raise(.amount, expected: transfer.amountVND,
@@ -174,43 +138,16 @@ public enum StatementMatching {
             guard entry.amountVND == transfer.amountVND else {
                 return .raise(.amount, expected: transfer.amountVND, "\(id)'s recalled debit came back with \(entry.amountVND) đồng, not \(transfer.amountVND)")
             }
-            if transfer.duplicatesOutstanding > 0 {
-                transfer.duplicatesOutstanding -= 1
-                return .just(.recalled)
+        } else {
+            guard isReturn else { return .just(.other) }
+            guard entry.amountVND == transfer.amountVND else {
+                return .raise(.amount, expected: transfer.amountVND, "\(id) came back with \(entry.amountVND) đồng, not the \(transfer.amountVND) đồng sent")
             }
-            guard transfer.returnsForDuplicates > 0, transfer.state != .returned else {
-                return .raise(.invalidReturn, expected: nil, "\(entry.amountVND) đồng given back for \(id), whose second debit Chitra did not recall"
-                              + (transfer.returnsForDuplicates > 0 ? " or the bank returned already" : ""))
-            }
-            // The second debit a return was taken to give back comes back itself: that return was
-            // the payment's, owed again (from its day, for its reason: `decide` or the store moves it).
-            transfer.returnsForDuplicates -= 1
-            transfer.state = .returned
-            var recalled = Decision.just(.recalled)
-            recalled.amends = .returnIsThePayments
-            return recalled
-        }
-        guard isReturn else { return .just(.other) }
-        if transfer.duplicatesOutstanding > 0, entry.amountVND == transfer.amountVND {
-            // Money back while a second debit is outstanding is the second debit given back (a bank
-            // often corrects a double debit by a reversal or a return): the payment stands, never
-            // returned and paid again.
-            transfer.duplicatesOutstanding -= 1
-            transfer.returnsForDuplicates += 1
-            return .just(.recalled)
-        }
-        guard entry.amountVND == transfer.amountVND else {
-            return .raise(.amount, expected: transfer.amountVND, "\(id) came back with \(entry.amountVND) đồng, not the \(transfer.amountVND) đồng sent")
         }
         switch transfer.state {
-        case .paid, .settled:
-            let reason = entry.returnReason ?? (entry.reversal ? "reversal" : "")
-            transfer.state = machine(transfer).next(.returnedByBank(reason: reason)) ?? .returned
-            return .just(.returned, transfer.state)
-        case .returned:
-            // Money back for a transfer already back: the second debit it gives back is on a
-            // statement not yet taken in (or none: a statement without a gap says so, and then it
-            // is a break).
+        case .paid, .settled, .returned:
+            // What it gives back (a second debit, the payment, or nothing) is known once the
+            // statements before it are in: money back waits for them (`expire`).
             transfer.returnsAhead += 1
             return .just(.ahead)
         default:
@@ -218,6 +155,59 @@ public enum StatementMatching {
                           "\(id) came back though Chitra holds it \(transfer.state.rawValue)")
         }
     }
+}
+
+extension StatementMatching {
+    /// Money back still `ahead` of a transfer, in booking order, once the account's statements are
+    /// in without a gap from before its payment through the entries' day: every debit before it is
+    /// known. A recall's credit, or a return (a bank often corrects a double debit by a return or a
+    /// reversal: the payment stands, never returned and paid again), gives back a second debit
+    /// still outstanding; else a return returns the payment (owed again); a recall's credit for a
+    /// second debit that a return gave back makes that return the payment's own (amended here when
+    /// it is among `ahead`, else `amends` names one taken in before); anything else is a break.
+    public static func expire(_ ahead: [BankStatement.Entry], transfer: inout Transfer) -> [Decision] {
+        var decisions: [Decision] = []
+        for entry in ahead {
+            transfer.returnsAhead -= 1
+            if transfer.duplicatesOutstanding > 0 {
+                transfer.duplicatesOutstanding -= 1
+                if entry.isPlainReturn { transfer.returnsForDuplicates += 1 }
+                decisions.append(.just(.recalled))
+            } else if entry.code == .recallCredited {
+                guard transfer.returnsForDuplicates > 0, transfer.state == .paid || transfer.state == .settled else {
+                    decisions.append(.raise(.invalidReturn, expected: nil, "\(entry.amountVND) đồng given back for \(entry.endToEndID ?? "?") on \(entry.bookingDay), "
+                                                + "whose second debit Chitra did not recall" + (transfer.returnsForDuplicates > 0 ? " or the bank returned already" : "")))
+                    continue
+                }
+                // The second debit a return was taken to give back comes back itself: that return
+                // was the payment's, owed again (from its day, for its reason).
+                transfer.returnsForDuplicates -= 1
+                transfer.state = .returned
+                var recalled = Decision.just(.recalled)
+                if let earlier = decisions.indices.last(where: { decisions[$0].outcome == .recalled && ahead[$0].isPlainReturn }) {
+                    decisions[earlier] = .just(.returned, .returned)
+                } else {
+                    recalled.amends = .returnIsThePayments
+                }
+                decisions.append(recalled)
+            } else if transfer.state == .paid || transfer.state == .settled {
+                transfer.state = machine(transfer).next(.returnedByBank(reason: entry.reason)) ?? .returned
+                decisions.append(.just(.returned, transfer.state))
+            } else {
+                decisions.append(.raise(.invalidReturn, expected: nil,
+                                        "\(entry.amountVND) đồng came back for \(entry.endToEndID ?? "?") on \(entry.bookingDay), which the bank had given back already, "
+                                            + "and no statement debits it again"))
+            }
+        }
+        return decisions
+    }
+}
+
+extension BankStatement.Entry {
+    /// A return with its reason (no reversal, no recall's credit): what may prove the payment's own.
+    var isPlainReturn: Bool { code == .transferReturned && !reversal }
+    /// Why it came back: the return's reason, or a reversal.
+    public var reason: String { returnReason ?? (reversal ? "reversal" : "") }
 }
 
 private func machine(_ transfer: StatementMatching.Transfer) -> DisbursementStateMachine {

@@ -155,7 +155,6 @@ public enum StatementImport {
         var entries = StatementSQL.Entries()
         var moves = Moves()
         var givenBack = GivenBack(), debited: [BankStatement.Entry] = []
-        var amending: [StatementMatching.Amendment: [String]] = [:]
         for (entry, decision) in zip(fresh, decisions) {
             entries.append(entry, outcome: decision.outcome)
             if decision.outcome == .recalled { givenBack.append(entry) }
@@ -166,13 +165,10 @@ public enum StatementImport {
             if let next = decision.next, let id = entry.endToEndID, let was = before[id]?.state {
                 moves.add(id, from: was, to: next, day: entry.bookingDay, reason: entry.returnReason)
             }
-            if let amendment = decision.amends, let id = entry.endToEndID { amending[amendment, default: []].append(id) }
             outcome.count(decision.outcome)
         }
         outcome.entries += fresh.count
         try await connection.execute(StatementSQL.insert(entries, account: account, statement: recorded.id, unit: unit), logger: Database.quiet)
-        try await amend(amending, unit: unit, statement: recorded.id, before: before, givenBack: &givenBack, moves: &moves, outcome: &outcome,
-                        on: connection)
         try await moves.apply(unit: unit, on: connection, failure: .changed(account: account, sequence: statement.sequenceNumber))
 
         try await settleWaiting(unit: unit, on: connection, breaks: &breaks, outcome: &outcome,
@@ -186,7 +182,8 @@ public enum StatementImport {
         // A notification is no end of day: only a statement says what was not debited in time, or
         // that the second debit a return waits for is on none.
         if isStatement {
-            try await returnsOfNothing(account: account, on: connection, breaks: &breaks)
+            try await expireAhead(account: account, unit: unit, known: transfers, on: connection, givenBack: &givenBack, breaks: &breaks,
+                                  outcome: &outcome, failure: .changed(account: account, sequence: statement.sequenceNumber))
             try await notDebited(unit: unit, on: statement.day.bankingDays(before: Int(graceDays)), graceDays: Int(graceDays), statement: statement.day,
                                  connection: connection, breaks: &breaks)
         }
@@ -215,7 +212,7 @@ public enum StatementImport {
     /// What Chitra holds of the transfers `ids` of `unit`, by EndToEndId: as seen, with what the
     /// entries taken in before did to them (a booked debit matched, money given back for a second
     /// debit, returns waiting ahead) and their second debits raised.
-    private static func matched(_ ids: [String], unit: String, on connection: PostgresConnection) async throws -> [String: StatementMatching.Transfer] {
+    static func matched(_ ids: [String], unit: String, on connection: PostgresConnection) async throws -> [String: StatementMatching.Transfer] {
         var transfers: [String: StatementMatching.Transfer] = [:]
         for chunk in stride(from: 0, to: ids.count, by: 10_000).map({ Array(ids[$0..<min($0 + 10_000, ids.count)]) }) {
             for try await (id, amount, state) in try await connection.send(StatementSQL.transfers(unit: unit, ids: chunk), logger: Database.quiet)
@@ -226,14 +223,14 @@ public enum StatementImport {
             for try await (id, count) in try await connection.send(StatementSQL.duplicatesOf(chunk), logger: Database.quiet).decode((String, Int64).self) {
                 duplicates[id] = Int(count)
             }
-            for try await (id, direction, reversal, outcome, recallCredit) in try await connection.send(StatementSQL.entriesOf(chunk), logger: Database.quiet)
+            for try await (id, direction, reversal, outcome, plainReturn) in try await connection.send(StatementSQL.entriesOf(chunk), logger: Database.quiet)
                 .decode((String, String, Bool, String, Bool).self) {
                 guard var transfer = transfers[id] else { continue }
                 switch outcome {
                 case "settled", "waiting": if direction == BankStatement.Direction.debit.rawValue && !reversal { transfer.debited = true }
                 case "recalled":
                     duplicates[id, default: 0] -= 1
-                    if !recallCredit { transfer.returnsForDuplicates += 1 }
+                    if plainReturn { transfer.returnsForDuplicates += 1 }
                 case "ahead": transfer.returnsAhead += 1
                 default: break
                 }

@@ -125,6 +125,14 @@ public enum StatementJobs {
         }
     }
 
+    /// Whether the notification `id` of `account` was taken in already (asked again while nothing
+    /// is new, the bank sends the same one).
+    public static func notificationTaken(account: String, id: String, database: Database) async throws -> Bool {
+        for try await taken in try await database.query(StatementSQL.notificationTaken(account: account, id: id), "is notification \(id) in")
+            .decode(Bool.self) { return taken }
+        return false
+    }
+
     /// Whether `day` has ended in Vietnam, by the database's clock (the queue's).
     public static func hasEnded(_ day: Day, database: Database) async throws -> Bool {
         for try await ended in try await database.query(StatementSQL.hasEnded(day), "has \(day) ended").decode(Bool.self) { return ended }

@@ -80,10 +80,10 @@ enum StatementSQL {
     }
 
     /// The entries taken in before of the transfers `ids`: EndToEndId, direction, reversal,
-    /// outcome, whether it is a recall's credit.
+    /// outcome, whether it is a return with a reason (no reversal, no recall's credit).
     static func entriesOf(_ ids: [String]) -> PostgresQuery {
         """
-        SELECT end_to_end_id, direction, reversal, outcome, code = \(recallCode)
+        SELECT end_to_end_id, direction, reversal, outcome, code = \(returnCode) AND NOT reversal
         FROM statement_entries WHERE end_to_end_id = ANY(\(ids)::text[]) AND outcome IN ('settled', 'waiting', 'recalled', 'ahead')
         """
     }
@@ -97,12 +97,16 @@ enum StatementSQL {
         """
     }
 
+    static func notificationTaken(account: String, id: String) -> PostgresQuery {
+        "SELECT EXISTS (SELECT 1 FROM bank_statements WHERE account = \(account) AND statement_id = \(id) AND kind = 'notification')"
+    }
+
     static func hasEnded(_ day: Day) -> PostgresQuery {
         "SELECT (now() AT TIME ZONE 'Asia/Ho_Chi_Minh')::date > \(day.description)::date"
     }
 
-    /// How a recall's credit is written in `statement_entries.code`.
-    static let recallCode = BankStatement.TransactionCode.recallCredited.column
+    /// How a return is written in `statement_entries.code`.
+    static let returnCode = BankStatement.TransactionCode.transferReturned.column
 
     /// Entries as parallel arrays, for one `unnest`.
     struct Entries {
