@@ -1,8 +1,11 @@
 import Foundation
+import NIOSSL
 import PostgresNIO
 
 /// A parsed `DATABASE_URL`: `postgres://user:password@host:port/database?sslmode=disable`,
-/// or a Unix socket as `postgres://user@/database?host=/tmp/folder`.
+/// or a Unix socket as `postgres://user@/database?host=/tmp/folder`. TLS as libpq means it:
+/// `sslmode=verify-full&sslrootcert=/etc/chitra/ca.crt` encrypts, checks the server's certificate
+/// against that CA and its name against the host's.
 public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
     public var user: String
     public var password: String?
@@ -11,11 +14,20 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
     public var port: Int
     public var socketDirectory: String?
     public var database: String
-    /// `disable`, `prefer` (the default, as libpq) or `require`.
+    /// `disable`; `allow` or `prefer` (the default, as libpq): encrypted when the server offers it,
+    /// nothing verified; `require`: encrypted (and the server's certificate checked against
+    /// `sslRootCert` when given, as libpq); `verify-ca`: its certificate signed by the CA;
+    /// `verify-full`: and naming the host.
     public var sslMode: String
+    /// The CA file the server's certificate is checked against (`sslrootcert`; the system's roots
+    /// when absent).
+    public var sslRootCert: String?
+
+    public static let sslModes = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
 
     public init(user: String, password: String? = nil, host: String? = nil, port: Int = 5432,
-                socketDirectory: String? = nil, database: String, sslMode: String = "disable") {
+                socketDirectory: String? = nil, database: String, sslMode: String = "disable", sslRootCert: String? = nil) {
+        self.sslRootCert = sslRootCert
         self.user = user
         self.password = password
         self.host = host
@@ -37,11 +49,44 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         let user = components.user ?? ProcessInfo.processInfo.environment["USER"] ?? "postgres"
         let socket = query["host"].flatMap { $0.hasPrefix("/") ? $0 : nil }
         let host = socket == nil ? (components.host.flatMap { $0.isEmpty ? nil : $0 } ?? "localhost") : nil
+        let sslMode = query["sslmode"] ?? "prefer", rootCert = query["sslrootcert"].flatMap { $0.isEmpty ? nil : $0 }
+        guard Self.sslModes.contains(sslMode) else {
+            throw .badDatabaseURL("sslmode must be one of \(Self.sslModes.joined(separator: ", ")), not \(sslMode)")
+        }
+        if sslMode == "verify-full", socket == nil, let host, Self.isAddress(host) {
+            throw .badDatabaseURL("sslmode=verify-full checks the server's name: give its host name, not the address \(host)")
+        }
+        if let rootCert, !FileManager.default.isReadableFile(atPath: rootCert) {
+            throw .badDatabaseURL("sslrootcert names \(rootCert), which is no file this process can read")
+        }
         self.init(user: user.removingPercentEncoding ?? user,
                   password: components.password?.removingPercentEncoding,
                   host: host, port: components.port ?? 5432, socketDirectory: socket,
-                  database: database, sslMode: query["sslmode"] ?? "prefer")
+                  database: database, sslMode: sslMode, sslRootCert: rootCert)
     }
+
+    /// An IPv4 or IPv6 address rather than a name.
+    static func isAddress(_ host: String) -> Bool {
+        var v4 = in_addr(), v6 = in6_addr()
+        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), &v6) == 1
+    }
+
+    /// The TLS `sslMode` asks for (nil: none), as libpq means it.
+    var tlsConfiguration: TLSConfiguration? {
+        guard sslMode != "disable" else { return nil }
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.certificateVerification = switch sslMode {
+        case "verify-full": .fullVerification
+        case "verify-ca": .noHostnameVerification
+        case "require" where sslRootCert != nil: .noHostnameVerification
+        default: .none
+        }
+        if let sslRootCert { tls.trustRoots = .file(sslRootCert) }
+        return tls
+    }
+
+    /// Whether the connection must be encrypted (else only if the server offers it).
+    var tlsRequired: Bool { ["require", "verify-ca", "verify-full"].contains(sslMode) }
 
     /// The same server, another database.
     public func with(database: String) -> DatabaseURL {
@@ -65,7 +110,8 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         if let socketDirectory {
             return "postgres://\(credentials)@/\(database)?host=\(socketDirectory)"
         }
-        return "postgres://\(credentials)@\(host ?? "localhost"):\(port)/\(database)?sslmode=\(sslMode)"
+        let rootCert = sslRootCert.map { "&sslrootcert=" + ($0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? $0) } ?? ""
+        return "postgres://\(credentials)@\(host ?? "localhost"):\(port)/\(database)?sslmode=\(sslMode)" + rootCert
     }
 
     /// Where a human finds the server: host and port, or the socket folder.
@@ -79,11 +125,7 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
             configuration = .init(unixSocketPath: socketDirectory + "/.s.PGSQL.\(port)",
                                   username: user, password: password, database: database)
         } else {
-            let tls: PostgresClient.Configuration.TLS = switch sslMode {
-            case "disable": .disable
-            case "require", "verify-ca", "verify-full": .require(.makeClientConfiguration())
-            default: .prefer(.makeClientConfiguration())
-            }
+            let tls: PostgresClient.Configuration.TLS = if let tls = tlsConfiguration { tlsRequired ? .require(tls) : .prefer(tls) } else { .disable }
             configuration = .init(host: host ?? "localhost", port: port, username: user,
                                   password: password, database: database, tls: tls)
         }
@@ -98,13 +140,14 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         }
         let tls: PostgresConnection.Configuration.TLS
         do {
-            switch sslMode {
-            case "disable": tls = .disable
-            case "require", "verify-ca", "verify-full": tls = .require(try .init(configuration: .makeClientConfiguration()))
-            default: tls = .prefer(try .init(configuration: .makeClientConfiguration()))
+            if let configuration = tlsConfiguration {
+                let context = try NIOSSLContext(configuration: configuration)
+                tls = tlsRequired ? .require(context) : .prefer(context)
+            } else {
+                tls = .disable
             }
         } catch {
-            throw .badDatabaseURL("TLS could not be set up for sslmode=\(sslMode)")
+            throw .badDatabaseURL("TLS could not be set up for sslmode=\(sslMode)\(sslRootCert.map { " with the CA in \($0)" } ?? ""): \(error)")
         }
         return .init(host: host ?? "localhost", port: port, username: user, password: password,
                      database: database, tls: tls)
