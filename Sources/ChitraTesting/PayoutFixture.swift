@@ -78,7 +78,11 @@ public enum PayoutFixture {
     /// `paid` ones, none also paid in cash, and (`reconciles`: every disbursement terminal) the
     /// amounts add up.
     public static func checkLedger(_ simulator: BankSimulatorProcess, reconciles: Bool = true, _ database: Database) async throws {
-        let ledger = try await simulator.ledger()
+        try await checkLedger(try await simulator.ledger(), reconciles: reconciles, database)
+    }
+
+    /// The same, of a ledger read otherwise (a simulator in a host of its own).
+    public static func checkLedger(_ ledger: [BankSimulatorProcess.Credit], reconciles: Bool = true, _ database: Database) async throws {
         let disbursements = try await PayoutFixture.disbursements(database)
         let credits = Dictionary(grouping: ledger, by: \.endToEndID)
         let twice = BankSimulatorProcess.creditedTwice(ledger)

@@ -1,5 +1,6 @@
 import Foundation
 import ChitraStore
+import Synchronization
 import Logging
 import PostgresNIO
 
@@ -50,25 +51,46 @@ extension Worker {
 
     /// Renews the lease of every job held, in one statement per beat; except those whose handler
     /// ran past the job timeout: their leases run out and the rescuer gives them to another worker.
+    /// A job whose lease a beat finds gone (this worker lost the database longer than a lease, and
+    /// the job was rescued) is said once and no longer renewed: what its handler still writes is
+    /// refused. Each beat runs beside the next, so that a renewal stuck on a connection whose
+    /// server vanished holds up no later one.
     func heartbeat() async {
-        while !Task.isCancelled {
-            do { try await Task.sleep(for: configuration.heartbeatInterval) } catch { return }
-            let (ids, newlyOverdue, overdue) = ledger.leases(timeout: configuration.jobTimeout)
-            if !newlyOverdue.isEmpty {
-                WorkerMetrics.stuck(newlyOverdue.count)
-                logger.error("jobs ran past the job timeout: their leases are left to expire so that another worker does them",
-                             metadata: ["jobs": "\(newlyOverdue.sorted())", "timeout": "\(configuration.jobTimeout)"])
-                if configuration.exitWhenStuck, overdue * 2 >= configuration.concurrency {
-                    logger.critical("half of this worker's slots are stuck: exiting for the supervisor to restart it",
-                                    metadata: ["stuck": "\(overdue)"])
-                    exit(70)
+        let inFlight = BeatsInFlight()
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: configuration.heartbeatInterval) } catch { group.cancelAll(); return }
+                guard inFlight.start() else { continue }
+                group.addTask {
+                    await self.beat()
+                    inFlight.end()
                 }
             }
-            do {
-                try await queue.heartbeat(ids: ids, owner: configuration.workerID, lease: configuration.lease)
-            } catch {
-                logger.warning("cannot renew job leases", metadata: ["error": "\(error)"])
+            group.cancelAll()
+        }
+    }
+
+    private func beat() async {
+        let (ids, newlyOverdue, overdue) = ledger.leases(timeout: configuration.jobTimeout)
+        if !newlyOverdue.isEmpty {
+            WorkerMetrics.stuck(newlyOverdue.count)
+            logger.error("jobs ran past the job timeout: their leases are left to expire so that another worker does them",
+                         metadata: ["jobs": "\(newlyOverdue.sorted())", "timeout": "\(configuration.jobTimeout)"])
+            if configuration.exitWhenStuck, overdue * 2 >= configuration.concurrency {
+                logger.critical("half of this worker's slots are stuck: exiting for the supervisor to restart it",
+                                metadata: ["stuck": "\(overdue)"])
+                exit(70)
             }
+        }
+        do {
+            let renewed = try await queue.heartbeat(ids: ids, owner: configuration.workerID, lease: configuration.lease)
+            let lost = ledger.renewals(asked: ids, renewed: renewed)
+            if !lost.isEmpty {
+                logger.warning("jobs are no longer this worker's: their leases expired and another worker was given them; what their handlers still write is refused",
+                               metadata: ["jobs": "\(lost.sorted())"])
+            }
+        } catch {
+            logger.warning("cannot renew job leases", metadata: ["error": "\(error)"])
         }
     }
 
@@ -95,4 +117,19 @@ extension Worker {
             } catch { return }
         }
     }
+}
+
+/// How many heartbeats run at once: at most three (a renewal stuck on a dead connection holds one).
+private final class BeatsInFlight: Sendable {
+    private let count = Mutex(0)
+
+    func start() -> Bool {
+        count.withLock { count in
+            guard count < 3 else { return false }
+            count += 1
+            return true
+        }
+    }
+
+    func end() { count.withLock { $0 -= 1 } }
 }

@@ -9,6 +9,10 @@ final class WorkerLedger: Sendable {
         var held: [Int64: ContinuousClock.Instant] = [:]
         /// Held jobs whose handler ran past the job timeout: their leases are no longer renewed.
         var overdue: Set<Int64> = []
+        /// Held jobs a heartbeat did not renew: once (perhaps just completed), and twice in a row
+        /// (rescued, given to another worker: lost, never renewed again).
+        var missed: Set<Int64> = []
+        var lost: Set<Int64> = []
         var running = 0
         var outcomes: [JobOutcome] = []
         var stopping = false
@@ -31,6 +35,8 @@ final class WorkerLedger: Sendable {
             state.running -= 1
             if let outcome { state.outcomes.append(outcome) } else { state.held[jobID] = nil }
             state.overdue.remove(jobID)
+            state.missed.remove(jobID)
+            if state.lost.remove(jobID) != nil { state.held[jobID] = nil }
             return (state.running, state.outcomes.count)
         }
     }
@@ -50,7 +56,7 @@ final class WorkerLedger: Sendable {
             var renew: [Int64] = [], newly: [Int64] = []
             // A job whose handler ended waits only for its outcome to be written: keep its lease.
             let ended = Set(state.outcomes.map(\.jobID))
-            for (id, claimedAt) in state.held {
+            for (id, claimedAt) in state.held where !state.lost.contains(id) {
                 if now - claimedAt < timeout || ended.contains(id) {
                     renew.append(id)
                 } else if state.overdue.insert(id).inserted {
@@ -58,6 +64,23 @@ final class WorkerLedger: Sendable {
                 }
             }
             return (renew, newly, state.overdue.count)
+        }
+    }
+
+    /// A heartbeat asked to renew `asked` and renewed `renewed`: a job still held that two beats in
+    /// a row did not renew is no longer this worker's (one it has just completed is no longer held
+    /// by the next beat). Returns those newly found lost; they are never renewed again.
+    func renewals(asked: [Int64], renewed: Set<Int64>) -> [Int64] {
+        state.withLock { state in
+            var newlyLost: [Int64] = []
+            for id in asked where state.held[id] != nil {
+                if renewed.contains(id) {
+                    state.missed.remove(id)
+                } else if state.missed.insert(id).inserted == false, state.lost.insert(id).inserted {
+                    newlyLost.append(id)
+                }
+            }
+            return newlyLost
         }
     }
 

@@ -12,14 +12,20 @@ import Testing
 extension HostsTests {
     @Test("a worker on host w1 drains jobs from PostgreSQL on host db over TLS verify-full, by name; a connection without TLS is refused")
     func workerOverTLS() async throws {
+        try await Self.withHosts(["tdb", "tw1"]) { try await Self.workerOverTLS($0, tls: $1) }
+    }
+
+    /// Runs `body` with hosts `names` up and a private cluster (not yet in a host) whose folder
+    /// holds `tls` for the certificates; everything removed afterwards, however it ends.
+    static func withHosts(_ names: [String], _ body: (LocalCluster, String) async throws -> Void) async throws {
         _ = try await Self.hosts(["down"])
-        #expect(try await Self.hosts(["up", "tdb", "tw1"]).status == 0)
-        let folder = NSTemporaryDirectory() + "chitra-hosts-tls-\(UUID().uuidString.prefix(8))"
+        #expect(try await Self.hosts(["up"] + names).status == 0)
+        let folder = NSTemporaryDirectory() + "chitra-hosts-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let cluster = try await LocalCluster.start(in: folder + "/cluster")
         do {
-            try await Self.workerOverTLS(cluster, tls: folder + "/tls")
+            try await body(cluster, folder + "/tls")
         } catch {
             await cluster.stop()
             _ = try await Self.hosts(["down"])
@@ -29,9 +35,10 @@ extension HostsTests {
         #expect(try await Self.hosts(["down"]).status == 0)
     }
 
-    static func workerOverTLS(_ cluster: LocalCluster, tls: String) async throws {
-        // Migrated on the machine, then moved into host tdb: there it listens on its address, with
-        // the certificate of tdb.chitra.test, and takes the hosts' network only over TLS.
+    /// Migrates `cluster` on the machine, then moves it into host tdb: there it listens on its
+    /// address, with the certificate of tdb.chitra.test (the harness's CA in `tls`), and takes the
+    /// hosts' network only over TLS. The URL a host reaches it by, as `role`.
+    static func databaseHost(_ cluster: LocalCluster, tls: String) async throws -> @Sendable (LocalCluster.LoginRole) -> String {
         try await AdminStatement.createDatabase("chitra", on: cluster.ownerURL(), logger: TestPostgres.logger)
         try await Database.withRunning(cluster.ownerURL(database: "chitra"), scope: .owner, logger: TestPostgres.logger) {
             try await TestPostgres.migrate($0)
@@ -46,9 +53,16 @@ extension HostsTests {
         try await cluster.restart(inNamespace: "chitra-tdb", settings: [
             "listen_addresses": address, "ssl": "on", "ssl_cert_file": tls + "/tdb.crt", "ssl_key_file": tls + "/tdb.key",
         ])
+        let passwords = cluster.passwords, port = cluster.port
+        return { role in
+            let password = passwords[role]?.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            return "postgres://\(role.rawValue):\(password)@tdb.chitra.test:\(port)/chitra?sslmode=verify-full&sslrootcert=\(tls)/ca.crt"
+        }
+    }
 
+    static func workerOverTLS(_ cluster: LocalCluster, tls: String) async throws {
+        let remote = try await databaseHost(cluster, tls: tls)(.worker)
         let password = cluster.passwords[.worker]?.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-        let remote = "postgres://chitra_worker:\(password)@tdb.chitra.test:\(cluster.port)/chitra?sslmode=verify-full&sslrootcert=\(tls)/ca.crt"
         let log = NSTemporaryDirectory() + "chitra-hosts-worker-\(UUID().uuidString.prefix(8)).log"
         defer { try? FileManager.default.removeItem(atPath: log) }
         let worker = try ChildProcess(executable: Self.script, arguments: ["run", "tw1", WorkerProcesses.executable, "--diagnostics", "--poll-ms", "200"],

@@ -83,6 +83,12 @@ public struct LocalCluster: Sendable {
         "random_page_cost": "1.1",
         "effective_cache_size": "4GB",
         "autovacuum_naptime": "10s",
+        // As ops/postgres/postgresql.conf: the sessions of a client whose host vanished end in
+        // seconds, and the locks they held with them.
+        "tcp_keepalives_idle": "10s",
+        "tcp_keepalives_interval": "5s",
+        "tcp_keepalives_count": "3",
+        "tcp_user_timeout": "20s",
     ]
 
     static var runningAsRoot: Bool { geteuid() == 0 }

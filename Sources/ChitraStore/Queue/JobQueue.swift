@@ -153,10 +153,19 @@ public struct JobQueue: Sendable {
         throw StoreError.leaseLost(jobID: job.id)
     }
 
-    public func heartbeat(ids: [Int64], owner: String, lease: Duration) async throws(StoreError) {
-        guard !ids.isEmpty else { return }
+    /// Extends the leases of `ids` that `owner` still holds; returns those (a job missing was
+    /// rescued and given to another worker: its lease is lost).
+    @discardableResult
+    public func heartbeat(ids: [Int64], owner: String, lease: Duration) async throws(StoreError) -> Set<Int64> {
+        guard !ids.isEmpty else { return [] }
         let rows = try await database.query(JobSQL.heartbeat(ids: ids, owner: owner, lease: lease, at: time.now), "extend job leases")
-        _ = try await Self.drain(rows, context: "extend job leases", url: database.url)
+        do {
+            var renewed = Set<Int64>()
+            for try await id in rows.decode(Int64.self) { renewed.insert(id) }
+            return renewed
+        } catch {
+            throw StoreError.from(error, context: "extend job leases", url: database.url)
+        }
     }
 
     public func release(ids: [Int64], owner: String) async throws(StoreError) {

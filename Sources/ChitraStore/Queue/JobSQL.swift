@@ -179,6 +179,7 @@ enum JobSQL {
         """
         UPDATE jobs SET lease_expires_at = coalesce(\(now)::timestamptz, now()) + \(lease.wholeMilliseconds) * interval '1 millisecond'
         WHERE id = ANY(\(ids)::int8[]) AND state = 'running' AND lease_owner = \(owner)
+        RETURNING id
         """
     }
 

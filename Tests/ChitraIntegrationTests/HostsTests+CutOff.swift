@@ -1,0 +1,76 @@
+import ChitraCore
+import ChitraLocal
+import ChitraStore
+import ChitraTesting
+import Foundation
+import Testing
+
+/// A worker host cut off mid-submission (issue 29): PostgreSQL on host tdb, the careless bank
+/// (`--no-dedup`) on tsim, workers on tw1 and tw2, each over the hosts' network. tw1's link goes
+/// down while it holds transfers; its leases expire, tw2 rescues its jobs and inquires what it had
+/// on the wire, the month is paid exactly once; when the link returns, tw1 finds its leases gone
+/// and what it still meant to write is refused.
+extension HostsTests {
+    @Test("a worker host cut off mid-submission: its jobs rescued, the month paid exactly once by the other; mended, its stale writes are refused")
+    func workerHostCutOff() async throws {
+        try await Self.withHosts(["tdb", "tsim", "tw1", "tw2"]) { cluster, tls in
+            let url = try await Self.databaseHost(cluster, tls: tls)
+            let simulatorLog = NSTemporaryDirectory() + "chitra-hosts-sim-\(UUID().uuidString.prefix(8)).log"
+            defer { try? FileManager.default.removeItem(atPath: simulatorLog) }
+            let address = try await Self.hosts(["address", "tsim"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+            let (banksim, leading) = ChitraProgram.banksim.command
+            let simulator = try ChildProcess(executable: Self.script, arguments: ["run", "tsim", banksim] + leading
+                                                 + ["--host", address, "--port", "8097", "--faults", "realistic", "--no-dedup", "--seed", "3"],
+                                             logPath: simulatorLog, endsWithParent: true)
+            defer { simulator.signal(SIGTERM) }
+            try await eventually("the bank listens in its host") { ((try? String(contentsOfFile: simulatorLog, encoding: .utf8)) ?? "").contains("listening on ") }
+            try await TestPostgres.withRunning(cluster.socketURL(.worker, database: "chitra")) { database in
+                try await Self.payOut(database, url: url)
+            }
+        }
+    }
+
+    static func payOut(_ database: Database, url: @Sendable (LocalCluster.LoginRole) -> String) async throws {
+        let runID = try await PayoutFixture.approvedMonth(count: 2_000, database)
+        let bank = "http://tsim.chitra.test:8097"
+        let arguments = ["--bank-url", bank + "/bank", "--wallet-url", bank + "/wallet", "--rail-timeout-ms", "800", "--inquiry-ms", "200",
+                         "--transfer-retry-base-ms", "50", "--batch-size", "40", "--concurrency", "4", "--lease-ms", "1500",
+                         "--maintenance-ms", "300", "--poll-ms", "200", "--retry-base-ms", "20"]
+        var logs: [String] = []
+        defer { for log in logs { try? FileManager.default.removeItem(atPath: log) } }
+        func worker(on host: String) throws -> ChildProcess {
+            let log = NSTemporaryDirectory() + "chitra-hosts-\(host)-\(UUID().uuidString.prefix(8)).log"
+            logs.append(log)
+            return try ChildProcess(executable: Self.script, arguments: ["run", host, WorkerProcesses.executable] + arguments,
+                                    environment: ["DATABASE_URL": url(.worker), "CHITRA_LOG_LEVEL": "info"].merging(TestPostgres.workerEnvironment) { $1 },
+                                    logPath: log, endsWithParent: true)
+        }
+        let w1 = try worker(on: "tw1"), w2 = try worker(on: "tw2")
+        defer { w1.signal(SIGTERM); w2.signal(SIGTERM) }
+        let held = "SELECT count(*) FROM jobs WHERE state = 'running' AND kind = 'transfer' AND lease_owner LIKE '%-\(w1.pid)-%'"
+        try await eventually(timeout: .seconds(120), "w1 has transfers on the wire") { try await RunFixture.count(held, database) > 0 }
+        #expect(try await Self.hosts(["cut", "tw1"]).status == 0)
+
+        try await eventually(timeout: .seconds(150), "the month's transfers settle without w1", saw: { try await PayoutFixture.seen(database) }) {
+            try await PayoutFixture.railsSettled(runID, database)
+        }
+        let rescued = "SELECT count(*) FROM jobs WHERE errors::text LIKE '%-\(w1.pid)-% stopped renewing its lease%'"
+        #expect(try await RunFixture.count(rescued, database) > 0, "w1's jobs were rescued by the other host")
+
+        #expect(try await Self.hosts(["mend", "tw1"]).status == 0)
+        let w1Log = logs[0]
+        try await eventually(timeout: .seconds(60), "w1, back, finds its leases gone",
+                             saw: { String(((try? String(contentsOfFile: w1Log, encoding: .utf8)) ?? "").suffix(3000)) }) {
+            ((try? String(contentsOfFile: w1Log, encoding: .utf8)) ?? "").contains("jobs are no longer this worker's")
+        }
+
+        _ = try await FinanceRerun.fallBack(FinanceScope(district: "31825", period: PayoutFixture.period), by: .test("finance", role: .finance), database: database)
+        let (file, _, _) = try await PostOffice.confirmations(district: "31825", period: PayoutFixture.period, paidOn: "2026-06-10",
+                                                             notFound: { $0.hasSuffix("3") }, database: database)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        _ = try await CashConfirmation.confirm(path: file, by: .test("post office", role: .finance), database: database)
+        try await eventually("the run is paid out") { try await RunRails.run(runID, database: database)?.state == .paidOut }
+        let ledger = try await Self.hosts(["run", "tw2", "curl", "-s", "--noproxy", "*", "-m", "10", "http://tsim.chitra.test:8097/ledger"])
+        try await PayoutFixture.checkLedger(JSONDecoder().decode([BankSimulatorProcess.Credit].self, from: Data(ledger.output.utf8)), database)
+    }
+}
