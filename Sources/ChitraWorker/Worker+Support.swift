@@ -1,6 +1,5 @@
 import Foundation
 import ChitraStore
-import Synchronization
 import Logging
 import PostgresNIO
 
@@ -19,8 +18,12 @@ extension Worker {
         while ledger.hasOutcomes {
             let batch = ledger.takeOutcomes(limit: configuration.completionBatchSize)
             do {
-                try await queue.finish(batch, owner: configuration.workerID)
+                let recorded = try await queue.finish(batch, owner: configuration.workerID)
                 ledger.reported(batch)
+                if recorded < batch.count {
+                    logger.warning("outcomes not recorded: their jobs are no longer this worker's (their leases expired and another worker was given them)",
+                                   metadata: ["refused": "\(batch.count - recorded)", "jobs": "\(batch.map(\.jobID).sorted())"])
+                }
             } catch {
                 ledger.putBack(batch)
                 logger.warning("cannot record job outcomes; will retry", metadata: ["error": "\(error)"])
@@ -51,27 +54,19 @@ extension Worker {
 
     /// Renews the lease of every job held, in one statement per beat; except those whose handler
     /// ran past the job timeout: their leases run out and the rescuer gives them to another worker.
-    /// A job whose lease a beat finds gone (this worker lost the database longer than a lease, and
-    /// the job was rescued) is said once and no longer renewed: what its handler still writes is
-    /// refused. Each beat runs beside the next, so that a renewal stuck on a connection whose
-    /// server vanished holds up no later one.
+    /// A job whose lease two beats in a row find gone (this worker lost the database longer than a
+    /// lease, and the job was rescued) is said once and no longer renewed: what its handler still
+    /// writes is refused. A beat ends within half a lease: one stuck on a connection whose server
+    /// vanished closes it and lets the next beat take another.
     func heartbeat() async {
-        let inFlight = BeatsInFlight()
-        await withDiscardingTaskGroup { group in
-            while !Task.isCancelled {
-                do { try await Task.sleep(for: configuration.heartbeatInterval) } catch { group.cancelAll(); return }
-                guard inFlight.start() else { continue }
-                group.addTask {
-                    await self.beat()
-                    inFlight.end()
-                }
-            }
-            group.cancelAll()
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: configuration.heartbeatInterval) } catch { return }
+            await beat()
         }
     }
 
     private func beat() async {
-        let (ids, newlyOverdue, overdue) = ledger.leases(timeout: configuration.jobTimeout)
+        let (ids, beatNumber, newlyOverdue, overdue) = ledger.leases(timeout: configuration.jobTimeout)
         if !newlyOverdue.isEmpty {
             WorkerMetrics.stuck(newlyOverdue.count)
             logger.error("jobs ran past the job timeout: their leases are left to expire so that another worker does them",
@@ -82,9 +77,11 @@ extension Worker {
                 exit(70)
             }
         }
+        guard !ids.isEmpty else { return }
         do {
-            let renewed = try await queue.heartbeat(ids: ids, owner: configuration.workerID, lease: configuration.lease)
-            let lost = ledger.renewals(asked: ids, renewed: renewed)
+            let renewed = try await queue.heartbeat(ids: ids, owner: configuration.workerID, lease: configuration.lease,
+                                                    within: configuration.lease / 2)
+            let lost = ledger.renewals(asked: ids, renewed: renewed, beat: beatNumber)
             if !lost.isEmpty {
                 logger.warning("jobs are no longer this worker's: their leases expired and another worker was given them; what their handlers still write is refused",
                                metadata: ["jobs": "\(lost.sorted())"])
@@ -117,19 +114,4 @@ extension Worker {
             } catch { return }
         }
     }
-}
-
-/// How many heartbeats run at once: at most three (a renewal stuck on a dead connection holds one).
-private final class BeatsInFlight: Sendable {
-    private let count = Mutex(0)
-
-    func start() -> Bool {
-        count.withLock { count in
-            guard count < 3 else { return false }
-            count += 1
-            return true
-        }
-    }
-
-    func end() { count.withLock { $0 -= 1 } }
 }

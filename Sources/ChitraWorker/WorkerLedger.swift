@@ -9,13 +9,22 @@ final class WorkerLedger: Sendable {
         var held: [Int64: ContinuousClock.Instant] = [:]
         /// Held jobs whose handler ran past the job timeout: their leases are no longer renewed.
         var overdue: Set<Int64> = []
-        /// Held jobs a heartbeat did not renew: once (perhaps just completed), and twice in a row
-        /// (rescued, given to another worker: lost, never renewed again).
-        var missed: Set<Int64> = []
+        /// Held jobs a heartbeat did not renew, with the number of the last beat begun when it was
+        /// seen (the job perhaps just completed): a beat begun after that which misses it again
+        /// finds it lost (rescued, given to another worker), never renewed again.
+        var missed: [Int64: Int] = [:]
         var lost: Set<Int64> = []
+        /// Beats begun so far.
+        var beats = 0
         var running = 0
         var outcomes: [JobOutcome] = []
         var stopping = false
+
+        mutating func forget(_ id: Int64) {
+            held[id] = nil
+            missed[id] = nil
+            lost.remove(id)
+        }
     }
 
     private let state = Mutex(State())
@@ -23,7 +32,11 @@ final class WorkerLedger: Sendable {
     func claimed(_ jobs: [ClaimedJob]) {
         let now = ContinuousClock.now
         state.withLock { state in
-            for job in jobs { state.held[job.id] = now }
+            for job in jobs {
+                state.held[job.id] = now
+                state.missed[job.id] = nil
+                state.lost.remove(job.id)
+            }
             state.running += jobs.count
         }
     }
@@ -35,7 +48,7 @@ final class WorkerLedger: Sendable {
             state.running -= 1
             if let outcome { state.outcomes.append(outcome) } else { state.held[jobID] = nil }
             state.overdue.remove(jobID)
-            state.missed.remove(jobID)
+            state.missed[jobID] = nil
             if state.lost.remove(jobID) != nil { state.held[jobID] = nil }
             return (state.running, state.outcomes.count)
         }
@@ -48,11 +61,12 @@ final class WorkerLedger: Sendable {
 
     var running: Int { state.withLock { $0.running } }
 
-    /// The leases to renew now (jobs held less than `timeout`), the jobs that just passed it, and
-    /// how many held jobs are overdue in all.
-    func leases(timeout: Duration) -> (renew: [Int64], newlyOverdue: [Int64], overdue: Int) {
+    /// The leases to renew now (jobs held less than `timeout`), this beat's number, the jobs that
+    /// just passed it, and how many held jobs are overdue in all.
+    func leases(timeout: Duration) -> (renew: [Int64], beat: Int, newlyOverdue: [Int64], overdue: Int) {
         let now = ContinuousClock.now
         return state.withLock { state in
+            state.beats += 1
             var renew: [Int64] = [], newly: [Int64] = []
             // A job whose handler ended waits only for its outcome to be written: keep its lease.
             let ended = Set(state.outcomes.map(\.jobID))
@@ -63,21 +77,25 @@ final class WorkerLedger: Sendable {
                     newly.append(id)
                 }
             }
-            return (renew, newly, state.overdue.count)
+            return (renew, state.beats, newly, state.overdue.count)
         }
     }
 
-    /// A heartbeat asked to renew `asked` and renewed `renewed`: a job still held that two beats in
-    /// a row did not renew is no longer this worker's (one it has just completed is no longer held
-    /// by the next beat). Returns those newly found lost; they are never renewed again.
-    func renewals(asked: [Int64], renewed: Set<Int64>) -> [Int64] {
+    /// Beat number `beat` asked to renew `asked` and renewed `renewed`: a job still held that it
+    /// missed, and that a beat begun before this one's miss was seen had missed too, is no longer
+    /// this worker's (one just completed is no longer held by then). Returns those newly found
+    /// lost; they are never renewed again.
+    func renewals(asked: [Int64], renewed: Set<Int64>, beat: Int) -> [Int64] {
         state.withLock { state in
             var newlyLost: [Int64] = []
-            for id in asked where state.held[id] != nil {
+            for id in asked where state.held[id] != nil && !state.lost.contains(id) {
                 if renewed.contains(id) {
-                    state.missed.remove(id)
-                } else if state.missed.insert(id).inserted == false, state.lost.insert(id).inserted {
+                    state.missed[id] = nil
+                } else if let seenAt = state.missed[id], beat > seenAt {
+                    state.lost.insert(id)
                     newlyLost.append(id)
+                } else if state.missed[id] == nil {
+                    state.missed[id] = state.beats
                 }
             }
             return newlyLost
@@ -97,7 +115,7 @@ final class WorkerLedger: Sendable {
     /// A flush succeeded: those jobs are no longer held.
     func reported(_ outcomes: [JobOutcome]) {
         state.withLock { state in
-            for outcome in outcomes { state.held[outcome.jobID] = nil }
+            for outcome in outcomes { state.forget(outcome.jobID) }
         }
     }
 
@@ -115,7 +133,7 @@ final class WorkerLedger: Sendable {
     }
 
     func forget(_ ids: [Int64]) {
-        state.withLock { state in for id in ids { state.held[id] = nil } }
+        state.withLock { state in for id in ids { state.forget(id) } }
     }
 
     var hasOutcomes: Bool { state.withLock { !$0.outcomes.isEmpty } }

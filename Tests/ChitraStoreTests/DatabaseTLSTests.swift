@@ -103,7 +103,7 @@ struct DatabaseTLSTests {
         #expect(try await Self.encrypted(url("localhost", "verify-ca", ca: "ca")))
     }
 
-    @Test("an sslmode libpq does not know, or a CA file that is not there, is refused with one sentence")
+    @Test("an sslmode libpq does not know, a check without a CA or a CA file that is not there is refused with one sentence; the CA file comes back whole")
     func badSettings() throws {
         #expect(throws: StoreError.badDatabaseURL("sslmode must be one of disable, allow, prefer, require, verify-ca, verify-full, not verify")) {
             try DatabaseURL(parsing: "postgres://chitra@db.chitra.test/chitra?sslmode=verify")
@@ -111,7 +111,20 @@ struct DatabaseTLSTests {
         #expect(throws: StoreError.badDatabaseURL("sslrootcert names /no/such/ca.crt, which is no file this process can read")) {
             try DatabaseURL(parsing: "postgres://chitra@db.chitra.test/chitra?sslmode=verify-full&sslrootcert=/no/such/ca.crt")
         }
+        #expect(throws: StoreError.badDatabaseURL("sslmode=verify-ca checks the server's certificate against a CA: name it with sslrootcert=FILE")) {
+            try DatabaseURL(parsing: "postgres://chitra@db.chitra.test/chitra?sslmode=verify-ca")
+        }
+        #expect(throws: StoreError.badDatabaseURL("sslrootcert=system trusts every public CA: only with sslmode=verify-full, which checks the server's name too")) {
+            try DatabaseURL(parsing: "postgres://chitra@db.chitra.test/chitra?sslmode=require&sslrootcert=system")
+        }
         let url = try DatabaseURL(parsing: "postgres://chitra@db.chitra.test/chitra?sslmode=verify-full&sslrootcert=/etc/hosts")
         #expect(url.sslRootCert == "/etc/hosts" && url.connectionString.hasSuffix("?sslmode=verify-full&sslrootcert=/etc/hosts"))
+        // A CA file whose name holds what a query separates comes back whole.
+        let odd = NSTemporaryDirectory() + "ca&x=1+2.crt"
+        #expect(FileManager.default.createFile(atPath: odd, contents: Data("x".utf8)))
+        defer { try? FileManager.default.removeItem(atPath: odd) }
+        var again = url
+        again.sslRootCert = odd
+        #expect(try DatabaseURL(parsing: again.connectionString).sslRootCert == odd)
     }
 }

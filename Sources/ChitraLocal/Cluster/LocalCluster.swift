@@ -89,6 +89,7 @@ public struct LocalCluster: Sendable {
         "tcp_keepalives_interval": "5s",
         "tcp_keepalives_count": "3",
         "tcp_user_timeout": "20s",
+        "client_connection_check_interval": "5s",
     ]
 
     static var runningAsRoot: Bool { geteuid() == 0 }

@@ -24,6 +24,8 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
     public var sslRootCert: String?
 
     public static let sslModes = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
+    /// `sslrootcert=system`: the system's trusted CAs (libpq's word; with verify-full only).
+    public static let systemRoots = "system"
 
     public init(user: String, password: String? = nil, host: String? = nil, port: Int = 5432,
                 socketDirectory: String? = nil, database: String, sslMode: String = "disable", sslRootCert: String? = nil) {
@@ -56,7 +58,14 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         if sslMode == "verify-full", socket == nil, let host, Self.isAddress(host) {
             throw .badDatabaseURL("sslmode=verify-full checks the server's name: give its host name, not the address \(host)")
         }
-        if let rootCert, !FileManager.default.isReadableFile(atPath: rootCert) {
+        if ["verify-ca", "verify-full"].contains(sslMode), rootCert == nil {
+            throw .badDatabaseURL("sslmode=\(sslMode) checks the server's certificate against a CA: name it with sslrootcert=FILE"
+                                  + (sslMode == "verify-full" ? " (or sslrootcert=system for the system's)" : ""))
+        }
+        if rootCert == Self.systemRoots, sslMode != "verify-full" {
+            throw .badDatabaseURL("sslrootcert=system trusts every public CA: only with sslmode=verify-full, which checks the server's name too")
+        }
+        if let rootCert, rootCert != Self.systemRoots, !FileManager.default.isReadableFile(atPath: rootCert) {
             throw .badDatabaseURL("sslrootcert names \(rootCert), which is no file this process can read")
         }
         self.init(user: user.removingPercentEncoding ?? user,
@@ -64,6 +73,9 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
                   host: host, port: components.port ?? 5432, socketDirectory: socket,
                   database: database, sslMode: sslMode, sslRootCert: rootCert)
     }
+
+    /// What a query's value may hold unencoded (not `&`, `=`, `+`, `#`, `;`).
+    static let queryValue = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+#;"))
 
     /// An IPv4 or IPv6 address rather than a name.
     static func isAddress(_ host: String) -> Bool {
@@ -81,7 +93,7 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         case "require" where sslRootCert != nil: .noHostnameVerification
         default: .none
         }
-        if let sslRootCert { tls.trustRoots = .file(sslRootCert) }
+        if let sslRootCert, sslRootCert != Self.systemRoots { tls.trustRoots = .file(sslRootCert) }
         return tls
     }
 
@@ -110,7 +122,7 @@ public struct DatabaseURL: Sendable, Hashable, CustomStringConvertible {
         if let socketDirectory {
             return "postgres://\(credentials)@/\(database)?host=\(socketDirectory)"
         }
-        let rootCert = sslRootCert.map { "&sslrootcert=" + ($0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? $0) } ?? ""
+        let rootCert = sslRootCert.map { "&sslrootcert=" + ($0.addingPercentEncoding(withAllowedCharacters: Self.queryValue) ?? $0) } ?? ""
         return "postgres://\(credentials)@\(host ?? "localhost"):\(port)/\(database)?sslmode=\(sslMode)" + rootCert
     }
 
