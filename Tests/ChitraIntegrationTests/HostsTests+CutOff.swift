@@ -36,17 +36,13 @@ extension HostsTests {
         let arguments = ["--bank-url", bank + "/bank", "--wallet-url", bank + "/wallet", "--rail-timeout-ms", "800", "--inquiry-ms", "200",
                          "--transfer-retry-base-ms", "50", "--batch-size", "40", "--concurrency", "4", "--lease-ms", "1500",
                          "--maintenance-ms", "300", "--poll-ms", "200", "--retry-base-ms", "20"]
-        var logs: [String] = []
-        defer { for log in logs { try? FileManager.default.removeItem(atPath: log) } }
-        func worker(on host: String) throws -> ChildProcess {
-            let log = NSTemporaryDirectory() + "chitra-hosts-\(host)-\(UUID().uuidString.prefix(8)).log"
-            logs.append(log)
-            return try ChildProcess(executable: Self.script, arguments: ["run", host, WorkerProcesses.executable] + arguments,
-                                    environment: ["DATABASE_URL": url(.worker), "CHITRA_LOG_LEVEL": "info"].merging(TestPostgres.workerEnvironment) { $1 },
-                                    logPath: log, endsWithParent: true)
+        let (w1, w1Log) = try Self.worker(on: "tw1", url: url(.worker), arguments: arguments)
+        let (w2, w2Log) = try Self.worker(on: "tw2", url: url(.worker), arguments: arguments)
+        defer {
+            w1.signal(SIGTERM)
+            w2.signal(SIGTERM)
+            for log in [w1Log, w2Log] { try? FileManager.default.removeItem(atPath: log) }
         }
-        let w1 = try worker(on: "tw1"), w2 = try worker(on: "tw2")
-        defer { w1.signal(SIGTERM); w2.signal(SIGTERM) }
         let held = "SELECT count(*) FROM jobs WHERE state = 'running' AND kind = 'transfer' AND lease_owner LIKE '%-\(w1.pid)-%'"
         try await eventually(timeout: .seconds(120), "w1 has transfers on the wire") { try await RunFixture.count(held, database) > 0 }
         #expect(try await Self.hosts(["cut", "tw1"]).status == 0)
@@ -57,14 +53,7 @@ extension HostsTests {
         let rescued = "SELECT count(*) FROM jobs WHERE errors::text LIKE '%-\(w1.pid)-% stopped renewing its lease%'"
         #expect(try await RunFixture.count(rescued, database) > 0, "w1's jobs were rescued by the other host")
 
-        #expect(try await Self.hosts(["mend", "tw1"]).status == 0)
-        let w1Log = logs[0]
-        try await eventually(timeout: .seconds(60), "w1, back, finds its leases gone",
-                             saw: { String(((try? String(contentsOfFile: w1Log, encoding: .utf8)) ?? "").suffix(3000)) }) {
-            // Its heartbeats find the leases gone, or the outcomes it flushes are refused: either way it is told.
-            ((try? String(contentsOfFile: w1Log, encoding: .utf8)) ?? "").contains("no longer this worker's")
-        }
-
+        try await Self.mend(w1Log)
         _ = try await FinanceRerun.fallBack(FinanceScope(district: "31825", period: PayoutFixture.period), by: .test("finance", role: .finance), database: database)
         let (file, _, _) = try await PostOffice.confirmations(district: "31825", period: PayoutFixture.period, paidOn: "2026-06-10",
                                                              notFound: { $0.hasSuffix("3") }, database: database)
@@ -73,5 +62,58 @@ extension HostsTests {
         try await eventually("the run is paid out") { try await RunRails.run(runID, database: database)?.state == .paidOut }
         let ledger = try await Self.hosts(["run", "tw2", "curl", "-s", "--noproxy", "*", "-m", "10", "http://tsim.chitra.test:8097/ledger"])
         try await PayoutFixture.checkLedger(JSONDecoder().decode([BankSimulatorProcess.Credit].self, from: Data(ledger.output.utf8)), database)
+    }
+
+    /// A `chitra-worker` on `host` reaching the database by `url`, logging at info to a file of its own.
+    static func worker(on host: String, url: String, arguments: [String]) throws -> (ChildProcess, String) {
+        let log = NSTemporaryDirectory() + "chitra-hosts-\(host)-\(UUID().uuidString.prefix(8)).log"
+        let process = try ChildProcess(executable: Self.script, arguments: ["run", host, WorkerProcesses.executable] + arguments,
+                                       environment: ["DATABASE_URL": url, "CHITRA_LOG_LEVEL": "info"].merging(TestPostgres.workerEnvironment) { $1 },
+                                       logPath: log, endsWithParent: true)
+        return (process, log)
+    }
+
+    /// tw1's link up again: its heartbeats find its leases gone, or the outcomes it flushes are
+    /// refused; either way it is told, and writes nothing stale.
+    static func mend(_ w1Log: String) async throws {
+        #expect(try await Self.hosts(["mend", "tw1"]).status == 0)
+        try await eventually(timeout: .seconds(60), "w1, back, is told its jobs are no longer its own",
+                             saw: { String(((try? String(contentsOfFile: w1Log, encoding: .utf8)) ?? "").suffix(3000)) }) {
+            ((try? String(contentsOfFile: w1Log, encoding: .utf8)) ?? "").contains("no longer this worker's")
+        }
+    }
+
+    @Test("a worker host cut off mid-compute: its shards rescued, every beneficiary computed once to the calculator's amount; mended, it is told")
+    func workerHostCutOffMidCompute() async throws {
+        try await Self.withHosts(["tdb", "tw1", "tw2"]) { cluster, tls in
+            let url = try await Self.databaseHost(cluster, tls: tls)
+            try await TestPostgres.withRunning(cluster.socketURL(.worker, database: "chitra")) { database in
+                let path = try await RegisterFileBuilder.synthetic(district: "31825", count: 20_000)
+                defer { try? FileManager.default.removeItem(atPath: path) }
+                _ = try await RegisterImporter(database: database, policy: RunFixture.policy).importFile(at: path, district: "31825", by: .test("operator"))
+                let runID = try await RunFixture.trigger(PayoutFixture.period.description, unit: "31825", database)
+                // Shards of 500: forty compute jobs between the two hosts.
+                let arguments = ["--shard-size", "500", "--concurrency", "4", "--lease-ms", "1500", "--maintenance-ms", "300", "--poll-ms", "200",
+                                 "--retry-base-ms", "20"]
+                let (w1, w1Log) = try Self.worker(on: "tw1", url: url(.worker), arguments: arguments)
+                let (w2, w2Log) = try Self.worker(on: "tw2", url: url(.worker), arguments: arguments)
+                defer {
+                    w1.signal(SIGTERM)
+                    w2.signal(SIGTERM)
+                    for log in [w1Log, w2Log] { try? FileManager.default.removeItem(atPath: log) }
+                }
+                let held = "SELECT count(*) FROM jobs WHERE state = 'running' AND kind = 'compute' AND lease_owner LIKE '%-\(w1.pid)-%'"
+                try await eventually(timeout: .seconds(120), "w1 computes a shard") { try await RunFixture.count(held, database) > 0 }
+                #expect(try await Self.hosts(["cut", "tw1"]).status == 0)
+                try await eventually(timeout: .seconds(150), "the month computed without w1") {
+                    try await RunRails.run(runID, database: database)?.state == .computed
+                }
+                let rescued = "SELECT count(*) FROM jobs WHERE errors::text LIKE '%-\(w1.pid)-% stopped renewing its lease%'"
+                #expect(try await RunFixture.count(rescued, database) > 0, "w1's shards were rescued by the other host")
+                let problems = try await FirstRunAudit.check(period: PayoutFixture.period, policy: RunFixture.policy, database: database)
+                #expect(problems.isEmpty, "\(problems.prefix(5))")
+                try await Self.mend(w1Log)
+            }
+        }
     }
 }
