@@ -11,7 +11,7 @@ import Testing
 /// on the wire, the month is paid exactly once; when the link returns, tw1 finds its leases gone
 /// and what it still meant to write is refused.
 extension HostsTests {
-    @Test("a worker host cut off mid-submission: its jobs rescued, the month paid exactly once by the other; mended, its stale writes are refused")
+    @Test("a worker host cut off mid-submission: its jobs rescued, the month paid exactly once by the other; mended, it is told and writes nothing stale")
     func workerHostCutOff() async throws {
         try await Self.withHosts(["tdb", "tsim", "tw1", "tw2"]) { cluster, tls in
             let url = try await Self.databaseHost(cluster, tls: tls)
@@ -36,24 +36,9 @@ extension HostsTests {
         let arguments = ["--bank-url", bank + "/bank", "--wallet-url", bank + "/wallet", "--rail-timeout-ms", "800", "--inquiry-ms", "200",
                          "--transfer-retry-base-ms", "50", "--batch-size", "40", "--concurrency", "4", "--lease-ms", "1500",
                          "--maintenance-ms", "300", "--poll-ms", "200", "--retry-base-ms", "20"]
-        let (w1, w1Log) = try Self.worker(on: "tw1", url: url(.worker), arguments: arguments)
-        let (w2, w2Log) = try Self.worker(on: "tw2", url: url(.worker), arguments: arguments)
-        defer {
-            w1.signal(SIGTERM)
-            w2.signal(SIGTERM)
-            for log in [w1Log, w2Log] { try? FileManager.default.removeItem(atPath: log) }
-        }
-        let held = "SELECT count(*) FROM jobs WHERE state = 'running' AND kind = 'transfer' AND lease_owner LIKE '%-\(w1.pid)-%'"
-        try await eventually(timeout: .seconds(120), "w1 has transfers on the wire") { try await RunFixture.count(held, database) > 0 }
-        #expect(try await Self.hosts(["cut", "tw1"]).status == 0)
-
-        try await eventually(timeout: .seconds(150), "the month's transfers settle without w1", saw: { try await PayoutFixture.seen(database) }) {
+        try await Self.cutOff(while: "transfer", url: url(.worker), arguments: arguments, database: database, until: "the month's transfers settle") {
             try await PayoutFixture.railsSettled(runID, database)
         }
-        let rescued = "SELECT count(*) FROM jobs WHERE errors::text LIKE '%-\(w1.pid)-% stopped renewing its lease%'"
-        #expect(try await RunFixture.count(rescued, database) > 0, "w1's jobs were rescued by the other host")
-
-        try await Self.mend(w1Log)
         _ = try await FinanceRerun.fallBack(FinanceScope(district: "31825", period: PayoutFixture.period), by: .test("finance", role: .finance), database: database)
         let (file, _, _) = try await PostOffice.confirmations(district: "31825", period: PayoutFixture.period, paidOn: "2026-06-10",
                                                              notFound: { $0.hasSuffix("3") }, database: database)
@@ -73,9 +58,25 @@ extension HostsTests {
         return (process, log)
     }
 
-    /// tw1's link up again: its heartbeats find its leases gone, or the outcomes it flushes are
-    /// refused; either way it is told, and writes nothing stale.
-    static func mend(_ w1Log: String) async throws {
+    /// Workers on tw1 and tw2 with `arguments`; tw1 cut off once it runs a job of `kind`; `done`
+    /// awaited without it, its jobs rescued by tw2; then its link up again: its heartbeats find its
+    /// leases gone, or the outcomes it flushes are refused — either way it is told, and writes
+    /// nothing stale. Both workers stop at the end.
+    static func cutOff(while kind: String, url: String, arguments: [String], database: Database, until what: String,
+                       _ done: @escaping @Sendable () async throws -> Bool) async throws {
+        let (w1, w1Log) = try Self.worker(on: "tw1", url: url, arguments: arguments)
+        let (w2, w2Log) = try Self.worker(on: "tw2", url: url, arguments: arguments)
+        defer {
+            w1.signal(SIGTERM)
+            w2.signal(SIGTERM)
+            for log in [w1Log, w2Log] { try? FileManager.default.removeItem(atPath: log) }
+        }
+        let held = "SELECT count(*) FROM jobs WHERE state = 'running' AND kind = '\(kind)' AND lease_owner LIKE '%-\(w1.pid)-%'"
+        try await eventually(timeout: .seconds(120), "w1 runs a \(kind) job") { try await RunFixture.count(held, database) > 0 }
+        #expect(try await Self.hosts(["cut", "tw1"]).status == 0)
+        try await eventually(timeout: .seconds(150), "\(what) without w1", saw: { try await PayoutFixture.seen(database) }, done)
+        let rescued = "SELECT count(*) FROM jobs WHERE errors::text LIKE '%-\(w1.pid)-% stopped renewing its lease%'"
+        #expect(try await RunFixture.count(rescued, database) > 0, "w1's jobs were rescued by the other host")
         #expect(try await Self.hosts(["mend", "tw1"]).status == 0)
         try await eventually(timeout: .seconds(60), "w1, back, is told its jobs are no longer its own",
                              saw: { String(((try? String(contentsOfFile: w1Log, encoding: .utf8)) ?? "").suffix(3000)) }) {
@@ -95,24 +96,11 @@ extension HostsTests {
                 // Shards of 500: forty compute jobs between the two hosts.
                 let arguments = ["--shard-size", "500", "--concurrency", "4", "--lease-ms", "1500", "--maintenance-ms", "300", "--poll-ms", "200",
                                  "--retry-base-ms", "20"]
-                let (w1, w1Log) = try Self.worker(on: "tw1", url: url(.worker), arguments: arguments)
-                let (w2, w2Log) = try Self.worker(on: "tw2", url: url(.worker), arguments: arguments)
-                defer {
-                    w1.signal(SIGTERM)
-                    w2.signal(SIGTERM)
-                    for log in [w1Log, w2Log] { try? FileManager.default.removeItem(atPath: log) }
-                }
-                let held = "SELECT count(*) FROM jobs WHERE state = 'running' AND kind = 'compute' AND lease_owner LIKE '%-\(w1.pid)-%'"
-                try await eventually(timeout: .seconds(120), "w1 computes a shard") { try await RunFixture.count(held, database) > 0 }
-                #expect(try await Self.hosts(["cut", "tw1"]).status == 0)
-                try await eventually(timeout: .seconds(150), "the month computed without w1") {
+                try await Self.cutOff(while: "compute", url: url(.worker), arguments: arguments, database: database, until: "the month computed") {
                     try await RunRails.run(runID, database: database)?.state == .computed
                 }
-                let rescued = "SELECT count(*) FROM jobs WHERE errors::text LIKE '%-\(w1.pid)-% stopped renewing its lease%'"
-                #expect(try await RunFixture.count(rescued, database) > 0, "w1's shards were rescued by the other host")
                 let problems = try await FirstRunAudit.check(period: PayoutFixture.period, policy: RunFixture.policy, database: database)
                 #expect(problems.isEmpty, "\(problems.prefix(5))")
-                try await Self.mend(w1Log)
             }
         }
     }
