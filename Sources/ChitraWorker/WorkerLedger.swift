@@ -33,9 +33,8 @@ final class WorkerLedger: Sendable {
         let now = ContinuousClock.now
         state.withLock { state in
             for job in jobs {
+                state.forget(job.id)
                 state.held[job.id] = now
-                state.missed[job.id] = nil
-                state.lost.remove(job.id)
             }
             state.running += jobs.count
         }

@@ -60,7 +60,7 @@ extension StatementImport {
         // A return taken in before, taken then for a second debit that a recall's credit now gives back: the payment's own.
         if !earlier.isEmpty {
             for try await (id, reason, day) in try await connection.send(
-                StatementAmendmentSQL.returnIsThePayments(ids: earlier, unit: unit, fresh: references), logger: Database.quiet)
+                StatementAmendmentSQL.returnIsThePayments(ids: earlier, unit: unit), logger: Database.quiet)
                 .decode((String, String, Int32).self) {
                 guard let was = transfers[id]?.state else { continue }
                 moves.add(id, from: was, to: .returned, day: Day(daysSince2000: Int(day)), reason: reason)
@@ -75,16 +75,15 @@ extension StatementImport {
 /// The statements of amending entries taken in before.
 enum StatementAmendmentSQL {
     /// For each of `ids`, its latest return with a reason (no reversal, no recall's credit) that
-    /// gave a second debit back, taken in before (not among `fresh`), becomes `returned`:
+    /// gave a second debit back, taken in before (the entries decided now are still `ahead`), becomes `returned`:
     /// EndToEndId, reason, day (days since 2000).
-    static func returnIsThePayments(ids: [String], unit: String, fresh: [String]) -> PostgresQuery {
+    static func returnIsThePayments(ids: [String], unit: String) -> PostgresQuery {
         """
         WITH wanted AS (SELECT id, count(*) AS n FROM unnest(\(ids)::text[]) AS u(id) GROUP BY id),
         ranked AS (SELECT e.account, e.servicer_reference, w.n,
                           row_number() OVER (PARTITION BY e.end_to_end_id ORDER BY e.booking_day DESC, e.servicer_reference DESC) AS k
                    FROM statement_entries e JOIN wanted w ON w.id = e.end_to_end_id
-                   WHERE e.unit_code = \(unit) AND e.outcome = 'recalled' AND e.code = \(StatementSQL.returnCode) AND NOT e.reversal
-                     AND NOT e.servicer_reference = ANY(\(fresh)::text[]))
+                   WHERE e.unit_code = \(unit) AND e.outcome = 'recalled' AND e.code = \(StatementSQL.returnCode) AND NOT e.reversal)
         UPDATE statement_entries s SET outcome = 'returned' FROM ranked r
         WHERE r.k <= r.n AND s.account = r.account AND s.servicer_reference = r.servicer_reference
         RETURNING s.end_to_end_id, coalesce(s.return_reason, ''), s.booking_day - date '2000-01-01'

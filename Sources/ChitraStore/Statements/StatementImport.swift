@@ -157,7 +157,6 @@ public enum StatementImport {
         var givenBack = GivenBack(), debited: [BankStatement.Entry] = []
         for (entry, decision) in zip(fresh, decisions) {
             entries.append(entry, outcome: decision.outcome)
-            if decision.outcome == .recalled { givenBack.append(entry) }
             if decision.outcome == .settled || decision.outcome == .waiting { debited.append(entry) }
             if let raised = decision.breakRaised {
                 breaks.append(reference: entry.servicerReference, raised, id: entry.endToEndID, actual: entry.amountVND)

@@ -51,7 +51,10 @@ public struct StatementNotificationHandler: JobHandler {
         let (format, statements) = try await StatementFile.readOffloaded(bytes)
         var new = false
         for statement in statements where try await !StatementJobs.notificationTaken(account: statement.account, id: statement.statementID,
-                                                                                      database: context.database) { new = true }
+                                                                                      database: context.database) {
+            new = true
+            break
+        }
         guard new else {
             if ended { try await context.withCompletingTransaction { _ in } }
             return
