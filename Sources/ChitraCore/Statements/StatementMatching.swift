@@ -23,18 +23,15 @@ public enum StatementMatching {
         public var debited: Bool
         /// Its second debits not yet given back (duplicates raised, less the money back for them).
         public var duplicatesOutstanding: Int
-        /// Returns taken in ahead of the second debit each gives back (`ahead`).
-        public var returnsAhead: Int
         /// Returns (or reversals) that gave back a second debit (`recalled`, no recall's credit).
         public var returnsForDuplicates: Int
 
-        public init(amountVND: Int64, state: DisbursementState, debited: Bool, duplicatesOutstanding: Int = 0, returnsAhead: Int = 0,
+        public init(amountVND: Int64, state: DisbursementState, debited: Bool, duplicatesOutstanding: Int = 0,
                     returnsForDuplicates: Int = 0) {
             self.amountVND = amountVND
             self.state = state
             self.debited = debited
             self.duplicatesOutstanding = duplicatesOutstanding
-            self.returnsAhead = returnsAhead
             self.returnsForDuplicates = returnsForDuplicates
         }
     }
@@ -148,7 +145,6 @@ public enum StatementMatching {
         case .paid, .settled, .returned:
             // What it gives back (a second debit, the payment, or nothing) is known once the
             // statements before it are in: money back waits for them (`expire`).
-            transfer.returnsAhead += 1
             return .just(.ahead)
         default:
             return .raise(.invalidReturn, expected: transfer.amountVND,
@@ -168,7 +164,6 @@ extension StatementMatching {
     public static func expire(_ ahead: [BankStatement.Entry], transfer: inout Transfer) -> [Decision] {
         var decisions: [Decision] = []
         for entry in ahead {
-            transfer.returnsAhead -= 1
             if transfer.duplicatesOutstanding > 0 {
                 transfer.duplicatesOutstanding -= 1
                 if entry.isPlainReturn { transfer.returnsForDuplicates += 1 }

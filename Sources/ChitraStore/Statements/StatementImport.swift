@@ -230,7 +230,6 @@ public enum StatementImport {
                 case "recalled":
                     duplicates[id, default: 0] -= 1
                     if plainReturn { transfer.returnsForDuplicates += 1 }
-                case "ahead": transfer.returnsAhead += 1
                 default: break
                 }
                 transfers[id] = transfer

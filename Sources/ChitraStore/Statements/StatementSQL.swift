@@ -84,7 +84,7 @@ enum StatementSQL {
     static func entriesOf(_ ids: [String]) -> PostgresQuery {
         """
         SELECT end_to_end_id, direction, reversal, outcome, code = \(returnCode) AND NOT reversal
-        FROM statement_entries WHERE end_to_end_id = ANY(\(ids)::text[]) AND outcome IN ('settled', 'waiting', 'recalled', 'ahead')
+        FROM statement_entries WHERE end_to_end_id = ANY(\(ids)::text[]) AND outcome IN ('settled', 'waiting', 'recalled')
         """
     }
 
