@@ -264,7 +264,7 @@ struct JobQueueTests {
             let job = try #require(try await queue.claim(limit: 1, owner: owner, lease: .seconds(2)).first)
             for _ in 0..<6 {
                 time.advance(by: .milliseconds(500))
-                try await queue.heartbeat(ids: [job.id], owner: owner, lease: .seconds(2))
+                try await queue.heartbeat(ids: [job.id], owner: owner, lease: .seconds(2), within: .seconds(1))
             }
             #expect(try await queue.maintain(completedRetention: .seconds(1), failedRetention: .seconds(1)).rescued == 0)
             // Without its beats, the lease runs out 2 s after the last one.

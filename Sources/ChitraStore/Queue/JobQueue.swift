@@ -154,23 +154,13 @@ public struct JobQueue: Sendable {
     }
 
     /// Extends the leases of `ids` that `owner` still holds; returns those (a job missing was
-    /// rescued and given to another worker, or just finished). With `deadline`, on a connection of
-    /// its own that is closed if no answer comes within it: the server (or the link to it) is gone,
+    /// rescued and given to another worker, or just finished). On a connection of its own that is
+    /// closed if no answer comes within `deadline`: the server (or the link to it) is gone,
     /// and a query waiting for it would wait for as long as TCP does.
     @discardableResult
-    public func heartbeat(ids: [Int64], owner: String, lease: Duration, within deadline: Duration? = nil) async throws(StoreError) -> Set<Int64> {
+    public func heartbeat(ids: [Int64], owner: String, lease: Duration, within deadline: Duration) async throws(StoreError) -> Set<Int64> {
         guard !ids.isEmpty else { return [] }
         let query = JobSQL.heartbeat(ids: ids, owner: owner, lease: lease, at: time.now)
-        guard let deadline else {
-            let rows = try await database.query(query, "extend job leases")
-            do {
-                var renewed = Set<Int64>()
-                for try await id in rows.decode(Int64.self) { renewed.insert(id) }
-                return renewed
-            } catch {
-                throw StoreError.from(error, context: "extend job leases", url: database.url)
-            }
-        }
         do {
             return try await database.transaction("extend job leases") { connection in
                 try await withThrowingTaskGroup(of: Set<Int64>?.self) { group in

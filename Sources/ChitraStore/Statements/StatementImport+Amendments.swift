@@ -33,8 +33,7 @@ extension StatementImport {
         for try await (reference, id, amount, day, reason, reversal, code) in try await connection.send(
             StatementAmendmentSQL.aheadDue(account: account, unit: unit), logger: Database.quiet).decode((String, String, Int64, Int32, String, Bool, String).self) {
             if due[id] == nil { order.append(id) }
-            let parts = code.split(separator: "/").map(String.init)
-            let kind = parts.count == 3 ? BankStatement.TransactionCode(parts[0], parts[1], parts[2]) : .transferReturned
+            let kind = BankStatement.TransactionCode(column: code) ?? .transferReturned
             due[id, default: []].append(BankStatement.Entry(servicerReference: reference, amountVND: amount, direction: .credit, reversal: reversal,
                                                             bookingDay: Day(daysSince2000: Int(day)), code: kind, endToEndID: id,
                                                             returnReason: reason.isEmpty ? nil : reason))

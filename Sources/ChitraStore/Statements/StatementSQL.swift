@@ -307,4 +307,11 @@ enum StatementSQL {
 extension BankStatement.TransactionCode {
     /// As `statement_entries.code` holds it: domain/family/sub-family.
     var column: String { "\(domain)/\(family)/\(subFamily)" }
+
+    /// The code `column` holds (nil: not three parts).
+    init?(column: String) {
+        let parts = column.split(separator: "/").map(String.init)
+        guard parts.count == 3 else { return nil }
+        self.init(parts[0], parts[1], parts[2])
+    }
 }
