@@ -6,7 +6,7 @@ import Testing
 /// The hosts harness (`ops/hosts/hosts`, issue 29): hosts as network namespaces on a private
 /// network, reachable from each other and not from the machine, a host's link cut and mended, and
 /// a host's CPU share enforced. What the cut-off and failover tests will stand on.
-@Suite("Hosts on one machine", .serialized, .machine(limit: .minutes(3)))
+@Suite("Hosts on one machine", .serialized, .machine(limit: .minutes(5)))
 struct HostsTests {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let script = packageRoot.appendingPathComponent("ops/hosts/hosts").path
