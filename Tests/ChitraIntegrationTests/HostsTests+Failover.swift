@@ -33,6 +33,101 @@ extension HostsTests {
         }
     }
 
+    @Test("the primary's host dies mid-submission, then the new primary's mid-cash-confirmation: the month paid exactly once through a bank that does not deduplicate, the confirmation taken once")
+    func primaryDiesMidPayout() async throws {
+        try await HACluster.with(hosts: ["sim", "w1", "w2"]) { ha in
+            let log = NSTemporaryDirectory() + "chitra-ha-sim-\(UUID().uuidString.prefix(8)).log"
+            defer { try? FileManager.default.removeItem(atPath: log) }
+            let address = try await Self.hosts(["address", "sim"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+            let (banksim, leading) = ChitraProgram.banksim.command
+            let simulator = try ChildProcess(executable: Self.script, arguments: ["run", "sim", banksim] + leading
+                                                 + ["--host", address, "--port", "8097", "--faults", "realistic", "--no-dedup", "--seed", "5"],
+                                             logPath: log, endsWithParent: true)
+            defer { simulator.signal(SIGTERM) }
+            try await eventually("the bank listens in its host") { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("listening on ") }
+            let runID = try await ha.withPrimary { try await PayoutFixture.approvedMonth(count: 2_000, $0) }
+            let bank = "http://sim.chitra.test:8097"
+            let arguments = ["--bank-url", bank + "/bank", "--wallet-url", bank + "/wallet", "--rail-timeout-ms", "800", "--inquiry-ms", "200",
+                             "--transfer-retry-base-ms", "50", "--batch-size", "40", "--concurrency", "4", "--lease-ms", "1500",
+                             "--maintenance-ms", "300", "--poll-ms", "200", "--retry-base-ms", "20"]
+            let dead = try await Self.failover(ha, kind: "transfer", arguments: arguments, when: "transfers are on the wire", {
+                let completed = try await RunFixture.count("SELECT count(*) FROM jobs WHERE kind = 'transfer' AND state = 'completed'", $0)
+                let running = try await RunFixture.count("SELECT count(*) FROM jobs WHERE kind = 'transfer' AND state = 'running'", $0)
+                return completed >= 3 && running > 0
+            }, until: "the month's transfers settle") { try await PayoutFixture.railsSettled(runID, $0) }
+            try await ha.revive(dead)
+            try await ha.withPrimary { database in
+                _ = try await FinanceRerun.fallBack(FinanceScope(district: "31825", period: PayoutFixture.period), by: .test("finance", role: .finance),
+                                                    database: database)
+            }
+            try await Self.confirmAcrossFailover(ha)
+            try await eventually("the run is paid out") { await ha.poll { try await RunRails.run(runID, database: $0)?.state == .paidOut } }
+            let ledger = try await Self.hosts(["run", "w1", "curl", "-s", "--noproxy", "*", "-m", "10", bank + "/ledger"])
+            try await ha.withPrimary {
+                try await PayoutFixture.checkLedger(JSONDecoder().decode([BankSimulatorProcess.Credit].self, from: Data(ledger.output.utf8)), $0)
+            }
+        }
+    }
+
+    /// The post office's confirmation of the month's cash, in flight when the primary's host dies:
+    /// it waits on a row another session holds, the host is killed, and it fails; sent again to the
+    /// promoted standby it is taken, once, with nothing of the first attempt in it.
+    static func confirmAcrossFailover(_ ha: HACluster) async throws {
+        let superuser = try await ha.primarySocket(nil)
+        let (file, paid, notFound) = try await ha.withPrimary {
+            try await PostOffice.confirmations(district: "31825", period: PayoutFixture.period, paidOn: "2026-06-10", notFound: { $0.hasSuffix("3") },
+                                               database: $0)
+        }
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        #expect(paid > 0 && notFound > 0)
+        let primary = try #require(try await ha.leader())
+        let first = try await withThrowingTaskGroup(of: Result<CashConfirmation.Outcome, any Error>?.self) { group in
+            group.addTask {
+                // The last cash row of the month, held until the host dies under it.
+                do {
+                    try await Database.withRunning(superuser, scope: .owner, logger: TestPostgres.logger) { owner in
+                        try await owner.transaction("hold a cash row") { connection in
+                            try await connection.query("""
+                                SELECT 1 FROM disbursements WHERE (beneficiary_id, period) =
+                                    (SELECT beneficiary_id, period FROM disbursements WHERE rail = 'cash' ORDER BY beneficiary_id DESC LIMIT 1)
+                                FOR UPDATE
+                                """, logger: TestPostgres.logger)
+                            try await Task.sleep(for: .seconds(600))
+                        }
+                    }
+                } catch {
+                    // Cancelled once the confirmation's outcome is in; anything else is the test's own failure.
+                    if !Task.isCancelled { Issue.record("holding a cash row: \(String(reflecting: error))") }
+                }
+                return nil
+            }
+            let held = "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'disbursements' AND l.mode = 'RowShareLock'"
+            try await Database.withRunning(superuser, scope: .owner, logger: TestPostgres.logger) { watcher in
+                try await eventually("the row is held") { try await RunFixture.count(held, watcher) > 0 }
+            }
+            group.addTask {
+                do {
+                    return .success(try await ha.withPrimary {
+                        try await CashConfirmation.confirm(path: file, by: .test("post office", role: .finance), database: $0)
+                    })
+                } catch { return .failure(error) }
+            }
+            let waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%UPDATE%disbursements%'"
+            try await Database.withRunning(superuser, scope: .owner, logger: TestPostgres.logger) { watcher in
+                try await eventually("the confirmation waits on the held row") { try await RunFixture.count(waiting, watcher) > 0 }
+            }
+            try await ha.kill(primary)
+            var confirmed: Result<CashConfirmation.Outcome, any Error>?
+            while let next = try await group.next() {
+                if let next { confirmed = next; group.cancelAll() }
+            }
+            return confirmed
+        }
+        guard case .failure = first else { Issue.record("the confirmation in flight when the primary died failed: \(String(describing: first))"); return }
+        let again = try await ha.withPrimary { try await CashConfirmation.confirm(path: file, by: .test("post office", role: .finance), database: $0) }
+        #expect(again.previous == nil && again.paid == paid && again.returned == notFound, "\(again)")
+    }
+
     /// Workers on w1 and w2 over the proxy; once `ready` holds, the primary's host is killed; then
     /// `done` awaited on the promoted standby, and jobs of `kind` seen finished after the kill (the
     /// work went on across it). Returns the host that died.

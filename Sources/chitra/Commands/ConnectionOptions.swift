@@ -23,8 +23,13 @@ struct DatabaseOptions: ParsableArguments {
     /// The application's URL (`DATABASE_URL`), or with `owner`, the owner's (`CHITRA_OWNER_DATABASE_URL`),
     /// for migrations.
     func url(owner: Bool = false) throws -> DatabaseURL {
+        try url(variable: owner ? "CHITRA_OWNER_DATABASE_URL" : "DATABASE_URL")
+    }
+
+    /// The URL of `--database-url`, else of environment variable `variable`, its password from the
+    /// password file when it has none.
+    func url(variable: String) throws -> DatabaseURL {
         let environment = ProcessInfo.processInfo.environment
-        let variable = owner ? "CHITRA_OWNER_DATABASE_URL" : "DATABASE_URL"
         guard let text = databaseURL ?? environment[variable], !text.isEmpty else {
             throw ValidationError("\(variable) is not set: run `chitra db start` and export the URL it prints, or pass --database-url.")
         }

@@ -8,7 +8,7 @@ import Foundation
 struct DBCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db", abstract: "Start, stop or inspect a private PostgreSQL cluster.",
-        subcommands: [Start.self, Stop.self, Status.self, MakeCredential.self])
+        subcommands: [Start.self, Stop.self, Status.self, MakeCredential.self, DBProvisionCommand.self])
 
     struct FolderOption: ParsableArguments {
         @Option(help: "The cluster's folder.")
