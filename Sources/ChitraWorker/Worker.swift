@@ -85,7 +85,11 @@ public final class Worker: Service {
                     claimed = try await queue.claim(limit: min(free, configuration.claimBatchSize),
                                                     owner: configuration.workerID, lease: configuration.lease, after: cursor.after)
                     cursor.advance(past: claimed.map(\.districtCode))
-                    failures = 0
+                    if failures > 0 {
+                        // After a database restart or failover: say once that work goes on.
+                        logger.notice("claiming jobs again", metadata: ["failed_claims": "\(failures)"])
+                        failures = 0
+                    }
                 } catch {
                     failures += 1
                     logger.warning("cannot claim jobs", metadata: ["error": "\(error)"])
