@@ -198,7 +198,7 @@ let package = Package(
         // Runs, payouts, workers and their processes against a real PostgreSQL (and the bank's simulator).
         .testTarget(
             name: "ChitraIntegrationTests",
-            dependencies: ["ChitraWorker", "ChitraStore", "ChitraRails", "ChitraTesting", "ChitraLocal", .product(name: "PostgresNIO", package: "postgres-nio"),
+            dependencies: ["ChitraWorker", "ChitraStore", "ChitraAPI", "ChitraRails", "ChitraTesting", "ChitraLocal", .product(name: "PostgresNIO", package: "postgres-nio"),
                            .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: strict
         ),

@@ -11,6 +11,8 @@ import Metrics
 public struct APIServer: Sendable {
     /// The application's pool; each request uses it scoped to its caller.
     public let database: Database
+    /// A standby's pool, for the reads that may lag (`Reads`); nil: every read from `database`.
+    let standby: StandbyPool?
     /// Requests per token, after authentication (keyed by the token's id: bounded by the tokens that exist).
     public let limiter: RateLimiter
     /// Requests per address before authentication, and console logins per address.
@@ -30,9 +32,11 @@ public struct APIServer: Sendable {
     let uploads = UploadSlots()
 
     /// `elapsed`: the limiters' time (the continuous clock unless a test gives its own).
-    public init(database: Database, requestsPerSecond: Double = 50, burst: Int = 200, console: ConsoleTemplates? = nil,
+    /// `standby`: a pool on a standby for reports, lists and status (`Reads`).
+    public init(database: Database, standby: Database? = nil, requestsPerSecond: Double = 50, burst: Int = 200, console: ConsoleTemplates? = nil,
                 secureCookies: Bool = true, elapsed: (@Sendable () -> Duration)? = nil, logger: Logger) {
         self.database = database
+        self.standby = standby.map(StandbyPool.init)
         self.console = console
         self.secureCookies = secureCookies
         let elapsed = elapsed ?? RateLimiter.continuousClock()
@@ -79,13 +83,22 @@ public struct APIServer: Sendable {
 
     /// Runs `body` and turns whatever it throws into the API's answer (`APIError.from`); the
     /// unexpected ones are logged, without the request's personal data.
-    func respond(_ route: String, _ body: () async throws -> Response) async throws -> Response {
+    /// With `reads: .standby`, the caller's reads come from the standby, if there is one, and the
+    /// answer says how far behind it is.
+    func respond(_ route: String, reads: Reads = .primary, _ body: () async throws -> Response) async throws -> Response {
+        let standby = reads == .standby ? self.standby : nil
         do {
-            let response = try await body()
+            let response: Response
+            if let standby {
+                response = await standby.marked(try await Reads.$current.withValue(.standby) { try await body() })
+            } else {
+                response = try await body()
+            }
             Counter(label: "chitra_api_requests_total", dimensions: [("route", route), ("status", "\(response.status.code)")]).increment()
             return response
         } catch {
-            let answer = APIError.from(error)
+            var answer = APIError.from(error)
+            if let standby { answer.standbyLag = await standby.lagText() }
             Counter(label: "chitra_api_requests_total", dimensions: [("route", route), ("status", "\(answer.status.code)")]).increment()
             if answer.status == .internalServerError {
                 logger.error("request failed", metadata: ["chitra.route": "\(route)", "error": "\(error)"])

@@ -43,21 +43,8 @@ extension HostsTests {
         try await Database.withRunning(cluster.ownerURL(database: "chitra"), scope: .owner, logger: TestPostgres.logger) {
             try await TestPostgres.migrate($0)
         }
-        let made = try await Self.hosts(["cert", tls, "tdb"])
-        #expect(made.status == 0, "\(made.output)")
-        _ = await (try ChildProcess(executable: "/bin/chown", arguments: ["-R", "postgres", tls])).waitForExit()
-        let hba = cluster.dataFolder + "/pg_hba.conf"
-        let rules = try String(contentsOfFile: hba, encoding: .utf8) + "hostssl all all 10.77.0.0/24 scram-sha-256\n"
-        try rules.write(toFile: hba, atomically: false, encoding: .utf8)
-        let address = try await Self.hosts(["address", "tdb"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
-        try await cluster.restart(inNamespace: "chitra-tdb", settings: [
-            "listen_addresses": address, "ssl": "on", "ssl_cert_file": tls + "/tdb.crt", "ssl_key_file": tls + "/tdb.key",
-        ])
-        let passwords = cluster.passwords, port = cluster.port
-        return { role in
-            let password = passwords[role]?.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-            return "postgres://\(role.rawValue):\(password)@tdb.chitra.test:\(port)/chitra?sslmode=verify-full&sslrootcert=\(tls)/ca.crt"
-        }
+        let hosted = try await cluster.moveIntoHost(HostPlacement(script: Self.script, host: "tdb"), tls: tls)
+        return { role in hosted.url(role, database: "chitra").connectionString }
     }
 
     static func workerOverTLS(_ cluster: LocalCluster, tls: String) async throws {

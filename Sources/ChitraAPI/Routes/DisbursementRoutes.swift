@@ -17,7 +17,7 @@ public struct DisbursementRoutes: Sendable {
 
     func add(to api: RouterGroup<APIRequestContext>) {
         api.get("runs/:unit/:period/disbursements") { request, context in
-            try await server.respond("GET /runs/{unit}/{period}/disbursements") {
+            try await server.respond("GET /runs/{unit}/{period}/disbursements", reads: .standby) {
                 let (district, period) = try Path.target(context)
                 let query = QueryParameters(request: request)
                 var filter = DisbursementPage.Filter()

@@ -10,7 +10,7 @@ struct ReportRoutes: Sendable {
 
     func add(to api: RouterGroup<APIRequestContext>) {
         api.get("reports/:period") { request, context in
-            try await server.respond("GET /reports/{period}") {
+            try await server.respond("GET /reports/{period}", reads: .standby) {
                 let period = try Path.period(context.parameters.require("period"))
                 let (units, province) = try Self.scope(request)
                 let caller = try await Caller.authorize(request, .read, districts: units ?? [], server: server)
@@ -19,7 +19,7 @@ struct ReportRoutes: Sendable {
             }
         }
         api.get("reports/:period/comparison") { request, context in
-            try await server.respond("GET /reports/{period}/comparison") {
+            try await server.respond("GET /reports/{period}/comparison", reads: .standby) {
                 let period = try Path.period(context.parameters.require("period"))
                 let (units, province) = try Self.scope(request)
                 guard let earlier = try QueryParameters(request: request).period("compare") else {

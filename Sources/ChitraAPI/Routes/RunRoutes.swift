@@ -61,7 +61,7 @@ public struct RunRoutes: Sendable {
 
     func add(to api: RouterGroup<APIRequestContext>) {
         api.get("runs") { request, _ in
-            try await server.respond("GET /runs") {
+            try await server.respond("GET /runs", reads: .standby) {
                 let query = QueryParameters(request: request)
                 let district = try query.district()
                 let period = try query.period()
@@ -70,7 +70,7 @@ public struct RunRoutes: Sendable {
             }
         }
         api.get("runs/progress") { request, _ in
-            try await server.respond("GET /runs/progress") {
+            try await server.respond("GET /runs/progress", reads: .standby) {
                 let query = QueryParameters(request: request)
                 let units = try query.units()
                 let period = try query.period()
@@ -79,7 +79,7 @@ public struct RunRoutes: Sendable {
             }
         }
         api.get("runs/:unit/:period/shards") { request, context in
-            try await server.respond("GET /runs/{unit}/{period}/shards") {
+            try await server.respond("GET /runs/{unit}/{period}/shards", reads: .standby) {
                 let (district, period) = try Path.target(context)
                 let caller = try await Caller.authorize(request, .read, districts: [district], server: server)
                 guard let run = try await RunStatus.list(period: period, districts: [district], database: caller.database).first else {
@@ -89,7 +89,7 @@ public struct RunRoutes: Sendable {
             }
         }
         api.get("runs/:unit/:period/batches") { request, context in
-            try await server.respond("GET /runs/{unit}/{period}/batches") {
+            try await server.respond("GET /runs/{unit}/{period}/batches", reads: .standby) {
                 let (district, period) = try Path.target(context)
                 let caller = try await Caller.authorize(request, .read, districts: [district], server: server)
                 return try JSONResponse.encode(try await TransferBatchSummary.list(district: district, period: period, database: caller.database))
@@ -119,7 +119,7 @@ public struct RunRoutes: Sendable {
             }
         }
         api.get("runs/:unit/:period") { request, context in
-            try await server.respond("GET /runs/{unit}/{period}") {
+            try await server.respond("GET /runs/{unit}/{period}", reads: .standby) {
                 let (district, period) = try Path.target(context)
                 let caller = try await Caller.authorize(request, .read, districts: [district], server: server)
                 guard let run = try await RunStatus.list(period: period, districts: [district], database: caller.database).first else {

@@ -11,6 +11,8 @@ import NIOCore
 public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
     public var status: HTTPResponse.Status
     public var message: String
+    /// How far behind the standby that answered was (`Reads`): "not found" may mean "not there yet".
+    var standbyLag: String?
 
     public init(_ status: HTTPResponse.Status, _ message: String) {
         self.status = status
@@ -22,6 +24,7 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer realm=\"chitra\"" }
+        if let standbyLag { headers[Reads.lagHeader] = standbyLag }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: body)))
     }
 

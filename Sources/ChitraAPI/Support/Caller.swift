@@ -25,6 +25,7 @@ struct Caller: Sendable {
             throw APIError(.tooManyRequests, "Too many requests with this token; slow down (at most \(Int(server.limiter.perSecond)) a second).")
         }
         if let refusal = AccessError(Access.decide(identity, action, districts: districts)) { throw refusal }
-        return Caller(identity: identity, database: server.database.scoped(identity.scope))
+        let pool = Reads.current == .standby && action == .read ? server.standby?.database ?? server.database : server.database
+        return Caller(identity: identity, database: pool.scoped(identity.scope))
     }
 }

@@ -32,15 +32,15 @@ extension LocalCluster {
 
     /// Runs `postgres` in the foreground as a child (never `pg_ctl start`, whose daemonised
     /// postmaster keeps Foundation's exit pipe open) and waits until its pid file says `ready`.
-    func launch(settings: [String: String], detached: Bool, namespace: String? = nil) async throws {
+    /// `prefix`: a command the server is started through (`ip netns exec NAME`, `hosts run NAME`).
+    func launch(settings: [String: String], detached: Bool, prefix: [String] = []) async throws {
         var arguments = ["-D", dataFolder, "-p", String(port), "-k", folder]
         for (key, value) in settings.sorted(by: { $0.key < $1.key }) { arguments += ["-c", "\(key)=\(value)"] }
         var executable = asServerUser(binaries.postgres)
         var fullArguments = asServerUserArguments(binaries.postgres, arguments)
-        if let namespace {
-            guard let ip = SpawnedProcess.which("ip") else { throw StoreError.clusterFailed("a server inside a host needs ip (iproute2)") }
-            fullArguments = ["netns", "exec", namespace, executable] + fullArguments
-            executable = ip
+        if let first = prefix.first {
+            fullArguments = Array(prefix.dropFirst()) + [executable] + fullArguments
+            executable = first
         }
         if detached, let setsid = SpawnedProcess.which("setsid") {
             // A new session, so that closing the operator's terminal does not stop the server.

@@ -137,14 +137,6 @@ public struct LocalCluster: Sendable {
         try await launch(settings: Self.defaultSettings.merging(settings) { $1 }, detached: false)
     }
 
-    /// Stops the server and starts it again inside network namespace `namespace` (a host of
-    /// `ops/hosts`), where `settings` say what it listens on: the machine reaches it only through
-    /// its socket (`socketURL`), other hosts over their network.
-    public func restart(inNamespace namespace: String, settings: [String: String]) async throws {
-        await stop(removingFolder: false)
-        try await launch(settings: Self.defaultSettings.merging(settings) { $1 }, detached: false, namespace: namespace)
-    }
-
     /// The URL of database `database` as `role` (nil: the bootstrap superuser) through the cluster's socket.
     public func socketURL(_ role: LoginRole?, database: String = "postgres") -> DatabaseURL {
         DatabaseURL(user: role?.rawValue ?? Self.superuser, password: role.map { passwords[$0] ?? "" } ?? password, port: port,

@@ -18,14 +18,24 @@ public enum ChitraProgram: String, Sendable {
         return (URL(fileURLWithPath: running).deletingLastPathComponent().path + "/chitra-\(rawValue)", [])
     }
 
-    /// Starts the program with `arguments` (see `ChildProcess.init`).
+    /// Starts the program with `arguments` (see `ChildProcess.init`), in host `placement` if given.
     public func start(_ arguments: [String], environment: [String: String] = [:], logPath: String? = nil,
-                      endsWithParent: Bool = false) throws -> ChildProcess {
+                      endsWithParent: Bool = false, on placement: HostPlacement? = nil) throws -> ChildProcess {
         let (executable, leading) = command
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw ChildProcess.Missing(path: executable)
         }
-        return try ChildProcess(executable: executable, arguments: leading + arguments, environment: environment,
+        return try ChildProcess(placing: [executable] + leading + arguments, on: placement, environment: environment,
                                 logPath: logPath, endsWithParent: endsWithParent)
+    }
+}
+
+extension ChildProcess {
+    /// Starts `command` (the executable, then its arguments), in host `placement` if given.
+    public convenience init(placing command: [String], on placement: HostPlacement?, environment: [String: String] = [:],
+                            logPath: String? = nil, endsWithParent: Bool = false) throws {
+        let full = (placement?.prefix ?? []) + command
+        try self.init(executable: full[0], arguments: Array(full.dropFirst()), environment: environment, logPath: logPath,
+                      endsWithParent: endsWithParent)
     }
 }

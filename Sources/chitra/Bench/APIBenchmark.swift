@@ -16,6 +16,11 @@ struct APIBenchmark {
     var workers: Int
     var connections: Int
     var folder: String
+    /// Each part on a host of its own with its CPU share (nil: all on this machine, sharing it).
+    var hosts: BenchHosts?
+    /// The load while the month computes, paced to this many requests a second (nil: as fast as
+    /// the connections go).
+    var rate: Int?
 
     struct Result: Codable {
         var beneficiaries: Int
@@ -32,6 +37,9 @@ struct APIBenchmark {
         var restRequestsPerSecond: Double
         var restLatencyP50Ms: Double
         var restLatencyP99Ms: Double
+        /// The CPU shares of the hosts, when each part had its own.
+        var hosts: BenchHosts.Shares?
+        var targetRate: Int?
         var machine = MachineState.current
         var date = ISO8601DateFormatter().string(from: Date())
 
@@ -39,12 +47,12 @@ struct APIBenchmark {
 
         var text: String {
             """
-            API benchmark, \(date), \(machine), API, workers, wrk and PostgreSQL on the same machine
-            wrk, \(connections) connections, GET run status and GET disbursement pages (100) alternately, as a province reader, while \(beneficiaries) beneficiaries compute with \(workers) worker processes:
+            API benchmark, \(date), \(machine), \(hosts.map { "each on a host of its own: \($0)" } ?? "API, workers, wrk and PostgreSQL on the same machine")
+            wrk, \(connections) connections\(targetRate.map { ", paced to \($0) requests/s" } ?? ""), GET run status and GET disbursement pages (100) alternately, as a province reader, while \(beneficiaries) beneficiaries compute with \(workers) worker processes:
               \(String(format: "%.0f", requestsPerSecond)) requests/s (\(requests) requests, \(errors) errors), latency p50 \(String(format: "%.1f", latencyP50Ms)) ms, p99 \(String(format: "%.1f", latencyP99Ms)) ms
               at rest (nothing computing, 10 s): \(String(format: "%.0f", restRequestsPerSecond)) requests/s, latency p50 \(String(format: "%.1f", restLatencyP50Ms)) ms, p99 \(String(format: "%.1f", restLatencyP99Ms)) ms
               the run computed in \(String(format: "%.1f", runSecondsUnderLoad)) s under load, \(String(format: "%.1f", runSecondsAlone)) s alone (\(String(format: "%+.0f", slowdown * 100)) %)
-            Goals (issue 10): p99 under 50 ms at 500 requests/s; the run within 15 % of its time alone.
+            Goals (issues 10, 29): p99 under 50 ms at 500 requests/s; the run within 15 % of its time alone; at rest 3,000 requests/s a core of the API.
             """
         }
     }
@@ -54,7 +62,9 @@ struct APIBenchmark {
         guard let wrk = path.map({ "\($0)/wrk" }).first(where: FileManager.default.isExecutableFile(atPath:)) else {
             throw ValidationError("wrk is not installed (apt-get install wrk).")
         }
-        return try await BenchmarkProvince(beneficiaries: beneficiaries, districtCount: 7, folder: folder).with { database, urls, people in
+        var province = BenchmarkProvince(beneficiaries: beneficiaries, districtCount: 7, folder: folder)
+        province.hosts = hosts
+        return try await province.with { database, urls, people in
             try await measure(database: database, urls: urls, people: people, wrk: wrk)
         }
     }
@@ -62,36 +72,35 @@ struct APIBenchmark {
     private func measure(database: Database, urls: BenchmarkProvince.URLs, people: ProvincePeople, wrk: String) async throws -> Result {
         let logger = BenchmarkProvince.logger
         let period = Period(year: 2026, month: 6)!
-        let processes = try (0..<workers).map { _ in
+        let processes = try (0..<workers).map { index in
             try ChitraProgram.worker.start(["--concurrency", "8"],
                                            environment: ["DATABASE_URL": urls.worker.connectionString, "CHITRA_LOG_LEVEL": "error"]
-                                               .merging(people.workerEnvironment) { $1 })
+                                               .merging(people.workerEnvironment) { $1 },
+                                           on: hosts.map { $0.placement($0.workerHosts[index]) })
         }
         defer { for process in processes { process.signal(SIGKILL) } }
         let alone = try await computeOnce(period: period, database: database, people: people)
 
-        return try await BenchmarkAPI.serving(urls.api, logger: logger) { base in
+        return try await serving(urls.api, logger: logger) { base in
                 let script = folder + "/api-load.lua"
-                try """
-                    local paths = {"/api/v1/runs/31825/\(period)", "/api/v1/runs/31825/\(period)/disbursements?limit=100"}
-                    local i = 0
-                    request = function()
-                      i = i + 1
-                      return wrk.format("GET", paths[(i % 2) + 1], {["Authorization"] = "Bearer \(people.readerToken)"})
-                    end
-                    """.write(toFile: script, atomically: true, encoding: .utf8)
-                func load(seconds: Int) throws -> (ChildProcess, String) {
-                    let log = folder + "/wrk-\(seconds).log"
-                    return (try ChildProcess(executable: wrk, arguments: ["-t", "2", "-c", "\(connections)", "-d", "\(seconds)s", "--latency",
-                                                                           "-s", script, base], logPath: log), log)
+                try Self.loadScript(period: period, token: people.readerToken).write(toFile: script, atomically: true, encoding: .utf8)
+                let paced = folder + "/api-load-paced.lua"
+                if let rate {
+                    try (Self.loadScript(period: period, token: people.readerToken) + Self.pacing(rate: rate, threads: 2))
+                        .write(toFile: paced, atomically: true, encoding: .utf8)
                 }
-                let (rest, restLog) = try load(seconds: 10)
+                func load(seconds: Int, script: String) throws -> (ChildProcess, String) {
+                    let log = folder + "/wrk-\(seconds).log"
+                    return (try ChildProcess(placing: [wrk, "-t", "2", "-c", "\(connections)", "-d", "\(seconds)s", "--latency", "-s", script, base],
+                                             on: hosts?.placement("load"), logPath: log), log)
+                }
+                let (rest, restLog) = try load(seconds: 10, script: script)
                 _ = await rest.waitForExit()
                 let atRest = try WrkOutput((try? String(contentsOfFile: restLog, encoding: .utf8)) ?? "")
                 for district in CaMau.communeCodes {
                     _ = try await RunCancellation.cancel(district: district, period: period, by: people.operatorIdentity, database: database)
                 }
-                let (busy, log) = try load(seconds: max(20, Int(alone * 2) + 10))
+                let (busy, log) = try load(seconds: max(20, Int(alone * 2) + 10), script: rate == nil ? script : paced)
                 try await Task.sleep(for: .seconds(2))
                 let underLoad = try await computeOnce(period: period, database: database, people: people)
                 _ = await busy.waitForExit()
@@ -99,8 +108,60 @@ struct APIBenchmark {
                 return Result(beneficiaries: beneficiaries, workers: workers, connections: connections, runSecondsAlone: alone,
                               runSecondsUnderLoad: underLoad, requestsPerSecond: figures.requestsPerSecond, latencyP50Ms: figures.p50,
                               latencyP99Ms: figures.p99, requests: figures.requests, errors: figures.errors,
-                              restRequestsPerSecond: atRest.requestsPerSecond, restLatencyP50Ms: atRest.p50, restLatencyP99Ms: atRest.p99)
+                              restRequestsPerSecond: atRest.requestsPerSecond, restLatencyP50Ms: atRest.p50, restLatencyP99Ms: atRest.p99,
+                              hosts: hosts?.shares, targetRate: rate)
         }
+    }
+
+    /// The API: in this process on 127.0.0.1, or with hosts, `chitra serve` on host api held to its share.
+    private func serving<T: Sendable>(_ url: DatabaseURL, logger: Logger, _ body: @Sendable (_ base: String) async throws -> T) async throws -> T {
+        guard let hosts else { return try await BenchmarkAPI.serving(url, logger: logger, body) }
+        let placement = hosts.placement("api")
+        let log = folder + "/serve.log"
+        let server = try ChildProcess(placing: [ChildProcess.executablePath, "serve", "--host", try await placement.address(), "--port", "8080",
+                                                "--rate", "1000000"], on: placement,
+                                      environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "error"], logPath: log,
+                                      endsWithParent: true)
+        defer { server.signal(SIGTERM) }
+        for _ in 0..<600 where !((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("listening on") {
+            guard !server.hasExited else { throw ValidationError("chitra serve on host api stopped: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return try await body("http://\(placement.hostName):8080")
+    }
+
+    /// wrk's script: a run's status and a page of its disbursements, alternately, as the province's reader.
+    static func loadScript(period: Period, token: String) -> String {
+        """
+        local paths = {"/api/v1/runs/31825/\(period)", "/api/v1/runs/31825/\(period)/disbursements?limit=100"}
+        local i = 0
+        request = function()
+          i = i + 1
+          return wrk.format("GET", paths[(i % 2) + 1], {["Authorization"] = "Bearer \(token)"})
+        end
+
+        """
+    }
+
+    /// Paces each of wrk's `threads` threads to its part of `rate` requests a second: each request
+    /// waits for its slot on the thread's schedule (one that fell behind starts again from now,
+    /// never bursting to catch up).
+    static func pacing(rate: Int, threads: Int) -> String {
+        """
+        local ffi = require("ffi")
+        ffi.cdef[[ typedef struct { long tv_sec; long tv_usec; } chitra_timeval; int gettimeofday(chitra_timeval *tv, void *tz); ]]
+        local tv = ffi.new("chitra_timeval")
+        local function now_ms() ffi.C.gettimeofday(tv, nil); return tonumber(tv.tv_sec) * 1000 + tonumber(tv.tv_usec) / 1000 end
+        local interval = \(Double(threads) * 1000 / Double(max(rate, 1)))
+        local next_at = nil
+        delay = function()
+          local now = now_ms()
+          if next_at == nil or next_at < now then next_at = now end
+          next_at = next_at + interval
+          return next_at - interval - now
+        end
+
+        """
     }
 
     /// Triggers the month for every district and waits until every run is computed; the seconds.

@@ -83,6 +83,8 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(name: .customLong("postgres-setting"),
                 help: "A PostgreSQL setting for the private server, as name=value (repeatable), e.g. log_min_duration_statement=100.")
         var postgresSettings: [String] = []
+        @Option(help: "PostgreSQL and each worker on a host of ops/hosts with its CPU share, e.g. db=1,api=0.25,worker=0.25,load=0.25 (root; from the package's root folder).")
+        var hosts: String?
 
         func run() async throws {
             guard (1...7).contains(districts) else { throw ValidationError("--districts must be 1 to 7.") }
@@ -94,6 +96,7 @@ struct BenchCommand: AsyncParsableCommand {
             }
             var benchmark = RunBenchmark(beneficiaries: beneficiaries, workers: workers, concurrency: concurrency, folder: work,
                                          shardSize: shardSize, districtCount: districts, settings: settings)
+            benchmark.hosts = try hosts.map { try BenchHosts(shares: BenchHosts.Shares(parsing: $0), workers: workers) }
             if national {
                 let country = try NationalRegister(total: beneficiaries, on: Day(period: Period(year: 2026, month: 6)!, day: 1))
                 let sizes = country.sizes
@@ -117,11 +120,21 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "wrk's connections.") var connections: Int = 16
         @Option(help: "Where the generated files go.") var work: String = "ops/bench/tmp"
         @Option(help: "Where to write the figures.") var out: String = "ops/bench/results"
+        @Option(help: "Each part on a host of ops/hosts with its CPU share, e.g. db=1,api=0.5,worker=0.25,load=0.25 (root; from the package's root folder).")
+        var hosts: String?
+        @Option(help: "Pace the load while the month computes to this many requests a second (default: as fast as the connections go).")
+        var rate: Int?
+
+        func validate() throws {
+            if let hosts { _ = try BenchHosts.Shares(parsing: hosts) }
+            if let rate, rate < 1 { throw ValidationError("--rate must be at least 1.") }
+        }
 
         func run() async throws {
-            let (beneficiaries, workers, connections, work) = (beneficiaries, workers, connections, work)
+            let (beneficiaries, workers, connections, work, rate) = (beneficiaries, workers, connections, work, rate)
+            let hosts = try self.hosts.map { try BenchHosts(shares: BenchHosts.Shares(parsing: $0), workers: workers) }
             let result = try await MachineState.probing {
-                try await APIBenchmark(beneficiaries: beneficiaries, workers: workers, connections: connections, folder: work).run()
+                try await APIBenchmark(beneficiaries: beneficiaries, workers: workers, connections: connections, folder: work, hosts: hosts, rate: rate).run()
             }
             print(result.text)
             print("Written: \(try BenchmarkFiles.write(name: "api", text: result.text, json: result, to: out).joined(separator: ", "))")

@@ -14,6 +14,8 @@ struct BenchmarkProvince {
     var settings: [String: String] = [:]
     /// Every commune of the country instead (`--national`), with its people.
     var national: NationalRegister?
+    /// Once the register is in, the database moves into host `db` (and the body's URLs reach it there).
+    var hosts: BenchHosts?
 
     var districts: [String] { national.map { $0.units.map(\.code) } ?? Array(CaMau.communeCodes.prefix(districtCount)) }
 
@@ -81,14 +83,25 @@ struct BenchmarkProvince {
             }
             // Statistics and vacuum are the owner's work.
             try await Database.withRunning(owner, scope: .owner, logger: logger) { try await RunBenchmarkStatistics.vacuumAnalyze($0) }
-            let result = try await Database.withRunning(url, scope: people.scope(districts), logger: logger) { database in
-                try await body(database, URLs(worker: url, api: cluster.url(.api, database: "chitra_bench"), owner: owner), people)
+            var local = url
+            var urls = URLs(worker: url, api: cluster.url(.api, database: "chitra_bench"), owner: owner)
+            if let hosts {
+                try await hosts.up()
+                let hosted = try await cluster.moveIntoHost(hosts.placement("db"), tls: cluster.folder + "/tls")
+                local = cluster.socketURL(.worker, database: "chitra_bench")
+                urls = URLs(worker: hosted.url(.worker, database: "chitra_bench"), api: hosted.url(.api, database: "chitra_bench"),
+                            owner: cluster.socketURL(.owner, database: "chitra_bench"))
+            }
+            let result = try await Database.withRunning(local, scope: people.scope(districts), logger: logger) { [urls] database in
+                try await body(database, urls, people)
             }
             await cluster.stop(removingFolder: false)
+            await hosts?.down()
             keepLog(of: cluster)
             return result
         } catch {
             await cluster.stop(removingFolder: false)
+            await hosts?.down()
             keepLog(of: cluster)
             throw error
         }

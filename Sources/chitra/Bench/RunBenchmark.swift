@@ -19,6 +19,8 @@ struct RunBenchmark {
     var settings: [String: String] = [:]
     /// Every commune of the country (`--national`).
     var national: NationalRegister?
+    /// The database and each worker on a host of their own, with their CPU shares.
+    var hosts: BenchHosts?
 
     struct Result: Codable {
         var beneficiaries: Int
@@ -34,12 +36,14 @@ struct RunBenchmark {
         /// With `pg_stat_statements` preloaded: the statements that took the database's time while
         /// computing, the most first (planning apart with `pg_stat_statements.track_planning`).
         var statements: [StatementStatistics.Statement] = []
+        /// The CPU shares, when the database and each worker had a host of their own.
+        var hosts: BenchHosts.Shares?
         var machine = MachineState.current
         var date = ISO8601DateFormatter().string(from: Date())
 
         var text: String {
             """
-            Run benchmark, \(date), \(machine), PostgreSQL local with synchronous_commit on
+            Run benchmark, \(date), \(machine), \(hosts.map { "PostgreSQL and each worker on a host of their own (database \($0.database) core, each worker \($0.worker)), over TLS" } ?? "PostgreSQL local"), synchronous_commit on
             \(beneficiaries) beneficiaries in \(districts) \(districts > 7 ? "communes" : "unit\(districts == 1 ? "" : "s")") computed in \(String(format: "%.1f", seconds)) s = \(String(format: "%.0f", Double(beneficiaries) / max(seconds, 1e-9))) beneficiaries/s with \(workers) worker process(es) × \(concurrency), shards of \(shardSize)
               plans (snapshot marks and shard jobs) done after \(String(format: "%.1f", planSeconds)) s; \(lines) lines, \(disbursements) disbursements written
               worker peak memory \(String(format: "%.0f", Double(workerPeakMemoryBytes) / 1e6)) MB
@@ -58,7 +62,8 @@ struct RunBenchmark {
     }
 
     func run() async throws -> Result {
-        try await BenchmarkProvince(beneficiaries: beneficiaries, districtCount: districtCount, folder: folder, settings: settings, national: national)
+        try await BenchmarkProvince(beneficiaries: beneficiaries, districtCount: districtCount, folder: folder, settings: settings, national: national,
+                                    hosts: hosts)
             .with { database, urls, people in try await measure(database: database, urls: urls, people: people) }
     }
 
@@ -73,10 +78,11 @@ struct RunBenchmark {
         let start = clock.now
         _ = try await RunCoordinator(database: database).trigger(period: Period(year: 2026, month: 6)!, districts: nil,
                                                                  by: people.operatorIdentity, autoApprove: false)
-        let processes = try (0..<workers).map { _ in
+        let processes = try (0..<workers).map { index in
             try ChitraProgram.worker.start(["--concurrency", "\(concurrency)", "--shard-size", "\(shardSize)"],
                                            environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "error"]
-                                               .merging(people.workerEnvironment) { $1 })
+                                               .merging(people.workerEnvironment) { $1 },
+                                           on: hosts.map { $0.placement($0.workerHosts[index]) })
         }
         var planSeconds = 0.0
         var peak = 0
@@ -98,6 +104,6 @@ struct RunBenchmark {
         return Result(beneficiaries: beneficiaries, workers: workers, concurrency: concurrency, shardSize: shardSize,
                       districts: national?.units.count ?? districtCount, seconds: seconds,
                       planSeconds: planSeconds, lines: lines, disbursements: runs.map(\.disbursements).reduce(0, +),
-                      workerPeakMemoryBytes: peak, statements: statements)
+                      workerPeakMemoryBytes: peak, statements: statements, hosts: hosts?.shares)
     }
 }

@@ -33,11 +33,16 @@ struct DatabaseOptions: ParsableArguments {
         guard let text = databaseURL ?? environment[variable], !text.isEmpty else {
             throw ValidationError("\(variable) is not set: run `chitra db start` and export the URL it prints, or pass --database-url.")
         }
-        var url = try DatabaseURL(parsing: text)
-        if databaseURL != nil, url.password != nil {
+        if databaseURL != nil, try DatabaseURL(parsing: text).password != nil {
             FileHandle.standardError.write(Data("Warning: the password in --database-url is visible to every user of this machine in the process list; set \(variable) or use --password-file instead.\n".utf8))
         }
-        if url.password == nil, let path = passwordFile ?? environment["PGPASSFILE"], !path.isEmpty {
+        return try url(text: text)
+    }
+
+    /// `text` as a URL, its password from the password file when it has none.
+    func url(text: String) throws -> DatabaseURL {
+        var url = try DatabaseURL(parsing: text)
+        if url.password == nil, let path = passwordFile ?? ProcessInfo.processInfo.environment["PGPASSFILE"], !path.isEmpty {
             url = try PasswordFile(path: path).applied(to: url)
         }
         return url

@@ -20,6 +20,8 @@ struct ServeCommand: AsyncParsableCommand {
     var insecureCookies = false
     @Option(help: "Serve /metrics (Prometheus) on 127.0.0.1 at this port (0: a free one, printed); never on the API's port, which anyone reaching the API could scrape.")
     var metricsPort: Int?
+    @Option(name: .customLong("standby-url"), help: "A standby's URL (default: CHITRA_STANDBY_DATABASE_URL, if set): reports, lists and a run's status read from it, each answer saying how far behind it is (header Chitra-Standby-Lag); writes and tokens stay on DATABASE_URL.")
+    var standbyURL: String?
 
     func run() async throws {
         let logger = connection.logger()
@@ -28,13 +30,16 @@ struct ServeCommand: AsyncParsableCommand {
         // A statement running past 30 s is stopped, its request answered, its transaction rolled back.
         let database = Database(url: url, statementTimeout: .seconds(30), logger: logger)
         ProcessMetrics.bootstrap()
-        let server = APIServer(database: database, requestsPerSecond: Double(rate), burst: rate * 4, console: try await ConsoleTemplates.load(),
-                               secureCookies: !insecureCookies, logger: logger)
+        let standby = try (standbyURL ?? ProcessInfo.processInfo.environment["CHITRA_STANDBY_DATABASE_URL"]).flatMap { $0.isEmpty ? nil : $0 }
+            .map { Database(url: try connection.database.url(text: $0), statementTimeout: .seconds(30), logger: logger) }
+        let server = APIServer(database: database, standby: standby, requestsPerSecond: Double(rate), burst: rate * 4,
+                               console: try await ConsoleTemplates.load(), secureCookies: !insecureCookies, logger: logger)
         let host = self.host
         let app = server.application(host: host, port: port) { bound in
             FileHandle.standardOutput.write(Data("chitra serve listening on http://\(host):\(bound)/api/v1 (console: http://\(host):\(bound)/console)\n".utf8))
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: database.client), .init(service: app)]
+        if let standby { services.insert(.init(service: standby.client), at: 1) }
         if let metricsPort {
             // Every unit's figures, read with the server's own credential (never a caller's), sampled
             // at most every 10 s however often anyone scrapes.
