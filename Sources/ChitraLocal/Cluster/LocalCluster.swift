@@ -188,7 +188,7 @@ public struct LocalCluster: Sendable {
                                              logger: Logger(label: "chitra.cluster", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
-    private static func makeTemporaryFolder() throws(StoreError) -> String {
+    static func makeTemporaryFolder() throws(StoreError) -> String {
         // Short, so that the socket path stays under the ~100-byte limit of Unix sockets.
         var template = Array("/tmp/chitra-pg-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw .clusterFailed("cannot create a folder in /tmp") }

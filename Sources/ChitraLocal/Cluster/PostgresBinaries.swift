@@ -8,6 +8,7 @@ public struct PostgresBinaries: Sendable {
 
     public var initdb: String { folder + "/initdb" }
     public var postgres: String { folder + "/postgres" }
+    public var pgBasebackup: String { folder + "/pg_basebackup" }
     public var pgCtl: String { folder + "/pg_ctl" }
 
     static let debianRoot = "/usr/lib/postgresql"

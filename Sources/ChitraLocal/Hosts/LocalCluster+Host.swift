@@ -35,3 +35,36 @@ extension LocalCluster {
         return HostedCluster(cluster: self, placement: placement, tls: tls)
     }
 }
+
+extension HostedCluster {
+    /// A streaming standby of this cluster in host `placement` (issue 29's reads off the primary):
+    /// copied by `pg_basebackup` through the primary's socket (the machine's filesystem, not the
+    /// hosts' network), replicating through it, listening on its host's address with a certificate
+    /// of its own from the same CA, TLS only. It stops, and its folder goes, with this process.
+    public func standby(in placement: HostPlacement) async throws -> HostedCluster {
+        let primary = cluster
+        let folder = try LocalCluster.makeTemporaryFolder()
+        let standby = LocalCluster(folder: folder, port: primary.port, binaries: primary.binaries, password: primary.password,
+                                   passwords: primary.passwords)
+        try standby.startWatchdog(removingFolder: true)
+        // The superuser's password for the copy and for replication, in a file of the server's user only.
+        let passwords = folder + "/replication.pgpass"
+        try PrivateFile.write("*:*:*:\(LocalCluster.superuser):\(primary.password)\n", to: passwords)
+        if LocalCluster.runningAsRoot { _ = try await Subprocess.run("/bin/chown", ["-R", "postgres:postgres", folder]) }
+        let copy = try await Subprocess.run("/usr/bin/env", ["PGPASSFILE=\(passwords)"]
+            + [standby.asServerUser(primary.binaries.pgBasebackup)] + standby.asServerUserArguments(primary.binaries.pgBasebackup, [
+                "-D", standby.dataFolder, "-h", primary.folder, "-p", String(primary.port), "-U", LocalCluster.superuser,
+                "-X", "stream", "-R", "--no-sync",
+            ]), in: folder)
+        guard copy.status == 0 else { throw StoreError.clusterFailed("pg_basebackup failed: \(standby.lastLine(of: copy.output))") }
+        let made = try await Subprocess.run(placement.script, ["cert", tls, placement.host])
+        guard made.status == 0 else { throw HostFailure(what: "a certificate for \(placement.host)", output: made.output) }
+        if LocalCluster.runningAsRoot { _ = try await Subprocess.run("/bin/chown", ["-R", "postgres", tls]) }
+        let address = try await placement.address()
+        try await standby.launch(settings: LocalCluster.defaultSettings.merging([
+            "listen_addresses": address, "ssl": "on", "ssl_cert_file": "\(tls)/\(placement.host).crt", "ssl_key_file": "\(tls)/\(placement.host).key",
+            "hot_standby": "on",
+        ]) { $1 }, detached: false, prefix: placement.prefix)
+        return HostedCluster(cluster: standby, placement: placement, tls: tls)
+    }
+}

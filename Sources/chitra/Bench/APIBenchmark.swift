@@ -81,7 +81,7 @@ struct APIBenchmark {
         defer { for process in processes { process.signal(SIGKILL) } }
         let alone = try await computeOnce(period: period, database: database, people: people)
 
-        return try await serving(urls.api, logger: logger) { base in
+        return try await serving(urls.api, standby: urls.standby, logger: logger) { base in
                 let script = folder + "/api-load.lua"
                 try Self.loadScript(period: period, token: people.readerToken).write(toFile: script, atomically: true, encoding: .utf8)
                 let paced = folder + "/api-load-paced.lua"
@@ -113,14 +113,16 @@ struct APIBenchmark {
         }
     }
 
-    /// The API: in this process on 127.0.0.1, or with hosts, `chitra serve` on host api held to its share.
-    private func serving<T: Sendable>(_ url: DatabaseURL, logger: Logger, _ body: @Sendable (_ base: String) async throws -> T) async throws -> T {
+    /// The API: in this process on 127.0.0.1, or with hosts, `chitra serve` on host api held to its
+    /// share, reading from `standby` if there is one.
+    private func serving<T: Sendable>(_ url: DatabaseURL, standby: DatabaseURL?, logger: Logger, _ body: @Sendable (_ base: String) async throws -> T) async throws -> T {
         guard let hosts else { return try await BenchmarkAPI.serving(url, logger: logger, body) }
         let placement = hosts.placement("api")
         let log = folder + "/serve.log"
         let server = try ChildProcess(placing: [ChildProcess.executablePath, "serve", "--host", try await placement.address(), "--port", "8080",
                                                 "--rate", "1000000"], on: placement,
-                                      environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "error"], logPath: log,
+                                      environment: ["DATABASE_URL": url.connectionString, "CHITRA_LOG_LEVEL": "error",
+                                                    "CHITRA_STANDBY_DATABASE_URL": standby?.connectionString ?? ""], logPath: log,
                                       endsWithParent: true)
         defer { server.signal(SIGTERM) }
         for _ in 0..<600 where !((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("listening on") {

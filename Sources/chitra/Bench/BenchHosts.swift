@@ -11,18 +11,20 @@ struct BenchHosts: Sendable {
     var shares: Shares
     var workers: Int
 
-    /// Cores for each host: `db=1,api=0.5,worker=0.25,load=0.25` (each worker host its own share).
+    /// Cores for each host: `db=1,api=0.5,worker=0.25,load=0.25` (each worker host its own share),
+    /// and with `standby=0.4` a streaming standby on host db2 that the API reads from.
     struct Shares: Sendable, Codable, CustomStringConvertible {
         var database: Double
         var api: Double
         var worker: Double
         var load: Double
+        var standby: Double?
 
         init(parsing text: String) throws {
             var values: [String: Double] = [:]
             for part in text.split(separator: ",") {
                 let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                guard pair.count == 2, ["db", "api", "worker", "load"].contains(pair[0]), let value = Double(pair[1]), value > 0, value <= 64 else {
+                guard pair.count == 2, ["db", "api", "worker", "load", "standby"].contains(pair[0]), let value = Double(pair[1]), value > 0, value <= 64 else {
                     throw ValidationError("--hosts takes db=CORES,api=CORES,worker=CORES,load=CORES (e.g. db=1,api=0.5,worker=0.25,load=0.25), not '\(part)'.")
                 }
                 values[pair[0]] = value
@@ -30,12 +32,13 @@ struct BenchHosts: Sendable {
             guard let database = values["db"], let api = values["api"], let worker = values["worker"], let load = values["load"] else {
                 throw ValidationError("--hosts names a share for each of db, api, worker and load, e.g. db=1,api=0.5,worker=0.25,load=0.25.")
             }
-            (self.database, self.api, self.worker, self.load) = (database, api, worker, load)
+            (self.database, self.api, self.worker, self.load, self.standby) = (database, api, worker, load, values["standby"])
         }
 
         var description: String {
             func cores(_ value: Double) -> String { value == value.rounded() ? String(Int(value)) : String(value) }
-            return "database \(cores(database)) core, API \(cores(api)), each worker \(cores(worker)), load \(cores(load))"
+            return "database \(cores(database)) core, " + (standby.map { "its standby \(cores($0)) (the API's reads), " } ?? "")
+                + "API \(cores(api)), each worker \(cores(worker)), load \(cores(load))"
         }
     }
 
@@ -52,6 +55,7 @@ struct BenchHosts: Sendable {
     func placement(_ host: String) -> HostPlacement {
         let share = switch host {
         case "db": shares.database
+        case "db2": shares.standby ?? shares.database
         case "api": shares.api
         case "load": shares.load
         default: shares.worker
@@ -62,7 +66,7 @@ struct BenchHosts: Sendable {
     /// Every host made afresh.
     func up() async throws {
         _ = try await harness(["down"])
-        let made = try await harness(["up", "db", "api", "load"] + workerHosts)
+        let made = try await harness(["up", "db", "api", "load"] + (shares.standby == nil ? [] : ["db2"]) + workerHosts)
         guard made.status == 0 else { throw ValidationError("ops/hosts/hosts up failed: \(made.output.suffix(500))") }
     }
 

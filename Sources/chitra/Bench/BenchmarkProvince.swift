@@ -47,6 +47,8 @@ struct BenchmarkProvince {
         var worker: DatabaseURL
         var api: DatabaseURL
         var owner: DatabaseURL
+        /// A streaming standby's, as the API (with hosts that give it a share).
+        var standby: DatabaseURL?
     }
 
     func with<T: Sendable>(_ body: @Sendable (Database, URLs, ProvincePeople) async throws -> T) async throws -> T {
@@ -85,16 +87,22 @@ struct BenchmarkProvince {
             try await Database.withRunning(owner, scope: .owner, logger: logger) { try await RunBenchmarkStatistics.vacuumAnalyze($0) }
             var local = url
             var urls = URLs(worker: url, api: cluster.url(.api, database: "chitra_bench"), owner: owner)
+            var standby: HostedCluster?
             if let hosts {
                 try await hosts.up()
                 let hosted = try await cluster.moveIntoHost(hosts.placement("db"), tls: cluster.folder + "/tls")
                 local = cluster.socketURL(.worker, database: "chitra_bench")
                 urls = URLs(worker: hosted.url(.worker, database: "chitra_bench"), api: hosted.url(.api, database: "chitra_bench"),
                             owner: cluster.socketURL(.owner, database: "chitra_bench"))
+                if hosts.shares.standby != nil {
+                    standby = try await hosted.standby(in: hosts.placement("db2"))
+                    urls.standby = standby?.url(.api, database: "chitra_bench")
+                }
             }
             let result = try await Database.withRunning(local, scope: people.scope(districts), logger: logger) { [urls] database in
                 try await body(database, urls, people)
             }
+            await standby?.cluster.stop()
             await cluster.stop(removingFolder: false)
             await hosts?.down()
             keepLog(of: cluster)
