@@ -9,6 +9,8 @@ public struct HostedCluster: Sendable {
     public let placement: HostPlacement
     /// The folder of the hosts' CA (`ca.crt`) and the server's certificate.
     public let tls: String
+    /// The settings it runs with besides the private cluster's defaults (a standby gets them too).
+    public var settings: [String: String] = [:]
 
     /// The URL another host reaches database `database` by as `role`: by name, `verify-full`.
     public func url(_ role: LocalCluster.LoginRole, database: String) -> DatabaseURL {
@@ -18,8 +20,9 @@ public struct HostedCluster: Sendable {
 }
 
 extension LocalCluster {
-    /// Stops the server and starts it again in host `placement` (its CPU share too), as `HostedCluster` says.
-    public func moveIntoHost(_ placement: HostPlacement, tls: String) async throws -> HostedCluster {
+    /// Stops the server and starts it again in host `placement` (its CPU share too), as `HostedCluster`
+    /// says, with `settings` besides the private cluster's defaults (those it was started with).
+    public func moveIntoHost(_ placement: HostPlacement, tls: String, settings: [String: String] = [:]) async throws -> HostedCluster {
         let made = try await Subprocess.run(placement.script, ["cert", tls, placement.host])
         guard made.status == 0 else { throw HostFailure(what: "a certificate for \(placement.host)", output: made.output) }
         if Self.runningAsRoot { _ = try await Subprocess.run("/bin/chown", ["-R", "postgres", tls]) }
@@ -29,10 +32,10 @@ extension LocalCluster {
         if !rules.contains(rule) { try (rules + rule).write(toFile: hba, atomically: false, encoding: .utf8) }
         let address = try await placement.address()
         await stop(removingFolder: false)
-        try await launch(settings: Self.defaultSettings.merging([
+        try await launch(settings: Self.defaultSettings.merging(settings) { $1 }.merging([
             "listen_addresses": address, "ssl": "on", "ssl_cert_file": "\(tls)/\(placement.host).crt", "ssl_key_file": "\(tls)/\(placement.host).key",
         ]) { $1 }, detached: false, prefix: placement.prefix)
-        return HostedCluster(cluster: self, placement: placement, tls: tls)
+        return HostedCluster(cluster: self, placement: placement, tls: tls, settings: settings)
     }
 }
 
@@ -61,10 +64,10 @@ extension HostedCluster {
         guard made.status == 0 else { throw HostFailure(what: "a certificate for \(placement.host)", output: made.output) }
         if LocalCluster.runningAsRoot { _ = try await Subprocess.run("/bin/chown", ["-R", "postgres", tls]) }
         let address = try await placement.address()
-        try await standby.launch(settings: LocalCluster.defaultSettings.merging([
+        try await standby.launch(settings: LocalCluster.defaultSettings.merging(settings) { $1 }.merging([
             "listen_addresses": address, "ssl": "on", "ssl_cert_file": "\(tls)/\(placement.host).crt", "ssl_key_file": "\(tls)/\(placement.host).key",
             "hot_standby": "on",
         ]) { $1 }, detached: false, prefix: placement.prefix)
-        return HostedCluster(cluster: standby, placement: placement, tls: tls)
+        return HostedCluster(cluster: standby, placement: placement, tls: tls, settings: settings)
     }
 }

@@ -21,6 +21,9 @@ struct APIBenchmark {
     /// The load while the month computes, paced to this many requests a second (nil: as fast as
     /// the connections go).
     var rate: Int?
+    /// Extra settings for the private PostgreSQL (with `pg_stat_statements` preloaded, the
+    /// database's statements at rest are counted and printed).
+    var settings: [String: String] = [:]
 
     struct Result: Codable {
         var beneficiaries: Int
@@ -40,6 +43,8 @@ struct APIBenchmark {
         /// The CPU shares of the hosts, when each part had its own.
         var hosts: BenchHosts.Shares?
         var targetRate: Int?
+        /// What the database ran for the load at rest (with `pg_stat_statements`).
+        var restStatements: [StatementStatistics.Statement] = []
         var machine = MachineState.current
         var date = ISO8601DateFormatter().string(from: Date())
 
@@ -53,7 +58,9 @@ struct APIBenchmark {
               at rest (nothing computing, 10 s): \(String(format: "%.0f", restRequestsPerSecond)) requests/s, latency p50 \(String(format: "%.1f", restLatencyP50Ms)) ms, p99 \(String(format: "%.1f", restLatencyP99Ms)) ms
               the run computed in \(String(format: "%.1f", runSecondsUnderLoad)) s under load, \(String(format: "%.1f", runSecondsAlone)) s alone (\(String(format: "%+.0f", slowdown * 100)) %)
             Goals (issues 10, 29): p99 under 50 ms at 500 requests/s; the run within 15 % of its time alone; at rest 3,000 requests/s a core of the API.
-            """
+            """ + restStatements.map {
+                "\n  at rest: \(String(format: "%7.1f", $0.totalMilliseconds)) ms executing, \(String(format: "%6.1f", $0.planMilliseconds)) ms planning, \($0.calls) calls: \($0.query.prefix(110))"
+            }.joined()
         }
     }
 
@@ -62,7 +69,7 @@ struct APIBenchmark {
         guard let wrk = path.map({ "\($0)/wrk" }).first(where: FileManager.default.isExecutableFile(atPath:)) else {
             throw ValidationError("wrk is not installed (apt-get install wrk).")
         }
-        var province = BenchmarkProvince(beneficiaries: beneficiaries, districtCount: 7, folder: folder)
+        var province = BenchmarkProvince(beneficiaries: beneficiaries, districtCount: 7, folder: folder, settings: settings)
         province.hosts = hosts
         return try await province.with { database, urls, people in
             try await measure(database: database, urls: urls, people: people, wrk: wrk)
@@ -94,8 +101,15 @@ struct APIBenchmark {
                     return (try ChildProcess(placing: [wrk, "-t", "2", "-c", "\(connections)", "-d", "\(seconds)s", "--latency", "-s", script, base],
                                              on: hosts?.placement("load"), logPath: log), log)
                 }
+                let counts = settings["shared_preload_libraries"]?.contains("pg_stat_statements") == true
+                if counts {
+                    try await Database.withRunning(urls.owner, scope: .owner, logger: logger) { try await StatementStatistics.reset($0) }
+                }
                 let (rest, restLog) = try load(seconds: 10, script: script)
                 _ = await rest.waitForExit()
+                let restStatements = counts
+                    ? try await Database.withRunning(urls.owner, scope: .owner, logger: logger) { try await StatementStatistics.top($0, limit: 12) }
+                    : []
                 let atRest = try WrkOutput((try? String(contentsOfFile: restLog, encoding: .utf8)) ?? "")
                 for district in CaMau.communeCodes {
                     _ = try await RunCancellation.cancel(district: district, period: period, by: people.operatorIdentity, database: database)
@@ -109,7 +123,7 @@ struct APIBenchmark {
                               runSecondsUnderLoad: underLoad, requestsPerSecond: figures.requestsPerSecond, latencyP50Ms: figures.p50,
                               latencyP99Ms: figures.p99, requests: figures.requests, errors: figures.errors,
                               restRequestsPerSecond: atRest.requestsPerSecond, restLatencyP50Ms: atRest.p50, restLatencyP99Ms: atRest.p99,
-                              hosts: hosts?.shares, targetRate: rate)
+                              hosts: hosts?.shares, targetRate: rate, restStatements: restStatements)
         }
     }
 

@@ -124,6 +124,8 @@ struct BenchCommand: AsyncParsableCommand {
         var hosts: String?
         @Option(help: "Pace the load while the month computes to this many requests a second (default: as fast as the connections go).")
         var rate: Int?
+        @Flag(help: "Count the database's statements for the load at rest (pg_stat_statements) and print them.")
+        var statements = false
 
         func validate() throws {
             if let hosts { _ = try BenchHosts.Shares(parsing: hosts) }
@@ -131,10 +133,11 @@ struct BenchCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let (beneficiaries, workers, connections, work, rate) = (beneficiaries, workers, connections, work, rate)
+            let (beneficiaries, workers, connections, work, rate, counting) = (beneficiaries, workers, connections, work, rate, statements)
             let hosts = try self.hosts.map { try BenchHosts(shares: BenchHosts.Shares(parsing: $0), workers: workers) }
             let result = try await MachineState.probing {
-                try await APIBenchmark(beneficiaries: beneficiaries, workers: workers, connections: connections, folder: work, hosts: hosts, rate: rate).run()
+                try await APIBenchmark(beneficiaries: beneficiaries, workers: workers, connections: connections, folder: work, hosts: hosts, rate: rate,
+                                       settings: counting ? ["shared_preload_libraries": "pg_stat_statements", "pg_stat_statements.track": "all", "pg_stat_statements.track_planning": "on"] : [:]).run()
             }
             print(result.text)
             print("Written: \(try BenchmarkFiles.write(name: "api", text: result.text, json: result, to: out).joined(separator: ", "))")

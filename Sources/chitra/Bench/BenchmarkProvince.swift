@@ -90,7 +90,8 @@ struct BenchmarkProvince {
             var standby: HostedCluster?
             if let hosts {
                 try await hosts.up()
-                let hosted = try await cluster.moveIntoHost(hosts.placement("db"), tls: cluster.folder + "/tls")
+                let hosted = try await cluster.moveIntoHost(hosts.placement("db"), tls: cluster.folder + "/tls",
+                                                            settings: Self.workloadSettings.merging(settings) { $1 })
                 local = cluster.socketURL(.worker, database: "chitra_bench")
                 urls = URLs(worker: hosted.url(.worker, database: "chitra_bench"), api: hosted.url(.api, database: "chitra_bench"),
                             owner: cluster.socketURL(.owner, database: "chitra_bench"))
