@@ -48,7 +48,14 @@ struct HACluster: Sendable {
 
     /// The URL of the current primary's own socket as `role` (nil: the superuser), once one leads.
     func primarySocket(_ role: LocalCluster.LoginRole?, database: String = "chitra") async throws -> DatabaseURL {
-        try await eventually(timeout: .seconds(90), "a primary leads") { try await leader() != nil }
+        // Patroni may say a host leads a moment before its PostgreSQL has left recovery: a primary is
+        // one that leads and takes writes.
+        try await eventually(timeout: .seconds(90), "a primary leads and takes writes") {
+            guard let host = try await leader() else { return false }
+            let superuser = try socket(nil, host: host, database: "postgres")
+            let writable = "SELECT count(*) FROM (SELECT 1 WHERE NOT pg_is_in_recovery()) primary_now"
+            return (try? await Database.withRunning(superuser, scope: .owner, logger: TestPostgres.logger) { try await RunFixture.count(writable, $0) }) == 1
+        }
         guard let host = try await leader() else { throw HAFailure(what: "finding the primary", output: await list()) }
         return try socket(role, host: host, database: database)
     }
