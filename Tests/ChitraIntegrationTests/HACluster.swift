@@ -15,11 +15,7 @@ struct HACluster: Sendable {
     static let script = HostsTests.packageRoot.appendingPathComponent("ops/ha/ha").path
 
     static func ha(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        let log = NSTemporaryDirectory() + "chitra-ha-\(UUID().uuidString.prefix(8)).log"
-        defer { try? FileManager.default.removeItem(atPath: log) }
-        let process = try ChildProcess(executable: script, arguments: arguments, logPath: log)
-        let status = await process.waitForExit()
-        return (status, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+        try await ChildProcess.run(script, arguments)
     }
 
     /// Starts the cluster in `folder`, makes Chitra's roles and database on it, migrated.

@@ -15,19 +15,27 @@ extension HostsTests {
     func workerHostCutOff() async throws {
         try await Self.withHosts(["tdb", "tsim", "tw1", "tw2"]) { cluster, tls in
             let url = try await Self.databaseHost(cluster, tls: tls)
-            let simulatorLog = NSTemporaryDirectory() + "chitra-hosts-sim-\(UUID().uuidString.prefix(8)).log"
-            defer { try? FileManager.default.removeItem(atPath: simulatorLog) }
-            let address = try await Self.hosts(["address", "tsim"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
-            let (banksim, leading) = ChitraProgram.banksim.command
-            let simulator = try ChildProcess(executable: Self.script, arguments: ["run", "tsim", banksim] + leading
-                                                 + ["--host", address, "--port", "8097", "--faults", "realistic", "--no-dedup", "--seed", "3"],
-                                             logPath: simulatorLog, endsWithParent: true)
-            defer { simulator.signal(SIGTERM) }
-            try await eventually("the bank listens in its host") { ((try? String(contentsOfFile: simulatorLog, encoding: .utf8)) ?? "").contains("listening on ") }
-            try await TestPostgres.withRunning(cluster.socketURL(.worker, database: "chitra")) { database in
-                try await Self.payOut(database, url: url)
+            try await Self.withCarelessBank(on: "tsim", seed: 3) {
+                try await TestPostgres.withRunning(cluster.socketURL(.worker, database: "chitra")) { database in
+                    try await Self.payOut(database, url: url)
+                }
             }
         }
+    }
+
+    /// The bank that does not deduplicate (`--no-dedup`, realistic faults), listening on host
+    /// `host`'s port 8097 while `body` runs.
+    static func withCarelessBank(on host: String, seed: Int, _ body: () async throws -> Void) async throws {
+        let log = NSTemporaryDirectory() + "chitra-hosts-\(host)-\(UUID().uuidString.prefix(8)).log"
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let address = try await Self.hosts(["address", host]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let (banksim, leading) = ChitraProgram.banksim.command
+        let simulator = try ChildProcess(executable: Self.script, arguments: ["run", host, banksim] + leading
+                                             + ["--host", address, "--port", "8097", "--faults", "realistic", "--no-dedup", "--seed", "\(seed)"],
+                                         logPath: log, endsWithParent: true)
+        defer { simulator.signal(SIGTERM) }
+        try await eventually("the bank listens in its host") { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("listening on ") }
+        try await body()
     }
 
     static func payOut(_ database: Database, url: @Sendable (LocalCluster.LoginRole) -> String) async throws {

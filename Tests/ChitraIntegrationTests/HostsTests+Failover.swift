@@ -36,36 +36,33 @@ extension HostsTests {
     @Test("the primary's host dies mid-submission, then the new primary's mid-cash-confirmation: the month paid exactly once through a bank that does not deduplicate, the confirmation taken once")
     func primaryDiesMidPayout() async throws {
         try await HACluster.with(hosts: ["sim", "w1", "w2"]) { ha in
-            let log = NSTemporaryDirectory() + "chitra-ha-sim-\(UUID().uuidString.prefix(8)).log"
-            defer { try? FileManager.default.removeItem(atPath: log) }
-            let address = try await Self.hosts(["address", "sim"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
-            let (banksim, leading) = ChitraProgram.banksim.command
-            let simulator = try ChildProcess(executable: Self.script, arguments: ["run", "sim", banksim] + leading
-                                                 + ["--host", address, "--port", "8097", "--faults", "realistic", "--no-dedup", "--seed", "5"],
-                                             logPath: log, endsWithParent: true)
-            defer { simulator.signal(SIGTERM) }
-            try await eventually("the bank listens in its host") { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("listening on ") }
-            let runID = try await ha.withPrimary { try await PayoutFixture.approvedMonth(count: 2_000, $0) }
-            let bank = "http://sim.chitra.test:8097"
-            let arguments = ["--bank-url", bank + "/bank", "--wallet-url", bank + "/wallet", "--rail-timeout-ms", "800", "--inquiry-ms", "200",
-                             "--transfer-retry-base-ms", "50", "--batch-size", "40", "--concurrency", "4", "--lease-ms", "1500",
-                             "--maintenance-ms", "300", "--poll-ms", "200", "--retry-base-ms", "20"]
-            let dead = try await Self.failover(ha, kind: "transfer", arguments: arguments, when: "transfers are on the wire", {
-                let completed = try await RunFixture.count("SELECT count(*) FROM jobs WHERE kind = 'transfer' AND state = 'completed'", $0)
-                let running = try await RunFixture.count("SELECT count(*) FROM jobs WHERE kind = 'transfer' AND state = 'running'", $0)
-                return completed >= 3 && running > 0
-            }, until: "the month's transfers settle") { try await PayoutFixture.railsSettled(runID, $0) }
-            try await ha.revive(dead)
-            try await ha.withPrimary { database in
-                _ = try await FinanceRerun.fallBack(FinanceScope(district: "31825", period: PayoutFixture.period), by: .test("finance", role: .finance),
-                                                    database: database)
-            }
-            try await Self.confirmAcrossFailover(ha)
-            try await eventually("the run is paid out") { await ha.poll { try await RunRails.run(runID, database: $0)?.state == .paidOut } }
-            let ledger = try await Self.hosts(["run", "w1", "curl", "-s", "--noproxy", "*", "-m", "10", bank + "/ledger"])
-            try await ha.withPrimary {
-                try await PayoutFixture.checkLedger(JSONDecoder().decode([BankSimulatorProcess.Credit].self, from: Data(ledger.output.utf8)), $0)
-            }
+            try await Self.withCarelessBank(on: "sim", seed: 5) { try await Self.payOutAcrossFailovers(ha) }
+        }
+    }
+
+    /// The month paid with the primary's host killed mid-submission, revived, then the new
+    /// primary's killed under the cash confirmation; checked against the bank's ledger.
+    static func payOutAcrossFailovers(_ ha: HACluster) async throws {
+        let runID = try await ha.withPrimary { try await PayoutFixture.approvedMonth(count: 2_000, $0) }
+        let bank = "http://sim.chitra.test:8097"
+        let arguments = ["--bank-url", bank + "/bank", "--wallet-url", bank + "/wallet", "--rail-timeout-ms", "800", "--inquiry-ms", "200",
+                         "--transfer-retry-base-ms", "50", "--batch-size", "40", "--concurrency", "4", "--lease-ms", "1500",
+                         "--maintenance-ms", "300", "--poll-ms", "200", "--retry-base-ms", "20"]
+        let dead = try await Self.failover(ha, kind: "transfer", arguments: arguments, when: "transfers are on the wire", {
+            let completed = try await RunFixture.count("SELECT count(*) FROM jobs WHERE kind = 'transfer' AND state = 'completed'", $0)
+            let running = try await RunFixture.count("SELECT count(*) FROM jobs WHERE kind = 'transfer' AND state = 'running'", $0)
+            return completed >= 3 && running > 0
+        }, until: "the month's transfers settle") { try await PayoutFixture.railsSettled(runID, $0) }
+        try await ha.revive(dead)
+        try await ha.withPrimary { database in
+            _ = try await FinanceRerun.fallBack(FinanceScope(district: "31825", period: PayoutFixture.period), by: .test("finance", role: .finance),
+                                                database: database)
+        }
+        try await Self.confirmAcrossFailover(ha)
+        try await eventually("the run is paid out") { await ha.poll { try await RunRails.run(runID, database: $0)?.state == .paidOut } }
+        let ledger = try await Self.hosts(["run", "w1", "curl", "-s", "--noproxy", "*", "-m", "10", bank + "/ledger"])
+        try await ha.withPrimary {
+            try await PayoutFixture.checkLedger(JSONDecoder().decode([BankSimulatorProcess.Credit].self, from: Data(ledger.output.utf8)), $0)
         }
     }
 

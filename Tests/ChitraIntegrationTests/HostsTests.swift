@@ -13,11 +13,7 @@ struct HostsTests {
 
     /// Runs the harness and returns its exit status and output.
     static func hosts(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        let log = NSTemporaryDirectory() + "chitra-hosts-\(UUID().uuidString.prefix(8)).log"
-        defer { try? FileManager.default.removeItem(atPath: log) }
-        let process = try ChildProcess(executable: script, arguments: arguments, logPath: log)
-        let status = await process.waitForExit()
-        return (status, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+        try await ChildProcess.run(script, arguments)
     }
 
     @Test("a host reaches another over the private network, not once its link is cut, again once mended; the machine reaches neither; a host held to a quarter of a core uses no more")

@@ -73,10 +73,6 @@ struct BenchHosts: Sendable {
     func down() async { _ = try? await harness(["down"]) }
 
     private func harness(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        let log = NSTemporaryDirectory() + "chitra-bench-hosts-\(UUID().uuidString.prefix(8)).log"
-        defer { try? FileManager.default.removeItem(atPath: log) }
-        let process = try ChildProcess(executable: script, arguments: arguments, logPath: log)
-        let status = await process.waitForExit()
-        return (status, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+        try await ChildProcess.run(script, arguments)
     }
 }
