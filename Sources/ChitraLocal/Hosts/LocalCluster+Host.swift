@@ -23,19 +23,25 @@ extension LocalCluster {
     /// Stops the server and starts it again in host `placement` (its CPU share too), as `HostedCluster`
     /// says, with `settings` besides the private cluster's defaults (those it was started with).
     public func moveIntoHost(_ placement: HostPlacement, tls: String, settings: [String: String] = [:]) async throws -> HostedCluster {
-        let made = try await Subprocess.run(placement.script, ["cert", tls, placement.host])
-        guard made.status == 0 else { throw HostFailure(what: "a certificate for \(placement.host)", output: made.output) }
-        if Self.runningAsRoot { _ = try await Subprocess.run("/bin/chown", ["-R", "postgres", tls]) }
         let hba = dataFolder + "/pg_hba.conf"
         let rule = "hostssl all all 10.77.0.0/24 scram-sha-256\n"
         let rules = try String(contentsOfFile: hba, encoding: .utf8)
         if !rules.contains(rule) { try (rules + rule).write(toFile: hba, atomically: false, encoding: .utf8) }
-        let address = try await placement.address()
         await stop(removingFolder: false)
-        try await launch(settings: Self.defaultSettings.merging(settings) { $1 }.merging([
+        try await launch(in: placement, tls: tls, settings: settings)
+        return HostedCluster(cluster: self, placement: placement, tls: tls, settings: settings)
+    }
+
+    /// Starts the server in host `placement`: a certificate of its own from the hosts' CA in `tls`,
+    /// listening on the host's address, TLS on, with `settings` besides the private cluster's defaults.
+    func launch(in placement: HostPlacement, tls: String, settings: [String: String], _ more: [String: String] = [:]) async throws {
+        let made = try await Subprocess.run(placement.script, ["cert", tls, placement.host])
+        guard made.status == 0 else { throw HostFailure(what: "a certificate for \(placement.host)", output: made.output) }
+        if Self.runningAsRoot { _ = try await Subprocess.run("/bin/chown", ["-R", "postgres", tls]) }
+        let address = try await placement.address()
+        try await launch(settings: Self.defaultSettings.merging(settings) { $1 }.merging(more) { $1 }.merging([
             "listen_addresses": address, "ssl": "on", "ssl_cert_file": "\(tls)/\(placement.host).crt", "ssl_key_file": "\(tls)/\(placement.host).key",
         ]) { $1 }, detached: false, prefix: placement.prefix)
-        return HostedCluster(cluster: self, placement: placement, tls: tls, settings: settings)
     }
 }
 
@@ -60,14 +66,7 @@ extension HostedCluster {
                 "-X", "stream", "-R", "--no-sync",
             ]), in: folder)
         guard copy.status == 0 else { throw StoreError.clusterFailed("pg_basebackup failed: \(standby.lastLine(of: copy.output))") }
-        let made = try await Subprocess.run(placement.script, ["cert", tls, placement.host])
-        guard made.status == 0 else { throw HostFailure(what: "a certificate for \(placement.host)", output: made.output) }
-        if LocalCluster.runningAsRoot { _ = try await Subprocess.run("/bin/chown", ["-R", "postgres", tls]) }
-        let address = try await placement.address()
-        try await standby.launch(settings: LocalCluster.defaultSettings.merging(settings) { $1 }.merging([
-            "listen_addresses": address, "ssl": "on", "ssl_cert_file": "\(tls)/\(placement.host).crt", "ssl_key_file": "\(tls)/\(placement.host).key",
-            "hot_standby": "on",
-        ]) { $1 }, detached: false, prefix: placement.prefix)
+        try await standby.launch(in: placement, tls: tls, settings: settings, ["hot_standby": "on"])
         return HostedCluster(cluster: standby, placement: placement, tls: tls, settings: settings)
     }
 }

@@ -21,14 +21,10 @@ public final class ChildProcess: Sendable {
         if endsWithParent { try ParentWatchdog.start(then: "kill -TERM \(pid) 2>/dev/null", whileAlso: "kill -0 \(pid) 2>/dev/null") }
     }
 
-    /// Runs `executable` to its end: its exit status and what it printed (both streams), through a
-    /// temporary file, never a pipe that can fill up.
+    /// Runs `executable` to its end with this process's environment: its exit status and what it
+    /// printed (`SpawnedProcess.run`).
     public static func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
-        let log = NSTemporaryDirectory() + "chitra-run-\(UUID().uuidString.prefix(8)).log"
-        defer { try? FileManager.default.removeItem(atPath: log) }
-        let process = try ChildProcess(executable: executable, arguments: arguments, logPath: log)
-        let status = await process.waitForExit()
-        return (status, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+        try await SpawnedProcess.run(executable, arguments, environment: ProcessInfo.processInfo.environment)
     }
 
     /// Whether it has ended.
