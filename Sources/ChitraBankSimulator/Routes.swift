@@ -172,7 +172,9 @@ struct Routes: Sendable {
             TransferInstruction(endToEndID: $0.endToEndID, beneficiaryID: "", amount: Money(dong: $0.amountVND), institution: provider,
                                 account: $0.walletID, creditorName: $0.name)
         }
-        return try await withFault(contentType: "application/json", apply: { await self.gateway.receive(transfers, rail: .wallet, batchID: batch.batchID) }) { statuses in
+        return try await withFault(contentType: "application/json", apply: {
+            await self.gateway.receive(transfers, rail: .wallet, batchID: batch.batchID, debtor: batch.debtor)
+        }) { statuses in
             let amounts = Dictionary(uniqueKeysWithValues: batch.transfers.map { ($0.endToEndID, $0.amountVND) })
             let answer = WalletBatchAnswer(batchID: batch.batchID, results: statuses.map {
                 Self.walletStatus($0.0, $0.1, amount: amounts[$0.0] ?? 0)

@@ -85,7 +85,7 @@ struct PeopleOverAPITests {
                 }
             }
             result = try await chitra(["status"] + month)
-            #expect(result.status == 0 && result.output.contains("Settlement (disbursements by state):") && result.output.contains("paid "),
+            #expect(result.status == 0 && result.output.contains("Settlement (disbursements by state):") && result.output.contains("settled "),
                     "\(result.output)")
             result = try await chitra(["cash", "list"] + month + ["--out", cashList])
             #expect(result.status == 0 && result.output.hasPrefix("Wrote "), "\(result.output)")

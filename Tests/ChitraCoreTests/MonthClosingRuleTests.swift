@@ -7,7 +7,7 @@ struct MonthClosingRuleTests {
     static let day = Day("2024-09-25")!
 
     static func facts(bank: Bool = true, notDebited: Int = 0, breaks: Int = 0, missing: Int = 0, last: Day? = day) -> MonthClosing.Facts {
-        .init(acceptedByBank: bank, notDebited: notDebited, openBreaks: breaks, missingStatements: missing, paidOutOn: day, lastStatementDay: last)
+        .init(acceptedOnRails: bank, notDebited: notDebited, openBreaks: breaks, missingStatements: missing, paidOutOn: day, lastStatementDay: last)
     }
 
     @Test("a month with transfers by bank closes only with every one debited, no break, no gap, and a statement of its day or later")
@@ -31,7 +31,7 @@ struct MonthClosingRuleTests {
     func sentence() {
         let period = Period("2024-09")!
         #expect(MonthClosing.sentence(unit: "954", period: period, [.notDebited(1), .openBreaks(2)])
-                == "The month 2024-09 of unit 954 is paid out and stays open: 1 transfer accepted by the bank but not yet debited on a statement; 2 breaks not closed.")
+                == "The month 2024-09 of unit 954 is paid out and stays open: 1 transfer accepted by the bank or wallet provider but not yet debited on a statement; 2 breaks not closed.")
         #expect(MonthClosing.sentence(unit: "954", period: period, []) == "The month 2024-09 of unit 954 is closed against the bank's statements.")
     }
 }

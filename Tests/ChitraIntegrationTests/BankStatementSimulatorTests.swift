@@ -188,6 +188,27 @@ struct BankStatementSimulatorTests {
         }
     }
 
+    @Test("a wallet batch names the paying account: the provider's credits are debited from it one by one, each with its EndToEndId, on the day's statement")
+    func walletCreditsDebited() async throws {
+        try await BankSimulatorProcess.with(["--faults", "none", "--seed", "5"]) { simulator in
+            let sent = Self.transfers(1...5).map {
+                TransferInstruction(endToEndID: "W" + $0.endToEndID.dropFirst(2), beneficiaryID: $0.beneficiaryID, amount: $0.amount, institution: "MOMO",
+                                    account: "09\($0.account.suffix(8))", creditorName: $0.creditorName)
+            }
+            let rail = WalletRail(http: .shared, baseURL: simulator.walletURL)
+            let results = await rail.send(TransferBatch(messageID: "WB1", institution: "MOMO", debtor: Self.debtor, executionDate: "2026-07-21",
+                                                        transfers: sent))
+            #expect(results.count == 5 && results.values.allSatisfy { $0 == .paid }, "\(results)")
+            let today = VietnamTime.today()
+            try await simulator.exchange(.PUT, "/calendar", body: #"{"days_ahead": 1}"#)
+            let file = try #require(try await simulator.statements(account: Self.debtor.account, from: today, through: today).first?.file)
+            let verdict = try await ISO20022Validator.validate(String(decoding: file, as: UTF8.self))
+            #expect(verdict.valid, "\(verdict.output)")
+            let debits = try StatementFile.read(file).statements[0].entries.filter { $0.code == .transferSent }
+            #expect(debits.map(\.endToEndID) == sent.map(\.endToEndID) && debits.map(\.amountVND) == sent.map(\.amount.dong))
+        }
+    }
+
     static func amount(of balance: String, in document: String) -> Int64? {
         guard let match = document.firstMatch(of: try! Regex("<Cd>\(balance)</Cd></CdOrPrtry></Tp><Amt Ccy=\"VND\">(\\d+)</Amt><CdtDbtInd>(CRDT|DBIT)</CdtDbtInd>")),
               let amount = Int64(match.output[1].substring ?? "") else { return nil }

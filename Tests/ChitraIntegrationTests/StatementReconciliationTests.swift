@@ -11,7 +11,8 @@ import Testing
 /// closed against the paying account's statements (issue 28): every debit settles its transfer,
 /// every return brings it back owed, every second debit the bank made is a duplicate break, recalled
 /// and given back (or given back by its own return, when the bank returned both credits), and the
-/// money adds up to the đồng against the bank's ledger.
+/// money adds up to the đồng against the ledger of credits. Wallet transfers leave the same
+/// account (the provider collects them from it) and settle on its statements like bank transfers.
 @Suite("Statements reconciled against a month paid", .machine(limit: .minutes(4)))
 struct StatementReconciliationTests {
     static let faults = """
@@ -129,7 +130,8 @@ struct StatementReconciliationTests {
                 let returns = entries.filter { $0.code == .transferReturned }
                 let returned = Set(disbursements.filter { $0.state == "returned" }.map(\.endToEndID))
                 #expect(!returns.isEmpty && Set(returns.compactMap(\.endToEndID)) == returned, "every return is owed again")
-                #expect(disbursements.filter { $0.rail == "bank" && $0.state == "paid" }.isEmpty, "every bank transfer paid is settled or returned")
+                #expect(disbursements.contains { $0.rail == "wallet" && $0.state == "settled" }, "wallet transfers settle on the statements too")
+                #expect(disbursements.filter { $0.state == "paid" }.isEmpty, "every transfer paid (bank or wallet) is settled or returned")
                 // Σ debits − Σ returns − Σ recalled = Σ settled, to the đồng; and what the bank
                 // credited once is what settled or came back.
                 func sum(_ entries: [BankStatement.Entry]) -> Int64 { entries.reduce(0) { $0 + $1.amountVND } }
@@ -138,12 +140,12 @@ struct StatementReconciliationTests {
                 let settled = disbursements.filter { $0.state == "settled" }.reduce(Int64(0)) { $0 + $1.amount }
                 #expect(recalled + givenBackByReturn == breaks.reduce(0) { $0 + ($1.actualVND ?? 0) } && recalled > 0 && givenBackByReturn > 0)
                 #expect(settled > 0 && debits - sum(returns) - recalled == settled)
-                let bankCredited = ledger.filter { $0.rail == "bank" }.reduce(Int64(0)) { $0 + $1.amountVND }
-                #expect(settled + disbursements.filter { returned.contains($0.endToEndID) }.reduce(0) { $0 + $1.amount } == bankCredited)
+                let credited = ledger.reduce(Int64(0)) { $0 + $1.amountVND }
+                #expect(settled + disbursements.filter { returned.contains($0.endToEndID) }.reduce(0) { $0 + $1.amount } == credited)
 
                 // The month's reconciliation, as finance reads it.
                 let month = try await MonthReconciliation.of(unit: "31825", period: PayoutFixture.period, database: database)
-                #expect(month.paidByChitra == CountAmount(count: ledger.filter { $0.rail == "bank" }.count, amountVND: bankCredited))
+                #expect(month.paidByChitra == CountAmount(count: ledger.count, amountVND: credited))
                 #expect(month.debited.amountVND == debits - recalled - givenBackByReturn && month.settled.amountVND == settled && month.notYetDebited == .zero)
                 #expect(month.returnsByReason.values.reduce(0) { $0 + $1.amountVND } == sum(returns) - givenBackByReturn && month.balances, "\(month)")
                 #expect(month.duplicates == CountAmount(count: 3, amountVND: recalled + givenBackByReturn) && month.recovered == month.duplicates)

@@ -1,14 +1,17 @@
 /// When a paid-out run's month closes: finance closes a month on the paying account's statements,
 /// not on the bank's status reports. A run whose every disbursement has its outcome is `paidOut`;
-/// it becomes `completed` when nothing below stands in the way. A month of which the bank accepted
-/// no transfer (none by bank, or every one rejected and paid in cash) has nothing on a statement
+/// it becomes `completed` when nothing below stands in the way. Bank and wallet transfers alike
+/// leave the paying account (a wallet provider collects its batch's credits from it), so both are
+/// settled by its statements. A month of which neither the bank nor a wallet provider accepted a
+/// transfer (cash only, or every transfer rejected and paid in cash) has nothing on a statement
 /// and closes at once.
 public enum MonthClosing {
     /// What the store knows of a paid-out run and its unit's statements.
     public struct Facts: Sendable, Hashable {
-        /// The bank accepted a transfer of the run (paid, settled, or returned on a statement).
-        public var acceptedByBank: Bool
-        /// Those still `paid`: accepted by the bank, not yet debited (or returned) on a statement.
+        /// The bank or a wallet provider accepted a transfer of the run (paid, settled, or returned
+        /// on a statement).
+        public var acceptedOnRails: Bool
+        /// Those still `paid`: accepted on their rail, not yet debited (or returned) on a statement.
         public var notDebited: Int
         /// Breaks of the unit's statements not closed (open, or a duplicate being recalled).
         public var openBreaks: Int
@@ -22,10 +25,10 @@ public enum MonthClosing {
         /// Money back taken in ahead of the second debit it gives back (a statement not yet in).
         public var returnsAhead: Int
 
-        public init(acceptedByBank: Bool, notDebited: Int, openBreaks: Int, missingStatements: Int, paidOutOn: Day, lastStatementDay: Day?,
+        public init(acceptedOnRails: Bool, notDebited: Int, openBreaks: Int, missingStatements: Int, paidOutOn: Day, lastStatementDay: Day?,
                     returnsAhead: Int = 0) {
             self.returnsAhead = returnsAhead
-            self.acceptedByBank = acceptedByBank
+            self.acceptedOnRails = acceptedOnRails
             self.notDebited = notDebited
             self.openBreaks = openBreaks
             self.missingStatements = missingStatements
@@ -36,7 +39,7 @@ public enum MonthClosing {
 
     /// What keeps a month open.
     public enum Obstacle: Sendable, Hashable, CustomStringConvertible {
-        /// Transfers the bank accepted that no statement has debited yet.
+        /// Transfers accepted on their rail that no statement has debited yet.
         case notDebited(Int)
         /// Breaks finance has still to work.
         case openBreaks(Int)
@@ -49,7 +52,7 @@ public enum MonthClosing {
 
         public var description: String {
             switch self {
-            case .notDebited(let n): "\(n) transfer\(n == 1 ? "" : "s") accepted by the bank but not yet debited on a statement"
+            case .notDebited(let n): "\(n) transfer\(n == 1 ? "" : "s") accepted by the bank or wallet provider but not yet debited on a statement"
             case .openBreaks(let n): "\(n) break\(n == 1 ? "" : "s") not closed"
             case .missingStatements(let n): "\(n) statement\(n == 1 ? "" : "s") missing in the sequence"
             case .statementsBefore(let day): "no statement yet of \(day) or later"
@@ -61,7 +64,7 @@ public enum MonthClosing {
 
     /// What keeps the month of `facts` open; none: it closes.
     public static func obstacles(_ facts: Facts) -> [Obstacle] {
-        guard facts.acceptedByBank else { return [] }
+        guard facts.acceptedOnRails else { return [] }
         var obstacles: [Obstacle] = []
         if facts.notDebited > 0 { obstacles.append(.notDebited(facts.notDebited)) }
         if facts.openBreaks > 0 { obstacles.append(.openBreaks(facts.openBreaks)) }

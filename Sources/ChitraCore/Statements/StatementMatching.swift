@@ -230,7 +230,7 @@ public enum StatementBreakKind: String, Sendable, Hashable, CaseIterable, Codabl
     case invalidReturn = "invalid_return"
     /// The statement's opening is not the closing of the one before (or its closing not the next one's opening).
     case balance
-    /// Paid (the bank's ACSC) but debited on no statement within the unit's banking days: investigate, never resend.
+    /// Paid (accepted by the bank or wallet provider) but debited on no statement within the unit's banking days: investigate, never resend.
     case notDebited = "not_debited"
     /// A batch booked as one entry whose transfers do not add up to it (their count or their sum).
     case batch

@@ -20,6 +20,7 @@ public struct WalletRail: TransferRail {
     public func send(_ batch: TransferBatch) async -> [String: TransferResult] {
         do throws(RailFailure) {
             let message = WalletBatch(batchID: batch.messageID, provider: batch.institution, debtorName: batch.debtor.name,
+                                      debtorAccount: batch.debtor.account, debtorBank: batch.debtor.bank,
                                       transfers: batch.transfers.map {
                                           WalletTransfer(endToEndID: $0.endToEndID, walletID: $0.account, name: $0.creditorName, amountVND: $0.amount.dong)
                                       })

@@ -6,17 +6,31 @@ public struct WalletBatch: Codable, Sendable, Hashable {
     public var batchID: String
     public var provider: String
     public var debtorName: String
+    /// The paying unit's account the provider collects the batch's credits from, and its bank
+    /// (Napas BIN): the money leaves it as it does for a bank transfer, and its statement settles
+    /// the wallet transfers. Absent (an older sender): the provider debits no account Chitra reads.
+    public var debtorAccount: String?
+    public var debtorBank: String?
     public var transfers: [WalletTransfer]
 
-    public init(batchID: String, provider: String, debtorName: String, transfers: [WalletTransfer]) {
+    public init(batchID: String, provider: String, debtorName: String, debtorAccount: String? = nil, debtorBank: String? = nil,
+                transfers: [WalletTransfer]) {
         self.batchID = batchID
         self.provider = provider
         self.debtorName = debtorName
+        self.debtorAccount = debtorAccount
+        self.debtorBank = debtorBank
         self.transfers = transfers
     }
 
+    /// The account debited, when the batch names one.
+    public var debtor: DebtorAccount? {
+        guard let debtorAccount, !debtorAccount.isEmpty, let debtorBank, !debtorBank.isEmpty else { return nil }
+        return DebtorAccount(name: debtorName, account: debtorAccount, bank: debtorBank)
+    }
+
     enum CodingKeys: String, CodingKey {
-        case batchID = "batch_id", provider, debtorName = "debtor_name", transfers
+        case batchID = "batch_id", provider, debtorName = "debtor_name", debtorAccount = "debtor_account", debtorBank = "debtor_bank", transfers
     }
 }
 

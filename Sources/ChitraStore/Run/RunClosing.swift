@@ -54,7 +54,7 @@ public enum RunClosing {
         for try await (run, paidOutOn, accepted, breaks, missing, last, ahead) in try await connection.send(query, logger: Database.quiet)
             .decode((Int64, String, Bool, Int64, Int64, String?, Int64).self) {
             guard let paidOutOn = Day(paidOutOn) else { continue }
-            result.append((run, MonthClosing.Facts(acceptedByBank: accepted, notDebited: 0, openBreaks: Int(breaks), missingStatements: Int(missing),
+            result.append((run, MonthClosing.Facts(acceptedOnRails: accepted, notDebited: 0, openBreaks: Int(breaks), missingStatements: Int(missing),
                                                    paidOutOn: paidOutOn, lastStatementDay: last.flatMap(Day.init), returnsAhead: Int(ahead))))
         }
         return result
@@ -95,7 +95,7 @@ enum RunClosingSQL {
     private static func facts(where condition: String) -> String {
         """
         SELECT r.id, to_char((r.paid_out_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date, 'YYYY-MM-DD'),
-               EXISTS (SELECT 1 FROM disbursements d WHERE d.run_id = r.id AND d.rail = 'bank'
+               EXISTS (SELECT 1 FROM disbursements d WHERE d.run_id = r.id AND d.rail <> 'cash'
                          AND (d.state IN ('paid', 'settled') OR d.state = 'returned' AND EXISTS (
                               SELECT 1 FROM statement_entries e WHERE e.end_to_end_id = d.end_to_end_id AND e.unit_code = r.unit_code))),
                (SELECT count(*) FROM statement_breaks b WHERE b.unit_code = r.unit_code AND b.state <> 'closed'),
@@ -110,11 +110,11 @@ enum RunClosingSQL {
 
     /// Its transfers the bank accepted that no statement has yet debited or brought back.
     static func notDebited(runID: Int64) -> PostgresQuery {
-        "SELECT count(*) FROM disbursements WHERE run_id = \(runID) AND rail = 'bank' AND state = 'paid'"
+        "SELECT count(*) FROM disbursements WHERE run_id = \(runID) AND rail <> 'cash' AND state = 'paid'"
     }
 
     static func anyNotDebited(runID: Int64) -> PostgresQuery {
-        "SELECT EXISTS (SELECT 1 FROM disbursements WHERE run_id = \(runID) AND rail = 'bank' AND state = 'paid')"
+        "SELECT EXISTS (SELECT 1 FROM disbursements WHERE run_id = \(runID) AND rail <> 'cash' AND state = 'paid')"
     }
 
     static func close(runIDs: [Int64]) -> PostgresQuery {

@@ -95,7 +95,7 @@ enum MonthReconciliationSQL {
         """
         WITH accepted AS (
             SELECT d.end_to_end_id, d.amount_vnd, d.state FROM runs r JOIN disbursements d ON d.run_id = r.id
-            WHERE r.unit_code = \(unit) AND r.period = \(period) AND d.rail = 'bank'
+            WHERE r.unit_code = \(unit) AND r.period = \(period) AND d.rail <> 'cash'
               AND (d.state IN ('paid', 'settled') OR d.state = 'returned' AND EXISTS (
                    SELECT 1 FROM statement_entries e WHERE e.end_to_end_id = d.end_to_end_id AND e.outcome = 'returned'))),
         entries AS (SELECT e.* FROM statement_entries e JOIN accepted a ON a.end_to_end_id = e.end_to_end_id WHERE e.unit_code = \(unit)),

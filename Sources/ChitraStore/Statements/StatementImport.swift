@@ -257,7 +257,7 @@ public enum StatementImport {
         for try await (id, amount) in try await connection.send(StatementSQL.notDebited(unit: unit, cutoff: cutoff), logger: Database.quiet)
             .decode((String, Int64).self) {
             breaks.append(reference: nil, .init(kind: .notDebited, expectedVND: amount,
-                                                detail: "\(id) is paid (the bank's ACSC) but no statement up to \(day) debits it, \(graceDays) banking days on: ask the bank; never send it again"),
+                                                detail: "\(id) is paid (accepted by the bank or wallet provider) but no statement up to \(day) debits it, \(graceDays) banking days on: ask the bank; never send it again"),
                           id: id, actual: nil)
         }
     }

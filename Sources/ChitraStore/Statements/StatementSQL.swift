@@ -229,7 +229,7 @@ enum StatementSQL {
         """
         SELECT d.end_to_end_id, d.amount_vnd
         FROM runs r JOIN disbursements d ON d.run_id = r.id JOIN transfer_batches b ON b.id = d.batch_id
-        WHERE r.unit_code = \(unit) AND d.state = 'paid' AND d.rail = 'bank'
+        WHERE r.unit_code = \(unit) AND d.state = 'paid' AND d.rail <> 'cash'
           AND (b.answered_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date <= \(cutoff.description)::date
           AND (b.answered_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date >= (SELECT min(s.day) FROM bank_statements s WHERE s.unit_code = \(unit) AND s.kind = 'statement')
           AND NOT EXISTS (SELECT 1 FROM statement_entries e WHERE e.end_to_end_id = d.end_to_end_id AND e.direction = 'DBIT' AND NOT e.reversal

@@ -55,15 +55,13 @@ public struct TransferHandler: JobHandler {
 
     func post(_ batch: TransferBatchRecord, rail: any TransferRail, context: JobContext, logger: Logger) async throws {
         let transfers = try await batch.openTransfers(database: context.database)
-        let debtor: DebtorAccount
-        if let paying = batch.payingAccount {
-            debtor = DebtorAccount(name: paying.name, account: paying.account, bank: paying.bank)
-        } else if batch.rail == .wallet {
-            debtor = DebtorAccount(name: batch.debtorName, account: "", bank: "")
-        } else {
-            logger.error("district \(batch.district) has no paying account: its bank transfers wait (set it with chitra districts account)")
+        // Bank and wallet transfers alike leave the unit's paying account (a wallet provider
+        // collects its batch from it), and its statements settle them: none is sent without it.
+        guard let paying = batch.payingAccount else {
+            logger.error("unit \(batch.district) has no paying account: its \(batch.rail.rawValue) transfers wait (set it with chitra districts account)")
             throw JobSnooze(for: Self.misconfiguredWait)
         }
+        let debtor = DebtorAccount(name: paying.name, account: paying.account, bank: paying.bank)
         guard try await batch.markPosting(database: context.database) else {
             // Another attempt marked it first: never post twice; the next pass inquires.
             logger.notice("batch already being sent by another attempt: inquiring instead")

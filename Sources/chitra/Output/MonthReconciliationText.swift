@@ -9,7 +9,7 @@ enum MonthReconciliationText {
     /// The full account, one figure a line.
     static func lines(_ month: MonthReconciliation) -> [String] {
         var lines = ["\(PayoutUnitCode.named(month.unit)), \(month.period), against the paying account's statements:",
-                     "  paid by bank (the bank's acceptance)   \(cell(month.paidByChitra))",
+                     "  paid by bank or wallet (accepted)      \(cell(month.paidByChitra))",
                      "  debited on the statements              \(cell(month.debited))",
                      "  settled (debited, not come back)       \(cell(month.settled))",
                      "  not yet debited                        \(cell(month.notYetDebited))"]
@@ -31,7 +31,7 @@ enum MonthReconciliationText {
         for month in months {
             let returned = month.returnsByReason.values.reduce(.zero, +)
             let reasons = month.returnsByReason.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.count)" }.joined(separator: ", ")
-            lines.append("  \(PayoutUnitCode.named(month.unit)): paid by bank \(cell(month.paidByChitra)); debited \(Money(dong: month.debited.amountVND)); "
+            lines.append("  \(PayoutUnitCode.named(month.unit)): paid by bank or wallet \(cell(month.paidByChitra)); debited \(Money(dong: month.debited.amountVND)); "
                 + "settled \(Money(dong: month.settled.amountVND)); came back \(cell(returned))\(reasons.isEmpty ? "" : " (\(reasons))"); "
                 + "second debits \(month.duplicates.count), recovered \(month.recovered.count); breaks \(openBreaks(month)), \(month.breaksClosed) closed; "
                 + (month.lastStatementDay.map { "closing balance \(Money(dong: month.closingVND ?? 0)) on \($0)" } ?? "no statement yet"))
