@@ -42,6 +42,8 @@ struct PayoutBenchmark {
         var creditedTwice: Int
         /// The statements that took the database's time after approval, the most first.
         var statements: [StatementStatistics.Statement]
+        /// Those that took its time while the statements were reconciled.
+        var reconciliationStatements: [StatementStatistics.Statement]
         var machine = MachineState.current
         var date = ISO8601DateFormatter().string(from: Date())
 
@@ -49,9 +51,9 @@ struct PayoutBenchmark {
         /// was paid out: one `statements.fetch` job a unit and day, run by the workers.
         typealias Reconciliation = ProvinceMonth.StatementsTaken
 
-        /// The first five statements, one short line each.
-        var statementsText: String {
-            statements.prefix(5).map {
+        /// The first `count` statements, one short line each.
+        static func text(_ statements: [StatementStatistics.Statement], count: Int = 5) -> String {
+            statements.prefix(count).map {
                 "\n    \(String(format: "%.1f", $0.totalMilliseconds / 1000)) s in \($0.calls) calls: \($0.query.prefix(110))"
             }.joined()
         }
@@ -68,7 +70,8 @@ struct PayoutBenchmark {
                   the batches answered last (from the first batch made): \(statistics.lastAnswered.map { "\n    " + $0 }.joined())
                   ledger: \(credits) credits, \(creditedTwice) transfers credited more than once
                   statements: \(reconciliation.entries) entries in \(reconciliation.statements) camt.053 statements fetched from the gateway, read and reconciled by the workers in \(String(format: "%.1f", reconciliation.seconds)) s: \(reconciliation.settled) transfers settled, \(reconciliation.breaks) breaks, \(reconciliation.monthsClosed) months closed
-                  the database's time after approval, by statement (pg_stat_statements): \(statementsText)
+                  the database's time after approval, by statement (pg_stat_statements): \(Self.text(statements))
+                  the database's time while the statements were reconciled: \(Self.text(reconciliationStatements, count: 10))
                 """
         }
     }
@@ -143,7 +146,11 @@ struct PayoutBenchmark {
                 let statements = try await Database.withRunning(owner, scope: .owner, logger: BenchmarkProvince.logger) {
                     try await StatementStatistics.top($0, limit: 20)
                 }
+                try await Database.withRunning(owner, scope: .owner, logger: BenchmarkProvince.logger) { try await StatementStatistics.reset($0) }
                 let reconciliation = try await month.takeStatements(from: firstDay, simulator: simulator)
+                let reconciliationStatements = try await Database.withRunning(owner, scope: .owner, logger: BenchmarkProvince.logger) {
+                    try await StatementStatistics.top($0, limit: 20)
+                }
                 print("  … statements: \(reconciliation.entries) entries reconciled in \(String(format: "%.1f", reconciliation.seconds)) s; "
                     + "\(reconciliation.monthsClosed) of \(districts.count) months closed")
                 for sentence in try await month.openMonths() { print("  … " + sentence) }
@@ -159,7 +166,8 @@ struct PayoutBenchmark {
                               railsSeconds: (railsDone - start).seconds, firstListsSeconds: firstListsSeconds,
                               fallbackSeconds: (fallbackDone - firstListsDone).seconds,
                               cashSeconds: (cashDone - fallbackDone).seconds, completionSeconds: (end - cashDone).seconds,
-                              statistics: statistics, reconciliation: reconciliation, credits: ledger.count, creditedTwice: twice, statements: statements)
+                              statistics: statistics, reconciliation: reconciliation, credits: ledger.count, creditedTwice: twice, statements: statements,
+                              reconciliationStatements: reconciliationStatements)
             } catch {
                 for process in processes { process.signal(SIGKILL) }
                 for process in processes { await process.waitForExit() }
