@@ -115,28 +115,6 @@ struct TenancyTests {
         }
     }
 
-    @Test("a row is checked against its scope by one hashed lookup: no policy reads through the scope's units for every row, nor asks the planner to verify the token")
-    func hashedScope() async throws {
-        try await TestPostgres.withDatabase { database in
-            var perRow: [String] = [], planned: [String] = []
-            for try await (table, qual) in try await database.query("""
-                SELECT tablename, coalesce(qual, '') || ' ' || coalesce(with_check, '') FROM pg_policies
-                WHERE schemaname = 'public' AND coalesce(qual, '') || coalesce(with_check, '') LIKE '%chitra_scope%'
-                """, "read the policies").decode((String, String).self) {
-                if qual.contains("= ANY") { perRow.append(table) }
-                // `unnest(chitra_scope())` has the planner call the function (the token verified at
-                // each plan) to estimate the rows; `unnest((SELECT chitra_scope()))` does not.
-                if qual.contains("unnest(chitra_scope())") { planned.append(table) }
-            }
-            #expect(perRow.isEmpty, "policies comparing each row with the scope's units one by one: \(perRow)")
-            #expect(planned.isEmpty, "policies whose scope the planner evaluates: \(planned)")
-            let scoped = database.scoped(Scope(districts: ["954", "956"], credential: TestPostgres.serviceCredential))
-            var plan: [String] = []
-            for try await line in try await scoped.query("EXPLAIN SELECT count(*) FROM disbursements", "explain").decode(String.self) { plan.append(line) }
-            #expect(plan.contains { $0.contains("hashed SubPlan") }, "\(plan.joined(separator: "\n"))")
-        }
-    }
-
     @Test("a worker running district A's job cannot read district B's rows")
     func workerScope() async throws {
         try await TestPostgres.withDatabase { database in

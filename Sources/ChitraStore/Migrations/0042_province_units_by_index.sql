@@ -1,10 +1,10 @@
--- A province's token verified through the indexes. Every statement a person's request sends asks
--- its policies who the transaction's credential is (`chitra_verified()`, once for each table the
--- statement reads); for a province's token that listed the province's payout units by reading all
--- of them (some 4,000 rows: the province's own, or those of a province merged into it), because
--- the two conditions were joined by OR: 0.55 ms a call, two calls for a page of a run's
--- disbursements, at every request of the province's readers. The province and those merged into
--- it are now one array the index on `payout_units (province_code)` is searched with: 0.12 ms.
+-- A province's token verified through the indexes (issue 29). Every statement a person's request
+-- sends asks its policies who the transaction's credential is (`chitra_verified()`, once for each
+-- table the statement reads); for a province's token that listed the province's payout units by
+-- reading all of them (some 4,000 rows: the province's own, or those of a province merged into
+-- it), because the two conditions were joined by OR: 0.55 ms a call, two calls for a page of a
+-- run's disbursements, at every request of the province's readers. The province and those merged
+-- into it are now one array the index on `payout_units (province_code)` is searched with: 0.12 ms.
 -- The same units, the same check (PayoutUnitTests: Cà Mau reaches its communes and Bạc Liêu's
 -- former districts, not Hà Nội).
 
