@@ -175,12 +175,7 @@ struct BankStatementSimulatorTests {
         try await BankSimulatorProcess.with(["--faults", "none", "--seed", "5"]) { simulator in
             try await Self.send(Self.transfers(1...4), file: "FB", batchBooking: true, to: simulator)
             try await Self.send(Self.transfers(5...6), file: "FS", to: simulator)
-            let today = VietnamTime.today()
-            try await simulator.exchange(.PUT, "/calendar", body: #"{"days_ahead": 1}"#)
-            let file = try #require(try await simulator.statements(account: Self.debtor.account, from: today, through: today).first?.file)
-            let verdict = try await ISO20022Validator.validate(String(decoding: file, as: UTF8.self))
-            #expect(verdict.valid, "\(verdict.output)")
-            let entries = try StatementFile.read(file).statements[0].entries.filter { $0.code == .transferSent }
+            let entries = try await Self.todaysTransfersSent(simulator)
             let batch = try #require(entries.first { $0.batch != nil }?.batch)
             #expect(batch.messageID == "FB" && batch.count == 4 && batch.transactions.map(\.endToEndID) == Self.transfers(1...4).map(\.endToEndID))
             #expect(entries.first { $0.batch != nil }?.amountVND == Self.transfers(1...4).reduce(0) { $0 + $1.amount.dong })
@@ -199,14 +194,20 @@ struct BankStatementSimulatorTests {
             let results = await rail.send(TransferBatch(messageID: "WB1", institution: "MOMO", debtor: Self.debtor, executionDate: "2026-07-21",
                                                         transfers: sent))
             #expect(results.count == 5 && results.values.allSatisfy { $0 == .paid }, "\(results)")
-            let today = VietnamTime.today()
-            try await simulator.exchange(.PUT, "/calendar", body: #"{"days_ahead": 1}"#)
-            let file = try #require(try await simulator.statements(account: Self.debtor.account, from: today, through: today).first?.file)
-            let verdict = try await ISO20022Validator.validate(String(decoding: file, as: UTF8.self))
-            #expect(verdict.valid, "\(verdict.output)")
-            let debits = try StatementFile.read(file).statements[0].entries.filter { $0.code == .transferSent }
+            let debits = try await Self.todaysTransfersSent(simulator)
             #expect(debits.map(\.endToEndID) == sent.map(\.endToEndID) && debits.map(\.amountVND) == sent.map(\.amount.dong))
         }
+    }
+
+    /// Today's statement of the debtor account, once the simulator's day has ended (its calendar a
+    /// day ahead), valid camt.053: its debits for transfers sent.
+    static func todaysTransfersSent(_ simulator: BankSimulatorProcess) async throws -> [BankStatement.Entry] {
+        let today = VietnamTime.today()
+        try await simulator.exchange(.PUT, "/calendar", body: #"{"days_ahead": 1}"#)
+        let file = try #require(try await simulator.statements(account: debtor.account, from: today, through: today).first?.file)
+        let verdict = try await ISO20022Validator.validate(String(decoding: file, as: UTF8.self))
+        #expect(verdict.valid, "\(verdict.output)")
+        return try StatementFile.read(file).statements[0].entries.filter { $0.code == .transferSent }
     }
 
     static func amount(of balance: String, in document: String) -> Int64? {

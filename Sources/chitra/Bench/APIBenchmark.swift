@@ -21,9 +21,14 @@ struct APIBenchmark {
     /// The load while the month computes, paced to this many requests a second (nil: as fast as
     /// the connections go).
     var rate: Int?
-    /// Extra settings for the private PostgreSQL (with `pg_stat_statements` preloaded, the
-    /// database's statements at rest are counted and printed).
-    var settings: [String: String] = [:]
+    /// Count the database's statements for the load at rest (`pg_stat_statements`) and print them.
+    var countsStatements = false
+
+    /// The private PostgreSQL's settings that count every statement, nested ones and planning too.
+    private var settings: [String: String] {
+        countsStatements ? ["shared_preload_libraries": "pg_stat_statements", "pg_stat_statements.track": "all",
+                            "pg_stat_statements.track_planning": "on"] : [:]
+    }
 
     struct Result: Codable {
         var beneficiaries: Int
@@ -101,13 +106,12 @@ struct APIBenchmark {
                     return (try ChildProcess(placing: [wrk, "-t", "2", "-c", "\(connections)", "-d", "\(seconds)s", "--latency", "-s", script, base],
                                              on: hosts?.placement("load"), logPath: log), log)
                 }
-                let counts = settings["shared_preload_libraries"]?.contains("pg_stat_statements") == true
-                if counts {
+                if countsStatements {
                     try await Database.withRunning(urls.owner, scope: .owner, logger: logger) { try await StatementStatistics.reset($0) }
                 }
                 let (rest, restLog) = try load(seconds: 10, script: script)
                 _ = await rest.waitForExit()
-                let restStatements = counts
+                let restStatements = countsStatements
                     ? try await Database.withRunning(urls.owner, scope: .owner, logger: logger) { try await StatementStatistics.top($0, limit: 12) }
                     : []
                 let atRest = try WrkOutput((try? String(contentsOfFile: restLog, encoding: .utf8)) ?? "")

@@ -137,7 +137,7 @@ struct BenchCommand: AsyncParsableCommand {
             let hosts = try self.hosts.map { try BenchHosts(shares: BenchHosts.Shares(parsing: $0), workers: workers) }
             let result = try await MachineState.probing {
                 try await APIBenchmark(beneficiaries: beneficiaries, workers: workers, connections: connections, folder: work, hosts: hosts, rate: rate,
-                                       settings: counting ? ["shared_preload_libraries": "pg_stat_statements", "pg_stat_statements.track": "all", "pg_stat_statements.track_planning": "on"] : [:]).run()
+                                       countsStatements: counting).run()
             }
             print(result.text)
             print("Written: \(try BenchmarkFiles.write(name: "api", text: result.text, json: result, to: out).joined(separator: ", "))")

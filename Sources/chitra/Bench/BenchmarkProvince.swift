@@ -19,6 +19,11 @@ struct BenchmarkProvince {
 
     var districts: [String] { national.map { $0.units.map(\.code) } ?? Array(CaMau.communeCodes.prefix(districtCount)) }
 
+    /// Whether `settings` preload `pg_stat_statements`: the benchmark then counts the database's statements.
+    static func countsStatements(_ settings: [String: String]) -> Bool {
+        settings["shared_preload_libraries"]?.contains("pg_stat_statements") == true
+    }
+
     /// The write settings of `ops/postgres/postgresql.conf` (shared buffers scaled to this
     /// machine): with the server's defaults (1 GB of WAL between checkpoints), a payout of a million
     /// rewrote every page in full after each of many checkpoints.
@@ -59,9 +64,10 @@ struct BenchmarkProvince {
         let cluster = try await LocalCluster.start(settings: Self.workloadSettings.merging(settings) { $1 })
         let owner = cluster.ownerURL(database: "chitra_bench")
         let url = cluster.url(.worker, database: "chitra_bench")
+        var standby: HostedCluster?
         do {
             try await AdminStatement.createDatabase("chitra_bench", on: cluster.ownerURL(), logger: logger)
-            if settings["shared_preload_libraries"]?.contains("pg_stat_statements") == true {
+            if Self.countsStatements(settings) {
                 try await StatementStatistics.enable(superuser: cluster.superuserURL(database: "chitra_bench"), owner: LocalCluster.LoginRole.owner.rawValue, logger: logger)
             }
             let people = try await Database.withRunning(owner, scope: .owner, logger: logger) { database in
@@ -87,7 +93,6 @@ struct BenchmarkProvince {
             try await Database.withRunning(owner, scope: .owner, logger: logger) { try await RunBenchmarkStatistics.vacuumAnalyze($0) }
             var local = url
             var urls = URLs(worker: url, api: cluster.url(.api, database: "chitra_bench"), owner: owner)
-            var standby: HostedCluster?
             if let hosts {
                 try await hosts.up()
                 let hosted = try await cluster.moveIntoHost(hosts.placement("db"), tls: cluster.folder + "/tls",
@@ -109,6 +114,7 @@ struct BenchmarkProvince {
             keepLog(of: cluster)
             return result
         } catch {
+            await standby?.cluster.stop()
             await cluster.stop(removingFolder: false)
             await hosts?.down()
             keepLog(of: cluster)

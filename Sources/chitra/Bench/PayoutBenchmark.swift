@@ -143,10 +143,12 @@ struct PayoutBenchmark {
                     try await RunStatus.list(period: period, districts: nil, database: database).allSatisfy { $0.state == .paidOut || $0.state == .completed }
                 }
                 let end = clock.now
-                let statements = try await Database.withRunning(owner, scope: .owner, logger: BenchmarkProvince.logger) {
-                    try await StatementStatistics.top($0, limit: 20)
+                // The payout's statements, then counted afresh for the reconciliation.
+                let statements = try await Database.withRunning(owner, scope: .owner, logger: BenchmarkProvince.logger) { owner in
+                    let top = try await StatementStatistics.top(owner, limit: 20)
+                    try await StatementStatistics.reset(owner)
+                    return top
                 }
-                try await Database.withRunning(owner, scope: .owner, logger: BenchmarkProvince.logger) { try await StatementStatistics.reset($0) }
                 let reconciliation = try await month.takeStatements(from: firstDay, simulator: simulator)
                 let reconciliationStatements = try await Database.withRunning(owner, scope: .owner, logger: BenchmarkProvince.logger) {
                     try await StatementStatistics.top($0, limit: 20)

@@ -67,7 +67,7 @@ struct RunBenchmark {
             .with { database, urls, people in try await measure(database: database, urls: urls, people: people) }
     }
 
-    private var countsStatements: Bool { settings["shared_preload_libraries"]?.contains("pg_stat_statements") == true }
+    private var countsStatements: Bool { BenchmarkProvince.countsStatements(settings) }
 
     private func measure(database: Database, urls: BenchmarkProvince.URLs, people: ProvincePeople) async throws -> Result {
         let url = urls.worker
