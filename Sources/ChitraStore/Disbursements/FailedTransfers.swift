@@ -66,7 +66,7 @@ enum FailedTransfersSQL {
         SELECT d.unit_code, d.beneficiary_id, coalesce(b.full_name, ''), d.amount_vnd, d.rail, coalesce(d.institution, ''),
                coalesce(d.failure_reason, ''), d.attempts, d.end_to_end_id
         FROM disbursements d LEFT JOIN beneficiaries b ON b.beneficiary_id = d.beneficiary_id
-        WHERE d.run_id IN (SELECT id FROM runs WHERE period = \(period)) AND d.on_rails AND d.state = 'failed'
+        WHERE d.run_id IN (SELECT id FROM runs WHERE period = \(period)) AND d.rail <> 'cash' AND d.state = 'failed'
           AND (\(unit)::text IS NULL OR d.unit_code = \(unit)) AND (\(reason)::text IS NULL OR d.failure_reason = \(reason))
           AND (\(after?.0)::text IS NULL OR (d.unit_code, d.beneficiary_id) > (\(after?.0), \(after?.1)))
         ORDER BY d.unit_code, d.beneficiary_id LIMIT \(limit + 1)
@@ -76,7 +76,7 @@ enum FailedTransfersSQL {
     static func totals(period: Period, unit: String?, reason: String?) -> PostgresQuery {
         """
         SELECT count(*), coalesce(sum(d.amount_vnd), 0)::int8 FROM disbursements d
-        WHERE d.run_id IN (SELECT id FROM runs WHERE period = \(period)) AND d.on_rails AND d.state = 'failed'
+        WHERE d.run_id IN (SELECT id FROM runs WHERE period = \(period)) AND d.rail <> 'cash' AND d.state = 'failed'
           AND (\(unit)::text IS NULL OR d.unit_code = \(unit)) AND (\(reason)::text IS NULL OR d.failure_reason = \(reason))
         """
     }

@@ -54,7 +54,7 @@ enum RunsNeedingPeopleSQL {
         LEFT JOIN payout_units u ON u.code = r.unit_code
         LEFT JOIN LATERAL (SELECT sum(count) AS count, sum(amount_vnd) AS amount FROM run_totals WHERE run_id = r.id) t ON true
         LEFT JOIN LATERAL (SELECT count(*) AS count, sum(amount_vnd) AS amount FROM disbursements d
-                           WHERE d.run_id = r.id AND d.on_rails AND d.state = 'failed' AND r.state = 'approved') f ON true
+                           WHERE \(unescaped: TransferSQL.transfers(ofRun: "r.id")) AND d.state = 'failed' AND r.state = 'approved') f ON true
         LEFT JOIN LATERAL (SELECT count(*) FILTER (WHERE \(unescaped: DisbursementStateSQL.seen(.cashInstructed, runApproved: "true"))) AS waiting,
                                   count(*) FILTER (WHERE d.state = 'returned') AS returned
                            FROM disbursements d WHERE d.run_id = r.id AND r.state = 'approved') c ON true

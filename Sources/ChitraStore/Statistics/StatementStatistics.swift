@@ -38,12 +38,38 @@ public enum StatementStatistics {
         }
         return statements
     }
+
+    /// A table's row writes as PostgreSQL counted them (`pg_stat_user_tables`): updates, and of
+    /// them those made on the row's own page without touching an index (HOT).
+    public struct TableWrites: Sendable, Hashable, Codable {
+        public var inserted = 0
+        public var updated = 0
+        public var hotUpdated = 0
+
+        /// What was written between `earlier` and this reading.
+        public func since(_ earlier: TableWrites) -> TableWrites {
+            TableWrites(inserted: inserted - earlier.inserted, updated: updated - earlier.updated, hotUpdated: hotUpdated - earlier.hotUpdated)
+        }
+    }
+
+    /// The writes counted so far of `table` (a table of the schema Chitra migrates).
+    public static func writes(_ owner: Database, table: String) async throws -> TableWrites {
+        for try await (inserted, updated, hot) in try await owner.query(StatementStatisticsSQL.writes(table: table), "read the writes of \(table)")
+            .decode((Int64, Int64, Int64).self) {
+            return TableWrites(inserted: Int(inserted), updated: Int(updated), hotUpdated: Int(hot))
+        }
+        return TableWrites()
+    }
 }
 
 enum StatementStatisticsSQL {
     static let create = "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
     static func allowReset(to owner: String) -> String { "GRANT EXECUTE ON FUNCTION pg_stat_statements_reset(oid, oid, bigint) TO \(owner)" }
     static let reset: PostgresQuery = "SELECT pg_stat_statements_reset()"
+    static func writes(table: String) -> PostgresQuery {
+        "SELECT n_tup_ins, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = \(table) AND schemaname = current_schema()"
+    }
+
     static func top(limit: Int) -> PostgresQuery {
         """
         SELECT regexp_replace(query, '\\s+', ' ', 'g'), calls, total_exec_time, rows, total_plan_time

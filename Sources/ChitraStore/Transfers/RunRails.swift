@@ -6,7 +6,7 @@ import PostgresNIO
 /// motion, which transfers are due for an inquiry, and the district's automatic fallback day.
 public enum RunRails {
     public struct Motion: Sendable, Hashable {
-        /// Approved and not yet sent.
+        /// Approved bank and wallet transfers, not yet sent.
         public var approved: Int
         /// Sent, accepted or pending: an answer or a settlement is coming.
         public var inFlight: Int
@@ -16,21 +16,16 @@ public enum RunRails {
         public var waitingForFinance: Int
         /// Of `inFlight`, those accepted or pending: the gateway is asked about them.
         public var awaitingInquiry = 0
-        /// Of `approved`, cash a run approved by an older version left for the submit step to list.
-        public var approvedCash = 0
-
-        /// Approved bank and wallet transfers, not yet sent.
-        public var approvedTransfers: Int { approved - approvedCash }
 
         /// Something the rails will act on by themselves soon.
         public var isMoving: Bool { approved + inFlight + retrying > 0 }
     }
 
     public static func motion(runID: Int64, database: Database) async throws -> Motion {
-        for try await (approved, inFlight, retrying, waiting, inquiry, cash) in try await database.query(
-            TransferSQL.motion(runID: runID), "read run \(runID)'s transfers").decode((Int64, Int64, Int64, Int64, Int64, Int64).self) {
+        for try await (approved, inFlight, retrying, waiting, inquiry) in try await database.query(
+            TransferSQL.motion(runID: runID), "read run \(runID)'s transfers").decode((Int64, Int64, Int64, Int64, Int64).self) {
             return Motion(approved: Int(approved), inFlight: Int(inFlight), retrying: Int(retrying), waitingForFinance: Int(waiting),
-                          awaitingInquiry: Int(inquiry), approvedCash: Int(cash))
+                          awaitingInquiry: Int(inquiry))
         }
         return Motion(approved: 0, inFlight: 0, retrying: 0, waitingForFinance: 0)
     }

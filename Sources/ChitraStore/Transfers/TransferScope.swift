@@ -28,7 +28,7 @@ public struct TransferScope: Sendable, Hashable {
 
     func appendWhere(to query: inout PostgresQuery) {
         let run = query.binds.count + 1
-        query.sql += " d.run_id = $\(run) AND d.on_rails AND d.rail = $\(query.binds.count + 2) AND "
+        query.sql += " \(TransferSQL.transfers(ofRun: "$\(run)")) AND d.rail = $\(query.binds.count + 2) AND "
         query.binds.append(runID)
         query.binds.append(rail.rawValue)
         switch selection {

@@ -3,9 +3,8 @@ import ChitraRails
 import ChitraStore
 import Logging
 
-/// The step after approval, and the rails' driver for the run until it is completed: each pass
-/// puts cash still approved on the post office's list (an approved run's cash is on it without a
-/// write; only a run approved by an older version has any), batches what is due on the bank and wallet rails
+/// The step after approval, and the rails' driver for the run until it is completed (an approved
+/// run's cash is on the post office's list without a write): each pass batches what is due on the bank and wallet rails
 /// (approved transfers, and failed ones whose retry is due; their `transfer` jobs send them),
 /// asks about accepted and pending transfers, applies the district's fallback day, and completes
 /// the run once every disbursement is terminal. Between passes it waits (snoozed): a second while
@@ -36,12 +35,7 @@ public struct SubmitHandler: JobHandler {
         // One read of what the run has on the rails decides what this pass does: each step below
         // reads the run's disbursements on the rails again, tens of thousands in a large district.
         let motion = try await RunRails.motion(runID: args.runID, database: context.database)
-        if motion.approvedCash > 0 {
-            let (instructed, _) = try await CashInstruction.instruct(runID: args.runID, database: context.database)
-            if instructed > 0 { logger.info("cash disbursements on the post office's list", metadata: ["count": "\(instructed)"]) }
-        }
-
-        if motion.approvedTransfers > 0 || motion.retrying > 0 {
+        if motion.approved > 0 || motion.retrying > 0 {
             try await batchDue(runID: args.runID, district: district, period: period, database: context.database, logger: logger)
         }
         if motion.awaitingInquiry > 0 {
@@ -60,8 +54,8 @@ public struct SubmitHandler: JobHandler {
             try await context.withCompletingTransaction { _ in }
             return
         }
-        if motion.approvedTransfers > 0, rails.bank == nil || rails.wallet == nil {
-            logger.info("approved transfers wait for a worker with their rail's gateway", metadata: ["count": "\(motion.approvedTransfers)"])
+        if motion.approved > 0, rails.bank == nil || rails.wallet == nil {
+            logger.info("approved transfers wait for a worker with their rail's gateway", metadata: ["count": "\(motion.approved)"])
         }
         throw JobSnooze(for: motion.isMoving ? movingRecheck : idleRecheck, priority: TransferBatching.begunPriority)
     }

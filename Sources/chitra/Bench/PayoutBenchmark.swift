@@ -44,6 +44,10 @@ struct PayoutBenchmark {
         var statements: [StatementStatistics.Statement]
         /// Those that took its time while the statements were reconciled.
         var reconciliationStatements: [StatementStatistics.Statement]
+        /// The disbursements' rows written after approval until every run was paid out, and while
+        /// the statements were reconciled.
+        var payoutWrites: StatementStatistics.TableWrites
+        var reconciliationWrites: StatementStatistics.TableWrites
         var machine = MachineState.current
         var date = ISO8601DateFormatter().string(from: Date())
 
@@ -58,6 +62,13 @@ struct PayoutBenchmark {
             }.joined()
         }
 
+        /// Updates of `rows` rows: how many, a row, and the share that were HOT.
+        static func text(_ writes: StatementStatistics.TableWrites, of rows: Int) -> String {
+            let hot = writes.updated == 0 ? 0 : 100 * Double(writes.hotUpdated) / Double(writes.updated)
+            return "\(writes.updated) row updates (\(String(format: "%.2f", Double(writes.updated) / Double(max(rows, 1)))) a disbursement), "
+                + "\(String(format: "%.0f", hot)) % of them HOT"
+        }
+
         var text: String {
             let rate = Double(disbursements) / max(secondsToAllTerminal, 1e-9)
             let states = statistics.byState.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
@@ -70,6 +81,7 @@ struct PayoutBenchmark {
                   the batches answered last (from the first batch made): \(statistics.lastAnswered.map { "\n    " + $0 }.joined())
                   ledger: \(credits) credits, \(creditedTwice) transfers credited more than once
                   statements: \(reconciliation.entries) entries in \(reconciliation.statements) camt.053 statements fetched from the gateway, read and reconciled by the workers in \(String(format: "%.1f", reconciliation.seconds)) s: \(reconciliation.settled) transfers settled, \(reconciliation.breaks) breaks, \(reconciliation.monthsClosed) months closed
+                  disbursements written after approval: \(Self.text(payoutWrites, of: disbursements)); while the statements were reconciled: \(Self.text(reconciliationWrites, of: disbursements))
                   the database's time after approval, by statement (pg_stat_statements): \(Self.text(statements))
                   the database's time while the statements were reconciled: \(Self.text(reconciliationStatements, count: 10))
                 """
@@ -116,7 +128,10 @@ struct PayoutBenchmark {
                 let month = ProvinceMonth(database: database, people: people, period: period, districts: districts)
                 // One in a hundred not found by the post office: returned, owed again next month.
                 let notFound: @Sendable (String) -> Bool = { $0.hasSuffix("00") }
-                try await Database.withRunning(owner, scope: .owner, logger: BenchmarkProvince.logger) { try await StatementStatistics.reset($0) }
+                let writesBefore = try await Database.withRunning(owner, scope: .owner, logger: BenchmarkProvince.logger) { owner in
+                    try await StatementStatistics.reset(owner)
+                    return try await StatementStatistics.writes(owner, table: "disbursements")
+                }
                 let runIDs = try await RunStatus.list(period: period, districts: nil, database: database).map(\.runID)
                 let firstDay = VietnamTime.today()
                 let start = clock.now
@@ -144,14 +159,18 @@ struct PayoutBenchmark {
                 }
                 let end = clock.now
                 // The payout's statements, then counted afresh for the reconciliation.
-                let statements = try await Database.withRunning(owner, scope: .owner, logger: BenchmarkProvince.logger) { owner in
+                // The counts of rows written lag a backend's last transaction by up to a second.
+                try await Task.sleep(for: .seconds(1))
+                let (statements, payoutWrites) = try await Database.withRunning(owner, scope: .owner, logger: BenchmarkProvince.logger) { owner in
                     let top = try await StatementStatistics.top(owner, limit: 20)
+                    let writes = try await StatementStatistics.writes(owner, table: "disbursements")
                     try await StatementStatistics.reset(owner)
-                    return top
+                    return (top, writes)
                 }
                 let reconciliation = try await month.takeStatements(from: firstDay, simulator: simulator)
-                let reconciliationStatements = try await Database.withRunning(owner, scope: .owner, logger: BenchmarkProvince.logger) {
-                    try await StatementStatistics.top($0, limit: 20)
+                try await Task.sleep(for: .seconds(1))
+                let (reconciliationStatements, writesAfter) = try await Database.withRunning(owner, scope: .owner, logger: BenchmarkProvince.logger) {
+                    (try await StatementStatistics.top($0, limit: 20), try await StatementStatistics.writes($0, table: "disbursements"))
                 }
                 print("  … statements: \(reconciliation.entries) entries reconciled in \(String(format: "%.1f", reconciliation.seconds)) s; "
                     + "\(reconciliation.monthsClosed) of \(districts.count) months closed")
@@ -169,7 +188,8 @@ struct PayoutBenchmark {
                               fallbackSeconds: (fallbackDone - firstListsDone).seconds,
                               cashSeconds: (cashDone - fallbackDone).seconds, completionSeconds: (end - cashDone).seconds,
                               statistics: statistics, reconciliation: reconciliation, credits: ledger.count, creditedTwice: twice, statements: statements,
-                              reconciliationStatements: reconciliationStatements)
+                              reconciliationStatements: reconciliationStatements, payoutWrites: payoutWrites.since(writesBefore),
+                              reconciliationWrites: writesAfter.since(payoutWrites))
             } catch {
                 for process in processes { process.signal(SIGKILL) }
                 for process in processes { await process.waitForExit() }
