@@ -269,8 +269,8 @@ struct RunFailurePathTests {
                     for to in TransferBatchState.allCases {
                         try await owner.client.query("DELETE FROM transfer_batches")
                         try await owner.client.query("""
-                            INSERT INTO transfer_batches (message_id, run_id, unit_code, rail, institution, state, transfers, amount_vnd)
-                            VALUES ('B1', \(runID), '954', 'bank', '970405', \(from.rawValue), 1, 1)
+                            INSERT INTO transfer_batches (message_id, run_id, unit_code, rail, institution, state, transfers, amount_vnd, members)
+                            VALUES ('B1', \(runID), '954', 'bank', '970405', \(from.rawValue), 1, 1, '{}')
                             """)
                         let accepted = (try? await owner.client.query("UPDATE transfer_batches SET state = \(to.rawValue)")) != nil
                         #expect(accepted == (from == to || from.canBecome(to)), "batch \(from) → \(to)")

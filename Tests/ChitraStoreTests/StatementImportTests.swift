@@ -197,8 +197,10 @@ struct StatementImportTests {
             try await Self.transfers(database)
             try await TestPostgres.withOwner(of: database) { owner in
                 try await owner.client.query("""
-                    INSERT INTO transfer_batches (message_id, run_id, unit_code, rail, institution, state, transfers, amount_vnd, answered_at)
-                    SELECT 'B1', run_id, '954', 'bank', '970436', 'answered', 3, 300000, '2024-09-02 10:00+07' FROM disbursements LIMIT 1
+                    INSERT INTO transfer_batches (message_id, run_id, unit_code, rail, institution, state, transfers, amount_vnd, answered_at, members)
+                    SELECT 'B1', run_id, '954', 'bank', '970436', 'answered', 3, 300000, '2024-09-02 10:00+07',
+                           (SELECT array_agg(beneficiary_id) FROM disbursements WHERE end_to_end_id IN ('E1', 'E2', 'E3'))
+                    FROM disbursements LIMIT 1
                     """)
                 try await owner.client.query("UPDATE disbursements SET batch_id = (SELECT id FROM transfer_batches) WHERE end_to_end_id IN ('E1', 'E2', 'E3')")
             }

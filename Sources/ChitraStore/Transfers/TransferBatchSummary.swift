@@ -30,7 +30,7 @@ enum TransferBatchSummarySQL {
     static func list(district: String, period: Period) -> PostgresQuery {
         """
         SELECT b.message_id, b.rail, b.institution, b.state, b.transfers, b.amount_vnd,
-               (SELECT count(*) FROM disbursements d WHERE \(unescaped: TransferSQL.inBatch("b.id", ofRun: "b.run_id")) AND d.state = 'failed'), b.requested_by
+               (SELECT count(*) FROM disbursements d WHERE \(unescaped: TransferSQL.inBatch("b.id", ofRun: "b.run_id", members: "b.members")) AND d.state = 'failed'), b.requested_by
         FROM transfer_batches b JOIN runs r ON r.id = b.run_id
         WHERE r.unit_code = \(district) AND r.period = \(period)
         ORDER BY b.id

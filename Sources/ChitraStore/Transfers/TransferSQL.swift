@@ -19,11 +19,18 @@ enum TransferSQL {
         "d.run_id = \(run) AND d.rail <> 'cash'"
     }
 
-    /// The rows of disbursements alias `d` still in batch `batch` of run `run` (SQL expressions):
-    /// the batch id is not indexed (so that batching is a HOT update), a batch's transfers are found
-    /// among its run's.
-    static func inBatch(_ batch: String, ofRun run: String) -> String {
-        "\(transfers(ofRun: run)) AND d.batch_id = \(batch)"
+    /// The rows of disbursements alias `d` still in batch `batch` of run `run`, `members` being the
+    /// beneficiaries the batch was made of (SQL expressions): the batch id is not indexed (so that
+    /// batching is a HOT update); the members are looked up in the run's index, one by one, instead
+    /// of reading every transfer of the run, answered or not, at each load of a batch (migration 45).
+    /// A member since moved to another batch is not in this one.
+    static func inBatch(_ batch: String, ofRun run: String, members: String) -> String {
+        "d.run_id = \(run) AND d.beneficiary_id = ANY ((\(members))::text[]) AND d.batch_id = \(batch)"
+    }
+
+    /// The members of batch `batchID` (an SQL expression), for `inBatch`.
+    static func members(ofBatch batchID: Int64) -> String {
+        "(SELECT t.members FROM transfer_batches t WHERE t.id = \(batchID))"
     }
 
     /// The creditor of disbursement `o` (an alias; bank and wallet) from the register version in
@@ -91,13 +98,14 @@ enum TransferSQL {
         let bindsBefore = query.binds.count
         query.sql += """
 
-                RETURNING d.batch_id, d.amount_vnd
+                RETURNING d.batch_id, d.amount_vnd, d.beneficiary_id
             ), batch AS (
-                INSERT INTO transfer_batches (id, message_id, run_id, unit_code, rail, institution, transfers, amount_vnd, requested_by)
+                INSERT INTO transfer_batches (id, message_id, run_id, unit_code, rail, institution, transfers, amount_vnd, requested_by, members)
                 OVERRIDING SYSTEM VALUE
                 SELECT parts.id, $\(bindsBefore + 1) || parts.id, $\(bindsBefore + 2), $\(bindsBefore + 3), $\(bindsBefore + 4), parts.institution,
-                       m.transfers, m.amount, $\(bindsBefore + 5)
-                FROM parts JOIN (SELECT batch_id, count(*) AS transfers, sum(amount_vnd) AS amount FROM moved GROUP BY batch_id) m
+                       m.transfers, m.amount, $\(bindsBefore + 5), m.members
+                FROM parts JOIN (SELECT batch_id, count(*) AS transfers, sum(amount_vnd) AS amount, array_agg(beneficiary_id) AS members
+                                 FROM moved GROUP BY batch_id) m
                      ON m.batch_id = parts.id
                 RETURNING id, message_id, transfers
             )
@@ -125,7 +133,7 @@ enum TransferSQL {
     static func submittedTransfers(batchID: Int64, runID: Int64) -> PostgresQuery {
         """
         SELECT end_to_end_id, beneficiary_id, amount_vnd, institution, account, account_name, attempts FROM disbursements d
-        WHERE \(unescaped: inBatch(String(batchID), ofRun: String(runID))) AND d.state = 'submitted' ORDER BY end_to_end_id
+        WHERE \(unescaped: inBatch(String(batchID), ofRun: String(runID), members: members(ofBatch: batchID))) AND d.state = 'submitted' ORDER BY end_to_end_id
         """
     }
 
@@ -137,7 +145,7 @@ enum TransferSQL {
     static func markAnsweredIfDone(batchID: Int64, runID: Int64, error: String?) -> PostgresQuery {
         """
         UPDATE transfer_batches SET state = CASE WHEN EXISTS (SELECT 1 FROM disbursements d
-                                                              WHERE \(unescaped: inBatch(String(batchID), ofRun: String(runID))) AND d.state = 'submitted')
+                                                              WHERE \(unescaped: inBatch(String(batchID), ofRun: String(runID), members: members(ofBatch: batchID))) AND d.state = 'submitted')
                                                  THEN state ELSE 'answered' END,
             answered_at = now(), last_error = coalesce(\(error), last_error)
         WHERE id = \(batchID) AND state = 'posting'
@@ -244,10 +252,10 @@ extension TransferSQL {
         ), old AS (SELECT run_id, unit_code, rail, institution FROM transfer_batches WHERE id = \(batchID)),
         next AS (SELECT nextval(pg_get_serial_sequence('transfer_batches', 'id')) AS id),
         batch AS (
-            INSERT INTO transfer_batches (id, message_id, run_id, unit_code, rail, institution, transfers, amount_vnd)
+            INSERT INTO transfer_batches (id, message_id, run_id, unit_code, rail, institution, transfers, amount_vnd, members)
             OVERRIDING SYSTEM VALUE
             SELECT next.id, \(messagePrefix) || next.id, old.run_id, old.unit_code, old.rail, old.institution,
-                   (SELECT count(*) FROM picked), (SELECT sum(amount_vnd) FROM picked)
+                   (SELECT count(*) FROM picked), (SELECT sum(amount_vnd) FROM picked), (SELECT array_agg(beneficiary_id) FROM picked)
             FROM next, old WHERE EXISTS (SELECT 1 FROM picked)
             RETURNING id, message_id
         ), moved AS (
