@@ -4,7 +4,7 @@ import PostgresNIO
 /// The month's failed transfers as finance works them: who (the name as the register holds it),
 /// how much, by which rail and institution, why, and how often sent; a page at a time in unit and
 /// beneficiary order, with the count and amount of all of them. Found through the runs of the month
-/// and their rails index: a failed transfer is on the rails.
+/// and their transfers' index (`disbursements_transfers`, every bank and wallet transfer of a run).
 public enum FailedTransfers {
     public struct Item: Sendable, Hashable {
         public var unit: String
