@@ -88,6 +88,12 @@ struct PayoutBenchmark {
         }
     }
 
+    /// How long after its last write every backend has handed its row counts to
+    /// `pg_stat_user_tables`: a backend gone idle within a second of its last report reports
+    /// again after PostgreSQL's idle interval (`PGSTAT_IDLE_INTERVAL`, 10 s), a timer of the
+    /// server's, not a speed of the machine's. The counts are read after it, outside the clock.
+    static let rowCountsFlushed = Duration.seconds(11)
+
     func run() async throws -> Result {
         // Statements over 250 ms are logged in `postgres.log` of the work folder, and the plans of
         // those over a second (auto_explain, without their parameters): where the database's time
@@ -159,8 +165,7 @@ struct PayoutBenchmark {
                 }
                 let end = clock.now
                 // The payout's statements, then counted afresh for the reconciliation.
-                // The counts of rows written lag a backend's last transaction by up to a second.
-                try await Task.sleep(for: .seconds(1))
+                try await Task.sleep(for: Self.rowCountsFlushed)
                 let (statements, payoutWrites) = try await Database.withRunning(owner, scope: .owner, logger: BenchmarkProvince.logger) { owner in
                     let top = try await StatementStatistics.top(owner, limit: 20)
                     let writes = try await StatementStatistics.writes(owner, table: "disbursements")
@@ -168,7 +173,7 @@ struct PayoutBenchmark {
                     return (top, writes)
                 }
                 let reconciliation = try await month.takeStatements(from: firstDay, simulator: simulator)
-                try await Task.sleep(for: .seconds(1))
+                try await Task.sleep(for: Self.rowCountsFlushed)
                 let (reconciliationStatements, writesAfter) = try await Database.withRunning(owner, scope: .owner, logger: BenchmarkProvince.logger) {
                     (try await StatementStatistics.top($0, limit: 20), try await StatementStatistics.writes($0, table: "disbursements"))
                 }
