@@ -1,11 +1,14 @@
 import ChitraCore
 import ChitraStore
 import ChitraTesting
+import PostgresNIO
 import Testing
 
 /// The schema's copy of the state a person is shown (`disbursement_state_seen`) is
 /// `DisbursementState.seen`, for every stored state, rail and run state. (The transitions the
 /// schema allows are checked against `DisbursementState.canBecome(_:rail:)` in RunFailurePathTests.)
+/// The schema's state functions are inlined into the statements that call them: a SQL function
+/// PostgreSQL cannot inline runs as a query of its own at every row.
 @Suite("Disbursement states in the schema", .machine(limit: .minutes(2)))
 struct DisbursementStateSchemaTests {
     @Test("the schema sees a disbursement's state as DisbursementState.seen does")
@@ -25,6 +28,22 @@ struct DisbursementStateSchemaTests {
                                 == DisbursementState.seen(stored: stored, rail: rail, runState: run).rawValue)
                     }
                 }
+            }
+        }
+    }
+
+    @Test("the state functions are inlined into the statements that call them, not called at every row")
+    func inlined() async throws {
+        try await TestPostgres.withDatabase { database in
+            for (function, call) in [("disbursement_state_seen", "disbursement_state_seen(s, 'cash', u)"),
+                                     ("run_transition_allowed", "run_transition_allowed(u, u)"),
+                                     ("disbursement_transition_allowed", "disbursement_transition_allowed(s, s)")] {
+                var plan: [String] = []
+                for try await line in try await database.client.query(PostgresQuery(unsafeSQL: """
+                    EXPLAIN (VERBOSE, COSTS OFF) SELECT \(call)
+                    FROM unnest(ARRAY['computed', 'paid']) s, unnest(enum_range(NULL::run_state)) u
+                    """)).decode(String.self) { plan.append(line) }
+                #expect(!plan.joined(separator: "\n").contains(function), "\(function) is called, not inlined: \(plan)")
             }
         }
     }

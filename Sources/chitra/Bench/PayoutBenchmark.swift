@@ -18,6 +18,8 @@ struct PayoutBenchmark {
     var folder: String
     var batchSize: Int
     var districtCount = 7
+    /// Settings for the private server besides the benchmark's own (they win over them).
+    var settings: [String: String] = [:]
 
     struct Result: Codable {
         var beneficiaries: Int
@@ -105,7 +107,7 @@ struct PayoutBenchmark {
                                     settings: ["log_min_duration_statement": "250", "session_preload_libraries": "auto_explain",
                                                "shared_preload_libraries": "pg_stat_statements", "pg_stat_statements.max": "1000",
                                                "wal_init_zero": "off",
-                                               "auto_explain.log_min_duration": "1000"])
+                                               "auto_explain.log_min_duration": "1000"].merging(settings) { $1 })
             .with { database, urls, people in try await measure(database: database, url: urls.worker, people: people, owner: urls.owner) }
     }
 
