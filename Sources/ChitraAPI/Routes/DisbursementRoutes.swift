@@ -45,7 +45,7 @@ public struct DisbursementRoutes: Sendable {
                 }
                 filter.limit = try query.integer("limit", in: 1...DisbursementPage.largestPage, default: 100)
                 let caller = try await Caller.authorize(request, .read, districts: [district], server: server)
-                return try JSONResponse.encode(try await DisbursementPage.read(district: district, period: period, filter, database: caller.database))
+                return JSONResponse.written(try await DisbursementPage.read(district: district, period: period, filter, database: caller.database).json)
             }
         }
         api.get("runs/:unit/:period/failed") { request, context in

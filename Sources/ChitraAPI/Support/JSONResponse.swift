@@ -13,6 +13,13 @@ enum JSONResponse {
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: try encoder.encode(value))))
     }
+
+    /// JSON already written (`JSONBytes`).
+    static func written(_ json: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: json))
+    }
 }
 
 /// The query string's parameters, checked.

@@ -45,6 +45,9 @@ struct APIBenchmark {
         var restRequestsPerSecond: Double
         var restLatencyP50Ms: Double
         var restLatencyP99Ms: Double
+        /// The API's own CPU a request at rest (this process's user and system time over the
+        /// requests; nil when the API ran on a host of its own).
+        var restAPICPUMsPerRequest: Double?
         /// The CPU shares of the hosts, when each part had its own.
         var hosts: BenchHosts.Shares?
         var targetRate: Int?
@@ -60,7 +63,7 @@ struct APIBenchmark {
             API benchmark, \(date), \(machine), \(hosts.map { "each on a host of its own: \($0)" } ?? "API, workers, wrk and PostgreSQL on the same machine")
             wrk, \(connections) connections\(targetRate.map { ", paced to \($0) requests/s" } ?? ""), GET run status and GET disbursement pages (100) alternately, as a province reader, while \(beneficiaries) beneficiaries compute with \(workers) worker processes:
               \(String(format: "%.0f", requestsPerSecond)) requests/s (\(requests) requests, \(errors) errors), latency p50 \(String(format: "%.1f", latencyP50Ms)) ms, p99 \(String(format: "%.1f", latencyP99Ms)) ms
-              at rest (nothing computing, 10 s): \(String(format: "%.0f", restRequestsPerSecond)) requests/s, latency p50 \(String(format: "%.1f", restLatencyP50Ms)) ms, p99 \(String(format: "%.1f", restLatencyP99Ms)) ms
+              at rest (nothing computing, 10 s): \(String(format: "%.0f", restRequestsPerSecond)) requests/s, latency p50 \(String(format: "%.1f", restLatencyP50Ms)) ms, p99 \(String(format: "%.1f", restLatencyP99Ms)) ms\(restAPICPUMsPerRequest.map { String(format: "; the API's own CPU %.3f ms a request", $0) } ?? "")
               the run computed in \(String(format: "%.1f", runSecondsUnderLoad)) s under load, \(String(format: "%.1f", runSecondsAlone)) s alone (\(String(format: "%+.0f", slowdown * 100)) %)
             Goals (issues 10, 29): p99 under 50 ms at 500 requests/s; the run within 15 % of its time alone; at rest 3,000 requests/s a core of the API.
             """ + restStatements.map {
@@ -109,8 +112,10 @@ struct APIBenchmark {
                 if countsStatements {
                     try await Database.withRunning(urls.owner, scope: .owner, logger: logger) { try await StatementStatistics.reset($0) }
                 }
+                let cpuBefore = Self.processCPUSeconds()
                 let (rest, restLog) = try load(seconds: 10, script: script)
                 _ = await rest.waitForExit()
+                let restCPU = Self.processCPUSeconds() - cpuBefore
                 let restStatements = countsStatements
                     ? try await Database.withRunning(urls.owner, scope: .owner, logger: logger) { try await StatementStatistics.top($0, limit: 12) }
                     : []
@@ -127,8 +132,16 @@ struct APIBenchmark {
                               runSecondsUnderLoad: underLoad, requestsPerSecond: figures.requestsPerSecond, latencyP50Ms: figures.p50,
                               latencyP99Ms: figures.p99, requests: figures.requests, errors: figures.errors,
                               restRequestsPerSecond: atRest.requestsPerSecond, restLatencyP50Ms: atRest.p50, restLatencyP99Ms: atRest.p99,
+                              restAPICPUMsPerRequest: hosts == nil && atRest.requests > 0 ? restCPU * 1000 / Double(atRest.requests) : nil,
                               hosts: hosts?.shares, targetRate: rate, restStatements: restStatements)
         }
+    }
+
+    /// This process's CPU time so far (user and system), in seconds: the API's when it serves here.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        guard getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 else { return 0 }
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     /// The API: in this process on 127.0.0.1, or with hosts, `chitra serve` on host api held to its
