@@ -150,6 +150,14 @@ struct PayoutUnitTests {
             let hanoi = try await Self.person("Sở Nội vụ Hà Nội", .province, province: "01", database)
             #expect(try await RunStatus.list(period: Period("2026-07")!, districts: nil, database: database.scoped(hanoi.scope))
                 .map(\.district) == ["00004"])
+            // Asked beside Hà Nội's ward, Cà Mau's province keeps its commune and Bạc Liêu's former
+            // district (merged into it), whatever it asks; its whole reach is still what it was.
+            let asked = Scope(districts: ["00004", "31825", "954", "01"], credential: province.scope.credential)
+            var scope: [String] = []
+            for try await units in try await database.scoped(asked).query("SELECT chitra_scope()", "scope").decode([String].self) { scope = units }
+            #expect(scope == ["31825", "954"])
+            let reach = try await Self.count("SELECT cardinality(units) FROM chitra_verified()", database.scoped(asked))
+            #expect(reach == province.districts.count)
         }
     }
 
