@@ -5,14 +5,12 @@ import Foundation
 import NIOCore
 import Testing
 
-/// The disbursement page written by hand is what Foundation's encoder writes for it, byte for byte,
+/// The disbursement page written by hand is what the API's encoder (`JSONResponse`) writes for it, byte for byte,
 /// whatever its strings hold.
 @Suite("JSON written by hand")
 struct JSONBytesTests {
     static func encoded(_ page: DisbursementPage) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(page), as: UTF8.self)
+        String(decoding: try JSONResponse.encoder().encode(page), as: UTF8.self)
     }
 
     static func written(_ page: DisbursementPage) -> String {

@@ -5,16 +5,19 @@ import NIOCore
 
 /// JSON answers: sorted keys, ISO 8601 dates.
 enum JSONResponse {
-    static func encode(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+    /// The encoder of every answer not written by hand (`JSONBytes` writes what it would).
+    static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(data: try encoder.encode(value))))
+        return encoder
     }
 
-    /// JSON already written (`JSONBytes`).
+    static func encode(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        written(ByteBuffer(data: try encoder().encode(value)), status: status)
+    }
+
+    /// JSON already written (`JSONBytes`, or the encoder's).
     static func written(_ json: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"

@@ -86,20 +86,9 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "PostgreSQL and each worker on a host of ops/hosts with its CPU share, e.g. db=1,api=0.25,worker=0.25,load=0.25 (root; from the package's root folder).")
         var hosts: String?
 
-        /// `--postgres-setting` values (name=value) as settings for the private server.
-        static func settings(_ given: [String]) throws -> [String: String] {
-            var settings: [String: String] = [:]
-            for setting in given {
-                let parts = setting.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2 else { throw ValidationError("--postgres-setting takes name=value, not \(setting)") }
-                settings[parts[0]] = parts[1]
-            }
-            return settings
-        }
-
         func run() async throws {
             guard (1...7).contains(districts) else { throw ValidationError("--districts must be 1 to 7.") }
-            let settings = try Self.settings(postgresSettings)
+            let settings = try BenchCommand.postgresSettings(postgresSettings)
             var benchmark = RunBenchmark(beneficiaries: beneficiaries, workers: workers, concurrency: concurrency, folder: work,
                                          shardSize: shardSize, districtCount: districts, settings: settings)
             benchmark.hosts = try hosts.map { try BenchHosts(shares: BenchHosts.Shares(parsing: $0), workers: workers) }
@@ -167,7 +156,7 @@ struct BenchCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (beneficiaries, workers, concurrency, faults, work, batchSize) = (beneficiaries, workers, concurrency, faults, work, batchSize)
-            let settings = try Run.settings(postgresSettings)
+            let settings = try BenchCommand.postgresSettings(postgresSettings)
             let result = try await MachineState.probing {
                 try await PayoutBenchmark(beneficiaries: beneficiaries, workers: workers, concurrency: concurrency, faults: faults,
                                           folder: work, batchSize: batchSize, settings: settings).run()
@@ -175,5 +164,18 @@ struct BenchCommand: AsyncParsableCommand {
             print(result.text)
             print("Written: \(try BenchmarkFiles.write(name: "payout", text: result.text, json: result, to: out).joined(separator: ", "))")
         }
+    }
+}
+
+extension BenchCommand {
+    /// `--postgres-setting` values (name=value) as settings for the private server.
+    static func postgresSettings(_ given: [String]) throws -> [String: String] {
+        var settings: [String: String] = [:]
+        for setting in given {
+            let parts = setting.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw ValidationError("--postgres-setting takes name=value, not \(setting)") }
+            settings[parts[0]] = parts[1]
+        }
+        return settings
     }
 }
