@@ -97,6 +97,13 @@ struct HACluster: Sendable {
         guard revived.status == 0 else { throw HAFailure(what: "ops/ha/ha revive \(host)", output: revived.output) }
     }
 
+    /// Patroni's maintenance mode on or off: meanwhile it neither fails over nor resumes a
+    /// standby's paused replay (which it otherwise does at its next loop, within 2 s).
+    func maintenance(_ on: Bool) async throws {
+        let answer = try await Self.ha(["maintenance", folder, on ? "on" : "off"])
+        guard answer.status == 0 else { throw HAFailure(what: "ops/ha/ha maintenance \(on ? "on" : "off")", output: answer.output) }
+    }
+
     /// Patroni's view of the cluster, for a failure's message.
     func list() async -> String { (try? await Self.ha(["list", folder]).output) ?? "" }
 

@@ -10,7 +10,8 @@ import Testing
 
 /// Reads off the primary (issue 29): `chitra serve` with a standby's pool answers a run's status,
 /// the runs list and reports from the standby, saying how far behind it is; a trigger writes on the
-/// primary. The standby's replay is paused to make its lag visible, then resumed.
+/// primary. The standby's replay is paused to make its lag visible (Patroni in maintenance
+/// meanwhile), then resumed.
 extension HostsTests {
     @Test("the API reads status and lists from the standby, saying how far behind it is, and writes on the primary")
     func readsOffTheStandby() async throws {
@@ -28,6 +29,8 @@ extension HostsTests {
             }
             let standby = try await ha.standbySocket(nil)
             try await Self.replayed(ha, standby: standby)
+            // Patroni resumes a paused replay at its next loop unless it is in maintenance.
+            try await ha.maintenance(true)
             try await Self.onStandby(standby, "SELECT pg_wal_replay_pause()")
             try await TestAPIServer.withServer(primary: try await ha.primarySocket(.api), standby: try await ha.standbySocket(.api)) { base in
                 let trigger = try await Self.call(base + "/api/v1/runs", token: token, body: #"{"period": "2026-06", "units": ["31825"]}"#)
@@ -38,6 +41,7 @@ extension HostsTests {
                 let list = try await Self.call(base + "/api/v1/runs?period=2026-06", token: token)
                 #expect(list.status == 200 && list.text.trimmingCharacters(in: .whitespacesAndNewlines) == "[]", "\(list.text)")
                 try await Self.onStandby(standby, "SELECT pg_wal_replay_resume()")
+                try await ha.maintenance(false)
                 try await eventually("the standby catches up, and says so") {
                     let status = try await Self.call(base + "/api/v1/runs/31825/2026-06", token: token)
                     return status.status == 200 && status.lag == 0
