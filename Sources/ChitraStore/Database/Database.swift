@@ -70,15 +70,24 @@ public final class Database: Sendable {
 
     /// Sets this handle's scope for the rest of the transaction open on `connection`: the queue's
     /// role or the application's (only when it differs from the pool's: an owner's pool keeps its
-    /// role), and the row-level security settings.
+    /// role), and the row-level security settings. The application's scope is set by the database's
+    /// `chitra_set_scope`, which verifies the credential once for the whole transaction (migration
+    /// 48); the queue's role, which row-level security does not bind, has nothing to verify.
     public func setScope(on connection: PostgresConnection) async throws {
         let role = scope.queue != connectionScope.queue ? (scope.queue ? Scope.queueRole : Scope.applicationRole) : ""
         let settings = scope.settings
-        try await connection.execute("""
-            SELECT CASE WHEN \(role) = '' THEN '' ELSE set_config('role', \(role), true) END,
-                   set_config(\(settings[0].name), \(settings[0].value), true), set_config(\(settings[1].name), \(settings[1].value), true),
-                   set_config(\(settings[2].name), \(settings[2].value), true), set_config(\(settings[3].name), \(settings[3].value), true)
-            """, logger: Self.quiet)
+        if scope.queue {
+            try await connection.execute("""
+                SELECT CASE WHEN \(role) = '' THEN '' ELSE set_config('role', \(role), true) END,
+                       set_config(\(settings[0].name), \(settings[0].value), true), set_config(\(settings[1].name), \(settings[1].value), true),
+                       set_config(\(settings[2].name), \(settings[2].value), true), set_config(\(settings[3].name), \(settings[3].value), true)
+                """, logger: Self.quiet)
+        } else {
+            try await connection.execute("""
+                SELECT CASE WHEN \(role) = '' THEN '' ELSE set_config('role', \(role), true) END,
+                       chitra_set_scope(\(settings[0].value), \(settings[1].value), \(settings[2].value), \(settings[3].value))
+                """, logger: Self.quiet)
+        }
     }
 
     /// Connects once, outside the pool, so that a wrong URL, an unreachable server or a wrong
