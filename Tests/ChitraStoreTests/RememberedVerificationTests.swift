@@ -72,15 +72,24 @@ struct RememberedVerificationTests {
         }
     }
 
-    @Test("a token revoked while one of its transactions runs is honoured to that transaction's end and by no later one")
+    /// Sets how long a session believes a token it verified (migration 49), as the owner.
+    static func believe(for interval: String, _ database: Database) async throws {
+        try await TestPostgres.withOwner(of: database.url) { owner in
+            try await owner.query(PostgresQuery(unsafeSQL: "UPDATE verification_key SET believed_for = interval '\(interval)'"), "set believed_for")
+        }
+    }
+
+    @Test("a token revoked while one of its transactions runs is honoured to that transaction's end, by the session that verified it while believed_for lasts (none when zero), and by no other session")
     func revokedMidTransaction() async throws {
         try await TestPostgres.withDatabase { database in
             _ = try await VerifiedCredentialTests.victim(database)
             let token = try await TestTokens.shared.token(for: TestPerson("Vận hành 31825", .operator, districts: ["31825"]), url: database.url)
             let identity = try await Tokens.authenticate(token, database: database)
             let count = "SELECT count(*) FROM beneficiaries"
-            try await Database.withRunning(database.url, maximumConnections: 2, logger: TestPostgres.logger) { pool in
-                let (before, after) = try await pool.transaction("revoked meanwhile") { connection -> (Int64, Int64) in
+            // A minute, so that the session's next transaction is surely within it.
+            try await Self.believe(for: "1 minute", database)
+            try await Database.withRunning(database.url, maximumConnections: 1, logger: TestPostgres.logger) { session in
+                let (before, after) = try await session.transaction("revoked meanwhile") { connection -> (Int64, Int64) in
                     for try await _ in try await connection.query(PostgresQuery(unsafeSQL: Self.scoped(credential: token)), logger: TestPostgres.logger) {}
                     var before: Int64 = -1, after: Int64 = -1
                     for try await value in try await connection.query(PostgresQuery(unsafeSQL: count), logger: TestPostgres.logger).decode(Int64.self) { before = value }
@@ -89,7 +98,39 @@ struct RememberedVerificationTests {
                     return (before, after)
                 }
                 #expect(before == 3 && after == 3, "\(before), \(after)")
-                #expect(await VerifiedCredentialTests.run(count, after: Self.scoped(credential: token), pool) == .rows(0))
+                // The same session, its next transaction: believed (the same token, the same units).
+                #expect(await VerifiedCredentialTests.run(count, after: Self.scoped(credential: token), session) == .rows(3))
+                // Other units asked: verified again, and refused.
+                #expect(await VerifiedCredentialTests.run(count, after: Self.scoped(credential: token, units: "31825"), session) == .rows(0))
+                // Any other session: verified, refused.
+                try await Database.withRunning(database.url, maximumConnections: 1, logger: TestPostgres.logger) { other in
+                    #expect(await VerifiedCredentialTests.run(count, after: Self.scoped(credential: token), other) == .rows(0))
+                }
+                // believed_for set to zero ends every belief at once.
+                try await Self.believe(for: "0", database)
+                #expect(await VerifiedCredentialTests.run(count, after: Self.scoped(credential: token), session) == .rows(0))
+            }
+        }
+    }
+
+    @Test("a session believes a person's token only: a job's lease reaches nothing from the transaction after its job finished, in the very session that used it")
+    func leaseNeverBelieved() async throws {
+        try await TestPostgres.withDatabase { database in
+            _ = try await VerifiedCredentialTests.victim(database)
+            try await Self.believe(for: "1 minute", database)
+            let queueScope = Scope.queue.with(credential: TestPostgres.workerCredential)
+            let claimed = try await Database.withRunning(database.url, maximumConnections: 1, scope: queueScope, logger: TestPostgres.logger) {
+                try await JobQueue(database: $0).claim(limit: 10, owner: "worker-x", lease: .seconds(300))
+            }
+            let job = try #require(claimed.first { $0.districtCode == "31825" }, "the run's plan job")
+            let count = "SELECT count(*) FROM beneficiaries"
+            try await Database.withRunning(database.url, maximumConnections: 1, logger: TestPostgres.logger) { session in
+                #expect(await VerifiedCredentialTests.run(count, after: Self.scoped(credential: job.lease.secret, units: "31825"), session) == .rows(3))
+                let finished = try await Database.withRunning(database.url, maximumConnections: 1, scope: queueScope, logger: TestPostgres.logger) {
+                    try await JobQueue(database: $0).finish([JobOutcome(jobID: job.id, attempt: job.attempt, result: .completed)], owner: "worker-x")
+                }
+                #expect(finished == 1)
+                #expect(await VerifiedCredentialTests.run(count, after: Self.scoped(credential: job.lease.secret, units: "31825"), session) == .rows(0))
             }
         }
     }
