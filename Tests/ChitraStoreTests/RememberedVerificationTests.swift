@@ -113,6 +113,37 @@ struct RememberedVerificationTests {
         }
     }
 
+    @Test("with believed_for zero nothing is remembered: a token revoked while its transaction runs reaches nothing from the next statement, and a temporary table named pg_class makes nobody the owner")
+    func nothingBelieved() async throws {
+        try await TestPostgres.withDatabase { database in
+            _ = try await VerifiedCredentialTests.victim(database)
+            let token = try await TestTokens.shared.token(for: TestPerson("Vận hành 31825", .operator, districts: ["31825"]), url: database.url)
+            let identity = try await Tokens.authenticate(token, database: database)
+            try await Self.believe(for: "0", database)
+            try await Database.withRunning(database.url, maximumConnections: 1, logger: TestPostgres.logger) { session in
+                let counts = try await session.transaction("revoked meanwhile") { connection -> [Int64] in
+                    for try await _ in try await connection.query(PostgresQuery(unsafeSQL: Self.scoped(credential: token)), logger: TestPostgres.logger) {}
+                    var counts: [Int64] = []
+                    for revoke in [false, true] {
+                        if revoke { _ = try await Tokens.revoke(id: identity.tokenID!, by: .test("admin", role: .admin), database: database) }
+                        for try await value in try await connection.query("SELECT count(*) FROM beneficiaries", logger: TestPostgres.logger).decode(Int64.self) {
+                            counts.append(value)
+                        }
+                    }
+                    return counts
+                }
+                #expect(counts == [3, 0])
+                // No credential, a temporary table in the catalogue's name saying the application's role owns the tables.
+                let shadow = ["CREATE TEMP TABLE pg_class (oid oid, relowner oid) ON COMMIT DROP",
+                              "INSERT INTO pg_class VALUES ('public.runs'::regclass, 'chitra_app'::regrole)",
+                              VerifiedCredentialTests.attack(credential: "")]
+                for table in ["beneficiaries", "api_tokens", "runs"] {
+                    #expect(try await Self.inOneTransaction(shadow + ["SELECT count(*)::text FROM \(table)"], session) == ["0"], "\(table)")
+                }
+            }
+        }
+    }
+
     @Test("a session believes a person's token only: a job's lease reaches nothing from the transaction after its job finished, in the very session that used it")
     func leaseNeverBelieved() async throws {
         try await TestPostgres.withDatabase { database in
