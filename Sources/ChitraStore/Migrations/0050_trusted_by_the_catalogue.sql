@@ -1,4 +1,4 @@
--- Two holes a security review found (2026-12-07), closed.
+-- Holes a security review found (2026-12-07), closed.
 --
 -- 1. Whether the statement runs as the owner of the tables was read from `pg_class` by its bare
 --    name, in the caller's search path (`chitra_trusted()`, migration 24, which every policy calls
@@ -93,5 +93,16 @@ BEGIN
         PERFORM set_config('chitra.believed', chitra_seal('believed since ' || now_us, payload) || '|' || now_us || '|' || payload, false);
     END IF;
     RETURN true;
+END
+$$;
+
+-- The same in the one trigger function that read a table by its bare name in the caller's path (a
+-- temporary `bank_statements` would have let entries of no statement in).
+CREATE OR REPLACE FUNCTION refuse_entries_of_no_statement() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM new_entries n WHERE NOT EXISTS (SELECT 1 FROM public.bank_statements s WHERE s.id = n.statement)) THEN
+        RAISE EXCEPTION 'a statement entry names no statement taken in' USING ERRCODE = 'foreign_key_violation';
+    END IF;
+    RETURN NULL;
 END
 $$;
