@@ -10,6 +10,12 @@ public enum AuditLog {
         try await connection.execute(AuditLogSQL.append(entry), logger: Database.quiet)
     }
 
+    /// Appends `entries` in the caller's transaction, in one statement.
+    public static func append(_ entries: [AuditEntry], on connection: PostgresConnection) async throws {
+        guard !entries.isEmpty else { return }
+        try await connection.execute(AuditLogSQL.append(entries), logger: Database.quiet)
+    }
+
     /// Appends `entry` alone.
     public static func append(_ entry: AuditEntry, database: Database) async throws {
         try await database.transaction("record \(entry.action.rawValue) in the audit log") { try await append(entry, on: $0) }

@@ -14,6 +14,23 @@ enum AuditLogSQL {
             """
     }
 
+    /// Many entries in one statement, each through the same function (its checks row by row).
+    static func append(_ entries: [AuditEntry]) -> PostgresQuery {
+        let actors = entries.map(\.actor), roles = entries.map(\.actorRole.rawValue), actions = entries.map(\.action.rawValue)
+        // Absent values as empty text, since the arrays carry no NULLs: no token is id 0 (ids start at 1).
+        let tokens = entries.map { $0.actorTokenID ?? 0 }, units = entries.map { $0.district ?? "" }
+        let periods = entries.map { $0.period.map { "\($0)-01" } ?? "" }, subjects = entries.map(\.subject)
+        let befores = entries.map { json($0.before) ?? "" }, afters = entries.map { json($0.after) ?? "" }
+        return """
+            SELECT chitra_append_audit(actor, role, nullif(token, 0), action, nullif(unit, ''), nullif(period, '')::date, subject,
+                                       nullif(before, '')::jsonb, nullif(after, '')::jsonb)
+            FROM unnest(\(actors)::text[], \(roles)::text[], \(tokens)::int8[], \(actions)::text[], \(units)::text[], \(periods)::text[],
+                        \(subjects)::text[], \(befores)::text[], \(afters)::text[]) WITH ORDINALITY
+                 AS e(actor, role, token, action, unit, period, subject, before, after, n)
+            ORDER BY n
+            """
+    }
+
     /// Newest first; the text is looked for in the actor's name and the subject, case aside.
     static func list(_ filter: AuditLog.Filter, limit: Int) -> PostgresQuery {
         let action = filter.action?.rawValue

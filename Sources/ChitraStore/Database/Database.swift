@@ -160,7 +160,9 @@ public final class Database: Sendable {
         _ context: String, _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
         do {
-            let scoped = scope != connectionScope
+            // A credential is verified once a transaction by setting the scope (migration 48), even
+            // the pool's own: without it every policy of every statement verifies it in full.
+            let scoped = scope != connectionScope || (!scope.queue && scope.credential != nil)
             return try await client.withConnection { connection in
                 try await connection.guardedTransaction(logger: logger) { connection in
                     if scoped { try await setScope(on: connection) }

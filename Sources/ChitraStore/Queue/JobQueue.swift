@@ -39,6 +39,19 @@ public struct JobQueue: Sendable {
         return try await enqueue(job, on: connection, at: now)
     }
 
+    /// Jobs with unique keys, in the caller's open transaction and one statement: the id of each,
+    /// by its key (the job inserted, or the live job that already held the key).
+    static func enqueueKeyed(_ jobs: [NewJob], on connection: PostgresConnection, at now: Date? = nil) async throws -> [String: Int64] {
+        for job in jobs where job.uniqueKey == nil { throw StoreError.invalidJob("a \(job.kind) job enqueued by its key has no unique key") }
+        var ids: [String: Int64] = [:]
+        for (id, key) in try await inserted(jobs, on: connection, at: now) { if let key { ids[key] = id } }
+        // A key a live job held already: its holder (found once its insert is skipped, as for one job).
+        for job in jobs where ids[job.uniqueKey ?? ""] == nil {
+            ids[job.uniqueKey ?? ""] = try await enqueue(job, on: connection, at: now).id
+        }
+        return ids
+    }
+
     /// Enqueues many jobs in one statement; returns how many were inserted (jobs whose unique key
     /// was already held are skipped).
     @discardableResult
@@ -76,12 +89,19 @@ public struct JobQueue: Sendable {
     public static let insertBatchSize = 20_000
 
     private static func insert(_ jobs: [NewJob], on connection: PostgresConnection, at now: Date?) async throws -> (count: Int, firstID: Int64?) {
+        let rows = try await inserted(jobs, on: connection, at: now)
+        return (rows.count, rows.map(\.id).min())
+    }
+
+    /// The id and unique key of each job inserted.
+    private static func inserted(_ jobs: [NewJob], on connection: PostgresConnection, at now: Date?) async throws -> [(id: Int64, key: String?)] {
         for job in jobs { try job.validate() }
-        let rows = try await connection.send(JobSQL.insert(jobs, at: now), logger: Database.quiet)
-        for try await (count, firstID, _) in rows.decode((Int64, Int64?, String?).self) {
-            return (Int(count), firstID)
+        var rows: [(id: Int64, key: String?)] = []
+        rows.reserveCapacity(jobs.count)
+        for try await (id, key) in try await connection.send(JobSQL.insert(jobs, at: now), logger: Database.quiet).decode((Int64, String?).self) {
+            rows.append((id, key))
         }
-        return (0, nil)
+        return rows
     }
 
     // MARK: Working

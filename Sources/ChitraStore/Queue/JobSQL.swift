@@ -8,8 +8,9 @@ enum JobSQL {
     /// The channel that enqueues NOTIFY and sleeping workers LISTEN on.
     static let channel = "chitra_jobs"
 
-    /// Bulk insert through `unnest`; a unique key already held is skipped. NOTIFY fires once per
-    /// statement (delivered at commit), not once per job.
+    /// Jobs in one statement, through `unnest`: the id and unique key of each inserted (a job whose
+    /// key a live job holds is skipped). NOTIFY fires once per statement (delivered at commit), not
+    /// once per job.
     static func insert(_ jobs: [NewJob], at now: Date?) -> PostgresQuery {
         let epoch = Date(timeIntervalSince1970: 0)
         let kinds = jobs.map(\.kind)
@@ -32,10 +33,10 @@ enum JobSQL {
                 ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND state NOT IN ('cancelled', 'discarded')
                 DO NOTHING
                 RETURNING id, unique_key
+            ), notified AS (
+                SELECT pg_notify('\(unescaped: channel)', '') WHERE EXISTS (SELECT 1 FROM inserted)
             )
-            SELECT (SELECT count(*) FROM inserted)::int8,
-                   (SELECT min(id) FROM inserted),
-                   (SELECT pg_notify('\(unescaped: channel)', '') WHERE EXISTS (SELECT 1 FROM inserted))::text
+            SELECT id, unique_key FROM inserted, (SELECT count(*) FROM notified) AS n
             """
     }
 

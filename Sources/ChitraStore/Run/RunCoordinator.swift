@@ -68,12 +68,7 @@ public struct RunCoordinator: Sendable {
             let group = Array(targets[start..<min(start + Self.unitsPerTransaction, targets.count)])
             let label = group.count == 1 ? "trigger the run of \(PayoutUnitCode.named(group[0]))" : "trigger the runs of \(group.count) units from \(group[0])"
             outcomes += try await database.transaction(label) { connection in
-                var triggered: [Outcome] = []
-                for district in group {
-                    triggered.append(try await Self.trigger(district: district, period: period, by: by, autoApprove: autoApprove, forced: forced,
-                                                            on: connection))
-                }
-                return triggered
+                try await Self.trigger(group, period: period, by: by, autoApprove: autoApprove, forced: forced, on: connection)
             }
         }
         return outcomes
@@ -82,37 +77,63 @@ public struct RunCoordinator: Sendable {
     /// Runs triggered in one transaction.
     public static let unitsPerTransaction = 100
 
-    static func trigger(district: String, period: Period, by identity: Identity, autoApprove: Bool, forced: Bool,
-                        on connection: PostgresConnection) async throws -> Outcome {
+    /// The runs of `units`, in a few statements whatever their number: the runs none had yet
+    /// inserted at once; a run already there triggered again if its state allows it (its row
+    /// locked and changed one by one, a rare case), else left as it is; then every plan job, the
+    /// token behind the trigger and an audit entry per run, each in one statement.
+    static func trigger(_ units: [String], period: Period, by identity: Identity, autoApprove: Bool, forced: Bool,
+                        on connection: PostgresConnection) async throws -> [Outcome] {
         let by = identity.name
-        var runID: Int64?
-        var generation: Int32 = 1
-        for try await (id, gen) in try await connection.send(
-            RunSQL.insertRun(district: district, period: period, by: by, autoApprove: autoApprove, forced: forced), logger: Database.quiet
-        ).decode((Int64, Int32).self) {
-            (runID, generation) = (id, gen)
+        var runs: [String: (id: Int64, generation: Int32)] = [:]
+        for try await (unit, id, generation) in try await connection.send(
+            RunSQL.insertRuns(units: units, period: period, by: by, token: identity.tokenID, autoApprove: autoApprove, forced: forced),
+            logger: Database.quiet
+        ).decode((String, Int64, Int32).self) {
+            runs[unit] = (id, generation)
         }
-        if runID == nil {
-            if let existing = try await RunSQL.lockExisting(district: district, period: period, on: connection) {
-                guard (try? RunStateMachine(existing.state).triggerAgain()) != nil else {
-                    return .alreadyTriggered(district: district, runID: existing.id, state: existing.state)
-                }
-                runID = existing.id
-                for try await next in try await connection.send(
-                    RunSQL.restartRun(id: existing.id, by: by, autoApprove: autoApprove, forced: forced), logger: Database.quiet).decode(Int32.self) {
-                    generation = next
-                }
+        var left: [String: Outcome] = [:]
+        var again: [Int64] = []
+        for unit in units where runs[unit] == nil {
+            guard let existing = try await RunSQL.lockExisting(district: unit, period: period, on: connection) else {
+                throw StoreError.invalidJob("unit \(unit) is not in the payout units table")
             }
+            guard (try? RunStateMachine(existing.state).triggerAgain()) != nil else {
+                left[unit] = .alreadyTriggered(district: unit, runID: existing.id, state: existing.state)
+                continue
+            }
+            var generation = existing.generation
+            for try await next in try await connection.send(
+                RunSQL.restartRun(id: existing.id, by: by, autoApprove: autoApprove, forced: forced), logger: Database.quiet).decode(Int32.self) {
+                generation = next
+            }
+            runs[unit] = (existing.id, generation)
+            again.append(existing.id)
         }
-        guard let runID else { throw StoreError.invalidJob("district \(district) is not in the districts table") }
-        let job = try NewJob(kind: JobKind.plan, districtCode: district, encoding: PlanArgs(runID: runID, generation: generation, period: period.description),
-                             uniqueKey: "plan:\(district):\(period):\(generation)")
-        let enqueued = try await JobQueue.enqueue(job, on: connection)
-        try await RunSQL.recordTrigger(runID: runID, token: identity.tokenID, on: connection)
-        try await AuditLog.append(AuditEntry(by: identity, autoApprove ? .autoApprove : .triggerRun, district: district, period: period,
-                                             subject: "run \(runID)", after: ["state": "planning", "generation": .number(Int64(generation)),
-                                                                             "auto_approve": .flag(autoApprove), "forced": .flag(forced)]),
-                                  on: connection)
-        return .started(district: district, runID: runID, planJobID: enqueued.id)
+        if !again.isEmpty {
+            try await connection.execute(RunSQL.recordTrigger(runIDs: again, token: identity.tokenID), logger: Database.quiet)
+        }
+        let started = units.compactMap { unit in runs[unit].map { (unit: unit, id: $0.id, generation: $0.generation) } }
+        let jobs = try started.map { run in
+            try NewJob(kind: JobKind.plan, districtCode: run.unit, encoding: PlanArgs(runID: run.id, generation: run.generation, period: period.description),
+                       uniqueKey: planKey(run.unit, period, run.generation))
+        }
+        let jobIDs = jobs.isEmpty ? [:] : try await JobQueue.enqueueKeyed(jobs, on: connection)
+        try await AuditLog.append(started.map { run in
+            AuditEntry(by: identity, autoApprove ? .autoApprove : .triggerRun, district: run.unit, period: period, subject: "run \(run.id)",
+                       after: ["state": "planning", "generation": .number(Int64(run.generation)), "auto_approve": .flag(autoApprove),
+                               "forced": .flag(forced)])
+        }, on: connection)
+        return try units.map { unit in
+            if let outcome = left[unit] { return outcome }
+            guard let run = runs[unit], let job = jobIDs[planKey(unit, period, run.generation)] else {
+                throw StoreError.invalidJob("the plan job of \(PayoutUnitCode.named(unit)) was neither enqueued nor found")
+            }
+            return .started(district: unit, runID: run.id, planJobID: job)
+        }
+    }
+
+    /// A plan job's key: one live plan a run's generation.
+    static func planKey(_ unit: String, _ period: Period, _ generation: Int32) -> String {
+        "plan:\(unit):\(period):\(generation)"
     }
 }

@@ -12,18 +12,22 @@ enum RunSQL {
         """
     }
 
-    static func insertRun(district: String, period: Period, by: String, autoApprove: Bool, forced: Bool) -> PostgresQuery {
+    /// The runs of `units` for `period` that had none yet, in one statement, with the token behind
+    /// their trigger (maker–checker compares people; the token says which): the unit, id and
+    /// generation of each run inserted. A unit with a run already is left to `existingRun`.
+    static func insertRuns(units: [String], period: Period, by: String, token: Int64?, autoApprove: Bool,
+                           forced: Bool) -> PostgresQuery {
         """
-        INSERT INTO runs (unit_code, period, triggered_by, auto_approve, period_forced)
-        VALUES (\(district), \(period), \(by), \(autoApprove), \(forced))
+        INSERT INTO runs (unit_code, period, triggered_by, triggered_by_token, auto_approve, period_forced)
+        SELECT u, \(period), \(by), \(token), \(autoApprove), \(forced) FROM unnest(\(units)::text[]) WITH ORDINALITY AS t(u, n) ORDER BY n
         ON CONFLICT (unit_code, period) DO NOTHING
-        RETURNING id, generation
+        RETURNING unit_code, id, generation
         """
     }
 
-    /// The token behind the run's trigger (maker–checker compares people; the token says which).
-    static func recordTrigger(runID: Int64, token: Int64?, on connection: PostgresConnection) async throws {
-        try await connection.execute("UPDATE runs SET triggered_by_token = \(token) WHERE id = \(runID)", logger: Database.quiet)
+    /// The token behind the trigger of runs triggered again.
+    static func recordTrigger(runIDs: [Int64], token: Int64?) -> PostgresQuery {
+        "UPDATE runs SET triggered_by_token = \(token) WHERE id = ANY (\(runIDs)::int8[])"
     }
 
 
