@@ -8,9 +8,8 @@ enum RunCompletion {
     /// Counts a shard done on its run; the last one finishes the run. Returns the run's state after.
     static func shardCounted(runID: Int64, generation: Int32, district: String, members: Int,
                              on connection: PostgresConnection) async throws -> RunState {
-        let rows = try await connection.send(RunStateSQL.shardCounted(runID: runID, generation: generation, members: members),
-                                              logger: Database.quiet)
-        for try await (done, shards, autoApprove, approvalRequired) in rows.decode((Int32, Int32?, Bool, Bool).self) {
+        if let (done, shards, autoApprove, approvalRequired) = try await connection.first(ShardCounted(runID: runID, generation: generation,
+                                                                                                        members: Int32(members))) {
             guard done >= shards ?? 0 else { return .computing }
             return try await finish(runID: runID, generation: generation, district: district,
                                     settings: .init(autoApprove: autoApprove, approvalRequired: approvalRequired), on: connection)
@@ -24,7 +23,7 @@ enum RunCompletion {
                        on connection: PostgresConnection) async throws -> RunState {
         let finished = RunStateMachine.finished(autoApprove: settings.autoApprove, approvalRequired: settings.approvalRequired)
         let approvedBy: String? = if case .approved(let by) = finished { by } else { nil }
-        try await connection.execute(RunStateSQL.finishComputing(runID: runID, state: finished.state), logger: Database.quiet)
+        try await connection.perform(ComputingFinished(runID: runID, state: finished.state))
         if let approvedBy { try await connection.execute(RunSQL.recordApproval(runID: runID, by: approvedBy), logger: Database.quiet) }
         if finished.state == .approved {
             // Approval is the run's: its disbursements stay `computed` (DisbursementState.seen).

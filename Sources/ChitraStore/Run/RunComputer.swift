@@ -34,8 +34,7 @@ public enum RunComputer {
                                on connection: PostgresConnection) async throws -> Result? {
         // Lock order, shared with cancel and approval: the run's row first (KEY SHARE: shards do not
         // block each other; a cancel waits for them, or they find the run cancelled), then the shard's.
-        guard let run = try await RunSQL.jobRun(id: shard.runID, generation: shard.generation, state: .computing, lock: .keyShare,
-                                                on: connection) else { return nil }
+        guard let run = try await RunSQL.jobRun(id: shard.runID, generation: shard.generation, step: .compute, on: connection) else { return nil }
         guard let record = try await RunShardRecord.lock(runID: shard.runID, shard: shard.shard, generation: shard.generation,
                                                          on: connection) else {
             throw RunShardRecord.Unknown(runID: shard.runID, shard: shard.shard, generation: shard.generation)

@@ -59,20 +59,15 @@ public enum RunPlanner {
     public static func plan(runID: Int64, generation: Int32, shardSize: Int = shardSize,
                             computeMaxAttempts: Int32 = NewJob.defaultMaxAttempts, computingLoneShard lone: LoneShard? = nil,
                             on connection: PostgresConnection) async throws -> Plan? {
-        guard let run = try await RunSQL.jobRun(id: runID, generation: generation, state: .planning, lock: .update,
-                                                on: connection) else { return nil }
-        try await connection.execute(RunPlanSQL.lockDistrict(run.district), logger: Database.quiet)
-        for try await period in try await connection.send(RunPlanSQL.otherRunComputing(district: run.district, runID: runID),
-                                                           logger: Database.quiet).decode(String.self) {
+        guard let run = try await RunSQL.jobRun(id: runID, generation: generation, step: .plan, on: connection) else { return nil }
+        _ = try await connection.first(UnitLockedForPlan(unit: run.district))
+        if let period = try await connection.first(OtherRunComputing(unit: run.district, runID: runID)) {
             throw DistrictBusy(district: run.district, period: period)
         }
-        var importID: Int64 = 0
-        for try await id in try await connection.send(RunPlanSQL.snapshotMark, logger: Database.quiet)
-            .decode(Int64.self) { importID = id }
+        let importID = try await connection.first(SnapshotMark()) ?? 0
         var starts: [String] = []
         var members = 0
-        for try await ids in try await connection.send(RunPlanSQL.memberIDs(district: run.district, period: run.period),
-                                                        logger: Database.quiet).decode(String.self) {
+        if let ids = try await connection.first(PlanMemberIDs(unit: run.district, period: run.period)) {
             try TabText.forEach(ids, fieldCount: 1) { row in
                 if members % shardSize == 0 { starts.append(row.string(0)) }
                 members += 1
@@ -82,12 +77,10 @@ public enum RunPlanner {
             RunShard(runID: runID, generation: generation, shard: Int32(index), lower: starts[index],
                      upper: index + 1 < starts.count ? starts[index + 1] : nil)
         }
-        var settings: RunStateSQL.ApprovalSettings?
-        for try await (autoApprove, approvalRequired) in try await connection.send(
-            RunStateSQL.planRecorded(runID: runID, registerImportID: importID, members: members, shards: shards.count),
-            logger: Database.quiet
-        ).decode((Bool, Bool).self) { settings = .init(autoApprove: autoApprove, approvalRequired: approvalRequired) }
-        guard let settings else { return nil }
+        guard let (autoApprove, approvalRequired) = try await connection.first(
+            PlanRecorded(runID: runID, registerImportID: importID, members: Int32(members), shards: Int32(shards.count))
+        ) else { return nil }
+        let settings = RunStateSQL.ApprovalSettings(autoApprove: autoApprove, approvalRequired: approvalRequired)
         if shards.isEmpty {
             // No members, nothing to compute: the run moves on at once, as after its last shard.
             _ = try await RunCompletion.finish(runID: runID, generation: generation, district: run.district, settings: settings,

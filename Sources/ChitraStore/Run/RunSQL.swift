@@ -118,41 +118,26 @@ enum RunSQL {
         """
     }
 
-    /// How a job holds the run's row while it works.
-    enum Lock: String {
-        /// The plan: one job, changes the run.
-        case update = "FOR UPDATE"
-        /// Compute jobs: side by side (KEY SHARE does not conflict with their updates of the run),
-        /// while a cancel or an approval (FOR UPDATE) waits for them: the run's row is always the
-        /// first lock taken.
-        case keyShare = "FOR KEY SHARE"
+    /// Which step of a run a job is: the plan (the run planning, locked for update: `PlanningRun`)
+    /// or a compute job (the run computing, held in key share: `ComputingRun`).
+    enum Step {
+        case plan, compute
     }
 
-    /// The run a job works on, if it is still in `state` and of `generation`: district, period and
-    /// the register import of its snapshot.
-    static func run(id: Int64, generation: Int32, state: RunState, lock: Lock) -> PostgresQuery {
-        """
-        SELECT unit_code, to_char(period, 'YYYY-MM'), coalesce(register_import_id, 0)
-        FROM runs WHERE id = \(id) AND generation = \(generation) AND state = \(state.rawValue)::run_state
-        \(unescaped: lock.rawValue)
-        """
-    }
-
-    /// A run a job works on, as `run(id:generation:state:locked:)` finds it.
+    /// A run a job works on: unit, period and the register import of its snapshot.
     struct JobRun {
         var district: String
         var period: Period
         var registerImportID: Int64
     }
 
-    static func jobRun(id: Int64, generation: Int32, state: RunState, lock: Lock,
-                       on connection: PostgresConnection) async throws -> JobRun? {
-        let rows = try await connection.send(run(id: id, generation: generation, state: state, lock: lock), logger: Database.quiet)
-        for try await (district, period, importID) in rows.decode((String, String, Int64).self) {
-            guard let period = Period(period) else { return nil }
-            return JobRun(district: district, period: period, registerImportID: importID)
+    static func jobRun(id: Int64, generation: Int32, step: Step, on connection: PostgresConnection) async throws -> JobRun? {
+        let row = switch step {
+        case .plan: try await connection.first(PlanningRun(runID: id, generation: generation))
+        case .compute: try await connection.first(ComputingRun(runID: id, generation: generation))
         }
-        return nil
+        guard let (district, period, importID) = row, let period = Period(period) else { return nil }
+        return JobRun(district: district, period: period, registerImportID: importID)
     }
 
     /// A run's control totals by program and rail: the sum of what its shards recorded.

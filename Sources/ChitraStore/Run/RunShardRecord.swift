@@ -29,9 +29,8 @@ public struct RunShardRecord: Sendable, Hashable, Codable {
     /// The plan records its shards.
     static func insert(_ shards: [RunShard], district: String, on connection: PostgresConnection) async throws {
         guard let first = shards.first else { return }
-        try await connection.execute(RunShardRecordSQL.insert(runID: first.runID, generation: first.generation, district: district,
-                                                            shards: shards.map(\.shard), lowers: shards.map(\.lower),
-                                                            uppers: shards.map { $0.upper ?? "" }), logger: Database.quiet)
+        try await connection.perform(ShardsRecorded(runID: first.runID, unit: district, generation: first.generation, shards: shards.map(\.shard),
+                                                    lowers: shards.map(\.lower), uppers: shards.map { $0.upper ?? "" }))
     }
 
     /// The shard's record, locked until the transaction ends: a second job for the same shard
@@ -43,9 +42,8 @@ public struct RunShardRecord: Sendable, Hashable, Codable {
 
     static func complete(runID: Int64, shard: Int32, members: Int, disbursements: Int, amount: Int64, job: RunComputer.Job?,
                          on connection: PostgresConnection) async throws {
-        try await connection.execute(RunShardRecordSQL.complete(runID: runID, shard: shard, members: members, disbursements: disbursements,
-                                                              amount: amount, jobID: job?.id, attempt: job?.attempt),
-                                   logger: Database.quiet)
+        try await connection.perform(ShardDone(runID: runID, shard: shard, members: Int32(members), disbursements: Int32(disbursements),
+                                               amount: amount, jobID: job?.id, attempt: job?.attempt))
     }
 
     /// Every shard of a run, in order.
@@ -76,27 +74,10 @@ public struct RunShardRecord: Sendable, Hashable, Codable {
 enum RunShardRecordSQL {
     static let columns = "shard, lower_id, upper_id, state::text, members, disbursements, amount_vnd, job_id, attempt"
 
-    static func insert(runID: Int64, generation: Int32, district: String, shards: [Int32], lowers: [String], uppers: [String]) -> PostgresQuery {
-        """
-        INSERT INTO run_shards (run_id, shard, unit_code, generation, lower_id, upper_id)
-        SELECT \(runID), shard, \(district), \(generation), lower_id, NULLIF(upper_id, '')
-        FROM unnest(\(shards)::int4[], \(lowers)::text[], \(uppers)::text[]) AS u(shard, lower_id, upper_id)
-        """
-    }
-
     static func lock(runID: Int64, shard: Int32, generation: Int32) -> PostgresQuery {
         """
         SELECT \(unescaped: columns) FROM run_shards
         WHERE run_id = \(runID) AND shard = \(shard) AND generation = \(generation) FOR UPDATE
-        """
-    }
-
-    static func complete(runID: Int64, shard: Int32, members: Int, disbursements: Int, amount: Int64, jobID: Int64?,
-                         attempt: Int32?) -> PostgresQuery {
-        """
-        UPDATE run_shards SET state = 'done', members = \(members), disbursements = \(disbursements), amount_vnd = \(amount),
-                              job_id = \(jobID), attempt = \(attempt), done_at = now()
-        WHERE run_id = \(runID) AND shard = \(shard) AND state = 'pending'
         """
     }
 
