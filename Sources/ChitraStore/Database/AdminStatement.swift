@@ -23,6 +23,12 @@ public enum AdminStatement {
         }
     }
 
+    /// A checkpoint, by the cluster's superuser at `url`: what a bulk load wrote is on disk and its
+    /// WAL segments are recycled for what follows, as on a server some time after the load.
+    public static func checkpoint(on url: DatabaseURL, logger: Logger) async throws {
+        try await execute("CHECKPOINT", on: url, logger: logger)
+    }
+
     static func checkIdentifier(_ name: String) {
         precondition(!name.isEmpty && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }, "database names are plain identifiers")
     }
