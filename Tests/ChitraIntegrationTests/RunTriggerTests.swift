@@ -46,6 +46,10 @@ struct RunTriggerTests {
             #expect(again.map(\.started) == [false, false, false, false])
             #expect(try await Self.count("SELECT count(*) FROM jobs WHERE kind = 'plan'", database) == 5, "nothing enqueued again")
             #expect(try await Self.entries(database) == ["954": 2, "956": 1, "957": 1, "958": 1])
+            // A unit named twice is one unit.
+            let twice = try await coordinator.trigger(period: Period("2024-10")!, districts: ["957", "957"], by: operatorIdentity, autoApprove: false)
+            #expect(twice.map(\.started) == [true])
+            #expect(try await Self.count("SELECT count(*) FROM jobs WHERE kind = 'plan' AND unit_code = '957'", database) == 2)
         }
     }
 

@@ -51,7 +51,8 @@ public struct RunCoordinator: Sendable {
         if let districts {
             try await DistrictSettings.requireKnown(districts, database: database)
             try await PayoutUnits.requirePaying(districts, in: period, database: database)
-            targets = districts
+            var seen = Set<String>()
+            targets = districts.filter { seen.insert($0).inserted }   // a unit named twice is triggered once
         } else {
             var found: [String] = []
             for try await code in try await database.query(RunSQL.unitsWithRegister(paying: period), "list the units paying \(period)")
