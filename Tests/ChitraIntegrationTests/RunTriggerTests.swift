@@ -20,10 +20,13 @@ struct RunTriggerTests {
             }
             let operatorIdentity = try await Tokens.identity(TokenRequest(name: "Lê Văn An", role: .operator, districts: Self.units, expiresInDays: 1),
                                                              by: .test("admin", role: .admin), database: database).identity
+            // The first runs by another operator: the runs started again must carry the second one's token.
+            let earlier = try await Tokens.identity(TokenRequest(name: "Trần Văn Bảo", role: .operator, districts: Self.units, expiresInDays: 1),
+                                                    by: .test("admin", role: .admin), database: database).identity
             let coordinator = RunCoordinator(database: database)
-            let first = try await coordinator.trigger(period: Self.period, districts: ["954", "956"], by: operatorIdentity, autoApprove: false)
+            let first = try await coordinator.trigger(period: Self.period, districts: ["954", "956"], by: earlier, autoApprove: false)
             #expect(first.map(\.started) == [true, true])
-            _ = try await RunCancellation.cancel(district: "954", period: Self.period, by: operatorIdentity, database: database)
+            _ = try await RunCancellation.cancel(district: "954", period: Self.period, by: earlier, database: database)
 
             let outcomes = try await coordinator.trigger(period: Self.period, districts: Self.units, by: operatorIdentity, autoApprove: false)
             // 954 again (generation 2), 956 left planning, 957 and 958 new.
@@ -36,6 +39,16 @@ struct RunTriggerTests {
                 #expect(try await Self.count("SELECT count(*) FROM jobs WHERE id = \(job) AND kind = 'plan' AND unit_code = '\(unit)' AND state = 'available' AND (args->>'runID')::int8 = \(runID)", database) == 1,
                         "the plan job of \(unit) is its own")
                 #expect(try await Self.count("SELECT count(*) FROM runs WHERE id = \(runID) AND unit_code = '\(unit)' AND triggered_by = 'Lê Văn An' AND triggered_by_token = \(operatorIdentity.tokenID ?? -1)", database) == 1)
+                // The job and the audit entry name the run's generation (2 for 954, started again).
+                #expect(try await Self.count("""
+                    SELECT count(*) FROM jobs j JOIN runs r ON r.id = \(runID)
+                    WHERE j.id = \(job) AND (j.args->>'generation')::int4 = r.generation AND j.unique_key = 'plan:\(unit):2024-09:' || r.generation
+                    """, database) == 1, "the plan job of \(unit) is of its run's generation")
+                #expect(try await Self.count("""
+                    SELECT count(*) FROM audit_log a JOIN runs r ON r.id = \(runID)
+                    WHERE a.action = 'run.trigger' AND a.unit_code = '\(unit)' AND a.subject = 'run \(runID)' AND a.actor = 'Lê Văn An'
+                      AND (a.after->>'generation')::int4 = r.generation
+                    """, database) == 1, "the audit entry of \(unit) names its run and generation")
             }
             #expect(planJobs.count == 3)
             #expect(try await Self.count("SELECT count(*) FROM jobs WHERE kind = 'plan' AND state = 'available'", database) == 4, "956's first plan job and three new ones")
@@ -50,6 +63,7 @@ struct RunTriggerTests {
             let twice = try await coordinator.trigger(period: Period("2024-10")!, districts: ["957", "957"], by: operatorIdentity, autoApprove: false)
             #expect(twice.map(\.started) == [true])
             #expect(try await Self.count("SELECT count(*) FROM jobs WHERE kind = 'plan' AND unit_code = '957'", database) == 2)
+            #expect(try await Self.entries(database) == ["954": 2, "956": 1, "957": 2, "958": 1])
         }
     }
 
